@@ -1,0 +1,82 @@
+// The storage contract the REST layer is written against. It mirrors what upstream asks of etcd3
+// (k8s.io/apiserver/pkg/storage.Interface): one global, monotonically increasing revision stamped on every write
+// and used as metadata.resourceVersion, compare-and-swap on that revision, prefix listing, and watches that replay
+// retained history. SQLite implements it now; an etcd implementation can be added without touching handlers.
+import type { KubeObject } from '../apimachinery/types.js';
+
+export interface StoredObject {
+  key: string;
+  /** The object, with metadata.resourceVersion set to String(modRevision). */
+  value: KubeObject;
+  /** Revision of the write that created this key (etcd's create_revision). */
+  createRevision: number;
+  /** Revision of the last write of this key (etcd's mod_revision). */
+  modRevision: number;
+}
+
+export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  type: StoreEventType;
+  key: string;
+  /** Revision of this write; for DELETED, the revision of the deletion. */
+  revision: number;
+  /** New value; for DELETED, the last value with resourceVersion set to the deletion revision (as upstream). */
+  object: KubeObject;
+  /** Previous value, for MODIFIED and DELETED. */
+  prevObject?: KubeObject;
+}
+
+export interface ListResult {
+  items: StoredObject[];
+  /** Store revision the list was read at. */
+  revision: number;
+  /** Key to continue after when the limit cut the list; absent when the list is complete. */
+  continueAfter?: string;
+  /** How many more keys under the prefix follow (when limit cut the list). */
+  remaining?: number;
+}
+
+export interface Watcher {
+  stop(): void;
+}
+
+export class StorageError extends Error {
+  constructor(
+    readonly code: 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Expired' | 'Internal',
+    readonly key: string,
+    message: string,
+    /** Current object for Conflict, when known. */
+    readonly current?: StoredObject,
+  ) {
+    super(message);
+  }
+}
+
+export interface Store {
+  get(key: string): Promise<StoredObject | undefined>;
+  /** Keys under prefix in key order, starting after `continueAfter`; at most `limit` when limit > 0. */
+  list(prefix: string, opts?: { limit?: number; continueAfter?: string }): Promise<ListResult>;
+  /** Fails with KeyExists if the key is present. */
+  create(key: string, value: KubeObject): Promise<StoredObject>;
+  /**
+   * Replaces the value. With `expectedModRevision`, fails with Conflict unless the key's mod revision equals it.
+   * Fails with KeyNotFound if the key is absent.
+   */
+  update(key: string, value: KubeObject, expectedModRevision?: number): Promise<StoredObject>;
+  /** Removes the key; same precondition rules as update. Returns the deleted object (rv = deletion revision). */
+  delete(key: string, expectedModRevision?: number): Promise<StoredObject>;
+  /**
+   * Delivers, in revision order, every event under `prefix` with revision > fromRevision, then live events.
+   * Throws StorageError('Expired') when fromRevision is older than the retained history.
+   * `onEvent` is called synchronously with the write for live events; it must not throw.
+   */
+  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void): Watcher;
+  /** The revision of the last write. */
+  currentRevision(): number;
+  /** Oldest revision a watch may start from (events after it are retained). */
+  compactedRevision(): number;
+  /** Drops history at or below `revision`; later watches from an older revision get Expired. */
+  compact(revision: number): void;
+  close(): Promise<void>;
+}
