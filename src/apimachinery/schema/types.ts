@@ -62,6 +62,14 @@ export interface StructDef {
   fields: FieldDef[];
   /** Top-level kinds carry the GVKs they are served as (x-kubernetes-group-version-kind). */
   gvk?: { group: string; version: string; kind: string }[];
+  /** Type-level `+structType` marker (e.g. LabelSelector and OwnerReference are atomic); x-kubernetes-map-type. */
+  structType?: 'atomic' | 'granular';
+  /**
+   * Go structs embedded with `json:",inline"` that protobuf still carries as a nested message (Volume's VolumeSource
+   * is field 2). Their JSON fields are flattened into `fields` without proto numbers; protobuf codecs decode field
+   * `proto` as `struct` and merge its fields into this object.
+   */
+  inlined?: { proto: number; struct: string }[];
   /**
    * Union discriminators and other quirks are not modelled; types whose JSON form is not an object (e.g. a
    * Quantity) use TypeRef kinds instead of StructDefs.
