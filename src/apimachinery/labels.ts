@@ -1,6 +1,7 @@
 // Label selectors as k8s.io/apimachinery pkg/labels parses, prints and matches them, plus the metav1.LabelSelector
 // helpers (LabelSelectorAsSelector, FormatLabelSelector, …). Error texts follow upstream because users search for them.
 import { FieldError, invalid } from './field-errors.js';
+import { isQualifiedName, isValidLabelValue } from './validation/names.js';
 
 /** selection.Operator values, spelled as upstream spells them. */
 export type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
@@ -24,67 +25,8 @@ export interface LabelSelector {
 /** Thrown for a selector that does not parse or has an invalid key/value; message is upstream's text. */
 export class SelectorError extends Error {}
 
-// ---- label key / value validation (validation.IsQualifiedName, IsValidLabelValue) ----
-
-const QNAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QNAME_RE = new RegExp(`^${QNAME_FMT}$`);
-const QNAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const LABEL_VALUE_FMT = `(${QNAME_FMT})?`;
-const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const LABEL_VALUE_MSG = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const DNS1123_SUBDOMAIN_MSG = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-// Go measures string length in bytes.
-const byteLength = (s: string) => Buffer.byteLength(s, 'utf8');
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
-}
-
-const maxLenError = (n: number) => `must be no more than ${n} characters`;
-
-function dns1123SubdomainErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_RE.test(value)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
-  return errs;
-}
-
-/** validation.IsQualifiedName: the messages for an invalid label key (empty when valid). */
-export function qualifiedNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else errs.push(...dns1123SubdomainErrors(prefix).map((m) => `prefix part ${m}`));
-  } else {
-    return [
-      'a qualified name ' + regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc') +
-        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    ];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (byteLength(name) > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QNAME_RE.test(name)) errs.push('name part ' + regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc'));
-  return errs;
-}
-
-/** validation.IsValidLabelValue: the messages for an invalid label value (empty when valid). */
-export function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (byteLength(value) > 63) errs.push(maxLenError(63));
-  if (!LABEL_VALUE_RE.test(value)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  return errs;
-}
+// Key/value checks are validation.IsQualifiedName / IsValidLabelValue (shared module).
+export { isQualifiedName as qualifiedNameErrors, isValidLabelValue as labelValueErrors };
 
 // ---- requirements and selectors ----
 
@@ -100,7 +42,7 @@ function pathText(base: string | undefined, child: string): string {
 }
 
 function checkKey(key: string, field: string): FieldError | undefined {
-  const errs = qualifiedNameErrors(key);
+  const errs = isQualifiedName(key);
   return errs.length ? invalid(field, key, errs.join('; ')) : undefined;
 }
 
@@ -156,7 +98,7 @@ export function newRequirement(key: string, operator: Operator, values: string[]
     }
   }
   values.forEach((v, i) => {
-    const msgs = labelValueErrors(v);
+    const msgs = isValidLabelValue(v);
     if (msgs.length) errs.push(invalid(`${valuesPath}[${i}][${key}]`, v, msgs.join('; ')));
   });
   if (errs.length) throw new SelectorError(aggregateMessage(errs));
