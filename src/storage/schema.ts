@@ -1,0 +1,140 @@
+// Tables, connection settings and prepared statements of the SQLite store.
+//
+//   kv       current objects, clustered by key so prefix lists are one range scan of the primary key
+//   history  one row per write, the revision log; its highest revision is the store revision
+//   meta     small durable counters (the explicit compaction point, schema version)
+import type Database from 'better-sqlite3';
+import type { StoreEventType } from './interface.js';
+
+export const SCHEMA_VERSION = 1;
+/** Revision of an empty store; like etcd, the first write gets revision 2 and "0" is never a real revision. */
+export const INITIAL_REVISION = 1;
+
+const DDL = `
+CREATE TABLE IF NOT EXISTS meta (
+  name  TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kv (
+  key             TEXT PRIMARY KEY,
+  value           TEXT NOT NULL,
+  create_revision INTEGER NOT NULL,
+  mod_revision    INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history (
+  revision   INTEGER PRIMARY KEY,
+  key        TEXT NOT NULL,
+  type       INTEGER NOT NULL,
+  value      TEXT NOT NULL,
+  prev_value TEXT
+);
+`;
+
+export type Durability = 'normal' | 'full';
+
+/**
+ * WAL with synchronous=NORMAL makes every commit reach the OS before the write is acknowledged, which survives a
+ * crash of this process (kill -9) but not necessarily of the machine; 'full' also fsyncs the WAL on each commit.
+ * Exclusive locking keeps a second server from opening the same file and forking the revision counter.
+ */
+export function configureConnection(db: Database.Database, durability: Durability, exclusive: boolean): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+  db.pragma('temp_store = MEMORY');
+  if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+}
+
+export function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(DDL);
+    const row = db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE name = ?').get('schema_version');
+    if (row && row.value > SCHEMA_VERSION) {
+      throw new Error(`database schema version ${row.value} is newer than this server supports (${SCHEMA_VERSION})`);
+    }
+    const insert = db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)');
+    insert.run('schema_version', SCHEMA_VERSION);
+    insert.run('compacted_revision', INITIAL_REVISION);
+  }).immediate();
+}
+
+export const EVENT_TYPE_CODES: Record<StoreEventType, number> = { ADDED: 1, MODIFIED: 2, DELETED: 3 };
+export const EVENT_TYPES_BY_CODE: Record<number, StoreEventType> = { 1: 'ADDED', 2: 'MODIFIED', 3: 'DELETED' };
+
+export interface KvRow {
+  key: string;
+  value: string;
+  create_revision: number;
+  mod_revision: number;
+}
+
+export interface HistoryRow {
+  revision: number;
+  key: string;
+  type: number;
+  value: string;
+  prev_value: string | null;
+}
+
+const KV_COLUMNS = 'key, value, create_revision, mod_revision';
+
+type Stmt<Params extends unknown[], Row = unknown> = Database.Statement<Params, Row>;
+
+export interface Statements {
+  getKv: Stmt<[string], KvRow>;
+  insertKv: Stmt<[string, string, number, number]>;
+  updateKv: Stmt<[string, number, string]>;
+  deleteKv: Stmt<[string]>;
+  listFromBounded: Stmt<[string, string, number], KvRow>;
+  listAfterBounded: Stmt<[string, string, number], KvRow>;
+  listFrom: Stmt<[string, number], KvRow>;
+  listAfter: Stmt<[string, number], KvRow>;
+  countFromBounded: Stmt<[string, string], { n: number }>;
+  countAfterBounded: Stmt<[string, string], { n: number }>;
+  countFrom: Stmt<[string], { n: number }>;
+  countAfter: Stmt<[string], { n: number }>;
+  insertHistory: Stmt<[number, string, number, string, string | null]>;
+  deleteHistoryThrough: Stmt<[number]>;
+  historyAfter: Stmt<[number], HistoryRow>;
+  historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
+  getMeta: Stmt<[string], { value: number }>;
+  setMeta: Stmt<[number, string]>;
+}
+
+export function prepareStatements(db: Database.Database): Statements {
+  return {
+    getKv: db.prepare<[string], KvRow>(`SELECT ${KV_COLUMNS} FROM kv WHERE key = ?`),
+    insertKv: db.prepare<[string, string, number, number]>(
+      'INSERT INTO kv (key, value, create_revision, mod_revision) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
+    ),
+    updateKv: db.prepare<[string, number, string]>('UPDATE kv SET value = ?, mod_revision = ? WHERE key = ?'),
+    deleteKv: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
+
+    // Range scans over the primary key: [lower or (lower, upper). LIMIT -1 means no limit.
+    listFromBounded: db.prepare<[string, string, number], KvRow>(
+      `SELECT ${KV_COLUMNS} FROM kv WHERE key >= ? AND key < ? ORDER BY key LIMIT ?`,
+    ),
+    listAfterBounded: db.prepare<[string, string, number], KvRow>(
+      `SELECT ${KV_COLUMNS} FROM kv WHERE key > ? AND key < ? ORDER BY key LIMIT ?`,
+    ),
+    listFrom: db.prepare<[string, number], KvRow>(`SELECT ${KV_COLUMNS} FROM kv WHERE key >= ? ORDER BY key LIMIT ?`),
+    listAfter: db.prepare<[string, number], KvRow>(`SELECT ${KV_COLUMNS} FROM kv WHERE key > ? ORDER BY key LIMIT ?`),
+    countFromBounded: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key >= ? AND key < ?'),
+    countAfterBounded: db.prepare<[string, string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key > ? AND key < ?'),
+    countFrom: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key >= ?'),
+    countAfter: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key > ?'),
+
+    insertHistory: db.prepare<[number, string, number, string, string | null]>(
+      'INSERT INTO history (revision, key, type, value, prev_value) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),
+    historyAfter: db.prepare<[number], HistoryRow>(
+      'SELECT revision, key, type, value, prev_value FROM history WHERE revision > ? ORDER BY revision',
+    ),
+    historyBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
+      'SELECT min(revision) AS lo, max(revision) AS hi FROM history',
+    ),
+
+    getMeta: db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE name = ?'),
+    setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE name = ?'),
+  };
+}
