@@ -1,0 +1,43 @@
+// apps/v1 ControllerRevision: ValidateControllerRevision*. Only `data` is frozen; `revision` moves on rollbacks.
+import { FieldError, required } from '../../apimachinery/field-errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
+import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import type { ResourceDef, Strategy } from '../types.js';
+import { DEFAULT_VERBS } from '../types.js';
+import { nonNegative } from './shared.js';
+
+export function validateControllerRevision(obj: KubeObject): FieldError[] {
+  const errs = validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain);
+  if (obj.data === undefined || obj.data === null) errs.push(required('data', 'data is mandatory'));
+  errs.push(...nonNegative(obj.revision, 'revision'));
+  return errs;
+}
+
+export const validateControllerRevisionUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
+  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateControllerRevision(obj),
+  ...validateImmutableField(obj.data ?? null, old.data ?? null, 'data'),
+];
+
+export const controllerRevisionStrategy: Strategy = {
+  validate: validateControllerRevision,
+  validateUpdate: validateControllerRevisionUpdate,
+};
+
+export const controllerRevisionResource: ResourceDef = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'ControllerRevision',
+  listKind: 'ControllerRevisionList',
+  resource: 'controllerrevisions',
+  singular: 'controllerrevision',
+  namespaced: true,
+  shortNames: [],
+  categories: [],
+  verbs: DEFAULT_VERBS,
+  subresources: {},
+  tracksGeneration: false,
+  strategy: controllerRevisionStrategy,
+  schemaName: 'io.k8s.api.apps.v1.ControllerRevision',
+};

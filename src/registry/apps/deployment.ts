@@ -1,0 +1,132 @@
+// apps/v1 Deployment: SetDefaults_Deployment, ValidateDeployment* and pkg/registry/apps/deployment/strategy.go.
+import { FieldError, forbidden, invalid, required } from '../../apimachinery/field-errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
+import { validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
+import type { ResourceDef, Strategy } from '../types.js';
+import { DEFAULT_VERBS } from '../types.js';
+import { validateSelectorAndTemplate, validateSelectorImmutable } from './replicaset.js';
+import {
+  ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
+  semanticEqual, specOf, statusOf, str, validatePositiveIntOrPercent,
+} from './shared.js';
+import { validateCollisionCountUpdate } from './status.js';
+
+export function setDefaultsDeployment(obj: KubeObject): void {
+  const spec = ensureObj(obj, 'spec');
+  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
+  const strategy = ensureObj(spec, 'strategy');
+  if (!strategy.type) strategy.type = 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') {
+    const ru = ensureObj(strategy, 'rollingUpdate');
+    if (ru.maxUnavailable === undefined || ru.maxUnavailable === null) ru.maxUnavailable = '25%';
+    if (ru.maxSurge === undefined || ru.maxSurge === null) ru.maxSurge = '25%';
+  }
+  if (spec.revisionHistoryLimit === undefined || spec.revisionHistoryLimit === null) spec.revisionHistoryLimit = 10;
+  if (spec.progressDeadlineSeconds === undefined || spec.progressDeadlineSeconds === null) spec.progressDeadlineSeconds = 600;
+  setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
+}
+
+function validateStrategy(strategy: Obj): FieldError[] {
+  const path = fp('spec', 'strategy');
+  const ru = strategy.rollingUpdate;
+  switch (str(strategy.type)) {
+    case 'Recreate':
+      return isObj(ru) ? [forbidden(path.child('rollingUpdate').toString(), "may not be specified when strategy `type` is 'Recreate'")] : [];
+    case 'RollingUpdate': {
+      if (!isObj(ru)) return [required(path.child('rollingUpdate').toString(), 'this should be defaulted and never be nil')];
+      const ruPath = path.child('rollingUpdate');
+      const errs = [
+        ...validatePositiveIntOrPercent(ru.maxUnavailable, ruPath.child('maxUnavailable')),
+        ...validatePositiveIntOrPercent(ru.maxSurge, ruPath.child('maxSurge')),
+      ];
+      if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0) {
+        errs.push(invalidGo(ruPath.child('maxUnavailable'), goIntOrString(ru.maxUnavailable), 'may not be 0 when `maxSurge` is 0'));
+      }
+      errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, ruPath.child('maxUnavailable')));
+      return errs;
+    }
+    default:
+      return [new GoValueFieldError('FieldValueNotSupported', path.toString(),
+        `apps.DeploymentStrategy{Type:${JSON.stringify(str(strategy.type))}, RollingUpdate:${goPtr('apps.RollingUpdateDeployment', ru)}}`,
+        'supported values: "Recreate", "RollingUpdate"')];
+  }
+}
+
+export function validateDeploymentSpec(spec: Obj): FieldError[] {
+  const path = fp('spec');
+  const errs = [
+    ...nonNegative(spec.replicas, path.child('replicas')),
+    ...validateSelectorAndTemplate(spec, path),
+    ...validateStrategy(isObj(spec.strategy) ? spec.strategy : {}),
+    ...nonNegative(spec.minReadySeconds, path.child('minReadySeconds')),
+  ];
+  if (spec.revisionHistoryLimit !== undefined && spec.revisionHistoryLimit !== null) errs.push(...nonNegative(spec.revisionHistoryLimit, path.child('revisionHistoryLimit')));
+  const pds = spec.progressDeadlineSeconds;
+  if (pds !== undefined && pds !== null) {
+    errs.push(...nonNegative(pds, path.child('progressDeadlineSeconds')));
+    if (pds <= (spec.minReadySeconds ?? 0)) errs.push(invalid(path.child('progressDeadlineSeconds').toString(), pds, 'must be greater than minReadySeconds'));
+  }
+  return errs;
+}
+
+export const validateDeployment = (obj: KubeObject): FieldError[] => [
+  ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain),
+  ...validateDeploymentSpec(specOf(obj)),
+];
+
+export const validateDeploymentUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
+  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateDeploymentSpec(specOf(obj)),
+  ...validateSelectorImmutable(obj, old),
+];
+
+export function validateDeploymentStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const s = statusOf(obj);
+  for (const k of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) errs.push(...nonNegative(s[k], fp('status', k)));
+  if (s.collisionCount !== undefined && s.collisionCount !== null) errs.push(...nonNegative(s.collisionCount, fp('status', 'collisionCount')));
+  for (const k of ['updatedReplicas', 'readyReplicas', 'availableReplicas']) {
+    if ((s[k] ?? 0) > (s.replicas ?? 0)) errs.push(invalid(fp('status', k).toString(), s[k], 'cannot be greater than status.replicas'));
+  }
+  if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) errs.push(invalid('status.availableReplicas', s.availableReplicas, 'cannot be greater than readyReplicas'));
+  errs.push(...validateCollisionCountUpdate(s, statusOf(old)));
+  return errs;
+}
+
+export const deploymentStrategy: Strategy = {
+  defaults: setDefaultsDeployment,
+  prepareForCreate(obj) {
+    obj.status = {};
+  },
+  prepareForUpdate(obj, old) {
+    // Annotation edits (e.g. kubernetes.io/change-cause) also count as a new generation for Deployments.
+    if (semanticEqual(obj.spec, old.spec) && !semanticEqual(obj.metadata.annotations, old.metadata.annotations)) {
+      obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+    }
+  },
+  validate: validateDeployment,
+  validateUpdate: validateDeploymentUpdate,
+  validateStatusUpdate: validateDeploymentStatusUpdate,
+};
+
+export const deploymentResource: ResourceDef = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'Deployment',
+  listKind: 'DeploymentList',
+  resource: 'deployments',
+  singular: 'deployment',
+  namespaced: true,
+  shortNames: ['deploy'],
+  categories: ['all'],
+  verbs: DEFAULT_VERBS,
+  subresources: {
+    status: true,
+    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
+  },
+  tracksGeneration: true,
+  strategy: deploymentStrategy,
+  schemaName: 'io.k8s.api.apps.v1.Deployment',
+};

@@ -1,0 +1,11 @@
+// apps/v1 kinds in upstream discovery order (alphabetical by resource).
+import type { ResourceDef } from '../types.js';
+import { controllerRevisionResource } from './controllerrevision.js';
+import { daemonSetResource } from './daemonset.js';
+import { deploymentResource } from './deployment.js';
+import { replicaSetResource } from './replicaset.js';
+import { statefulSetResource } from './statefulset.js';
+
+export function appsResources(): ResourceDef[] {
+  return [controllerRevisionResource, daemonSetResource, deploymentResource, replicaSetResource, statefulSetResource];
+}

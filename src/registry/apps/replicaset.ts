@@ -1,0 +1,125 @@
+// apps/v1 ReplicaSet: SetDefaults_ReplicaSet, ValidateReplicaSet* and pkg/registry/apps/replicaset/strategy.go. Also
+// the template check shared with Deployment (ValidatePodTemplateSpecForReplicaSet).
+import { FieldError, FieldPath, forbidden, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
+import { validateImmutableField, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import type { Selector } from '../../apimachinery/labels.js';
+import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
+import { validatePodTemplateSpec } from '../core/pod-validation.js';
+import type { ResourceDef, Strategy } from '../types.js';
+import { DEFAULT_VERBS } from '../types.js';
+import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, selectorHasNoTerms, specOf, statusOf, str, toSelector } from './shared.js';
+
+/** ValidatePodTemplateSpecForReplicaSet: selector must match, full pod template validation, restartPolicy Always. */
+export function validatePodTemplateForReplicaSet(template: unknown, selector: Selector, path: FieldPath): FieldError[] {
+  if (!isObj(template)) return [required(path.toString())];
+  const errs: FieldError[] = [];
+  const meta = isObj(template.metadata) ? template.metadata : {};
+  if (!selector.empty() && !selector.matches(meta.labels ?? undefined)) {
+    errs.push(invalidGo(path.child('metadata').child('labels'), goStringMap(meta.labels), '`selector` does not match template `labels`'));
+  }
+  errs.push(...validatePodTemplateSpec(template, path));
+  const podSpec = isObj(template.spec) ? template.spec : {};
+  if (podSpec.restartPolicy !== 'Always') {
+    errs.push(notSupported(path.child('spec').child('restartPolicy').toString(), str(podSpec.restartPolicy), ['Always']));
+  }
+  if (podSpec.activeDeadlineSeconds !== undefined && podSpec.activeDeadlineSeconds !== null) {
+    errs.push(forbidden(path.child('spec').child('activeDeadlineSeconds').toString(), 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  }
+  return errs;
+}
+
+/**
+ * The selector block common to ReplicaSet and Deployment specs: required, strictly valid, non-empty, convertible, and
+ * matching the template. (Upstream says "for deployment" for ReplicaSets too.)
+ */
+export function validateSelectorAndTemplate(spec: Obj, path: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (spec.selector === undefined || spec.selector === null) {
+    errs.push(required(path.child('selector').toString()));
+  } else {
+    errs.push(...validateLabelSelector(spec.selector, { allowInvalidLabelValueInSelector: false }, path.child('selector')));
+    if (selectorHasNoTerms(isObj(spec.selector) ? spec.selector : {})) {
+      errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
+    }
+  }
+  const selector = toSelector(spec.selector);
+  if (!selector) errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), 'invalid label selector'));
+  else errs.push(...validatePodTemplateForReplicaSet(spec.template, selector, path.child('template')));
+  return errs;
+}
+
+/** apps/v1 and later refuse selector changes (only extensions/v1beta1 allowed them). */
+export function validateSelectorImmutable(obj: KubeObject, old: KubeObject): FieldError[] {
+  const sel = specOf(obj).selector, oldSel = specOf(old).selector;
+  if (validateImmutableField(sel ?? null, oldSel ?? null, 'spec.selector').length === 0) return [];
+  return [invalidGo('spec.selector', goLabelSelector(sel), 'field is immutable')];
+}
+
+export function setDefaultsReplicaSet(obj: KubeObject): void {
+  const spec = ensureObj(obj, 'spec');
+  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
+  setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
+}
+
+function validateReplicaSetSpec(spec: Obj): FieldError[] {
+  const path = fp('spec');
+  return [
+    ...nonNegative(spec.replicas, path.child('replicas')),
+    ...nonNegative(spec.minReadySeconds, path.child('minReadySeconds')),
+    ...validateSelectorAndTemplate(spec, path),
+  ];
+}
+
+export const validateReplicaSet = (obj: KubeObject): FieldError[] => [
+  ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain),
+  ...validateReplicaSetSpec(specOf(obj)),
+];
+
+export const validateReplicaSetUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
+  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateReplicaSetSpec(specOf(obj)),
+  ...validateSelectorImmutable(obj, old),
+];
+
+export function validateReplicaSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const s = statusOf(obj);
+  for (const k of ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']) errs.push(...nonNegative(s[k], fp('status', k)));
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) {
+    if ((s[k] ?? 0) > (s.replicas ?? 0)) errs.push(invalid(fp('status', k).toString(), s[k], 'cannot be greater than status.replicas'));
+  }
+  if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) errs.push(invalid('status.availableReplicas', s.availableReplicas, 'cannot be greater than readyReplicas'));
+  return errs;
+}
+
+export const replicaSetStrategy: Strategy = {
+  defaults: setDefaultsReplicaSet,
+  prepareForCreate(obj) {
+    obj.status = { replicas: 0 };
+  },
+  validate: validateReplicaSet,
+  validateUpdate: validateReplicaSetUpdate,
+  validateStatusUpdate: validateReplicaSetStatusUpdate,
+};
+
+export const replicaSetResource: ResourceDef = {
+  group: 'apps',
+  version: 'v1',
+  kind: 'ReplicaSet',
+  listKind: 'ReplicaSetList',
+  resource: 'replicasets',
+  singular: 'replicaset',
+  namespaced: true,
+  shortNames: ['rs'],
+  categories: ['all'],
+  verbs: DEFAULT_VERBS,
+  subresources: {
+    status: true,
+    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
+  },
+  tracksGeneration: true,
+  strategy: replicaSetStrategy,
+  schemaName: 'io.k8s.api.apps.v1.ReplicaSet',
+};
