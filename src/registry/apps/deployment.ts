@@ -11,7 +11,7 @@ import {
   ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
   semanticEqual, specOf, statusOf, str, validatePositiveIntOrPercent,
 } from './shared.js';
-import { validateCollisionCountUpdate } from './status.js';
+import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
 
 export function setDefaultsDeployment(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
@@ -85,12 +85,12 @@ export const validateDeploymentUpdate = (obj: KubeObject, old: KubeObject): Fiel
 export function validateDeploymentStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
   const s = statusOf(obj);
-  for (const k of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) errs.push(...nonNegative(s[k], fp('status', k)));
-  if (s.collisionCount !== undefined && s.collisionCount !== null) errs.push(...nonNegative(s.collisionCount, fp('status', 'collisionCount')));
-  for (const k of ['updatedReplicas', 'readyReplicas', 'availableReplicas']) {
-    if ((s[k] ?? 0) > (s.replicas ?? 0)) errs.push(invalid(fp('status', k).toString(), s[k], 'cannot be greater than status.replicas'));
-  }
-  if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) errs.push(invalid('status.availableReplicas', s.availableReplicas, 'cannot be greater than readyReplicas'));
+  errs.push(...validateReplicaStatus(s, {
+    counters: ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'],
+    optional: ['collisionCount'],
+    bounded: ['updatedReplicas', 'readyReplicas', 'availableReplicas'],
+    availableVsReady: 'cannot be greater than readyReplicas',
+  }));
   errs.push(...validateCollisionCountUpdate(s, statusOf(old)));
   return errs;
 }

@@ -1,15 +1,16 @@
 // apps/v1 ReplicaSet: SetDefaults_ReplicaSet, ValidateReplicaSet* and pkg/registry/apps/replicaset/strategy.go. Also
 // the template check shared with Deployment (ValidatePodTemplateSpecForReplicaSet).
-import { FieldError, FieldPath, forbidden, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
+import { FieldError, FieldPath, forbidden, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateImmutableField, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
 import type { Selector } from '../../apimachinery/labels.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
-import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, selectorHasNoTerms, specOf, statusOf, str, toSelector } from './shared.js';
+import { validateReplicaStatus } from './status.js';
+import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, specOf, statusOf, str, toSelector, validateRequiredSelector } from './shared.js';
 
 /** ValidatePodTemplateSpecForReplicaSet: selector must match, full pod template validation, restartPolicy Always. */
 export function validatePodTemplateForReplicaSet(template: unknown, selector: Selector, path: FieldPath): FieldError[] {
@@ -32,18 +33,12 @@ export function validatePodTemplateForReplicaSet(template: unknown, selector: Se
 
 /**
  * The selector block common to ReplicaSet and Deployment specs: required, strictly valid, non-empty, convertible, and
- * matching the template. (Upstream says "for deployment" for ReplicaSets too.)
+ * matching the template.
  */
 export function validateSelectorAndTemplate(spec: Obj, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
-  if (spec.selector === undefined || spec.selector === null) {
-    errs.push(required(path.child('selector').toString()));
-  } else {
-    errs.push(...validateLabelSelector(spec.selector, { allowInvalidLabelValueInSelector: false }, path.child('selector')));
-    if (selectorHasNoTerms(isObj(spec.selector) ? spec.selector : {})) {
-      errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), 'empty selector is invalid for deployment'));
-    }
-  }
+  // Upstream says "for deployment" for ReplicaSets too.
+  errs.push(...validateRequiredSelector(spec.selector, path.child('selector'), 'deployment'));
   const selector = toSelector(spec.selector);
   if (!selector) errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), 'invalid label selector'));
   else errs.push(...validatePodTemplateForReplicaSet(spec.template, selector, path.child('template')));
@@ -85,12 +80,11 @@ export const validateReplicaSetUpdate = (obj: KubeObject, old: KubeObject): Fiel
 
 export function validateReplicaSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
-  const s = statusOf(obj);
-  for (const k of ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration']) errs.push(...nonNegative(s[k], fp('status', k)));
-  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas']) {
-    if ((s[k] ?? 0) > (s.replicas ?? 0)) errs.push(invalid(fp('status', k).toString(), s[k], 'cannot be greater than status.replicas'));
-  }
-  if ((s.availableReplicas ?? 0) > (s.readyReplicas ?? 0)) errs.push(invalid('status.availableReplicas', s.availableReplicas, 'cannot be greater than readyReplicas'));
+  errs.push(...validateReplicaStatus(statusOf(obj), {
+    counters: ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'],
+    bounded: ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'],
+    availableVsReady: 'cannot be greater than readyReplicas',
+  }));
   return errs;
 }
 

@@ -1,9 +1,9 @@
 // Helpers shared by the strategies of the non-core built-in kinds (apps, batch, policy, …): JSON access, Go-style
 // semantic equality, label selector matching, int-or-percent checks, and Go `%#v` rendering of bad values (upstream
 // prints structs and maps that way in error messages, and users paste those messages into search engines).
-import { FieldError, FieldPath, invalid } from '../../apimachinery/field-errors.js';
+import { FieldError, FieldPath, invalid, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { validateNonnegativeField } from '../../apimachinery/validation/objectmeta.js';
+import { validateLabelSelector, validateNonnegativeField } from '../../apimachinery/validation/objectmeta.js';
 import { isValidPercent } from '../../apimachinery/validation/names.js';
 import { labelSelectorAsSelector, type LabelSelector, Selector } from '../../apimachinery/labels.js';
 
@@ -75,6 +75,14 @@ export function toSelector(sel: unknown): Selector | undefined {
 /** Whether a LabelSelector (JSON) matches a label set; nil matches nothing, {} everything, invalid nothing. */
 export function labelSelectorMatches(sel: unknown, labels: Record<string, string> | undefined | null): boolean {
   return toSelector(sel)?.matches(labels ?? undefined) ?? false;
+}
+
+/** A selector that must be present, strictly valid and non-empty ("empty selector is invalid for <kind>"). */
+export function validateRequiredSelector(sel: unknown, path: FieldPath, kindWord: string): FieldError[] {
+  if (sel === undefined || sel === null) return [required(path.toString())];
+  const errs = validateLabelSelector(sel as LabelSelector, { allowInvalidLabelValueInSelector: false }, path);
+  if (selectorHasNoTerms(isObj(sel) ? sel : {})) errs.push(invalidGo(path, goLabelSelector(sel), `empty selector is invalid for ${kindWord}`));
+  return errs;
 }
 
 /** `len(matchLabels)+len(matchExpressions) == 0`. */

@@ -3,15 +3,15 @@
 import { FieldError, forbidden, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSLabel } from '../../apimachinery/validation/names.js';
-import { validateAnnotations, validateLabels, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
 import {
   ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
-  nonNegative, Obj, selectorHasNoTerms, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent,
+  nonNegative, Obj, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent, validateRequiredSelector,
 } from './shared.js';
-import { validateStatusCounters, validateCollisionCountUpdate } from './status.js';
+import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
 
 /** SetDefaults_PersistentVolumeClaim + SetDefaults_PersistentVolumeClaimSpec, as applied to volumeClaimTemplates. */
 export function setDefaultsClaimTemplate(pvc: Obj): void {
@@ -112,14 +112,7 @@ export function validateStatefulSetSpec(spec: Obj): FieldError[] {
   // Upstream names this path with a dot inside one segment: `spec.ordinals.start`.
   if (isObj(spec.ordinals)) errs.push(...nonNegative(spec.ordinals.start, path.child('ordinals.start')));
 
-  if (spec.selector === undefined || spec.selector === null) {
-    errs.push(required(path.child('selector').toString()));
-  } else {
-    errs.push(...validateLabelSelector(spec.selector, { allowInvalidLabelValueInSelector: false }, path.child('selector')));
-    if (selectorHasNoTerms(isObj(spec.selector) ? spec.selector : {})) {
-      errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), 'empty selector is invalid for statefulset'));
-    }
-  }
+  errs.push(...validateRequiredSelector(spec.selector, path.child('selector'), 'statefulset'));
   const selector = toSelector(spec.selector);
   const tpl = isObj(spec.template) ? spec.template : {};
   if (!selector) errs.push(invalidGo(path.child('selector'), goLabelSelector(spec.selector), ''));
@@ -154,13 +147,12 @@ export function validateStatefulSetUpdate(obj: KubeObject, old: KubeObject): Fie
 
 export function validateStatefulSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const status = statusOf(obj);
-  const errs = validateStatusCounters(status, ['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas'], { optional: ['observedGeneration', 'collisionCount'] });
-  for (const k of ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas']) {
-    if ((status[k] ?? 0) > (status.replicas ?? 0)) errs.push(invalid(fp('status', k).toString(), status[k], 'cannot be greater than status.replicas'));
-  }
-  if ((status.availableReplicas ?? 0) > (status.readyReplicas ?? 0)) {
-    errs.push(invalid('status.availableReplicas', status.availableReplicas, 'cannot be greater than status.readyReplicas'));
-  }
+  const errs = validateReplicaStatus(status, {
+    counters: ['replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas'],
+    optional: ['observedGeneration', 'collisionCount'],
+    bounded: ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas'],
+    availableVsReady: 'cannot be greater than status.readyReplicas',
+  });
   errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
   errs.push(...validateCollisionCountUpdate(status, statusOf(old)));
   return errs;

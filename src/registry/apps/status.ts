@@ -10,6 +10,19 @@ export function validateStatusCounters(status: Obj, counters: string[], opts: { 
   return errs;
 }
 
+/**
+ * The replica-count status rules of StatefulSet, Deployment and ReplicaSet: counters ≥ 0, `bounded` ones ≤
+ * status.replicas, and availableReplicas ≤ readyReplicas (whose message wording differs per kind).
+ */
+export function validateReplicaStatus(status: Obj, rules: { counters: string[]; optional?: string[]; bounded: string[]; availableVsReady: string }): FieldError[] {
+  const errs = validateStatusCounters(status, rules.counters, { optional: rules.optional });
+  for (const k of rules.bounded) {
+    if ((status[k] ?? 0) > (status.replicas ?? 0)) errs.push(invalid(`status.${k}`, status[k], 'cannot be greater than status.replicas'));
+  }
+  if ((status.availableReplicas ?? 0) > (status.readyReplicas ?? 0)) errs.push(invalid('status.availableReplicas', status.availableReplicas, rules.availableVsReady));
+  return errs;
+}
+
 /** IsDecremented(collisionCount): a set count may not go down or be cleared. */
 export function validateCollisionCountUpdate(status: Obj, oldStatus: Obj): FieldError[] {
   const oldCount = oldStatus.collisionCount;
