@@ -136,6 +136,26 @@ export const fieldDescriptions: Record<string, Record<string, string>> = {
     stdin: 'Keep a stdin buffer open for the container.',
     tty: 'Allocate a terminal for the container.',
   },
+  [meta + 'ObjectMeta']: {
+    name: 'Name, unique within the namespace (or cluster, for cluster-scoped kinds). Cannot be changed.',
+    generateName: 'Prefix the server uses to generate a unique name when name is empty.',
+    namespace: 'Namespace of the object; empty for cluster-scoped kinds.',
+    uid: 'Unique identifier assigned by the server at creation.',
+    resourceVersion: 'Opaque version of the object, changed on every write; used for optimistic concurrency.',
+    generation: 'Incremented by the server whenever the spec changes.',
+    creationTimestamp: 'When the object was created, set by the server.',
+    deletionTimestamp: 'When the object will be deleted; set when deletion was requested and finalizers remain.',
+    labels: 'Key/value pairs used to select and organize objects.',
+    annotations: 'Arbitrary key/value metadata that is not used for selection.',
+    ownerReferences: 'Objects this object depends on; it is garbage collected when they are gone.',
+    finalizers: 'Conditions that must be cleared before the object is removed from storage.',
+    managedFields: 'Which manager owns which fields, maintained by server-side apply.',
+  },
+  [api + 'core.v1.ResourceRequirements']: {
+    limits: 'Maximum amount of each resource the container may use.',
+    requests: 'Amount of each resource the container is guaranteed; used for scheduling.',
+    claims: 'Dynamic resource claims the container uses.',
+  },
   [api + 'core.v1.PersistentVolumeClaimSpec']: {
     accessModes: 'The ways the volume must be mountable, e.g. ReadWriteOnce.',
     selector: 'Label query over volumes that may be bound.',
@@ -162,6 +182,16 @@ export const fieldDescriptions: Record<string, Record<string, string>> = {
     ipFamilyPolicy: 'SingleStack, PreferDualStack or RequireDualStack.',
     internalTrafficPolicy: 'Cluster or Local routing of traffic from inside the cluster.',
   },
+};
+
+/** Fields every top-level kind shares, described once. */
+export const kindFieldDescriptions: Record<string, string> = {
+  apiVersion: 'The group and version of this object\'s schema, e.g. apps/v1.',
+  kind: 'The kind of this object, e.g. StatefulSet.',
+  metadata: "The object's metadata: name, namespace, labels, annotations and bookkeeping.",
+  spec: 'The desired state, set by the user.',
+  status: 'The observed state, written by the system. Read-only for users.',
+  items: 'The objects in the list.',
 };
 
 /** Description for a `FooList` kind. */

@@ -1,7 +1,7 @@
 // The built-in type model and small lookups over it. The model is assembled on first use from the data modules
 // (plain object literals), so importing this module costs only parsing those literals.
 import { allStructDefs } from './models/all.js';
-import { fieldDescriptions, listDescription, structDescriptions } from './descriptions.js';
+import { fieldDescriptions, kindFieldDescriptions, listDescription, structDescriptions } from './descriptions.js';
 import { gvkKey, type FieldDef, type StructDef, type TypeModel, type TypeRef } from './types.js';
 
 export * from './types.js';
@@ -33,10 +33,10 @@ function attachDescriptions(def: StructDef): void {
     if (own) def.description = own;
     else if (kind?.endsWith('List')) def.description = listDescription(kind.slice(0, -'List'.length));
   }
-  const fields = fieldDescriptions[def.name];
-  if (!fields) return;
+  const fields = fieldDescriptions[def.name] ?? {};
+  const shared = def.gvk ? kindFieldDescriptions : {};
   for (const field of def.fields) {
-    if (!field.description && fields[field.name]) field.description = fields[field.name];
+    field.description ??= fields[field.name] ?? shared[field.name];
   }
 }
 
