@@ -96,6 +96,7 @@ export interface Statements {
   deleteHistoryThrough: Stmt<[number]>;
   historyAfter: Stmt<[number], HistoryRow>;
   historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
+  historyRows: Stmt<[], { n: number }>;
   getMeta: Stmt<[string], { value: number }>;
   setMeta: Stmt<[number, string]>;
 }
@@ -133,6 +134,8 @@ export function prepareStatements(db: Database.Database): Statements {
     historyBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
       'SELECT min(revision) AS lo, max(revision) AS hi FROM history',
     ),
+
+    historyRows: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM history'),
 
     getMeta: db.prepare<[string], { value: number }>('SELECT value FROM meta WHERE name = ?'),
     setMeta: db.prepare<[number, string]>('UPDATE meta SET value = ? WHERE name = ?'),

@@ -182,6 +182,20 @@ export class SqliteStore implements Store {
     return this.hub.size;
   }
 
+  /** Rows and revision bounds of the on-disk history table (diagnostics and tests). */
+  historyStats(): { rows: number; oldest: number | null; newest: number | null } {
+    this.assertOpen();
+    const b = this.stmts.historyBounds.get()!;
+    return { rows: this.stmts.historyRows.get()!.n, oldest: b.lo, newest: b.hi };
+  }
+
+  /** SQLite's own consistency check of the file: 'ok' when healthy, otherwise the problems found. */
+  integrityCheck(): string {
+    this.assertOpen();
+    const rows = this.db.pragma('integrity_check') as { integrity_check: string }[];
+    return rows.map((r) => r.integrity_check).join('\n');
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
