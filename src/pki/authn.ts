@@ -1,0 +1,73 @@
+// Request authentication, as upstream's x509 and bearer-token authenticators do it: a client certificate verified
+// against the cluster CA names the user (CN) and groups (O); otherwise `Authorization: Bearer <token>` is checked
+// against the admin token. Every authenticated user is also in system:authenticated.
+import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { UserInfo } from '../registry/types.js';
+import { ADMIN_GROUP, ADMIN_USER } from './pki.js';
+
+export const AUTHENTICATED_GROUP = 'system:authenticated';
+
+/** What authentication needs from the PKI (a `Pki` from ensurePki fits). */
+export interface AuthMaterial {
+  caCertPem: string;
+  adminToken: string;
+}
+
+const caCache = new WeakMap<AuthMaterial, X509Certificate>();
+
+export function authenticateRequest(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
+  return userFromClientCertificate(req, pki) ?? userFromBearerToken(req, pki);
+}
+
+function userFromClientCertificate(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
+  const socket = req.socket as Partial<TLSSocket>;
+  // `authorized` is set by Node when the peer's chain verified against the server's `ca`; that list may hold more
+  // than our CA, so the leaf is checked against the cluster CA as well.
+  if (!socket.authorized || typeof socket.getPeerX509Certificate !== 'function') return undefined;
+  const cert = socket.getPeerX509Certificate();
+  if (!cert || !issuedByClusterCa(cert, pki)) return undefined;
+  const peer = socket.getPeerCertificate?.();
+  const subject = peer?.subject;
+  const username = first(subject?.CN);
+  if (!username) return undefined; // upstream rejects certificates without a common name
+  const organizations = subject?.O === undefined ? [] : ([] as string[]).concat(subject.O);
+  return { username, groups: withAuthenticated(organizations) };
+}
+
+function issuedByClusterCa(cert: X509Certificate, pki: AuthMaterial): boolean {
+  let ca = caCache.get(pki);
+  if (!ca) {
+    ca = new X509Certificate(pki.caCertPem);
+    caCache.set(pki, ca);
+  }
+  try {
+    return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function userFromBearerToken(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) return undefined;
+  if (!constantTimeEqual(match[1], pki.adminToken)) return undefined;
+  return { username: ADMIN_USER, groups: withAuthenticated([ADMIN_GROUP]) };
+}
+
+/** Compares digests so neither the content nor the length of the token leaks through timing. */
+function constantTimeEqual(a: string, b: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(a), digest(b));
+}
+
+function withAuthenticated(groups: string[]): string[] {
+  return groups.includes(AUTHENTICATED_GROUP) ? groups : [...groups, AUTHENTICATED_GROUP];
+}
