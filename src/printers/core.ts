@@ -1,0 +1,481 @@
+// Printers for core/v1 kinds other than Pod, following pkg/printers/internalversion's columns and cell rules.
+import type { KubeObject } from '../apimachinery/types.js';
+import type { Printer } from '../registry/types.js';
+import { formatLabels } from '../apimachinery/labels.js';
+import { timestampSince } from '../apimachinery/duration.js';
+import {
+  age, ageColumn, column, containerCells, joinHostPort, loadBalancerIngress, nameColumn, nameOf, quantityString, sortedSet, wide,
+  byteOrder, type ContainerLike,
+} from './helpers.js';
+
+type Obj<T> = KubeObject & T;
+
+export const namespacePrinter: Printer = {
+  columns: [nameColumn(), column('Status', 'string', 'Lifecycle phase of the namespace.'), ageColumn()],
+  cells: (obj, now) => [nameOf(obj), (obj as Obj<{ status?: { phase?: string } }>).status?.phase ?? '', age(obj, now)],
+};
+
+// ---- Service ----
+
+interface ServiceLike {
+  spec?: {
+    type?: string;
+    clusterIPs?: string[];
+    externalIPs?: string[];
+    externalName?: string;
+    ports?: { port: number; nodePort?: number; protocol?: string }[];
+    selector?: Record<string, string>;
+  };
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
+}
+
+function serviceExternalIP(svc: Obj<ServiceLike>): string {
+  const spec = svc.spec ?? {};
+  const external = spec.externalIPs ?? [];
+  switch (spec.type) {
+    case 'ClusterIP':
+    case 'NodePort':
+      return external.length ? external.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const lb = loadBalancerIngress(svc.status?.loadBalancer?.ingress);
+      if (external.length) return [...(lb ? lb.split(',') : []), ...external].join(',');
+      return lb || '<pending>';
+    }
+    case 'ExternalName':
+      return spec.externalName ?? '';
+    default:
+      return '<unknown>';
+  }
+}
+
+/** makePortString: `80/TCP`, `80:30080/TCP`, comma-joined. */
+export function servicePorts(ports: { port: number; nodePort?: number; protocol?: string }[] | undefined): string {
+  return (ports ?? [])
+    .map((p) => ((p.nodePort ?? 0) > 0 ? `${p.port}:${p.nodePort}/${p.protocol ?? ''}` : `${p.port}/${p.protocol ?? ''}`))
+    .join(',');
+}
+
+export const servicePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Type', 'string', 'How the service is exposed.'),
+    column('Cluster-IP', 'string', 'Virtual IP of the service.'),
+    column('External-IP', 'string', 'Addresses reachable from outside the cluster.'),
+    column('Port(s)', 'string', 'Service ports.'),
+    ageColumn(),
+    wide('Selector', 'string', 'Labels of the pods the service routes to.'),
+  ],
+  cells(obj, now) {
+    const svc = obj as Obj<ServiceLike>;
+    return [
+      nameOf(svc),
+      svc.spec?.type ?? '',
+      svc.spec?.clusterIPs?.[0] ?? '<none>',
+      serviceExternalIP(svc),
+      servicePorts(svc.spec?.ports) || '<none>',
+      age(svc, now),
+      formatLabels(svc.spec?.selector),
+    ];
+  },
+};
+
+// ---- Endpoints ----
+
+interface EndpointsLike {
+  subsets?: { addresses?: { ip: string }[]; ports?: { name?: string; port: number }[] }[];
+}
+
+/** formatEndpoints: up to three `ip:port` entries, then `+ N more...`; `<none>` without subsets. */
+export function formatEndpoints(ep: EndpointsLike): string {
+  const subsets = ep.subsets ?? [];
+  if (subsets.length === 0) return '<none>';
+  const max = 3;
+  const list: string[] = [];
+  let more = false;
+  let count = 0;
+  const add = (entry: string) => {
+    if (list.length === max) {
+      more = true;
+      return false;
+    }
+    list.push(entry);
+    return true;
+  };
+  for (const ss of subsets) {
+    const addresses = ss.addresses ?? [];
+    const ports = ss.ports ?? [];
+    if (ports.length === 0) {
+      // Headless services may have no ports: list bare IPs.
+      count += addresses.length;
+      for (const a of addresses) if (!add(a.ip)) break;
+      continue;
+    }
+    for (const p of ports) {
+      count += addresses.length;
+      for (const a of addresses) if (!add(joinHostPort(a.ip, p.port))) break;
+    }
+  }
+  const joined = list.join(',');
+  return more ? `${joined} + ${count - max} more...` : joined;
+}
+
+export const endpointsPrinter: Printer = {
+  columns: [nameColumn(), column('Endpoints', 'string', 'Ready addresses and ports.'), ageColumn()],
+  cells: (obj, now) => [nameOf(obj), formatEndpoints(obj as Obj<EndpointsLike>), age(obj, now)],
+};
+
+// ---- ConfigMap, Secret, ServiceAccount ----
+
+const countKeys = (m: unknown) => (m && typeof m === 'object' ? Object.keys(m).length : 0);
+
+export const configMapPrinter: Printer = {
+  columns: [nameColumn(), column('Data', 'string', 'Number of data and binaryData keys.'), ageColumn()],
+  cells: (obj, now) => [nameOf(obj), countKeys(obj.data) + countKeys(obj.binaryData), age(obj, now)],
+};
+
+export const secretPrinter: Printer = {
+  columns: [nameColumn(), column('Type', 'string', 'Secret type.'), column('Data', 'string', 'Number of data keys.'), ageColumn()],
+  cells: (obj, now) => [nameOf(obj), typeof obj.type === 'string' ? obj.type : '', countKeys(obj.data), age(obj, now)],
+};
+
+export const serviceAccountPrinter: Printer = {
+  columns: [nameColumn(), column('Secrets', 'string', 'Number of referenced secrets.'), ageColumn()],
+  cells: (obj, now) => [nameOf(obj), Array.isArray(obj.secrets) ? obj.secrets.length : 0, age(obj, now)],
+};
+
+// ---- PersistentVolume, PersistentVolumeClaim ----
+
+const BETA_STORAGE_CLASS_ANNOTATION = 'volume.beta.kubernetes.io/storage-class';
+
+/** helper.GetAccessModesAsString: RWO, ROX, RWX, RWOP in that fixed order. */
+export function accessModesString(modes: string[] | undefined): string {
+  const have = new Set(modes ?? []);
+  const out: string[] = [];
+  if (have.has('ReadWriteOnce')) out.push('RWO');
+  if (have.has('ReadOnlyMany')) out.push('ROX');
+  if (have.has('ReadWriteMany')) out.push('RWX');
+  if (have.has('ReadWriteOncePod')) out.push('RWOP');
+  return out.join(',');
+}
+
+interface PVLike {
+  spec?: {
+    capacity?: Record<string, string>;
+    accessModes?: string[];
+    persistentVolumeReclaimPolicy?: string;
+    claimRef?: { namespace?: string; name?: string };
+    storageClassName?: string;
+    volumeAttributesClassName?: string;
+    volumeMode?: string;
+  };
+  status?: { phase?: string; reason?: string };
+}
+
+/** The beta annotation wins over spec.storageClassName (GetPersistentVolume[Claim]Class). */
+function storageClassOf(obj: KubeObject, specClass: string | undefined): string {
+  const ann = obj.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION];
+  if (ann !== undefined) return ann;
+  return specClass ?? '';
+}
+
+export const persistentVolumePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Capacity', 'string', 'Storage capacity of the volume.'),
+    column('Access Modes', 'string', 'Ways the volume can be mounted.'),
+    column('Reclaim Policy', 'string', 'What happens to the volume when released.'),
+    column('Status', 'string', 'Phase of the volume.'),
+    column('Claim', 'string', 'Claim bound to the volume.'),
+    column('StorageClass', 'string', 'StorageClass of the pv'),
+    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv'),
+    column('Reason', 'string', 'Reason for a failed phase.'),
+    ageColumn(),
+    wide('VolumeMode', 'string', 'Filesystem or Block.'),
+  ],
+  cells(obj, now) {
+    const pv = obj as Obj<PVLike>;
+    const spec = pv.spec ?? {};
+    const claim = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '';
+    const phase = pv.metadata.deletionTimestamp ? 'Terminating' : pv.status?.phase ?? '';
+    return [
+      nameOf(pv),
+      quantityString(spec.capacity?.storage),
+      accessModesString(spec.accessModes),
+      spec.persistentVolumeReclaimPolicy ?? '',
+      phase,
+      claim,
+      storageClassOf(pv, spec.storageClassName),
+      spec.volumeAttributesClassName ?? '<unset>',
+      pv.status?.reason ?? '',
+      age(pv, now),
+      spec.volumeMode ?? '<unset>',
+    ];
+  },
+};
+
+interface PVCLike {
+  spec?: { volumeName?: string; storageClassName?: string; volumeAttributesClassName?: string; volumeMode?: string };
+  status?: { phase?: string; accessModes?: string[]; capacity?: Record<string, string> };
+}
+
+export const persistentVolumeClaimPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Status', 'string', 'Phase of the claim.'),
+    column('Volume', 'string', 'Volume bound to the claim.'),
+    column('Capacity', 'string', 'Capacity of the bound volume.'),
+    column('Access Modes', 'string', 'Access modes of the bound volume.'),
+    column('StorageClass', 'string', 'StorageClass of the pvc'),
+    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
+    ageColumn(),
+    wide('VolumeMode', 'string', 'Filesystem or Block.'),
+  ],
+  cells(obj, now) {
+    const pvc = obj as Obj<PVCLike>;
+    const spec = pvc.spec ?? {};
+    const bound = !!spec.volumeName;
+    return [
+      nameOf(pvc),
+      pvc.metadata.deletionTimestamp ? 'Terminating' : pvc.status?.phase ?? '',
+      spec.volumeName ?? '',
+      bound ? quantityString(pvc.status?.capacity?.storage) : '',
+      bound ? accessModesString(pvc.status?.accessModes) : '',
+      storageClassOf(pvc, spec.storageClassName),
+      spec.volumeAttributesClassName ?? '<unset>',
+      age(pvc, now),
+      spec.volumeMode ?? '<unset>',
+    ];
+  },
+};
+
+// ---- Node ----
+
+interface NodeLike {
+  spec?: { unschedulable?: boolean };
+  status?: {
+    conditions?: { type: string; status: string }[];
+    addresses?: { type: string; address: string }[];
+    nodeInfo?: { kubeletVersion?: string; osImage?: string; kernelVersion?: string; containerRuntimeVersion?: string };
+  };
+}
+
+const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
+const NODE_ROLE_LABEL = 'kubernetes.io/role';
+
+/** findNodeRoles: `node-role.kubernetes.io/<role>` keys and the `kubernetes.io/role` value, sorted. */
+export function nodeRoles(labels: Record<string, string> | undefined): string[] {
+  const roles: string[] = [];
+  for (const [k, v] of Object.entries(labels ?? {})) {
+    if (k.startsWith(NODE_ROLE_PREFIX)) {
+      const role = k.slice(NODE_ROLE_PREFIX.length);
+      if (role) roles.push(role);
+    } else if (k === NODE_ROLE_LABEL && v !== '') {
+      roles.push(v);
+    }
+  }
+  return sortedSet(roles);
+}
+
+export const nodePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Status', 'string', 'Readiness of the node.'),
+    column('Roles', 'string', 'Roles from node-role labels.'),
+    ageColumn(),
+    column('Version', 'string', 'Kubelet version.'),
+    wide('Internal-IP', 'string', 'First internal address.'),
+    wide('External-IP', 'string', 'First external address.'),
+    wide('OS-Image', 'string', 'Operating system image.'),
+    wide('Kernel-Version', 'string', 'Kernel version.'),
+    wide('Container-Runtime', 'string', 'Container runtime and version.'),
+  ],
+  cells(obj, now) {
+    const node = obj as Obj<NodeLike>;
+    const status: string[] = [];
+    // Only the Ready condition shows; the last entry of a given type wins, as with upstream's map.
+    const ready = [...(node.status?.conditions ?? [])].reverse().find((c) => c.type === 'Ready');
+    if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
+    if (status.length === 0) status.push('Unknown');
+    if (node.spec?.unschedulable) status.push('SchedulingDisabled');
+    const info = node.status?.nodeInfo ?? {};
+    const address = (type: string) => node.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
+    return [
+      nameOf(node),
+      status.join(','),
+      nodeRoles(node.metadata.labels).join(',') || '<none>',
+      age(node, now),
+      info.kubeletVersion ?? '',
+      address('InternalIP'),
+      address('ExternalIP'),
+      info.osImage || '<unknown>',
+      info.kernelVersion || '<unknown>',
+      info.containerRuntimeVersion || '<unknown>',
+    ];
+  },
+};
+
+// ---- Event (core/v1; events.k8s.io/v1 is mapped onto the same shape) ----
+
+export interface CoreEventLike {
+  metadata: { name?: string };
+  involvedObject?: { kind?: string; name?: string; fieldPath?: string };
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  firstTimestamp?: string | null;
+  lastTimestamp?: string | null;
+  count?: number;
+  type?: string;
+  eventTime?: string | null;
+  series?: { count?: number; lastObservedTime?: string };
+  reportingComponent?: string;
+  reportingInstance?: string;
+}
+
+function eventCells(ev: CoreEventLike, now: Date): unknown[] {
+  const first = ev.firstTimestamp ? timestampSince(ev.firstTimestamp, now) : timestampSince(ev.eventTime, now);
+  let last = ev.lastTimestamp ? timestampSince(ev.lastTimestamp, now) : first;
+  let count = ev.count ?? 0;
+  if (ev.series) {
+    last = timestampSince(ev.series.lastObservedTime, now);
+    count = ev.series.count ?? 0;
+  } else if (count === 0) {
+    count = 1; // singleton events from the new API carry no count
+  }
+  const kind = (ev.involvedObject?.kind ?? '').toLowerCase();
+  const target = ev.involvedObject?.name ? `${kind}/${ev.involvedObject.name}` : kind;
+  const component = ev.source?.component || ev.reportingComponent || '';
+  const instance = ev.source?.host || ev.reportingInstance || '';
+  const source = instance ? `${component}, ${instance}` : component;
+  return [
+    last,
+    ev.type ?? '',
+    ev.reason ?? '',
+    target,
+    ev.involvedObject?.fieldPath ?? '',
+    source,
+    (ev.message ?? '').trim(),
+    first,
+    count,
+    ev.metadata.name ?? '',
+  ];
+}
+
+const eventColumns = () => [
+  column('Last Seen', 'string', 'Time since the event was last seen.'),
+  column('Type', 'string', 'Normal or Warning.'),
+  column('Reason', 'string', 'Short machine-readable reason.'),
+  column('Object', 'string', 'Object the event is about.'),
+  wide('Subobject', 'string', 'Field path inside the object.'),
+  wide('Source', 'string', 'Component that reported the event.'),
+  column('Message', 'string', 'Human-readable description.'),
+  wide('First Seen', 'string', 'Time since the event was first seen.'),
+  wide('Count', 'string', 'Number of occurrences.'),
+  column('Name', 'string', 'Name of the event object.', 1, 'name'),
+];
+
+export const eventPrinter: Printer = {
+  columns: eventColumns(),
+  cells: (obj, now) => eventCells(obj as unknown as CoreEventLike, now),
+};
+
+interface EventsV1Like extends KubeObject {
+  regarding?: CoreEventLike['involvedObject'];
+  note?: string;
+  reason?: string;
+  type?: string;
+  eventTime?: string | null;
+  series?: { count?: number; lastObservedTime?: string };
+  reportingController?: string;
+  reportingInstance?: string;
+  deprecatedSource?: { component?: string; host?: string };
+  deprecatedFirstTimestamp?: string | null;
+  deprecatedLastTimestamp?: string | null;
+  deprecatedCount?: number;
+}
+
+/** events.k8s.io/v1 Event: converted to the core shape first, as the server prints the internal type. */
+export const eventsV1Printer: Printer = {
+  columns: eventColumns(),
+  cells(obj, now) {
+    const ev = obj as EventsV1Like;
+    return eventCells(
+      {
+        metadata: ev.metadata,
+        involvedObject: ev.regarding,
+        reason: ev.reason,
+        message: ev.note,
+        source: ev.deprecatedSource,
+        firstTimestamp: ev.deprecatedFirstTimestamp,
+        lastTimestamp: ev.deprecatedLastTimestamp,
+        count: ev.deprecatedCount,
+        type: ev.type,
+        eventTime: ev.eventTime,
+        series: ev.series,
+        reportingComponent: ev.reportingController,
+        reportingInstance: ev.reportingInstance,
+      },
+      now,
+    );
+  },
+};
+
+// ---- ReplicationController, PodTemplate, ResourceQuota ----
+
+export interface PodTemplateSpecLike {
+  metadata?: { labels?: Record<string, string> };
+  spec?: { containers?: ContainerLike[]; nodeSelector?: Record<string, string> };
+}
+
+export const replicationControllerPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Desired', 'integer', 'Desired replicas.'),
+    column('Current', 'integer', 'Current replicas.'),
+    column('Ready', 'integer', 'Ready replicas.'),
+    ageColumn(),
+    wide('Containers', 'string', 'Names of each container in the template.'),
+    wide('Images', 'string', 'Images referenced by each container in the template.'),
+    wide('Selector', 'string', 'Label selector of the controller.'),
+  ],
+  cells(obj, now) {
+    const rc = obj as Obj<{ spec?: { replicas?: number; selector?: Record<string, string>; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>;
+    const [names, images] = containerCells(rc.spec?.template?.spec?.containers);
+    return [nameOf(rc), rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0, age(rc, now), names, images, formatLabels(rc.spec?.selector)];
+  },
+};
+
+export const podTemplatePrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Containers', 'string', 'Names of each container in the template.'),
+    column('Images', 'string', 'Images referenced by each container in the template.'),
+    column('Pod Labels', 'string', 'Labels of the pod template.'),
+  ],
+  cells(obj) {
+    const t = (obj as Obj<{ template?: PodTemplateSpecLike }>).template;
+    const [names, images] = containerCells(t?.spec?.containers);
+    return [nameOf(obj), names, images, formatLabels(t?.metadata?.labels)];
+  },
+};
+
+export const resourceQuotaPrinter: Printer = {
+  columns: [
+    nameColumn(),
+    column('Request', 'string', 'Used/hard of the non-limit resources.'),
+    column('Limit', 'string', 'Used/hard of the limits.* resources.'),
+    ageColumn(),
+  ],
+  cells(obj, now) {
+    const status = (obj as Obj<{ status?: { hard?: Record<string, string>; used?: Record<string, string> } }>).status ?? {};
+    const requests: string[] = [];
+    const limits: string[] = [];
+    for (const res of Object.keys(status.hard ?? {}).sort(byteOrder)) {
+      const text = `${res}: ${quantityString(status.used?.[res])}/${quantityString(status.hard?.[res])}`;
+      const pieces = res.split('.');
+      (pieces.length > 1 && pieces[0] === 'limits' ? limits : requests).push(text);
+    }
+    return [nameOf(obj), requests.join(', '), limits.join(', '), age(obj, now)];
+  },
+};
+
