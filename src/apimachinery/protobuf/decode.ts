@@ -106,6 +106,7 @@ interface StructLayout {
 }
 
 const layouts = new WeakMap<StructDef, StructLayout>();
+const NO_ZERO_RULES: StructLayout = { byNumber: new Map(), inlined: new Map(), keepZero: new Set() };
 
 function layoutOf(def: StructDef): StructLayout {
   let layout = layouts.get(def);
@@ -218,10 +219,17 @@ function readValue(model: TypeModel, type: TypeRef, r: Reader, wt: number, field
     case 'fieldsV1':
       expectWire(wt, WIRE_BYTES, field);
       return readEmbeddedJson(model, r.bytes(), field);
-    case 'array':
+    case 'array': {
+      // A list nested in a map or list travels in a wrapper message { repeated T items = 1 } (upstream's
+      // ExtraValue for map[string][]string).
+      expectWire(wt, WIRE_BYTES, field);
+      const wrapper: Record<string, unknown> = {};
+      const items: FieldDef = { name: 'items', type, proto: 1 };
+      forEachField(r.bytes(), (wr, n, w) => (n === 1 ? decodeField(model, NO_ZERO_RULES, items, wr, w, wrapper) : wr.skipType(w)));
+      return wrapper.items ?? [];
+    }
     case 'map':
-      // A list of lists or map of lists has no direct protobuf form upstream (they use wrapper messages).
-      throw new ProtoDecodeError(`field ${field}: nested ${type.kind} is not supported in protobuf`);
+      throw new ProtoDecodeError(`field ${field}: a map nested in a list or map has no protobuf form`);
   }
 }
 
@@ -288,6 +296,8 @@ function zeroValue(model: TypeModel, type: TypeRef): unknown {
       return '0';
     case 'duration':
       return '0s';
+    case 'array':
+      return [];
     case 'ref':
       structOf(model, type.name);
       return {};

@@ -89,6 +89,7 @@ const gadget: StructDef = {
     { name: 'note', type: { kind: 'string' }, proto: 14 },
     { name: 'blob', type: { kind: 'bytes' }, proto: 15 },
     { name: 'flags', type: { kind: 'array', items: { kind: 'boolean' } }, proto: 16 },
+    { name: 'extra', type: { kind: 'map', values: { kind: 'array', items: { kind: 'string' } } }, proto: 17 },
   ],
 };
 const meta: StructDef = {
@@ -150,6 +151,9 @@ test('special wire shapes: int64, packed and unpacked repeats, times, duration, 
     w.uint32(tag(14, 2)).string(''); // non-pointer omitempty string: dropped
     w.uint32(tag(15, 2)).bytes(Uint8Array.of(1, 2, 3));
     w.uint32(tag(16, 2)).fork().bool(true).bool(false).ldelim();
+    const extraValue = (items: string[]) => message((v) => items.forEach((i) => v.uint32(tag(1, 2)).string(i)));
+    w.uint32(tag(17, 2)).bytes(message((e) => e.uint32(tag(1, 2)).string('scopes').uint32(tag(2, 2)).bytes(extraValue(['a', 'b']))));
+    w.uint32(tag(17, 2)).bytes(message((e) => e.uint32(tag(1, 2)).string('none').uint32(tag(2, 2)).bytes(extraValue([]))));
     w.uint32(tag(99, 2)).string('from a newer version'); // unknown field: skipped
     w.uint32(tag(98, 0)).uint64(5);
   });
@@ -172,6 +176,7 @@ test('special wire shapes: int64, packed and unpacked repeats, times, duration, 
     enabled: false,
     blob: 'AQID',
     flags: [true, false],
+    extra: { scopes: ['a', 'b'], none: [] },
   });
 });
 
