@@ -6,10 +6,12 @@ import fs from 'node:fs';
 const out = process.argv[2] || '/tmp/cap/out';
 fs.mkdirSync(out, { recursive: true });
 const groups = {
-  '': { v: 'v1', res: [['namespaces','Namespace',false],['configmaps','ConfigMap',true],['secrets','Secret',true],['serviceaccounts','ServiceAccount',true],['services','Service',true],['resourcequotas','ResourceQuota',true],['pods','Pod',true],['nodes','Node',false]] },
+  '': { v: 'v1', res: [['namespaces','Namespace',false],['configmaps','ConfigMap',true],['secrets','Secret',true],['serviceaccounts','ServiceAccount',true],['services','Service',true],['resourcequotas','ResourceQuota',true],['pods','Pod',true],['serviceaccounts/token','TokenRequest',true],['nodes','Node',false]] },
   apps: { v: 'v1', res: [['deployments','Deployment',true]] },
   batch: { v: 'v1', res: [['jobs','Job',true],['cronjobs','CronJob',true]] },
   'rbac.authorization.k8s.io': { v: 'v1', res: [['roles','Role',true],['rolebindings','RoleBinding',true],['clusterroles','ClusterRole',false],['clusterrolebindings','ClusterRoleBinding',false]] },
+  'authorization.k8s.io': { v: 'v1', res: [['selfsubjectaccessreviews','SelfSubjectAccessReview',false]] },
+  'authentication.k8s.io': { v: 'v1', res: [['selfsubjectreviews','SelfSubjectReview',false]] },
   policy: { v: 'v1', res: [['poddisruptionbudgets','PodDisruptionBudget',true]] },
   'scheduling.k8s.io': { v: 'v1', res: [['priorityclasses','PriorityClass',false]] },
   'networking.k8s.io': { v: 'v1', res: [['ingresses','Ingress',true]] },
@@ -32,7 +34,7 @@ http.createServer((req, res) => {
     if (m && groups[m[1]]) return send(200, resList(m[1]));
     if (req.method === 'POST') {
       const seg = u.pathname.split('/');
-      const resource = seg[seg.length - 1];
+      const resource = seg[seg.length - 1] === 'token' ? 'serviceaccounts/token' : seg[seg.length - 1];
       let kind = 'Unknown', gv = 'v1';
       for (const [g, d] of Object.entries(groups)) for (const [r, k] of d.res) if (r === resource) { kind = k; gv = g ? `${g}/v1` : 'v1'; }
       const name = `${String(++n).padStart(2, '0')}-${kind}`;
