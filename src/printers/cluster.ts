@@ -98,33 +98,17 @@ interface EndpointSliceLike {
   endpoints?: { addresses?: string[] }[] | null;
 }
 
-function slicePorts(ports: EndpointSliceLike['ports']): string {
+// Both columns show the first three entries, then `+ N more...`, or `<unset>` when empty.
+function firstThree(items: string[]): string {
   const max = 3;
-  const list: string[] = [];
-  let more = false;
-  let count = 0;
-  for (const p of ports ?? []) {
-    if (list.length < max) list.push(p.port != null ? String(p.port) : p.name != null ? p.name : '*');
-    else if (list.length === max) more = true;
-    count++;
-  }
-  return listWithMore(list, more, count, max);
+  return listWithMore(items.slice(0, max), items.length > max, items.length, max);
 }
 
-function sliceEndpoints(endpoints: EndpointSliceLike['endpoints']): string {
-  const max = 3;
-  const list: string[] = [];
-  let more = false;
-  let count = 0;
-  for (const e of endpoints ?? []) {
-    for (const a of e.addresses ?? []) {
-      if (list.length < max) list.push(a);
-      else if (list.length === max) more = true;
-      count++;
-    }
-  }
-  return listWithMore(list, more, count, max);
-}
+const slicePorts = (ports: EndpointSliceLike['ports']): string =>
+  firstThree((ports ?? []).map((p) => (p.port != null ? String(p.port) : p.name != null ? p.name : '*')));
+
+const sliceEndpoints = (endpoints: EndpointSliceLike['endpoints']): string =>
+  firstThree((endpoints ?? []).flatMap((e) => e.addresses ?? []));
 
 export const endpointSlicePrinter: Printer = {
   columns: [

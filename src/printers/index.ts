@@ -1,6 +1,6 @@
 // Printer lookup by group and kind, plus the fallbacks upstream uses for kinds without a dedicated printer.
 import type { Printer } from '../registry/types.js';
-import { age, ageColumn, column, nameColumn, nameOf } from './helpers.js';
+import { age, column, nameColumn, nameOf } from './helpers.js';
 import { podPrinter } from './pod.js';
 import {
   configMapPrinter, endpointsPrinter, eventPrinter, eventsV1Printer, namespacePrinter, nodePrinter, persistentVolumeClaimPrinter,
@@ -103,5 +103,5 @@ export function printerOrDefault(group: string, kind: string): Printer {
   return printerFor(group, kind) ?? defaultTablePrinter;
 }
 
-export { ageColumn };
+export { customResourcePrinter, DEFAULT_CR_COLUMNS, type PrinterColumnDefinition } from './custom.js';
 export { toTable, type TableOptions, type IncludeObject } from './table.js';
