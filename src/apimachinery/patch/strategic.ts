@@ -415,27 +415,37 @@ class Merger {
       validatePatchWithSetOrderList(patchList, setOrder, mergeKey);
 
       let merged: unknown[];
+      const liveView = { order: originalList };
       if (foundOriginal && !foundPatch) merged = originalList;
       else if (!foundOriginal && foundPatch) merged = removeDirectives(patchList) as unknown[];
-      else if (foundOriginal && foundPatch) merged = this.mergeSliceHandler(originalList, patchList, schema, strategy, mergeKey, false);
+      else if (foundOriginal && foundPatch) merged = this.mergeSliceHandler(originalList, patchList, schema, strategy, mergeKey, false, liveView);
       else continue;
 
       const { inPatch, serverOnly } = partition(merged, setOrder, mergeKey);
       const elementType = sliceElementType(originalList, patchList);
-      out[field] = normalizeElementOrder(inPatch, serverOnly, setOrder, originalList, mergeKey, elementType);
+      out[field] = normalizeElementOrder(inPatch, serverOnly, setOrder, liveView.order, mergeKey, elementType);
       done.add(field);
     }
   }
 
   private mergeSliceHandler(
     original: unknown[], patch: unknown[], node: SchemaNode, strategy: string, mergeKey: string, isDeleteList: boolean,
+    liveView?: { order: unknown[] },
   ): unknown[] {
     // Deletion lists apply whatever the field's strategy is.
-    if (strategy === MERGE_DIRECTIVE || isDeleteList) return this.mergeSlice(original, patch, node, mergeKey, isDeleteList);
+    if (strategy === MERGE_DIRECTIVE || isDeleteList) return this.mergeSlice(original, patch, node, mergeKey, isDeleteList, liveView);
     return patch;
   }
 
-  private mergeSlice(original: unknown[], patch: unknown[], node: SchemaNode, mergeKey: string, isDeleteList: boolean): unknown[] {
+  /**
+   * Merge two lists. `liveView`, when given, receives what upstream's caller still sees through its own slice
+   * header of `original` afterwards: Go shifts deletions and writes appends in place, so the caller's order list is
+   * the surviving items followed by the appended ones, cut to the original length. mergePatchIntoOriginal orders
+   * server-only items against that view, and kubectl apply results depend on it.
+   */
+  private mergeSlice(
+    original: unknown[], patch: unknown[], node: SchemaNode, mergeKey: string, isDeleteList: boolean, liveView?: { order: unknown[] },
+  ): unknown[] {
     if (original.length === 0 && patch.length === 0) return original;
     const elementType = sliceElementType(original, patch);
     let merged: unknown[];
@@ -444,15 +454,23 @@ class Merger {
       merged = deduplicateScalars(original.concat(patch));
     } else {
       if (!mergeKey) throw fail(`cannot merge lists without merge key for ${this.schema.kindName(node)}`);
-      ({ original, patch } = this.mergeSliceWithSpecialElements(original as JsonMap[], patch as JsonMap[], mergeKey));
-      merged = this.mergeSliceWithoutSpecialElements(original as JsonMap[], patch as JsonMap[], mergeKey, node);
+      const special = this.mergeSliceWithSpecialElements(original as JsonMap[], patch as JsonMap[], mergeKey);
+      const { merged: m, appended } = this.mergeSliceWithoutSpecialElements(special.original, special.patch, mergeKey, node);
+      if (liveView) liveView.order = special.survivors.concat(special.replaced ? [] : appended).slice(0, original.length);
+      ({ original, patch } = special);
+      merged = m;
     }
     const { inPatch, serverOnly } = partition(merged, patch, mergeKey);
     return normalizeElementOrder(inPatch, serverOnly, patch, original, mergeKey, elementType);
   }
 
-  /** Handle list elements carrying `$patch`; returns the list to merge into and the remaining patch elements. */
-  private mergeSliceWithSpecialElements(original: JsonMap[], patch: JsonMap[], mergeKey: string): { original: unknown[]; patch: unknown[] } {
+  /**
+   * Handle list elements carrying `$patch`: returns the list to merge into, the remaining patch elements, and the
+   * live items that survived deletions.
+   */
+  private mergeSliceWithSpecialElements(
+    original: JsonMap[], patch: JsonMap[], mergeKey: string,
+  ): { original: JsonMap[]; patch: JsonMap[]; survivors: JsonMap[]; replaced: boolean } {
     const rest: JsonMap[] = [];
     let replace = false;
     for (const v of patch) {
@@ -473,25 +491,30 @@ class Merger {
         throw errBadPatchType(directive, v);
       }
     }
-    return replace ? { original: rest, patch: [] } : { original, patch: rest };
+    if (replace) return { original: rest, patch: [], survivors: original, replaced: true };
+    return { original, patch: rest, survivors: original, replaced: false };
   }
 
-  private mergeSliceWithoutSpecialElements(original: JsonMap[], patch: JsonMap[], mergeKey: string, node: SchemaNode): unknown[] {
-    const out: JsonMap[] = original.slice();
+  private mergeSliceWithoutSpecialElements(
+    original: JsonMap[], patch: JsonMap[], mergeKey: string, node: SchemaNode,
+  ): { merged: JsonMap[]; appended: JsonMap[] } {
+    const merged: JsonMap[] = original.slice();
+    const appended: JsonMap[] = [];
     const index = new Map<unknown, number>();
-    out.forEach((o, i) => {
+    merged.forEach((o, i) => {
       if (hasOwn(o, mergeKey) && !index.has(o[mergeKey])) index.set(o[mergeKey], i);
     });
     for (const v of patch) {
       if (!hasOwn(v, mergeKey)) throw errNoMergeKey(v, mergeKey);
       const at = index.get(v[mergeKey]);
       if (at !== undefined) {
-        out[at] = this.mergeMap(out[at], v, node);
+        merged[at] = this.mergeMap(merged[at], v, node);
       } else {
-        index.set(v[mergeKey], out.length);
-        out.push(v);
+        index.set(v[mergeKey], merged.length);
+        merged.push(v);
+        appended.push(v);
       }
     }
-    return out;
+    return { merged, appended };
   }
 }
