@@ -1,0 +1,114 @@
+// The request pipeline: authentication → authorization hook → routing to health, version, discovery, OpenAPI or the
+// resource endpoints; every failure leaves as a Status.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errForbidden, errInternal, errUnauthorized, isApiError } from '../apimachinery/errors.js';
+import type { UserInfo } from '../registry/types.js';
+import { writeJson, writeStatus, writeText } from './codec.js';
+import type { ServerContext } from './context.js';
+import {
+  aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroupDoc, apiGroupList, apiResourceList, legacyApiVersions,
+} from './discovery.js';
+import { parseRequestInfo } from './request-info.js';
+import { handleResource } from './resources.js';
+
+export const SERVER_VERSION = {
+  major: '1',
+  minor: '33',
+  gitVersion: 'v1.33.0+berth',
+  gitCommit: '0000000000000000000000000000000000000000',
+  gitTreeState: 'clean',
+  buildDate: '2026-11-22T00:00:00Z',
+  goVersion: 'go1.24.0',
+  compiler: 'gc',
+  platform: 'linux/amd64',
+};
+
+/** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
+const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
+
+export type Authenticate = (req: IncomingMessage) => UserInfo | undefined;
+
+export function createRequestHandler(ctx: ServerContext, authenticate: Authenticate) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    handle(ctx, authenticate, req, res).catch((e: unknown) => {
+      const err = isApiError(e) ? e : errInternal(e);
+      if (!isApiError(e)) console.error('berth: internal error', req.method, req.url, e);
+      writeStatus(res, err);
+    });
+  };
+}
+
+async function handle(ctx: ServerContext, authenticate: Authenticate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://berth.invalid');
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const user = authenticate(req);
+  const publicPath = PUBLIC_PATHS.has(path) || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
+  if (!user && !publicPath) throw errUnauthorized();
+  const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
+  if (user && ctx.authorizer) {
+    const decision = await ctx.authorizer.authorize({ user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path });
+    if (!decision.allowed) throw errForbidden({ group: info.group, resource: info.resource }, info.name, decision.reason ?? `User "${user.username}" cannot ${info.verb} resource`);
+  }
+  if (info.isResourceRequest) return handleResource(ctx, req, res, info, url.searchParams, user!);
+  if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+  return handleNonResource(ctx, req, res, path, url.searchParams);
+}
+
+function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+  switch (path) {
+    case '/version':
+      return writeJson(res, 200, SERVER_VERSION);
+    case '/healthz':
+    case '/livez':
+      return health(res, query, true);
+    case '/readyz':
+      return health(res, query, ctx.ready());
+    case '/api': {
+      const v = aggregatedDiscoveryVersion(req.headers.accept);
+      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, true, v), aggregatedContentType(v));
+      return writeJson(res, 200, legacyApiVersions(ctx.serverAddress));
+    }
+    case '/apis': {
+      const v = aggregatedDiscoveryVersion(req.headers.accept);
+      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, false, v), aggregatedContentType(v));
+      return writeJson(res, 200, apiGroupList(ctx.registry));
+    }
+    case '/openapi/v3':
+      return writeJson(res, 200, ctx.openapi.root());
+    case '/openapi/v2':
+      throw notFound();
+  }
+  if (path.startsWith('/openapi/v3/')) {
+    const doc = ctx.openapi.groupVersion(path.slice('/openapi/v3/'.length));
+    if (!doc) throw notFound();
+    res.setHeader('Cache-Control', 'public, immutable');
+    return writeJson(res, 200, doc);
+  }
+  if (path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) return writeText(res, 200, 'ok');
+  const parts = path.split('/').filter(Boolean);
+  if (parts[0] === 'api' && parts.length === 2) {
+    const doc = apiResourceList(ctx.registry, '', parts[1]);
+    if (doc) return writeJson(res, 200, doc);
+  }
+  if (parts[0] === 'apis' && parts.length === 2) {
+    const doc = apiGroupDoc(ctx.registry, parts[1]);
+    if (doc) return writeJson(res, 200, doc);
+  }
+  if (parts[0] === 'apis' && parts.length === 3) {
+    const doc = apiResourceList(ctx.registry, parts[1], parts[2]);
+    if (doc) return writeJson(res, 200, doc);
+  }
+  throw notFound();
+}
+
+function health(res: ServerResponse, query: URLSearchParams, ok: boolean): void {
+  if (query.has('verbose')) {
+    const lines = ['[+]ping ok', '[+]log ok', `[${ok ? '+' : '-'}]storage ${ok ? 'ok' : 'failed'}`];
+    return writeText(res, ok ? 200 : 500, lines.join('\n') + `\n${ok ? 'healthz check passed' : 'healthz check failed'}\n`);
+  }
+  return writeText(res, ok ? 200 : 500, ok ? 'ok' : 'not ready');
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+}

@@ -1,0 +1,169 @@
+// Reading request bodies and writing responses: size limit, JSON/YAML/protobuf decoding, Accept negotiation
+// (plain JSON, YAML, meta.k8s.io Table), and Status bodies for errors.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import YAML from 'yaml';
+import { ApiError, errBadRequest, errNotAcceptable, errRequestEntityTooLarge, errUnsupportedMediaType } from '../apimachinery/errors.js';
+import type { Status } from '../apimachinery/types.js';
+
+/** Upstream's limit for a request body (3 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) {
+    req.resume();
+    throw errRequestEntityTooLarge(`limit is ${limit}`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      req.resume();
+      throw errRequestEntityTooLarge(`limit is ${limit}`);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0].trim().toLowerCase();
+}
+
+export const JSON_TYPES = ['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf'];
+
+export function parseJsonBody(buf: Buffer): unknown {
+  try {
+    return JSON.parse(buf.toString('utf8'));
+  } catch (e) {
+    throw errBadRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
+  }
+}
+
+export function parseYamlBody(buf: Buffer): unknown {
+  try {
+    const docs = YAML.parseAllDocuments(buf.toString('utf8'), { uniqueKeys: false });
+    const first = Array.isArray(docs) ? docs[0] : docs;
+    if (!first) return null;
+    if (first.errors.length) throw first.errors[0];
+    return first.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw errBadRequest(`error converting YAML to JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Decodes a create/update body by Content-Type. Protobuf is delegated (it needs the type model). */
+export function decodeObjectBody(contentType: string | undefined, buf: Buffer, protobuf: (b: Buffer) => unknown): unknown {
+  const mt = mediaType(contentType);
+  if (buf.length === 0) throw errBadRequest('the body of the request was empty');
+  switch (mt) {
+    case '':
+    case 'application/json':
+      return parseJsonBody(buf);
+    case 'application/yaml':
+    case 'application/x-yaml':
+    case 'text/yaml':
+      return parseYamlBody(buf);
+    case 'application/vnd.kubernetes.protobuf':
+      return protobuf(buf);
+    default:
+      throw errUnsupportedMediaType(mt, JSON_TYPES);
+  }
+}
+
+export type ResponseFormat =
+  | { kind: 'json' }
+  | { kind: 'yaml' }
+  | { kind: 'table'; version: 'v1' | 'v1beta1' }
+  | { kind: 'partial'; version: 'v1' | 'v1beta1'; list: boolean };
+
+interface MediaRange { type: string; params: Record<string, string> }
+
+export function parseAccept(accept: string | undefined): MediaRange[] {
+  if (!accept) return [];
+  return accept.split(',').map((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    const p: Record<string, string> = {};
+    for (const kv of params) {
+      const eq = kv.indexOf('=');
+      if (eq > 0) p[kv.slice(0, eq).trim().toLowerCase()] = kv.slice(eq + 1).trim();
+    }
+    return { type: type.toLowerCase(), params: p };
+  });
+}
+
+/** Picks the first acceptable representation, as upstream's negotiation does; protobuf answers fall back to JSON. */
+export function negotiateFormat(accept: string | undefined): ResponseFormat {
+  const ranges = parseAccept(accept);
+  if (ranges.length === 0) return { kind: 'json' };
+  let sawProtobuf = false;
+  for (const r of ranges) {
+    if (r.params.as) {
+      if (r.params.g !== 'meta.k8s.io' || r.type !== 'application/json') continue;
+      const v = r.params.v === 'v1beta1' ? 'v1beta1' : r.params.v === 'v1' ? 'v1' : undefined;
+      if (!v) continue;
+      if (r.params.as === 'Table') return { kind: 'table', version: v };
+      if (r.params.as === 'PartialObjectMetadata') return { kind: 'partial', version: v, list: false };
+      if (r.params.as === 'PartialObjectMetadataList') return { kind: 'partial', version: v, list: true };
+      continue;
+    }
+    if (r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*') return { kind: 'json' };
+    if (r.type === 'application/yaml') return { kind: 'yaml' };
+    if (r.type === 'application/vnd.kubernetes.protobuf') sawProtobuf = true;
+  }
+  // Clients that ask for protobuf accept JSON too (client-go always does).
+  if (sawProtobuf) return { kind: 'json' };
+  throw errNotAcceptable(['application/json', 'application/yaml']);
+}
+
+export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': String(Buffer.byteLength(text)),
+  };
+  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {
+  if (format.kind === 'yaml') {
+    const text = YAML.stringify(body);
+    const headers: Record<string, string | string[]> = { 'Content-Type': 'application/yaml', 'Cache-Control': 'no-cache, private' };
+    if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+    res.writeHead(code, headers);
+    res.end(text);
+    return;
+  }
+  writeJson(res, code, body, 'application/json', warnings);
+}
+
+/** `Warning: 299 - "text"`, escaping as RFC 7234 quoted-string. */
+export function formatWarning(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, ' ');
+  return `299 - ${JSON.stringify(clean)}`;
+}
+
+export function writeStatus(res: ServerResponse, err: ApiError): void {
+  const status: Status = err.toStatus();
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const text = JSON.stringify(status);
+  res.writeHead(err.code, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Content-Length': String(Buffer.byteLength(text)),
+    ...(err.headers ?? {}),
+  });
+  res.end(text);
+}
+
+export function writeText(res: ServerResponse, code: number, text: string): void {
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}

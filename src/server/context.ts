@@ -1,0 +1,40 @@
+// Everything a request handler needs, assembled once by the server. Pluggable pieces (patching, printing,
+// protobuf, OpenAPI) are functions so that CRDs can bring their own schemas through the same paths.
+import type { TypeModel } from '../apimachinery/schema/types.js';
+import type { KubeObject } from '../apimachinery/types.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { ResourceRegistry } from '../registry/registry.js';
+import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
+import type { Store } from '../storage/interface.js';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+export interface SchemaOps {
+  /** Unknown field paths of `obj` for this resource (empty when the kind has no schema). */
+  unknownFields(def: ResourceDef, obj: unknown): string[];
+  /** Drops unknown fields in place; returns their paths. */
+  pruneUnknown(def: ResourceDef, obj: unknown): string[];
+  /** Applies a json / merge / strategic patch to `original`. Strategic is refused (415) for kinds without a struct schema. */
+  patch(def: ResourceDef | 'scale', type: Exclude<PatchType, 'apply'>, original: unknown, body: Buffer, fieldValidation: 'Strict' | 'Warn' | 'Ignore'): unknown;
+}
+
+export interface ServerContext {
+  registry: ResourceRegistry;
+  objects: GenericStore;
+  store: Store;
+  model: TypeModel;
+  schema: SchemaOps;
+  printerFor(def: ResourceDef): Printer;
+  decodeProtobuf(body: Buffer): KubeObject;
+  authorizer?: Authorizer;
+  /** host:port clients reach the server at (discovery's serverAddressByClientCIDRs). */
+  serverAddress: string;
+  openapi: {
+    root(): unknown;
+    groupVersion(path: string): unknown | undefined;
+  };
+  /** Set when start-up is complete (readyz). */
+  ready(): boolean;
+  /** Bookmark interval for watches (ms). */
+  bookmarkIntervalMs: number;
+}

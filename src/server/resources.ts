@@ -1,0 +1,402 @@
+// The REST endpoints of every resource: GET/LIST/WATCH/POST/PUT/PATCH/DELETE on collections, items and the status
+// and scale subresources, with upstream's query parameters (dryRun, fieldValidation, fieldManager, force,
+// labelSelector, fieldSelector, limit, continue, resourceVersion, watch, timeoutSeconds, allowWatchBookmarks).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errBadRequest, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
+import { FieldSelector, FieldSelectorError, objectMetaFieldsSet, parseFieldSelector, unsupportedFieldLabel } from '../apimachinery/fields.js';
+import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector } from '../apimachinery/labels.js';
+import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
+import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
+import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic-store.js';
+import { deepClone } from '../registry/object-meta.js';
+import { ResourceDef, UserInfo } from '../registry/types.js';
+import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, ResponseFormat, writeFormatted } from './codec.js';
+import { PatchType, ServerContext } from './context.js';
+import { RequestInfo } from './request-info.js';
+import { toTableResponse } from './tables.js';
+import { serveWatch } from './watch.js';
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+  'application/apply-patch+cbor': 'apply',
+};
+
+export async function handleResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo): Promise<void> {
+  const def = ctx.registry.lookup(info.group, info.version, info.resource);
+  if (!def || (!def.namespaced && info.namespace && info.resource !== 'namespaces')) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  const ns = def.namespaced ? info.namespace : '';
+  const sub = info.subresource;
+  const finalize = sub === 'finalize' && def.group === '' && def.resource === 'namespaces' && info.verb === 'update';
+  if (sub && sub !== 'status' && sub !== 'scale' && !finalize) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  if ((sub === 'status' && !def.subresources.status) || (sub === 'scale' && !def.subresources.scale)) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  // Namespaced items and creates need a namespace in the path; only list/watch/deletecollection span all.
+  if (def.namespaced && !ns && (info.name || info.verb === 'create')) {
+    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  }
+  if (!def.verbs.includes(info.verb === 'watch' ? 'watch' : info.verb) && !sub) {
+    throw errMethodNotSupported({ group: def.group, resource: def.resource }, info.verb);
+  }
+  const rctx = requestContext(req, query, user);
+  const format = () => negotiateFormat(req.headers.accept);
+  switch (info.verb) {
+    case 'get': {
+      const fmt = format();
+      const obj = await ctx.objects.get(def, ns, info.name);
+      if (sub === 'scale') return writeFormatted(res, 200, scaleOf(def, obj), fmt);
+      return respondObject(ctx, res, def, 200, obj, fmt, rctx.warnings, query);
+    }
+    case 'list': {
+      const fmt = format();
+      const selector = listSelector(def, query);
+      const list = await ctx.objects.list(def, ns, {
+        selector, limit: intParam(query, 'limit'), continue: query.get('continue') ?? undefined,
+      });
+      if (fmt.kind === 'table') {
+        return writeFormatted(res, 200, toTableResponse(ctx, def, list.items, query, { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount }, fmt.version), fmt, rctx.warnings);
+      }
+      const body: Record<string, unknown> = {
+        kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version),
+        metadata: { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount ? { remainingItemCount: list.remainingItemCount } : {}) },
+        items: list.items,
+      };
+      if (fmt.kind === 'partial') {
+        body.kind = 'PartialObjectMetadataList';
+        body.apiVersion = `meta.k8s.io/${fmt.version}`;
+        body.items = list.items.map((o) => partialMetadata(o, fmt.version));
+      }
+      return writeFormatted(res, 200, body, fmt, rctx.warnings);
+    }
+    case 'watch': {
+      const fmt = format();
+      return serveWatch(ctx, req, res, def, ns, info.name, query, listSelector(def, query, info.name), fmt);
+    }
+    case 'create': {
+      if (info.name || sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'create');
+      const fmt = format();
+      const body = await decodeObject(ctx, req, def, query, rctx.warnings);
+      const created = await ctx.objects.create(def, ns, body, rctx);
+      return respondObject(ctx, res, def, 201, created, fmt, rctx.warnings, query);
+    }
+    case 'update': {
+      const fmt = format();
+      if (sub === 'scale') {
+        const scale = await decodeScale(req);
+        const updated = await updateScale(ctx, def, ns, info.name, scale, rctx);
+        return writeFormatted(res, 200, scaleOf(def, updated), fmt, rctx.warnings);
+      }
+      const body = await decodeObject(ctx, req, def, query, rctx.warnings);
+      const updated = await ctx.objects.update(def, ns, info.name, body, rctx, sub);
+      return respondObject(ctx, res, def, 200, updated, fmt, rctx.warnings, query);
+    }
+    case 'patch': {
+      const fmt = format();
+      const patched = await patchResource(ctx, req, def, ns, info.name, sub, query, rctx);
+      if (sub === 'scale') return writeFormatted(res, 200, scaleOf(def, patched.object), fmt, rctx.warnings);
+      return respondObject(ctx, res, def, patched.created ? 201 : 200, patched.object, fmt, rctx.warnings, query);
+    }
+    case 'delete': {
+      if (sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'delete');
+      const fmt = format();
+      const opts = await deleteOptions(req, query);
+      if (opts.dryRun?.includes('All')) rctx.dryRun = true;
+      const result = await ctx.objects.delete(def, ns, info.name, opts, rctx);
+      if (result.deleted && !(def.group === '' && def.kind === 'Pod')) {
+        return writeFormatted(res, 200, {
+          kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success',
+          details: { name: info.name, group: def.group, kind: def.resource, uid: result.object.metadata.uid },
+        }, fmt, rctx.warnings);
+      }
+      return respondObject(ctx, res, def, 200, result.object, fmt, rctx.warnings, query);
+    }
+    case 'deletecollection': {
+      const fmt = format();
+      const opts = await deleteOptions(req, query);
+      if (opts.dryRun?.includes('All')) rctx.dryRun = true;
+      const deleted = await ctx.objects.deleteCollection(def, ns, { selector: listSelector(def, query) }, opts, rctx);
+      return writeFormatted(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: {}, items: deleted }, fmt, rctx.warnings);
+    }
+    default:
+      throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {});
+  }
+}
+
+function requestContext(req: IncomingMessage, query: URLSearchParams, user: UserInfo): RequestContext {
+  const dryRun = query.getAll('dryRun');
+  for (const d of dryRun) if (d !== 'All') throw errBadRequest(`Invalid dryRun: ${JSON.stringify(d)}; supported values: "All"`);
+  return {
+    user,
+    dryRun: dryRun.includes('All'),
+    fieldManager: query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']),
+    warnings: [],
+  };
+}
+
+/** Upstream derives a default manager from the User-Agent up to the first '/' (e.g. `kubectl-edit`). */
+export function managerFromUserAgent(ua: string | undefined): string {
+  if (!ua) return 'unknown';
+  const prefix = ua.split('/')[0];
+  return prefix.slice(0, 128) || 'unknown';
+}
+
+function fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
+  const v = query.get('fieldValidation');
+  if (v === null || v === '' || v === 'Warn') return 'Warn';
+  if (v === 'Strict' || v === 'Ignore') return v;
+  throw errBadRequest(`fieldValidation parameter unsupported: ${v}`);
+}
+
+/** Reads a create/update body and applies the fieldValidation directive to unknown fields. */
+async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
+  const buf = await readBody(req);
+  const obj = decodeObjectBody(req.headers['content-type'], buf, (b) => ctx.decodeProtobuf(b));
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('Object \'Kind\' is missing in the request body');
+  checkFields(ctx, def, obj, query, warnings);
+  return obj as KubeObject;
+}
+
+function checkFields(ctx: ServerContext, def: ResourceDef, obj: unknown, query: URLSearchParams, warnings: string[]) {
+  const mode = fieldValidation(query);
+  if (mode === 'Strict') {
+    const unknown = ctx.schema.unknownFields(def, obj);
+    if (unknown.length) throw errBadRequest(`strict decoding error: ${unknown.map(unknownFieldMessage).join(', ')}`);
+  } else {
+    const removed = ctx.schema.pruneUnknown(def, obj);
+    if (mode === 'Warn') for (const p of removed) warnings.push(unknownFieldMessage(p));
+  }
+}
+
+async function patchResource(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, ns: string, name: string, sub: string, query: URLSearchParams, rctx: RequestContext): Promise<{ object: KubeObject; created: boolean }> {
+  const type = PATCH_TYPES[mediaType(req.headers['content-type'])];
+  if (!type) throw errUnsupportedMediaType(mediaType(req.headers['content-type']), Object.keys(PATCH_TYPES));
+  if (type === 'strategic' && def.custom) {
+    throw errUnsupportedMediaType(mediaType(req.headers['content-type']), Object.keys(PATCH_TYPES).filter((t) => !t.includes('strategic')));
+  }
+  const buf = await readBody(req);
+  if (buf.length === 0) throw errBadRequest('the body of the request was empty');
+  if (type === 'apply') {
+    if (!query.get('fieldManager')) throw errBadRequest('PATCH, application/apply-patch+yaml requests must include a fieldManager query parameter');
+    const applied = parseYamlBody(buf);
+    if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw errBadRequest('error decoding YAML: the applied configuration must be an object');
+    if (sub === 'scale') throw errUnsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
+    checkFields(ctx, def, applied, query, rctx.warnings);
+    const force = query.get('force') === 'true';
+    const existed = await ctx.store.get(ctx.objects.keyFor(def, ns, name));
+    const object = await ctx.objects.apply(def, ns, name, applied as KubeObject, rctx, force, sub);
+    return { object, created: !existed };
+  }
+  const validation = fieldValidation(query);
+  if (sub === 'scale') {
+    const cur = await ctx.objects.get(def, ns, name);
+    const patchedScale = ctx.schema.patch('scale', type, scaleOf(def, cur), buf, validation) as KubeObject;
+    return { object: await updateScale(ctx, def, ns, name, patchedScale, rctx), created: false };
+  }
+  // A resourceVersion inside a merge/strategic patch is a precondition, as upstream.
+  let pre: string | undefined;
+  if (type !== 'json') {
+    const parsed = parseJsonBody(buf) as KubeObject | null;
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw errBadRequest('error decoding patch: the patch must be a JSON object');
+    const rv = parsed.metadata?.resourceVersion;
+    pre = typeof rv === 'string' && rv ? rv : undefined;
+  }
+  const object = await ctx.objects.guaranteedUpdate(def, ns, name, rctx, sub, pre, (current) => {
+    const patched = ctx.schema.patch(def, type, current, buf, validation) as KubeObject;
+    if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw errBadRequest('the patch produced a value that is not an object');
+    rctx.warnings.length = 0;
+    checkFields(ctx, def, patched, query, rctx.warnings);
+    return patched;
+  });
+  return { object, created: false };
+}
+
+
+// ---- scale subresource (autoscaling/v1 Scale) ---------------------------------------------------------------
+
+function getPath(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const seg of path.replace(/^\./, '').split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+function setPath(obj: Record<string, unknown>, path: string, value: unknown): void {
+  const segs = path.replace(/^\./, '').split('.');
+  let cur = obj;
+  for (const seg of segs.slice(0, -1)) {
+    if (cur[seg] === null || typeof cur[seg] !== 'object') cur[seg] = {};
+    cur = cur[seg] as Record<string, unknown>;
+  }
+  cur[segs[segs.length - 1]] = value;
+}
+
+export function scaleOf(def: ResourceDef, obj: KubeObject) {
+  const s = def.subresources.scale!;
+  const m = obj.metadata;
+  let selector: string | undefined;
+  if (s.selectorFromSpec) {
+    const ls = getPath(obj, '.spec.selector') as LabelSelector | undefined;
+    selector = ls ? labelSelectorAsSelector(ls).toString() : undefined;
+  } else if (s.labelSelectorPath) {
+    const v = getPath(obj, s.labelSelectorPath);
+    selector = typeof v === 'string' ? v : undefined;
+  }
+  const status: Record<string, unknown> = { replicas: Number(getPath(obj, s.statusReplicasPath) ?? 0) };
+  if (selector) status.selector = selector;
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: Number(getPath(obj, s.specReplicasPath) ?? 0) },
+    status,
+  };
+}
+
+async function decodeScale(req: IncomingMessage): Promise<KubeObject> {
+  const buf = await readBody(req);
+  const obj = decodeObjectBody(req.headers['content-type'], buf, () => { throw errUnsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json']); });
+  if (obj === null || typeof obj !== 'object') throw errBadRequest('the body of the request must be a Scale object');
+  return obj as KubeObject;
+}
+
+async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, name: string, scale: KubeObject, rctx: RequestContext): Promise<KubeObject> {
+  if (scale.kind !== undefined && scale.kind !== 'Scale') throw errBadRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
+  const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
+    throw errBadRequest(`Scale.autoscaling/v1 "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be an integer`);
+  }
+  if (typeof replicas === 'number' && replicas < 0) {
+    throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
+      { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
+  }
+  const pre = scale.metadata?.resourceVersion || undefined;
+  const specPath = def.subresources.scale!.specReplicasPath;
+  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', pre, (current) => {
+    const next = deepClone(current);
+    setPath(next as Record<string, unknown>, specPath, replicas ?? 0);
+    return next;
+  });
+}
+
+// ---- delete options ----------------------------------------------------------------------------------------
+
+async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+  const buf = await readBody(req);
+  let opts: DeleteOptions = {};
+  if (buf.length) {
+    const parsed = mediaType(req.headers['content-type']) === 'application/yaml' ? parseYamlBody(buf) : parseJsonBody(buf);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) opts = parsed as DeleteOptions;
+    else if (parsed !== null) throw errBadRequest('DeleteOptions must be an object');
+  }
+  const gp = query.get('gracePeriodSeconds');
+  if (gp !== null) {
+    if (!/^-?\d+$/.test(gp)) throw errBadRequest(`invalid gracePeriodSeconds: ${gp}`);
+    opts.gracePeriodSeconds = Number(gp);
+  }
+  const pp = query.get('propagationPolicy');
+  if (pp !== null) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
+  const od = query.get('orphanDependents');
+  if (od !== null) opts.orphanDependents = od === 'true';
+  if (query.getAll('dryRun').length) opts.dryRun = query.getAll('dryRun');
+  if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
+    throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`,
+      { kind: 'DeleteOptions', group: 'meta.k8s.io', causes: [{ reason: 'FieldValueNotSupported', field: 'propagationPolicy', message: `Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"` }] });
+  }
+  if (opts.propagationPolicy !== undefined && opts.orphanDependents !== undefined) {
+    throw new ApiError(422, 'Invalid', 'DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Invalid value: "' + opts.propagationPolicy + '": orphanDependents and deletionPropagation cannot be both set', { kind: 'DeleteOptions', group: 'meta.k8s.io' });
+  }
+  if (opts.gracePeriodSeconds !== undefined && (typeof opts.gracePeriodSeconds !== 'number' || opts.gracePeriodSeconds < 0)) {
+    if (typeof opts.gracePeriodSeconds !== 'number') throw errBadRequest('gracePeriodSeconds must be an integer');
+    opts.gracePeriodSeconds = 1; // negative values mean "immediately but gracefully", as upstream treats them (=1s).
+  }
+  return opts;
+}
+
+// ---- selectors ---------------------------------------------------------------------------------------------
+
+export function listSelector(def: ResourceDef, query: URLSearchParams, name = ''): ListSelector | undefined {
+  let labels: Selector | undefined;
+  let fields: FieldSelector | undefined;
+  const ls = query.get('labelSelector');
+  const fs = query.get('fieldSelector');
+  try {
+    if (ls) labels = parseSelector(ls);
+  } catch (e) {
+    if (e instanceof SelectorError) throw errBadRequest(`unable to parse requirement: ${e.message}`.replace('unable to parse requirement: unable to parse requirement: ', 'unable to parse requirement: '));
+    throw e;
+  }
+  try {
+    if (fs) fields = parseFieldSelector(fs);
+  } catch (e) {
+    if (e instanceof FieldSelectorError) throw errBadRequest(e.message);
+    throw e;
+  }
+  if (name) {
+    const byName = parseFieldSelector(`metadata.name=${name}`);
+    fields = fields ? new FieldSelector([...fields.requirements, ...byName.requirements]) : byName;
+  }
+  if (fields && !fields.empty()) {
+    const supported = supportedFieldLabels(def);
+    const bad = unsupportedFieldLabel(fields, supported);
+    if (bad) throw errBadRequest(bad);
+  }
+  if ((!labels || labels.empty()) && (!fields || fields.empty())) return undefined;
+  return {
+    matches(obj: KubeObject) {
+      if (labels && !labels.matches(obj.metadata.labels ?? {})) return false;
+      if (fields && !fields.empty()) {
+        const set = objectMetaFieldsSet(obj.metadata, def.namespaced, def.strategy.selectableFields?.(obj));
+        if (!fields.matches(set)) return false;
+      }
+      return true;
+    },
+  };
+}
+
+const supportedCache = new WeakMap<ResourceDef, string[]>();
+
+function supportedFieldLabels(def: ResourceDef): string[] {
+  let s = supportedCache.get(def);
+  if (!s) {
+    const probe: KubeObject = { metadata: { name: '', namespace: '' }, spec: {}, status: {}, involvedObject: {}, source: {}, regarding: {} };
+    let extra: string[] = [];
+    try {
+      extra = Object.keys(def.strategy.selectableFields?.(probe) ?? {});
+    } catch {
+      extra = [];
+    }
+    s = ['metadata.name', ...(def.namespaced ? ['metadata.namespace'] : []), ...extra];
+    supportedCache.set(def, s);
+  }
+  return s;
+}
+
+// ---- responses ---------------------------------------------------------------------------------------------
+
+function partialMetadata(obj: KubeObject, version: string) {
+  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${version}`, metadata: obj.metadata };
+}
+
+function respondObject(ctx: ServerContext, res: ServerResponse, def: ResourceDef, code: number, obj: KubeObject, fmt: ResponseFormat, warnings: string[], query: URLSearchParams) {
+  if (fmt.kind === 'table') {
+    return writeFormatted(res, code, toTableResponse(ctx, def, [obj], query, { resourceVersion: obj.metadata.resourceVersion }, fmt.version), fmt, warnings);
+  }
+  if (fmt.kind === 'partial') return writeFormatted(res, code, partialMetadata(obj, fmt.version), fmt, warnings);
+  return writeFormatted(res, code, obj, fmt, warnings);
+}
+
+
+function intParam(query: URLSearchParams, name: string): number | undefined {
+  const v = query.get(name);
+  if (v === null || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw errBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
+  return Number(v);
+}

@@ -1,0 +1,81 @@
+// Watch streams: newline-delimited WatchEvents ({"type","object"}) over a chunked response, with bookmarks,
+// timeoutSeconds, and one-row Tables when the client asked for the Table representation.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errBadRequest } from '../apimachinery/errors.js';
+import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
+import { ListSelector } from '../registry/generic-store.js';
+import { ResourceDef } from '../registry/types.js';
+import { ResponseFormat } from './codec.js';
+import { ServerContext } from './context.js';
+import { toTableResponse } from './tables.js';
+
+// Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
+const DEFAULT_MIN_TIMEOUT_S = 1800;
+
+export async function serveWatch(
+  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string, _name: string,
+  query: URLSearchParams, selector: ListSelector | undefined, fmt: ResponseFormat,
+): Promise<void> {
+  const rv = query.get('resourceVersion') ?? '';
+  const timeoutParam = query.get('timeoutSeconds');
+  if (timeoutParam !== null && !/^\d+$/.test(timeoutParam)) throw errBadRequest(`invalid timeoutSeconds: ${timeoutParam}`);
+  const timeoutS = timeoutParam !== null ? Number(timeoutParam) : DEFAULT_MIN_TIMEOUT_S * (1 + Math.random());
+  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+
+  res.writeHead(200, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  res.socket?.setNoDelay(true);
+  const write = (type: string, object: unknown) => {
+    if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+  };
+  let first = true;
+  const encode = (obj: KubeObject) => {
+    if (fmt.kind === 'table') {
+      const t = toTableResponse(ctx, def, [obj], query, { resourceVersion: obj.metadata.resourceVersion }, fmt.version) as Record<string, unknown>;
+      if (!first) t.columnDefinitions = null;
+      first = false;
+      return t;
+    }
+    if (fmt.kind === 'partial') return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${fmt.version}`, metadata: obj.metadata };
+    return obj;
+  };
+
+  let watcher: { stop(): void } | undefined;
+  let lastRv = 0;
+  try {
+    watcher = await ctx.objects.watch(def, ns, { selector, resourceVersion: rv }, (type, obj) => {
+      lastRv = Math.max(lastRv, Number(obj.metadata.resourceVersion ?? 0));
+      write(type, encode(obj));
+    });
+  } catch (e) {
+    if (e instanceof ApiError) {
+      write('ERROR', e.toStatus());
+      res.end();
+      return;
+    }
+    throw e;
+  }
+  await new Promise<void>((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      if (bookmarkTimer) clearInterval(bookmarkTimer);
+      watcher?.stop();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      finish();
+      res.end();
+    }, timeoutS * 1000);
+    const bookmarkTimer = bookmarks ? setInterval(() => {
+      // Every event up to the current revision has been delivered (delivery is synchronous with writes).
+      const at = Math.max(lastRv, ctx.store.currentRevision());
+      write('BOOKMARK', { kind: def.kind, apiVersion: apiVersionOf(def.group, def.version), metadata: { resourceVersion: String(at) } });
+    }, ctx.bookmarkIntervalMs) : undefined;
+    req.on('close', finish);
+    res.on('close', finish);
+    res.on('error', finish);
+  });
+}

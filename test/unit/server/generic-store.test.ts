@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiError } from '../../../src/apimachinery/errors.js';
+import type { KubeObject } from '../../../src/apimachinery/types.js';
+import { GenericStore, RequestContext } from '../../../src/registry/generic-store.js';
+import { ResourceRegistry } from '../../../src/registry/registry.js';
+import { DEFAULT_VERBS, ResourceDef } from '../../../src/registry/types.js';
+import { openSqliteStore } from '../../../src/storage/sqlite.js';
+
+const widgets: ResourceDef = {
+  group: 'example.com', version: 'v1', kind: 'Widget', listKind: 'WidgetList', resource: 'widgets', singular: 'widget',
+  namespaced: true, shortNames: [], categories: [], verbs: DEFAULT_VERBS, subresources: { status: true }, tracksGeneration: true,
+  strategy: {},
+};
+
+const ctx = (): RequestContext => ({ user: { username: 'u', groups: [] }, dryRun: false, fieldManager: 'test', warnings: [] });
+
+function setup() {
+  const store = openSqliteStore({ path: ':memory:' });
+  const registry = new ResourceRegistry();
+  registry.add(widgets);
+  return { store, objects: new GenericStore({ store, registry }) };
+}
+
+const widget = (name: string, extra: Partial<KubeObject> = {}): KubeObject => ({ metadata: { name }, spec: { size: 1 }, ...extra });
+
+test('create fills system fields, generateName, and rejects duplicates with AlreadyExists', async () => {
+  const { objects } = setup();
+  const w = await objects.create(widgets, 'ns', widget('a'), ctx());
+  assert.equal(w.apiVersion, 'example.com/v1');
+  assert.equal(w.metadata.namespace, 'ns');
+  assert.equal(w.metadata.generation, 1);
+  assert.match(w.metadata.uid!, /^[0-9a-f-]{36}$/);
+  assert.match(w.metadata.creationTimestamp!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+  const g = await objects.create(widgets, 'ns', { metadata: { generateName: 'gen-' } }, ctx());
+  assert.match(g.metadata.name!, /^gen-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  await assert.rejects(objects.create(widgets, 'ns', widget('a'), ctx()), (e: ApiError) => e.code === 409 && e.message === 'widgets.example.com "a" already exists');
+});
+
+test('update: stale resourceVersion conflicts, spec changes bump generation, status is separate', async () => {
+  const { objects } = setup();
+  const w = await objects.create(widgets, 'ns', widget('a', { status: { ready: false } }), ctx());
+  const stale = { ...w, spec: { size: 2 }, metadata: { ...w.metadata, resourceVersion: '1' } };
+  await assert.rejects(objects.update(widgets, 'ns', 'a', stale, ctx()), (e: ApiError) =>
+    e.code === 409 && e.message === 'Operation cannot be fulfilled on widgets.example.com "a": the object has been modified; please apply your changes to the latest version and try again');
+  const u = await objects.update(widgets, 'ns', 'a', { ...w, spec: { size: 2 }, status: { ready: true } }, ctx());
+  assert.equal(u.metadata.generation, 2);
+  assert.deepEqual(u.status, { ready: false }, 'main resource update keeps the stored status');
+  const s = await objects.update(widgets, 'ns', 'a', { ...u, spec: { size: 9 }, status: { ready: true } }, ctx(), 'status');
+  assert.deepEqual(s.spec, { size: 2 }, 'status update keeps the stored spec');
+  assert.deepEqual(s.status, { ready: true });
+  assert.equal(s.metadata.generation, 2);
+  const same = await objects.update(widgets, 'ns', 'a', s, ctx());
+  assert.equal(same.metadata.resourceVersion, s.metadata.resourceVersion, 'a no-op update writes nothing');
+});
+
+test('delete with finalizers waits; removing the last finalizer completes it; orphan policy adds a finalizer', async () => {
+  const { objects } = setup();
+  await objects.create(widgets, 'ns', widget('f', { metadata: { name: 'f', finalizers: ['example.com/hold'] } }), ctx());
+  const res = await objects.delete(widgets, 'ns', 'f', {}, ctx());
+  assert.equal(res.deleted, false);
+  assert.ok(res.object.metadata.deletionTimestamp);
+  const cur = await objects.get(widgets, 'ns', 'f');
+  await objects.update(widgets, 'ns', 'f', { ...cur, metadata: { ...cur.metadata, finalizers: [] } }, ctx());
+  await assert.rejects(objects.get(widgets, 'ns', 'f'), (e: ApiError) => e.code === 404);
+
+  await objects.create(widgets, 'ns', widget('o'), ctx());
+  const orphan = await objects.delete(widgets, 'ns', 'o', { propagationPolicy: 'Orphan' }, ctx());
+  assert.deepEqual(orphan.object.metadata.finalizers, ['orphan']);
+  assert.equal(orphan.deleted, false);
+
+  await objects.create(widgets, 'ns', widget('p'), ctx());
+  await assert.rejects(objects.delete(widgets, 'ns', 'p', { preconditions: { uid: 'nope' } }, ctx()), (e: ApiError) => e.code === 409 && /Precondition failed: UID in precondition: nope/.test(e.message));
+  assert.equal((await objects.delete(widgets, 'ns', 'p', {}, ctx())).deleted, true);
+});
+
+test('dry run writes nothing', async () => {
+  const { objects } = setup();
+  await objects.create(widgets, 'ns', widget('d'), { ...ctx(), dryRun: true });
+  await assert.rejects(objects.get(widgets, 'ns', 'd'), (e: ApiError) => e.code === 404);
+});
+
+test('list pages with limit/continue and watch reports selector transitions', async () => {
+  const { objects } = setup();
+  for (const n of ['a', 'b', 'c', 'd', 'e']) await objects.create(widgets, 'ns', widget(n), ctx());
+  const p1 = await objects.list(widgets, 'ns', { limit: 2 });
+  assert.deepEqual(p1.items.map((i) => i.metadata.name), ['a', 'b']);
+  assert.equal(p1.remainingItemCount, 3);
+  const p2 = await objects.list(widgets, 'ns', { limit: 2, continue: p1.continue });
+  assert.deepEqual(p2.items.map((i) => i.metadata.name), ['c', 'd']);
+  const p3 = await objects.list(widgets, 'ns', { limit: 2, continue: p2.continue });
+  assert.deepEqual(p3.items.map((i) => i.metadata.name), ['e']);
+  assert.equal(p3.continue, undefined);
+
+  const seen: string[] = [];
+  const selector = { matches: (o: KubeObject) => o.metadata.labels?.x === 'y' };
+  const w = await objects.watch(widgets, 'ns', { resourceVersion: p1.resourceVersion, selector }, (type, o) => seen.push(`${type} ${o.metadata.name}`));
+  const a = await objects.get(widgets, 'ns', 'a');
+  const la = await objects.update(widgets, 'ns', 'a', { ...a, metadata: { ...a.metadata, labels: { x: 'y' } } }, ctx());
+  await objects.update(widgets, 'ns', 'a', { ...la, metadata: { ...la.metadata, labels: { x: 'z' } } }, ctx());
+  w.stop();
+  assert.deepEqual(seen, ['ADDED a', 'DELETED a']);
+});
