@@ -10,3 +10,5 @@ export { decodeManagedFields, encodeManagedFields, managerIdentity } from './man
 export { conflictError, conflictMessage } from './conflict.js';
 export { pathString, fieldElement, keyElement, valueElement, indexElement } from './path.js';
 export type { Path, PathElement } from './path.js';
+export { scaleManagedFields, parentManagedFieldsFromScale } from './scale.js';
+export type { ReplicasPathMappings } from './scale.js';

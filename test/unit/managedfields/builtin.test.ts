@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { builtinModel } from '../../../src/apimachinery/schema/index.js';
-import { apply, fieldSetFromPaths, modelType, updateManagedFields } from '../../../src/apimachinery/managedfields/index.js';
+import { apply, fieldSetFromPaths, modelType, parentManagedFieldsFromScale, scaleManagedFields, updateManagedFields } from '../../../src/apimachinery/managedfields/index.js';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 
 const scope = {
@@ -67,4 +67,27 @@ test('builtin model: kubectl create and apply produce upstream FieldsV1 for a De
   const second = apply({ ...scope, live: first, applied: config(false), manager: 'kubectl', force: false }).object;
   assert.equal(container(second).env, undefined);
   assert.deepEqual(container(second).ports, [{ containerPort: 80 }]);
+});
+
+test('scale subresource: replicas ownership moves between the Scale and its parent', () => {
+  const mappings = { 'apps/v1': ['spec', 'replicas'] };
+  const parent = updateManagedFields({ ...scope, live: undefined, object: structuredClone(config(false)) as KubeObject, manager: 'kubectl-client-side-apply' });
+  const scaleEntries = scaleManagedFields(parent.metadata.managedFields, mappings)!;
+  assert.deepEqual(
+    scaleEntries.map((e) => [e.manager, e.operation, e.apiVersion, e.fieldsV1]),
+    [['kubectl-client-side-apply', 'Update', 'autoscaling/v1', { 'f:spec': { 'f:replicas': {} } }]],
+  );
+
+  const scaleScope = { schema: modelType(builtinModel(), 'io.k8s.api.autoscaling.v1.Scale'), apiVersion: 'autoscaling/v1', kind: 'Scale', subresource: 'scale' };
+  const liveScale: KubeObject = { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: 'web', uid: 'u', managedFields: scaleEntries }, spec: { replicas: 2 } };
+  const newScale = structuredClone(liveScale);
+  newScale.spec = { replicas: 5 };
+  const scaled = updateManagedFields({ ...scaleScope, live: liveScale, object: newScale, manager: 'kubectl' });
+
+  const entries = parentManagedFieldsFromScale(parent.metadata.managedFields, scaled.metadata.managedFields, 'apps/v1', mappings)!;
+  const byManager = new Map(entries.map((e) => [e.manager, e]));
+  assert.deepEqual(byManager.get('kubectl'), { manager: 'kubectl', operation: 'Update', apiVersion: 'apps/v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:spec': { 'f:replicas': {} } }, subresource: 'scale' });
+  const csa = byManager.get('kubectl-client-side-apply')!.fieldsV1!['f:spec'] as Record<string, unknown>;
+  assert.equal(csa['f:replicas'], undefined);
+  assert.ok(csa['f:template']);
 });
