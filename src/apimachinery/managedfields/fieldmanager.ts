@@ -254,7 +254,7 @@ export function updateManagedFields(opts: UpdateOptions): KubeObject {
     capUpdateManagers(managed);
     setManagedFields(object, managed);
   } catch {
-    delete object.metadata.managedFields;
+    if (isObject(object.metadata)) delete object.metadata.managedFields;
   }
   return object;
 }
