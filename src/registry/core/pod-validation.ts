@@ -17,7 +17,6 @@ import {
   validateObjectMeta, validateObjectMetaUpdate,
 } from '../../apimachinery/validation/objectmeta.js';
 import { arr, clone, isObj, Obj, str } from './helpers.js';
-import { VOLUME_SOURCES } from './pod-defaults.js';
 import { validateContainerResources } from './resources.js';
 import { specDiff } from './spec-diff.js';
 
@@ -172,14 +171,22 @@ function validateProjected(pr: Obj, path: FieldPath, opts: PodValidationOptions)
 
 const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 
+/** Upstream's checking order, which decides which source the "more than 1" error names. */
+const VOLUME_SOURCE_ORDER = [
+  'emptyDir', 'hostPath', 'gitRepo', 'gcePersistentDisk', 'awsElasticBlockStore', 'secret', 'nfs', 'iscsi', 'glusterfs',
+  'flocker', 'persistentVolumeClaim', 'rbd', 'cinder', 'cephfs', 'quobyte', 'downwardAPI', 'fc', 'flexVolume', 'configMap',
+  'azureFile', 'vsphereVolume', 'photonPersistentDisk', 'portworxVolume', 'azureDisk', 'storageos', 'projected', 'scaleIO',
+  'csi', 'ephemeral', 'image',
+];
+
 function validateVolumeSource(v: Obj, path: FieldPath, podMeta: ObjectMeta | undefined, opts: PodValidationOptions): FieldError[] {
   const errs: FieldError[] = [];
   let num = 0;
-  for (const kind of VOLUME_SOURCES) {
+  for (const kind of VOLUME_SOURCE_ORDER) {
     const src = v[kind];
     if (!hasValue(src)) continue;
     // upstream misspells this one path
-    const errPath = path.child(kind === 'downwardAPI' ? 'downwarAPI' : kind);
+    const errPath = path.child(kind === 'downwardAPI' ? 'downwarAPI' : kind === 'cephfs' ? 'cephFS' : kind);
     if (num > 0) {
       errs.push(forbidden(p(errPath), 'may not specify more than 1 volume type'));
       continue;
