@@ -2,20 +2,21 @@
 import { FieldError, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
 import { nonNegative } from './shared.js';
 
 export function validateControllerRevision(obj: KubeObject): FieldError[] {
-  const errs = validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain);
+  const errs = validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain);
   if (obj.data === undefined || obj.data === null) errs.push(required('data', 'data is mandatory'));
   errs.push(...nonNegative(obj.revision, 'revision'));
   return errs;
 }
 
 export const validateControllerRevisionUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
   ...validateControllerRevision(obj),
   ...validateImmutableField(obj.data ?? null, old.data ?? null, 'data'),
 ];

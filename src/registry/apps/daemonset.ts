@@ -3,7 +3,8 @@
 import { FieldError, forbidden, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateLabelSelector } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
@@ -98,19 +99,19 @@ export function validateDaemonSetSpec(spec: Obj, templateGen: number): FieldErro
 }
 
 export const validateDaemonSet = (obj: KubeObject): FieldError[] => [
-  ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain),
+  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
   ...validateDaemonSetSpec(specOf(obj), templateGeneration(obj)),
 ];
 
 export const validateDaemonSetUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
   ...validateDaemonSetSpec(specOf(obj), templateGeneration(obj)),
   // apps/v1 freezes the selector.
   ...(semanticEqual(specOf(obj).selector, specOf(old).selector) ? [] : [invalidGo('spec.selector', goLabelSelector(specOf(obj).selector), 'field is immutable')]),
 ];
 
 export function validateDaemonSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   const s = statusOf(obj);
   for (const k of ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady', 'observedGeneration', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable']) {
     errs.push(...nonNegative(s[k], fp('status', k)));

@@ -2,7 +2,7 @@
 import { FieldError, forbidden, invalid, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
@@ -72,18 +72,18 @@ export function validateDeploymentSpec(spec: Obj): FieldError[] {
 }
 
 export const validateDeployment = (obj: KubeObject): FieldError[] => [
-  ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain),
+  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
   ...validateDeploymentSpec(specOf(obj)),
 ];
 
 export const validateDeploymentUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
   ...validateDeploymentSpec(specOf(obj)),
   ...validateSelectorImmutable(obj, old),
 ];
 
 export function validateDeploymentStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   const s = statusOf(obj);
   errs.push(...validateReplicaStatus(s, {
     counters: ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas'],

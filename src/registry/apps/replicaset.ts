@@ -3,7 +3,8 @@
 import { FieldError, FieldPath, forbidden, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateImmutableField, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import type { Selector } from '../../apimachinery/labels.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
@@ -68,18 +69,18 @@ function validateReplicaSetSpec(spec: Obj): FieldError[] {
 }
 
 export const validateReplicaSet = (obj: KubeObject): FieldError[] => [
-  ...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain),
+  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
   ...validateReplicaSetSpec(specOf(obj)),
 ];
 
 export const validateReplicaSetUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
   ...validateReplicaSetSpec(specOf(obj)),
   ...validateSelectorImmutable(obj, old),
 ];
 
 export function validateReplicaSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   errs.push(...validateReplicaStatus(statusOf(obj), {
     counters: ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'],
     bounded: ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'],

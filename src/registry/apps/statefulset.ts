@@ -3,7 +3,8 @@
 import { FieldError, forbidden, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSLabel } from '../../apimachinery/validation/names.js';
-import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateAnnotations, validateLabels } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
@@ -129,7 +130,7 @@ export function validateStatefulSetSpec(spec: Obj): FieldError[] {
 }
 
 export function validateStatefulSet(obj: KubeObject): FieldError[] {
-  return [...validateObjectMeta(obj.metadata, true, nameIsDNSLabel), ...validateStatefulSetSpec(specOf(obj))];
+  return [...validateCoreMeta(obj.metadata, true, nameIsDNSLabel), ...validateStatefulSetSpec(specOf(obj))];
 }
 
 /** Fields an update may change; everything else in spec is frozen. */
@@ -137,7 +138,7 @@ const MUTABLE_SPEC_FIELDS = ['replicas', 'template', 'updateStrategy', 'minReady
 
 export function validateStatefulSetUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   // The name is not re-validated on update (older servers accepted DNS subdomains), only the spec.
-  const errs = [...validateObjectMetaUpdate(obj.metadata, old.metadata), ...validateStatefulSetSpec(specOf(obj))];
+  const errs = [...validateCoreMetaUpdate(obj.metadata, old.metadata), ...validateStatefulSetSpec(specOf(obj))];
   const frozen = (s: Obj) => Object.fromEntries(Object.entries(s).filter(([k]) => !MUTABLE_SPEC_FIELDS.includes(k)));
   if (!semanticEqual(frozen(specOf(obj)), frozen(specOf(old)))) {
     errs.push(forbidden('spec', "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden"));
@@ -153,7 +154,7 @@ export function validateStatefulSetStatusUpdate(obj: KubeObject, old: KubeObject
     bounded: ['readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas'],
     availableVsReady: 'cannot be greater than status.readyReplicas',
   });
-  errs.push(...validateObjectMetaUpdate(obj.metadata, old.metadata));
+  errs.push(...validateCoreMetaUpdate(obj.metadata, old.metadata));
   errs.push(...validateCollisionCountUpdate(status, statusOf(old)));
   return errs;
 }

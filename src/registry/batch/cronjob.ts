@@ -2,7 +2,7 @@
 import { FieldError, FieldPath, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { ensureObj, fp, goLabelSelector, invalidGo, isObj, nonNegative, Obj, specOf, str } from '../apps/shared.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
@@ -79,7 +79,7 @@ function validateCronJobSpec(spec: Obj, oldSpec: Obj | undefined): FieldError[] 
 }
 
 export function validateCronJob(obj: KubeObject): FieldError[] {
-  const errs = [...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateCronJobSpec(specOf(obj), undefined)];
+  const errs = [...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateCronJobSpec(specOf(obj), undefined)];
   const name = obj.metadata.name ?? '';
   if (name.length > MAX_CRONJOB_NAME_LENGTH) errs.push(invalid('metadata.name', name, `must be no more than ${MAX_CRONJOB_NAME_LENGTH} characters`));
   return errs;
@@ -87,7 +87,7 @@ export function validateCronJob(obj: KubeObject): FieldError[] {
 
 /** The 52-character limit is not applied on update, so old long-named CronJobs stay editable. */
 export const validateCronJobUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
   ...validateCronJobSpec(specOf(obj), specOf(old)),
 ];
 
@@ -98,7 +98,7 @@ export const cronJobStrategy: Strategy = {
   },
   validate: validateCronJob,
   validateUpdate: validateCronJobUpdate,
-  validateStatusUpdate: (obj, old) => validateObjectMetaUpdate(obj.metadata, old.metadata),
+  validateStatusUpdate: (obj, old) => validateCoreMetaUpdate(obj.metadata, old.metadata),
 };
 
 export const cronJobResource: ResourceDef = {

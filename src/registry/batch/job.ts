@@ -3,7 +3,8 @@
 import { FieldError, FieldPath, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { isDNS1123Label, nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateImmutableField, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from '../../apimachinery/validation/objectmeta.js';
+import { validateImmutableField, validateLabelSelector } from '../../apimachinery/validation/objectmeta.js';
+import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, semanticEqual, specOf, statusOf, str, toSelector } from '../apps/shared.js';
@@ -146,7 +147,7 @@ export function validateJobSpec(spec: Obj, path: FieldPath): FieldError[] {
 }
 
 function validateJobWith(obj: KubeObject, requirePrefixedLabels: boolean): FieldError[] {
-  const errs = [...validateObjectMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateGeneratedSelector(obj, requirePrefixedLabels), ...validateJobSpec(specOf(obj), fp('spec'))];
+  const errs = [...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateGeneratedSelector(obj, requirePrefixedLabels), ...validateJobSpec(specOf(obj), fp('spec'))];
   const spec = specOf(obj);
   if (spec.completionMode === 'Indexed' && typeof spec.completions === 'number' && spec.completions > 0) {
     // Pod hostnames get a `-<index>` suffix; the largest one must still be a DNS label.
@@ -201,7 +202,7 @@ export function validateJobUpdate(obj: KubeObject, old: KubeObject): FieldError[
   const mutableScheduling = oldSpec.suspend === true && !isSet(statusOf(old).startTime);
   return [
     ...validateJobWith(obj, requirePrefixed),
-    ...validateObjectMetaUpdate(obj.metadata, old.metadata),
+    ...validateCoreMetaUpdate(obj.metadata, old.metadata),
     ...validateCompletionsUpdate(spec, oldSpec),
     ...(semanticEqual(spec.selector, oldSpec.selector) ? [] : [invalidGo('spec.selector', goLabelSelector(spec.selector), 'field is immutable')]),
     ...validateTemplateUpdate(spec, oldSpec, mutableScheduling),
@@ -212,7 +213,7 @@ export function validateJobUpdate(obj: KubeObject, old: KubeObject): FieldError[
 
 export function validateJobStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const s = statusOf(obj);
-  const errs = validateObjectMetaUpdate(obj.metadata, old.metadata);
+  const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   for (const k of ['active', 'succeeded', 'failed']) errs.push(...nonNegative(s[k], fp('status', k)));
   for (const k of ['ready', 'terminating']) if (isSet(s[k])) errs.push(...nonNegative(s[k], fp('status', k)));
   return errs;

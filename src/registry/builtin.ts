@@ -1,0 +1,31 @@
+// Every built-in resource, grouped in the order upstream's discovery lists API groups (kube-apiserver's group
+// priorities: core 18000, apps 17800, events.k8s.io 17750, … batch 17400, networking 17200, policy 17100, rbac 17000,
+// storage 16800, scheduling 16600, coordination 16500, discovery 16200).
+import { appsResources } from './apps/index.js';
+import { batchResources } from './batch/index.js';
+import { coordinationResources } from './coordination/index.js';
+import { coreResources } from './core/index.js';
+import { discoveryResources } from './discovery/index.js';
+import { eventsResources } from './events/index.js';
+import { networkingResources } from './networking/index.js';
+import { policyResources } from './policy/index.js';
+import { rbacResources } from './rbac/index.js';
+import { schedulingResources } from './scheduling/index.js';
+import { storageResources } from './storage/index.js';
+import type { ResourceDef } from './types.js';
+
+export function builtinResources(): ResourceDef[] {
+  return [
+    ...coreResources,
+    ...appsResources(),
+    ...eventsResources(),
+    ...batchResources(),
+    ...networkingResources(),
+    ...policyResources(),
+    ...rbacResources(),
+    ...storageResources(),
+    ...schedulingResources(),
+    ...coordinationResources(),
+    ...discoveryResources(),
+  ];
+}
