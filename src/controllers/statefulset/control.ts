@@ -1,0 +1,340 @@
+// The StatefulSet control loop (stateful_set_control.go, v1.33 semantics): pick the current and update revisions,
+// create/repair/delete pods towards spec, roll pods onto the update revision, write status, trim history.
+// OrderedReady ("monotonic") does one step at a time and stops at the first pod that is not Running+Ready;
+// Parallel bursts creations and deletions in slow-start batches.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { ControllerRevision, History } from '../history/controller-history.js';
+import { createControllerRevision, equalRevision, findEqualRevisions, sortControllerRevisions } from '../history/controller-history.js';
+import { aggregate, StatefulPodControl } from './pod-control.js';
+import { applyRevision, newRevision, nextRevision } from './revisions.js';
+import { completeRollingUpdate, inconsistentStatus, toApiStatus, updateStatus } from './status.js';
+import type { Pod, StatefulSet, StatefulSetStatus, SyncDeps, SyncResult } from './types.js';
+import {
+  allowsBurst, descendingOrdinal, getEndOrdinal, getOrdinal, getPodRevision, getReplicas, getStartOrdinal,
+  getStatefulSetMaxUnavailable, identityMatches, isCreated, isFailed, isHealthy, isPending, isRunningAndAvailable,
+  isRunningAndReady, isSucceeded, isTerminating, newVersionedStatefulSetPod, podInOrdinalRange, storageMatches,
+} from './utils.js';
+
+/** Upper bound of one slow-start batch (in-flight requests). */
+export const MAX_BATCH_SIZE = 500;
+
+const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
+
+/**
+ * Runs fn over indices 0..remaining-1 in batches of 1, 2, 4, … (capped at MAX_BATCH_SIZE), each batch
+ * concurrently; stops after the first batch with failures. Returns how many calls succeeded.
+ */
+export async function slowStartBatch(
+  initialBatchSize: number,
+  remaining: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<{ successes: number; error?: Error }> {
+  let successes = 0;
+  let next = 0;
+  for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining, MAX_BATCH_SIZE)) {
+    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn(next++)));
+    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    successes += batch - errors.length;
+    if (errors.length > 0) return { successes, error: aggregate(errors) ?? new Error(String(errors[0])) };
+    remaining -= batch;
+  }
+  return { successes };
+}
+
+/** Sequential with early exit in monotonic mode; slow-start bursts otherwise (blocking results ignored). */
+async function runForAll(count: number, fn: (i: number) => Promise<boolean>, monotonic: boolean): Promise<boolean> {
+  if (monotonic) {
+    for (let i = 0; i < count; i++) if (await fn(i)) return true;
+    return false;
+  }
+  const { error } = await slowStartBatch(1, count, fn);
+  if (error) throw error;
+  return false;
+}
+
+/**
+ * getStatefulSetRevisions: the update revision is the set's current template — reusing the latest revision when
+ * unchanged, renumbering an older equal revision on rollback, creating a new one otherwise (bumping collisionCount
+ * on name collisions). The current revision is status.currentRevision, or the update revision for a new set.
+ * `revisions` must be sorted.
+ */
+export async function getStatefulSetRevisions(
+  set: StatefulSet,
+  revisions: ControllerRevision[],
+  history: History,
+): Promise<{ currentRevision: ControllerRevision; updateRevision: ControllerRevision; collisionCount: number }> {
+  const revisionCount = revisions.length;
+  let collisionCount = set.status?.collisionCount ?? 0;
+  let updateRevision = newRevision(set, nextRevision(revisions), collisionCount);
+  const equalRevisions = findEqualRevisions(revisions, updateRevision);
+  const equalCount = equalRevisions.length;
+  if (equalCount > 0 && equalRevision(revisions[revisionCount - 1], equalRevisions[equalCount - 1])) {
+    // the template has not changed since the latest revision
+    updateRevision = revisions[revisionCount - 1];
+  } else if (equalCount > 0) {
+    // rollback to an earlier template: that revision becomes the newest by taking the next number
+    updateRevision = await history.updateControllerRevision(equalRevisions[equalCount - 1], updateRevision.revision);
+  } else {
+    ({ revision: updateRevision, collisionCount } = await createControllerRevision(history, set, updateRevision, collisionCount));
+  }
+  const currentRevision = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? updateRevision;
+  return { currentRevision, updateRevision, collisionCount };
+}
+
+/**
+ * Deletes the oldest revisions beyond spec.revisionHistoryLimit, never the current or update revision or one a
+ * pod still runs. `revisions` must be sorted.
+ */
+export async function truncateHistory(
+  set: StatefulSet,
+  pods: Pod[],
+  revisions: ControllerRevision[],
+  current: ControllerRevision | undefined,
+  update: ControllerRevision | undefined,
+  history: History,
+): Promise<void> {
+  const live = new Set<string>();
+  if (current) live.add(current.metadata.name ?? '');
+  if (update) live.add(update.metadata.name ?? '');
+  for (const pod of pods) live.add(getPodRevision(pod));
+  const old = revisions.filter((r) => !live.has(r.metadata.name ?? ''));
+  const limit = set.spec.revisionHistoryLimit ?? 10;
+  if (limit < 0 || old.length <= limit) return;
+  for (const r of old.slice(0, old.length - limit)) await history.deleteControllerRevision(r);
+}
+
+interface SyncContext {
+  set: StatefulSet;
+  updateSet: StatefulSet;
+  podControl: StatefulPodControl;
+  monotonic: boolean;
+  minReadySeconds: number;
+  now: Date;
+}
+
+/** One replica slot, lowest ordinal first. Returns true when monotonic progress must stop here. */
+async function processReplica(ctx: SyncContext, replicas: Pod[], i: number): Promise<boolean> {
+  const { set, updateSet, podControl, monotonic } = ctx;
+  const pod = replicas[i];
+  // terminal pods are replaced whatever their exit code (evictions and node reboots end up here too)
+  if (isFailed(pod) || isSucceeded(pod)) {
+    if (!isTerminating(pod)) await podControl.deleteStatefulPod(set, pod);
+    // the replacement is created by a later sync, once the old object is gone
+    return true;
+  }
+  if (!isCreated(pod)) {
+    if (await podControl.podClaimIsStale(set, pod)) return true;
+    await podControl.createStatefulPod(set, pod);
+    if (monotonic) return true;
+  }
+  if (isPending(pod)) await podControl.createMissingPersistentVolumeClaims(set, pod);
+  if (monotonic && isTerminating(pod)) return true;
+  // successors are only created once every predecessor is Running+Ready (and available for minReadySeconds)
+  if (monotonic && !isRunningAndReady(pod)) return true;
+  if (monotonic && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
+  let retentionMatch: boolean;
+  try {
+    retentionMatch = await podControl.claimsMatchRetentionPolicy(updateSet, pod);
+  } catch {
+    retentionMatch = true; // expected while the pod is being updated; the update below settles it
+  }
+  if (identityMatches(set, pod) && storageMatches(set, pod) && retentionMatch) return false;
+  await podControl.updateStatefulPod(updateSet, pod);
+  return false;
+}
+
+/** One condemned pod, highest ordinal first. Monotonic mode deletes at most one per sync. */
+async function processCondemned(ctx: SyncContext, firstUnhealthyPod: Pod | undefined, condemned: Pod[], i: number): Promise<boolean> {
+  const { set, podControl, monotonic } = ctx;
+  const pod = condemned[i];
+  if (isTerminating(pod)) return monotonic; // wait for the previous deletion to finish
+  // an unhealthy pod blocks scale-down, unless it is the first unhealthy one (removing it can only help)
+  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndReady(pod)) return true;
+  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
+  await podControl.deleteStatefulPod(set, pod);
+  return true;
+}
+
+/**
+ * updateStatefulSet: drives pods towards the desired state and returns the resulting status. Throws only when no
+ * status could be computed; otherwise errors are returned alongside the status.
+ */
+export async function updateStatefulSet(
+  set: StatefulSet,
+  currentRevision: ControllerRevision,
+  updateRevision: ControllerRevision,
+  collisionCount: number,
+  pods: Pod[],
+  deps: SyncDeps,
+  podControl: StatefulPodControl,
+  now: Date,
+): Promise<{ status: StatefulSetStatus; error?: unknown }> {
+  const currentSet = applyRevision(set, currentRevision);
+  const updateSet = applyRevision(set, updateRevision);
+  const minReadySeconds = set.spec.minReadySeconds ?? 0;
+
+  const status: StatefulSetStatus = {
+    observedGeneration: set.metadata.generation,
+    replicas: 0,
+    availableReplicas: 0,
+    currentRevision: currentRevision.metadata.name,
+    updateRevision: updateRevision.metadata.name,
+    collisionCount,
+  };
+  const recount = (...lists: Pod[][]) => updateStatus(status, minReadySeconds, currentRevision, updateRevision, now, ...lists);
+  recount(pods);
+
+  // split pods into replica slots [start, end] and condemned pods (valid ordinal outside the range)
+  const start = getStartOrdinal(set);
+  const end = getEndOrdinal(set);
+  const replicas: Pod[] = new Array<Pod>(getReplicas(set));
+  const condemned: Pod[] = [];
+  for (const pod of pods) {
+    if (podInOrdinalRange(pod, set)) replicas[getOrdinal(pod) - start] = pod;
+    else if (getOrdinal(pod) >= 0) condemned.push(pod);
+    // pods whose name carries no ordinal are ignored
+  }
+  // empty slots get a not-yet-created pod at the right revision
+  for (let ord = start; ord <= end; ord++) {
+    if (!replicas[ord - start]) replicas[ord - start] = newVersionedStatefulSetPod(currentSet, updateSet, currentRevision.metadata.name ?? '', updateRevision.metadata.name ?? '', ord);
+  }
+  condemned.sort(descendingOrdinal);
+
+  // the first unhealthy pod: lowest unhealthy replica, else the lowest unhealthy condemned pod
+  let firstUnhealthyPod: Pod | undefined = replicas.find((p) => !isHealthy(p));
+  for (let i = condemned.length - 1; i >= 0 && !firstUnhealthyPod; i--) if (!isHealthy(condemned[i])) firstUnhealthyPod = condemned[i];
+
+  // a set being deleted only gets its status refreshed
+  if (set.metadata.deletionTimestamp) return { status };
+
+  const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now };
+  const finish = (error?: unknown) => {
+    recount(replicas, condemned);
+    return { status, error };
+  };
+
+  try {
+    if (await runForAll(replicas.length, (i) => processReplica(ctx, replicas, i), ctx.monotonic)) return finish();
+
+    // claims of condemned pods get the owner refs their retention policy asks for before the pods go
+    const fixPodClaim = async (i: number) => {
+      if (!(await podControl.claimsMatchRetentionPolicy(updateSet, condemned[i]))) await podControl.updatePodClaimForRetentionPolicy(updateSet, condemned[i]);
+      return false;
+    };
+    if (await runForAll(condemned.length, fixPodClaim, ctx.monotonic)) return finish();
+
+    // every replica is Running, Ready and available (in monotonic mode): scale down, highest ordinal first.
+    // Scaling takes precedence over updates.
+    if (await runForAll(condemned.length, (i) => processCondemned(ctx, firstUnhealthyPod, condemned, i), ctx.monotonic)) return finish();
+  } catch (e) {
+    return finish(e);
+  }
+  recount(replicas, condemned);
+
+  // OnDelete: pods pick up the update revision only when someone deletes them
+  if (set.spec.updateStrategy?.type === 'OnDelete') return { status };
+
+  if (deps.features?.maxUnavailableStatefulSet) return rollWithMaxUnavailable(set, replicas, updateRevision, status, podControl);
+
+  // RollingUpdate: delete the highest outdated pod at or above the partition; wait while updated pods are unhealthy
+  const updateMin = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
+  for (let target = replicas.length - 1; target >= updateMin; target--) {
+    const pod = replicas[target];
+    if (getPodRevision(pod) !== updateRevision.metadata.name && !isTerminating(pod)) {
+      try {
+        await podControl.deleteStatefulPod(set, pod);
+      } catch (e) {
+        if (!isNotFound(e)) return { status, error: e };
+      }
+      status.currentReplicas = (status.currentReplicas ?? 0) - 1;
+      return { status };
+    }
+    if (!isHealthy(pod)) return { status };
+  }
+  return { status };
+}
+
+/** MaxUnavailableStatefulSet: delete up to maxUnavailable − unhealthy outdated pods per sync, highest first. */
+async function rollWithMaxUnavailable(
+  set: StatefulSet,
+  replicas: Pod[],
+  updateRevision: ControllerRevision,
+  status: StatefulSetStatus,
+  podControl: StatefulPodControl,
+): Promise<{ status: StatefulSetStatus; error?: unknown }> {
+  const rollingUpdate = set.spec.updateStrategy?.rollingUpdate;
+  const updateMin = rollingUpdate?.partition ?? 0;
+  let maxUnavailable = 1;
+  if (rollingUpdate) {
+    try {
+      maxUnavailable = getStatefulSetMaxUnavailable(rollingUpdate.maxUnavailable, getReplicas(set));
+    } catch (e) {
+      return { status, error: e };
+    }
+  }
+  const unavailable = replicas.filter((p) => !isHealthy(p)).length;
+  if (unavailable >= maxUnavailable) return { status };
+  const podsToDelete = maxUnavailable - unavailable;
+  let deleted = 0;
+  for (let target = replicas.length - 1; target >= updateMin && deleted < podsToDelete; target--) {
+    const pod = replicas[target];
+    if (getPodRevision(pod) === updateRevision.metadata.name || isTerminating(pod)) continue;
+    try {
+      await podControl.deleteStatefulPod(set, pod);
+    } catch (e) {
+      if (!isNotFound(e)) return { status, error: e };
+    }
+    deleted++;
+    status.currentReplicas = (status.currentReplicas ?? 0) - 1;
+  }
+  return { status };
+}
+
+/**
+ * One reconcile of `set` (upstream UpdateStatefulSet + the sync's minReadySeconds requeue). `pods` are the pods
+ * the set owns (claimed: controller ref to the set, selector match, named `<set>-<n>`); `revisions` are its
+ * ControllerRevisions (owned or adopted). Writes pods, claims, revisions and status through `deps`; throws when any
+ * step failed (after status and history were still brought up to date where possible).
+ */
+export async function syncStatefulSet(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps): Promise<SyncResult> {
+  set = structuredClone(set);
+  const sorted = sortControllerRevisions([...revisions]);
+  const now = deps.now?.() ?? new Date();
+  const podControl = new StatefulPodControl(deps.objects, deps.recorder);
+  const errors: unknown[] = [];
+
+  let current: ControllerRevision | undefined;
+  let update: ControllerRevision | undefined;
+  let status: StatefulSetStatus | undefined;
+  try {
+    const revs = await getStatefulSetRevisions(set, sorted, deps.history);
+    current = revs.currentRevision;
+    update = revs.updateRevision;
+    const result = await updateStatefulSet(set, current, update, revs.collisionCount, pods, deps, podControl, now);
+    status = result.status;
+    if (result.error !== undefined) errors.push(result.error);
+    // status is written even when the update step failed part way
+    completeRollingUpdate(set, status);
+    if (inconsistentStatus(set, status)) {
+      try {
+        await deps.statusUpdater.updateStatefulSetStatus(set, toApiStatus(status));
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+  } catch (e) {
+    errors.push(e);
+  }
+  try {
+    await truncateHistory(set, pods, sorted, current, update, deps.history);
+  } catch (e) {
+    errors.push(e);
+  }
+  const error = aggregate(errors.map((e) => (e instanceof Error ? e : new Error(String(e)))));
+  if (error || !status || !current || !update) throw error ?? new Error('statefulset sync produced no status');
+
+  const result: SyncResult = { status: toApiStatus(status), currentRevision: current, updateRevision: update };
+  const minReadySeconds = set.spec.minReadySeconds ?? 0;
+  if (minReadySeconds > 0 && status.availableReplicas !== getReplicas(set)) result.requeueAfter = minReadySeconds;
+  return result;
+}

@@ -1,0 +1,238 @@
+// Pod and claim operations with the events upstream records (stateful_pod_control.go). The object manager does
+// the I/O; this class decides what to create, update or delete and reports it.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { EventRecorder, PersistentVolumeClaim, Pod, StatefulPodObjectManager, StatefulSet } from './types.js';
+import {
+  claimIsStaleForPod, getOrdinal, getPersistentVolumeClaimName, getPersistentVolumeClaimRetentionPolicy, getPersistentVolumeClaims,
+  identityMatches, isClaimOwnerUpToDate, storageMatches, updateClaimOwnerRefForSetAndPod, updateIdentity, updateStorage,
+} from './utils.js';
+
+const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
+const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
+const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'Conflict';
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Several errors reported as one, like utilerrors.Aggregate (single error: its own message; else `[a, b]`). */
+export class AggregatedError extends Error {
+  constructor(readonly errors: Error[]) {
+    super(errors.length === 1 ? errors[0].message : `[${errors.map((e) => e.message).join(', ')}]`);
+  }
+}
+
+export function aggregate(errors: unknown[]): Error | undefined {
+  const errs = errors.filter((e): e is Error => e instanceof Error);
+  if (errs.length === 0) return undefined;
+  return errs.length === 1 ? errs[0] : new AggregatedError(errs);
+}
+
+const titleCase = (verb: string) => verb.charAt(0).toUpperCase() + verb.slice(1);
+
+// retry.DefaultBackoff allows 4 attempts for conflicts
+const UPDATE_ATTEMPTS = 4;
+
+export class StatefulPodControl {
+  constructor(private readonly objects: StatefulPodObjectManager, private readonly recorder: EventRecorder) {}
+
+  /** Creates the pod's missing claims, then the pod, then fixes claim ownership for the retention policy. */
+  async createStatefulPod(set: StatefulSet, pod: Pod): Promise<void> {
+    try {
+      await this.createPersistentVolumeClaims(set, pod);
+    } catch (e) {
+      this.recordPodEvent('create', set, pod, e);
+      throw e;
+    }
+    let createErr: unknown;
+    let created: Pod = pod;
+    try {
+      created = (await this.objects.createPod(pod)) ?? pod;
+    } catch (e) {
+      // a pod that already exists is someone else's (or our stale cache): no event, just retry later
+      if (isAlreadyExists(e)) throw e;
+      createErr = e;
+    }
+    if (createErr === undefined) {
+      try {
+        // the created pod carries its uid, which pod-owned claims need
+        await this.updatePodClaimForRetentionPolicy(set, created);
+      } catch (e) {
+        this.recordPodEvent('update', set, pod, e);
+        throw e;
+      }
+    }
+    this.recordPodEvent('create', set, pod, createErr);
+    if (createErr !== undefined) throw createErr;
+  }
+
+  /** Restores identity, storage and claim ownership on an existing pod; writes only when something changed. */
+  async updateStatefulPod(set: StatefulSet, original: Pod): Promise<void> {
+    let pod: Pod = structuredClone(original);
+    let attemptedUpdate = false;
+    let lastErr: unknown;
+    for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      lastErr = undefined;
+      let consistent = true;
+      if (!identityMatches(set, pod)) {
+        updateIdentity(set, pod);
+        consistent = false;
+      }
+      if (!storageMatches(set, pod)) {
+        updateStorage(set, pod);
+        consistent = false;
+        try {
+          await this.createPersistentVolumeClaims(set, pod);
+        } catch (e) {
+          this.recordPodEvent('update', set, pod, e);
+          throw e;
+        }
+      }
+      try {
+        if (!(await this.claimsMatchRetentionPolicy(set, pod))) {
+          await this.updatePodClaimForRetentionPolicy(set, pod);
+          consistent = false;
+        }
+      } catch (e) {
+        this.recordPodEvent('update', set, pod, e);
+        throw e;
+      }
+      if (consistent) return;
+      attemptedUpdate = true;
+      try {
+        await this.objects.updatePod(pod);
+        break;
+      } catch (e) {
+        lastErr = e;
+        try {
+          pod = structuredClone(await this.objects.getPod(set.metadata.namespace ?? '', pod.metadata.name ?? ''));
+        } catch {
+          // keep our copy; the next attempt (or sync) will sort it out
+        }
+        if (!isConflict(e)) break;
+      }
+    }
+    if (attemptedUpdate) this.recordPodEvent('update', set, pod, lastErr);
+    if (lastErr !== undefined) throw lastErr;
+  }
+
+  async deleteStatefulPod(set: StatefulSet, pod: Pod): Promise<void> {
+    let err: unknown;
+    try {
+      await this.objects.deletePod(pod);
+    } catch (e) {
+      err = e;
+    }
+    this.recordPodEvent('delete', set, pod, err);
+    if (err !== undefined) throw err;
+  }
+
+  /** False when one of the pod's existing claims has owner refs that do not express the retention policy. */
+  async claimsMatchRetentionPolicy(set: StatefulSet, pod: Pod): Promise<boolean> {
+    const ordinal = getOrdinal(pod);
+    for (const template of set.spec.volumeClaimTemplates ?? []) {
+      const claimName = getPersistentVolumeClaimName(set, template, ordinal);
+      let claim: PersistentVolumeClaim;
+      try {
+        claim = await this.objects.getClaim(set.metadata.namespace ?? '', claimName);
+      } catch (e) {
+        if (isNotFound(e)) continue; // picked up on a later sync once it exists
+        throw new Error(`Could not retrieve claim ${claimName} for ${pod.metadata.name} when checking PVC deletion policy`);
+      }
+      if (!isClaimOwnerUpToDate(claim, set, pod)) return false;
+    }
+    return true;
+  }
+
+  /** Rewrites owner refs on the pod's claims to match the retention policy. */
+  async updatePodClaimForRetentionPolicy(set: StatefulSet, pod: Pod): Promise<void> {
+    const ordinal = getOrdinal(pod);
+    for (const template of set.spec.volumeClaimTemplates ?? []) {
+      const claimName = getPersistentVolumeClaimName(set, template, ordinal);
+      let claim: PersistentVolumeClaim;
+      try {
+        claim = await this.objects.getClaim(set.metadata.namespace ?? '', claimName);
+      } catch (e) {
+        if (isNotFound(e)) continue;
+        throw new Error(`Could not retrieve claim ${claimName} not found for ${pod.metadata.name} when checking PVC deletion policy: ${errText(e)}`);
+      }
+      if (isClaimOwnerUpToDate(claim, set, pod)) continue;
+      const updated: PersistentVolumeClaim = structuredClone(claim);
+      updateClaimOwnerRefForSetAndPod(updated, set, pod);
+      try {
+        await this.objects.updateClaim(updated);
+      } catch (e) {
+        throw new Error(`could not update claim ${claimName} for delete policy ownerRefs: ${errText(e)}`);
+      }
+    }
+  }
+
+  /** With whenScaled=Delete, a claim still owned by an earlier pod of this name blocks creating the new pod. */
+  async podClaimIsStale(set: StatefulSet, pod: Pod): Promise<boolean> {
+    if (getPersistentVolumeClaimRetentionPolicy(set).whenScaled === 'Retain') return false;
+    for (const claim of getPersistentVolumeClaims(set, pod).values()) {
+      try {
+        const existing = await this.objects.getClaim(claim.metadata.namespace ?? '', claim.metadata.name ?? '');
+        if (claimIsStaleForPod(existing, pod)) return true;
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+      }
+    }
+    return false;
+  }
+
+  /** Missing claims for a pod that exists but is still Pending (e.g. a claim was deleted by hand). */
+  async createMissingPersistentVolumeClaims(set: StatefulSet, pod: Pod): Promise<void> {
+    await this.createPersistentVolumeClaims(set, pod);
+    try {
+      await this.updatePodClaimForRetentionPolicy(set, pod);
+    } catch (e) {
+      this.recordPodEvent('update', set, pod, e);
+      throw e;
+    }
+  }
+
+  /** Creates every claim of the pod that does not exist yet; existing claims are reused as they are. */
+  async createPersistentVolumeClaims(set: StatefulSet, pod: Pod): Promise<void> {
+    const errs: Error[] = [];
+    for (const claim of getPersistentVolumeClaims(set, pod).values()) {
+      const name = claim.metadata.name ?? '';
+      let existing: PersistentVolumeClaim | undefined;
+      try {
+        existing = await this.objects.getClaim(claim.metadata.namespace ?? '', name);
+      } catch (e) {
+        if (!isNotFound(e)) {
+          errs.push(new Error(`failed to retrieve PVC ${name}: ${errText(e)}`));
+          this.recordClaimEvent('create', set, pod, claim, e);
+          continue;
+        }
+      }
+      if (existing) {
+        if (existing.metadata.deletionTimestamp) errs.push(new Error(`pvc ${name} is being deleted`));
+        continue;
+      }
+      let createErr: unknown;
+      try {
+        await this.objects.createClaim(claim);
+      } catch (e) {
+        createErr = e;
+        errs.push(new Error(`failed to create PVC ${name}: ${errText(e)}`));
+      }
+      if (createErr === undefined || !isAlreadyExists(createErr)) this.recordClaimEvent('create', set, pod, claim, createErr);
+    }
+    const err = aggregate(errs);
+    if (err) throw err;
+  }
+
+  private recordPodEvent(verb: string, set: StatefulSet, pod: Pod, err: unknown): void {
+    const who = `Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name}`;
+    if (err === undefined) this.recorder.event(set, 'Normal', `Successful${titleCase(verb)}`, `${verb} ${who} successful`);
+    else this.recorder.event(set, 'Warning', `Failed${titleCase(verb)}`, `${verb} ${who} failed error: ${errText(err)}`);
+  }
+
+  private recordClaimEvent(verb: string, set: StatefulSet, pod: Pod, claim: PersistentVolumeClaim, err: unknown): void {
+    const claimName = claim.metadata.name;
+    if (err === undefined) {
+      this.recorder.event(set, 'Normal', `Successful${titleCase(verb)}`, `${verb} Claim ${claimName} Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} success`);
+    } else {
+      this.recorder.event(set, 'Warning', `Failed${titleCase(verb)}`, `${verb} Claim ${claimName} for Pod ${pod.metadata.name} in StatefulSet ${set.metadata.name} failed error: ${errText(err)}`);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+// StatefulSet revisions (stateful_set_utils.go getPatch/newRevision/ApplyRevision/nextRevision): a revision stores
+// the pod template as a strategic merge patch that replaces spec.template wholesale.
+import type { ControllerRevision } from '../history/controller-history.js';
+import { newControllerRevision } from '../history/controller-history.js';
+import { goJsonMarshal } from '../history/go-json.js';
+import { goShape } from '../history/go-shape.js';
+import type { PodTemplateSpec, StatefulSet } from './types.js';
+import { SET_API_VERSION, SET_KIND } from './utils.js';
+
+const POD_TEMPLATE_SPEC = 'io.k8s.api.core.v1.PodTemplateSpec';
+
+/**
+ * The revision payload `{"spec":{"template":{"$patch":"replace",…}}}`. Upstream encodes the typed set to JSON,
+ * decodes into maps and re-marshals, so keys come out sorted and the fields are those Go's struct encoding emits
+ * (e.g. `"creationTimestamp":null`, `"resources":{}`); goShape reproduces that so the hash matches.
+ */
+export function getPatchObject(set: StatefulSet): { spec: { template: Record<string, unknown> } } {
+  const template = goShape(POD_TEMPLATE_SPEC, structuredClone(set.spec.template ?? {})) as Record<string, unknown>;
+  template.$patch = 'replace';
+  return { spec: { template } };
+}
+
+/** The exact bytes upstream stores in the revision's data and hashes. */
+export function getPatch(set: StatefulSet): string {
+  return goJsonMarshal(getPatchObject(set));
+}
+
+/**
+ * A revision of set's current template numbered `revision`: template labels plus the hash label, the set's
+ * annotations (so kubernetes.io/change-cause shows in `kubectl rollout history`), a controller ref to the set.
+ */
+export function newRevision(set: StatefulSet, revision: number, collisionCount?: number): ControllerRevision {
+  const cr = newControllerRevision(set, SET_API_VERSION, SET_KIND, set.spec.template?.metadata?.labels, getPatchObject(set), revision, collisionCount);
+  cr.metadata.annotations = { ...(set.metadata.annotations ?? {}) };
+  return cr;
+}
+
+/** The set as it was at `revision`: its template replaced by the revision's. */
+export function applyRevision(set: StatefulSet, revision: ControllerRevision): StatefulSet {
+  const clone: StatefulSet = structuredClone(set);
+  const data = revision.data as { spec?: { template?: Record<string, unknown> } } | undefined;
+  const template = data?.spec?.template;
+  if (template && typeof template === 'object') {
+    const { $patch: _directive, ...rest } = structuredClone(template);
+    clone.spec.template = rest as PodTemplateSpec;
+  }
+  return clone;
+}
+
+/** One more than the highest revision number (revisions sorted ascending), or 1. */
+export function nextRevision(revisions: ControllerRevision[]): number {
+  return revisions.length === 0 ? 1 : revisions[revisions.length - 1].revision + 1;
+}

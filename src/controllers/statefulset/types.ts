@@ -1,0 +1,126 @@
+// The slices of apps/v1 StatefulSet, core/v1 Pod and PersistentVolumeClaim the controller reads, plus the
+// transport-facing interfaces the integrator implements. Objects stay plain JSON (wire form).
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { ControllerRevision, History } from '../history/controller-history.js';
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: { key: string; operator: string; values?: string[] }[];
+}
+
+export interface PodTemplateSpec {
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; [k: string]: unknown };
+  spec?: PodSpec;
+}
+
+export interface Volume {
+  name: string;
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  [source: string]: unknown;
+}
+
+export interface PodSpec {
+  volumes?: Volume[];
+  hostname?: string;
+  subdomain?: string;
+  [field: string]: unknown;
+}
+
+export interface PodCondition {
+  type: string;
+  status: string;
+  lastTransitionTime?: string;
+  [field: string]: unknown;
+}
+
+export interface Pod extends KubeObject {
+  spec?: PodSpec;
+  status?: { phase?: string; conditions?: PodCondition[]; [field: string]: unknown };
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export type RetentionPolicyType = 'Retain' | 'Delete';
+
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector?: LabelSelector;
+  template: PodTemplateSpec;
+  volumeClaimTemplates?: PersistentVolumeClaim[];
+  serviceName?: string;
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
+  revisionHistoryLimit?: number;
+  minReadySeconds?: number;
+  persistentVolumeClaimRetentionPolicy?: { whenDeleted?: RetentionPolicyType; whenScaled?: RetentionPolicyType };
+  ordinals?: { start?: number };
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  currentRevision?: string;
+  updateRevision?: string;
+  collisionCount?: number;
+  conditions?: unknown[];
+  availableReplicas: number;
+}
+
+export interface StatefulSet extends KubeObject {
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
+}
+
+/**
+ * Pod and claim operations (upstream's StatefulPodControlObjectManager). Reads may come from an informer cache.
+ * Failures must be thrown as ApiError (NotFound on a missing object, AlreadyExists on a create conflict).
+ */
+export interface StatefulPodObjectManager {
+  createPod(pod: Pod): Promise<Pod>;
+  getPod(namespace: string, name: string): Promise<Pod>;
+  updatePod(pod: Pod): Promise<Pod>;
+  deletePod(pod: Pod): Promise<void>;
+  createClaim(claim: PersistentVolumeClaim): Promise<PersistentVolumeClaim>;
+  getClaim(namespace: string, name: string): Promise<PersistentVolumeClaim>;
+  updateClaim(claim: PersistentVolumeClaim): Promise<PersistentVolumeClaim>;
+}
+
+/** Writes the status subresource; the whole status is replaced (retrying on conflict is the implementation's job). */
+export interface StatusUpdater {
+  updateStatefulSetStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void>;
+}
+
+export type EventType = 'Normal' | 'Warning';
+
+export interface EventRecorder {
+  event(object: KubeObject, type: EventType, reason: string, message: string): void;
+}
+
+export interface FeatureGates {
+  /** MaxUnavailableStatefulSet (alpha in 1.33, off by default). */
+  maxUnavailableStatefulSet?: boolean;
+}
+
+export interface SyncDeps {
+  objects: StatefulPodObjectManager;
+  history: History;
+  statusUpdater: StatusUpdater;
+  recorder: EventRecorder;
+  features?: FeatureGates;
+  /** Clock for minReadySeconds; defaults to the wall clock. */
+  now?: () => Date;
+}
+
+export interface SyncResult {
+  status: StatefulSetStatus;
+  currentRevision: ControllerRevision;
+  updateRevision: ControllerRevision;
+  /** Set when minReadySeconds needs another look even without a watch event (seconds). */
+  requeueAfter?: number;
+}
