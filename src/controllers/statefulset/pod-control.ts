@@ -124,42 +124,45 @@ export class StatefulPodControl {
     if (err !== undefined) throw err;
   }
 
-  /** False when one of the pod's existing claims has owner refs that do not express the retention policy. */
-  async claimsMatchRetentionPolicy(set: StatefulSet, pod: Pod): Promise<boolean> {
+  /**
+   * The pod's existing claims (missing ones are skipped: a later sync picks them up). `describeGetError` words
+   * the failure of a read the way upstream reports it.
+   */
+  private async existingClaims(set: StatefulSet, pod: Pod, describeGetError: (claimName: string, e: unknown) => string): Promise<PersistentVolumeClaim[]> {
     const ordinal = getOrdinal(pod);
+    const claims: PersistentVolumeClaim[] = [];
     for (const template of set.spec.volumeClaimTemplates ?? []) {
       const claimName = getPersistentVolumeClaimName(set, template, ordinal);
-      let claim: PersistentVolumeClaim;
       try {
-        claim = await this.objects.getClaim(set.metadata.namespace ?? '', claimName);
+        claims.push(await this.objects.getClaim(set.metadata.namespace ?? '', claimName));
       } catch (e) {
-        if (isNotFound(e)) continue; // picked up on a later sync once it exists
-        throw new Error(`Could not retrieve claim ${claimName} for ${pod.metadata.name} when checking PVC deletion policy`);
+        if (!isNotFound(e)) throw new Error(describeGetError(claimName, e));
       }
-      if (!isClaimOwnerUpToDate(claim, set, pod)) return false;
     }
-    return true;
+    return claims;
+  }
+
+  /** False when one of the pod's existing claims has owner refs that do not express the retention policy. */
+  async claimsMatchRetentionPolicy(set: StatefulSet, pod: Pod): Promise<boolean> {
+    const claims = await this.existingClaims(set, pod, (name) => `Could not retrieve claim ${name} for ${pod.metadata.name} when checking PVC deletion policy`);
+    return claims.every((claim) => isClaimOwnerUpToDate(claim, set, pod));
   }
 
   /** Rewrites owner refs on the pod's claims to match the retention policy. */
   async updatePodClaimForRetentionPolicy(set: StatefulSet, pod: Pod): Promise<void> {
-    const ordinal = getOrdinal(pod);
-    for (const template of set.spec.volumeClaimTemplates ?? []) {
-      const claimName = getPersistentVolumeClaimName(set, template, ordinal);
-      let claim: PersistentVolumeClaim;
-      try {
-        claim = await this.objects.getClaim(set.metadata.namespace ?? '', claimName);
-      } catch (e) {
-        if (isNotFound(e)) continue;
-        throw new Error(`Could not retrieve claim ${claimName} not found for ${pod.metadata.name} when checking PVC deletion policy: ${errText(e)}`);
-      }
+    const claims = await this.existingClaims(
+      set,
+      pod,
+      (name, e) => `Could not retrieve claim ${name} not found for ${pod.metadata.name} when checking PVC deletion policy: ${errText(e)}`,
+    );
+    for (const claim of claims) {
       if (isClaimOwnerUpToDate(claim, set, pod)) continue;
       const updated: PersistentVolumeClaim = structuredClone(claim);
       updateClaimOwnerRefForSetAndPod(updated, set, pod);
       try {
         await this.objects.updateClaim(updated);
       } catch (e) {
-        throw new Error(`could not update claim ${claimName} for delete policy ownerRefs: ${errText(e)}`);
+        throw new Error(`could not update claim ${claim.metadata.name} for delete policy ownerRefs: ${errText(e)}`);
       }
     }
   }
