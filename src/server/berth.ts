@@ -8,6 +8,7 @@ import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
+import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
 import { NamespaceController, namespaceBlocksDeletion } from '../controllers/namespace/namespace-controller.js';
 import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
 import { printerOrDefault } from '../printers/index.js';
@@ -83,6 +84,8 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   await bootstrap(objects, registry);
   const nsController = new NamespaceController(objects, registry);
   await nsController.start();
+  const gc = new GarbageCollector(objects, registry);
+  await gc.start();
 
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
@@ -93,6 +96,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     async close() {
       ready = false;
       nsController.stop();
+      gc.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
