@@ -89,7 +89,6 @@ export async function* watchResource<T extends KubeObject = KubeObject>(rest: Re
       idled = true;
       abort.abort(new WatchInactivityError(inactivityMs));
     }, inactivityMs);
-    idleTimer.unref?.();
   };
 
   let response: Awaited<ReturnType<RestClient['stream']>> | undefined;
@@ -101,7 +100,7 @@ export async function* watchResource<T extends KubeObject = KubeObject>(rest: Re
       query: {
         watch: 'true',
         resourceVersion: opts.resourceVersion,
-        allowWatchBookmarks: opts.allowWatchBookmarks ?? true ? 'true' : undefined,
+        allowWatchBookmarks: (opts.allowWatchBookmarks ?? true) ? 'true' : undefined,
         timeoutSeconds: opts.timeoutSeconds,
         labelSelector: opts.labelSelector,
         fieldSelector: opts.fieldSelector,
