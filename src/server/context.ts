@@ -12,6 +12,8 @@ export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 export interface SchemaOps {
   /** Unknown field paths of `obj` for this resource (empty when the kind has no schema). */
   unknownFields(def: ResourceDef, obj: unknown): string[];
+  /** The first JSON type mismatch (Go's decoding error), or undefined. */
+  typeError(def: ResourceDef, obj: unknown): string | undefined;
   /** Drops unknown fields in place; returns their paths. */
   pruneUnknown(def: ResourceDef, obj: unknown): string[];
   /** Applies a json / merge / strategic patch to `original`. Strategic is refused (415) for kinds without a struct schema. */

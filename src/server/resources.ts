@@ -164,6 +164,8 @@ async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: Resou
 }
 
 function checkFields(ctx: ServerContext, def: ResourceDef, obj: unknown, query: URLSearchParams, warnings: string[]) {
+  const typeError = ctx.schema.typeError(def, obj);
+  if (typeError) throw errBadRequest(typeError);
   const mode = fieldValidation(query);
   if (mode === 'Strict') {
     const unknown = ctx.schema.unknownFields(def, obj);

@@ -2,9 +2,11 @@
 // from the type model. Custom resources (no schemaName) plug in their own schema through `custom`.
 import { applyPatch } from '../apimachinery/patch/index.js';
 import { findUnknownFields, pruneUnknownFields } from '../apimachinery/schema/strict.js';
+import { findTypeError } from '../apimachinery/schema/type-check.js';
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { SchemaOps } from './context.js';
+import { ApiError, errBadRequest } from '../apimachinery/errors.js';
 
 const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 
@@ -19,13 +21,22 @@ export function createSchemaOps(model: TypeModel, custom?: CustomSchemaOps): Sch
       if (def.schemaName) return findUnknownFields(model, def.schemaName, obj);
       return custom?.unknownFields(def, obj) ?? [];
     },
+    typeError(def, obj) {
+      return def.schemaName ? findTypeError(model, def.schemaName, obj) : undefined;
+    },
     pruneUnknown(def, obj) {
       if (def.schemaName) return pruneUnknownFields(model, def.schemaName, obj);
       return custom?.pruneUnknown(def, obj) ?? [];
     },
     patch(def, type, original, body, fieldValidation) {
       const structName = def === 'scale' ? SCALE : def.schemaName;
-      return applyPatch(type, model, structName, original, body, { fieldValidation });
+      try {
+        return applyPatch(type, model, structName, original, body, { fieldValidation });
+      } catch (e) {
+        // A patch whose shape does not fit the object (upstream may answer 500 here) is the client's error.
+        if (e instanceof ApiError && e.code < 500) throw e;
+        throw errBadRequest(e instanceof Error ? e.message : String(e));
+      }
     },
   };
 }

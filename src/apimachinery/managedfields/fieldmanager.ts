@@ -90,7 +90,7 @@ export function apply(opts: ApplyOptions): ApplyResult {
   try {
     managed = decodeManagedFields(opts.live?.metadata?.managedFields);
   } catch (e) {
-    throw new ApiError(500, '', `failed to decode managed fields: ${(e as Error).message}`);
+    throw new ApiError(400, 'BadRequest', `failed to decode managed fields: ${(e as Error).message}`);
   }
   const live = withoutManagedFields(opts.live);
   const now = timestamp(opts.now);
@@ -369,7 +369,7 @@ function typedError(what: string, obj: Record<string, unknown>, errors: string[]
   const gv = parseApiVersion(typeof obj.apiVersion === 'string' ? obj.apiVersion : '');
   const gvk = `${gv.group === '' ? '' : gv.group + '/'}${gv.version}, Kind=${String(obj.kind ?? '')}`;
   const detail = errors.length === 1 ? errors[0] : ['errors:', ...errors.map((e) => '  ' + e)].join('\n');
-  return new ApiError(500, '', `${what} (${ns}/${name}; ${gvk}): ${detail}`);
+  return new ApiError(400, 'BadRequest', `${what} (${ns}/${name}; ${gvk}): ${detail}`);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

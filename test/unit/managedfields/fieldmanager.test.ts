@@ -296,7 +296,7 @@ test('apply rejects a wrong kind, managedFields in the body, and duplicate list 
   cs.push({ name: 'nginx', image: 'x' });
   assert.throws(
     () => doApply(undefined, dup),
-    (e: unknown) => e instanceof ApiError && e.code === 500 && e.message.includes('.spec.template.spec.containers: duplicate entries for key [name="nginx"]'),
+    (e: unknown) => e instanceof ApiError && e.code === 400 && e.reason === 'BadRequest' && e.message.includes('.spec.template.spec.containers: duplicate entries for key [name="nginx"]'),
   );
 });
 

@@ -1,0 +1,109 @@
+// JSON type checking against the type model: what Go's json.Unmarshal into typed structs rejects before any
+// validation runs (`json: cannot unmarshal number into Go struct field ObjectMeta.metadata.name of type string`).
+// Bodies that fail it never reach defaulting or validation, which assume well-typed objects.
+import { fieldsByName } from './index.js';
+import type { TypeModel, TypeRef } from './types.js';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The first type mismatch in `obj`, worded like Go's UnmarshalTypeError, or undefined when the types fit. */
+export function findTypeError(model: TypeModel, structName: string, obj: unknown): string | undefined {
+  const rootName = shortName(structName);
+  let found: string | undefined;
+  const report = (json: string, path: string, type: TypeRef) => {
+    found ??= `json: cannot unmarshal ${json} into Go struct field ${rootName}.${path} of type ${goType(type)}`;
+  };
+  const walk = (type: TypeRef, value: unknown, path: string): void => {
+    if (found || value === null || value === undefined) return; // null is the zero value in Go
+    switch (type.kind) {
+      case 'string':
+      case 'duration':
+      case 'time':
+      case 'microTime':
+        if (typeof value !== 'string') report(jsonKind(value), path, type);
+        return;
+      case 'bytes':
+        if (typeof value !== 'string') report(jsonKind(value), path, type);
+        else if (!BASE64.test(value.replace(/\s/g, ''))) found ??= `illegal base64 data at input byte 0 in ${path}`;
+        return;
+      case 'integer':
+        if (typeof value !== 'number') report(jsonKind(value), path, type);
+        else if (!Number.isInteger(value)) report(`number ${value}`, path, type);
+        return;
+      case 'number':
+        if (typeof value !== 'number') report(jsonKind(value), path, type);
+        return;
+      case 'boolean':
+        if (typeof value !== 'boolean') report(jsonKind(value), path, type);
+        return;
+      case 'quantity':
+        if (typeof value !== 'string' && typeof value !== 'number') report(jsonKind(value), path, type);
+        return;
+      case 'intOrString':
+        if (typeof value === 'number' ? !Number.isInteger(value) : typeof value !== 'string') report(jsonKind(value), path, type);
+        return;
+      case 'rawExtension':
+      case 'fieldsV1':
+        return;
+      case 'array':
+        if (!Array.isArray(value)) return report(jsonKind(value), path, type);
+        value.forEach((item, i) => walk(type.items, item, `${path}[${i}]`));
+        return;
+      case 'map':
+        if (!isObject(value)) return report(jsonKind(value), path, type);
+        for (const [k, v] of Object.entries(value)) walk(type.values, v, `${path}[${k}]`);
+        return;
+      case 'ref': {
+        if (!isObject(value)) return report(jsonKind(value), path, type);
+        const def = model.structs.get(type.name);
+        if (!def) return;
+        const fields = fieldsByName(def);
+        for (const [k, v] of Object.entries(value)) {
+          const f = fields.get(k);
+          if (f) walk(f.type, v, path ? `${path}.${k}` : k);
+        }
+        return;
+      }
+    }
+  };
+  if (!isObject(obj)) return `json: cannot unmarshal ${jsonKind(obj)} into Go value of type ${rootName}`;
+  walk({ kind: 'ref', name: structName }, obj, '');
+  return found;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function jsonKind(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'object') return 'object';
+  return typeof v; // string, number
+}
+
+/** `io.k8s.api.core.v1.PodSpec` → `v1.PodSpec` (Go's package-qualified spelling). */
+function shortName(structName: string): string {
+  const parts = structName.split('.');
+  return parts.length >= 2 ? `${parts[parts.length - 2]}.${parts[parts.length - 1]}` : structName;
+}
+
+function goType(t: TypeRef): string {
+  switch (t.kind) {
+    case 'string': return 'string';
+    case 'integer': return t.format;
+    case 'number': return 'float64';
+    case 'boolean': return 'bool';
+    case 'bytes': return '[]uint8';
+    case 'quantity': return 'resource.Quantity';
+    case 'intOrString': return 'intstr.IntOrString';
+    case 'time': return 'v1.Time';
+    case 'microTime': return 'v1.MicroTime';
+    case 'duration': return 'v1.Duration';
+    case 'rawExtension': return 'runtime.RawExtension';
+    case 'fieldsV1': return 'v1.FieldsV1';
+    case 'ref': return shortName(t.name);
+    case 'array': return `[]${goType(t.items)}`;
+    case 'map': return `map[string]${goType(t.values)}`;
+  }
+}
