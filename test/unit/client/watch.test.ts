@@ -26,7 +26,7 @@ test('decoder keeps multi-byte UTF-8 characters split between chunks intact, and
   assert.deepEqual(d.push(bytes.slice(0, cut)), []);
   assert.deepEqual(d.push(bytes.slice(cut)), []);
   const [ev] = d.end();
-  assert.equal((ev.object as { data: { k: string } }).data.k, 'héllo ✓');
+  assert.equal((ev.object as unknown as { data: { k: string } }).data.k, 'héllo ✓');
   assert.throws(() => new WatchLineDecoder().push('{"nope":1}\n'), /malformed watch event/);
 });
 
