@@ -85,6 +85,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   private running?: Promise<void>;
   private abort = new AbortController();
   private resyncTimer?: NodeJS.Timeout;
+  /** Events the current watch has delivered. */
+  private watchProgress = 0;
 
   constructor(private readonly lw: ListerWatcher<T>, opts: InformerOptions<T> & { resource?: ResourceDescriptor } = {}) {
     this.opts = opts;
@@ -162,6 +164,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     while (!this.stopped) {
       try {
         if (needList) {
+          this.watchProgress = 0;
           await this.listAndReplace();
           needList = false;
         }
@@ -171,6 +174,8 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
         failures = events === 0 && Date.now() - started < 1000 ? failures + 1 : 0;
       } catch (e) {
         if (this.stopped) break;
+        // A watch that made progress before breaking starts the backoff afresh.
+        if (this.watchProgress > 0) failures = 0;
         if (isExpired(e)) {
           needList = true;
         } else {
@@ -230,7 +235,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   /** Follows one watch stream until it ends; returns how many events it carried. */
   private async watchOnce(): Promise<number> {
     const timeoutSeconds = this.opts.watchTimeoutSeconds ?? Math.floor(300 * (1 + Math.random()));
-    let count = 0;
+    this.watchProgress = 0;
     for await (const ev of this.lw.watch({
       resourceVersion: this.lastResourceVersion,
       allowWatchBookmarks: true,
@@ -239,12 +244,12 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
       signal: this.abort.signal,
     })) {
       if (this.stopped) break;
-      count++;
+      this.watchProgress++;
       this.apply(ev);
       const rv = ev.object?.metadata?.resourceVersion;
       if (rv) this.lastResourceVersion = rv;
     }
-    return count;
+    return this.watchProgress;
   }
 
   private apply(ev: WatchEvent<T>): void {
