@@ -1,0 +1,253 @@
+// API server benchmark: cold start, idle memory, GET/LIST/CREATE/PATCH throughput and latency, and watch fan-out
+// latency of `berth up`, next to a bare Node HTTPS server measured by the same client in the same run.
+// Every server runs in its own process; this process only drives load (undici, keep-alive, client certificate).
+// Usage: node dist/bench/apiserver.js [--duration <seconds per run>] [--json <file>]
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { loadKubeconfig } from '../src/client/kubeconfig.js';
+import { LoadResult, newPool, RequestSpec, runLoad, Tls } from './lib/load.js';
+import { cpuSeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
+import { count, fixed, median, percent, table } from './lib/report.js';
+import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
+
+const COLD_STARTS = 5;
+const WARM_STARTS = 3;
+const IDLE_MS = 2000;
+const LIST_SIZE = 1000;
+const CONCURRENCIES = [1, 16] as const;
+const WATCHERS = 100;
+const WATCH_RATE = 50;
+const WATCH_CREATES = 200;
+const HARD_LIMIT_MS = 150_000;
+
+interface Args { durationMs: number; json?: string }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { durationMs: 3000 };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--duration') args.durationMs = Number(argv[++i]) * 1000;
+    else if (argv[i] === '--json') args.json = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!(args.durationMs > 0 && args.durationMs <= 10_000)) throw new Error('--duration must be in (0, 10] seconds');
+  return args;
+}
+
+interface Scenario {
+  name: string;
+  server: 'bare' | 'berth';
+  expectStatus: number;
+  request: (seq: number, worker: number, concurrency: number) => RequestSpec;
+  /** The bare-Node scenario this one is compared with. */
+  baseline?: string;
+  itemsPerResponse?: number;
+}
+
+interface Measured extends LoadResult {
+  scenario: Scenario;
+  /** Server CPU time per request, in microseconds. */
+  serverCpuUs: number;
+}
+
+const configMap = (name: string) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, labels: { app: 'bench' } }, data: { key: 'value', other: 'x'.repeat(64) } });
+
+const SCENARIOS: Scenario[] = [
+  { name: 'bare GET', server: 'bare', expectStatus: 200, request: () => ({ method: 'GET', path: '/bench' }) },
+  { name: 'bare POST', server: 'bare', expectStatus: 201, request: (seq) => ({ method: 'POST', path: '/bench', body: configMap(`x-${seq}`) }) },
+  {
+    name: 'GET configmap', server: 'berth', expectStatus: 200, baseline: 'bare GET',
+    request: () => ({ method: 'GET', path: '/api/v1/namespaces/bench/configmaps/get-me' }),
+  },
+  {
+    name: `LIST ${LIST_SIZE} configmaps`, server: 'berth', expectStatus: 200, itemsPerResponse: LIST_SIZE,
+    request: () => ({ method: 'GET', path: '/api/v1/namespaces/list/configmaps' }),
+  },
+  {
+    name: 'CREATE configmap', server: 'berth', expectStatus: 201, baseline: 'bare POST',
+    request: (seq, _w, c) => ({ method: 'POST', path: '/api/v1/namespaces/bench/configmaps', body: configMap(`create-c${c}-${seq}`) }),
+  },
+  {
+    name: 'PATCH configmap (merge)', server: 'berth', expectStatus: 200, baseline: 'bare POST',
+    // Each connection patches its own object, so loops never contend for one key.
+    request: (seq, worker) => ({
+      method: 'PATCH', path: `/api/v1/namespaces/bench/configmaps/patch-${worker}`,
+      contentType: 'application/merge-patch+json', body: JSON.stringify({ data: { counter: String(seq) } }),
+    }),
+  },
+];
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const watchdog = setTimeout(() => {
+    console.error(`benchmark: still running after ${HARD_LIMIT_MS / 1000} s, giving up`);
+    process.exit(2);
+  }, HARD_LIMIT_MS);
+  watchdog.unref();
+  const began = performance.now();
+  const root = mkdtempSync(join(tmpdir(), 'berth-bench-'));
+  const log = (msg: string) => process.stderr.write(`[${fixed((performance.now() - began) / 1000)} s] ${msg}\n`);
+  try {
+    log(`cold starts (${COLD_STARTS} fresh data dirs, ${WARM_STARTS} on an existing one)`);
+    const fresh: number[] = [];
+    for (let i = 0; i < COLD_STARTS; i++) {
+      const s = await startBerthProcess(join(root, `cold-${i}`));
+      fresh.push(s.readyMs);
+      await s.stop();
+    }
+    const existing: number[] = [];
+    for (let i = 0; i < WARM_STARTS; i++) {
+      const s = await startBerthProcess(join(root, 'cold-0'));
+      existing.push(s.readyMs);
+      await s.stop();
+    }
+
+    log('starting the server under load test');
+    const dataDir = join(root, 'main');
+    const berth = await startBerthProcess(dataDir);
+    await sleep(IDLE_MS);
+    const idle = memoryMiB(berth.pid);
+    const conn = loadKubeconfig({ path: berth.kubeconfig! });
+    const tls: Tls = { ca: conn.ca!, cert: conn.cert!, key: conn.key! };
+
+    log(`seeding namespaces, ${LIST_SIZE} configmaps to list, objects to get and patch`);
+    const getBody = await seed(berth.url, tls);
+    const bodyFile = join(root, 'configmap.json');
+    writeFileSync(bodyFile, getBody);
+
+    const bare = await startBaselineProcess(join(dataDir, 'pki'), bodyFile);
+    const results: Measured[] = [];
+    const run = async (scenario: Scenario, target: ServerProcess, concurrency: number) => {
+      log(`${scenario.name} c=${concurrency}`);
+      const cpu0 = cpuSeconds(target.pid);
+      const r = await runLoad({
+        origin: target.url, tls, concurrency, durationMs: args.durationMs, maxRequests: 50_000, warmupMs: 500,
+        expectStatus: scenario.expectStatus, request: (seq, worker) => scenario.request(seq, worker, concurrency),
+      });
+      const serverCpuUs = r.requests ? ((cpuSeconds(target.pid) - cpu0) * 1e6) / r.requests : NaN;
+      if (r.errors) log(`  ${r.errors} failed requests, first: ${r.firstError}`);
+      results.push({ ...r, scenario, serverCpuUs });
+    };
+    for (const s of SCENARIOS.filter((x) => x.server === 'bare')) for (const c of CONCURRENCIES) await run(s, bare, c);
+    const bareMemory = memoryMiB(bare.pid);
+    await bare.stop();
+    for (const s of SCENARIOS.filter((x) => x.server === 'berth')) for (const c of CONCURRENCIES) await run(s, berth, c);
+
+    log(`watch latency: ${WATCHERS} watchers, ${WATCH_CREATES} creates at ${WATCH_RATE}/s`);
+    const watch = await measureWatchLatency({ origin: berth.url, tls, namespace: 'watch', watchers: WATCHERS, createsPerSecond: WATCH_RATE, creates: WATCH_CREATES });
+    const loaded = memoryMiB(berth.pid);
+    await berth.stop();
+    log('done');
+
+    const report = {
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      startMs: { fresh, existing },
+      memoryMiB: { idle, afterLoad: loaded, bareIdle: bareMemory },
+      load: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, ...r })),
+      watch,
+      durationS: (performance.now() - began) / 1000,
+    };
+    printReport(report.machine, fresh, existing, idle, loaded, bareMemory.rss, results, watch, report.durationS);
+    if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Creates the namespaces and objects the scenarios read and patch; returns the GET body of `get-me`. */
+async function seed(origin: string, tls: Tls): Promise<string> {
+  const pool = newPool(origin, tls, 8);
+  const call = async (method: 'GET' | 'POST', path: string, body?: string, expect = 201) => {
+    const res = await pool.request({ method, path, body, headers: body ? { 'content-type': 'application/json' } : undefined });
+    const text = await res.body.text();
+    if (res.statusCode !== expect) throw new Error(`${method} ${path}: HTTP ${res.statusCode} ${text}`);
+    return text;
+  };
+  try {
+    for (const ns of ['bench', 'list', 'watch']) {
+      await call('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }));
+    }
+    await call('POST', '/api/v1/namespaces/bench/configmaps', configMap('get-me'));
+    for (let w = 0; w < Math.max(...CONCURRENCIES); w++) await call('POST', '/api/v1/namespaces/bench/configmaps', configMap(`patch-${w}`));
+    let next = 0;
+    const filler = async () => {
+      while (next < LIST_SIZE) {
+        const i = next++;
+        await call('POST', '/api/v1/namespaces/list/configmaps', configMap(`item-${String(i).padStart(4, '0')}`));
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, filler));
+    return await call('GET', '/api/v1/namespaces/bench/configmaps/get-me', undefined, 200);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+type Memory = ReturnType<typeof memoryMiB>;
+
+function printReport(
+  machine: { cpus: number; model?: string; node: string }, fresh: number[], existing: number[], idle: Memory, loaded: Memory,
+  bareRss: number, results: Measured[], watch: WatchResult, durationS: number,
+): void {
+  const out: string[] = [];
+  const find = (name: string, c: number) => results.find((r) => r.scenario.name === name && r.concurrency === c);
+  out.push(`Berth API server benchmark — ${new Date().toISOString().slice(0, 10)}, ${machine.cpus} CPUs (${machine.model ?? 'unknown'}), Node ${machine.node}`);
+  out.push('');
+  out.push(table(['Start (spawn → /readyz ok)', 'median ms', 'runs (ms)'], [
+    ['fresh data dir', fixed(median(fresh), 0), fresh.map((x) => fixed(x, 0)).join(' ')],
+    ['existing data dir', fixed(median(existing), 0), existing.map((x) => fixed(x, 0)).join(' ')],
+  ]));
+  out.push('');
+  out.push(table(['Memory (VmRSS)', 'MiB'], [
+    ['berth idle after start', fixed(idle.rss)],
+    ['berth after load (peak)', `${fixed(loaded.rss)} (${fixed(loaded.peak)})`],
+    ['bare node https server', fixed(bareRss)],
+  ]));
+  out.push('');
+  out.push(table(['Request', 'c', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'resp bytes', 'vs bare node', 'errors'],
+    results.map((r) => {
+      const base = r.scenario.baseline ? find(r.scenario.baseline, r.concurrency) : undefined;
+      const perSecond = r.scenario.itemsPerResponse ? `${count(r.perSecond)} (${count(r.perSecond * r.scenario.itemsPerResponse)} items/s)` : count(r.perSecond);
+      return [r.scenario.name, r.concurrency, perSecond, fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), count(r.serverCpuUs), count(r.bytesPerResponse),
+        base ? `${percent(r.perSecond / base.perSecond)} of ${base.scenario.name}` : '', r.errors];
+    })));
+  out.push('');
+  out.push(table(['Watch delivery', 'value'], [
+    ['watchers × creates', `${watch.watchers} × ${watch.creates} at ${WATCH_RATE}/s`],
+    ['deliveries (missing)', `${watch.deliveries} (${watch.missing})`],
+    ['p50 / p99 / max from create response', `${fixed(watch.p50Ms, 2)} / ${fixed(watch.p99Ms, 2)} / ${fixed(watch.maxMs, 2)} ms`],
+    ['p50 / p99 from create request sent', `${fixed(watch.p50FromSendMs, 2)} / ${fixed(watch.p99FromSendMs, 2)} ms`],
+    ['parsed before the create response', percent(watch.beforeResponse)],
+  ]));
+  out.push('');
+
+  const get16 = find('GET configmap', 16);
+  const bareGet16 = find('bare GET', 16);
+  const create16 = find('CREATE configmap', 16);
+  const patch16 = find('PATCH configmap (merge)', 16);
+  const mutatingP99 = Math.max(create16?.p99Ms ?? NaN, patch16?.p99Ms ?? NaN);
+  const getRatio = (get16?.perSecond ?? NaN) / (bareGet16?.perSecond ?? NaN);
+  const targets: [string, string, boolean][] = [
+    ['start < 1 s (median, fresh data dir)', `${fixed(median(fresh), 0)} ms`, median(fresh) < 1000],
+    ['idle RSS < 120 MB', `${fixed(idle.rss * 1.048576)} MB`, idle.rss * 1.048576 < 120],
+    ['GET ≥ 40% of bare Node (c=16)', percent(getRatio), getRatio >= 0.4],
+    ['durable creates ≥ 3k/s (c=16)', `${count(create16?.perSecond ?? NaN)}/s`, (create16?.perSecond ?? 0) >= 3000],
+    ['p99 mutating < 20 ms (c=16, create/patch)', `${fixed(create16?.p99Ms ?? NaN, 2)} / ${fixed(patch16?.p99Ms ?? NaN, 2)} ms`, mutatingP99 < 20],
+    ['watch p99 < 100 ms (100 watchers)', `${fixed(watch.p99Ms, 2)} ms`, watch.p99Ms < 100 && watch.missing === 0],
+  ];
+  out.push(table(['Target', 'measured', 'result'], targets.map(([t, m, ok]) => [t, m, ok ? 'PASS' : 'MISS'])));
+  out.push('');
+  out.push(`Total benchmark time: ${fixed(durationS)} s`);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+main().then(() => process.exit(0), (e: unknown) => {
+  console.error('benchmark failed:', e);
+  process.exit(1);
+});

@@ -1,0 +1,133 @@
+// Server processes under test: `berth up` and the bare-Node baseline, each spawned as its own process, timed from
+// spawn to ready, measured through /proc, and always stopped (also when the benchmark dies).
+import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const BERTH_CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+const BASELINE_SERVER = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+});
+
+export interface ServerProcess {
+  proc: ChildProcess;
+  pid: number;
+  url: string;
+  /** `berth up` only. */
+  kubeconfig?: string;
+  /** Spawn until the readiness endpoint answered `ok` (Berth) or the port listened (baseline). */
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Extra node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS=--cpu-prof to profile it. */
+const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+
+export async function startBerthProcess(dataDir: string): Promise<ServerProcess> {
+  const t0 = performance.now();
+  const proc = track(spawn(process.execPath, [...serverNodeArgs, BERTH_CLI, 'up', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const lines = await waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m);
+  const url = lines[1]!;
+  await waitReady(url);
+  return server(proc, url, performance.now() - t0, lines[0]);
+}
+
+/** Starts the baseline HTTPS server answering `bodyFile` with the given certificate files. */
+export async function startBaselineProcess(pkiDir: string, bodyFile: string): Promise<ServerProcess> {
+  const t0 = performance.now();
+  const proc = track(spawn(process.execPath, [BASELINE_SERVER, pkiDir, bodyFile], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [url] = await waitForOutput(proc, /^server: (.+)$/m);
+  return server(proc, url!, performance.now() - t0);
+}
+
+/** Resident set size and its peak, from /proc/<pid>/status, in MiB. */
+export function memoryMiB(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** CPU time (user + system) the process has used so far, in seconds. */
+export function cpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, counted after the parenthesised command name.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function track(proc: ChildProcess): ChildProcess {
+  live.add(proc);
+  proc.once('exit', () => live.delete(proc));
+  return proc;
+}
+
+function server(proc: ChildProcess, url: string, readyMs: number, kubeconfig?: string): ServerProcess {
+  const exited = new Promise<void>((r) => {
+    if (proc.exitCode !== null || proc.signalCode !== null) r();
+    else proc.once('exit', () => r());
+  });
+  return {
+    proc, pid: proc.pid!, url, kubeconfig, readyMs,
+    async stop() {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGINT');
+      const forced = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(forced);
+    },
+  };
+}
+
+/** Resolves with the first capture group of each pattern once all of them appeared on stdout. */
+function waitForOutput(proc: ChildProcess, ...patterns: RegExp[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start within 20 s: ${err}`)), 20_000);
+    const onExit = (code: number | null) => fail(new Error(`server exited with ${code}: ${err}`));
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const found = patterns.map((p) => p.exec(out)?.[1]);
+      if (found.every((f) => f !== undefined)) {
+        cleanup();
+        resolve(found as string[]);
+      }
+    };
+    const onErr = (d: Buffer) => { err += d.toString(); };
+    const cleanup = () => {
+      clearTimeout(timer);
+      proc.stdout!.off('data', onData);
+      proc.off('exit', onExit);
+    };
+    const fail = (e: Error) => {
+      cleanup();
+      proc.kill('SIGKILL');
+      reject(e);
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', onErr);
+    proc.once('exit', onExit);
+  });
+}
+
+// Readiness polling only needs to see `ok`; certificate checks are exercised by the load clients.
+const insecure = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = performance.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await request(`${url}/readyz`, { dispatcher: insecure });
+      const text = await res.body.text();
+      if (res.statusCode === 200 && text === 'ok') return;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() > deadline) throw new Error(`${url}/readyz never answered ok`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
