@@ -1,7 +1,10 @@
 // System-owned metadata: what the server fills in on create and carries over on update, as upstream's
 // rest.BeforeCreate / rest.BeforeUpdate and FillObjectMetaSystemFields do.
 import { randomUUID, randomInt } from 'node:crypto';
+import { jsonEqual } from '../apimachinery/json.js';
 import type { KubeObject } from '../apimachinery/types.js';
+
+export { jsonEqual };
 
 /** RFC 3339 with whole seconds, like metav1.Time's JSON form. */
 export function rfc3339(d: Date): string {
@@ -53,22 +56,6 @@ export function deepClone<T>(v: T): T {
   return structuredClone(v);
 }
 
-/** Deep equality of JSON values (key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
-  const bk = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  if (ak.length !== bk.length) return false;
-  for (const k of ak) if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  return true;
-}
 
 /** Everything outside metadata and status: a change here bumps metadata.generation. */
 export function specChanged(obj: KubeObject, old: KubeObject): boolean {

@@ -1,6 +1,9 @@
 // Small helpers over decoded JSON values shared by the patch engines, plus Go-style value printing: upstream's patch
 // errors embed values formatted with Go's `%v` (e.g. `map: map[image:nginx] does not contain declared merge key:
 // name`), and users search for those texts, so we print values the same way.
+import { jsonEqual } from '../json.js';
+
+export { jsonEqual };
 
 export type JsonMap = { [key: string]: unknown };
 
@@ -10,23 +13,6 @@ export function isJsonMap(v: unknown): v is JsonMap {
 
 export const hasOwn = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
 
-/** Deep structural equality of two JSON values (object key order does not matter). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ak = Object.keys(a);
-  if (ak.length !== Object.keys(b).length) return false;
-  for (const k of ak) {
-    if (!hasOwn(b, k) || !jsonEqual((a as JsonMap)[k], (b as JsonMap)[k])) return false;
-  }
-  return true;
-}
 
 /** A fresh copy of a JSON value (used where upstream copies, e.g. the json-patch `copy` operation). */
 export function jsonClone<T>(v: T): T {
