@@ -149,8 +149,9 @@ export class GenericStore {
       let cut = false;
       for (const item of page.items) {
         lastKey = item.key;
-        if (opts.selector && !opts.selector.matches(item.value, def)) continue;
-        items.push(this.present(def, item.value));
+        const shown = this.present(def, item.value);
+        if (opts.selector && !opts.selector.matches(shown, def)) continue;
+        items.push(shown);
         if (limit && items.length >= limit) {
           cut = item !== page.items[page.items.length - 1] || page.continueAfter !== undefined;
           break;
@@ -179,7 +180,7 @@ export class GenericStore {
   async watch(def: ResourceDef, namespace: string, opts: WatchOptions, onEvent: (type: WatchEventType, obj: KubeObject) => void): Promise<Watcher> {
     const prefix = this.prefixFor(def, namespace);
     let from: number;
-    const matches = (o: KubeObject | undefined) => !!o && (!opts.selector || opts.selector.matches(o, def));
+    const matches = (o: KubeObject | undefined) => !!o && (!opts.selector || opts.selector.matches(def.conversion ? def.conversion.fromStorage(o) : o, def));
     if (opts.resourceVersion === '' || opts.resourceVersion === '0') {
       const initial = await this.store.list(prefix);
       from = initial.revision;
@@ -229,9 +230,9 @@ export class GenericStore {
     this.validate(def, obj, undefined, '');
     let out = obj;
     if (this.deps.fieldManager && !opts.fromApply) out = this.deps.fieldManager.update(def, undefined, obj, ctx.fieldManager, '');
-    if (ctx.dryRun) return this.present(def, out);
+    if (ctx.dryRun) return this.present(def, this.toStorage(def, out));
     try {
-      const stored = await this.store.create(this.keyFor(def, namespace, obj.metadata.name), out);
+      const stored = await this.store.create(this.keyFor(def, namespace, obj.metadata.name), this.toStorage(def, out));
       return this.present(def, stored.value);
     } catch (e) {
       if (e instanceof StorageError && e.code === 'KeyExists') throw errAlreadyExists(this.groupResource(def), obj.metadata.name);
@@ -266,7 +267,7 @@ export class GenericStore {
       const cur = await this.store.get(key);
       if (!cur) throw errNotFound(gr, name);
       if (precondition !== undefined && precondition !== cur.value.metadata.resourceVersion) throw errConflict(gr, name);
-      const old = cur.value;
+      const old = def.conversion ? def.conversion.fromStorage(cur.value) : cur.value;
       let obj = await mutate(deepClone(old));
       obj.metadata ??= {};
       obj.metadata.name = name;
@@ -301,16 +302,16 @@ export class GenericStore {
       if (this.deps.fieldManager && opts.manager !== 'apply') {
         obj = this.deps.fieldManager.update(def, old, obj, ctx.fieldManager, subresource);
       }
-      if (unchanged(obj, old)) return this.present(def, old);
+      if (unchanged(obj, old)) return this.present(def, cur.value);
       const finished = !!obj.metadata.deletionTimestamp && !(obj.metadata.finalizers?.length) && !this.kindBlocksDeletion(def, obj);
-      if (ctx.dryRun) return this.present(def, obj);
+      if (ctx.dryRun) return this.present(def, this.toStorage(def, obj));
       try {
         if (finished) {
           // The last finalizer is gone from an object being deleted: the update completes the deletion.
           const deleted = await this.store.delete(key, cur.modRevision);
           return this.present(def, deleted.value);
         }
-        const stored = await this.store.update(key, obj, cur.modRevision);
+        const stored = await this.store.update(key, this.toStorage(def, obj), cur.modRevision);
         return this.present(def, stored.value);
       } catch (e) {
         if (e instanceof StorageError && e.code === 'Conflict' && precondition === undefined && attempt < MAX_UPDATE_RETRIES) continue;
@@ -446,7 +447,12 @@ export class GenericStore {
   }
 
   /** Stored objects are returned with the served apiVersion/kind. */
+  private toStorage(def: ResourceDef, obj: KubeObject): KubeObject {
+    return def.conversion ? def.conversion.toStorage(obj) : obj;
+  }
+
   private present(def: ResourceDef, obj: KubeObject): KubeObject {
+    if (def.conversion) obj = def.conversion.fromStorage(obj);
     if (obj.apiVersion !== apiVersionOf(def.group, def.version) || obj.kind !== def.kind) {
       return { ...obj, apiVersion: apiVersionOf(def.group, def.version), kind: def.kind };
     }

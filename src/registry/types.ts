@@ -74,6 +74,8 @@ export interface ResourceDef {
   printer?: Printer;
   /** Storage key segment if several group/versions share one storage (e.g. events.k8s.io Event → core events). */
   storageResource?: { group: string; resource: string };
+  /** Converts between the served form and the stored form when they differ (shared storage, CRD versions). */
+  conversion?: { toStorage(obj: KubeObject): KubeObject; fromStorage(obj: KubeObject): KubeObject };
   /** Resources registered by CRDs. */
   custom?: boolean;
 }

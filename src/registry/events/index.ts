@@ -1,3 +1,4 @@
+import { eventFromCore, eventToCore } from './conversion.js';
 // events.k8s.io/v1 Event: the strict create validation upstream applies to events written through this API
 // (pkg/apis/core/validation/events.go). Objects share storage with core v1 events, so error paths use the
 // internal (core) field names, as upstream's do: `message` for note, `involvedObject` for regarding, …
@@ -74,5 +75,6 @@ export function eventsResources(): ResourceDef[] {
     strategy: { validate: validateEventsV1Event, validateUpdate: validateEventsV1EventUpdate },
   });
   def.storageResource = { group: '', resource: 'events' };
+  def.conversion = { toStorage: eventToCore, fromStorage: eventFromCore };
   return [def];
 }

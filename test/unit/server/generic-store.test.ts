@@ -101,3 +101,26 @@ test('list pages with limit/continue and watch reports selector transitions', as
   w.stop();
   assert.deepEqual(seen, ['ADDED a', 'DELETED a']);
 });
+
+test('a kind served from another kind\'s storage is converted both ways (events.k8s.io/v1 ↔ core/v1 Event)', async () => {
+  const { eventsResources } = await import('../../../src/registry/events/index.js');
+  const store = openSqliteStore({ path: ':memory:' });
+  const registry = new ResourceRegistry();
+  const [ev] = eventsResources();
+  registry.add(ev);
+  const objects = new GenericStore({ store, registry });
+  const created = await objects.create(ev, 'ns', {
+    apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e1' }, eventTime: '2026-11-22T10:00:00.000000Z',
+    note: 'hello', reason: 'Tested', type: 'Normal', action: 'Testing', reportingController: 'berth.dev/test', reportingInstance: 'i1',
+    regarding: { kind: 'Pod', name: 'p', namespace: 'ns' },
+  }, ctx());
+  assert.equal(created.note, 'hello');
+  const stored = (await store.get('/registry/core/events/ns/e1'))!.value;
+  assert.equal(stored.apiVersion, 'v1');
+  assert.equal(stored.message, 'hello');
+  assert.deepEqual(stored.involvedObject, { kind: 'Pod', name: 'p', namespace: 'ns' });
+  assert.equal(stored.reportingComponent, 'berth.dev/test');
+  const listed = await objects.list(ev, 'ns');
+  assert.equal(listed.items[0].apiVersion, 'events.k8s.io/v1');
+  assert.equal(listed.items[0].note, 'hello');
+});
