@@ -8,6 +8,7 @@ import type { ServerContext } from './context.js';
 import {
   aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroupDoc, apiGroupList, apiResourceList, legacyApiVersions,
 } from './discovery.js';
+import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
 import { parseRequestInfo } from './request-info.js';
 import { handleResource } from './resources.js';
 
@@ -75,8 +76,17 @@ function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: Server
     }
     case '/openapi/v3':
       return writeJson(res, 200, ctx.openapi.root());
-    case '/openapi/v2':
-      throw notFound();
+    case '/openapi/v2': {
+      // Swagger 2.0 for kubectl <= 1.30: gnostic protobuf when asked for, JSON otherwise.
+      // (ServerContext's openapi type does not declare v2 yet; OpenApiCache implements it.)
+      const openapi = ctx.openapi as { v2?: (format: 'json' | 'protobuf') => string | Buffer };
+      if (!openapi.v2) throw notFound();
+      const protobuf = wantsOpenApiV2Protobuf(req.headers.accept);
+      const body = openapi.v2(protobuf ? 'protobuf' : 'json');
+      res.writeHead(200, { 'Content-Type': protobuf ? OPENAPI_V2_PROTOBUF_CONTENT_TYPE : 'application/json', Vary: 'Accept', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
+      res.end(body);
+      return;
+    }
   }
   if (path.startsWith('/openapi/v3/')) {
     const doc = ctx.openapi.groupVersion(path.slice('/openapi/v3/'.length));

@@ -3,12 +3,15 @@
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import { buildGroupVersionDoc, buildRootIndex, groupVersionPath, ResourceInput, serializeDoc } from '../openapi/v3.js';
 import type { ResourceRegistry } from '../registry/registry.js';
+import { encodeOpenApiV2, openApiV2FromV3Docs } from '../openapi/v2.js';
 import type { ResourceDef } from '../registry/types.js';
 
 export class OpenApiCache {
   private docs = new Map<string, { body: string; hash: string; parsed: unknown }>();
   private index: unknown;
   private builtAt = -1;
+  // /openapi/v2: one document for everything, derived from the v3 documents on first request after a change.
+  private v2Doc?: { builtAt: number; json?: string; proto?: Buffer; doc: unknown };
 
   constructor(private readonly registry: ResourceRegistry, private readonly model: TypeModel, private readonly customSchema?: (def: ResourceDef) => ResourceInput['jsonSchema']) {}
 
@@ -20,6 +23,17 @@ export class OpenApiCache {
   groupVersion(path: string): unknown | undefined {
     this.refresh();
     return this.docs.get(path.replace(/^\/+/, ''))?.parsed;
+  }
+
+  /** The Swagger 2.0 document, as JSON text or as gnostic protobuf; each form is encoded once per registry version. */
+  v2(format: 'json' | 'protobuf'): string | Buffer {
+    this.refresh();
+    if (this.v2Doc?.builtAt !== this.builtAt) {
+      this.v2Doc = { builtAt: this.builtAt, doc: openApiV2FromV3Docs([...this.docs.values()].map((d) => d.parsed as Record<string, unknown>)) };
+    }
+    const v2 = this.v2Doc;
+    if (format === 'json') return (v2.json ??= JSON.stringify(v2.doc));
+    return (v2.proto ??= Buffer.from(encodeOpenApiV2(v2.doc as Record<string, unknown>)));
   }
 
   private refresh(): void {
