@@ -1,0 +1,127 @@
+// Claiming of dependents by a controller, after upstream's pkg/controller/controller_ref_manager.go: adopt orphans
+// that match, release owned objects that stopped matching, never touch objects another controller owns. Adoption
+// and release are strategic merge patches of metadata.ownerReferences carrying the dependent's uid, so a
+// recreated object of the same name is never patched by mistake.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { Selector } from '../../apimachinery/labels.js';
+import { controllerRef } from '../../client/controller.js';
+import { newControllerRef } from '../history/controller-history.js';
+import { aggregate } from './pod-control.js';
+
+const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
+const isInvalid = (e: unknown) => e instanceof ApiError && e.code === 422;
+
+/** The patch that makes `owner` the controller of the object with uid `dependentUid`. */
+export function adoptionPatch(owner: KubeObject, apiVersion: string, kind: string, dependentUid: string): Record<string, unknown> {
+  return { metadata: { ownerReferences: [newControllerRef(owner, apiVersion, kind)], uid: dependentUid } };
+}
+
+/** The patch that removes the owner references with the given uids (GenerateDeleteOwnerRefStrategicMergeBytes). */
+export function releasePatch(dependentUid: string, ownerUids: string[]): Record<string, unknown> {
+  return { metadata: { ownerReferences: ownerUids.map((uid) => ({ $patch: 'delete', uid })), uid: dependentUid } };
+}
+
+/** Go's metav1.Time printed with %v, as upstream's "has just been deleted at" message shows it. */
+function goTimeString(rfc3339: string): string {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339;
+  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' +0000 UTC');
+}
+
+/**
+ * RecheckDeletionTimestamp: adoption is only allowed while a fresh read of the owner shows it is not being
+ * deleted. `getFresh` must itself fail when the uid changed (the owner was recreated).
+ */
+export function recheckDeletionTimestamp(getFresh: () => Promise<KubeObject>): () => Promise<void> {
+  return async () => {
+    const fresh = await getFresh();
+    const ts = fresh.metadata.deletionTimestamp;
+    if (ts) throw new Error(`${fresh.metadata.namespace}/${fresh.metadata.name} has just been deleted at ${goTimeString(ts)}`);
+  };
+}
+
+/** Runs fn at most once and replays its outcome (sync.Once around canAdopt). */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let result: Promise<void> | undefined;
+  return () => (result ??= fn());
+}
+
+export interface ControllerRefManagerOptions<T extends KubeObject> {
+  owner: KubeObject;
+  ownerApiVersion: string;
+  ownerKind: string;
+  selector: Selector;
+  /** Checked once, before the first adoption; throws when the owner may not adopt. */
+  canAdopt: () => Promise<void>;
+  /** Writes the patch to the dependent; returns the patched object. */
+  patch: (obj: T, patch: Record<string, unknown>) => Promise<T>;
+}
+
+export class ControllerRefManager<T extends KubeObject> {
+  private readonly canAdoptOnce: () => Promise<void>;
+
+  constructor(private readonly opts: ControllerRefManagerOptions<T>) {
+    this.canAdoptOnce = once(opts.canAdopt);
+  }
+
+  /**
+   * ClaimObjects: the objects this owner keeps, after adopting matching orphans and releasing owned objects that no
+   * longer match (`filter` narrows matching beyond the selector, e.g. the pod name pattern). Per-object failures
+   * are collected; the claimed ones are still returned alongside the aggregated error.
+   */
+  async claim(objs: T[], filter: (obj: T) => boolean = () => true): Promise<{ claimed: T[]; error?: Error }> {
+    const match = (o: T) => this.opts.selector.matches(o.metadata.labels) && filter(o);
+    const claimed: T[] = [];
+    const errors: unknown[] = [];
+    for (const obj of objs) {
+      try {
+        const kept = await this.claimObject(obj, match);
+        if (kept) claimed.push(kept);
+      } catch (e) {
+        errors.push(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    return { claimed, error: aggregate(errors) };
+  }
+
+  /** ClaimObject: the (possibly patched) object when the owner keeps it, undefined otherwise. */
+  private async claimObject(obj: T, match: (o: T) => boolean): Promise<T | undefined> {
+    const { owner } = this.opts;
+    const ref = controllerRef(obj);
+    if (ref) {
+      if (ref.uid !== owner.metadata.uid) return undefined; // another controller's
+      if (match(obj)) return obj;
+      // a deleting owner does not release: its dependents go with it
+      if (owner.metadata.deletionTimestamp) return undefined;
+      await this.release(obj);
+      return undefined;
+    }
+    // an orphan: adopt only when the owner is alive, the object matches and is itself not going away
+    if (owner.metadata.deletionTimestamp || !match(obj)) return undefined;
+    if (obj.metadata.deletionTimestamp) return undefined;
+    if (owner.metadata.namespace && obj.metadata.namespace !== owner.metadata.namespace) return undefined;
+    try {
+      return await this.adopt(obj);
+    } catch (e) {
+      if (isNotFound(e)) return undefined; // gone meanwhile
+      throw e;
+    }
+  }
+
+  async adopt(obj: T): Promise<T> {
+    await this.canAdoptOnce();
+    const { owner, ownerApiVersion, ownerKind } = this.opts;
+    return this.opts.patch(obj, adoptionPatch(owner, ownerApiVersion, ownerKind, obj.metadata.uid ?? ''));
+  }
+
+  async release(obj: T): Promise<void> {
+    try {
+      await this.opts.patch(obj, releasePatch(obj.metadata.uid ?? '', [this.opts.owner.metadata.uid ?? '']));
+    } catch (e) {
+      // already gone, or the uid no longer matches (deleted and recreated): nothing left to release
+      if (isNotFound(e) || isInvalid(e)) return;
+      throw e;
+    }
+  }
+}

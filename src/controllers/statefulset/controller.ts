@@ -1,0 +1,248 @@
+// The StatefulSet controller as kube-controller-manager runs it (pkg/controller/statefulset/stateful_set.go): shared
+// informers for sets, pods, revisions and claims; pod and revision events mapped to the controlling set (orphans to
+// every set whose selector matches, so one may adopt them); a rate-limited queue of `namespace/name` keys; and a
+// sync that claims pods and revisions, then runs the transport-free algorithm (syncStatefulSet).
+import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
+import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { controllerRef, runWorkers } from '../../client/controller.js';
+import { EventRecorder as ToolkitRecorder } from '../../client/events.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { objectKey, splitObjectKey } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import type { ControllerRevision } from '../history/controller-history.js';
+import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
+import { syncStatefulSet } from './control.js';
+import { ControllerRefManager, recheckDeletionTimestamp } from './controller-refs.js';
+import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
+import { isMemberOf, isPodReady, SET_API_VERSION, SET_KIND } from './utils.js';
+
+export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
+
+export interface StatefulSetControllerOptions {
+  /** Concurrent syncs of different sets (kube-controller-manager's --concurrent-statefulset-syncs); default 5. */
+  workers?: number;
+  features?: FeatureGates;
+  /** Failed syncs and handler errors; default console.warn. */
+  onError?: (key: string, err: unknown) => void;
+  /** Clock for minReadySeconds (tests). */
+  now?: () => Date;
+}
+
+const sameRef = (a: OwnerReference | undefined, b: OwnerReference | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameLabels = (a: KubeObject, b: KubeObject) => JSON.stringify(sortedEntries(a.metadata.labels)) === JSON.stringify(sortedEntries(b.metadata.labels));
+const sortedEntries = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+
+export class StatefulSetController {
+  readonly queue = new WorkQueue<string>({ name: 'statefulset' });
+  private readonly sets: SharedInformer<StatefulSet>;
+  private readonly pods: SharedInformer<Pod>;
+  private readonly revisions: SharedInformer<ControllerRevision>;
+  private readonly claims: SharedInformer<PersistentVolumeClaim>;
+  private readonly recorder: ToolkitRecorder;
+  private readonly deps: SyncDeps;
+  private readonly workers: number;
+  private readonly onError: (key: string, err: unknown) => void;
+  private running?: Promise<void>;
+  private readonly stopSignal = new AbortController();
+
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: StatefulSetControllerOptions = {}) {
+    this.sets = factory.informerFor<StatefulSet>(builtin.statefulSets);
+    this.pods = factory.informerFor<Pod>(builtin.pods);
+    this.revisions = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
+    this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
+    this.workers = opts.workers ?? 5;
+    this.onError = opts.onError ?? ((key, err) => console.warn(`${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`));
+    this.recorder = new ToolkitRecorder(client, { component: STATEFULSET_CONTROLLER_NAME });
+    this.deps = {
+      objects: new ClientPodObjectManager(client, this.claims),
+      history: new ClientHistory(client, this.revisions),
+      statusUpdater: new ClientStatusUpdater(client),
+      recorder: recorderAdapter(this.recorder),
+      features: opts.features,
+      now: opts.now,
+    };
+
+    const enqueueSet = (s: StatefulSet) => this.enqueue(s);
+    this.sets.addEventHandler({ onAdd: enqueueSet, onUpdate: (_old, cur) => enqueueSet(cur), onDelete: enqueueSet });
+    this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
+    // revisions are only written by us; a change still deserves a look at its set (e.g. someone deleted one)
+    this.revisions.addEventHandler({ onAdd: (r) => this.enqueueController(r), onDelete: (r) => this.enqueueController(r) });
+  }
+
+  /** Waits for the caches, then runs the workers until stop(). */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      const synced = await Promise.all([this.sets, this.pods, this.revisions, this.claims].map((i) => i.waitForSync(this.stopSignal.signal)));
+      if (!synced.every(Boolean)) return;
+      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
+    })();
+    return this.running;
+  }
+
+  /** Lets in-flight syncs finish, then flushes pending events. Informers belong to the factory's owner. */
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    await this.queue.shutDownWithDrain();
+    await this.running;
+    await this.recorder.flush();
+  }
+
+  enqueue(set: StatefulSet): void {
+    this.queue.add(objectKey(set));
+  }
+
+  private enqueueAfter(set: StatefulSet, ms: number): void {
+    this.queue.addAfter(objectKey(set), ms);
+  }
+
+  // ---- event handlers ----
+
+  private addPod(pod: Pod): void {
+    // a pod that is already going away (seen on a restart) is not a creation
+    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
+    const ref = controllerRef(pod);
+    if (ref) {
+      const set = this.resolveControllerRef(pod.metadata.namespace, ref);
+      if (set) this.enqueue(set);
+      return;
+    }
+    // an orphan: every set that could adopt it gets a look
+    for (const set of this.getStatefulSetsForPod(pod)) this.enqueue(set);
+  }
+
+  private updatePod(oldPod: Pod, curPod: Pod): void {
+    if (oldPod.metadata.resourceVersion === curPod.metadata.resourceVersion) return; // periodic resync
+    const labelChanged = !sameLabels(oldPod, curPod);
+    const curRef = controllerRef(curPod);
+    const oldRef = controllerRef(oldPod);
+    const refChanged = !sameRef(curRef, oldRef);
+    if (refChanged && oldRef) {
+      const oldSet = this.resolveControllerRef(oldPod.metadata.namespace, oldRef);
+      if (oldSet) this.enqueue(oldSet);
+    }
+    if (curRef) {
+      const set = this.resolveControllerRef(curPod.metadata.namespace, curRef);
+      if (!set) return;
+      this.enqueue(set);
+      // becoming Ready starts the minReadySeconds clock: look again once it has run out
+      const minReadySeconds = set.spec.minReadySeconds ?? 0;
+      if (!isPodReady(oldPod) && isPodReady(curPod) && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000 + 1000);
+      return;
+    }
+    if (labelChanged || refChanged) for (const set of this.getStatefulSetsForPod(curPod)) this.enqueue(set);
+  }
+
+  private deletePod(pod: Pod): void {
+    const ref = controllerRef(pod);
+    if (!ref) return; // nobody cares about a deleted orphan
+    const set = this.resolveControllerRef(pod.metadata.namespace, ref);
+    if (set) this.enqueue(set);
+  }
+
+  private enqueueController(obj: KubeObject): void {
+    const ref = controllerRef(obj);
+    const set = ref && this.resolveControllerRef(obj.metadata.namespace, ref);
+    if (set) this.enqueue(set);
+  }
+
+  /** The cached set a controller reference points at, if it is a StatefulSet with that very uid. */
+  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): StatefulSet | undefined {
+    if (ref.kind !== SET_KIND) return undefined;
+    const set = this.sets.store.getByName(namespace, ref.name);
+    return set && set.metadata.uid === ref.uid ? set : undefined;
+  }
+
+  /** Sets in the pod's namespace whose (non-empty) selector matches its labels (GetPodStatefulSets). */
+  private getStatefulSetsForPod(pod: Pod): StatefulSet[] {
+    if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) return [];
+    const sets = this.sets.store.byNamespace(pod.metadata.namespace ?? '').filter((set) => {
+      let selector: Selector;
+      try {
+        selector = labelSelectorAsSelector(set.spec.selector);
+      } catch {
+        return false;
+      }
+      // a nil or empty selector matches nothing here, never everything
+      return !selector.empty() && selector.matches(pod.metadata.labels);
+    });
+    if (sets.length > 1) {
+      this.onError(objectKey(pod), new Error(`user error: more than one StatefulSet is selecting pods with labels: ${goMapString(pod.metadata.labels)}`));
+    }
+    return sets;
+  }
+
+  // ---- sync ----
+
+  /** One reconcile of the set at `key`; resolves with a requeue request when minReadySeconds needs another look. */
+  async sync(key: string): Promise<{ requeueAfter?: number } | void> {
+    const { namespace, name } = splitObjectKey(key);
+    const cached = this.sets.store.getByName(namespace, name);
+    if (!cached) return; // deleted: its dependents are the garbage collector's business
+    const set: StatefulSet = structuredClone(cached);
+    let selector: Selector;
+    try {
+      selector = labelSelectorAsSelector(set.spec.selector);
+    } catch (e) {
+      // not transient: retrying cannot help until the set changes
+      this.onError(key, new Error(`error converting StatefulSet ${key} selector: ${e instanceof Error ? e.message : String(e)}`));
+      return;
+    }
+    const canAdopt = recheckDeletionTimestamp(() => this.freshSet(set));
+
+    await this.adoptOrphanRevisions(set, selector, canAdopt);
+    const pods = await this.getPodsForStatefulSet(set, selector, canAdopt);
+    const revisions = await this.deps.history.listControllerRevisions(set);
+    const result = await syncStatefulSet(set, pods, revisions, this.deps);
+    // with minReadySeconds, look again while not every replica is available yet so availableReplicas catches up
+    if (result.requeueAfter !== undefined) return { requeueAfter: result.requeueAfter * 1000 };
+  }
+
+  /** A fresh read of the set; fails when it was deleted and recreated under the same name. */
+  private async freshSet(set: StatefulSet): Promise<StatefulSet> {
+    const fresh = await this.client.get<StatefulSet>(builtin.statefulSets, set.metadata.name ?? '', { namespace: set.metadata.namespace });
+    if (fresh.metadata.uid !== set.metadata.uid) {
+      throw new Error(`original StatefulSet ${set.metadata.namespace}/${set.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${set.metadata.uid}`);
+    }
+    return fresh;
+  }
+
+  /** Adopts revisions that match the selector and have no controller (revisions are never released). */
+  private async adoptOrphanRevisions(set: StatefulSet, selector: Selector, canAdopt: () => Promise<void>): Promise<void> {
+    const revisions = await this.deps.history.listControllerRevisions(set);
+    const orphans = revisions.filter((r) => !controllerRef(r));
+    if (orphans.length === 0) return;
+    const manager = this.refManager<ControllerRevision>(set, selector, canAdopt, builtin.controllerRevisions);
+    for (const orphan of orphans) await manager.adopt(orphan);
+  }
+
+  /**
+   * The pods this set owns: every pod of its namespace goes through ClaimPods, which adopts matching orphans named
+   * `<set>-<ordinal>` and releases owned pods that no longer match.
+   */
+  private async getPodsForStatefulSet(set: StatefulSet, selector: Selector, canAdopt: () => Promise<void>): Promise<Pod[]> {
+    const all = this.pods.store.byNamespace(set.metadata.namespace ?? '');
+    const manager = this.refManager<Pod>(set, selector, canAdopt, builtin.pods);
+    const { claimed, error } = await manager.claim(all, (pod) => isMemberOf(set, pod));
+    if (error) throw error;
+    // the cache's objects are shared: hand the algorithm its own copies
+    return claimed.map((p) => structuredClone(p));
+  }
+
+  private refManager<T extends KubeObject>(set: StatefulSet, selector: Selector, canAdopt: () => Promise<void>, res: typeof builtin.pods | typeof builtin.controllerRevisions) {
+    return new ControllerRefManager<T>({
+      owner: set,
+      ownerApiVersion: SET_API_VERSION,
+      ownerKind: SET_KIND,
+      selector,
+      canAdopt,
+      patch: (obj, patch) => this.client.patch<T>(res, obj.metadata.name ?? '', patch, 'strategic', { namespace: obj.metadata.namespace }),
+    });
+  }
+}
+
+/** Go's %+v of a map[string]string: `map[a:b c:d]`, keys sorted. */
+function goMapString(m: Record<string, string> | undefined): string {
+  return `map[${sortedEntries(m).map(([k, v]) => `${k}:${v}`).join(' ')}]`;
+}
