@@ -4,6 +4,22 @@
 // left out; oneof groups are plain optional fields since we only ever set one member.
 import protobuf from 'protobufjs';
 
+// Query and form-data parameters share one field layout, path and header parameters another.
+const QUERY_OR_FORM_FIELDS = `
+  bool required = 1; string in = 2; string description = 3; string name = 4; bool allow_empty_value = 5;
+  string type = 6; string format = 7; PrimitivesItems items = 8; string collection_format = 9; Any default = 10;
+  double maximum = 11; bool exclusive_maximum = 12; double minimum = 13; bool exclusive_minimum = 14;
+  int64 max_length = 15; int64 min_length = 16; string pattern = 17; int64 max_items = 18; int64 min_items = 19;
+  bool unique_items = 20; repeated Any enum = 21; double multiple_of = 22; repeated NamedAny vendor_extension = 23;
+`;
+const PATH_OR_HEADER_FIELDS = `
+  bool required = 1; string in = 2; string description = 3; string name = 4; string type = 5; string format = 6;
+  PrimitivesItems items = 7; string collection_format = 8; Any default = 9; double maximum = 10;
+  bool exclusive_maximum = 11; double minimum = 12; bool exclusive_minimum = 13; int64 max_length = 14;
+  int64 min_length = 15; string pattern = 16; int64 max_items = 17; int64 min_items = 18; bool unique_items = 19;
+  repeated Any enum = 20; double multiple_of = 21; repeated NamedAny vendor_extension = 22;
+`;
+
 const PROTO = `
 syntax = "proto3";
 package openapi.v2;
@@ -51,34 +67,10 @@ message NonBodyParameter {
   QueryParameterSubSchema query_parameter_sub_schema = 3;
   PathParameterSubSchema path_parameter_sub_schema = 4;
 }
-message QueryParameterSubSchema {
-  bool required = 1; string in = 2; string description = 3; string name = 4; bool allow_empty_value = 5;
-  string type = 6; string format = 7; PrimitivesItems items = 8; string collection_format = 9; Any default = 10;
-  double maximum = 11; bool exclusive_maximum = 12; double minimum = 13; bool exclusive_minimum = 14;
-  int64 max_length = 15; int64 min_length = 16; string pattern = 17; int64 max_items = 18; int64 min_items = 19;
-  bool unique_items = 20; repeated Any enum = 21; double multiple_of = 22; repeated NamedAny vendor_extension = 23;
-}
-message FormDataParameterSubSchema {
-  bool required = 1; string in = 2; string description = 3; string name = 4; bool allow_empty_value = 5;
-  string type = 6; string format = 7; PrimitivesItems items = 8; string collection_format = 9; Any default = 10;
-  double maximum = 11; bool exclusive_maximum = 12; double minimum = 13; bool exclusive_minimum = 14;
-  int64 max_length = 15; int64 min_length = 16; string pattern = 17; int64 max_items = 18; int64 min_items = 19;
-  bool unique_items = 20; repeated Any enum = 21; double multiple_of = 22; repeated NamedAny vendor_extension = 23;
-}
-message PathParameterSubSchema {
-  bool required = 1; string in = 2; string description = 3; string name = 4; string type = 5; string format = 6;
-  PrimitivesItems items = 7; string collection_format = 8; Any default = 9; double maximum = 10;
-  bool exclusive_maximum = 11; double minimum = 12; bool exclusive_minimum = 13; int64 max_length = 14;
-  int64 min_length = 15; string pattern = 16; int64 max_items = 17; int64 min_items = 18; bool unique_items = 19;
-  repeated Any enum = 20; double multiple_of = 21; repeated NamedAny vendor_extension = 22;
-}
-message HeaderParameterSubSchema {
-  bool required = 1; string in = 2; string description = 3; string name = 4; string type = 5; string format = 6;
-  PrimitivesItems items = 7; string collection_format = 8; Any default = 9; double maximum = 10;
-  bool exclusive_maximum = 11; double minimum = 12; bool exclusive_minimum = 13; int64 max_length = 14;
-  int64 min_length = 15; string pattern = 16; int64 max_items = 17; int64 min_items = 18; bool unique_items = 19;
-  repeated Any enum = 20; double multiple_of = 21; repeated NamedAny vendor_extension = 22;
-}
+message QueryParameterSubSchema {${QUERY_OR_FORM_FIELDS}}
+message FormDataParameterSubSchema {${QUERY_OR_FORM_FIELDS}}
+message PathParameterSubSchema {${PATH_OR_HEADER_FIELDS}}
+message HeaderParameterSubSchema {${PATH_OR_HEADER_FIELDS}}
 message PrimitivesItems {
   string type = 1; string format = 2; PrimitivesItems items = 3; string collection_format = 4; Any default = 5;
   double maximum = 6; bool exclusive_maximum = 7; double minimum = 8; bool exclusive_minimum = 9;
