@@ -78,11 +78,8 @@ function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: Server
       return writeJson(res, 200, ctx.openapi.root());
     case '/openapi/v2': {
       // Swagger 2.0 for kubectl <= 1.30: gnostic protobuf when asked for, JSON otherwise.
-      // (ServerContext's openapi type does not declare v2 yet; OpenApiCache implements it.)
-      const openapi = ctx.openapi as { v2?: (format: 'json' | 'protobuf') => string | Buffer };
-      if (!openapi.v2) throw notFound();
       const protobuf = wantsOpenApiV2Protobuf(req.headers.accept);
-      const body = openapi.v2(protobuf ? 'protobuf' : 'json');
+      const body = ctx.openapi.v2(protobuf ? 'protobuf' : 'json');
       res.writeHead(200, { 'Content-Type': protobuf ? OPENAPI_V2_PROTOBUF_CONTENT_TYPE : 'application/json', Vary: 'Accept', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
       res.end(body);
       return;
