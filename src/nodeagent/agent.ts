@@ -1,0 +1,258 @@
+// The node agent (a kubelet without containers, like KWOK): registers N Nodes, renews their Leases, and runs the
+// pods bound to them through a Runtime, publishing each pod's status through pods/status. Deleting a running pod
+// stops its containers (honouring the grace period) and then removes it with grace 0 and a uid precondition.
+import { ApiError } from '../apimachinery/errors.js';
+import type { KubeObject } from '../apimachinery/types.js';
+import type { KubeClient } from '../client/client.js';
+import { runWorkers } from '../client/controller.js';
+import { EventRecorder } from '../client/events.js';
+import { SharedInformer } from '../client/informer.js';
+import { builtin } from '../client/resources.js';
+import { WorkQueue } from '../client/workqueue.js';
+import { nodeSubnet, SubnetAllocator } from './ipam.js';
+import { buildLease, buildNode, DEFAULT_CAPACITY, NODE_LEASE_NAMESPACE, nodeStatus, SimNodeSpec } from './node-object.js';
+import { containerEvents } from './pod-events.js';
+import { buildPodStatus, isTerminalPhase, statusDiffers } from './pod-status.js';
+import type { Runtime } from './runtime.js';
+import { SimRuntime } from './sim-runtime.js';
+import { Node, Pod, rfc3339, rfc3339Micro } from './types.js';
+
+export interface NodeAgentOptions {
+  /** How many nodes to simulate; default 3. */
+  nodes?: number;
+  /** Node names are `<prefix><n>`, n from 1; default 'berth-node-'. */
+  namePrefix?: string;
+  /** Delay of each simulated start step (sandbox, init container, app containers); default 300 ms. */
+  simStartDelayMs?: number;
+  /** Cluster pod range, cut into one /24 per node; default 10.244.0.0/16. */
+  podCidr?: string;
+  heartbeat?: {
+    /** Lease renewal period; default 10 s (kubelet: a quarter of the 40 s lease). */
+    leaseRenewMs?: number;
+    /** Node status (condition heartbeat) period; default 60 s. */
+    nodeStatusMs?: number;
+  };
+  /** Node capacity (= allocatable); default cpu 4, memory 8Gi, pods 110. */
+  capacity?: Record<string, string>;
+  /** Extra labels on every node. */
+  labels?: Record<string, string>;
+  /** CrashLoopBackOff timing of the simulated runtime; default 10 s doubling to 5 min as the kubelet. */
+  backOffBaseMs?: number;
+  backOffMaxMs?: number;
+  /** A different runtime (e.g. one running processes); default the simulated one. */
+  runtime?: Runtime;
+  workers?: number;
+  onError?: (err: unknown, during: string) => void;
+}
+
+export interface NodeAgent {
+  readonly nodeNames: string[];
+  stop(): Promise<void>;
+}
+
+interface SimNode {
+  spec: SimNodeSpec;
+  ips: SubnetAllocator;
+  events: EventRecorder;
+  lease?: KubeObject;
+}
+
+interface TrackedPod {
+  uid: string;
+  node: string;
+  startTime: string;
+  killStarted: boolean;
+}
+
+/** Internal IP of the `index`th node (0-based): 172.18.0.2, .3, … (kind's layout). */
+/** Writes carry the kubelet's field manager, as upstream's managedFields show. */
+const W = { fieldManager: 'kubelet' };
+
+const nodeInternalIP = (index: number) => `172.18.${Math.floor((index + 2) / 256)}.${(index + 2) % 256}`;
+
+export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions = {}): Promise<NodeAgent> {
+  const count = opts.nodes ?? 3;
+  const prefix = opts.namePrefix ?? 'berth-node-';
+  const podCidr = opts.podCidr ?? '10.244.0.0/16';
+  const leaseRenewMs = opts.heartbeat?.leaseRenewMs ?? 10_000;
+  const nodeStatusMs = opts.heartbeat?.nodeStatusMs ?? 60_000;
+  const onError = opts.onError ?? ((err: unknown, during: string) => console.warn(`node agent: ${during}: ${err instanceof Error ? err.message : String(err)}`));
+  const runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs });
+
+  const nodes = new Map<string, SimNode>();
+  for (let i = 0; i < count; i++) {
+    const name = `${prefix}${i + 1}`;
+    const subnet = nodeSubnet(podCidr, i);
+    nodes.set(name, {
+      spec: { name, podCIDR: subnet, internalIP: nodeInternalIP(i), capacity: { ...DEFAULT_CAPACITY, ...(opts.capacity ?? {}) }, labels: opts.labels },
+      ips: new SubnetAllocator(subnet),
+      events: new EventRecorder(client, { component: 'kubelet', host: name, onError: (e) => onError(e, 'event') }),
+    });
+  }
+
+  // ---- nodes and leases --------------------------------------------------------------------------------------
+
+  // The boot id changes once per agent start, like a machine's.
+  const bootTime = new Date();
+  const registerNode = async (n: SimNode): Promise<void> => {
+    let node: Node;
+    try {
+      node = await client.create<Node>(builtin.nodes, buildNode(n.spec, new Date()), W);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      node = await client.get<Node>(builtin.nodes, n.spec.name);
+    }
+    await updateNodeStatus(n, node);
+  };
+
+  const updateNodeStatus = async (n: SimNode, current?: Node): Promise<void> => {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const node = current ?? await client.get<Node>(builtin.nodes, n.spec.name);
+      current = undefined;
+      const status = nodeStatus(n.spec, new Date(), node.status?.conditions, bootTime);
+      try {
+        await client.updateStatus<Node>(builtin.nodes, { ...node, status }, W);
+        return;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 409)) throw e;
+      }
+    }
+  };
+
+  const renewLease = async (n: SimNode): Promise<void> => {
+    const now = new Date();
+    if (n.lease) {
+      try {
+        n.lease = await client.update(builtin.leases, { ...n.lease, spec: { ...(n.lease.spec as object), renewTime: rfc3339Micro(now) } }, W);
+        return;
+      } catch (e) {
+        if (!(e instanceof ApiError && (e.code === 409 || e.code === 404))) throw e;
+        n.lease = undefined;
+      }
+    }
+    try {
+      const node = await client.get<Node>(builtin.nodes, n.spec.name);
+      n.lease = await client.create(builtin.leases, buildLease(node, now), W);
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      const existing = await client.get(builtin.leases, n.spec.name, { namespace: NODE_LEASE_NAMESPACE });
+      n.lease = await client.update(builtin.leases, { ...existing, spec: { ...(existing.spec as object), holderIdentity: n.spec.name, renewTime: rfc3339Micro(now) } }, W);
+    }
+  };
+
+  for (const n of nodes.values()) {
+    await registerNode(n);
+    await renewLease(n);
+  }
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (ms: number, what: string, fn: (n: SimNode) => Promise<void>) => {
+    const t = setInterval(() => {
+      for (const n of nodes.values()) fn(n).catch((e) => onError(e, `${what} ${n.spec.name}`));
+    }, ms);
+    t.unref?.();
+    timers.push(t);
+  };
+  every(leaseRenewMs, 'renew lease', renewLease);
+  every(nodeStatusMs, 'update node status', (n) => updateNodeStatus(n));
+
+  // ---- pods --------------------------------------------------------------------------------------------------
+
+  const informer = SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, during) => onError(e, `pod informer ${during}`) });
+  const queue = new WorkQueue<string>({ name: 'node-agent' });
+  const tracked = new Map<string, TrackedPod>();
+  const keyByUid = new Map<string, string>();
+  const keyOf = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
+  const isOurs = (p: Pod) => !!p.spec?.nodeName && nodes.has(p.spec.nodeName);
+
+  informer.addEventHandler({
+    onAdd: (p) => { if (isOurs(p)) queue.add(keyOf(p)); },
+    onUpdate: (_old, p) => { if (isOurs(p) || tracked.has(keyOf(p))) queue.add(keyOf(p)); },
+    onDelete: (p) => { if (tracked.has(keyOf(p))) queue.add(keyOf(p)); },
+  });
+  runtime.onChange((uid) => {
+    const key = keyByUid.get(uid);
+    if (key) queue.add(key);
+  });
+
+  const forget = (key: string, t: TrackedPod) => {
+    runtime.removePod(t.uid);
+    nodes.get(t.node)?.ips.release(t.uid);
+    tracked.delete(key);
+    keyByUid.delete(t.uid);
+  };
+
+  /** Writes the runtime's view as the pod's status when it differs; false when the write lost a race. */
+  const publishStatus = async (pod: Pod, t: TrackedPod, n: SimNode): Promise<boolean> => {
+    const rt = runtime.podState(t.uid);
+    if (!rt) return true;
+    const status = buildPodStatus({ pod, runtime: rt, hostIP: n.spec.internalIP, startTime: t.startTime, now: new Date() });
+    if (!statusDiffers(pod.status, status)) return true;
+    try {
+      await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return false;
+      throw e;
+    }
+    for (const ev of containerEvents(pod, pod.status, status)) n.events.event(pod, ev.type, ev.reason, ev.message, { fieldPath: ev.fieldPath, kind: 'Pod', apiVersion: 'v1' });
+    return true;
+  };
+
+  const finishDeletion = async (pod: Pod, t: TrackedPod, n: SimNode): Promise<{ requeueAfter?: number } | void> => {
+    if (!t.killStarted) {
+      t.killStarted = true;
+      const graceMs = Math.max(0, Date.parse(pod.metadata.deletionTimestamp!) - Date.now());
+      for (const c of pod.status?.containerStatuses ?? []) {
+        if (c.state.running) n.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.containers{${c.name}}`, kind: 'Pod', apiVersion: 'v1' });
+      }
+      runtime.killPod(t.uid, graceMs).then(() => queue.add(keyOf(pod)), (e) => onError(e, `stop pod ${keyOf(pod)}`));
+    }
+    const rt = runtime.podState(t.uid);
+    if (rt && !rt.killed) return;
+    if (!(await publishStatus(pod, t, n))) return { requeueAfter: 50 };
+    try {
+      await client.delete(builtin.pods, pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
+    } catch (e) {
+      if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+    }
+  };
+
+  const reconcile = async (key: string): Promise<{ requeueAfter?: number } | void> => {
+    const pod = informer.store.get(key);
+    const known = tracked.get(key);
+    if (known && (!pod || pod.metadata.uid !== known.uid || pod.spec.nodeName !== known.node)) forget(key, known);
+    if (!pod || !isOurs(pod)) return;
+    const uid = pod.metadata.uid!;
+    const n = nodes.get(pod.spec.nodeName!)!;
+    let t = tracked.get(key);
+    if (!t) {
+      t = { uid, node: n.spec.name, startTime: rfc3339(new Date()), killStarted: false };
+      tracked.set(key, t);
+      keyByUid.set(uid, key);
+    }
+    if (pod.metadata.deletionTimestamp) return finishDeletion(pod, t, n);
+    if (isTerminalPhase(pod.status?.phase)) {
+      n.ips.release(uid); // nothing runs any more: the address is free for new pods
+      return;
+    }
+    const ip = pod.status?.podIP && n.ips.reserve(pod.status.podIP, uid) ? pod.status.podIP : n.ips.allocate(uid);
+    runtime.syncPod(pod, ip);
+    if (!(await publishStatus(pod, t, n))) return { requeueAfter: 50 };
+  };
+
+  informer.run();
+  const workers = runWorkers(queue, opts.workers ?? 4, reconcile, { onError: (key, e) => onError(e, `sync pod ${key}`) });
+  await informer.waitForSync();
+
+  return {
+    nodeNames: [...nodes.keys()],
+    async stop() {
+      for (const t of timers) clearInterval(t);
+      queue.shutDown();
+      await informer.stop();
+      await runtime.close();
+      await workers;
+      await Promise.all([...nodes.values()].map((n) => n.events.flush()));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+// What the agent needs from a container runtime (a tiny CRI): run a pod's containers as its spec says, report
+// their states, stop them. The simulated runtime implements it; a process runtime can replace it later.
+import type { ContainerState, Pod } from './types.js';
+
+export interface RuntimeContainer {
+  name: string;
+  /** Image as the runtime resolved it, e.g. docker.io/library/nginx:1.27. */
+  image: string;
+  imageID: string;
+  /** Set once the container exists: `<runtime>://<id>`. */
+  containerID?: string;
+  state: ContainerState;
+  lastState: ContainerState;
+  restartCount: number;
+  ready: boolean;
+  started: boolean;
+}
+
+export interface RuntimePod {
+  uid: string;
+  /** Sandbox (network namespace) exists and has its IP. */
+  sandboxReady: boolean;
+  podIP?: string;
+  initContainers: RuntimeContainer[];
+  containers: RuntimeContainer[];
+  /** Every container was stopped by killPod. */
+  killed: boolean;
+}
+
+export interface Runtime {
+  /** Creates or keeps running the pod's containers; idempotent. `podIP` is the sandbox's address. */
+  syncPod(pod: Pod, podIP: string): void;
+  /** The runtime's view of the pod, or undefined when it does not know it. */
+  podState(uid: string): RuntimePod | undefined;
+  /** Stops every container: SIGTERM, then SIGKILL after `gracePeriodMs`. Resolves once all have stopped. */
+  killPod(uid: string, gracePeriodMs: number): Promise<void>;
+  /** Forgets a pod whose API object is gone. */
+  removePod(uid: string): void;
+  /** Called with the pod uid whenever a pod's state changes on its own (start, exit, readiness, restarts). */
+  onChange(listener: (uid: string) => void): void;
+  close(): Promise<void>;
+}

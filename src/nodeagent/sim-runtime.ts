@@ -1,0 +1,322 @@
+// A container runtime that runs nothing: timers move each pod through what a kubelet would report — sandbox,
+// init containers one by one to Completed, app containers Running and Ready, exits, CrashLoopBackOff restarts
+// and graceful or forced stops — steered by the pod's sim.berth.dev/* annotations.
+import { createHash, randomBytes } from 'node:crypto';
+import { simBehaviour, SimBehaviour } from './annotations.js';
+import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
+import { ContainerSpec, ContainerStatus, Pod, rfc3339 } from './types.js';
+
+export const SIM_RUNTIME_SCHEME = 'berth-sim';
+
+export interface SimRuntimeOptions {
+  /** Delay of each step: sandbox, each init container's run, app container creation. */
+  startDelayMs?: number;
+  /** CrashLoopBackOff: first back-off and cap (kubelet: 10 s doubling to 5 min). */
+  backOffBaseMs?: number;
+  backOffMaxMs?: number;
+  /** How long a container that honours SIGTERM takes to stop. */
+  stopDelayMs?: number;
+  now?: () => Date;
+}
+
+interface SimPod {
+  uid: string;
+  name: string;
+  namespace: string;
+  restartPolicy: string;
+  behaviour: SimBehaviour;
+  state: RuntimePod;
+  timers: Set<NodeJS.Timeout>;
+  killing?: Promise<void>;
+}
+
+export class SimRuntime implements Runtime {
+  private readonly pods = new Map<string, SimPod>();
+  private readonly listeners: ((uid: string) => void)[] = [];
+  private readonly startDelayMs: number;
+  private readonly backOffBaseMs: number;
+  private readonly backOffMaxMs: number;
+  private readonly stopDelayMs: number;
+  private readonly now: () => Date;
+  private closed = false;
+
+  constructor(opts: SimRuntimeOptions = {}) {
+    this.startDelayMs = opts.startDelayMs ?? 300;
+    this.backOffBaseMs = opts.backOffBaseMs ?? 10_000;
+    this.backOffMaxMs = opts.backOffMaxMs ?? 300_000;
+    this.stopDelayMs = opts.stopDelayMs ?? Math.min(this.startDelayMs, 100);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  onChange(listener: (uid: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  podState(uid: string): RuntimePod | undefined {
+    return this.pods.get(uid)?.state;
+  }
+
+  syncPod(pod: Pod, podIP: string): void {
+    const uid = pod.metadata.uid ?? '';
+    if (this.closed || !uid || this.pods.has(uid)) return;
+    const sp: SimPod = {
+      uid,
+      name: pod.metadata.name ?? '',
+      namespace: pod.metadata.namespace ?? '',
+      restartPolicy: pod.spec.restartPolicy ?? 'Always',
+      behaviour: simBehaviour(pod, this.startDelayMs),
+      state: { uid, sandboxReady: false, initContainers: [], containers: [], killed: false },
+      timers: new Set(),
+    };
+    this.pods.set(uid, sp);
+    if (this.adopt(sp, pod, podIP)) return;
+    const inits = pod.spec.initContainers ?? [];
+    sp.state.initContainers = inits.map((c, i) => newContainer(c, i === 0 ? 'ContainerCreating' : 'PodInitializing'));
+    sp.state.containers = (pod.spec.containers ?? []).map((c) => newContainer(c, inits.length ? 'PodInitializing' : 'ContainerCreating'));
+    this.after(sp, sp.behaviour.startDelayMs, () => {
+      sp.state.sandboxReady = true;
+      sp.state.podIP = podIP;
+      if (sp.state.initContainers.length) this.runInit(sp, 0);
+      else this.startApps(sp);
+    });
+  }
+
+  killPod(uid: string, gracePeriodMs: number): Promise<void> {
+    const sp = this.pods.get(uid);
+    if (!sp) return Promise.resolve();
+    sp.killing ??= new Promise<void>((resolve) => {
+      this.clearTimers(sp);
+      const forced = sp.behaviour.ignoreSigterm;
+      const delay = forced ? Math.max(0, gracePeriodMs) : Math.min(this.stopDelayMs, Math.max(0, gracePeriodMs));
+      const stop = () => {
+        for (const c of [...sp.state.initContainers, ...sp.state.containers]) {
+          if (c.state.running) this.terminate(c, forced ? 137 : 0, forced ? 'Error' : 'Completed');
+        }
+        sp.state.killed = true;
+        this.changed(sp);
+        resolve();
+      };
+      const t = setTimeout(() => {
+        sp.timers.delete(t);
+        stop();
+      }, delay);
+      sp.timers.add(t);
+      // close() clears timers; make sure a pending kill still settles.
+      (t as NodeJS.Timeout & { settle?: () => void }).settle = stop;
+    });
+    return sp.killing;
+  }
+
+  removePod(uid: string): void {
+    const sp = this.pods.get(uid);
+    if (!sp) return;
+    this.clearTimers(sp);
+    this.pods.delete(uid);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const sp of this.pods.values()) {
+      for (const t of sp.timers) (t as NodeJS.Timeout & { settle?: () => void }).settle?.();
+      this.clearTimers(sp);
+    }
+    this.pods.clear();
+  }
+
+  // ---- the simulated life of a pod -------------------------------------------------------------------------
+
+  private runInit(sp: SimPod, index: number): void {
+    const c = sp.state.initContainers[index];
+    this.start(c);
+    this.changed(sp);
+    this.after(sp, sp.behaviour.startDelayMs, () => {
+      const code = index === 0 && sp.behaviour.initExitCode !== undefined ? sp.behaviour.initExitCode : 0;
+      this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+      if (code !== 0) {
+        // A failed init container restarts unless the pod never restarts (then the pod fails).
+        if (sp.restartPolicy !== 'Never') this.scheduleRestart(sp, c, () => this.runInit(sp, index));
+        return;
+      }
+      const next = sp.state.initContainers[index + 1];
+      if (next) return this.runInit(sp, index + 1);
+      for (const app of sp.state.containers) app.state = { waiting: { reason: 'ContainerCreating' } };
+      this.changed(sp);
+      this.after(sp, sp.behaviour.startDelayMs, () => this.startApps(sp));
+    });
+  }
+
+  private startApps(sp: SimPod): void {
+    for (const c of sp.state.containers) this.runApp(sp, c);
+    this.changed(sp);
+  }
+
+  private runApp(sp: SimPod, c: RuntimeContainer): void {
+    this.start(c);
+    const b = sp.behaviour;
+    if (!b.neverReady) {
+      if (b.readyAfterMs <= 0) c.ready = true;
+      else this.after(sp, b.readyAfterMs, () => { if (c.state.running) c.ready = true; });
+    }
+    if (b.exitCode !== undefined) {
+      const code = b.exitCode;
+      this.after(sp, b.runMs, () => {
+        this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+        const restart = sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0);
+        if (restart) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
+      });
+    }
+  }
+
+  /**
+   * The kubelet restarts a crashed container at once the first time; after that it waits in CrashLoopBackOff
+   * (base · 2^(restarts-1), capped) with the last run kept in lastState.
+   */
+  private scheduleRestart(sp: SimPod, c: RuntimeContainer, run: () => void): void {
+    const restartNow = () => {
+      c.lastState = { terminated: c.state.terminated! };
+      c.restartCount++;
+      run();
+    };
+    if (c.restartCount === 0) {
+      this.after(sp, sp.behaviour.startDelayMs, restartNow);
+      return;
+    }
+    const backOff = Math.min(this.backOffMaxMs, this.backOffBaseMs * 2 ** (c.restartCount - 1));
+    const settle = Math.min(sp.behaviour.startDelayMs, backOff);
+    this.after(sp, settle, () => {
+      c.lastState = { terminated: c.state.terminated! };
+      c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backOff)} restarting failed container=${c.name} pod=${sp.name}_${sp.namespace}(${sp.uid})` } };
+    });
+    this.after(sp, backOff, () => {
+      c.restartCount++;
+      run();
+    });
+  }
+
+  private start(c: RuntimeContainer): void {
+    c.containerID = `${SIM_RUNTIME_SCHEME}://${randomBytes(32).toString('hex')}`;
+    c.state = { running: { startedAt: rfc3339(this.now()) } };
+    c.started = true;
+    c.ready = false;
+  }
+
+  private terminate(c: RuntimeContainer, exitCode: number, reason: string): void {
+    c.state = {
+      terminated: {
+        exitCode, reason,
+        startedAt: c.state.running?.startedAt,
+        finishedAt: rfc3339(this.now()),
+        containerID: c.containerID,
+      },
+    };
+    c.ready = false;
+    c.started = false;
+  }
+
+  /** Picks up a pod this runtime ran before a restart of the agent, from the status it had published. */
+  private adopt(sp: SimPod, pod: Pod, podIP: string): boolean {
+    const st = pod.status ?? {};
+    const statuses = st.containerStatuses ?? [];
+    const ours = statuses.some((s) => s.containerID?.startsWith(`${SIM_RUNTIME_SCHEME}://`));
+    if (!ours) return false;
+    const fromStatus = (s: ContainerStatus): RuntimeContainer => ({
+      name: s.name, image: s.image, imageID: s.imageID, containerID: s.containerID,
+      state: structuredClone(s.state), lastState: structuredClone(s.lastState ?? {}),
+      restartCount: s.restartCount, ready: s.ready, started: s.started ?? !!s.state.running,
+    });
+    sp.state.sandboxReady = true;
+    sp.state.podIP = podIP;
+    sp.state.initContainers = (st.initContainerStatuses ?? []).map(fromStatus);
+    sp.state.containers = statuses.map(fromStatus);
+    // Resume what was in flight: readiness, planned exits and pending restarts.
+    for (const c of sp.state.containers) {
+      if (c.state.running) {
+        if (!c.ready && !sp.behaviour.neverReady) this.after(sp, sp.behaviour.readyAfterMs, () => { if (c.state.running) c.ready = true; });
+        if (sp.behaviour.exitCode !== undefined) {
+          const code = sp.behaviour.exitCode;
+          this.after(sp, sp.behaviour.runMs, () => {
+            this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+            if (sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0)) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
+          });
+        }
+      } else if (c.state.waiting || c.state.terminated) {
+        const failed = c.state.terminated ? c.state.terminated.exitCode !== 0 : true;
+        if (sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && failed)) {
+          this.after(sp, sp.behaviour.startDelayMs, () => this.runApp(sp, c));
+        }
+      }
+    }
+    return true;
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------------------
+
+  private after(sp: SimPod, ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      sp.timers.delete(t);
+      if (this.pods.get(sp.uid) !== sp || sp.state.killed || sp.killing) return;
+      fn();
+      this.changed(sp);
+    }, ms);
+    sp.timers.add(t);
+  }
+
+  private clearTimers(sp: SimPod): void {
+    for (const t of sp.timers) clearTimeout(t);
+    sp.timers.clear();
+  }
+
+  private changed(sp: SimPod): void {
+    for (const l of this.listeners) {
+      try {
+        l(sp.uid);
+      } catch {
+        // a listener's failure is its own business
+      }
+    }
+  }
+}
+
+function newContainer(spec: ContainerSpec, waitingReason: string): RuntimeContainer {
+  const image = normalizeImage(spec.image ?? '');
+  return {
+    name: spec.name, image, imageID: imageID(image),
+    state: { waiting: { reason: waitingReason } }, lastState: {},
+    restartCount: 0, ready: false, started: false,
+  };
+}
+
+/** Fully qualified reference as containerd reports it: nginx → docker.io/library/nginx:latest. */
+export function normalizeImage(ref: string): string {
+  if (!ref) return ref;
+  const slash = ref.indexOf('/');
+  const first = slash < 0 ? '' : ref.slice(0, slash);
+  let name = ref;
+  if (!(first.includes('.') || first.includes(':') || first === 'localhost')) {
+    name = slash < 0 ? `docker.io/library/${ref}` : `docker.io/${ref}`;
+  }
+  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
+  if (!lastSegment.includes(':') && !lastSegment.includes('@')) name += ':latest';
+  return name;
+}
+
+/** A stable digest reference for an image: repository@sha256:<hash of the reference>. */
+export function imageID(image: string): string {
+  if (!image) return '';
+  const at = image.indexOf('@');
+  if (at >= 0) return image;
+  const repo = image.replace(/:[^/:]+$/, '');
+  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
+}
+
+/** Go's time.Duration String for whole milliseconds: 10s, 1m20s, 5m0s, 250ms. */
+export function goDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const sMs = ms % 60_000;
+  const s = sMs % 1000 === 0 ? String(sMs / 1000) : String(sMs / 1000).replace(/0+$/, '');
+  if (h) return `${h}h${m}m${s}s`;
+  if (m) return `${m}m${s}s`;
+  return `${s}s`;
+}
