@@ -90,7 +90,9 @@ export async function startStatefulSetEnv(opts: { workers?: number } = {}): Prom
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-sts-'));
   const home = join(dataDir, 'home');
   mkdirSync(home);
-  const berth = await startBerth({ dataDir, port: 0 });
+  // Frequent bookmarks: Berth's watch sends its response headers only with the first line, and kubectl's
+  // `rollout status` cannot stop its informer until the watch request has been answered.
+  const berth = await startBerth({ dataDir, port: 0, bookmarkIntervalMs: 200 });
   const manager = await startControllerManager({ kubeconfigPath: berth.kubeconfigPath, workers: opts.workers, onError: () => {} });
   await manager.waitForSync();
   const client = new KubeClient({ connection: loadKubeconfig({ path: berth.kubeconfigPath }), fieldManager: 'sts-e2e' });
