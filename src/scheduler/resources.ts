@@ -1,0 +1,67 @@
+// Resource arithmetic the way the scheduler does it: a pod's effective requests (app containers summed, init
+// containers as a maximum, sidecars alongside, plus overhead) and a node's allocatable, in integer units.
+import { tryParseQuantity } from '../apimachinery/quantity.js';
+import type { ContainerSpec, Node, Pod } from '../nodeagent/types.js';
+
+/** cpu in millicores, everything else in base units. */
+export type ResourceAmounts = Map<string, bigint>;
+
+/** Requests the scheduler substitutes for containers that ask for nothing, when spreading load (not for fit). */
+export const DEFAULT_MILLI_CPU_REQUEST = 100n;
+export const DEFAULT_MEMORY_REQUEST = 200n * 1024n * 1024n;
+
+export function amountsOf(list: Record<string, string> | undefined): ResourceAmounts {
+  const out: ResourceAmounts = new Map();
+  for (const [name, v] of Object.entries(list ?? {})) {
+    const q = tryParseQuantity(v);
+    if (!q) continue;
+    out.set(name, name === 'cpu' ? q.milliValue() : q.value());
+  }
+  return out;
+}
+
+export function addInto(into: ResourceAmounts, more: ResourceAmounts): void {
+  for (const [k, v] of more) into.set(k, (into.get(k) ?? 0n) + v);
+}
+
+function maxInto(into: ResourceAmounts, other: ResourceAmounts): void {
+  for (const [k, v] of other) if (v > (into.get(k) ?? 0n)) into.set(k, v);
+}
+
+const requestsOf = (c: ContainerSpec) => amountsOf(c.resources?.requests);
+
+/** resourcehelper.PodRequests. */
+export function podRequests(pod: Pod): ResourceAmounts {
+  const reqs: ResourceAmounts = new Map();
+  for (const c of pod.spec.containers ?? []) addInto(reqs, requestsOf(c));
+  const sidecars: ResourceAmounts = new Map();
+  const initMax: ResourceAmounts = new Map();
+  for (const c of pod.spec.initContainers ?? []) {
+    let during = requestsOf(c);
+    if (c.restartPolicy === 'Always') {
+      addInto(reqs, during);
+      addInto(sidecars, during);
+      during = new Map(sidecars);
+    } else {
+      addInto(during, sidecars);
+    }
+    maxInto(initMax, during);
+  }
+  maxInto(reqs, initMax);
+  addInto(reqs, amountsOf(pod.spec.overhead));
+  return reqs;
+}
+
+/** Requests with the scheduler's non-zero defaults for cpu and memory, used for scoring only. */
+export function nonZeroRequests(pod: Pod): { cpu: bigint; memory: bigint } {
+  let cpu = 0n;
+  let memory = 0n;
+  for (const c of pod.spec.containers ?? []) {
+    const r = requestsOf(c);
+    cpu += r.get('cpu') ?? DEFAULT_MILLI_CPU_REQUEST;
+    memory += r.get('memory') ?? DEFAULT_MEMORY_REQUEST;
+  }
+  return { cpu, memory };
+}
+
+export const allocatableOf = (node: Node): ResourceAmounts => amountsOf(node.status?.allocatable);

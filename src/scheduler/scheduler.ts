@@ -1,0 +1,206 @@
+// A small kube-scheduler: one scheduling loop takes pending pods without a node, filters the nodes (the default
+// profile's NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit), prefers the least allocated
+// node (round-robin among equals) and binds through pods/binding. Pods that fit nowhere stay Pending with
+// PodScheduled=False/Unschedulable and a FailedScheduling event, and are retried when nodes or pods change.
+import { ApiError } from '../apimachinery/errors.js';
+import type { KubeClient } from '../client/client.js';
+import { runWorkers } from '../client/controller.js';
+import { EventRecorder } from '../client/events.js';
+import { SharedInformer } from '../client/informer.js';
+import { builtin, resourcePath } from '../client/resources.js';
+import { objectKey } from '../client/store.js';
+import { WorkQueue } from '../client/workqueue.js';
+import { isTerminalPhase } from '../nodeagent/pod-status.js';
+import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
+import { accountPod, ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
+import { allocatableOf, nonZeroRequests } from './resources.js';
+
+export interface SchedulerOptions {
+  /** Pods whose spec.schedulerName is this are ours; default 'default-scheduler'. */
+  schedulerName?: string;
+  /** Unschedulable pods are retried at least this often (upstream flushes them after 5 min); default 30 s. */
+  retryUnschedulableMs?: number;
+  onError?: (err: unknown, during: string) => void;
+}
+
+export interface Scheduler {
+  stop(): Promise<void>;
+}
+
+const W = { fieldManager: 'kube-scheduler' };
+
+export async function startScheduler(client: KubeClient, opts: SchedulerOptions = {}): Promise<Scheduler> {
+  const schedulerName = opts.schedulerName ?? 'default-scheduler';
+  const onError = opts.onError ?? ((err: unknown, during: string) => console.warn(`scheduler: ${during}: ${err instanceof Error ? err.message : String(err)}`));
+  const pods = SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, d) => onError(e, `pod informer ${d}`) });
+  const nodes = SharedInformer.forResource<Node>(client, builtin.nodes, { onError: (e, d) => onError(e, `node informer ${d}`) });
+  const events = new EventRecorder(client, { component: schedulerName, onError: (e) => onError(e, 'event') });
+  const queue = new WorkQueue<string>({ name: 'scheduler' });
+  /** Pods that fit nowhere last time: retried on cluster changes, not on their own status writes. */
+  const unschedulable = new Set<string>();
+  /** Bound by us but not yet seen bound in the informer: still count against their node. */
+  const assumed = new Map<string, { node: string; pod: Pod }>();
+  let roundRobin = 0;
+
+  const wantsScheduling = (p: Pod) =>
+    !p.spec.nodeName && !p.metadata.deletionTimestamp && !isTerminalPhase(p.status?.phase) && (p.spec.schedulerName ?? 'default-scheduler') === schedulerName;
+  const retryUnschedulable = () => {
+    for (const key of unschedulable) queue.add(key);
+  };
+
+  pods.addEventHandler({
+    onAdd: (p) => {
+      if (wantsScheduling(p)) queue.add(objectKey(p));
+    },
+    onUpdate: (old, p) => {
+      const key = objectKey(p);
+      if (p.spec.nodeName) assumed.delete(p.metadata.uid ?? '');
+      if (wantsScheduling(p)) {
+        // Our own condition write changes only status; anything else (labels, tolerations, gates) is worth a try.
+        const onlyStatus = JSON.stringify({ ...old, status: undefined, metadata: { ...old.metadata, resourceVersion: '', managedFields: undefined } })
+          === JSON.stringify({ ...p, status: undefined, metadata: { ...p.metadata, resourceVersion: '', managedFields: undefined } });
+        if (!(unschedulable.has(key) && onlyStatus)) queue.add(key);
+      } else {
+        unschedulable.delete(key);
+      }
+      // A pod that finished frees its node's resources.
+      if (p.spec.nodeName && isTerminalPhase(p.status?.phase) && !isTerminalPhase(old.status?.phase)) retryUnschedulable();
+    },
+    onDelete: (p) => {
+      unschedulable.delete(objectKey(p));
+      assumed.delete(p.metadata.uid ?? '');
+      if (p.spec.nodeName) retryUnschedulable();
+    },
+  });
+  nodes.addEventHandler({
+    onAdd: () => retryUnschedulable(),
+    onUpdate: (old, n) => {
+      if (nodeChangedForScheduling(old, n)) retryUnschedulable();
+    },
+  });
+
+  /** Per node: its requests so far, from the informer's bound pods plus our in-flight bindings. */
+  const snapshot = (): NodeState[] => {
+    const states = new Map<string, NodeState>();
+    for (const n of nodes.store.list()) states.set(n.metadata.name!, { node: n, requested: new Map(), podCount: 0 });
+    for (const p of pods.store.list()) {
+      const s = p.spec.nodeName ? states.get(p.spec.nodeName) : undefined;
+      if (s && !isTerminalPhase(p.status?.phase)) accountPod(s, p);
+    }
+    for (const [uid, a] of assumed) {
+      const s = states.get(a.node);
+      const live = pods.store.get(objectKey(a.pod));
+      if (s && !(live?.metadata.uid === uid && live.spec.nodeName)) accountPod(s, a.pod);
+    }
+    return [...states.values()].sort((a, b) => (a.node.metadata.name! < b.node.metadata.name! ? -1 : 1));
+  };
+
+  const schedule = async (key: string): Promise<{ requeueAfter?: number } | void> => {
+    const pod = pods.store.get(key);
+    if (!pod || !wantsScheduling(pod)) {
+      unschedulable.delete(key);
+      return;
+    }
+    if (pod.spec.schedulingGates?.length) {
+      unschedulable.add(key);
+      await setScheduledCondition(pod, 'SchedulingGated', 'Scheduling is blocked due to non-empty scheduling gates');
+      return;
+    }
+    const states = snapshot();
+    if (states.length === 0) return reportUnschedulable(key, pod, ERR_NO_NODES);
+    const fits: NodeState[] = [];
+    const failures: FilterResult[] = [];
+    for (const s of states) {
+      const failure = filterNode(pod, s);
+      if (failure) failures.push(failure);
+      else fits.push(s);
+    }
+    if (fits.length === 0) return reportUnschedulable(key, pod, fitErrorMessage(pod, states.length, failures));
+    const target = pickNode(pod, fits, roundRobin++);
+    const nodeName = target.node.metadata.name!;
+    try {
+      await client.rest.request({
+        method: 'POST',
+        path: resourcePath(builtin.pods, pod.metadata.namespace, pod.metadata.name, 'binding'),
+        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
+      });
+    } catch (e) {
+      // Bound meanwhile, deleted, or replaced by a pod of the same name: nothing left to do for this one.
+      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return;
+      throw e;
+    }
+    assumed.set(pod.metadata.uid!, { node: nodeName, pod });
+    unschedulable.delete(key);
+    events.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, { kind: 'Pod', apiVersion: 'v1' });
+  };
+
+  const reportUnschedulable = async (key: string, pod: Pod, message: string): Promise<{ requeueAfter: number }> => {
+    unschedulable.add(key);
+    events.event(pod, 'Warning', 'FailedScheduling', message, { kind: 'Pod', apiVersion: 'v1' });
+    await setScheduledCondition(pod, 'Unschedulable', message);
+    return { requeueAfter: opts.retryUnschedulableMs ?? 30_000 };
+  };
+
+  /** PodScheduled=False with the reason; written only when it changes. */
+  const setScheduledCondition = async (pod: Pod, reason: string, message: string): Promise<void> => {
+    const conditions = pod.status?.conditions ?? [];
+    const prev = conditions.find((c) => c.type === 'PodScheduled');
+    if (prev && prev.status === 'False' && prev.reason === reason && prev.message === message) return;
+    const next: PodCondition = {
+      type: 'PodScheduled', status: 'False', lastProbeTime: null,
+      lastTransitionTime: prev?.status === 'False' && prev.lastTransitionTime ? prev.lastTransitionTime : rfc3339(new Date()),
+      reason, message,
+    };
+    const status = { ...(pod.status ?? {}), conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), next] };
+    try {
+      await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
+    } catch (e) {
+      // A newer version of the pod is on its way through the informer; that event brings it back.
+      if (!(e instanceof ApiError && (e.code === 409 || e.code === 404))) throw e;
+    }
+  };
+
+  pods.run();
+  nodes.run();
+  await Promise.all([pods.waitForSync(), nodes.waitForSync()]);
+  // One scheduling loop, as kube-scheduler: decisions see each other's bindings.
+  const workers = runWorkers(queue, 1, schedule, { onError: (key, e) => onError(e, `schedule ${key}`) });
+
+  return {
+    async stop() {
+      queue.shutDown();
+      await Promise.all([pods.stop(), nodes.stop()]);
+      await workers;
+      await events.flush();
+    },
+  };
+}
+
+/** Least allocated (cpu and memory with non-zero defaults, equally weighted); equal scores take turns. */
+function pickNode(pod: Pod, fits: NodeState[], turn: number): NodeState {
+  const want = nonZeroRequests(pod);
+  const score = (s: NodeState): number => {
+    const alloc = allocatableOf(s.node);
+    const part = (name: 'cpu' | 'memory') => {
+      const capacity = Number(alloc.get(name) ?? 0n);
+      if (capacity <= 0) return 0;
+      const used = Number(s.requested.get(name) ?? 0n) + Number(want[name]);
+      return Math.max(0, Math.floor(((capacity - used) * 100) / capacity));
+    };
+    return Math.floor((part('cpu') + part('memory')) / 2);
+  };
+  const scored = fits.map((s) => ({ s, score: score(s) }));
+  const best = Math.max(...scored.map((x) => x.score));
+  const top = scored.filter((x) => x.score === best);
+  return top[turn % top.length].s;
+}
+
+/** Changes that can make an unschedulable pod fit: labels, taints, cordoning, allocatable, readiness. */
+function nodeChangedForScheduling(old: Node, n: Node): boolean {
+  const ready = (x: Node) => x.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return JSON.stringify(old.metadata.labels ?? {}) !== JSON.stringify(n.metadata.labels ?? {})
+    || JSON.stringify(old.spec?.taints ?? []) !== JSON.stringify(n.spec?.taints ?? [])
+    || !!old.spec?.unschedulable !== !!n.spec?.unschedulable
+    || JSON.stringify(old.status?.allocatable ?? {}) !== JSON.stringify(n.status?.allocatable ?? {})
+    || ready(old) !== ready(n);
+}
