@@ -3,12 +3,12 @@
 // Every server runs in its own process; this process only drives load (undici, keep-alive, client certificate).
 // Usage: node dist/bench/apiserver.js [--duration <seconds per run>] [--json <file>]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
-import { LoadResult, newPool, RequestSpec, runLoad, Tls } from './lib/load.js';
-import { cpuSeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
+import { LoadResult, LoadSample, newPool, RequestSpec, runLoad, summarize, Tls } from './lib/load.js';
+import { cpuSeconds, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
 
@@ -20,6 +20,9 @@ const CONCURRENCIES = [1, 16] as const;
 const WATCHERS = 100;
 const WATCH_RATE = 50;
 const WATCH_CREATES = 200;
+/** Each scenario runs this many rounds, interleaved with the others, so drift on a shared machine hits all alike. */
+const ROUNDS = 3;
+const WARMUP_MS = 250;
 const HARD_LIMIT_MS = 150_000;
 
 interface Args { durationMs: number; json?: string }
@@ -39,6 +42,7 @@ interface Scenario {
   name: string;
   server: 'bare' | 'berth';
   expectStatus: number;
+  /** `seq` counts this scenario's requests across all its runs (unique object names). */
   request: (seq: number, worker: number, concurrency: number) => RequestSpec;
   /** The bare-Node scenario this one is compared with. */
   baseline?: string;
@@ -80,6 +84,7 @@ const SCENARIOS: Scenario[] = [
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  const loadAtStart = loadavg()[0]!;
   const watchdog = setTimeout(() => {
     console.error(`benchmark: still running after ${HARD_LIMIT_MS / 1000} s, giving up`);
     process.exit(2);
@@ -117,22 +122,41 @@ async function main(): Promise<void> {
     writeFileSync(bodyFile, getBody);
 
     const bare = await startBaselineProcess(join(dataDir, 'pki'), bodyFile);
-    const results: Measured[] = [];
-    const run = async (scenario: Scenario, target: ServerProcess, concurrency: number) => {
-      log(`${scenario.name} c=${concurrency}`);
-      const cpu0 = cpuSeconds(target.pid);
-      const r = await runLoad({
-        origin: target.url, tls, concurrency, durationMs: args.durationMs, maxRequests: 50_000, warmupMs: 500,
-        expectStatus: scenario.expectStatus, request: (seq, worker) => scenario.request(seq, worker, concurrency),
-      });
-      const serverCpuUs = r.requests ? ((cpuSeconds(target.pid) - cpu0) * 1e6) / r.requests : NaN;
-      if (r.errors) log(`  ${r.errors} failed requests, first: ${r.firstError}`);
-      results.push({ ...r, scenario, serverCpuUs });
-    };
-    for (const s of SCENARIOS.filter((x) => x.server === 'bare')) for (const c of CONCURRENCIES) await run(s, bare, c);
-    const bareMemory = memoryMiB(bare.pid);
+    const bareIdle = memoryMiB(bare.pid);
+    const samples = new Map<string, { scenario: Scenario; concurrency: number; runs: LoadSample[]; cpu: number; seq: number }>();
+    const roundMs = args.durationMs / ROUNDS;
+    // Other processes' CPU use during the load phase: the machine's busy time minus this benchmark's processes.
+    const ownCpu = () => cpuSeconds(process.pid) + cpuSeconds(berth.pid) + cpuSeconds(bare.pid);
+    const busy0 = machineBusySeconds();
+    const own0 = ownCpu();
+    const wall0 = performance.now();
+    for (let round = 1; round <= ROUNDS; round++) {
+      log(`load round ${round}/${ROUNDS}: ${SCENARIOS.length} scenarios × c=${CONCURRENCIES.join(',')}, ${fixed(roundMs / 1000)} s each`);
+      for (const scenario of SCENARIOS) {
+        for (const concurrency of CONCURRENCIES) {
+          const key = `${scenario.name} c=${concurrency}`;
+          let entry = samples.get(key);
+          if (!entry) samples.set(key, (entry = { scenario, concurrency, runs: [], cpu: 0, seq: 0 }));
+          const target = scenario.server === 'bare' ? bare : berth;
+          const e = entry;
+          let cpu0 = 0;
+          const sample = await runLoad({
+            origin: target.url, tls, concurrency, durationMs: roundMs, maxRequests: 50_000, warmupMs: WARMUP_MS,
+            expectStatus: scenario.expectStatus, request: (_seq, worker) => scenario.request(e.seq++, worker, concurrency),
+            onMeasureStart: () => { cpu0 = cpuSeconds(target.pid); },
+            onMeasureEnd: () => { e.cpu += cpuSeconds(target.pid) - cpu0; },
+          });
+          e.runs.push(sample);
+          if (sample.errors) log(`  ${key}: ${sample.errors} failed requests, first: ${sample.firstError}`);
+        }
+      }
+    }
+    const foreignCpuShare = (machineBusySeconds() - busy0 - (ownCpu() - own0)) / (((performance.now() - wall0) / 1000) * cpus().length);
+    const results: Measured[] = [...samples.values()].map((e) => {
+      const r = summarize(e.concurrency, e.runs);
+      return { ...r, scenario: e.scenario, serverCpuUs: r.requests ? (e.cpu * 1e6) / r.requests : NaN };
+    });
     await bare.stop();
-    for (const s of SCENARIOS.filter((x) => x.server === 'berth')) for (const c of CONCURRENCIES) await run(s, berth, c);
 
     log(`watch latency: ${WATCHERS} watchers, ${WATCH_CREATES} creates at ${WATCH_RATE}/s`);
     const watch = await measureWatchLatency({ origin: berth.url, tls, namespace: 'watch', watchers: WATCHERS, createsPerSecond: WATCH_RATE, creates: WATCH_CREATES });
@@ -142,14 +166,14 @@ async function main(): Promise<void> {
 
     const report = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadAtStart, foreignCpuShare: Math.max(0, foreignCpuShare) },
       startMs: { fresh, existing },
-      memoryMiB: { idle, afterLoad: loaded, bareIdle: bareMemory },
+      memoryMiB: { idle, afterLoad: loaded, bareIdle },
       load: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, ...r })),
       watch,
       durationS: (performance.now() - began) / 1000,
     };
-    printReport(report.machine, fresh, existing, idle, loaded, bareMemory.rss, results, watch, report.durationS);
+    printReport(report.machine, fresh, existing, idle, loaded, bareIdle.rss, results, watch, report.durationS);
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -188,12 +212,13 @@ async function seed(origin: string, tls: Tls): Promise<string> {
 type Memory = ReturnType<typeof memoryMiB>;
 
 function printReport(
-  machine: { cpus: number; model?: string; node: string }, fresh: number[], existing: number[], idle: Memory, loaded: Memory,
+  machine: { cpus: number; model?: string; node: string; loadAtStart: number; foreignCpuShare: number }, fresh: number[], existing: number[], idle: Memory, loaded: Memory,
   bareRss: number, results: Measured[], watch: WatchResult, durationS: number,
 ): void {
   const out: string[] = [];
   const find = (name: string, c: number) => results.find((r) => r.scenario.name === name && r.concurrency === c);
   out.push(`Berth API server benchmark — ${new Date().toISOString().slice(0, 10)}, ${machine.cpus} CPUs (${machine.model ?? 'unknown'}), Node ${machine.node}`);
+  out.push(`Noise: 1-min load average ${fixed(machine.loadAtStart, 2)} at start; other processes used ${percent(machine.foreignCpuShare)} of the machine's CPU during the load phase.`);
   out.push('');
   out.push(table(['Start (spawn → /readyz ok)', 'median ms', 'runs (ms)'], [
     ['fresh data dir', fixed(median(fresh), 0), fresh.map((x) => fixed(x, 0)).join(' ')],
@@ -206,11 +231,11 @@ function printReport(
     ['bare node https server', fixed(bareRss)],
   ]));
   out.push('');
-  out.push(table(['Request', 'c', 'req/s', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'resp bytes', 'vs bare node', 'errors'],
+  out.push(table(['Request', 'c', 'req/s (median)', 'rounds min–max', 'p50 ms', 'p99 ms', 'server CPU µs/req', 'resp bytes', 'vs bare node', 'errors'],
     results.map((r) => {
       const base = r.scenario.baseline ? find(r.scenario.baseline, r.concurrency) : undefined;
       const perSecond = r.scenario.itemsPerResponse ? `${count(r.perSecond)} (${count(r.perSecond * r.scenario.itemsPerResponse)} items/s)` : count(r.perSecond);
-      return [r.scenario.name, r.concurrency, perSecond, fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), count(r.serverCpuUs), count(r.bytesPerResponse),
+      return [r.scenario.name, r.concurrency, perSecond, `${count(r.perSecondMin)}–${count(r.perSecondMax)}`, fixed(r.p50Ms, 2), fixed(r.p99Ms, 2), count(r.serverCpuUs), count(r.bytesPerResponse),
         base ? `${percent(r.perSecond / base.perSecond)} of ${base.scenario.name}` : '', r.errors];
     })));
   out.push('');

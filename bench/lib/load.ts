@@ -28,15 +28,33 @@ export interface LoadOptions {
   /** Builds request number `seq` (counting warm-up requests) for loop `worker`. */
   request: (seq: number, worker: number) => RequestSpec;
   expectStatus: number;
+  /** Called right before and right after the measured phase (e.g. to read the server's CPU time). */
+  onMeasureStart?: () => void;
+  onMeasureEnd?: () => void;
 }
 
-export interface LoadResult {
-  concurrency: number;
-  requests: number;
+/** One measured run. */
+export interface LoadSample {
+  /** Ascending latencies of the successful requests, in ms. */
+  latencies: Float64Array;
   errors: number;
   firstError?: string;
   seconds: number;
+  bytes: number;
+}
+
+/** Several runs of one scenario, summarised. */
+export interface LoadResult {
+  concurrency: number;
+  rounds: number;
+  requests: number;
+  errors: number;
+  firstError?: string;
+  /** Median of the rounds' throughputs, and their range. */
   perSecond: number;
+  perSecondMin: number;
+  perSecondMax: number;
+  /** Over the latencies of all rounds together. */
   p50Ms: number;
   p99Ms: number;
   bytesPerResponse: number;
@@ -53,7 +71,7 @@ export function newPool(origin: string, tls: Tls, connections: number): Pool {
   });
 }
 
-export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
+export async function runLoad(opts: LoadOptions): Promise<LoadSample> {
   const pool = newPool(opts.origin, opts.tls, opts.concurrency);
   let seq = 0;
   try {
@@ -106,22 +124,38 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     };
 
     await phase(opts.warmupMs, Number.MAX_SAFE_INTEGER);
+    opts.onMeasureStart?.();
     const m = await phase(opts.durationMs, opts.maxRequests);
-    const sorted = Float64Array.from(m.latencies).sort();
-    return {
-      concurrency: opts.concurrency,
-      requests: sorted.length,
-      errors: m.errors,
-      firstError: m.firstError,
-      seconds: m.seconds,
-      perSecond: sorted.length / m.seconds,
-      p50Ms: percentile(sorted, 0.5),
-      p99Ms: percentile(sorted, 0.99),
-      bytesPerResponse: sorted.length ? m.bytes / sorted.length : 0,
-    };
+    opts.onMeasureEnd?.();
+    return { latencies: Float64Array.from(m.latencies).sort(), errors: m.errors, firstError: m.firstError, seconds: m.seconds, bytes: m.bytes };
   } finally {
     await pool.destroy();
   }
+}
+
+export function summarize(concurrency: number, samples: LoadSample[]): LoadResult {
+  const rates = samples.map((x) => x.latencies.length / x.seconds).sort((a, b) => a - b);
+  const all = new Float64Array(samples.reduce((n, x) => n + x.latencies.length, 0));
+  let at = 0;
+  for (const x of samples) {
+    all.set(x.latencies, at);
+    at += x.latencies.length;
+  }
+  all.sort();
+  const bytes = samples.reduce((n, x) => n + x.bytes, 0);
+  return {
+    concurrency,
+    rounds: samples.length,
+    requests: all.length,
+    errors: samples.reduce((n, x) => n + x.errors, 0),
+    firstError: samples.find((x) => x.firstError)?.firstError,
+    perSecond: rates.length ? rates[Math.floor((rates.length - 1) / 2)]! : NaN,
+    perSecondMin: rates[0] ?? NaN,
+    perSecondMax: rates[rates.length - 1] ?? NaN,
+    p50Ms: percentile(all, 0.5),
+    p99Ms: percentile(all, 0.99),
+    bytesPerResponse: all.length ? bytes / all.length : 0,
+  };
 }
 
 /** Nearest-rank percentile of an ascending array; NaN when empty. */

@@ -131,3 +131,11 @@ async function waitReady(url: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** CPU time all processes on the machine have used since boot (busy, not idle or iowait), in seconds. */
+export function machineBusySeconds(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal
+  const [user, nice, system, , , irq, softirq, steal] = ticks as number[];
+  return (user! + nice! + system! + irq! + softirq! + (steal ?? 0)) / 100;
+}
