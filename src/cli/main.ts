@@ -12,6 +12,16 @@ function int(name: string, min: number, max: number) {
   };
 }
 
+function parseFeatureGates(v: string): Record<string, boolean> {
+  const gates: Record<string, boolean> = {};
+  for (const part of v.split(',').filter(Boolean)) {
+    const m = /^([A-Za-z0-9]+)=(true|false)$/.exec(part.trim());
+    if (!m) throw new InvalidArgumentError(`invalid feature gate ${JSON.stringify(part)}: want Name=true|false`);
+    gates[m[1]] = m[2] === 'true';
+  }
+  return gates;
+}
+
 const program = new Command();
 program.name('berth').description('A Kubernetes-compatible control plane for stateful workloads, on embedded SQLite');
 
@@ -21,9 +31,20 @@ program
   .option('--data-dir <dir>', 'where state, certificates and the kubeconfig live', '.berth')
   .option('--port <port>', 'HTTPS port (0 picks a free one)', int('--port', 0, 65535), 6443)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .action(async (opts: { dataDir: string; port: number; host: string }) => {
-    const berth = await startBerth({ dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host });
+  .option('--nodes <n>', 'simulated nodes the node agent registers', int('--nodes', 0, 1000), 3)
+  .option('--sim-start-delay <ms>', 'how long a simulated container takes to start', int('--sim-start-delay', 0, 600000), 300)
+  .option('--dns-port <port>', 'cluster DNS port on 127.0.0.1 (0 picks a free one)', int('--dns-port', 0, 65535), 0)
+  .option('--feature-gates <gates>', 'comma-separated Name=true|false, e.g. MaxUnavailableStatefulSet=true', parseFeatureGates, {})
+  .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
+  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean }) => {
+    const announced: string[] = [];
+    const berth = await startBerth({
+      dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host,
+      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers },
+      announce: (line) => announced.push(line),
+    });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
+    for (const line of announced) process.stdout.write(`${line}\n`);
     process.stdout.write(`server: ${berth.url}\n`);
     let stopping = false;
     const stop = (signal: string) => {

@@ -78,6 +78,16 @@ export interface ResourceDef {
   conversion?: { toStorage(obj: KubeObject): KubeObject; fromStorage(obj: KubeObject): KubeObject };
   /** Resources registered by CRDs. */
   custom?: boolean;
+  /**
+   * Schema operations for kinds without a type-model struct (custom resources): unknown-field detection and pruning,
+   * the OpenAPI v3 schema published for them, and the managedFields type (a managedfields TypeSchema).
+   */
+  customSchema?: {
+    unknownFields(obj: unknown): string[];
+    pruneUnknown(obj: unknown): string[];
+    openapi?: Record<string, unknown>;
+    managedFields?: unknown;
+  };
 }
 
 export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -8,8 +8,7 @@ import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
-import { NamespaceController, namespaceBlocksDeletion } from '../controllers/namespace/namespace-controller.js';
+import { namespaceBlocksDeletion } from '../controllers/namespace/namespace-controller.js';
 import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
 import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
@@ -18,6 +17,8 @@ import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { createRequestHandler } from './app.js';
+import { COMPONENTS } from './component-list.js';
+import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
 import type { ServerContext } from './context.js';
 import { createFieldManager } from './field-manager.js';
 import { OpenApiCache } from './openapi.js';
@@ -31,7 +32,15 @@ export interface BerthOptions {
   /** Watch history retained in storage (events). */
   historyLimit?: number;
   bookmarkIntervalMs?: number;
+  /** Runtime options (nodes, sim timing, DNS, feature gates, controllers on/off); defaults in DEFAULT_RUNTIME. */
+  runtime?: Partial<BerthRuntimeOptions>;
+  /** Replaces the built-in component list (tests). */
+  components?: Component[];
+  /** Called for each line `berth up` should print after `kubeconfig:` (e.g. `dns: 127.0.0.1:N`). */
+  announce?: (line: string) => void;
 }
+
+export const DEFAULT_RUNTIME: BerthRuntimeOptions = { nodes: 3, simStartDelayMs: 300, dnsPort: 0, featureGates: {}, controllers: true };
 
 export interface Berth {
   url: string;
@@ -39,6 +48,8 @@ export interface Berth {
   kubeconfigPath: string;
   registry: ResourceRegistry;
   objects: GenericStore;
+  /** Started components, by name (tests reach into them). */
+  components: Map<string, RunningComponent>;
   close(): Promise<void>;
 }
 
@@ -62,12 +73,13 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const openapi = new OpenApiCache(registry, model);
   const ctx: ServerContext = {
     registry, objects, store, model, schema,
-    printerFor: (def: ResourceDef) => printerOrDefault(def.group, def.kind),
+    printerFor: (def: ResourceDef) => def.printer ?? printerOrDefault(def.group, def.kind),
     decodeProtobuf: (body: Buffer) => decodeKubernetesProtobuf(model, body),
     serverAddress: '',
     openapi,
     ready: () => ready,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
+    subresources: new Map(),
   };
   const server: Server = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false },
     createRequestHandler(ctx, (req) => authenticateRequest(req, pki)));
@@ -82,21 +94,44 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   ctx.serverAddress = `${urlHost}:${port}`;
 
   await bootstrap(objects, registry);
-  const nsController = new NamespaceController(objects, registry);
-  await nsController.start();
-  const gc = new GarbageCollector(objects, registry);
-  await gc.start();
-
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
+
+  const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
+  const componentCtx: ComponentContext = {
+    dataDir: opts.dataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
+    announce: (line) => opts.announce?.(line),
+  };
+  const running: [string, RunningComponent][] = [];
+  const stopComponents = async () => {
+    for (const [name, c] of running.reverse()) {
+      try {
+        await c.stop();
+      } catch (e) {
+        console.error(`berth: stopping ${name}:`, e);
+      }
+    }
+    running.length = 0;
+  };
+  try {
+    for (const component of opts.components ?? COMPONENTS) {
+      if (component.controller && !runtime.controllers) continue;
+      running.push([component.name, await component.start(componentCtx)]);
+    }
+  } catch (e) {
+    await stopComponents();
+    server.closeAllConnections();
+    server.close();
+    await store.close();
+    throw e;
+  }
   ready = true;
 
   return {
-    url, port, kubeconfigPath, registry, objects,
+    url, port, kubeconfigPath, registry, objects, components: new Map(running),
     async close() {
       ready = false;
-      nsController.stop();
-      gc.stop();
+      await stopComponents();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

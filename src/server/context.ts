@@ -6,6 +6,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
 import type { Store } from '../storage/interface.js';
+import type { SubresourceHandler } from './components.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -41,4 +42,6 @@ export interface ServerContext {
   ready(): boolean;
   /** Bookmark interval for watches (ms). */
   bookmarkIntervalMs: number;
+  /** Subresources served outside the generic store, keyed by subresourceKey(group, resource, sub). */
+  subresources: Map<string, SubresourceHandler>;
 }

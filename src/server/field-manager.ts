@@ -8,12 +8,12 @@ import { apiVersionOf, type KubeObject } from '../apimachinery/types.js';
 import type { FieldManager } from '../registry/generic-store.js';
 import type { ResourceDef } from '../registry/types.js';
 
-export function createFieldManager(model: TypeModel, customSchema?: (def: ResourceDef) => TypeSchema | undefined): FieldManager {
+export function createFieldManager(model: TypeModel): FieldManager {
   const schemas = new WeakMap<ResourceDef, TypeSchema>();
   const schemaOf = (def: ResourceDef): TypeSchema => {
     let s = schemas.get(def);
     if (!s) {
-      s = def.schemaName ? modelType(model, def.schemaName) : customSchema?.(def) ?? deducedType;
+      s = def.schemaName ? modelType(model, def.schemaName) : (def.customSchema?.managedFields as TypeSchema | undefined) ?? deducedType;
       schemas.set(def, s);
     }
     return s;

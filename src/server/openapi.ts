@@ -4,7 +4,6 @@ import type { TypeModel } from '../apimachinery/schema/types.js';
 import { buildGroupVersionDoc, buildRootIndex, groupVersionPath, ResourceInput, serializeDoc } from '../openapi/v3.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import { encodeOpenApiV2, openApiV2FromV3Docs } from '../openapi/v2.js';
-import type { ResourceDef } from '../registry/types.js';
 
 export class OpenApiCache {
   private docs = new Map<string, { body: string; hash: string; parsed: unknown }>();
@@ -13,7 +12,7 @@ export class OpenApiCache {
   // /openapi/v2: one document for everything, derived from the v3 documents on first request after a change.
   private v2Doc?: { builtAt: number; json?: string; proto?: Buffer; doc: unknown };
 
-  constructor(private readonly registry: ResourceRegistry, private readonly model: TypeModel, private readonly customSchema?: (def: ResourceDef) => ResourceInput['jsonSchema']) {}
+  constructor(private readonly registry: ResourceRegistry, private readonly model: TypeModel) {}
 
   root(): unknown {
     this.refresh();
@@ -43,7 +42,7 @@ export class OpenApiCache {
       for (const version of versions) {
         const resources: ResourceInput[] = this.registry.resourcesOf(group, version).map((def) => ({
           resource: def.resource, kind: def.kind, namespaced: def.namespaced, schemaName: def.schemaName,
-          jsonSchema: def.custom ? this.customSchema?.(def) : undefined,
+          jsonSchema: def.custom ? (def.customSchema?.openapi as ResourceInput['jsonSchema']) : undefined,
           subresources: { status: !!def.subresources.status, scale: !!def.subresources.scale },
         }));
         const doc = buildGroupVersionDoc({ group, version, resources, model: this.model });

@@ -11,6 +11,7 @@ import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic
 import { deepClone } from '../registry/object-meta.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
 import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, ResponseFormat, writeFormatted } from './codec.js';
+import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
 import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
@@ -31,6 +32,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   const ns = def.namespaced ? info.namespace : '';
   const sub = info.subresource;
+  const special = sub ? ctx.subresources.get(subresourceKey(def.group, def.resource, sub)) : undefined;
+  if (special) return special(ctx, req, res, info, query, user);
   const finalize = sub === 'finalize' && def.group === '' && def.resource === 'namespaces' && info.verb === 'update';
   if (sub && sub !== 'status' && sub !== 'scale' && !finalize) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});

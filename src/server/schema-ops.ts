@@ -10,23 +10,18 @@ import { ApiError, errBadRequest } from '../apimachinery/errors.js';
 
 const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 
-export interface CustomSchemaOps {
-  unknownFields(def: ResourceDef, obj: unknown): string[];
-  pruneUnknown(def: ResourceDef, obj: unknown): string[];
-}
-
-export function createSchemaOps(model: TypeModel, custom?: CustomSchemaOps): SchemaOps {
+export function createSchemaOps(model: TypeModel): SchemaOps {
   return {
     unknownFields(def, obj) {
       if (def.schemaName) return findUnknownFields(model, def.schemaName, obj);
-      return custom?.unknownFields(def, obj) ?? [];
+      return def.customSchema?.unknownFields(obj) ?? [];
     },
     typeError(def, obj) {
       return def.schemaName ? findTypeError(model, def.schemaName, obj) : undefined;
     },
     pruneUnknown(def, obj) {
       if (def.schemaName) return pruneUnknownFields(model, def.schemaName, obj);
-      return custom?.pruneUnknown(def, obj) ?? [];
+      return def.customSchema?.pruneUnknown(obj) ?? [];
     },
     patch(def, type, original, body, fieldValidation) {
       const structName = def === 'scale' ? SCALE : def.schemaName;

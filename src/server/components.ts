@@ -1,0 +1,57 @@
+// What runs beside the API server inside `berth up`: controllers, the node agent, the scheduler, DNS, admission
+// plugins. Each is a Component started once the server listens and the kubeconfig exists (controllers are API
+// clients and can use it), and stopped before the server closes, in reverse order.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TypeModel } from '../apimachinery/schema/types.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { ResourceRegistry } from '../registry/registry.js';
+import type { UserInfo } from '../registry/types.js';
+import type { Store } from '../storage/interface.js';
+import type { ServerContext } from './context.js';
+import type { RequestInfo } from './request-info.js';
+
+export interface BerthRuntimeOptions {
+  /** Simulated nodes the node agent registers (berth-node-1..N). */
+  nodes: number;
+  /** How long a simulated container takes to start (ms). */
+  simStartDelayMs: number;
+  /** Port of the cluster DNS server on 127.0.0.1 (0 picks one). */
+  dnsPort: number;
+  /** Feature gates, e.g. { MaxUnavailableStatefulSet: true }. */
+  featureGates: Record<string, boolean>;
+  /** Start controllers, node agent, scheduler and DNS (false: API server only, like envtest). */
+  controllers: boolean;
+}
+
+export interface ComponentContext {
+  dataDir: string;
+  url: string;
+  kubeconfigPath: string;
+  registry: ResourceRegistry;
+  objects: GenericStore;
+  store: Store;
+  model: TypeModel;
+  server: ServerContext;
+  options: BerthRuntimeOptions;
+  /** Lines printed by `berth up` after start (e.g. `dns: 127.0.0.1:N`). */
+  announce(line: string): void;
+}
+
+export interface RunningComponent {
+  stop(): Promise<void> | void;
+}
+
+export interface Component {
+  name: string;
+  /** Components that are controllers are skipped when options.controllers is false. */
+  controller: boolean;
+  start(ctx: ComponentContext): Promise<RunningComponent>;
+}
+
+/** A subresource served outside the generic REST store (pods/binding, pods/log, …). */
+export type SubresourceHandler = (
+  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo,
+) => Promise<void>;
+
+/** Key for ServerContext.subresources: `<group>/<resource>/<subresource>`, e.g. `/pods/binding`. */
+export const subresourceKey = (group: string, resource: string, subresource: string) => `${group}/${resource}/${subresource}`;
