@@ -228,6 +228,7 @@ export class GenericStore {
     def.strategy.prepareForCreate?.(obj);
     await this.admit('CREATE', def, namespace, obj.metadata.name, '', obj, undefined, ctx);
     this.validate(def, obj, undefined, '');
+    ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));
     let out = obj;
     if (this.deps.fieldManager && !opts.fromApply) out = this.deps.fieldManager.update(def, undefined, obj, ctx.fieldManager, '');
     if (ctx.dryRun) return this.present(def, this.toStorage(def, out));
@@ -299,6 +300,7 @@ export class GenericStore {
       }
       await this.admit('UPDATE', def, namespace, name, subresource, obj, old, ctx);
       this.validate(def, obj, old, subresource);
+      if (subresource === '') for (const w of def.strategy.warnings?.(obj, old) ?? []) if (!ctx.warnings.includes(w)) ctx.warnings.push(w);
       if (this.deps.fieldManager && opts.manager !== 'apply') {
         obj = this.deps.fieldManager.update(def, old, obj, ctx.fieldManager, subresource);
       }

@@ -76,6 +76,8 @@ export interface ResourceDef {
   storageResource?: { group: string; resource: string };
   /** Converts between the served form and the stored form when they differ (shared storage, CRD versions). */
   conversion?: { toStorage(obj: KubeObject): KubeObject; fromStorage(obj: KubeObject): KubeObject };
+  /** Warning sent with every response about this resource (e.g. v1 Endpoints in 1.33). */
+  deprecationWarning?: string;
   /** Resources registered by CRDs. */
   custom?: boolean;
   /**

@@ -49,6 +49,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     throw errMethodNotSupported({ group: def.group, resource: def.resource }, info.verb);
   }
   const rctx = requestContext(req, query, user);
+  if (def.deprecationWarning) rctx.warnings.push(def.deprecationWarning);
   const format = () => negotiateFormat(req.headers.accept);
   switch (info.verb) {
     case 'get': {

@@ -252,3 +252,11 @@ describe('watch, wait, delete', () => {
     assert.match(sys.stderr, /Error from server \(Forbidden\): namespaces "default" is forbidden: this namespace may not be deleted/);
   });
 });
+
+describe('warnings', () => {
+  test('v1 Endpoints carry the 1.33 deprecation warning on reads', async () => {
+    const r = await kubectl(c, ['get', 'endpoints', '-n', 'default']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Warning: v1 Endpoints is deprecated in v1.33\+; use discovery.k8s.io\/v1 EndpointSlice/);
+  });
+});

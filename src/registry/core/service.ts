@@ -360,10 +360,10 @@ export const endpointsResource: ResourceDef = coreDef({
     },
     validate: (obj) => validateEndpoints(o(obj)),
     validateUpdate: (obj, old) => [...validateCoreMetaUpdate(obj.metadata, old.metadata), ...validateEndpoints(o(obj))],
-    // Upstream sends this on every endpoints request; the REST layer may reuse it for reads.
-    warnings: () => [ENDPOINTS_DEPRECATION_WARNING],
   },
 });
+// Upstream sends this on every endpoints request, reads included.
+endpointsResource.deprecationWarning = ENDPOINTS_DEPRECATION_WARNING;
 
 export { validateService, validateServiceUpdate, validateEndpoints };
 export type { KubeObject };
