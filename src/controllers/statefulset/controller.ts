@@ -84,7 +84,8 @@ export class StatefulSetController {
   /** Lets in-flight syncs finish, then flushes pending events. Informers belong to the factory's owner. */
   async stop(): Promise<void> {
     this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
+    // workers hand out what is still queued, then exit; without workers (caches never synced) nothing waits
+    this.queue.shutDown();
     await this.running;
     await this.recorder.flush();
   }
