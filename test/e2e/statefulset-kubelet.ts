@@ -92,7 +92,8 @@ export async function startStatefulSetEnv(opts: { workers?: number } = {}): Prom
   mkdirSync(home);
   // Frequent bookmarks: Berth's watch sends its response headers only with the first line, and kubectl's
   // `rollout status` cannot stop its informer until the watch request has been answered.
-  const berth = await startBerth({ dataDir, port: 0, bookmarkIntervalMs: 200 });
+  // No built-in controllers, node agent or scheduler: this test runs its own manager and plays kubelet itself.
+  const berth = await startBerth({ dataDir, port: 0, bookmarkIntervalMs: 200, runtime: { controllers: false } });
   const manager = await startControllerManager({ kubeconfigPath: berth.kubeconfigPath, workers: opts.workers, onError: () => {} });
   await manager.waitForSync();
   const client = new KubeClient({ connection: loadKubeconfig({ path: berth.kubeconfigPath }), fieldManager: 'sts-e2e' });
