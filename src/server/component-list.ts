@@ -1,6 +1,7 @@
 // The components `berth up` starts, in order. Add new ones here (one line each).
 import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { startControllerManager } from '../controllers/manager.js';
 import type { Component } from './components.js';
 
 export const COMPONENTS: Component[] = [
@@ -19,5 +20,12 @@ export const COMPONENTS: Component[] = [
       await gc.start();
       return gc;
     },
+  },
+  {
+    name: 'kube-controller-manager', controller: true,
+    start: (ctx) => startControllerManager({
+      kubeconfigPath: ctx.kubeconfigPath,
+      features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
+    }),
   },
 ];

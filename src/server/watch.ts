@@ -27,6 +27,8 @@ export async function serveWatch(
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // Send the headers now: clients (kubectl rollout status, wait) treat the watch as established only then.
+  res.flushHeaders();
   res.socket?.setNoDelay(true);
   const write = (type: string, object: unknown) => {
     if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
