@@ -1,0 +1,301 @@
+// The ReplicaSet controller as kube-controller-manager runs it (pkg/controller/replicaset/replica_set.go): shared
+// informers for ReplicaSets and pods; pod events mapped to the owning ReplicaSet (orphans to every ReplicaSet
+// whose selector matches, so one may adopt them); expectations so a sync never repeats creates or deletes the
+// cache has not caught up with; and a sync that claims pods, creates or deletes the difference, and writes status.
+import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
+import type { OwnerReference } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { controllerRef, runWorkers } from '../../client/controller.js';
+import { EventRecorder } from '../../client/events.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { newControllerRef } from '../history/controller-history.js';
+import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import { ControllerExpectations } from './expectations.js';
+import { isNamespaceTerminating, PodControl, slowStartBatch } from './pod-control.js';
+import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
+import { calculateStatus, updateReplicaSetStatus } from './status.js';
+import { RS_API_VERSION, RS_KIND, specReplicas, type Pod, type ReplicaSet } from './types.js';
+import { ApiError } from '../../apimachinery/errors.js';
+
+export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
+/** Most pods created or deleted in one sync (upstream's BurstReplicas). */
+export const BURST_REPLICAS = 500;
+/** First slow-start batch (controller.SlowStartInitialBatchSize). */
+export const SLOW_START_INITIAL_BATCH_SIZE = 1;
+
+export interface ReplicaSetControllerOptions {
+  /** Concurrent syncs (--concurrent-replicaset-syncs); default 5. */
+  workers?: number;
+  burstReplicas?: number;
+  onError?: (key: string, err: unknown) => void;
+  now?: () => number;
+}
+
+const sortedLabels = (m: Record<string, string> | undefined) => JSON.stringify(Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const podKey = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+
+export class ReplicaSetController {
+  readonly queue = new WorkQueue<string>({ name: 'replicaset' });
+  readonly expectations: ControllerExpectations;
+  private readonly sets: SharedInformer<ReplicaSet>;
+  private readonly pods: SharedInformer<Pod>;
+  private readonly recorder: EventRecorder;
+  private readonly podControl: PodControl;
+  private readonly workers: number;
+  private readonly burst: number;
+  private readonly now: () => number;
+  private readonly onError: (key: string, err: unknown) => void;
+  private readonly stopSignal = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
+    this.sets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
+    this.pods = factory.informerFor<Pod>(builtin.pods);
+    try {
+      this.pods.addIndexers({ [CONTROLLER_UID_INDEX]: indexByControllerUid });
+    } catch {
+      // another controller on this factory already indexes pods by owner
+    }
+    this.workers = opts.workers ?? 5;
+    this.burst = opts.burstReplicas ?? BURST_REPLICAS;
+    this.now = opts.now ?? Date.now;
+    this.expectations = new ControllerExpectations(this.now);
+    this.onError = opts.onError ?? ((key, err) => console.warn(`${REPLICASET_CONTROLLER_NAME}: error syncing ReplicaSet ${key}, requeuing: ${errText(err)}`));
+    this.recorder = new EventRecorder(client, { component: REPLICASET_CONTROLLER_NAME });
+    this.podControl = new PodControl(client, this.recorder, { kind: RS_KIND, apiVersion: RS_API_VERSION });
+
+    this.sets.addEventHandler({
+      onAdd: (rs) => this.enqueue(rs),
+      onUpdate: (old, cur) => {
+        // a new object under the old name: the old one is gone
+        if (old.metadata.uid !== cur.metadata.uid) this.deleteReplicaSet(old);
+        this.enqueue(cur);
+      },
+      onDelete: (rs) => this.deleteReplicaSet(rs),
+    });
+    this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
+  }
+
+  /** Waits for the caches, then runs the workers until stop(). */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      const synced = await Promise.all([this.sets, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
+      if (!synced.every(Boolean)) return;
+      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    await this.queue.shutDownWithDrain();
+    await this.running;
+    await this.recorder.flush();
+  }
+
+  enqueue(rs: ReplicaSet): void {
+    this.queue.add(objectKey(rs));
+  }
+
+  // ---- event handlers ----
+
+  private deleteReplicaSet(rs: ReplicaSet): void {
+    const key = objectKey(rs);
+    this.expectations.deleteExpectations(key);
+    this.queue.add(key);
+  }
+
+  private addPod(pod: Pod): void {
+    // seen on a restart while already going away: not a creation
+    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
+    const ref = controllerRef(pod);
+    if (ref) {
+      const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+      if (!rs) return;
+      this.expectations.creationObserved(objectKey(rs));
+      this.enqueue(rs);
+      return;
+    }
+    for (const rs of this.getPodReplicaSets(pod)) this.enqueue(rs);
+  }
+
+  private updatePod(oldPod: Pod, curPod: Pod): void {
+    if (oldPod.metadata.resourceVersion === curPod.metadata.resourceVersion) return; // periodic resync
+    const labelChanged = sortedLabels(oldPod.metadata.labels) !== sortedLabels(curPod.metadata.labels);
+    if (curPod.metadata.deletionTimestamp) {
+      // graceful deletion started: count it now so a replacement is created without waiting for the grace period
+      this.deletePod(curPod);
+      if (labelChanged) this.deletePod(oldPod);
+      return;
+    }
+    const curRef = controllerRef(curPod);
+    const oldRef = controllerRef(oldPod);
+    const refChanged = JSON.stringify(curRef ?? null) !== JSON.stringify(oldRef ?? null);
+    if (refChanged && oldRef) {
+      const old = this.resolveControllerRef(oldPod.metadata.namespace, oldRef);
+      if (old) this.enqueue(old);
+    }
+    if (curRef) {
+      const rs = this.resolveControllerRef(curPod.metadata.namespace, curRef);
+      if (!rs) return;
+      this.enqueue(rs);
+      // becoming ready starts the minReadySeconds clock: look again when it has run out
+      const minReady = rs.spec.minReadySeconds ?? 0;
+      if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
+      return;
+    }
+    if (labelChanged || refChanged) for (const rs of this.getPodReplicaSets(curPod)) this.enqueue(rs);
+  }
+
+  private deletePod(pod: Pod): void {
+    const ref = controllerRef(pod);
+    if (!ref) return;
+    const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+    if (!rs) return;
+    this.expectations.deletionObserved(objectKey(rs), podKey(pod));
+    this.enqueue(rs);
+  }
+
+  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): ReplicaSet | undefined {
+    if (ref.kind !== RS_KIND) return undefined;
+    const rs = this.sets.store.getByName(namespace, ref.name);
+    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
+  }
+
+  /** GetPodReplicaSets: ReplicaSets of the pod's namespace whose non-empty selector matches its labels. */
+  getPodReplicaSets(pod: Pod): ReplicaSet[] {
+    if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) return [];
+    return this.sets.store.byNamespace(pod.metadata.namespace ?? '').filter((rs) => {
+      const selector = trySelector(rs);
+      return !!selector && !selector.empty() && selector.matches(pod.metadata.labels);
+    });
+  }
+
+  // ---- sync ----
+
+  async sync(key: string): Promise<{ requeueAfter?: number } | void> {
+    const { namespace, name } = splitObjectKey(key);
+    const cached = this.sets.store.getByName(namespace, name);
+    if (!cached) {
+      this.expectations.deleteExpectations(key);
+      return;
+    }
+    const rsNeedsSync = this.expectations.satisfied(key);
+    const selector = trySelector(cached);
+    if (!selector) {
+      // not transient: retrying cannot help until the spec changes
+      this.onError(key, new Error(`error converting pod selector to selector for rs ${key}`));
+      return;
+    }
+    const active = this.pods.store.byNamespace(namespace ?? '').filter(isPodActive);
+    const pods = await this.claimPods(cached, selector, active);
+
+    let manageErr: unknown;
+    if (rsNeedsSync && !cached.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(pods, cached);
+      } catch (e) {
+        manageErr = e;
+      }
+    }
+    const rs: ReplicaSet = structuredClone(cached);
+    const updated = await updateReplicaSetStatus(this.client, rs, calculateStatus(rs, pods, manageErr, this.now()));
+    if (manageErr !== undefined) throw manageErr;
+    const minReady = updated.spec.minReadySeconds ?? 0;
+    const replicas = specReplicas(updated);
+    if (minReady > 0 && updated.status?.readyReplicas === replicas && updated.status?.availableReplicas !== replicas) {
+      return { requeueAfter: minReady * 1000 };
+    }
+  }
+
+  /** Adopts matching orphans, releases owned pods that stopped matching; returns the pods this ReplicaSet keeps. */
+  private async claimPods(rs: ReplicaSet, selector: Selector, pods: Pod[]): Promise<Pod[]> {
+    const manager = new ControllerRefManager<Pod>({
+      owner: rs,
+      ownerApiVersion: RS_API_VERSION,
+      ownerKind: RS_KIND,
+      selector,
+      canAdopt: recheckDeletionTimestamp(async () => {
+        const fresh = await this.client.get<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
+        if (fresh.metadata.uid !== rs.metadata.uid) {
+          throw new Error(`original ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
+        }
+        return fresh;
+      }),
+      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
+    });
+    const { claimed, error } = await manager.claim(pods);
+    if (error) throw error;
+    return claimed;
+  }
+
+  /** Creates or deletes pods so that the active ones number spec.replicas, at most `burst` per sync. */
+  private async manageReplicas(pods: Pod[], rs: ReplicaSet): Promise<void> {
+    const key = objectKey(rs);
+    let diff = pods.length - specReplicas(rs);
+    if (diff < 0) {
+      diff = Math.min(-diff, this.burst);
+      // expect them all before the first create: the informer may report a pod before create() returns
+      this.expectations.expectCreations(key, diff);
+      const ref = newControllerRef(rs, RS_API_VERSION, RS_KIND);
+      const template = rs.spec.template ?? {};
+      const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+        try {
+          await this.podControl.createPod(template, rs, ref);
+        } catch (e) {
+          if (isNamespaceTerminating(e)) return; // nothing will ever be created there again
+          throw e;
+        }
+      });
+      // creates that were skipped or failed will never be observed
+      for (let i = successes; i < diff; i++) this.expectations.creationObserved(key);
+      if (error !== undefined) throw error;
+      return;
+    }
+    if (diff > 0) {
+      diff = Math.min(diff, this.burst);
+      const victims = getPodsToDelete(pods, this.indirectlyRelatedPods(rs), diff, this.now());
+      this.expectations.expectDeletions(key, victims.map(podKey));
+      const results = await Promise.allSettled(victims.map(async (pod) => {
+        try {
+          await this.podControl.deletePod(rs.metadata.namespace ?? '', pod.metadata.name ?? '', rs);
+        } catch (e) {
+          // the informer will not report a deletion that did not happen
+          this.expectations.deletionObserved(key, podKey(pod));
+          if (!(e instanceof ApiError && e.code === 404)) throw e;
+        }
+      }));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
+  }
+
+  /** Pods of every ReplicaSet controlled by the same owner as `rs` (for ranking doubled-up nodes). */
+  private indirectlyRelatedPods(rs: ReplicaSet): Pod[] {
+    const owner = controllerRef(rs);
+    if (!owner) return []; // upstream ranks a standalone ReplicaSet's pods without node counts
+    const siblings = this.sets.store.byNamespace(rs.metadata.namespace ?? '').filter((s) => controllerRef(s)?.uid === owner.uid);
+    const seen = new Set<string>();
+    const out: Pod[] = [];
+    for (const s of siblings) {
+      for (const pod of this.pods.store.byIndex(CONTROLLER_UID_INDEX, s.metadata.uid ?? '')) {
+        if (seen.has(pod.metadata.uid ?? '')) continue;
+        seen.add(pod.metadata.uid ?? '');
+        out.push(pod);
+      }
+    }
+    return out;
+  }
+}
+
+function trySelector(rs: ReplicaSet): Selector | undefined {
+  try {
+    return labelSelectorAsSelector(rs.spec.selector);
+  } catch {
+    return undefined;
+  }
+}
