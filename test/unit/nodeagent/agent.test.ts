@@ -174,6 +174,14 @@ test('exit-code with restartPolicy Never fails the pod', async () => {
   assert.equal(cond(ok, 'Ready')?.reason, 'PodCompleted');
 });
 
+test('a failing init container fails a restartPolicy Never pod before any app container starts', async () => {
+  await env.client.create(builtin.pods, pod('bad-init', { nodeName: 'berth-node-3', annotations: { 'sim.berth.dev/init-exit-code': '2' }, spec: { restartPolicy: 'Never', initContainers: [{ name: 'setup', image: 'busybox' }] } }));
+  const p = await until('bad-init', (x) => x.status?.phase === 'Failed', 'Failed');
+  assert.equal(p.status!.initContainerStatuses![0].state.terminated?.exitCode, 2);
+  assert.equal(p.status!.containerStatuses![0].state.waiting?.reason, 'PodInitializing');
+  assert.equal(p.status!.containerStatuses![0].containerID, undefined);
+});
+
 test('exit-code with restartPolicy Always restarts into CrashLoopBackOff', async () => {
   await env.client.create(builtin.pods, pod('crasher', { nodeName: 'berth-node-1', annotations: { 'sim.berth.dev/crash-loop': 'true', 'sim.berth.dev/run-ms': '50' } }));
   const p = await until('crasher', (x) => x.status?.containerStatuses?.[0].state.waiting?.reason === 'CrashLoopBackOff', 'CrashLoopBackOff', 10_000);

@@ -1,0 +1,82 @@
+// How `berth up` runs the storage pieces: admission plugins beside the API (always), the PV binder with the
+// protection controllers (kube-controller-manager's share) and the built-in local provisioner with the default
+// StorageClass (controllers; skipped with --no-controllers, like an envtest API server).
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError } from '../../apimachinery/errors.js';
+import { KubeClient } from '../../client/client.js';
+import { SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { defaultStorageClass } from '../../admission/default-storage-class.js';
+import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../../admission/storage-protection.js';
+import { defaultStorageClassObject, LocalProvisioner } from '../../provisioner/local-provisioner.js';
+import type { Component, ComponentContext } from '../../server/components.js';
+import { PersistentVolumeController } from './pv-controller.js';
+import { StorageProtectionController } from './protection-controller.js';
+
+const clientFor = (ctx: ComponentContext, agent: string) =>
+  KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
+
+export const storageAdmissionComponent: Component = {
+  name: 'storage-admission', controller: false,
+  async start(ctx) {
+    ctx.objects.useAdmission(defaultStorageClass(ctx.objects, ctx.registry));
+    ctx.objects.useAdmission(storageObjectInUseProtection());
+    ctx.objects.useAdmission(persistentVolumeClaimResize(ctx.objects, ctx.registry));
+    return { stop() {} };
+  },
+};
+
+export const volumeControllersComponent: Component = {
+  name: 'persistentvolume-controllers', controller: true,
+  async start(ctx) {
+    const client = clientFor(ctx, 'kube-controller-manager');
+    const factory = new SharedInformerFactory(client);
+    const binder = new PersistentVolumeController(client, factory);
+    const protection = new StorageProtectionController(client, factory);
+    factory.start();
+    const running = [binder.run(), protection.run()];
+    return {
+      async stop() {
+        await Promise.all([binder.stop(), protection.stop()]);
+        await Promise.allSettled(running);
+        await factory.stop();
+        await client.close();
+      },
+    };
+  },
+};
+
+/** Marker that the default class was offered once: a user who deleted it does not get it back on restart. */
+const DEFAULT_CLASS_MARKER = '.default-storage-class-created';
+
+export const localProvisionerComponent: Component = {
+  name: 'local-provisioner', controller: true,
+  async start(ctx) {
+    const client = clientFor(ctx, 'berth-local-provisioner');
+    await mkdir(join(ctx.dataDir, 'volumes'), { recursive: true });
+    const wantDefault = (ctx.options as { defaultStorageClass?: boolean }).defaultStorageClass !== false;
+    const marker = join(ctx.dataDir, 'volumes', DEFAULT_CLASS_MARKER);
+    if (wantDefault && !existsSync(marker)) {
+      try {
+        await client.create(builtin.storageClasses, defaultStorageClassObject());
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 409)) throw e;
+      }
+      await writeFile(marker, 'standard\n');
+    }
+    const factory = new SharedInformerFactory(client);
+    const provisioner = new LocalProvisioner(client, factory, { dataDir: ctx.dataDir });
+    factory.start();
+    const running = provisioner.run();
+    return {
+      async stop() {
+        await provisioner.stop();
+        await running.catch(() => {});
+        await factory.stop();
+        await client.close();
+      },
+    };
+  },
+};

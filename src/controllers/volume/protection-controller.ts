@@ -1,0 +1,107 @@
+// pvc-protection and pv-protection (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted
+// keeps its `kubernetes.io/pvc-protection` finalizer while a scheduled, non-terminated pod mounts it; a volume
+// being deleted keeps `kubernetes.io/pv-protection` while it is Bound. Then the finalizer goes and the delete ends.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { KubeClient } from '../../client/client.js';
+import { runWorkers } from '../../client/controller.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { objectKey } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from './helpers.js';
+import {
+  PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
+} from './types.js';
+
+const POD_CLAIM_INDEX = 'protectionPvcKey';
+
+/** A pod holds a claim once it is on a node and until it has terminated. */
+export function podUsesClaim(pod: VolumePod, claimName: string): boolean {
+  return !!pod.spec.nodeName && !isPodTerminated(pod) && podClaimNames(pod).includes(claimName);
+}
+
+export class StorageProtectionController {
+  readonly claimQueue = new WorkQueue<string>({ name: 'pvcprotection' });
+  readonly volumeQueue = new WorkQueue<string>({ name: 'pvprotection' });
+  private readonly claims: SharedInformer<PersistentVolumeClaim>;
+  private readonly volumes: SharedInformer<PersistentVolume>;
+  private readonly pods: SharedInformer<VolumePod>;
+  private readonly stopSignal = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly onError?: (key: string, err: unknown) => void) {
+    this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
+    this.volumes = factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
+    this.pods = factory.informerFor<VolumePod>(builtin.pods);
+    this.pods.addIndexers({ [POD_CLAIM_INDEX]: podClaimKeys });
+    const addClaim = (c: PersistentVolumeClaim) => {
+      if (c.metadata.deletionTimestamp && c.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) this.claimQueue.add(objectKey(c));
+    };
+    this.claims.addEventHandler({ onAdd: addClaim, onUpdate: (_o, c) => addClaim(c) });
+    const addVolume = (v: PersistentVolume) => {
+      if (v.metadata.deletionTimestamp && v.metadata.finalizers?.includes(PV_PROTECTION_FINALIZER)) this.volumeQueue.add(v.metadata.name ?? '');
+    };
+    this.volumes.addEventHandler({ onAdd: addVolume, onUpdate: (_o, v) => addVolume(v) });
+    // a pod that stops using its claims (deleted, finished) may unblock their deletion
+    const podGone = (p: VolumePod) => {
+      for (const key of podClaimKeys(p)) {
+        const c = this.claims.store.get(key);
+        if (c) addClaim(c);
+      }
+    };
+    this.pods.addEventHandler({ onDelete: podGone, onUpdate: (_o, p) => { if (isPodTerminated(p) || p.metadata.deletionTimestamp) podGone(p); } });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      const synced = await Promise.all([this.claims, this.volumes, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
+      if (!synced.every(Boolean)) return;
+      const report = (key: string, err: unknown) => this.onError ? this.onError(key, err) : console.warn(`storage protection: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+      await Promise.all([
+        runWorkers(this.claimQueue, 1, (key) => this.syncClaim(key), { onError: report }),
+        runWorkers(this.volumeQueue, 1, (key) => this.syncVolume(key), { onError: report }),
+      ]);
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    this.claimQueue.shutDown();
+    this.volumeQueue.shutDown();
+    await this.running;
+  }
+
+  private async syncClaim(key: string): Promise<void> {
+    const claim = this.claims.store.get(key);
+    if (!claim?.metadata.deletionTimestamp || !claim.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) return;
+    if (await this.claimInUse(claim)) return; // a pod event brings it back
+    await this.removeFinalizer(builtin.persistentVolumeClaims, claim, PVC_PROTECTION_FINALIZER);
+  }
+
+  /** The informer first, then a live list, so a pod created a moment ago is not missed (askAPIServer). */
+  private async claimInUse(claim: PersistentVolumeClaim): Promise<boolean> {
+    const name = claim.metadata.name ?? '';
+    if (this.pods.store.byIndex(POD_CLAIM_INDEX, claimKey(claim)).some((p) => podUsesClaim(p, name))) return true;
+    const live = await this.client.list<VolumePod>(builtin.pods, { namespace: claim.metadata.namespace });
+    return live.items.some((p) => podUsesClaim(p, name));
+  }
+
+  private async syncVolume(name: string): Promise<void> {
+    const pv = this.volumes.store.get(name);
+    if (!pv?.metadata.deletionTimestamp || !pv.metadata.finalizers?.includes(PV_PROTECTION_FINALIZER)) return;
+    if (pv.status?.phase === VOLUME_BOUND) return; // its claim's release brings it back
+    await this.removeFinalizer(builtin.persistentVolumes, pv, PV_PROTECTION_FINALIZER);
+  }
+
+  private async removeFinalizer(res: typeof builtin.persistentVolumes | typeof builtin.persistentVolumeClaims, obj: PersistentVolume | PersistentVolumeClaim, finalizer: string): Promise<void> {
+    const clone = structuredClone(obj);
+    clone.metadata.finalizers = (clone.metadata.finalizers ?? []).filter((f) => f !== finalizer);
+    try {
+      await this.client.update(res, clone);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return;
+      throw e;
+    }
+  }
+}
