@@ -2,9 +2,11 @@
 import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { startControllerManager } from '../controllers/manager.js';
+import { localProvisionerComponent, storageAdmissionComponent, volumeControllersComponent } from '../controllers/volume/components.js';
 import type { Component } from './components.js';
 
 export const COMPONENTS: Component[] = [
+  storageAdmissionComponent,
   {
     name: 'namespace-controller', controller: false, // namespace deletion is part of the API's contract
     async start(ctx) {
@@ -28,4 +30,6 @@ export const COMPONENTS: Component[] = [
       features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
     }),
   },
+  volumeControllersComponent,
+  localProvisionerComponent,
 ];
