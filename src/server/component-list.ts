@@ -3,9 +3,24 @@ import { GarbageCollector } from '../controllers/garbagecollector/garbage-collec
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { startControllerManager } from '../controllers/manager.js';
 import { localProvisionerComponent, storageAdmissionComponent, volumeControllersComponent } from '../controllers/volume/components.js';
-import type { Component } from './components.js';
+import { ApiError } from '../apimachinery/errors.js';
+import { KubeClient } from '../client/client.js';
+import { startNodeAgent } from '../nodeagent/index.js';
+import { startScheduler } from '../scheduler/index.js';
+import { subresourceKey, type Component } from './components.js';
+import { handlePodBinding } from './pod-binding.js';
 
 export const COMPONENTS: Component[] = [
+  {
+    name: 'pod-binding', controller: false, // pods/binding (and the older POST bindings) are part of the core API
+    async start(ctx) {
+      ctx.server.subresources.set(subresourceKey('', 'pods', 'binding'), (sctx, req, res, info, query) =>
+        info.verb === 'create' ? handlePodBinding(sctx, req, res, info.namespace, info.name, query) : methodNotAllowed());
+      ctx.server.subresources.set(subresourceKey('', 'bindings', ''), (sctx, req, res, info, query) =>
+        info.verb === 'create' && !info.name ? handlePodBinding(sctx, req, res, info.namespace, '', query) : methodNotAllowed());
+      return { stop() {} };
+    },
+  },
   storageAdmissionComponent,
   {
     name: 'namespace-controller', controller: false, // namespace deletion is part of the API's contract
@@ -32,4 +47,24 @@ export const COMPONENTS: Component[] = [
   },
   volumeControllersComponent,
   localProvisionerComponent,
+  {
+    name: 'scheduler', controller: true,
+    async start(ctx) {
+      const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-scheduler' });
+      const scheduler = await startScheduler(client);
+      return { async stop() { await scheduler.stop(); await client.close(); } };
+    },
+  },
+  {
+    name: 'node-agent', controller: true,
+    async start(ctx) {
+      const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-node-agent' });
+      const agent = await startNodeAgent(client, { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs });
+      return { async stop() { await agent.stop(); await client.close(); } };
+    },
+  },
 ];
+
+function methodNotAllowed(): never {
+  throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+}

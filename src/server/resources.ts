@@ -32,7 +32,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   const ns = def.namespaced ? info.namespace : '';
   const sub = info.subresource;
-  const special = sub ? ctx.subresources.get(subresourceKey(def.group, def.resource, sub)) : undefined;
+  const special = ctx.subresources.get(subresourceKey(def.group, def.resource, sub));
   if (special) return special(ctx, req, res, info, query, user);
   const finalize = sub === 'finalize' && def.group === '' && def.resource === 'namespaces' && info.verb === 'update';
   if (sub && sub !== 'status' && sub !== 'scale' && !finalize) {
