@@ -1,0 +1,244 @@
+// The Deployment controller as kube-controller-manager runs it (pkg/controller/deployment/deployment_controller.go):
+// informers for deployments, ReplicaSets and pods; ReplicaSet events mapped to the owning deployment (orphans to
+// every deployment whose selector matches); and syncDeployment, which claims ReplicaSets, then pauses, rolls back,
+// scales or rolls out in that order of priority.
+import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
+import type { OwnerReference } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { controllerRef, runWorkers } from '../../client/controller.js';
+import { EventRecorder } from '../../client/events.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { objectKey, splitObjectKey } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
+import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import type { DeploymentSyncContext } from './context.js';
+import { rolloutRecreate, type PodMap } from './recreate.js';
+import { rollback } from './rollback.js';
+import { getRollbackTo } from './rollback-annotation.js';
+import { rolloutRolling } from './rolling.js';
+import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus } from './sync.js';
+import { DEPLOYMENT_API_VERSION, DEPLOYMENT_KIND, type Deployment } from './types.js';
+
+export const DEPLOYMENT_CONTROLLER_NAME = 'deployment-controller';
+
+export interface DeploymentControllerOptions {
+  /** Concurrent syncs (--concurrent-deployment-syncs); default 5. */
+  workers?: number;
+  onError?: (key: string, err: unknown) => void;
+  now?: () => number;
+}
+
+const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const sortedLabels = (m: Record<string, string> | undefined) => JSON.stringify(Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+
+export class DeploymentController {
+  readonly queue = new WorkQueue<string>({ name: 'deployment' });
+  private readonly deployments: SharedInformer<Deployment>;
+  private readonly replicaSets: SharedInformer<ReplicaSet>;
+  private readonly pods: SharedInformer<Pod>;
+  private readonly recorder: EventRecorder;
+  private readonly ctx: DeploymentSyncContext;
+  private readonly workers: number;
+  private readonly onError: (key: string, err: unknown) => void;
+  private readonly stopSignal = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
+    this.deployments = factory.informerFor<Deployment>(builtin.deployments);
+    this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
+    this.pods = factory.informerFor<Pod>(builtin.pods);
+    this.workers = opts.workers ?? 5;
+    this.onError = opts.onError ?? ((key, err) => console.warn(`${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errText(err)}`));
+    this.recorder = new EventRecorder(client, { component: DEPLOYMENT_CONTROLLER_NAME });
+    const now = opts.now ?? Date.now;
+    this.ctx = {
+      client,
+      event: (d, type, reason, message) => this.recorder.event(d, type, reason, message, { kind: DEPLOYMENT_KIND, apiVersion: DEPLOYMENT_API_VERSION }),
+      cachedReplicaSet: (ns, name) => this.replicaSets.store.getByName(ns, name),
+      enqueueAfter: (d, ms) => this.queue.addAfter(objectKey(d), ms),
+      enqueueRateLimited: (d) => this.queue.addRateLimited(objectKey(d)),
+      now,
+    };
+
+    const enqueue = (d: Deployment) => this.enqueue(d);
+    this.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue });
+    this.replicaSets.addEventHandler({ onAdd: (rs) => this.addReplicaSet(rs), onUpdate: (o, c) => this.updateReplicaSet(o, c), onDelete: (rs) => this.deleteReplicaSet(rs) });
+    this.pods.addEventHandler({ onDelete: (p) => this.deletePod(p) });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      const synced = await Promise.all([this.deployments, this.replicaSets, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
+      if (!synced.every(Boolean)) return;
+      await runWorkers(this.queue, this.workers, (key) => this.syncDeployment(key), { onError: this.onError });
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    await this.queue.shutDownWithDrain();
+    await this.running;
+    await this.recorder.flush();
+  }
+
+  enqueue(d: Deployment): void {
+    this.queue.add(objectKey(d));
+  }
+
+  // ---- event handlers ----
+
+  private addReplicaSet(rs: ReplicaSet): void {
+    if (rs.metadata.deletionTimestamp) return this.deleteReplicaSet(rs);
+    const ref = controllerRef(rs);
+    if (ref) {
+      const d = this.resolveControllerRef(rs.metadata.namespace, ref);
+      if (d) this.enqueue(d);
+      return;
+    }
+    for (const d of this.getDeploymentsForReplicaSet(rs)) this.enqueue(d);
+  }
+
+  private updateReplicaSet(oldRS: ReplicaSet, curRS: ReplicaSet): void {
+    if (oldRS.metadata.resourceVersion === curRS.metadata.resourceVersion) return;
+    const curRef = controllerRef(curRS);
+    const oldRef = controllerRef(oldRS);
+    const refChanged = JSON.stringify(curRef ?? null) !== JSON.stringify(oldRef ?? null);
+    if (refChanged && oldRef) {
+      const d = this.resolveControllerRef(oldRS.metadata.namespace, oldRef);
+      if (d) this.enqueue(d);
+    }
+    if (curRef) {
+      const d = this.resolveControllerRef(curRS.metadata.namespace, curRef);
+      if (d) this.enqueue(d);
+      return;
+    }
+    const labelChanged = sortedLabels(oldRS.metadata.labels) !== sortedLabels(curRS.metadata.labels);
+    if (labelChanged || refChanged) for (const d of this.getDeploymentsForReplicaSet(curRS)) this.enqueue(d);
+  }
+
+  private deleteReplicaSet(rs: ReplicaSet): void {
+    const ref = controllerRef(rs);
+    if (!ref) return;
+    const d = this.resolveControllerRef(rs.metadata.namespace, ref);
+    if (d) this.enqueue(d);
+  }
+
+  /** A Recreate rollout waits for the last old pod to go; its deletion is the signal to continue. */
+  private deletePod(pod: Pod): void {
+    const d = this.getDeploymentForPod(pod);
+    if (!d || d.spec.strategy?.type !== 'Recreate') return;
+    const rsList = this.replicaSets.store.byNamespace(d.metadata.namespace ?? '').filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
+    let pods = 0;
+    for (const list of this.getPodMapForDeployment(d, rsList).values()) pods += list.length;
+    if (pods === 0) this.enqueue(d);
+  }
+
+  private getDeploymentForPod(pod: Pod): Deployment | undefined {
+    const podRef = controllerRef(pod);
+    if (!podRef || podRef.kind !== RS_KIND) return undefined;
+    const rs = this.replicaSets.store.getByName(pod.metadata.namespace, podRef.name);
+    if (!rs || rs.metadata.uid !== podRef.uid) return undefined;
+    const rsRef = controllerRef(rs);
+    return rsRef ? this.resolveControllerRef(rs.metadata.namespace, rsRef) : undefined;
+  }
+
+  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): Deployment | undefined {
+    if (ref.kind !== DEPLOYMENT_KIND) return undefined;
+    const d = this.deployments.store.getByName(namespace, ref.name);
+    return d && d.metadata.uid === ref.uid ? d : undefined;
+  }
+
+  /** GetDeploymentsForReplicaSet: deployments whose non-empty selector matches the ReplicaSet's labels. */
+  private getDeploymentsForReplicaSet(rs: ReplicaSet): Deployment[] {
+    if (!rs.metadata.labels || Object.keys(rs.metadata.labels).length === 0) return [];
+    return this.deployments.store.byNamespace(rs.metadata.namespace ?? '').filter((d) => {
+      const selector = trySelector(d);
+      return !!selector && !selector.empty() && selector.matches(rs.metadata.labels);
+    });
+  }
+
+  // ---- sync ----
+
+  async syncDeployment(key: string): Promise<void> {
+    const { namespace, name } = splitObjectKey(key);
+    const cached = this.deployments.store.getByName(namespace, name);
+    if (!cached) return; // deleted: the garbage collector removes its ReplicaSets
+    const d: Deployment = structuredClone(cached);
+
+    const sel = d.spec.selector;
+    // an empty (not missing) selector would select every pod of the namespace
+    if (sel && !sel.matchLabels && !sel.matchExpressions) {
+      this.ctx.event(d, 'Warning', 'SelectingAll', 'This deployment is selecting all pods. A non-empty selector is required.');
+      if ((d.status?.observedGeneration ?? 0) < (d.metadata.generation ?? 0)) {
+        (d.status ??= {}).observedGeneration = d.metadata.generation;
+        await updateDeploymentStatus(this.ctx, d);
+      }
+      return;
+    }
+    const selector = trySelector(d);
+    if (!selector) throw new Error(`deployment ${key} has an invalid selector`);
+
+    const rsList = await this.getReplicaSetsForDeployment(d, selector);
+    const podMap = this.getPodMapForDeployment(d, rsList);
+
+    if (d.metadata.deletionTimestamp) return syncStatusOnly(this.ctx, d, rsList);
+    await checkPausedConditions(this.ctx, d);
+    if (d.spec.paused) return sync(this.ctx, d, rsList);
+    if (getRollbackTo(d) !== undefined) return rollback(this.ctx, d, rsList);
+    if (await isScalingEvent(this.ctx, d, rsList)) return sync(this.ctx, d, rsList);
+    switch (d.spec.strategy?.type ?? 'RollingUpdate') {
+      case 'Recreate':
+        return rolloutRecreate(this.ctx, d, rsList, podMap);
+      case 'RollingUpdate':
+        return rolloutRolling(this.ctx, d, rsList);
+      default:
+        throw new Error(`unexpected deployment strategy type: ${d.spec.strategy?.type}`);
+    }
+  }
+
+  /** ClaimReplicaSets: adopt matching orphans, release owned ones that stopped matching. */
+  private async getReplicaSetsForDeployment(d: Deployment, selector: Selector): Promise<ReplicaSet[]> {
+    const all = this.replicaSets.store.byNamespace(d.metadata.namespace ?? '');
+    const manager = new ControllerRefManager<ReplicaSet>({
+      owner: d,
+      ownerApiVersion: DEPLOYMENT_API_VERSION,
+      ownerKind: DEPLOYMENT_KIND,
+      selector,
+      canAdopt: recheckDeletionTimestamp(async () => {
+        const fresh = await this.client.get<Deployment>(builtin.deployments, d.metadata.name ?? '', { namespace: d.metadata.namespace });
+        if (fresh.metadata.uid !== d.metadata.uid) {
+          throw new Error(`original Deployment ${d.metadata.namespace}/${d.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${d.metadata.uid}`);
+        }
+        return fresh;
+      }),
+      patch: (rs, patch) => this.client.patch<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', patch, 'strategic', { namespace: rs.metadata.namespace }),
+    });
+    const { claimed, error } = await manager.claim(all);
+    if (error) throw error;
+    return claimed.map((rs) => structuredClone(rs));
+  }
+
+  /** Pods matching the deployment's selector, grouped by the uid of their (owned) ReplicaSet. */
+  private getPodMapForDeployment(d: Deployment, rsList: ReplicaSet[]): PodMap {
+    const map: PodMap = new Map(rsList.map((rs) => [rs.metadata.uid ?? '', [] as Pod[]]));
+    const selector = trySelector(d);
+    if (!selector) return map;
+    for (const pod of this.pods.store.byNamespace(d.metadata.namespace ?? '')) {
+      if (!selector.matches(pod.metadata.labels)) continue;
+      const ref = controllerRef(pod);
+      if (ref) map.get(ref.uid)?.push(pod);
+    }
+    return map;
+  }
+}
+
+function trySelector(d: Deployment): Selector | undefined {
+  try {
+    return labelSelectorAsSelector(d.spec.selector);
+  } catch {
+    return undefined;
+  }
+}
