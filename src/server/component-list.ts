@@ -9,6 +9,7 @@ import { startNodeAgent } from '../nodeagent/index.js';
 import { startScheduler } from '../scheduler/index.js';
 import { subresourceKey, type Component } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
+import { deploymentControllersComponent } from '../controllers/deployment/component.js';
 
 export const COMPONENTS: Component[] = [
   {
@@ -45,6 +46,7 @@ export const COMPONENTS: Component[] = [
       features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
     }),
   },
+  deploymentControllersComponent,
   volumeControllersComponent,
   localProvisionerComponent,
   {
