@@ -282,6 +282,19 @@ describe('CRD validation', () => {
     assert.match(w.stderr, /spec\.conversion\.strategy: Forbidden: conversion webhooks are not supported by Berth/);
   });
 
+  test('a kind already used in the group is a naming conflict, and such a CRD is never served', async () => {
+    const clash = USER_CRD.replace('name: users.auth.democrd.io', 'name: people.auth.democrd.io').replace('plural: users', 'plural: people')
+      .replace('singular: user', 'singular: person').replace('    - u\n', '    - p\n');
+    await applyYaml(clash);
+    await k(['wait', '--for=condition=NamesAccepted=False', 'crd/people.auth.democrd.io', '--timeout=20s']);
+    const crd = JSON.parse(await k(['get', 'crd', 'people.auth.democrd.io', '-o', 'json']));
+    const cond = (type: string) => crd.status.conditions.find((x: { type: string }) => x.type === type);
+    assert.deepEqual([cond('NamesAccepted').reason, cond('NamesAccepted').message], ['ListKindConflict', '"UserList" is already in use'] /* the last conflict checked wins, as upstream */);
+    assert.deepEqual([cond('Established').status, cond('Established').reason], ['False', 'NotAccepted']);
+    assert.doesNotMatch(await k(['api-resources', '--api-group=auth.democrd.io']), /^people\s/m);
+    await k(['delete', 'crd', 'people.auth.democrd.io', '--timeout=20s']);
+  });
+
   test('scope is immutable once established', async () => {
     const r = await kubectl(c, ['apply', '-f', '-'], { input: USER_CRD.replace('scope: Namespaced', 'scope: Cluster') });
     assert.notEqual(r.code, 0);

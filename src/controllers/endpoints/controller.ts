@@ -1,0 +1,100 @@
+// The v1 Endpoints controller (pkg/controller/endpoint): one Endpoints object per Service with a selector, named
+// like it, listing its pods. Deleted with the Service. An API client on the client toolkit.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { runWorkers } from '../../client/controller.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { splitObjectKey } from '../../client/store.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { podsForService, WriteExpectations, wireServiceAndPodEvents } from '../endpointslice/service-pods.js';
+import type { Pod, Service } from '../endpointslice/types.js';
+import { canonical } from '../endpointslice/utils.js';
+import { desiredSubsets, EndpointSubset, endpointsLabels } from './subsets.js';
+
+export interface Endpoints extends KubeObject {
+  subsets?: EndpointSubset[];
+}
+
+export interface EndpointsControllerOptions {
+  workers?: number;
+  onError?: (key: string, err: unknown) => void;
+}
+
+export class EndpointsController {
+  readonly queue = new WorkQueue<string>({ name: 'endpoint' });
+  private readonly services: SharedInformer<Service>;
+  private readonly pods: SharedInformer<Pod>;
+  private readonly endpoints: SharedInformer<Endpoints>;
+  private readonly expectations = new WriteExpectations();
+  private readonly stopSignal = new AbortController();
+  private running?: Promise<void>;
+
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: EndpointsControllerOptions = {}) {
+    this.services = factory.informerFor<Service>(builtin.services);
+    this.pods = factory.informerFor<Pod>(builtin.pods);
+    this.endpoints = factory.informerFor<Endpoints>(builtin.endpoints);
+    wireServiceAndPodEvents(this.services, this.pods, this.queue);
+    // an Endpoints someone removed or edited is put back
+    const byEndpoints = (e: Endpoints) => {
+      if (this.services.store.get(`${e.metadata.namespace}/${e.metadata.name}`)) this.queue.add(`${e.metadata.namespace}/${e.metadata.name}`);
+    };
+    this.endpoints.addEventHandler({ onUpdate: (_o, e) => byEndpoints(e), onDelete: byEndpoints });
+  }
+
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      const synced = await Promise.all([this.services, this.pods, this.endpoints].map((i) => i.waitForSync(this.stopSignal.signal)));
+      if (!synced.every(Boolean)) return;
+      await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
+        onError: this.opts.onError ?? ((key, err) => console.warn(`endpoints-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
+      });
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    await this.queue.shutDownWithDrain();
+    await this.running;
+  }
+
+  async sync(key: string): Promise<{ requeueAfter?: number } | void> {
+    const { namespace = '', name } = splitObjectKey(key);
+    const lookup = (n: string) => this.endpoints.store.getByName(namespace, n);
+    if (!this.expectations.satisfied(key, lookup)) return { requeueAfter: 20 };
+    const svc = this.services.store.get(key);
+    if (!svc) {
+      this.expectations.forget(key);
+      // as upstream: the Service is gone, so is its Endpoints (whoever wrote it)
+      if (lookup(name)) await this.deleteIgnoringMissing(namespace, name);
+      return;
+    }
+    if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0 || svc.spec.type === 'ExternalName') return;
+    if (svc.metadata.deletionTimestamp) return;
+    const subsets = desiredSubsets(svc, podsForService(this.pods, svc));
+    const labels = endpointsLabels(svc);
+    const current = lookup(name);
+    if (!current) {
+      const out = await this.client.create<Endpoints>(builtin.endpoints, {
+        apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace, labels }, subsets,
+      }, { namespace });
+      this.expectations.expectWritten(key, out);
+      return;
+    }
+    if (canonical(current.subsets ?? []) === canonical(subsets) && canonical(current.metadata.labels ?? {}) === canonical(labels)) return;
+    const next: Endpoints = { ...structuredClone(current), subsets };
+    next.metadata.labels = labels;
+    const out = await this.client.update<Endpoints>(builtin.endpoints, next);
+    this.expectations.expectWritten(key, out);
+  }
+
+  private async deleteIgnoringMissing(namespace: string, name: string): Promise<void> {
+    try {
+      await this.client.delete(builtin.endpoints, name, { namespace });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  }
+}
