@@ -10,6 +10,9 @@ import { startScheduler } from '../scheduler/index.js';
 import { subresourceKey, type Component } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
 import { deploymentControllersComponent } from '../controllers/deployment/component.js';
+import { serviceAllocationComponent } from '../registry/core-service-alloc/component.js';
+import { endpointControllersComponent } from '../controllers/endpointslice/component.js';
+import { clusterDnsComponent } from '../dns/index.js';
 
 export const COMPONENTS: Component[] = [
   {
@@ -23,6 +26,7 @@ export const COMPONENTS: Component[] = [
     },
   },
   storageAdmissionComponent,
+  serviceAllocationComponent,
   {
     name: 'namespace-controller', controller: false, // namespace deletion is part of the API's contract
     async start(ctx) {
@@ -65,6 +69,8 @@ export const COMPONENTS: Component[] = [
       return { async stop() { await agent.stop(); await client.close(); } };
     },
   },
+  endpointControllersComponent,
+  clusterDnsComponent,
 ];
 
 function methodNotAllowed(): never {
