@@ -42,42 +42,35 @@ function prune(x: unknown, s: SchemaNode | undefined, path: string, t: PathTrack
       }
       return;
     }
-    for (const k of Object.keys(x)) {
-      if (s.embeddedResource && META_FIELDS.has(k)) {
-        if (k === 'metadata' && path !== '') coerceMeta(x, t.key(path, k), t, drop);
-        continue;
-      }
-      const prop = s.properties?.get(k);
-      if (prop) prune(x[k], prop, t.key(path, k), t, drop);
-      else if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
-        prune(x[k], typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined, t.key(path, k), t, drop);
-      } else {
-        if (!META_FIELDS.has(k) || path !== '') t.note(t.key(path, k));
-        if (drop) delete x[k];
-      }
-    }
+    pruneFields(x, s, path, t, drop, false);
   } else if (Array.isArray(x)) {
     x.forEach((v, i) => prune(v, s?.items, t.index(path, i), t, drop));
   }
 }
 
+/** Under x-kubernetes-preserve-unknown-fields unknown keys stay, but declared ones are still pruned inside. */
 function skipPrune(x: unknown, s: SchemaNode | undefined, path: string, t: PathTracker, drop: boolean): void {
   if (!s) return;
-  if (isPlainObject(x)) {
-    for (const k of Object.keys(x)) {
-      if (s.embeddedResource && META_FIELDS.has(k)) {
-        if (k === 'metadata' && path !== '') coerceMeta(x, t.key(path, k), t, drop);
-        continue;
-      }
-      const prop = s.properties?.get(k);
-      if (prop) prune(x[k], prop, t.key(path, k), t, drop);
-      else if (typeof s.additionalProperties === 'object') prune(x[k], s.additionalProperties, t.key(path, k), t, drop);
-    }
-  } else if (Array.isArray(x)) {
-    x.forEach((v, i) => skipPrune(v, s.items, t.index(path, i), t, drop));
-  }
+  if (isPlainObject(x)) pruneFields(x, s, path, t, drop, true);
+  else if (Array.isArray(x)) x.forEach((v, i) => skipPrune(v, s.items, t.index(path, i), t, drop));
 }
 
+function pruneFields(x: Record<string, unknown>, s: SchemaNode, path: string, t: PathTracker, drop: boolean, keepUnknown: boolean): void {
+  for (const k of Object.keys(x)) {
+    if (s.embeddedResource && META_FIELDS.has(k)) {
+      if (k === 'metadata' && path !== '') coerceMeta(x, t.key(path, k), t, drop);
+      continue;
+    }
+    const prop = s.properties?.get(k);
+    if (prop) prune(x[k], prop, t.key(path, k), t, drop);
+    else if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
+      prune(x[k], typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined, t.key(path, k), t, drop);
+    } else if (!keepUnknown) {
+      if (!META_FIELDS.has(k) || path !== '') t.note(t.key(path, k));
+      if (drop) delete x[k];
+    }
+  }
+}
 /** Metadata keeps only ObjectMeta's fields (what a round trip through the Go type does). */
 function coerceMeta(owner: Record<string, unknown>, path: string, t: PathTracker, drop: boolean): void {
   const key = path.slice(path.lastIndexOf('.') + 1);
