@@ -317,6 +317,8 @@ export function calculateStatus(allRSs: (ReplicaSet | undefined)[], newRS: Repli
     availableReplicas: available,
     unavailableReplicas: Math.max(0, total - available),
   };
+  // Go omits zero counters (omitempty); sending them would show `unavailableReplicas: 0`
+  for (const k of Object.keys(status) as (keyof DeploymentStatus)[]) if (status[k] === 0 || status[k] === undefined) delete status[k];
   if (d.status?.collisionCount !== undefined) status.collisionCount = d.status.collisionCount;
   if (d.status?.conditions?.length) status.conditions = d.status.conditions.map((c) => ({ ...c }));
   if (available >= deploymentReplicas(d) - maxUnavailable(d)) {

@@ -38,6 +38,8 @@ export function calculateStatus(rs: ReplicaSet, pods: Pod[], manageReplicasErr: 
   status.fullyLabeledReplicas = fullyLabeled;
   status.readyReplicas = ready;
   status.availableReplicas = available;
+  // omitempty counters: Go never sends a zero
+  for (const k of ['fullyLabeledReplicas', 'readyReplicas', 'availableReplicas'] as const) if (!status[k]) delete status[k];
   return status;
 }
 
