@@ -199,11 +199,10 @@ export function normalizeFieldPath(jsonPath: string, s: SchemaNode): string | un
   let out: FieldPath | undefined;
   while (rest.length > 0) {
     let name: string;
-    let viaKey = false;
     const dot = /^\.([^.[]+)/.exec(rest);
     const bracket = /^\['((?:[^'\\]|\\.)*)'\]/.exec(rest);
     if (dot) { name = dot[1]; rest = rest.slice(dot[0].length); }
-    else if (bracket) { name = bracket[1].replace(/\\(.)/g, '$1'); rest = rest.slice(bracket[0].length); viaKey = true; }
+    else if (bracket) { name = bracket[1].replace(/\\(.)/g, '$1'); rest = rest.slice(bracket[0].length); }
     else return undefined;
     if (!cur) return undefined;
     const prop: SchemaNode | undefined = cur.properties?.get(name);
@@ -214,7 +213,6 @@ export function normalizeFieldPath(jsonPath: string, s: SchemaNode): string | un
       out = out ? out.key(name) : FieldPath.root(name);
       cur = cur.additionalProperties;
     } else return undefined;
-    void viaKey;
   }
   return out?.toString();
 }
