@@ -9,7 +9,7 @@ import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.j
 import { keyFor, prefixFor } from '../storage/helpers.js';
 import { Store, StorageError, StoredObject, StoreEvent, Watcher } from '../storage/interface.js';
 import {
-  carrySystemFieldsOnUpdate, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, rfc3339, specChanged,
+  carrySystemFieldsOnUpdate, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, rfc3339, setOrDelete, specChanged,
 } from './object-meta.js';
 import { ResourceRegistry } from './registry.js';
 import { AdmissionAttributes, AdmissionOperation, AdmissionPlugin, ResourceDef, UserInfo } from './types.js';
@@ -280,9 +280,13 @@ export class GenericStore {
       obj.kind = def.kind;
       carrySystemFieldsOnUpdate(obj, old);
       if (subresource === 'status') {
-        // Status writes change only status (ResetObjectMetaForStatus + spec copied from old).
-        obj = { ...deepClone(old), status: obj.status, metadata: { ...deepClone(old.metadata), managedFields: obj.metadata.managedFields ?? old.metadata.managedFields } };
+        // Status writes change status only (spec copied from old, ResetObjectMetaForStatus), except the metadata a
+        // kind's status strategy lets through (e.g. a Deployment's revision annotation).
+        const sent = obj.metadata;
+        obj = { ...deepClone(old), status: obj.status, metadata: { ...deepClone(old.metadata), managedFields: sent.managedFields ?? old.metadata.managedFields } };
         if (obj.status === undefined) delete obj.status;
+        if (def.statusMetadata?.labels) setOrDelete(obj.metadata, 'labels', sent.labels);
+        if (def.statusMetadata?.annotations) setOrDelete(obj.metadata, 'annotations', sent.annotations);
         def.strategy.prepareForStatusUpdate?.(obj, old);
       } else if (subresource === 'finalize') {
         // namespaces/finalize changes only spec.finalizers.

@@ -76,6 +76,11 @@ export interface ResourceDef {
   storageResource?: { group: string; resource: string };
   /** Converts between the served form and the stored form when they differ (shared storage, CRD versions). */
   conversion?: { toStorage(obj: KubeObject): KubeObject; fromStorage(obj: KubeObject): KubeObject };
+  /**
+   * Metadata a status write may change (upstream's status strategies: Deployment resets only spec and labels;
+   * ReplicaSet, StatefulSet and DaemonSet only spec). Default: none (metav1.ResetObjectMetaForStatus).
+   */
+  statusMetadata?: { labels?: boolean; annotations?: boolean };
   /** Warning sent with every response about this resource (e.g. v1 Endpoints in 1.33). */
   deprecationWarning?: string;
   /** Resources registered by CRDs. */
