@@ -164,7 +164,7 @@ function validateDeprecationWarning(v: CRDVersion, path: string): FieldError[] {
   return errs;
 }
 
-/** validateCustomResourceDefinitionValidation: root rules here, the schema itself through the schema engine. */
+/** validateCustomResourceDefinitionValidation: the status-subresource root rule here, the rest in the schema engine. */
 function validateSchema(validation: { openAPIV3Schema?: JSONSchemaProps | null } | undefined, statusEnabled: boolean, path: string): FieldError[] {
   const schema = validation?.openAPIV3Schema;
   if (!schema || typeof schema !== 'object') return [];
@@ -186,7 +186,6 @@ function validateSchema(validation: { openAPIV3Schema?: JSONSchemaProps | null }
       }
     }
   }
-  if (schema.nullable === true) errs.push(forbidden(`${base}.nullable`, 'nullable cannot be true at the root'));
   errs.push(...compileAt(schema, base).errors);
   return errs;
 }

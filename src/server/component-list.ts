@@ -13,8 +13,10 @@ import { deploymentControllersComponent } from '../controllers/deployment/compon
 import { serviceAllocationComponent } from '../registry/core-service-alloc/component.js';
 import { endpointControllersComponent } from '../controllers/endpointslice/component.js';
 import { clusterDnsComponent } from '../dns/index.js';
+import { apiextensionsComponent } from '../apiextensions/index.js';
 
 export const COMPONENTS: Component[] = [
+  apiextensionsComponent, // serves CRD kinds; first, so they exist before the other components look
   {
     name: 'pod-binding', controller: false, // pods/binding (and the older POST bindings) are part of the core API
     async start(ctx) {
