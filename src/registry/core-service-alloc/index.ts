@@ -22,14 +22,23 @@ export interface ServiceAllocationDeps {
   store: Store;
 }
 
-/** The admission plugin that allocates ClusterIPs and NodePorts on Service writes. */
-export function serviceAllocationPlugin(alloc: ServiceAllocator): AdmissionPlugin {
+/**
+ * The admission plugin that allocates ClusterIPs and NodePorts on Service writes. Upstream reverts an allocation
+ * when the write fails later; admission cannot see that, so a create that will fail anyway (invalid, or the name
+ * is taken) allocates nothing — otherwise a corrected retry asking for the same IP would find it "already allocated".
+ */
+export function serviceAllocationPlugin(alloc: ServiceAllocator, exists?: (namespace: string, name: string) => Promise<boolean>): AdmissionPlugin {
   return {
     name: 'ServiceAllocation',
-    admit(a) {
+    async admit(a) {
       if (a.def.group !== '' || a.def.resource !== 'services' || a.subresource || !a.object) return;
-      if (a.operation === 'CREATE') alloc.allocateCreate(a.object as Service, a.dryRun);
-      else if (a.operation === 'UPDATE' && a.oldObject) alloc.allocateUpdate(a.object as Service, a.oldObject as Service, a.dryRun);
+      if (a.operation === 'CREATE') {
+        if ((a.def.strategy.validate?.(a.object) ?? []).length) return; // validation will reject it
+        if (exists && (await exists(a.namespace, a.name))) return; // AlreadyExists follows
+        alloc.allocateCreate(a.object as Service, a.dryRun);
+      } else if (a.operation === 'UPDATE' && a.oldObject) {
+        alloc.allocateUpdate(a.object as Service, a.oldObject as Service, a.dryRun);
+      }
     },
   };
 }
@@ -49,7 +58,8 @@ export async function startServiceAllocation(deps: ServiceAllocationDeps, opts: 
   const watcher: Watcher = deps.store.watch(prefix, initial.revision, (ev) => {
     allocator.observe(ev.key, ev.type === 'DELETED' ? undefined : (ev.object as Service));
   });
-  deps.objects.useAdmission(serviceAllocationPlugin(allocator));
+  const exists = async (ns: string, name: string) => !!(await deps.store.get(deps.objects.keyFor(def, ns, name)));
+  deps.objects.useAdmission(serviceAllocationPlugin(allocator, exists));
   return { allocator, stop: () => watcher.stop() };
 }
 

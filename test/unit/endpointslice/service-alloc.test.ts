@@ -151,3 +151,27 @@ describe('ServiceAllocator', () => {
     assert.ok(toIP.spec!.clusterIP);
   });
 });
+
+describe('serviceAllocationPlugin', () => {
+  it('a create that validation or an existing name will reject allocates nothing', async () => {
+    const { serviceAllocationPlugin } = await import('../../../src/registry/core-service-alloc/index.js');
+    const { invalid } = await import('../../../src/apimachinery/field-errors.js');
+    const a = new ServiceAllocator();
+    let broken = true;
+    const def = { group: '', resource: 'services', strategy: { validate: () => (broken ? [invalid('spec.ports[0].port', 0, 'bad')] : []) } };
+    const plugin = serviceAllocationPlugin(a, async (_ns, name) => name === 'taken');
+    const attrs = (name: string) => ({
+      operation: 'CREATE' as const, def: def as never, namespace: 'default', name, subresource: '', dryRun: false,
+      user: { username: 'u', groups: [] }, object: svc(name, { clusterIP: '10.96.8.8', clusterIPs: ['10.96.8.8'], ports: [{ port: 80 }] }),
+    });
+    await plugin.admit!(attrs('a'));
+    assert.equal(a.isIPAllocated('10.96.8.8'), false);
+    broken = false;
+    await plugin.admit!(attrs('taken'));
+    assert.equal(a.isIPAllocated('10.96.8.8'), false);
+    const ok = attrs('b');
+    await plugin.admit!(ok);
+    assert.equal(a.isIPAllocated('10.96.8.8'), true);
+    assert.deepEqual((ok.object.spec as { ipFamilies?: string[] }).ipFamilies, ['IPv4']);
+  });
+});
