@@ -125,12 +125,14 @@ function histogram(reasons: string[]): string {
 
 /**
  * `0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims
- * found for incoming pod.` — the filter reasons, then what the preemption PostFilter concluded.
+ * found for incoming pod.` — the filter reasons, then what the preemption PostFilter concluded. When a PreFilter
+ * rejected the pod, its message stands alone instead of the per-node reasons (every node carries the same one).
  */
-export function fitErrorMessage(pod: Pod, numNodes: number, failures: FilterResult[]): string {
+export function fitErrorMessage(pod: Pod, numNodes: number, failures: FilterResult[], preFilterMsg?: string): string {
   let msg = `0/${numNodes} nodes are available:`;
   const reasons = failures.flatMap((f) => f.reasons);
-  if (reasons.length) msg += ` ${histogram(reasons)}.`;
+  if (preFilterMsg) msg += ` ${preFilterMsg}.`;
+  else if (reasons.length) msg += ` ${histogram(reasons)}.`;
   if (pod.spec.preemptionPolicy === 'Never') return `${msg} preemption: not eligible due to preemptionPolicy=Never.`;
   const preemption = failures.map((f) => (f.unresolvable ? 'Preemption is not helpful for scheduling' : 'No preemption victims found for incoming pod'));
   return `${msg} preemption: 0/${numNodes} nodes are available: ${histogram(preemption)}.`;

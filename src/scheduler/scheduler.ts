@@ -1,6 +1,7 @@
 // A small kube-scheduler: one scheduling loop takes pending pods without a node, filters the nodes (the default
-// profile's NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit), prefers the least allocated
-// node (round-robin among equals) and binds through pods/binding. Pods that fit nowhere stay Pending with
+// profile's NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit, then VolumeBinding), prefers the
+// least allocated node (round-robin among equals), makes the node's volume decisions and waits for them to be
+// bound (VolumeBinding's PreBind), and binds through pods/binding. Pods that fit nowhere stay Pending with
 // PodScheduled=False/Unschedulable and a FailedScheduling event, and are retried when nodes or pods change.
 import { ApiError } from '../apimachinery/errors.js';
 import type { KubeClient } from '../client/client.js';
@@ -10,16 +11,21 @@ import { SharedInformer } from '../client/informer.js';
 import { builtin, resourcePath } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
+import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../controllers/volume/scheduling.js';
+import type { VolumePod } from '../controllers/volume/types.js';
 import { isTerminalPhase } from '../nodeagent/pod-status.js';
 import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
 import { accountPod, ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
 import { allocatableOf, nonZeroRequests } from './resources.js';
+import { DEFAULT_VOLUME_BIND_TIMEOUT_MS, hasVolumeWork, VolumeDecision, waitForVolumeBindings } from './volume-binding.js';
 
 export interface SchedulerOptions {
   /** Pods whose spec.schedulerName is this are ours; default 'default-scheduler'. */
   schedulerName?: string;
   /** Unschedulable pods are retried at least this often (upstream flushes them after 5 min); default 30 s. */
   retryUnschedulableMs?: number;
+  /** How long the PreBind step waits for the PV binder to bind a pod's claims; default 60 s (upstream 600 s). */
+  volumeBindTimeoutMs?: number;
   onError?: (err: unknown, during: string) => void;
 }
 
@@ -36,6 +42,8 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
   const nodes = SharedInformer.forResource<Node>(client, builtin.nodes, { onError: (e, d) => onError(e, `node informer ${d}`) });
   const events = new EventRecorder(client, { component: schedulerName, onError: (e) => onError(e, 'event') });
   const queue = new WorkQueue<string>({ name: 'scheduler' });
+  const volumes = new VolumeSchedulingCache(client);
+  const stopping = new AbortController();
   /** Pods that fit nowhere last time: retried on cluster changes, not on their own status writes. */
   const unschedulable = new Set<string>();
   /** Bound by us but not yet seen bound in the informer: still count against their node. */
@@ -72,6 +80,8 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
       if (p.spec.nodeName) retryUnschedulable();
     },
   });
+  // A claim bound, a volume created or freed, a class added: pods waiting on volumes may fit now.
+  volumes.onChange(() => retryUnschedulable());
   nodes.addEventHandler({
     onAdd: () => retryUnschedulable(),
     onUpdate: (old, n) => {
@@ -108,16 +118,42 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     }
     const states = snapshot();
     if (states.length === 0) return reportUnschedulable(key, pod, ERR_NO_NODES);
+    // VolumeBinding's PreFilter: a missing or unbound Immediate claim rules out every node alike.
+    const pre = volumePreFilter(volumes, pod as unknown as VolumePod); // same object, the volume side's narrower view
+    if (!pre.ok) {
+      const everywhere = states.map((): FilterResult => ({ reasons: [pre.reason], unresolvable: true }));
+      return reportUnschedulable(key, pod, fitErrorMessage(pod, states.length, everywhere, pre.reason));
+    }
     const fits: NodeState[] = [];
     const failures: FilterResult[] = [];
+    const volumeDecisions = new Map<string, VolumeDecision>();
     for (const s of states) {
       const failure = filterNode(pod, s);
-      if (failure) failures.push(failure);
-      else fits.push(s);
+      if (failure) {
+        failures.push(failure);
+        continue;
+      }
+      const volumeFit = volumeFilter(volumes, s.node, pre);
+      if (!volumeFit.ok) {
+        failures.push({ reasons: [volumeFit.reason], unresolvable: true });
+        continue;
+      }
+      volumeDecisions.set(s.node.metadata.name!, volumeFit);
+      fits.push(s);
     }
     if (fits.length === 0) return reportUnschedulable(key, pod, fitErrorMessage(pod, states.length, failures));
     const target = pickNode(pod, fits, roundRobin++);
     const nodeName = target.node.metadata.name!;
+    const decision = volumeDecisions.get(nodeName)!;
+    if (hasVolumeWork(decision)) {
+      try {
+        await commitVolumeDecisions(client, decision);
+        await waitForVolumeBindings(volumes, decision, opts.volumeBindTimeoutMs ?? DEFAULT_VOLUME_BIND_TIMEOUT_MS, stopping.signal);
+      } catch (e) {
+        if (stopping.signal.aborted) return;
+        return reportSchedulerError(key, pod, `running PreBind plugin "VolumeBinding": ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
     try {
       await client.rest.request({
         method: 'POST',
@@ -141,6 +177,14 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     return { requeueAfter: opts.retryUnschedulableMs ?? 30_000 };
   };
 
+  /** A failure after a node was chosen (upstream's binding cycle): the pod goes back to the queue with backoff. */
+  const reportSchedulerError = async (key: string, pod: Pod, message: string): Promise<{ requeueAfter: number }> => {
+    unschedulable.add(key); // so our own condition write does not bring it straight back
+    events.event(pod, 'Warning', 'FailedScheduling', message, { kind: 'Pod', apiVersion: 'v1' });
+    await setScheduledCondition(pod, 'SchedulerError', message);
+    return { requeueAfter: 1000 };
+  };
+
   /** PodScheduled=False with the reason; written only when it changes. */
   const setScheduledCondition = async (pod: Pod, reason: string, message: string): Promise<void> => {
     const conditions = pod.status?.conditions ?? [];
@@ -162,14 +206,16 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
 
   pods.run();
   nodes.run();
-  await Promise.all([pods.waitForSync(), nodes.waitForSync()]);
+  volumes.start();
+  await Promise.all([pods.waitForSync(), nodes.waitForSync(), volumes.waitForSync()]);
   // One scheduling loop, as kube-scheduler: decisions see each other's bindings.
   const workers = runWorkers(queue, 1, schedule, { onError: (key, e) => onError(e, `schedule ${key}`) });
 
   return {
     async stop() {
       queue.shutDown();
-      await Promise.all([pods.stop(), nodes.stop()]);
+      stopping.abort();
+      await Promise.all([pods.stop(), nodes.stop(), volumes.stop()]);
       await workers;
       await events.flush();
     },
