@@ -36,11 +36,12 @@ program
   .option('--dns-port <port>', 'cluster DNS port on 127.0.0.1 (0 picks a free one)', int('--dns-port', 0, 65535), 0)
   .option('--feature-gates <gates>', 'comma-separated Name=true|false, e.g. MaxUnavailableStatefulSet=true', parseFeatureGates, {})
   .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
-  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean }) => {
+  .option('--no-default-storage-class', "don't create the default StorageClass 'standard'")
+  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean }) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host,
-      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers },
+      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass },
       announce: (line) => announced.push(line),
     });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);

@@ -40,7 +40,7 @@ export interface BerthOptions {
   announce?: (line: string) => void;
 }
 
-export const DEFAULT_RUNTIME: BerthRuntimeOptions = { nodes: 3, simStartDelayMs: 300, dnsPort: 0, featureGates: {}, controllers: true };
+export const DEFAULT_RUNTIME: BerthRuntimeOptions = { nodes: 3, simStartDelayMs: 300, dnsPort: 0, featureGates: {}, controllers: true, defaultStorageClass: true };
 
 export interface Berth {
   url: string;
