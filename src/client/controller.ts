@@ -6,7 +6,8 @@ import type { EventHandlers } from './informer.js';
 import { objectKey } from './store.js';
 import type { WorkQueue } from './workqueue.js';
 
-export type ReconcileResult = { requeueAfter?: number } | void;
+/** `requeueAfter` looks again after that many ms; `requeue` re-adds with the rate-limited backoff (no error). */
+export type ReconcileResult = { requeueAfter?: number; requeue?: boolean } | void;
 
 export interface RunWorkersOptions<K> {
   /** Failed reconciles land here (default console.warn); the key is re-queued either way. */
@@ -22,8 +23,12 @@ export async function runWorkers<K>(queue: WorkQueue<K>, concurrency: number, re
       if (key === undefined) return;
       try {
         const result = await reconcile(key);
-        queue.forget(key);
-        if (result && result.requeueAfter !== undefined && result.requeueAfter >= 0) queue.addAfter(key, result.requeueAfter);
+        if (result && result.requeue && result.requeueAfter === undefined) {
+          queue.addRateLimited(key);
+        } else {
+          queue.forget(key);
+          if (result && result.requeueAfter !== undefined && result.requeueAfter >= 0) queue.addAfter(key, result.requeueAfter);
+        }
       } catch (e) {
         try {
           onError(key, e);

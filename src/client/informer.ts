@@ -50,6 +50,8 @@ export interface InformerOptions<T extends KubeObject = KubeObject> {
   onError?: (err: unknown, during: 'list' | 'watch' | 'handler') => void;
   /** A label for messages; defaults to the resource. */
   name?: string;
+  /** Called each time a watch ends and the informer opens another (metrics: informer_watch_restarts_total). */
+  onWatchRestart?: (informer: string, cause: 'closed' | 'error' | 'expired') => void;
 }
 
 /** 410: the requested resourceVersion is older than the server's retained history. */
@@ -170,12 +172,14 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
         }
         const started = Date.now();
         const events = await this.watchOnce();
+        if (!this.stopped) this.notifyRestart('closed');
         // A clean close (server timeout) re-watches at once, unless the server keeps closing empty watches early.
         failures = events === 0 && Date.now() - started < 1000 ? failures + 1 : 0;
       } catch (e) {
         if (this.stopped) break;
         // A watch that made progress before breaking starts the backoff afresh.
         if (this.watchProgress > 0) failures = 0;
+        if (!needList) this.notifyRestart(isExpired(e) ? 'expired' : 'error');
         if (isExpired(e)) {
           needList = true;
         } else {
@@ -292,6 +296,14 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     }
   }
 
+  private notifyRestart(cause: 'closed' | 'error' | 'expired'): void {
+    try {
+      this.opts.onWatchRestart?.(this.name, cause);
+    } catch {
+      // metrics hooks must not break the loop
+    }
+  }
+
   private report(err: unknown, during: 'list' | 'watch' | 'handler'): void {
     try {
       if (this.opts.onError) this.opts.onError(err, during);
@@ -325,6 +337,11 @@ export class SharedInformerFactory {
   start(): void {
     this.started = true;
     for (const inf of this.informers.values()) inf.run();
+  }
+
+  /** Whether every informer created so far has its first list in the cache. */
+  hasSynced(): boolean {
+    return [...this.informers.values()].every((i) => i.hasSynced());
   }
 
   async waitForCacheSync(signal?: AbortSignal): Promise<boolean> {
