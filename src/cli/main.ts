@@ -3,6 +3,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { startBerth } from '../server/berth.js';
+import { registerOperatorCommand } from './operator.js';
 
 function int(name: string, min: number, max: number) {
   return (v: string) => {
@@ -36,12 +37,13 @@ program
   .option('--dns-port <port>', 'cluster DNS port on 127.0.0.1 (0 picks a free one)', int('--dns-port', 0, 65535), 0)
   .option('--feature-gates <gates>', 'comma-separated Name=true|false, e.g. MaxUnavailableStatefulSet=true', parseFeatureGates, {})
   .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
+  .option('--operator <name>', 'also run a bundled operator in-process (etcd); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--no-default-storage-class', "don't create the default StorageClass 'standard'")
-  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean }) => {
+  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] }) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host,
-      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass },
+      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
     });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
@@ -60,6 +62,8 @@ program
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+
+registerOperatorCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`berth: ${e instanceof Error ? e.message : String(e)}`);

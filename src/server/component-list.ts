@@ -14,6 +14,7 @@ import { serviceAllocationComponent } from '../registry/core-service-alloc/compo
 import { endpointControllersComponent } from '../controllers/endpointslice/component.js';
 import { clusterDnsComponent } from '../dns/index.js';
 import { apiextensionsComponent } from '../apiextensions/index.js';
+import { etcdOperatorComponent } from '../operators/etcd/component.js';
 
 export const COMPONENTS: Component[] = [
   apiextensionsComponent, // serves CRD kinds; first, so they exist before the other components look
@@ -73,6 +74,7 @@ export const COMPONENTS: Component[] = [
   },
   endpointControllersComponent,
   clusterDnsComponent,
+  etcdOperatorComponent, // only with `berth up --operator etcd`
 ];
 
 function methodNotAllowed(): never {

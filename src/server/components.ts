@@ -21,6 +21,8 @@ export interface BerthRuntimeOptions {
   featureGates: Record<string, boolean>;
   /** Start controllers, node agent, scheduler and DNS (false: API server only, like envtest). */
   controllers: boolean;
+  /** Operators to run in-process, e.g. ['etcd'] (`berth up --operator etcd`). */
+  operators?: string[];
   /** Offer the default StorageClass `standard` on first start (false: no default class, like a bare cluster). */
   defaultStorageClass?: boolean;
 }
