@@ -21,9 +21,10 @@ const fullyBound = (c: PersistentVolumeClaim) => !!c.spec.volumeName && c.metada
 
 /**
  * checkBindings: true when every claim of the decision is fully bound, false while still waiting; throws when the
- * decision can no longer complete (claim gone or replaced, provisioning handed back by the provisioner).
+ * decision can no longer complete (claim gone or replaced, claimRef or selected-node taken back). Our own writes
+ * reach the cache a moment later, so a missing claimRef/annotation counts as taken back only once `seen` has it.
  */
-export function volumeBindingsComplete(lookup: VolumeLookup, decision: VolumeDecision): boolean {
+export function volumeBindingsComplete(lookup: VolumeLookup, decision: VolumeDecision, seen: Set<string> = new Set()): boolean {
   let complete = true;
   const current = (c: PersistentVolumeClaim): PersistentVolumeClaim => {
     const ns = c.metadata.namespace ?? '', name = c.metadata.name ?? '';
@@ -33,17 +34,19 @@ export function volumeBindingsComplete(lookup: VolumeLookup, decision: VolumeDec
   };
   for (const { claim, volume } of decision.bindings) {
     const now = current(claim);
-    const pv = lookup.volumes.get(volume.metadata.name ?? '');
-    if (!pv) throw new Error(`failed to get pv "${volume.metadata.name}" from cache`);
-    if (pv.spec.claimRef === undefined || pv.spec.claimRef === null) throw new Error(`pv "${volume.metadata.name}" claimRef was cleared`);
+    const name = volume.metadata.name ?? '';
+    const pv = lookup.volumes.get(name);
+    if (!pv) throw new Error(`failed to get pv "${name}" from cache`);
+    if (pv.spec.claimRef) seen.add(`pv/${name}`);
+    else if (seen.has(`pv/${name}`)) throw new Error(`pv "${name}" claimRef was cleared`);
     if (!fullyBound(now)) complete = false;
   }
   for (const claim of decision.provisions) {
     const now = current(claim);
     if (fullyBound(now)) continue;
-    if (now.metadata.annotations?.[ANN_SELECTED_NODE] === undefined) {
-      throw new Error(`selectedNode annotation reset for PVC "${now.metadata.name}"`);
-    }
+    const key = `pvc/${now.metadata.namespace}/${now.metadata.name}`;
+    if (now.metadata.annotations?.[ANN_SELECTED_NODE] !== undefined) seen.add(key);
+    else if (seen.has(key)) throw new Error(`selectedNode annotation reset for PVC "${now.metadata.name}"`);
     complete = false;
   }
   return complete;
@@ -62,9 +65,10 @@ export function waitForVolumeBindings(lookup: WatchedVolumeLookup, decision: Vol
       if (err) reject(err);
       else resolve();
     };
+    const seen = new Set<string>();
     const check = () => {
       try {
-        if (volumeBindingsComplete(lookup, decision)) finish();
+        if (volumeBindingsComplete(lookup, decision, seen)) finish();
       } catch (e) {
         finish(new Error(`binding volumes: ${e instanceof Error ? e.message : String(e)}`));
       }

@@ -112,8 +112,28 @@ describe('PreBind: waiting for the PV binder', () => {
     lookup.put(c);
     const pv = pvOf('pv-c', c);
     const binding: VolumeDecision = { ok: true, node: 'n1', bindings: [{ claim: c, volume: pv }], provisions: [] };
+    lookup.volumes.upsert(pv);
+    const cleared = waitForVolumeBindings(lookup, binding, 5000);
     lookup.volumes.upsert({ ...pv, spec: { ...pv.spec, claimRef: null } });
-    await assert.rejects(waitForVolumeBindings(lookup, binding, 5000), { message: 'binding volumes: pv "pv-c" claimRef was cleared' });
+    lookup.put(c);
+    await assert.rejects(cleared, { message: 'binding volumes: pv "pv-c" claimRef was cleared' });
+  });
+
+  test('our own writes may reach the cache after the wait began', async () => {
+    const lookup = new FakeLookup();
+    const a = claimOf('a'), b = claimOf('b');
+    lookup.put(a);
+    lookup.put(b);
+    const unclaimed = pvOf('pv-a');
+    lookup.volumes.upsert(unclaimed);
+    // the decision was made on objects without claimRef / selected-node; the cache has not seen the commit yet
+    const decision: VolumeDecision = { ok: true, node: 'n1', bindings: [{ claim: a, volume: unclaimed }], provisions: [b] };
+    const done = waitForVolumeBindings(lookup, decision, 5000);
+    lookup.volumes.upsert(pvOf('pv-a', a));
+    lookup.put(claimOf('b', { annotations: { [ANN_SELECTED_NODE]: 'n1' } }));
+    lookup.put(bound(a, 'pv-a'));
+    lookup.put(bound(claimOf('b', { annotations: { [ANN_SELECTED_NODE]: 'n1' } }), 'pvc-b'));
+    await done;
   });
 
   test('times out, and stops when the scheduler stops', async () => {
@@ -237,6 +257,22 @@ describe('scheduling pods with volumes inside berth', () => {
     assert.equal(claim.status?.phase, 'Bound', 'the pod was bound only after its claim');
     const pv = await client.get<PersistentVolume>(builtin.persistentVolumes, claim.spec.volumeName!);
     assert.deepEqual(pv.spec.nodeAffinity?.required?.nodeSelectorTerms, [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['berth-node-1'] }] }]);
+  });
+
+  test('WaitForFirstConsumer: consumers spread like any pod, each volume on its pod\'s node, no failed attempt', async () => {
+    const nodes = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      await createClaim(`spread-${i}`, 'local-late');
+      await client.create(builtin.pods, podOf(`spreader-${i}`, [`spread-${i}`]));
+      const node = String(await runningOn(`spreader-${i}`));
+      nodes.add(node);
+      const claim = await getClaim(`spread-${i}`);
+      const pv = await client.get<PersistentVolume>(builtin.persistentVolumes, claim.spec.volumeName!);
+      assert.deepEqual(pv.spec.nodeAffinity?.required?.nodeSelectorTerms?.[0].matchExpressions?.[0].values, [node]);
+      const events = await client.list<KubeObject & { reason: string; message: string }>(builtin.events, { namespace: 'default', fieldSelector: `involvedObject.name=spreader-${i}` });
+      assert.deepEqual(events.items.filter((e) => e.reason === 'FailedScheduling').map((e) => e.message), []);
+    }
+    assert.equal(nodes.size, 3);
   });
 });
 
