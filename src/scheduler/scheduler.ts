@@ -1,7 +1,7 @@
 // A small kube-scheduler: one scheduling loop takes pending pods without a node, filters the nodes (the default
 // profile's NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit, then VolumeBinding), prefers the
-// least allocated node (round-robin among equals), makes the node's volume decisions and waits for them to be
-// bound (VolumeBinding's PreBind), and binds through pods/binding. Pods that fit nowhere stay Pending with
+// least allocated node (round-robin among equals), commits the node's volume decisions and, beside the loop,
+// waits for the PV binder to bind them (VolumeBinding's PreBind) before it binds the pod through pods/binding. Pods that fit nowhere stay Pending with
 // PodScheduled=False/Unschedulable and a FailedScheduling event, and are retried when nodes or pods change.
 import { ApiError } from '../apimachinery/errors.js';
 import type { KubeClient } from '../client/client.js';
@@ -17,7 +17,7 @@ import { isTerminalPhase } from '../nodeagent/pod-status.js';
 import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
 import { accountPod, ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
 import { allocatableOf, nonZeroRequests } from './resources.js';
-import { DEFAULT_VOLUME_BIND_TIMEOUT_MS, hasVolumeWork, VolumeDecision, waitForVolumeBindings } from './volume-binding.js';
+import { DEFAULT_VOLUME_BIND_TIMEOUT_MS, hasVolumeWork, VolumeDecision, waitForVolumeBindings, waitForVolumeCommit } from './volume-binding.js';
 
 export interface SchedulerOptions {
   /** Pods whose spec.schedulerName is this are ours; default 'default-scheduler'. */
@@ -44,6 +44,8 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
   const queue = new WorkQueue<string>({ name: 'scheduler' });
   const volumes = new VolumeSchedulingCache(client);
   const stopping = new AbortController();
+  /** Pods whose volumes are being bound before the pod itself is (upstream's binding cycle). */
+  const bindingCycles = new Map<string, Promise<void>>();
   /** Pods that fit nowhere last time: retried on cluster changes, not on their own status writes. */
   const unschedulable = new Set<string>();
   /** Bound by us but not yet seen bound in the informer: still count against their node. */
@@ -106,6 +108,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
   };
 
   const schedule = async (key: string): Promise<{ requeueAfter?: number } | void> => {
+    if (bindingCycles.has(key)) return; // decided already; its binding cycle brings it back if it fails
     const pod = pods.store.get(key);
     if (!pod || !wantsScheduling(pod)) {
       unschedulable.delete(key);
@@ -145,15 +148,38 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     const target = pickNode(pod, fits, roundRobin++);
     const nodeName = target.node.metadata.name!;
     const decision = volumeDecisions.get(nodeName)!;
-    if (hasVolumeWork(decision)) {
+    if (!hasVolumeWork(decision)) return bindPod(key, pod, nodeName);
+    const preBindError = (e: unknown) => `running PreBind plugin "VolumeBinding": ${e instanceof Error ? e.message : String(e)}`;
+    try {
+      // Commit, and wait until the cache shows it (like upstream's assume cache), so the next pod sees the PVs taken.
+      await commitVolumeDecisions(client, decision);
+      await waitForVolumeCommit(volumes, decision, undefined, stopping.signal);
+    } catch (e) {
+      if (stopping.signal.aborted) return;
+      return reportSchedulerError(key, pod, preBindError(e));
+    }
+    // The binding cycle: waiting for the PV binder (and a provisioner) runs beside the scheduling loop, with the
+    // pod counted against its node meanwhile.
+    assumed.set(pod.metadata.uid!, { node: nodeName, pod });
+    const cycle = (async () => {
       try {
-        await commitVolumeDecisions(client, decision);
         await waitForVolumeBindings(volumes, decision, opts.volumeBindTimeoutMs ?? DEFAULT_VOLUME_BIND_TIMEOUT_MS, stopping.signal);
       } catch (e) {
-        if (stopping.signal.aborted) return;
-        return reportSchedulerError(key, pod, `running PreBind plugin "VolumeBinding": ${e instanceof Error ? e.message : String(e)}`);
+        assumed.delete(pod.metadata.uid!);
+        if (!stopping.signal.aborted) queue.addAfter(key, (await reportSchedulerError(key, pod, preBindError(e))).requeueAfter);
+        return;
       }
-    }
+      await bindPod(key, pod, nodeName);
+    })().catch((e) => {
+      assumed.delete(pod.metadata.uid!);
+      onError(e, `bind ${key}`);
+      if (!stopping.signal.aborted) queue.addRateLimited(key);
+    }).finally(() => bindingCycles.delete(key));
+    bindingCycles.set(key, cycle);
+  };
+
+  /** POST pods/binding, then count the pod against its node until the informer shows it bound. */
+  const bindPod = async (key: string, pod: Pod, nodeName: string): Promise<void> => {
     try {
       await client.rest.request({
         method: 'POST',
@@ -162,7 +188,10 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
       });
     } catch (e) {
       // Bound meanwhile, deleted, or replaced by a pod of the same name: nothing left to do for this one.
-      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return;
+      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) {
+        assumed.delete(pod.metadata.uid!);
+        return;
+      }
       throw e;
     }
     assumed.set(pod.metadata.uid!, { node: nodeName, pod });
@@ -217,6 +246,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
       stopping.abort();
       await Promise.all([pods.stop(), nodes.stop(), volumes.stop()]);
       await workers;
+      await Promise.all(bindingCycles.values());
       await events.flush();
     },
   };

@@ -52,8 +52,20 @@ export function volumeBindingsComplete(lookup: VolumeLookup, decision: VolumeDec
   return complete;
 }
 
-/** Resolves once the decision's claims are fully bound; rejects like upstream's BindPodVolumes when it cannot. */
-export function waitForVolumeBindings(lookup: WatchedVolumeLookup, decision: VolumeDecision, timeoutMs = DEFAULT_VOLUME_BIND_TIMEOUT_MS, signal?: AbortSignal): Promise<void> {
+/** The commit is visible in the cache: each static PV carries the claim's claimRef, each claim to provision its node. */
+export function volumeCommitVisible(lookup: VolumeLookup, decision: VolumeDecision): boolean {
+  const cached = (c: PersistentVolumeClaim) => lookup.claim(c.metadata.namespace ?? '', c.metadata.name ?? '');
+  const bindingsVisible = decision.bindings.every(({ claim, volume }) =>
+    lookup.volumes.get(volume.metadata.name ?? '')?.spec.claimRef?.uid === claim.metadata.uid || fullyBound(cached(claim) ?? claim));
+  const provisionsVisible = decision.provisions.every((claim) => {
+    const now = cached(claim);
+    return !now || now.metadata.annotations?.[ANN_SELECTED_NODE] === decision.node || fullyBound(now);
+  });
+  return bindingsVisible && provisionsVisible;
+}
+
+/** Resolves once `check` holds for the cache; `check` throwing ends the wait with that error. */
+function waitForCache(lookup: WatchedVolumeLookup, check: () => boolean, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     let unsubscribe = () => {};
     let timer: NodeJS.Timeout | undefined;
@@ -65,18 +77,31 @@ export function waitForVolumeBindings(lookup: WatchedVolumeLookup, decision: Vol
       if (err) reject(err);
       else resolve();
     };
-    const seen = new Set<string>();
-    const check = () => {
+    const evaluate = () => {
       try {
-        if (volumeBindingsComplete(lookup, decision, seen)) finish();
+        if (check()) finish();
       } catch (e) {
         finish(new Error(`binding volumes: ${e instanceof Error ? e.message : String(e)}`));
       }
     };
     if (signal?.aborted) return onAbort();
     signal?.addEventListener('abort', onAbort);
-    unsubscribe = lookup.onChange(check);
+    unsubscribe = lookup.onChange(evaluate);
     timer = setTimeout(() => finish(new Error('binding volumes: context deadline exceeded')), timeoutMs);
-    check();
+    evaluate();
   });
+}
+
+/**
+ * Resolves once our commit shows in the cache (milliseconds): from then on the next pod's filter sees the PVs as
+ * taken, like upstream's assume cache, and the slow part can run outside the scheduling loop.
+ */
+export function waitForVolumeCommit(lookup: WatchedVolumeLookup, decision: VolumeDecision, timeoutMs = 10_000, signal?: AbortSignal): Promise<void> {
+  return waitForCache(lookup, () => volumeCommitVisible(lookup, decision), timeoutMs, signal);
+}
+
+/** Resolves once the decision's claims are fully bound; rejects like upstream's BindPodVolumes when it cannot. */
+export function waitForVolumeBindings(lookup: WatchedVolumeLookup, decision: VolumeDecision, timeoutMs = DEFAULT_VOLUME_BIND_TIMEOUT_MS, signal?: AbortSignal): Promise<void> {
+  const seen = new Set<string>();
+  return waitForCache(lookup, () => volumeBindingsComplete(lookup, decision, seen), timeoutMs, signal);
 }

@@ -13,7 +13,9 @@ import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolu
 import { VolumeIndex } from '../../src/controllers/volume/volume-index.js';
 import type { Pod } from '../../src/nodeagent/types.js';
 import { fitErrorMessage } from '../../src/scheduler/filters.js';
-import { VolumeDecision, volumeBindingsComplete, waitForVolumeBindings, WatchedVolumeLookup } from '../../src/scheduler/volume-binding.js';
+import {
+  VolumeDecision, volumeBindingsComplete, volumeCommitVisible, waitForVolumeBindings, waitForVolumeCommit, WatchedVolumeLookup,
+} from '../../src/scheduler/volume-binding.js';
 import { Berth, startBerth } from '../../src/server/berth.js';
 import { eventually } from '../e2e/harness.js';
 
@@ -134,6 +136,22 @@ describe('PreBind: waiting for the PV binder', () => {
     lookup.put(bound(a, 'pv-a'));
     lookup.put(bound(claimOf('b', { annotations: { [ANN_SELECTED_NODE]: 'n1' } }), 'pvc-b'));
     await done;
+  });
+
+  test('the commit is visible once the cache shows the claimRef and the selected node', async () => {
+    const lookup = new FakeLookup();
+    const a = claimOf('a'), b = claimOf('b');
+    lookup.put(a);
+    lookup.put(b);
+    lookup.volumes.upsert(pvOf('pv-a'));
+    const decision: VolumeDecision = { ok: true, node: 'n1', bindings: [{ claim: a, volume: pvOf('pv-a') }], provisions: [b] };
+    assert.equal(volumeCommitVisible(lookup, decision), false);
+    const visible = waitForVolumeCommit(lookup, decision, 5000);
+    lookup.volumes.upsert(pvOf('pv-a', a));
+    lookup.put(claimOf('b', { annotations: { [ANN_SELECTED_NODE]: 'n2' } }));
+    assert.equal(volumeCommitVisible(lookup, decision), false, 'another node is not our commit');
+    lookup.put(claimOf('b', { annotations: { [ANN_SELECTED_NODE]: 'n1' } }));
+    await visible;
   });
 
   test('times out, and stops when the scheduler stops', async () => {
@@ -257,6 +275,18 @@ describe('scheduling pods with volumes inside berth', () => {
     assert.equal(claim.status?.phase, 'Bound', 'the pod was bound only after its claim');
     const pv = await client.get<PersistentVolume>(builtin.persistentVolumes, claim.spec.volumeName!);
     assert.deepEqual(pv.spec.nodeAffinity?.required?.nodeSelectorTerms, [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['berth-node-1'] }] }]);
+  });
+
+  test('a pod waiting for a provisioner that never comes does not hold up other pods', async () => {
+    await createClass('nobody-home', 'example.com/absent');
+    await createClaim('never', 'nobody-home');
+    await client.create(builtin.pods, podOf('waits', ['never']));
+    await eventually(async () => (await getClaim('never')).metadata.annotations?.[ANN_SELECTED_NODE], 10_000, 20);
+    await client.create(builtin.pods, podOf('plain'));
+    await runningOn('plain');
+    const waiting = await getPod('waits');
+    assert.equal(waiting.spec.nodeName, undefined, 'bound only once its claim is');
+    assert.equal(waiting.status?.phase, 'Pending');
   });
 
   test('WaitForFirstConsumer: consumers spread like any pod, each volume on its pod\'s node, no failed attempt', async () => {
