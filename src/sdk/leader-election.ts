@@ -163,8 +163,9 @@ export class LeaderElector {
       holderIdentity: this.identity, leaseDurationSeconds,
       acquireTime: microTime(nowDate), renewTime: microTime(nowDate), leaseTransitions: 0,
     };
-    // A request may not outlive the renew deadline (client-go bounds each attempt the same way).
-    const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.renewDeadlineMs)]);
+    // A request may not outlive the renew deadline (client-go bounds each attempt the same way). Stopping does
+    // not abort it: a renew that reached the server must be seen, or the release below would conflict.
+    const signal = AbortSignal.timeout(this.renewDeadlineMs);
     let lease: Lease;
     try {
       lease = await this.request<Lease>('GET', this.opts.name, undefined, signal);
@@ -206,15 +207,24 @@ export class LeaderElector {
   }
 
   private async release(): Promise<void> {
-    const lease = this.lastLease;
-    if (!lease || lease.spec?.holderIdentity !== this.identity) return;
-    const now = microTime(new Date());
-    const spec: LeaseSpec = { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec?.leaseTransitions ?? 0 };
-    try {
-      const updated = await this.request<Lease>('PUT', this.opts.name, { ...lease, spec }, AbortSignal.timeout(this.renewDeadlineMs));
-      this.observe(updated, Date.now());
-    } catch {
-      // Not fatal: the Lease simply expires.
+    const deadline = AbortSignal.timeout(this.renewDeadlineMs);
+    // One retry after a conflict: our own last renew may have landed after we read the Lease.
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const lease = this.lastLease;
+      if (!lease || lease.spec?.holderIdentity !== this.identity) return;
+      const now = microTime(new Date());
+      const spec: LeaseSpec = { holderIdentity: '', leaseDurationSeconds: 1, acquireTime: now, renewTime: now, leaseTransitions: lease.spec?.leaseTransitions ?? 0 };
+      try {
+        this.observe(await this.request<Lease>('PUT', this.opts.name, { ...lease, spec }, deadline), Date.now());
+        return;
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 409)) return; // not fatal: the Lease simply expires
+        try {
+          this.lastLease = await this.request<Lease>('GET', this.opts.name, undefined, deadline);
+        } catch {
+          return;
+        }
+      }
     }
   }
 

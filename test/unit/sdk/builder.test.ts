@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { builtin, controller, generationChanged, labelsChanged, Manager, setOwnerReference, type KubeObject, type Request } from '../../../src/sdk/index.js';
 import { startTestCluster, type TestCluster } from '../../../src/testing/index.js';
-import { eventually, quietLogger } from './util.js';
+import { quietLogger, until } from './util.js';
 
 let cluster: TestCluster;
 before(async () => {
@@ -32,14 +32,14 @@ describe('controller builder', () => {
     await mgr.start();
     try {
       const owner = await cluster.client.create(builtin.configMaps, { ...cm('owner'), metadata: { name: 'owner', namespace: ns } });
-      await eventually(() => assert.ok(seen.includes(`${ns}/owner`)));
+      await until(() => seen.includes(`${ns}/owner`), 'seen.includes(`${ns}/owner`)');
       const n = seen.length;
       await cluster.client.update(builtin.configMaps, { ...owner, data: { a: '1' } });
-      await eventually(() => assert.ok(seen.length > n, 'update reconciled'));
+      await until(() => seen.length > n, 'update reconciled');
       const m = seen.length;
       const secret = setOwnerReference(owner, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'owned', namespace: ns } } as KubeObject, { controller: true });
       await cluster.client.create(builtin.secrets, secret);
-      await eventually(() => assert.ok(seen.slice(m).includes(`${ns}/owner`), 'owned secret maps to its owner'));
+      await until(() => seen.slice(m).includes(`${ns}/owner`), 'owned secret maps to its owner');
       assert.ok(!seen.includes(`${ns}/owned`), 'the owned object itself is not a request');
     } finally {
       await mgr.stop();
@@ -58,12 +58,12 @@ describe('controller builder', () => {
     await mgr.start();
     try {
       let obj = await cluster.client.create(builtin.configMaps, { ...cm('p'), metadata: { name: 'p', namespace: ns } });
-      await eventually(() => assert.equal(count, 1));
+      await until(() => count === 1, 'count === 1');
       obj = await cluster.client.update(builtin.configMaps, { ...obj, data: { x: 'changed' } });
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(count, 1, 'a data-only update is filtered out');
       await cluster.client.update(builtin.configMaps, { ...obj, metadata: { ...obj.metadata, labels: { a: 'b' } } });
-      await eventually(() => assert.equal(count, 2));
+      await until(() => count === 2, 'count === 2');
     } finally {
       await mgr.stop();
     }
@@ -81,13 +81,13 @@ describe('controller builder', () => {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: ns },
         spec: { replicas: 1, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
       });
-      await eventually(() => assert.equal(count, 1));
+      await until(() => count === 1, 'count === 1');
       const relabeled = await cluster.client.patch(builtin.deployments, 'd', { metadata: { labels: { x: 'y' } } }, 'merge', { namespace: ns });
       assert.equal(relabeled.metadata.generation, dep.metadata.generation);
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(count, 1);
       await cluster.client.patch(builtin.deployments, 'd', { spec: { replicas: 2 } }, 'merge', { namespace: ns });
-      await eventually(() => assert.equal(count, 2));
+      await until(() => count === 2, 'count === 2');
     } finally {
       await mgr.stop();
     }
@@ -125,9 +125,9 @@ describe('controller builder', () => {
     try {
       await cluster.client.create(builtin.configMaps, { ...cm('fails'), metadata: { name: 'fails', namespace: ns } });
       await cluster.client.create(builtin.configMaps, { ...cm('later'), metadata: { name: 'later', namespace: ns } });
-      await eventually(() => assert.equal(attempts.length, 3));
+      await until(() => attempts.length === 3, 'attempts.length === 3');
       assert.deepEqual(attempts, [0, 1, 2], 'each failure counts as a retry');
-      await eventually(() => assert.equal(afterCount, 3));
+      await until(() => afterCount === 3, 'afterCount === 3');
       assert.ok(maxActive <= 2, 'at most one worker per key');
     } finally {
       await mgr.stop();
@@ -147,7 +147,7 @@ describe('controller builder', () => {
     await mgr.start();
     try {
       await cluster.client.create(builtin.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1', namespace: ns } });
-      await eventually(() => assert.ok(seen.includes('for-s1')));
+      await until(() => seen.includes('for-s1'), "seen.includes('for-s1')");
     } finally {
       await mgr.stop();
     }

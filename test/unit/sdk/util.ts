@@ -1,17 +1,15 @@
 // Shared test helpers for the SDK tests.
 import type { ManagerLogger } from '../../../src/sdk/index.js';
 
-/** Retries `check` until it stops throwing or the timeout passes (then rethrows its last error). */
-export async function eventually(check: () => unknown | Promise<unknown>, timeoutMs = 5000, stepMs = 10): Promise<void> {
+/**
+ * Polls `cond` until it holds, or fails with `what` after the timeout. (A predicate, not an assertion: a failing
+ * message-less assert.ok makes node re-parse the test source on every poll, which blocks the event loop.)
+ */
+export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000, stepMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await check();
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, stepMs));
-    }
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
   }
 }
 
