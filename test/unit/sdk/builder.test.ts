@@ -77,12 +77,12 @@ describe('controller builder', () => {
     controller('gen', mgr).for(builtin.deployments, { predicates: [generationChanged()] }).reconcile(async () => { count++; }).build();
     await mgr.start();
     try {
-      const dep = await cluster.client.create(builtin.deployments, {
+      const dep = await cluster.client.create<KubeObject>(builtin.deployments, {
         apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: ns },
         spec: { replicas: 1, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
       });
       await until(() => count === 1, 'count === 1');
-      const relabeled = await cluster.client.patch(builtin.deployments, 'd', { metadata: { labels: { x: 'y' } } }, 'merge', { namespace: ns });
+      const relabeled = await cluster.client.patch<KubeObject>(builtin.deployments, 'd', { metadata: { labels: { x: 'y' } } }, 'merge', { namespace: ns });
       assert.equal(relabeled.metadata.generation, dep.metadata.generation);
       await new Promise((r) => setTimeout(r, 150));
       assert.equal(count, 1);

@@ -14,7 +14,7 @@ after(() => cluster.stop());
 describe('finalizers', () => {
   test('add and remove with a resourceVersion precondition', async () => {
     const c = cluster.client;
-    let obj = await c.create(builtin.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', namespace: 'default' } });
+    let obj = await c.create<KubeObject>(builtin.configMaps, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fin', namespace: 'default' } });
     obj = await addFinalizer(c, builtin.configMaps, obj, 'example.com/cleanup');
     assert.deepEqual(obj.metadata.finalizers, ['example.com/cleanup']);
     assert.ok(hasFinalizer(obj, 'example.com/cleanup'));
@@ -40,7 +40,7 @@ describe('finalizers', () => {
   });
 
   test('server-side apply with a field manager', async () => {
-    const applied = await apply(cluster.client, builtin.configMaps, { metadata: { name: 'ssa', namespace: 'default' }, data: { a: '1' } }, { fieldManager: 'my-operator' });
+    const applied = await apply<KubeObject>(cluster.client, builtin.configMaps, { metadata: { name: 'ssa', namespace: 'default' }, data: { a: '1' } }, { fieldManager: 'my-operator' });
     assert.equal(applied.data && (applied.data as Record<string, string>).a, '1');
     assert.ok(applied.metadata.managedFields?.some((f) => f.manager === 'my-operator' && f.operation === 'Apply'));
   });
