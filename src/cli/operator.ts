@@ -19,6 +19,8 @@ interface EtcdCommandOptions {
   image?: string;
   healthPort?: number;
   workers: string;
+  leaderElect?: boolean;
+  leaseNamespace?: string;
 }
 
 export function registerOperatorCommand(program: Command): void {
@@ -34,6 +36,8 @@ export function registerOperatorCommand(program: Command): void {
     .option('--image <image>', 'image of the operator Deployment in the printed manifest')
     .option('--health-port <port>', 'serve /healthz and /readyz on this port', port)
     .option('--workers <n>', 'concurrent reconciles', '4')
+    .option('--leader-elect', 'run as one of several replicas: only the holder of the Lease etcd-operator reconciles')
+    .option('--lease-namespace <ns>', 'namespace of the Lease (default: $MY_POD_NAMESPACE, else default)')
     .action(async (opts: EtcdCommandOptions) => {
       if (opts.printManifest) {
         process.stdout.write(operatorManifestYaml({ namespace: opts.manifestNamespace, image: opts.image }));
@@ -42,6 +46,9 @@ export function registerOperatorCommand(program: Command): void {
       const running = await runEtcdOperator({
         kubeconfigPath: opts.kubeconfig, inCluster: opts.inCluster, namespace: opts.namespace,
         healthPort: opts.healthPort ?? (opts.inCluster ? 8080 : undefined), workers: Number(opts.workers) || 4,
+        leaderElection: opts.leaderElect
+          ? { namespace: opts.leaseNamespace ?? process.env.MY_POD_NAMESPACE ?? 'default', identity: process.env.MY_POD_NAME || undefined }
+          : undefined,
         log: (line) => process.stdout.write(`${line}\n`),
       });
       let stopping = false;

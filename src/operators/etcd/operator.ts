@@ -1,15 +1,17 @@
-// The EtcdCluster operator: informers on EtcdClusters and the pods and Services they own feed a work queue; each
-// reconcile brings one cluster one step closer to its spec, as etcd-operator's per-cluster loop does (seed member,
-// Services, then one member added / removed / replaced / upgraded per step), and reports phase, conditions,
-// members and versions in status. It also requeues every cluster periodically (etcd-operator's 8 s tick).
+// The EtcdCluster operator on the SDK: a controller for EtcdClusters that owns their pods and Services (mapped back
+// through the controller ownerReference); each reconcile brings one cluster one step closer to its spec, as
+// etcd-operator's per-cluster loop does (seed member, Services, then one member added / removed / replaced /
+// upgraded per step), and reports phase, conditions, members and versions in status. Every cluster is looked at
+// again periodically (etcd-operator's 8 s tick) through requeueAfter.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { enqueueObject, enqueueOwner, ReconcileResult, runWorkers } from '../../client/controller.js';
-import { EventRecorder, EventType } from '../../client/events.js';
-import { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import type { ReconcileResult } from '../../client/controller.js';
+import type { EventRecorder, EventType } from '../../client/events.js';
 import { builtin } from '../../client/resources.js';
-import { WorkQueue } from '../../client/workqueue.js';
+import type { Controller, ReconcileContext, Request } from '../../sdk/controller.js';
+import { ControllerBuilder } from '../../sdk/controller.js';
+import { Manager, ManagerOptions } from '../../sdk/manager.js';
 import { clientService, memberPod, memberPVC, peerService } from './manifests.js';
 import { clientServiceName, clientURL, clusterLabels, Member, peerURL, peerURLPairs, uniqueMemberName } from './members.js';
 import { EtcdMembershipApi, SimulatedEtcdMembership } from './membership.js';
@@ -18,9 +20,11 @@ import {
   clearCondition, setAvailable, setCondition, setRecovering, setScalingDown, setScalingUp, setUpgrading, statusEqual,
 } from './status.js';
 import {
-  ETCD_API_VERSION, ETCD_CLIENT_PORT, ETCD_GROUP, ETCD_KIND, ETCD_VERSION_ANNOTATION, EtcdCluster, EtcdClusterStatus,
+  ETCD_API_VERSION, ETCD_CLIENT_PORT, ETCD_KIND, ETCD_VERSION_ANNOTATION, EtcdCluster, EtcdClusterStatus,
   etcdClusters, validateSpec, withDefaults,
 } from './types.js';
+
+export const ETCD_CONTROLLER_NAME = 'etcd-operator';
 
 export interface EtcdOperatorOptions {
   /** Watch one namespace; all namespaces when unset (etcd-operator's -cluster-wide). */
@@ -31,13 +35,8 @@ export interface EtcdOperatorOptions {
   resyncIntervalMs?: number;
   /** Least time between two membership/version steps of one cluster (default 500). */
   minStepIntervalMs?: number;
-  /** Event source component (default 'etcd-operator'). */
-  component?: string;
-  /** When set and false, reconciles do nothing (leader election: only the leader acts). */
-  canAct?: () => boolean;
   /** Observes every step taken (tests and logs). */
   onStep?: (cluster: string, step: Step) => void;
-  onError?: (key: string, err: unknown) => void;
   /** Simulated steps kept in status (default 20). */
   maxSimulatedSteps?: number;
 }
@@ -54,62 +53,94 @@ interface ClusterState {
 
 type Spec = ReturnType<typeof withDefaults>;
 
+/** Adds the EtcdCluster controller to a manager (which may run other controllers and leader election). */
+export function addEtcdController(manager: Manager, opts: EtcdOperatorOptions = {}): { controller: Controller<EtcdCluster>; reconciler: EtcdClusterReconciler } {
+  const reconciler = new EtcdClusterReconciler(opts, () => manager.isLeader());
+  const controller = new ControllerBuilder<EtcdCluster>(ETCD_CONTROLLER_NAME, manager)
+    .for(etcdClusters, { namespace: opts.namespace })
+    .owns(builtin.pods, { namespace: opts.namespace, labelSelector: 'app=etcd' })
+    .owns(builtin.services, { namespace: opts.namespace, labelSelector: 'app=etcd' })
+    .withConcurrency(opts.workers ?? 4)
+    .reconcile((req, ctx) => reconciler.reconcile(req, ctx))
+    .build();
+  return { controller, reconciler };
+}
+
+/** A manager running just the EtcdCluster controller. */
 export class EtcdOperator {
-  readonly queue: WorkQueue<string>;
+  readonly manager: Manager;
+  readonly controller: Controller<EtcdCluster>;
+  readonly reconciler: EtcdClusterReconciler;
+
+  constructor(client: KubeClient, opts: EtcdOperatorOptions & Omit<ManagerOptions, 'client' | 'namespace'> = {}) {
+    this.manager = new Manager({ ...opts, client, namespace: opts.namespace, userAgent: opts.userAgent ?? 'etcd-operator/berth' });
+    ({ controller: this.controller, reconciler: this.reconciler } = addEtcdController(this.manager, opts));
+  }
+
+  get membership(): EtcdMembershipApi {
+    return this.reconciler.membership;
+  }
+
+  /** Resolves once the caches have synced (with leader election, reconciling starts when this replica leads). */
+  start(): Promise<void> {
+    return this.manager.start();
+  }
+
+  stop(): Promise<void> {
+    return this.manager.stop();
+  }
+}
+
+export class EtcdClusterReconciler {
   readonly membership: EtcdMembershipApi;
-  private readonly informers: SharedInformerFactory;
-  private readonly clusters: SharedInformer<EtcdCluster>;
-  private readonly recorder: EventRecorder;
   private readonly states = new Map<string, ClusterState>();
-  private readonly opts: EtcdOperatorOptions;
-  private workers?: Promise<void>;
-  private resyncTimer?: NodeJS.Timeout;
 
-  constructor(private readonly client: KubeClient, opts: EtcdOperatorOptions = {}) {
-    this.opts = opts;
+  constructor(private readonly opts: EtcdOperatorOptions = {}, private readonly canAct: () => boolean = () => true) {
     this.membership = opts.membership ?? new SimulatedEtcdMembership();
-    this.queue = new WorkQueue<string>({ name: 'etcd-operator' });
-    this.informers = new SharedInformerFactory(client, { namespace: opts.namespace });
-    this.recorder = new EventRecorder(client, { component: opts.component ?? 'etcd-operator' });
-    this.clusters = this.informers.informerFor<EtcdCluster>(etcdClusters);
-    this.clusters.addEventHandler(enqueueObject(this.queue));
-    for (const res of [builtin.pods, builtin.services]) {
-      this.informers.informerFor(res, { labelSelector: 'app=etcd' }).addEventHandler(enqueueOwner(this.queue, ETCD_KIND, ETCD_GROUP));
-    }
-  }
-
-  /** Starts informers and workers; resolves once the caches have synced. */
-  async start(): Promise<void> {
-    this.informers.start();
-    await this.informers.waitForCacheSync();
-    this.workers = runWorkers(this.queue, this.opts.workers ?? 4, (key) => this.reconcile(key), {
-      onError: this.opts.onError ?? ((key, err) => console.warn(`etcd-operator: reconcile ${key} failed: ${err instanceof Error ? err.message : String(err)}`)),
-    });
-    const every = this.opts.resyncIntervalMs ?? 8000;
-    if (every > 0) {
-      this.resyncTimer = setInterval(() => { for (const k of this.clusters.store.listKeys()) this.queue.add(k); }, every);
-      this.resyncTimer.unref?.();
-    }
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.resyncTimer);
-    await this.queue.shutDownWithDrain();
-    await this.workers;
-    await this.informers.stop();
-    await this.recorder.flush();
   }
 
   /** One step for the cluster `namespace/name`. */
-  async reconcile(key: string): Promise<ReconcileResult> {
-    if (this.opts.canAct && !this.opts.canAct()) return;
-    const cached = this.clusters.store.get(key);
+  async reconcile(req: Request, ctx: ReconcileContext<EtcdCluster>): Promise<ReconcileResult> {
+    const key = `${req.namespace}/${req.name}`;
+    const cached = ctx.cached();
     if (!cached) {
       this.dropState(key);
       return;
     }
     const state = this.stateFor(key, cached);
-    const cluster = newer(cached, state.lastWritten);
+    return new ClusterPass(this.opts, this.membership, ctx, state, () => this.canAct() && !ctx.signal.aborted).run(newer(cached, state.lastWritten));
+  }
+
+  private stateFor(key: string, cluster: EtcdCluster): ClusterState {
+    let s = this.states.get(key);
+    if (!s || s.uid !== cluster.metadata.uid) {
+      if (s) this.membership.forget(s.uid);
+      s = { uid: cluster.metadata.uid!, lastStepAt: 0 };
+      this.states.set(key, s);
+    }
+    return s;
+  }
+
+  private dropState(key: string): void {
+    const s = this.states.get(key);
+    if (s) this.membership.forget(s.uid);
+    this.states.delete(key);
+  }
+}
+
+/** One reconcile of one cluster: the client, recorder and cluster state it works with. */
+class ClusterPass {
+  private readonly client: KubeClient;
+  private readonly recorder: EventRecorder;
+
+  constructor(private readonly opts: EtcdOperatorOptions, private readonly membership: EtcdMembershipApi,
+    private readonly ctx: ReconcileContext<EtcdCluster>, private readonly state: ClusterState, private readonly canAct: () => boolean) {
+    this.client = ctx.client;
+    this.recorder = ctx.recorder;
+  }
+
+  async run(cluster: EtcdCluster): Promise<ReconcileResult> {
+    const state = this.state;
     const spec = withDefaults(cluster.spec ?? { size: 0 });
     const status: EtcdClusterStatus = structuredClone(cluster.status ?? {});
     const resync = { requeueAfter: this.opts.resyncIntervalMs ?? 8000 };
@@ -119,19 +150,19 @@ export class EtcdOperator {
     if (invalid) {
       status.phase = 'Failed';
       status.reason = invalid;
-      await this.writeStatus(state, cluster, status);
+      await this.writeStatus(cluster, status);
       return;
     }
     if (spec.paused) {
       status.controlPaused = true;
-      await this.writeStatus(state, cluster, status);
+      await this.writeStatus(cluster, status);
       return resync;
     }
     status.controlPaused = false;
     if (this.membership.simulated) status.simulated = true;
 
     if (!status.phase || status.phase === 'Creating') {
-      await this.create(state, cluster, spec, status);
+      await this.create(cluster, spec, status);
       return resync;
     }
 
@@ -149,10 +180,11 @@ export class EtcdOperator {
     const stepping = plan.step.kind === 'addMember' || plan.step.kind === 'removeMember' || plan.step.kind === 'removeDeadMember' || plan.step.kind === 'upgradeMember';
     const minGap = this.opts.minStepIntervalMs ?? 500;
     if (stepping && Date.now() - state.lastStepAt < minGap) return { requeueAfter: minGap - (Date.now() - state.lastStepAt) };
-    if (this.opts.canAct && !this.opts.canAct()) return;
+    // Leadership may have ended while we read: a former leader must not act.
+    if (!this.canAct()) return;
 
     for (const name of plan.deletePods) await this.deletePod(cluster, name);
-    await this.execute(state, cluster, spec, status, plan.step, pods);
+    await this.execute(cluster, spec, status, plan.step, pods);
     if (stepping) state.lastStepAt = Date.now();
 
     // Member readiness as etcd-operator reports it: every running pod, by its Ready condition.
@@ -161,15 +193,17 @@ export class EtcdOperator {
     const unready = after.filter((p) => p.phase === 'Running' && !p.ready).map((p) => p.name).sort();
     status.members = { ...(ready.length ? { ready } : {}), ...(unready.length ? { unready } : {}) };
     status.size = state.members?.size ?? running.length;
-    await this.writeStatus(state, cluster, status);
+    await this.writeStatus(cluster, status);
     return plan.step.kind === 'settled' ? resync : { requeueAfter: Math.min(resync.requeueAfter, Math.max(minGap, 200)) };
   }
 
-  private async create(state: ClusterState, cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus): Promise<void> {
+  private async create(cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus): Promise<void> {
+    const state = this.state;
+    if (!this.canAct()) return;
     if (!status.phase) {
       status.phase = 'Creating';
       setScalingUp(status, 0, spec.size);
-      await this.writeStatus(state, cluster, status);
+      await this.writeStatus(cluster, status);
       cluster = state.lastWritten ?? cluster;
     }
     const existing = await this.memberPods(cluster);
@@ -179,7 +213,7 @@ export class EtcdOperator {
       await this.createMemberPod(cluster, spec, seed, [seed], 'new');
       state.members = new Map([[seed.name, seed]]);
       state.lastStepAt = Date.now();
-      if (this.membership.simulated) this.noteSimulated(status, `Bootstrap: seed member ${seed.name} starts a new cluster (${peerURL(seed)})`);
+      this.noteSimulated(status, `Bootstrap: seed member ${seed.name} starts a new cluster (${peerURL(seed)})`);
       this.event(cluster, 'Normal', 'New Member Added', `New member ${seed.name} added to cluster`);
       this.opts.onStep?.(keyOf(cluster), { kind: 'addMember' });
       status.size = 1;
@@ -188,14 +222,14 @@ export class EtcdOperator {
     status.serviceName = clientServiceName(cluster.metadata.name!);
     status.clientPort = ETCD_CLIENT_PORT;
     status.phase = 'Running';
-    await this.writeStatus(state, cluster, status);
+    await this.writeStatus(cluster, status);
   }
 
-  private async execute(state: ClusterState, cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus, step: Step, pods: MemberPodView[]): Promise<void> {
+  private async execute(cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus, step: Step, pods: MemberPodView[]): Promise<void> {
+    const state = this.state;
     const members = state.members ?? new Map<string, Member>();
     state.members = members;
     const endpoints = () => [...members.values()].map(clientURL);
-    const clusterKey = keyOf(cluster);
     switch (step.kind) {
       case 'wait':
         return;
@@ -212,12 +246,12 @@ export class EtcdOperator {
       }
       case 'removeMember':
         setScalingDown(status, members.size, spec.size);
-        await this.removeMember(state, cluster, status, step.name, endpoints());
+        await this.removeMember(cluster, status, step.name, endpoints());
         break;
       case 'removeDeadMember':
         setRecovering(status, 'Replacing dead member', `The dead member ${step.name} is being replaced`);
         this.event(cluster, 'Normal', 'Replacing Dead Member', `The dead member ${step.name} is being replaced`);
-        await this.removeMember(state, cluster, status, step.name, endpoints());
+        await this.removeMember(cluster, status, step.name, endpoints());
         break;
       case 'lostQuorum':
         setCondition(status, 'Available', 'False', 'Lost quorum', `${step.running} of ${step.members} members are running; quorum is ${Math.floor(step.members / 2) + 1}`);
@@ -248,14 +282,15 @@ export class EtcdOperator {
         state.lostQuorumReported = false;
         break;
     }
-    if (step.kind !== 'settled') this.opts.onStep?.(clusterKey, step);
+    if (step.kind !== 'settled') this.opts.onStep?.(keyOf(cluster), step);
   }
 
-  private async removeMember(state: ClusterState, cluster: EtcdCluster, status: EtcdClusterStatus, name: string, endpoints: string[]): Promise<void> {
-    const m = state.members!.get(name);
-    await this.membership.memberRemove(state.uid, endpoints, m?.id ?? '', name);
+  private async removeMember(cluster: EtcdCluster, status: EtcdClusterStatus, name: string, endpoints: string[]): Promise<void> {
+    const members = this.state.members!;
+    const m = members.get(name);
+    await this.membership.memberRemove(this.state.uid, endpoints, m?.id ?? '', name);
     this.noteSimulated(status, `MemberRemove ${name} id=${m?.id ?? '?'}`);
-    state.members!.delete(name);
+    members.delete(name);
     this.event(cluster, 'Normal', 'Member Removed', `Existing member ${name} removed from the cluster`);
     await this.deletePod(cluster, name);
     if (cluster.spec.pod?.persistentVolumeClaimSpec) {
@@ -277,7 +312,7 @@ export class EtcdOperator {
   }
 
   private async ensureServices(cluster: EtcdCluster): Promise<void> {
-    const services = this.informers.informerFor(builtin.services, { labelSelector: 'app=etcd' }).store;
+    const services = this.ctx.cache(builtin.services).store;
     const ns = cluster.metadata.namespace!;
     for (const svc of [clientService(cluster), peerService(cluster)]) {
       if (services.get(`${ns}/${svc.metadata.name}`)) continue;
@@ -305,29 +340,13 @@ export class EtcdOperator {
     status.simulated = true;
   }
 
-  private async writeStatus(state: ClusterState, cluster: EtcdCluster, status: EtcdClusterStatus): Promise<void> {
-    if (statusEqual(cluster.status, status)) return;
-    state.lastWritten = await this.client.updateStatus<EtcdCluster>(etcdClusters, { ...cluster, status });
+  private async writeStatus(cluster: EtcdCluster, status: EtcdClusterStatus): Promise<void> {
+    if (statusEqual(cluster.status, status) || !this.canAct()) return;
+    this.state.lastWritten = await this.client.updateStatus<EtcdCluster>(etcdClusters, { ...cluster, status });
   }
 
   private event(cluster: EtcdCluster, type: EventType, reason: string, message: string): void {
     this.recorder.event(cluster, type, reason, message, { kind: ETCD_KIND, apiVersion: ETCD_API_VERSION });
-  }
-
-  private stateFor(key: string, cluster: EtcdCluster): ClusterState {
-    let s = this.states.get(key);
-    if (!s || s.uid !== cluster.metadata.uid) {
-      if (s) this.membership.forget(s.uid);
-      s = { uid: cluster.metadata.uid!, lastStepAt: 0 };
-      this.states.set(key, s);
-    }
-    return s;
-  }
-
-  private dropState(key: string): void {
-    const s = this.states.get(key);
-    if (s) this.membership.forget(s.uid);
-    this.states.delete(key);
   }
 }
 

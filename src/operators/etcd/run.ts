@@ -2,8 +2,6 @@
 // or inside `berth up`. Installs the CRD if missing, then reconciles until stopped; /healthz and /readyz on an
 // optional port for the Deployment's probes.
 import { readFileSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KubeClient } from '../../client/client.js';
 import type { ClusterConnection } from '../../client/kubeconfig.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
@@ -29,8 +27,10 @@ export function inClusterConnection(env: NodeJS.ProcessEnv = process.env, dir = 
 export interface RunEtcdOperatorOptions extends EtcdOperatorOptions {
   kubeconfigPath?: string;
   inCluster?: boolean;
-  /** Serve /healthz and /readyz here (0 picks a port; undefined serves nothing). */
+  /** Serve /healthz, /readyz and /metrics here (0 picks a port; undefined serves nothing). */
   healthPort?: number;
+  /** Campaign for a Lease (`<namespace>/etcd-operator`) and reconcile only while holding it. */
+  leaderElection?: { namespace: string; name?: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   /** Do not create the CRD (it is installed by a manifest). */
   skipCrdInstall?: boolean;
   log?: (line: string) => void;
@@ -52,26 +52,20 @@ export async function runEtcdOperator(opts: RunEtcdOperatorOptions = {}): Promis
       const crd = await ensureEtcdClusterCRD(client);
       log(`crd: etcdclusters.etcd.database.coreos.com ${crd}`);
     }
-    const operator = new EtcdOperator(client, opts);
-    let ready = false;
-    let server: Server | undefined;
-    if (opts.healthPort !== undefined) {
-      server = createServer((req, res) => {
-        const ok = req.url === '/healthz' || (req.url === '/readyz' && ready);
-        res.writeHead(ok ? 200 : req.url === '/readyz' ? 503 : 404, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'not ready');
-      });
-      await new Promise<void>((r) => server!.listen(opts.healthPort, () => r()));
-    }
+    const endpoint = opts.healthPort !== undefined ? { port: opts.healthPort } : false;
+    const operator = new EtcdOperator(client, {
+      ...opts,
+      health: endpoint, metrics: endpoint,
+      leaderElection: opts.leaderElection ? { name: 'etcd-operator', ...opts.leaderElection } : false,
+      logger: { info: log, error: (m, e) => (opts.log ?? console.warn)(e === undefined ? m : `${m}: ${e instanceof Error ? e.message : String(e)}`) },
+    });
     await operator.start();
-    ready = true;
-    log(`etcd-operator: watching ${opts.namespace ? `namespace ${opts.namespace}` : 'all namespaces'}`);
+    log(`etcd-operator: watching ${opts.namespace ? `namespace ${opts.namespace}` : 'all namespaces'}${opts.leaderElection ? ' (leader election on)' : ''}`);
     let stopping: Promise<void> | undefined;
     return {
-      operator, client, healthPort: server ? (server.address() as AddressInfo).port : undefined,
+      operator, client, healthPort: operator.manager.healthPort,
       stop: () => (stopping ??= (async () => {
-        ready = false;
         await operator.stop();
-        if (server) await new Promise<void>((r) => server!.close(() => r()));
         await client.close();
       })()),
     };
