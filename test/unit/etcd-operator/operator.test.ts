@@ -112,7 +112,7 @@ test('create, replace a dead member, pause, survive an operator restart, report 
     await op.start();
     c = await waitFor(async () => { const x = await getCluster('ec'); return cond(x, 'Available')?.status === 'False' && x; }, 'lost quorum');
     assert.equal(cond(c, 'Available')!.reason, 'Lost quorum');
-    assert.ok(!steps.some((s) => s.includes('removeDeadMember')));
+    assert.ok(!(steps as string[]).some((s) => s.includes('removeDeadMember')));
     const events = (await client.list(builtin.events, { namespace: 'default', fieldSelector: 'involvedObject.name=ec' })).items.map((e) => (e as KubeObject & { reason: string }).reason);
     assert.ok(events.includes('New Member Added') && events.includes('Replacing Dead Member') && events.includes('Member Removed') && events.includes('Lost Quorum'), events.join(','));
     assert.ok(c.status!.simulated);
