@@ -30,7 +30,10 @@ export function getPatch(set: StatefulSet): string {
  * annotations (so kubernetes.io/change-cause shows in `kubectl rollout history`), a controller ref to the set.
  */
 export function newRevision(set: StatefulSet, revision: number, collisionCount?: number): ControllerRevision {
-  const cr = newControllerRevision(set, SET_API_VERSION, SET_KIND, set.spec.template?.metadata?.labels, getPatchObject(set), revision, collisionCount);
+  // data in upstream's byte order (sorted keys): the server keeps key order, and `kubectl rollout undo` compares
+  // these bytes with its own marshalling of the set to report "skipped rollback (current template already matches …)"
+  const data = JSON.parse(getPatch(set)) as ReturnType<typeof getPatchObject>;
+  const cr = newControllerRevision(set, SET_API_VERSION, SET_KIND, set.spec.template?.metadata?.labels, data, revision, collisionCount);
   cr.metadata.annotations = { ...(set.metadata.annotations ?? {}) };
   return cr;
 }
