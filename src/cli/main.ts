@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { startBerth } from '../server/berth.js';
 import { registerOperatorCommand } from './operator.js';
+import { registerCrdCommand } from './crd.js';
 
 function int(name: string, min: number, max: number) {
   return (v: string) => {
@@ -64,6 +65,7 @@ program
   });
 
 registerOperatorCommand(program);
+registerCrdCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`berth: ${e instanceof Error ? e.message : String(e)}`);
