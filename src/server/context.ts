@@ -15,6 +15,8 @@ export interface SchemaOps {
   unknownFields(def: ResourceDef, obj: unknown): string[];
   /** The first JSON type mismatch (Go's decoding error), or undefined. */
   typeError(def: ResourceDef, obj: unknown): string | undefined;
+  /** Replaces nulls with what Go's decoding makes of them (zero values), in place. */
+  normalizeNulls(def: ResourceDef, obj: unknown): void;
   /** Drops unknown fields in place; returns their paths. */
   pruneUnknown(def: ResourceDef, obj: unknown): string[];
   /** Applies a json / merge / strategic patch to `original`. Strategic is refused (415) for kinds without a struct schema. */

@@ -167,9 +167,11 @@ async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: Resou
   return obj as KubeObject;
 }
 
-function checkFields(ctx: ServerContext, def: ResourceDef, obj: unknown, query: URLSearchParams, warnings: string[]) {
+function checkFields(ctx: ServerContext, def: ResourceDef, obj: unknown, query: URLSearchParams, warnings: string[], opts: { keepNulls?: boolean } = {}) {
   const typeError = ctx.schema.typeError(def, obj);
   if (typeError) throw errBadRequest(typeError);
+  // An applied configuration keeps its nulls: there they mean "remove this field".
+  if (!opts.keepNulls) ctx.schema.normalizeNulls(def, obj);
   const mode = fieldValidation(query);
   if (mode === 'Strict') {
     const unknown = ctx.schema.unknownFields(def, obj);
@@ -193,7 +195,7 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
     const applied = parseYamlBody(buf);
     if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw errBadRequest('error decoding YAML: the applied configuration must be an object');
     if (sub === 'scale') throw errUnsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
-    checkFields(ctx, def, applied, query, rctx.warnings);
+    checkFields(ctx, def, applied, query, rctx.warnings, { keepNulls: true });
     const force = query.get('force') === 'true';
     const existed = await ctx.store.get(ctx.objects.keyFor(def, ns, name));
     const object = await ctx.objects.apply(def, ns, name, applied as KubeObject, rctx, force, sub);

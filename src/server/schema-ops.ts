@@ -2,7 +2,7 @@
 // from the type model. Custom resources (no schemaName) plug in their own schema through `custom`.
 import { applyPatch } from '../apimachinery/patch/index.js';
 import { findUnknownFields, pruneUnknownFields } from '../apimachinery/schema/strict.js';
-import { findTypeError } from '../apimachinery/schema/type-check.js';
+import { findTypeError, normalizeNulls } from '../apimachinery/schema/type-check.js';
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { ResourceDef } from '../registry/types.js';
 import type { SchemaOps } from './context.js';
@@ -18,6 +18,9 @@ export function createSchemaOps(model: TypeModel): SchemaOps {
     },
     typeError(def, obj) {
       return def.schemaName ? findTypeError(model, def.schemaName, obj) : undefined;
+    },
+    normalizeNulls(def, obj) {
+      if (def.schemaName) normalizeNulls(model, def.schemaName, obj);
     },
     pruneUnknown(def, obj) {
       if (def.schemaName) return pruneUnknownFields(model, def.schemaName, obj);

@@ -107,3 +107,44 @@ function goType(t: TypeRef): string {
     case 'map': return `map[string]${goType(t.values)}`;
   }
 }
+
+/**
+ * Gives `null` the meaning Go's decoder gives it: a null struct field is the zero value (dropped here), a null element
+ * of a list of structs is an empty struct, a null element of a list of strings is "". Run after findTypeError passed,
+ * so that defaulting and validation never meet nulls where Go code would have zero values.
+ */
+export function normalizeNulls(model: TypeModel, structName: string, obj: unknown): void {
+  const walk = (type: TypeRef, value: unknown): unknown => {
+    if (value === null) {
+      if (type.kind === 'ref') return {};
+      if (type.kind === 'string') return '';
+      return null;
+    }
+    switch (type.kind) {
+      case 'array':
+        if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = walk(type.items, value[i]) ?? value[i];
+        return value;
+      case 'map':
+        if (isObject(value)) for (const k of Object.keys(value)) if (value[k] !== null) walk(type.values, value[k]);
+        return value;
+      case 'ref': {
+        const def = model.structs.get(type.name);
+        if (!def || !isObject(value)) return value;
+        const fields = fieldsByName(def);
+        for (const k of Object.keys(value)) {
+          const f = fields.get(k);
+          if (!f) continue;
+          if (value[k] === null) {
+            if (f.type.kind !== 'rawExtension') delete value[k];
+            continue;
+          }
+          walk(f.type, value[k]);
+        }
+        return value;
+      }
+      default:
+        return value;
+    }
+  };
+  walk({ kind: 'ref', name: structName }, obj);
+}
