@@ -118,15 +118,16 @@ export function negotiateFormat(accept: string | undefined): ResponseFormat {
 }
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
-  const text = JSON.stringify(body);
+  // Encode once: the length header and the body come from the same bytes.
+  const bytes = Buffer.from(JSON.stringify(body));
   const headers: Record<string, string | string[]> = {
     'Content-Type': contentType,
     'Cache-Control': 'no-cache, private',
-    'Content-Length': String(Buffer.byteLength(text)),
+    'Content-Length': String(bytes.length),
   };
   if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
   res.writeHead(code, headers);
-  res.end(text);
+  res.end(bytes);
 }
 
 export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {
