@@ -2,10 +2,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Cluster, kubectl, kubectlVersion, startCluster } from './harness.js';
+import { repoPath } from '../repo-path.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../test/e2e/fixtures/', import.meta.url));
+const FIXTURES = repoPath('test/e2e/fixtures');
 const bin = kubectlVersion(27);
 let c: Cluster;
 before(async () => { c = await startCluster(); });

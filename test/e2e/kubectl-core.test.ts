@@ -5,10 +5,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Cluster, eventually, kubectl, kubectlOk, KUBECTL, startCluster } from './harness.js';
+import { repoPath } from '../repo-path.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../test/e2e/fixtures/', import.meta.url));
+const FIXTURES = repoPath('test/e2e/fixtures');
 
 let c: Cluster;
 before(async () => { c = await startCluster(); });

@@ -4,15 +4,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { builtin } from '../../src/client/resources.js';
 import type { ControllerRevision } from '../../src/controllers/history/controller-history.js';
 import type { PersistentVolumeClaim, Pod, StatefulSet } from '../../src/controllers/statefulset/types.js';
 import { eventually, kubectlOk } from './harness.js';
 import { createManifest, FakeKubelet, setPodRunning, startStatefulSetEnv, StatefulSetEnv } from './statefulset-kubelet.js';
+import { repoPath } from '../repo-path.js';
 
-const FIXTURE = fileURLToPath(new URL('./fixtures/statefulset-demo.yaml', import.meta.url));
+const FIXTURE = repoPath('test/e2e/fixtures/statefulset-demo.yaml');
 const SET = 'statefulset-demo';
 const NS = 'sts';
 

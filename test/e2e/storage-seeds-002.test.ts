@@ -3,12 +3,12 @@
 // out the 5Gi volumes, the 1Gi one stays Available, and the fifth replica's claim and pod stay Pending with
 // upstream's event texts.
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import { Cluster, eventually, kubectlOk, startCluster } from './harness.js';
+import { repoPath } from '../repo-path.js';
 
 // compiled tests run from dist/test/e2e; the fixture stays in test/e2e/fixtures
-const FIXTURE = fileURLToPath(new URL('../../../test/e2e/fixtures/statefulset-demo.yaml', import.meta.url));
+const FIXTURE = repoPath('test/e2e/fixtures/statefulset-demo.yaml');
 
 /** pv-nfs-0001.yaml from the seed: five nfs volumes, the last one only 1Gi. */
 const nfsVolumes = () => [1, 2, 3, 4, 5].map((i) => `apiVersion: v1

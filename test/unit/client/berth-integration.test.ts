@@ -44,7 +44,7 @@ let berth: Berth;
 let port: number;
 let transport: RecordingTransport;
 let client: KubeClient;
-const start = () => startBerth({ dataDir, port, bookmarkIntervalMs: 300 });
+const start = () => startBerth({ dataDir, port, bookmarkIntervalMs: 300, runtime: { controllers: false } });
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'berth-client-'));

@@ -18,7 +18,7 @@ export interface Env {
 
 export async function startEnv(prefix = 'berth-nodeagent-'): Promise<Env> {
   const dataDir = mkdtempSync(join(tmpdir(), prefix));
-  const berth = await startBerth({ dataDir, port: 0 });
+  const berth = await startBerth({ dataDir, port: 0, runtime: { controllers: false } });
   const client = KubeClient.fromKubeconfig({ path: berth.kubeconfigPath }, { fieldManager: 'nodeagent-test', retry: { baseDelayMs: 20, maxDelayMs: 200 } });
   return {
     dataDir, berth, client,

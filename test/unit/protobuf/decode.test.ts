@@ -8,8 +8,10 @@ import { parseApiVersion } from '../../../src/apimachinery/types.js';
 import { ApiError } from '../../../src/apimachinery/errors.js';
 import { decodeKubernetesProtobuf, PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
 import { formatGoDuration } from '../../../src/apimachinery/protobuf/go-duration.js';
+import { repoPath } from '../../repo-path.js';
+import { pathToFileURL } from 'node:url';
 
-const FIXTURES = new URL('./fixtures/', import.meta.url);
+const FIXTURES = pathToFileURL(repoPath('test/unit/protobuf/fixtures') + '/');
 const fixture = (name: string) => readFileSync(new URL(name, FIXTURES));
 
 /** kubectl's JSON prints a zero metav1.Time as null; the decoder leaves such fields out. */
