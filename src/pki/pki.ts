@@ -1,14 +1,20 @@
 // The cluster's PKI, created on first start and reused afterwards: a CA, the API server's serving certificate, an
 // admin client certificate (CN berth-admin, O system:masters, as kubeadm's admin.conf) and an admin bearer token.
 // ECDSA P-256 keys: fast to generate, and accepted by both Node's TLS and kubectl (Go's crypto/tls).
-import './reflect-metadata.js';
-import * as x509 from '@peculiar/x509';
+import type * as X509Lib from '@peculiar/x509';
 import { randomBytes, webcrypto, X509Certificate as NodeX509 } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+// @peculiar/x509 is loaded only when something must be issued: a restart with valid certificates never pays for it.
+let x509: typeof X509Lib;
+async function loadX509(): Promise<void> {
+  if (x509) return;
+  await import('./reflect-metadata.js');
+  x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+}
 
 export const ADMIN_USER = 'berth-admin';
 export const ADMIN_GROUP = 'system:masters';
@@ -52,7 +58,7 @@ const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 type KeyPair = webcrypto.CryptoKeyPair;
-type X509KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type X509KeyPair = Parameters<typeof X509Lib.X509CertificateGenerator.createSelfSigned>[0]['keys'];
 type X509Key = X509KeyPair['privateKey'];
 
 /** Loads the PKI under `<dataDir>/pki`, creating whatever is missing, expiring, or lacks a requested host. */
@@ -65,15 +71,19 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions): Pro
   let caCertPem = read(FILES.caCert);
   let caKeyPem = read(FILES.caKey);
   let caChanged = false;
+  const sans = servingNames(options.hosts);
+  const servingOk = (pem: string | undefined) => !!pem && !expiresSoon(pem) && coversNames(pem, sans);
+  const needsIssuing = !caCertPem || !caKeyPem || expiresSoon(caCertPem) || !servingOk(read(FILES.servingCert)) || !read(FILES.servingKey)
+    || !read(FILES.adminCert) || !read(FILES.adminKey) || expiresSoon(read(FILES.adminCert)!);
+  if (needsIssuing) await loadX509();
   if (!caCertPem || !caKeyPem || expiresSoon(caCertPem)) {
     ({ certPem: caCertPem, keyPem: caKeyPem } = await createCa());
     writeSecret(file(FILES.caKey), caKeyPem);
     writePublic(file(FILES.caCert), caCertPem);
     caChanged = true;
   }
-  const ca = { certPem: caCertPem, key: await importPrivateKey(caKeyPem) };
+  const ca = { certPem: caCertPem, keyPem: caKeyPem };
 
-  const sans = servingNames(options.hosts);
   let servingCertPem = read(FILES.servingCert);
   let servingKeyPem = read(FILES.servingKey);
   if (caChanged || !servingCertPem || !servingKeyPem || expiresSoon(servingCertPem) || !coversNames(servingCertPem, sans)) {
@@ -194,10 +204,11 @@ interface LeafSpec {
   usage: string;
 }
 
-async function createLeaf(ca: { certPem: string; key: webcrypto.CryptoKey }, spec: LeafSpec): Promise<{ certPem: string; keyPem: string }> {
+async function createLeaf(ca: { certPem: string; keyPem: string }, spec: LeafSpec): Promise<{ certPem: string; keyPem: string }> {
+  const caKey = await importPrivateKey(ca.keyPem);
   const keys = await generateKeys();
   const caCert = new x509.X509Certificate(ca.certPem);
-  const extensions: x509.Extension[] = [
+  const extensions: X509Lib.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     new x509.ExtendedKeyUsageExtension([spec.usage], false),
@@ -212,7 +223,7 @@ async function createLeaf(ca: { certPem: string; key: webcrypto.CryptoKey }, spe
     issuer: caCert.subject,
     ...validity(LEAF_VALIDITY_DAYS),
     publicKey: keys.publicKey as unknown as X509Key,
-    signingKey: ca.key as unknown as X509Key,
+    signingKey: caKey as unknown as X509Key,
     signingAlgorithm: SIGNING_ALGORITHM,
     extensions,
   });

@@ -113,19 +113,24 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     }
     running.length = 0;
   };
+  const components = (opts.components ?? COMPONENTS).filter((c) => runtime.controllers || !c.controller);
+  const startAll = async (list: Component[]) => {
+    for (const component of list) running.push([component.name, await component.start(componentCtx)]);
+  };
   try {
-    for (const component of opts.components ?? COMPONENTS) {
-      if (component.controller && !runtime.controllers) continue;
-      running.push([component.name, await component.start(componentCtx)]);
-    }
+    // The API is ready once its own parts are (CRD kinds served, admission in place); controllers, like
+    // kube-controller-manager's, start right after.
+    await startAll(components.filter((c) => !c.controller));
+    ready = true;
+    await startAll(components.filter((c) => c.controller));
   } catch (e) {
+    ready = false;
     await stopComponents();
     server.closeAllConnections();
     server.close();
     await store.close();
     throw e;
   }
-  ready = true;
 
   return {
     url, port, kubeconfigPath, registry, objects, components: new Map(running),

@@ -1,23 +1,24 @@
-// The components `berth up` starts, in order. Add new ones here (one line each).
+// The components `berth up` starts, in order. API-side components (controller: false) start before /readyz says
+// ok; controllers start right after, so their modules are loaded lazily and stay off the start-up path.
+import { ApiError } from '../apimachinery/errors.js';
 import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
-import { startControllerManager } from '../controllers/manager.js';
-import { localProvisionerComponent, storageAdmissionComponent, volumeControllersComponent } from '../controllers/volume/components.js';
-import { ApiError } from '../apimachinery/errors.js';
-import { KubeClient } from '../client/client.js';
-import { startNodeAgent } from '../nodeagent/index.js';
-import { startScheduler } from '../scheduler/index.js';
-import { subresourceKey, type Component } from './components.js';
+import { subresourceKey, type Component, type ComponentContext, type RunningComponent } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
-import { deploymentControllersComponent } from '../controllers/deployment/component.js';
-import { serviceAllocationComponent } from '../registry/core-service-alloc/component.js';
-import { endpointControllersComponent } from '../controllers/endpointslice/component.js';
-import { clusterDnsComponent } from '../dns/index.js';
-import { apiextensionsComponent } from '../apiextensions/index.js';
-import { etcdOperatorComponent } from '../operators/etcd/component.js';
+
+/** A component whose module is imported only when it starts. */
+function lazy(name: string, controller: boolean, load: () => Promise<Component>): Component {
+  return { name, controller, start: async (ctx: ComponentContext): Promise<RunningComponent> => (await load()).start(ctx) };
+}
+
+/** A component running a client-side loop (scheduler, node agent) on its own KubeClient. */
+function clientComponent(name: string, run: (ctx: ComponentContext) => Promise<RunningComponent>): Component {
+  return { name, controller: true, start: run };
+}
 
 export const COMPONENTS: Component[] = [
-  apiextensionsComponent, // serves CRD kinds; first, so they exist before the other components look
+  // serves CRD kinds; first, so they exist before the other components look
+  lazy('apiextensions-controller', false, async () => (await import('../apiextensions/index.js')).apiextensionsComponent),
   {
     name: 'pod-binding', controller: false, // pods/binding (and the older POST bindings) are part of the core API
     async start(ctx) {
@@ -28,8 +29,8 @@ export const COMPONENTS: Component[] = [
       return { stop() {} };
     },
   },
-  storageAdmissionComponent,
-  serviceAllocationComponent,
+  lazy('storage-admission', false, async () => (await import('../controllers/volume/components.js')).storageAdmissionComponent),
+  lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
   {
     name: 'namespace-controller', controller: false, // namespace deletion is part of the API's contract
     async start(ctx) {
@@ -46,35 +47,34 @@ export const COMPONENTS: Component[] = [
       return gc;
     },
   },
+  clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
+    kubeconfigPath: ctx.kubeconfigPath,
+    features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
+  })),
+  lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
+  lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
+  lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
+  clientComponent('scheduler', async (ctx) => {
+    const [{ KubeClient }, { startScheduler }] = await Promise.all([import('../client/client.js'), import('../scheduler/index.js')]);
+    const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-scheduler' });
+    const scheduler = await startScheduler(client);
+    return { async stop() { await scheduler.stop(); await client.close(); } };
+  }),
+  clientComponent('node-agent', async (ctx) => {
+    const [{ KubeClient }, { startNodeAgent }] = await Promise.all([import('../client/client.js'), import('../nodeagent/index.js')]);
+    const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-node-agent' });
+    const agent = await startNodeAgent(client, { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs });
+    return { async stop() { await agent.stop(); await client.close(); } };
+  }),
+  lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
+  lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),
   {
-    name: 'kube-controller-manager', controller: true,
-    start: (ctx) => startControllerManager({
-      kubeconfigPath: ctx.kubeconfigPath,
-      features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
-    }),
-  },
-  deploymentControllersComponent,
-  volumeControllersComponent,
-  localProvisionerComponent,
-  {
-    name: 'scheduler', controller: true,
+    name: 'etcd-operator', controller: true, // only with `berth up --operator etcd`
     async start(ctx) {
-      const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-scheduler' });
-      const scheduler = await startScheduler(client);
-      return { async stop() { await scheduler.stop(); await client.close(); } };
+      if (!ctx.options.operators?.includes('etcd')) return { stop() {} };
+      return (await import('../operators/etcd/component.js')).etcdOperatorComponent.start(ctx);
     },
   },
-  {
-    name: 'node-agent', controller: true,
-    async start(ctx) {
-      const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-node-agent' });
-      const agent = await startNodeAgent(client, { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs });
-      return { async stop() { await agent.stop(); await client.close(); } };
-    },
-  },
-  endpointControllersComponent,
-  clusterDnsComponent,
-  etcdOperatorComponent, // only with `berth up --operator etcd`
 ];
 
 function methodNotAllowed(): never {
