@@ -9,6 +9,8 @@ import { ResponseFormat } from './codec.js';
 import { ServerContext } from './context.js';
 import { toTableResponse } from './tables.js';
 
+const encodedEvents = new WeakMap<object, Record<string, string>>();
+
 // Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
 const DEFAULT_MIN_TIMEOUT_S = 1800;
 
@@ -33,6 +35,13 @@ export async function serveWatch(
   const write = (type: string, object: unknown) => {
     if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
   };
+  // Event objects are shared by every watcher of a resource: serialise each plain-JSON event once.
+  const writeShared = (type: string, obj: KubeObject) => {
+    if (res.writableEnded) return;
+    let lines = encodedEvents.get(obj);
+    if (!lines) encodedEvents.set(obj, (lines = {}));
+    res.write((lines[type] ??= JSON.stringify({ type, object: obj }) + '\n'));
+  };
   let first = true;
   const encode = (obj: KubeObject) => {
     if (fmt.kind === 'table') {
@@ -50,7 +59,8 @@ export async function serveWatch(
   try {
     watcher = await ctx.objects.watch(def, ns, { selector, resourceVersion: rv }, (type, obj) => {
       lastRv = Math.max(lastRv, Number(obj.metadata.resourceVersion ?? 0));
-      write(type, encode(obj));
+      if (fmt.kind === 'json') writeShared(type, obj);
+      else write(type, encode(obj));
     });
   } catch (e) {
     if (e instanceof ApiError) {
