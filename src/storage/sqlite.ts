@@ -54,9 +54,11 @@ export class SqliteStore implements Store {
   /** The history table holds no rows at or below this revision. */
   private trimmedThrough = 0;
   private closed = false;
-  private readonly inTransaction: (write: () => unknown) => unknown;
+  private readonly inTransaction: (write: () => void) => void;
   /** The history entry logged by the write transaction in progress. */
   private pendingEntry: HistoryEntry | undefined;
+  /** Writes waiting for the next group commit. */
+  private batch: PendingWrite[] = [];
 
   constructor(opts: SqliteStoreOptions) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -69,7 +71,7 @@ export class SqliteStore implements Store {
       configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
       migrate(this.db);
       this.stmts = prepareStatements(this.db);
-      this.inTransaction = this.db.transaction((write: () => unknown) => write());
+      this.inTransaction = this.db.transaction((write: () => void) => write());
       this.loadHistory();
     } catch (err) {
       this.db.close();
@@ -107,36 +109,32 @@ export class SqliteStore implements Store {
 
   async create(key: string, value: KubeObject): Promise<StoredObject> {
     this.assertOpen();
-    const rev = this.revision + 1;
-    const stamped = withResourceVersion(value, rev);
-    const text = JSON.stringify(stamped);
-    this.commit(() => {
+    return this.enqueue((rev) => {
+      const stamped = withResourceVersion(value, rev);
+      const text = JSON.stringify(stamped);
       if (this.stmts.insertKv.run(key, text, rev, rev).changes === 0) {
         throw new StorageError('KeyExists', key, `key exists: ${key}`);
       }
-      return this.appendHistory(rev, key, 'ADDED', text, null);
+      this.appendHistory(rev, key, 'ADDED', text, null);
+      return { key, value: stamped, createRevision: rev, modRevision: rev };
     });
-    return { key, value: stamped, createRevision: rev, modRevision: rev };
   }
 
   async update(key: string, value: KubeObject, expectedModRevision?: number): Promise<StoredObject> {
     this.assertOpen();
-    const rev = this.revision + 1;
-    const stamped = withResourceVersion(value, rev);
-    const text = JSON.stringify(stamped);
-    const createRevision = this.commit(() => {
+    return this.enqueue((rev) => {
       const current = this.currentFor(key, expectedModRevision);
+      const stamped = withResourceVersion(value, rev);
+      const text = JSON.stringify(stamped);
       this.stmts.updateKv.run(text, rev, key);
       this.appendHistory(rev, key, 'MODIFIED', text, current.value);
-      return current.create_revision;
+      return { key, value: stamped, createRevision: current.create_revision, modRevision: rev };
     });
-    return { key, value: stamped, createRevision, modRevision: rev };
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<StoredObject> {
     this.assertOpen();
-    const rev = this.revision + 1;
-    return this.commit(() => {
+    return this.enqueue((rev) => {
       const current = this.currentFor(key, expectedModRevision);
       // As upstream, the DELETED event and the returned object carry the deletion revision.
       const last = JSON.parse(current.value) as KubeObject;
@@ -198,24 +196,61 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // acknowledge what was already accepted
     this.closed = true;
     this.hub.stopAll();
     this.db.close();
   }
 
   /**
-   * Runs `write` in one transaction; `write` must log exactly one history entry for the next revision. After the
-   * commit the revision advances, the entry joins the watch window and watchers hear of it.
+   * Group commit: writes issued in the same turn of the event loop (concurrent requests) run in one transaction,
+   * each in order and each acknowledged only after that transaction committed. A write whose own check fails (key
+   * exists, conflict) is rejected alone and takes no revision; its checks run before it changes anything.
    */
-  private commit<T>(write: () => T): T {
+  private enqueue(write: (rev: number) => StoredObject): Promise<StoredObject> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({ write, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const ops = this.batch;
+    this.batch = [];
+    if (ops.length === 0) return;
+    if (this.closed) {
+      for (const op of ops) op.reject(new Error('storage is closed'));
+      return;
+    }
+    const done: { op: PendingWrite; result: StoredObject; entry: HistoryEntry }[] = [];
+    const failed: { op: PendingWrite; err: unknown }[] = [];
+    try {
+      this.inTransaction(() => {
+        let rev = this.revision;
+        for (const op of ops) {
+          this.pendingEntry = undefined;
+          try {
+            const result = op.write(rev + 1);
+            rev++;
+            done.push({ op, result, entry: this.pendingEntry! });
+          } catch (err) {
+            failed.push({ op, err });
+          }
+        }
+      });
+    } catch (err) {
+      this.pendingEntry = undefined;
+      for (const op of ops) op.reject(err);
+      return;
+    }
     this.pendingEntry = undefined;
-    const result = this.inTransaction(write) as T;
-    const entry = this.pendingEntry!;
-    this.pendingEntry = undefined;
-    this.revision = entry.revision;
-    this.ring.push(entry);
-    this.hub.publish(entry);
-    return result;
+    for (const { op, result, entry } of done) {
+      this.revision = entry.revision;
+      this.ring.push(entry);
+      this.hub.publish(entry);
+      op.resolve(result);
+    }
+    for (const { op, err } of failed) op.reject(err);
   }
 
   /** Inside a write transaction: logs the event and, in batches, forgets rows that fell out of the window. */
@@ -276,6 +311,12 @@ export class SqliteStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new Error('storage is closed');
   }
+}
+
+interface PendingWrite {
+  write: (rev: number) => StoredObject;
+  resolve: (v: StoredObject) => void;
+  reject: (e: unknown) => void;
 }
 
 function storedFromRow(row: KvRow): StoredObject {

@@ -163,3 +163,22 @@ test('in-memory stores work for tests', async () => {
   await store.close();
   await assert.rejects(store.get('/registry/core/pods/default/a'), /closed/);
 });
+
+test('group commit: concurrent writes share a transaction, keep contiguous revisions, and fail alone', async (t) => {
+  const { store } = tempStore(t);
+  const start = store.currentRevision();
+  const obj = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+  const results = await Promise.allSettled([
+    store.create('/registry/core/configmaps/ns/a', obj('a')),
+    store.create('/registry/core/configmaps/ns/a', obj('a')), // same key in the same batch: KeyExists, alone
+    store.create('/registry/core/configmaps/ns/b', obj('b')),
+    store.update('/registry/core/configmaps/ns/missing', obj('missing')), // KeyNotFound, alone
+    store.create('/registry/core/configmaps/ns/c', obj('c')),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+  const revs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.modRevision] : []));
+  assert.deepEqual(revs, [start + 1, start + 2, start + 3], 'failed writes take no revision');
+  assert.equal(store.currentRevision(), start + 3);
+  const listed = await store.list('/registry/core/configmaps/ns/');
+  assert.deepEqual(listed.items.map((i) => i.value.metadata.resourceVersion), [String(start + 1), String(start + 2), String(start + 3)]);
+});

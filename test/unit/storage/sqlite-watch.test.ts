@@ -144,11 +144,12 @@ test('callbacks that write or start watches keep every watcher in order and free
   const outer: string[] = [];
   const inner: string[] = [];
   let started = false;
+  let echo: Promise<unknown> | undefined;
   store.watch('/registry/core/pods/', store.currentRevision(), (ev) => {
     outer.push(brief(ev));
     if (ev.type === 'ADDED' && ev.object.metadata.name === 'trigger') {
       // Written from inside a callback: must be delivered after the current event, to everyone.
-      void store.create(key('default', 'echo'), pod('echo'));
+      echo = store.create(key('default', 'echo'), pod('echo'));
       if (!started) {
         started = true;
         store.watch('/registry/core/pods/', ev.revision - 1, (e) => inner.push(brief(e)));
@@ -158,6 +159,7 @@ test('callbacks that write or start watches keep every watcher in order and free
   const later: string[] = [];
   store.watch('/registry/core/pods/', store.currentRevision(), (ev) => later.push(brief(ev)));
   const trig = await store.create(key('default', 'trigger'), pod('trigger'));
+  await echo; // writes are group-committed: the echo commits in the next batch
   const r = trig.modRevision;
   assert.deepEqual(outer, [`ADDED default/trigger@${r}`, `ADDED default/echo@${r + 1}`]);
   assert.deepEqual(later, outer, 'a watcher registered after the writer sees the same order');
