@@ -17,6 +17,7 @@ import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { createRequestHandler } from './app.js';
+import { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
 import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
 import type { ServerContext } from './context.js';
@@ -98,11 +99,16 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
+  const clients = new ComponentClients(kubeconfigPath);
   const componentCtx: ComponentContext = {
     dataDir: opts.dataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
     announce: (line) => opts.announce?.(line),
+    get client() { return clients.client; },
+    get informers() { return clients.informers; },
+    clientAs: (identity) => clients.clientAs(identity),
   };
   const running: [string, RunningComponent][] = [];
+  // Components first (their workers may still write), then the informers and connections they shared.
   const stopComponents = async () => {
     for (const [name, c] of running.reverse()) {
       try {
@@ -112,6 +118,11 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
       }
     }
     running.length = 0;
+    try {
+      await clients.close();
+    } catch (e) {
+      console.error('berth: closing the components\' client:', e);
+    }
   };
   const components = (opts.components ?? COMPONENTS).filter((c) => runtime.controllers || !c.controller);
   const startAll = async (list: Component[]) => {

@@ -3,10 +3,13 @@
 // clients and can use it), and stopped before the server closes, in reverse order.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TypeModel } from '../apimachinery/schema/types.js';
+import type { KubeClient } from '../client/client.js';
+import type { SharedInformerFactory } from '../client/informer.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { UserInfo } from '../registry/types.js';
 import type { Store } from '../storage/interface.js';
+import type { ClientIdentity } from './component-client.js';
 import type { ServerContext } from './context.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -39,6 +42,19 @@ export interface ComponentContext {
   options: BerthRuntimeOptions;
   /** Lines printed by `berth up` after start (e.g. `dns: 127.0.0.1:N`). */
   announce(line: string): void;
+  /**
+   * The API client all components share (one connection pool), as kube-controller-manager (user agent and default
+   * field manager). Made on first use; closed by Berth after every component has stopped — never close it.
+   */
+  readonly client: KubeClient;
+  /**
+   * One informer per resource and scope for all components, on `client`. As in kube-controller-manager: register
+   * informers (informerFor), then `start()` (idempotent; later informers start at once), then wait for your own
+   * informers' sync. Berth stops it after every component has stopped — never stop it.
+   */
+  readonly informers: SharedInformerFactory;
+  /** A client over the shared connections that speaks as someone else (scheduler, kubelet, …). Never close it. */
+  clientAs(identity: ClientIdentity): KubeClient;
 }
 
 export interface RunningComponent {

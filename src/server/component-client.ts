@@ -1,0 +1,104 @@
+// One API client and one informer factory for every component running inside `berth up`, as kube-controller-manager
+// shares one clientset and one SharedInformerFactory among its controllers: one pool of TLS connections instead
+// of one per component, and each resource decoded and cached once per process instead of once per component.
+// Components that speak as someone else (scheduler, kubelet, …) get a view with their own user agent and default
+// field manager over the same connections.
+import { createSecureContext } from 'node:tls';
+import { Agent } from 'undici';
+import { KubeClient } from '../client/client.js';
+import type { HttpRequest, HttpResponse, Transport } from '../client/http.js';
+import { SharedInformerFactory } from '../client/informer.js';
+import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
+
+/** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
+export interface ClientIdentity {
+  userAgent: string;
+  fieldManager?: string;
+}
+
+export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
+  userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
+  fieldManager: 'kube-controller-manager',
+};
+
+/** Connections for requests other than watches; bursts queue in undici instead of opening (and handshaking) more. */
+export const DEFAULT_MAX_REQUEST_CONNECTIONS = 16;
+
+/**
+ * TLS transport for all in-process clients. Both pools use one secure context (parsing the CA, certificate and key
+ * once, not per connection, was most of the handshake cost). Watches hold their connection for minutes, so they get
+ * their own uncapped pool; capping a pool they share would let enough watches starve every other request.
+ */
+export class SharedTransport implements Transport {
+  private readonly requests: Agent;
+  private readonly watches: Agent;
+  private readonly origin: string;
+  private readonly token?: string;
+  private closed?: Promise<void>;
+
+  constructor(conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
+    this.origin = new URL(conn.server).origin;
+    this.token = conn.token;
+    const connect = {
+      secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
+      rejectUnauthorized: !conn.insecureSkipTlsVerify,
+      servername: conn.tlsServerName,
+    };
+    // Timeouts are the RestClient's (per request) and the watch's (inactivity); undici's would cut long watches.
+    const common = { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect };
+    this.requests = new Agent({ ...common, connections: opts.maxRequestConnections ?? DEFAULT_MAX_REQUEST_CONNECTIONS });
+    this.watches = new Agent({ ...common, connections: null });
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const headers = { ...req.headers };
+    if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
+    const agent = isWatch(req.path) ? this.watches : this.requests;
+    const res = await agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal });
+    const flat: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(res.headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+    return { status: res.statusCode, headers: flat, body: res.body, text: () => res.body.text(), cancel: () => res.body.destroy() };
+  }
+
+  close(): Promise<void> {
+    return (this.closed ??= Promise.all([this.requests.destroy(), this.watches.destroy()]).then(() => {}));
+  }
+}
+
+function isWatch(path: string): boolean {
+  const q = path.indexOf('?');
+  return q >= 0 && new URLSearchParams(path.slice(q + 1)).get('watch') === 'true';
+}
+
+/** The transport seen by one identity's client: closing that client must not close everyone's connections. */
+const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {} });
+
+/** Created on first use, so a Berth whose components need no client opens no connection. */
+export class ComponentClients {
+  private transport?: SharedTransport;
+  private base?: KubeClient;
+  private factory?: SharedInformerFactory;
+
+  constructor(private readonly kubeconfigPath: string, private readonly opts: { maxRequestConnections?: number } = {}) {}
+
+  /** kube-controller-manager's client. */
+  get client(): KubeClient {
+    return (this.base ??= this.clientAs(CONTROLLER_MANAGER_IDENTITY));
+  }
+
+  /** The shared factory, listing and watching through `client`. */
+  get informers(): SharedInformerFactory {
+    return (this.factory ??= new SharedInformerFactory(this.client));
+  }
+
+  clientAs(identity: ClientIdentity): KubeClient {
+    this.transport ??= new SharedTransport(loadKubeconfig({ path: this.kubeconfigPath }), this.opts);
+    return new KubeClient({ transport: unclosable(this.transport), userAgent: identity.userAgent, fieldManager: identity.fieldManager });
+  }
+
+  /** After the components have stopped: the informers, then the connections. */
+  async close(): Promise<void> {
+    await this.factory?.stop();
+    await this.transport?.close();
+  }
+}
