@@ -6,9 +6,9 @@
 import { ApiError } from '../apimachinery/errors.js';
 import { jsonEqual } from '../apimachinery/json.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import { KubeClient } from '../client/client.js';
+import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
-import { SharedInformer } from '../client/informer.js';
+import type { SharedInformer } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
 import type { RequestContext } from '../registry/generic-store.js';
@@ -49,11 +49,12 @@ export class CrdController implements RunningComponent {
     this.ctx.objects.useAdmission(this.terminatingAdmission());
     await this.restoreFromStorage();
 
-    this.client = KubeClient.fromKubeconfig({ path: this.ctx.kubeconfigPath }, { userAgent: USER_AGENT, fieldManager: 'kube-apiserver' });
-    this.informer = SharedInformer.forResource<CustomResourceDefinition>(this.client, builtin.customResourceDefinitions, { name: 'crd-controller' });
+    // The connections and informers all components share; Berth closes them after the components stop.
+    this.client = this.ctx.clientAs({ userAgent: USER_AGENT, fieldManager: 'kube-apiserver' });
+    this.informer = this.ctx.informers.informerFor<CustomResourceDefinition>(builtin.customResourceDefinitions);
     const enqueue = (crd: CustomResourceDefinition) => this.queue.add(crd.metadata.name!);
     this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, crd) => enqueue(crd), onDelete: enqueue });
-    this.informer.run();
+    this.ctx.informers.start();
     this.workers = runWorkers(this.queue, 1, (name) => this.reconcile(name), {
       onError: (name, err) => console.warn(`berth: crd controller: ${name}: ${err instanceof Error ? err.message : String(err)}`),
     });
@@ -64,8 +65,6 @@ export class CrdController implements RunningComponent {
     if (this.ctx.objects.beforeDelete.get(crdKey) === markCRDForCleanup) this.ctx.objects.beforeDelete.delete(crdKey);
     this.queue.shutDown();
     await this.workers;
-    await this.informer?.stop();
-    await this.client?.close();
   }
 
   /** Names of the CRDs currently served (tests). */

@@ -7,7 +7,12 @@ import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
 
 export interface ControllerManagerOptions {
-  kubeconfigPath: string;
+  /** Where to connect when no `client` is given. */
+  kubeconfigPath?: string;
+  /** A client to use (inside `berth up`, the one all components share); the caller closes it. */
+  client?: KubeClient;
+  /** An informer factory to register on (shared with other components); the caller stops it. */
+  informers?: SharedInformerFactory;
   features?: FeatureGates;
   /** Concurrent syncs per controller (--concurrent-statefulset-syncs); default 5. */
   workers?: number;
@@ -21,19 +26,19 @@ export interface ControllerManager {
   statefulSets: StatefulSetController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
-  /** Stops the controllers (in-flight syncs finish), then the informers, then closes connections. */
+  /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
   stop(): Promise<void>;
 }
 
 export const CONTROLLER_MANAGER_USER_AGENT = 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth';
 
 export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
-  const client = new KubeClient({
+  const client = opts.client ?? new KubeClient({
     connection: loadKubeconfig({ path: opts.kubeconfigPath }),
     userAgent: CONTROLLER_MANAGER_USER_AGENT,
     fieldManager: 'kube-controller-manager',
   });
-  const informers = new SharedInformerFactory(client);
+  const informers = opts.informers ?? new SharedInformerFactory(client);
   const report = (controller: string) => (key: string, err: unknown) => {
     if (opts.onError) opts.onError(controller, key, err);
     else console.warn(`${controller}: error syncing ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`);
@@ -53,8 +58,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
       (stopped ??= (async () => {
         await statefulSets.stop();
         await Promise.allSettled(running);
-        await informers.stop();
-        await client.close();
+        if (!opts.informers) await informers.stop();
+        if (!opts.client) await client.close();
       })()),
   };
 }

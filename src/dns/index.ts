@@ -21,24 +21,35 @@ export interface RunningClusterDns {
   stop(): Promise<void>;
 }
 
-/** Starts informers on the API server behind `kubeconfigPath` and serves DNS from them once they have synced. */
-export async function startClusterDns(opts: { kubeconfigPath: string; port?: number; host?: string } & ResolverOptions): Promise<RunningClusterDns> {
-  const client = new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: 'berth-dns/v1.33.0' });
-  const factory = new SharedInformerFactory(client);
+export interface StartClusterDnsOptions extends ResolverOptions {
+  /** Where to connect when no `informers` are given. */
+  kubeconfigPath?: string;
+  /** An informer factory to register on (inside `berth up`, the one all components share); the caller stops it. */
+  informers?: SharedInformerFactory;
+  port?: number;
+  host?: string;
+}
+
+/** Starts informers on the API server and serves DNS from them once they have synced. */
+export async function startClusterDns(opts: StartClusterDnsOptions): Promise<RunningClusterDns> {
+  const client = opts.informers ? undefined : new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: 'berth-dns/v1.33.0' });
+  const factory = opts.informers ?? new SharedInformerFactory(client!);
   const services = factory.informerFor<Service>(builtin.services);
   const slices = factory.informerFor<EndpointSlice>(builtin.endpointSlices);
   const pods = factory.informerFor<Pod>(builtin.pods);
   const data = new ClusterDnsData(services.store, slices.store, pods.store);
   factory.start();
-  await factory.waitForCacheSync();
+  await Promise.all([services.waitForSync(), slices.waitForSync(), pods.waitForSync()]);
   const server = new ClusterDnsServer(new ClusterResolver(data, opts), { host: opts.host, port: opts.port });
   const port = await server.start();
   return {
     port, data, server,
     async stop() {
       await server.stop();
-      await factory.stop();
-      await client.close();
+      if (client) {
+        await factory.stop();
+        await client.close();
+      }
     },
   };
 }
@@ -46,7 +57,7 @@ export async function startClusterDns(opts: { kubeconfigPath: string; port?: num
 export const clusterDnsComponent: Component = {
   name: 'dns', controller: true,
   async start(ctx) {
-    const dns = await startClusterDns({ kubeconfigPath: ctx.kubeconfigPath, port: ctx.options.dnsPort });
+    const dns = await startClusterDns({ informers: ctx.informers, port: ctx.options.dnsPort });
     ctx.announce(`dns: 127.0.0.1:${dns.port}`);
     return dns;
   },

@@ -6,7 +6,7 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
 import { EventRecorder } from '../client/events.js';
-import { SharedInformer } from '../client/informer.js';
+import { SharedInformer, type SharedInformerFactory } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { nodeSubnet, SubnetAllocator } from './ipam.js';
@@ -43,6 +43,11 @@ export interface NodeAgentOptions {
   runtime?: Runtime;
   workers?: number;
   onError?: (err: unknown, during: string) => void;
+  /**
+   * Watch pods through this informer factory (inside `berth up`, the one all components share; its owner stops it)
+   * instead of an informer of its own on `client`.
+   */
+  informers?: SharedInformerFactory;
 }
 
 export interface NodeAgent {
@@ -158,7 +163,8 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
 
   // ---- pods --------------------------------------------------------------------------------------------------
 
-  const informer = SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, during) => onError(e, `pod informer ${during}`) });
+  const informer = opts.informers?.informerFor<Pod>(builtin.pods)
+    ?? SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, during) => onError(e, `pod informer ${during}`) });
   const queue = new WorkQueue<string>({ name: 'node-agent' });
   const tracked = new Map<string, TrackedPod>();
   const keyByUid = new Map<string, string>();
@@ -240,7 +246,8 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     if (!(await publishStatus(pod, t, n))) return { requeueAfter: 50 };
   };
 
-  informer.run();
+  if (opts.informers) opts.informers.start();
+  else informer.run();
   const workers = runWorkers(queue, opts.workers ?? 4, reconcile, { onError: (key, e) => onError(e, `sync pod ${key}`) });
   await informer.waitForSync();
 
@@ -249,7 +256,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     async stop() {
       for (const t of timers) clearInterval(t);
       queue.shutDown();
-      await informer.stop();
+      if (!opts.informers) await informer.stop();
       await runtime.close();
       await workers;
       await Promise.all([...nodes.values()].map((n) => n.events.flush()));

@@ -7,7 +7,7 @@ import { ApiError } from '../apimachinery/errors.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
 import { EventRecorder } from '../client/events.js';
-import { SharedInformer } from '../client/informer.js';
+import { SharedInformer, type SharedInformerFactory } from '../client/informer.js';
 import { builtin, resourcePath } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
@@ -27,6 +27,11 @@ export interface SchedulerOptions {
   /** How long the PreBind step waits for the PV binder to bind a pod's claims; default 60 s (upstream 600 s). */
   volumeBindTimeoutMs?: number;
   onError?: (err: unknown, during: string) => void;
+  /**
+   * Register on this informer factory (inside `berth up`, the one all components share; its owner stops it)
+   * instead of running informers of its own on `client`.
+   */
+  informers?: SharedInformerFactory;
 }
 
 export interface Scheduler {
@@ -38,11 +43,12 @@ const W = { fieldManager: 'kube-scheduler' };
 export async function startScheduler(client: KubeClient, opts: SchedulerOptions = {}): Promise<Scheduler> {
   const schedulerName = opts.schedulerName ?? 'default-scheduler';
   const onError = opts.onError ?? ((err: unknown, during: string) => console.warn(`scheduler: ${during}: ${err instanceof Error ? err.message : String(err)}`));
-  const pods = SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, d) => onError(e, `pod informer ${d}`) });
-  const nodes = SharedInformer.forResource<Node>(client, builtin.nodes, { onError: (e, d) => onError(e, `node informer ${d}`) });
+  const shared = opts.informers;
+  const pods = shared?.informerFor<Pod>(builtin.pods) ?? SharedInformer.forResource<Pod>(client, builtin.pods, { onError: (e, d) => onError(e, `pod informer ${d}`) });
+  const nodes = shared?.informerFor<Node>(builtin.nodes) ?? SharedInformer.forResource<Node>(client, builtin.nodes, { onError: (e, d) => onError(e, `node informer ${d}`) });
   const events = new EventRecorder(client, { component: schedulerName, onError: (e) => onError(e, 'event') });
   const queue = new WorkQueue<string>({ name: 'scheduler' });
-  const volumes = new VolumeSchedulingCache(client);
+  const volumes = new VolumeSchedulingCache(client, shared);
   const stopping = new AbortController();
   /** Pods whose volumes are being bound before the pod itself is (upstream's binding cycle). */
   const bindingCycles = new Map<string, Promise<void>>();
@@ -233,8 +239,12 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     }
   };
 
-  pods.run();
-  nodes.run();
+  if (shared) {
+    shared.start();
+  } else {
+    pods.run();
+    nodes.run();
+  }
   volumes.start();
   await Promise.all([pods.waitForSync(), nodes.waitForSync(), volumes.waitForSync()]);
   // One scheduling loop, as kube-scheduler: decisions see each other's bindings.
@@ -244,7 +254,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     async stop() {
       queue.shutDown();
       stopping.abort();
-      await Promise.all([pods.stop(), nodes.stop(), volumes.stop()]);
+      await Promise.all([shared ? undefined : pods.stop(), shared ? undefined : nodes.stop(), volumes.stop()]);
       await workers;
       await Promise.all(bindingCycles.values());
       await events.flush();

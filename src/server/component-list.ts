@@ -1,8 +1,6 @@
 // The components `berth up` starts, in order. API-side components (controller: false) start before /readyz says
 // ok; controllers start right after, so their modules are loaded lazily and stay off the start-up path.
 import { ApiError } from '../apimachinery/errors.js';
-import { GarbageCollector } from '../controllers/garbagecollector/garbage-collector.js';
-import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { subresourceKey, type Component, type ComponentContext, type RunningComponent } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
 
@@ -11,7 +9,7 @@ function lazy(name: string, controller: boolean, load: () => Promise<Component>)
   return { name, controller, start: async (ctx: ComponentContext): Promise<RunningComponent> => (await load()).start(ctx) };
 }
 
-/** A component running a client-side loop (scheduler, node agent) on its own KubeClient. */
+/** A component running a client-side loop (controllers, scheduler, node agent) on the shared client and informers. */
 function clientComponent(name: string, run: (ctx: ComponentContext) => Promise<RunningComponent>): Component {
   return { name, controller: true, start: run };
 }
@@ -31,41 +29,20 @@ export const COMPONENTS: Component[] = [
   },
   lazy('storage-admission', false, async () => (await import('../controllers/volume/components.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
-  {
-    name: 'namespace-controller', controller: false, // namespace deletion is part of the API's contract
-    async start(ctx) {
-      const c = new NamespaceController(ctx.objects, ctx.registry);
-      await c.start();
-      return c;
-    },
-  },
-  {
-    name: 'garbage-collector', controller: false, // so are deletion propagation policies
-    async start(ctx) {
-      const gc = new GarbageCollector(ctx.objects, ctx.registry);
-      await gc.start();
-      return gc;
-    },
-  },
+  // namespace deletion and deletion propagation policies are part of the API's contract
+  lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent),
+  lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent),
   clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
-    kubeconfigPath: ctx.kubeconfigPath,
+    client: ctx.client, informers: ctx.informers,
     features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
   })),
   lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
-  clientComponent('scheduler', async (ctx) => {
-    const [{ KubeClient }, { startScheduler }] = await Promise.all([import('../client/client.js'), import('../scheduler/index.js')]);
-    const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-scheduler' });
-    const scheduler = await startScheduler(client);
-    return { async stop() { await scheduler.stop(); await client.close(); } };
-  }),
-  clientComponent('node-agent', async (ctx) => {
-    const [{ KubeClient }, { startNodeAgent }] = await Promise.all([import('../client/client.js'), import('../nodeagent/index.js')]);
-    const client = KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: 'berth-node-agent' });
-    const agent = await startNodeAgent(client, { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs });
-    return { async stop() { await agent.stop(); await client.close(); } };
-  }),
+  clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
+    .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler' }), { informers: ctx.informers })),
+  clientComponent('node-agent', async (ctx) => (await import('../nodeagent/index.js'))
+    .startNodeAgent(ctx.clientAs({ userAgent: 'berth-node-agent' }), { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs, informers: ctx.informers })),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
   lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),
   {

@@ -1,5 +1,5 @@
-// The Deployment and ReplicaSet controllers as one Berth component: an API client of their own (kubeconfig) and a
-// shared informer factory, so both controllers watch pods and ReplicaSets through the same caches.
+// The Deployment and ReplicaSet controllers as one Berth component: on the client and informer factory all
+// components share inside `berth up`, or on their own (kubeconfig) when started alone.
 import { KubeClient } from '../../client/client.js';
 import { SharedInformerFactory } from '../../client/informer.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
@@ -17,18 +17,23 @@ export interface WorkloadControllers {
 }
 
 export interface StartWorkloadControllersOptions {
-  kubeconfigPath: string;
+  /** Where to connect when no `client` is given. */
+  kubeconfigPath?: string;
+  /** A client to use (inside `berth up`, the one all components share); the caller closes it. */
+  client?: KubeClient;
+  /** An informer factory to register on (shared with other components); the caller stops it. */
+  informers?: SharedInformerFactory;
   workers?: number;
   onError?: (controller: string, key: string, err: unknown) => void;
 }
 
 export async function startDeploymentControllers(opts: StartWorkloadControllersOptions): Promise<WorkloadControllers> {
-  const client = new KubeClient({
+  const client = opts.client ?? new KubeClient({
     connection: loadKubeconfig({ path: opts.kubeconfigPath }),
     userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
     fieldManager: 'kube-controller-manager',
   });
-  const informers = new SharedInformerFactory(client);
+  const informers = opts.informers ?? new SharedInformerFactory(client);
   const report = (name: string) => (opts.onError ? (key: string, err: unknown) => opts.onError!(name, key, err) : undefined);
   const replicaSets = new ReplicaSetController(client, informers, { workers: opts.workers, onError: report('replicaset-controller') });
   const deployments = new DeploymentController(client, informers, { workers: opts.workers, onError: report('deployment-controller') });
@@ -42,8 +47,8 @@ export async function startDeploymentControllers(opts: StartWorkloadControllersO
       (stopped ??= (async () => {
         await Promise.all([deployments.stop(), replicaSets.stop()]);
         await Promise.allSettled(running);
-        await informers.stop();
-        await client.close();
+        if (!opts.informers) await informers.stop();
+        if (!opts.client) await client.close();
       })()),
   };
 }
@@ -52,6 +57,6 @@ export const deploymentControllersComponent: Component = {
   name: 'deployment-controllers',
   controller: true,
   async start(ctx) {
-    return startDeploymentControllers({ kubeconfigPath: ctx.kubeconfigPath });
+    return startDeploymentControllers({ client: ctx.client, informers: ctx.informers });
   },
 };

@@ -5,8 +5,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../apimachinery/errors.js';
-import { KubeClient } from '../../client/client.js';
-import { SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { defaultStorageClass } from '../../admission/default-storage-class.js';
 import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../../admission/storage-protection.js';
@@ -15,8 +13,9 @@ import type { Component, ComponentContext } from '../../server/components.js';
 import { PersistentVolumeController } from './pv-controller.js';
 import { StorageProtectionController } from './protection-controller.js';
 
+/** A client over the connections all components share, speaking as `agent`. */
 const clientFor = (ctx: ComponentContext, agent: string) =>
-  KubeClient.fromKubeconfig({ path: ctx.kubeconfigPath }, { userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
+  ctx.clientAs({ userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
 
 export const storageAdmissionComponent: Component = {
   name: 'storage-admission', controller: false,
@@ -31,18 +30,14 @@ export const storageAdmissionComponent: Component = {
 export const volumeControllersComponent: Component = {
   name: 'persistentvolume-controllers', controller: true,
   async start(ctx) {
-    const client = clientFor(ctx, 'kube-controller-manager');
-    const factory = new SharedInformerFactory(client);
-    const binder = new PersistentVolumeController(client, factory);
-    const protection = new StorageProtectionController(client, factory);
-    factory.start();
+    const binder = new PersistentVolumeController(ctx.client, ctx.informers);
+    const protection = new StorageProtectionController(ctx.client, ctx.informers);
+    ctx.informers.start();
     const running = [binder.run(), protection.run()];
     return {
       async stop() {
         await Promise.all([binder.stop(), protection.stop()]);
         await Promise.allSettled(running);
-        await factory.stop();
-        await client.close();
       },
     };
   },
@@ -66,16 +61,13 @@ export const localProvisionerComponent: Component = {
       }
       await writeFile(marker, 'standard\n');
     }
-    const factory = new SharedInformerFactory(client);
-    const provisioner = new LocalProvisioner(client, factory, { dataDir: ctx.dataDir });
-    factory.start();
+    const provisioner = new LocalProvisioner(client, ctx.informers, { dataDir: ctx.dataDir });
+    ctx.informers.start();
     const running = provisioner.run();
     return {
       async stop() {
         await provisioner.stop();
         await running.catch(() => {});
-        await factory.stop();
-        await client.close();
       },
     };
   },

@@ -141,8 +141,13 @@ export class VolumeSchedulingCache implements VolumeLookup {
   private readonly pvs: SharedInformer<PersistentVolume>;
   private readonly listeners = new Set<() => void>();
 
-  constructor(client: KubeClient) {
-    this.factory = new SharedInformerFactory(client);
+  /** Whether the factory is someone else's (shared by several components): then they start and stop it. */
+  private readonly sharedFactory: boolean;
+
+  /** `factory`: register on a shared informer factory instead of making one on `client`. */
+  constructor(client: KubeClient, factory?: SharedInformerFactory) {
+    this.sharedFactory = factory !== undefined;
+    this.factory = factory ?? new SharedInformerFactory(client);
     this.claims = this.factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.classes = this.factory.informerFor<StorageClass>(builtin.storageClasses);
     this.pvs = this.factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
@@ -167,11 +172,11 @@ export class VolumeSchedulingCache implements VolumeLookup {
   }
 
   waitForSync(): Promise<boolean> {
-    return this.factory.waitForCacheSync();
+    return Promise.all([this.claims.waitForSync(), this.classes.waitForSync(), this.pvs.waitForSync()]).then((r) => r.every(Boolean));
   }
 
-  stop(): Promise<void> {
-    return this.factory.stop();
+  async stop(): Promise<void> {
+    if (!this.sharedFactory) await this.factory.stop();
   }
 
   claim(namespace: string, name: string): PersistentVolumeClaim | undefined {

@@ -10,6 +10,9 @@ import { EtcdOperator, EtcdOperatorOptions } from './operator.js';
 
 const SA_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
+/** User agent and field manager of the operator's writes. */
+export const ETCD_OPERATOR_IDENTITY = { userAgent: 'etcd-operator/berth', fieldManager: 'etcd-operator' } as const;
+
 /** The connection a pod gets: KUBERNETES_SERVICE_HOST/PORT, the mounted token and CA. */
 export function inClusterConnection(env: NodeJS.ProcessEnv = process.env, dir = SA_DIR): ClusterConnection {
   const host = env.KUBERNETES_SERVICE_HOST;
@@ -25,6 +28,8 @@ export function inClusterConnection(env: NodeJS.ProcessEnv = process.env, dir = 
 }
 
 export interface RunEtcdOperatorOptions extends EtcdOperatorOptions {
+  /** A client to use instead of connecting (inside `berth up`, over the connections all components share); the caller closes it. */
+  client?: KubeClient;
   kubeconfigPath?: string;
   inCluster?: boolean;
   /** Serve /healthz, /readyz and /metrics here (0 picks a port; undefined serves nothing). */
@@ -44,8 +49,11 @@ export interface RunningEtcdOperator {
 }
 
 export async function runEtcdOperator(opts: RunEtcdOperatorOptions = {}): Promise<RunningEtcdOperator> {
-  const connection = opts.inCluster ? inClusterConnection() : loadKubeconfig({ path: opts.kubeconfigPath });
-  const client = new KubeClient({ connection, userAgent: 'etcd-operator/berth', fieldManager: 'etcd-operator' });
+  const client = opts.client ?? new KubeClient({
+    connection: opts.inCluster ? inClusterConnection() : loadKubeconfig({ path: opts.kubeconfigPath }),
+    userAgent: ETCD_OPERATOR_IDENTITY.userAgent, fieldManager: ETCD_OPERATOR_IDENTITY.fieldManager,
+  });
+  const closeClient = () => (opts.client ? Promise.resolve() : client.close());
   const log = opts.log ?? (() => {});
   try {
     if (!opts.skipCrdInstall) {
@@ -66,11 +74,11 @@ export async function runEtcdOperator(opts: RunEtcdOperatorOptions = {}): Promis
       operator, client, healthPort: operator.manager.healthPort,
       stop: () => (stopping ??= (async () => {
         await operator.stop();
-        await client.close();
+        await closeClient();
       })()),
     };
   } catch (e) {
-    await client.close();
+    await closeClient();
     throw e;
   }
 }
