@@ -1,13 +1,20 @@
-// Namespace deletion, after upstream's pkg/controller/namespace: a terminating namespace has its content deleted,
-// and once nothing is left the `kubernetes` finalizer is removed from spec.finalizers, which completes the deletion.
+// Namespace deletion, after upstream's pkg/controller/namespace, as an API client: a terminating namespace has
+// every namespaced resource found by discovery emptied (deletecollection where served, else one delete per object),
+// and is looked at again until nothing is left; then `kubernetes` is removed from spec.finalizers through
+// PUT namespaces/<name>/finalize, and the server completes the deletion. Progress shows in status.conditions.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { GenericStore, RequestContext } from '../../registry/generic-store.js';
-import type { ResourceRegistry } from '../../registry/registry.js';
-import type { ResourceDef } from '../../registry/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin, resourcePath } from '../../client/resources.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
+import { MetadataClient } from '../garbagecollector/metadata-client.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
-const RETRY_MS = 500;
+/** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */
+const CONTENT_REMAINING_REQUEUE_MS = 1000;
 
 /** Marks a namespace Terminating on delete; deletion waits while spec.finalizers is not empty. */
 export function namespaceBlocksDeletion(ns: KubeObject): boolean {
@@ -17,83 +24,172 @@ export function namespaceBlocksDeletion(ns: KubeObject): boolean {
   return (spec?.finalizers?.length ?? 0) > 0;
 }
 
+interface Namespace extends KubeObject {
+  spec?: { finalizers?: string[] };
+  status?: { phase?: string; conditions?: NamespaceCondition[] };
+}
+
+interface NamespaceCondition {
+  type: string;
+  status: 'True' | 'False';
+  lastTransitionTime?: string;
+  reason: string;
+  message: string;
+}
+
+export interface NamespaceControllerOptions {
+  userAgent?: string;
+  workers?: number;
+  onError?: (err: unknown, namespace: string) => void;
+}
+
+/** What one pass over a namespace's content found. */
+interface ContentReport {
+  remaining: Map<string, number>; // resource → objects left
+  finalizers: Map<string, number>; // finalizer → objects carrying it
+  discoveryFailure?: string;
+  contentFailures: string[];
+}
+
 export class NamespaceController {
-  private readonly pending = new Set<string>();
-  private readonly running = new Set<string>();
-  private stopped = false;
-  private watcher?: { stop(): void };
-  private readonly ctx: RequestContext = { user: { username: 'system:serviceaccount:kube-system:namespace-controller', groups: ['system:serviceaccounts'] }, dryRun: false, fieldManager: 'kube-controller-manager', warnings: [] };
+  private readonly queue = new WorkQueue<string>({ name: 'namespace' });
+  private readonly informer: SharedInformer<Namespace>;
+  private readonly meta: MetadataClient;
+  private readonly workers: number;
+  private running?: Promise<void>;
 
-  constructor(private readonly objects: GenericStore, private readonly registry: ResourceRegistry) {}
-
-  async start(): Promise<void> {
-    const nsDef = this.nsDef();
-    this.watcher = await this.objects.watch(nsDef, '', { resourceVersion: '' }, (type, obj) => {
-      if (type !== 'DELETED' && obj.metadata.deletionTimestamp) this.enqueue(obj.metadata.name!);
-    });
+  constructor(private readonly client: KubeClient, informers: SharedInformerFactory, private readonly opts: NamespaceControllerOptions = {}) {
+    this.informer = informers.informerFor<Namespace>(builtin.namespaces);
+    this.meta = new MetadataClient(client, opts.userAgent ?? 'kube-controller-manager/v1.33.0 namespace-controller');
+    this.workers = opts.workers ?? 4;
+    const enqueue = (ns: Namespace) => {
+      if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
+    };
+    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
   }
 
-  stop(): void {
-    this.stopped = true;
-    this.watcher?.stop();
-  }
-
-  private nsDef(): ResourceDef {
-    return this.registry.lookup('', 'v1', 'namespaces')!;
-  }
-
-  private enqueue(name: string): void {
-    if (this.stopped) return;
-    if (this.running.has(name)) {
-      this.pending.add(name);
-      return;
-    }
-    this.running.add(name);
-    void this.sync(name)
-      .catch((e) => console.error(`berth: namespace controller: ${name}:`, e))
-      .then((retry) => {
-        this.running.delete(name);
-        if (this.pending.delete(name) || retry) setTimeout(() => this.enqueue(name), retry ? RETRY_MS : 0).unref();
+  /** Runs in the background once the namespace informer has listed; the factory must be started by the caller. */
+  start(): void {
+    this.running ??= (async () => {
+      if (!(await this.informer.waitForSync())) return;
+      await runWorkers(this.queue, this.workers, (name) => this.sync(name), {
+        onError: (name, e) => (this.opts.onError ?? defaultOnError)(e, name),
       });
+    })();
   }
 
-  /** Returns true when the namespace must be looked at again later. */
-  private async sync(name: string): Promise<boolean> {
-    let ns: KubeObject;
+  async stop(): Promise<void> {
+    this.queue.shutDown();
+    await this.running;
+  }
+
+  private async sync(name: string): Promise<ReconcileResult> {
+    let ns: Namespace;
     try {
-      ns = await this.objects.get(this.nsDef(), '', name);
+      ns = await this.client.get<Namespace>(builtin.namespaces, name);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return false;
+      if (e instanceof ApiError && e.code === 404) return;
       throw e;
     }
-    if (!ns.metadata.deletionTimestamp) return false;
-    let remaining = 0;
-    const seenStorage = new Set<string>();
-    for (const def of this.registry.all()) {
-      if (!def.namespaced || !def.verbs.includes('deletecollection')) continue;
-      const storage = this.objects.prefixFor(def, name);
-      if (seenStorage.has(storage)) continue;
-      seenStorage.add(storage);
-      const { items } = await this.objects.list(def, name);
-      for (const item of items) {
-        remaining++;
-        if (item.metadata.deletionTimestamp) continue;
-        try {
-          await this.objects.delete(def, name, item.metadata.name!, { propagationPolicy: 'Background' }, this.ctx);
-        } catch (e) {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
-        }
-      }
-    }
-    if (remaining > 0) return true;
-    await this.objects.guaranteedUpdate(this.nsDef(), '', name, this.ctx, 'finalize', undefined, (cur) => {
-      const spec = (cur.spec ?? {}) as { finalizers?: string[] };
-      spec.finalizers = (spec.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);
-      cur.spec = spec;
-      return cur;
-    }).catch((e) => {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
-    });
-    return false;
+    if (!ns.metadata.deletionTimestamp || !ns.spec?.finalizers?.includes(NAMESPACE_FINALIZER)) return;
+
+    const report = await this.deleteAllContent(name);
+    ns = await this.updateConditions(ns, report);
+    if (report.discoveryFailure || report.contentFailures.length) throw new Error(report.discoveryFailure ?? report.contentFailures.join('; '));
+    if (report.remaining.size > 0) return { requeueAfter: CONTENT_REMAINING_REQUEUE_MS };
+    await this.finalize(ns);
   }
+
+  /** Deletes what is left in the namespace and counts what is still there afterwards. */
+  private async deleteAllContent(namespace: string): Promise<ContentReport> {
+    const report: ContentReport = { remaining: new Map(), finalizers: new Map(), contentFailures: [] };
+    let resources: ApiResource[];
+    try {
+      const found = await discoverResources(this.client);
+      if (found.failed.length) report.discoveryFailure = `Discovery failed for some groups, ${found.failed.length} failing: ${found.failed.join(', ')}`;
+      resources = found.supporting('list', 'delete').filter((r) => r.namespaced);
+    } catch (e) {
+      report.discoveryFailure = `Discovery failed: ${e instanceof Error ? e.message : String(e)}`;
+      return report;
+    }
+    await Promise.all(resources.map(async (res) => {
+      try {
+        await this.deleteCollection(res, namespace, report);
+      } catch (e) {
+        if (e instanceof ApiError && (e.code === 404 || e.code === 405)) return; // no longer served
+        report.contentFailures.push(`${res.resource}.${res.group || 'core'}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }));
+    return report;
+  }
+
+  private async deleteCollection(res: ApiResource, namespace: string, report: ContentReport): Promise<void> {
+    const label = `${res.resource}.${res.group}`; // upstream prints the core group as `pods.`
+    if (res.verbs.includes('deletecollection')) {
+      await this.client.deleteCollection(res, { namespace, propagationPolicy: 'Background' });
+    }
+    const left = (await this.meta.list(res, namespace)).items;
+    if (left.length === 0) return;
+    if (!res.verbs.includes('deletecollection')) {
+      await Promise.all(left.filter((o) => !o.metadata.deletionTimestamp).map((o) =>
+        this.client.delete(res, o.metadata.name!, { namespace, propagationPolicy: 'Background' }).catch((e) => {
+          if (!(e instanceof ApiError && e.code === 404)) throw e;
+        })));
+    }
+    report.remaining.set(label, left.length);
+    for (const o of left) for (const f of o.metadata.finalizers ?? []) report.finalizers.set(f, (report.finalizers.get(f) ?? 0) + 1);
+  }
+
+  /** Records progress in status.conditions, as `kubectl describe namespace` shows upstream. */
+  private async updateConditions(ns: Namespace, report: ContentReport): Promise<Namespace> {
+    const remaining = [...report.remaining].map(([r, n]) => `${r} has ${n} resource instances`).sort();
+    const finalizers = [...report.finalizers].map(([f, n]) => `${f} in ${n} resource instances`).sort();
+    const want: NamespaceCondition[] = [
+      report.discoveryFailure
+        ? { type: 'NamespaceDeletionDiscoveryFailure', status: 'True', reason: 'DiscoveryFailed', message: report.discoveryFailure }
+        : { type: 'NamespaceDeletionDiscoveryFailure', status: 'False', reason: 'ResourcesDiscovered', message: 'All resources successfully discovered' },
+      { type: 'NamespaceDeletionGroupVersionParsingFailure', status: 'False', reason: 'ParsedGroupVersions', message: 'All legacy kube types successfully parsed' },
+      report.contentFailures.length
+        ? { type: 'NamespaceDeletionContentFailure', status: 'True', reason: 'ContentDeletionFailed', message: `Failed to delete all resource types, ${report.contentFailures.length} remaining: ${[...report.contentFailures].sort().join(', ')}` }
+        : { type: 'NamespaceDeletionContentFailure', status: 'False', reason: 'ContentDeleted', message: 'All content successfully deleted, may be waiting on finalization' },
+      remaining.length
+        ? { type: 'NamespaceContentRemaining', status: 'True', reason: 'SomeResourcesRemain', message: `Some resources are remaining: ${remaining.join(', ')}` }
+        : { type: 'NamespaceContentRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' },
+      finalizers.length
+        ? { type: 'NamespaceFinalizersRemaining', status: 'True', reason: 'SomeFinalizerRemain', message: `Some finalizers are remaining: ${finalizers.join(', ')}` }
+        : { type: 'NamespaceFinalizersRemaining', status: 'False', reason: 'ContentRemoved', message: 'All content successfully removed' },
+    ];
+    const current = ns.status?.conditions ?? [];
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    let changed = false;
+    const next = want.map((c) => {
+      const old = current.find((o) => o.type === c.type);
+      if (old && old.status === c.status && old.reason === c.reason && old.message === c.message) return old;
+      changed = true;
+      return { ...c, lastTransitionTime: old && old.status === c.status ? old.lastTransitionTime : now };
+    });
+    if (!changed) return ns;
+    const updated: Namespace = { ...ns, status: { ...ns.status, conditions: next } };
+    try {
+      return await this.client.updateStatus<Namespace>(builtin.namespaces, updated);
+    } catch (e) {
+      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return ns; // next pass writes them
+      throw e;
+    }
+  }
+
+  /** PUT namespaces/<name>/finalize without our finalizer; the server deletes the namespace once none is left. */
+  private async finalize(ns: Namespace): Promise<void> {
+    const finalizers = (ns.spec?.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);
+    const body: Namespace = { ...ns, spec: { ...ns.spec, finalizers } };
+    try {
+      await this.client.rest.request({ method: 'PUT', path: resourcePath(builtin.namespaces, undefined, ns.metadata.name!, 'finalize'), body });
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code === 404)) throw e;
+    }
+  }
+}
+
+function defaultOnError(err: unknown, namespace: string): void {
+  console.warn(`namespace controller: ${namespace}: ${err instanceof Error ? err.message : String(err)}`);
 }

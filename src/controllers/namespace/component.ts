@@ -1,0 +1,15 @@
+// The namespace controller as a Berth component, on the shared client and informers. Namespace deletion is part
+// of the API's contract, so it runs even without controllers.
+import type { Component } from '../../server/components.js';
+import { NamespaceController } from './namespace-controller.js';
+
+export const namespaceControllerComponent: Component = {
+  name: 'namespace-controller',
+  controller: false,
+  async start(ctx) {
+    const controller = new NamespaceController(ctx.client, ctx.informers);
+    ctx.informers.start();
+    controller.start();
+    return controller;
+  },
+};
