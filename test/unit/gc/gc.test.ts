@@ -9,6 +9,8 @@ import { ApiError } from '../../../src/apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../../src/apimachinery/types.js';
 import { KubeClient } from '../../../src/client/client.js';
 import { builtin, type ResourceDescriptor } from '../../../src/client/resources.js';
+import { MetadataClient } from '../../../src/controllers/garbagecollector/metadata-client.js';
+import { discoverResources } from '../../../src/controllers/garbagecollector/discovery.js';
 import { Berth, startBerth } from '../../../src/server/berth.js';
 
 const widgets: ResourceDescriptor = { group: 'gc.example.com', version: 'v1', resource: 'widgets', namespaced: true, kind: 'Widget' };
@@ -191,4 +193,21 @@ test('an empty namespace goes at once', async () => {
   await client.delete(builtin.namespaces, ns);
   await gone(builtin.namespaces, ns);
   assert.ok(Date.now() - started < 5000);
+});
+
+test('the metadata client sees PartialObjectMetadata only; discovery finds CRD-served kinds', async () => {
+  await configMap('default', 'meta-probe');
+  const meta = new MetadataClient(client, 'gc-test');
+  const list = await meta.list(builtin.configMaps, 'default');
+  const item = list.items.find((o) => o.metadata.name === 'meta-probe');
+  assert.equal(item?.kind, 'PartialObjectMetadata');
+  assert.equal((item as { data?: unknown }).data, undefined);
+  const one = await meta.get(builtin.configMaps, 'meta-probe', 'default');
+  assert.deepEqual([one.kind, one.apiVersion, (one as { data?: unknown }).data], ['PartialObjectMetadata', 'meta.k8s.io/v1', undefined]);
+
+  const found = await discoverResources(client);
+  assert.equal(found.forKind('gc.example.com/v1', 'Widget')?.resource, 'widgets');
+  assert.equal(found.forKind('apps/v1beta1', 'Deployment')?.version, 'v1', 'another version of a known group resolves to a served one');
+  assert.ok(found.supporting('list', 'watch', 'delete').some((r) => r.group === '' && r.resource === 'pods'));
+  assert.ok(!found.preferred.some((r) => r.resource.includes('/')), 'subresources are not resources');
 });
