@@ -13,6 +13,7 @@ import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer } from '../../client/informer.js';
+import { sleep } from '../../client/http.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, groupResourceKey, type ApiResource, type DiscoveredResources } from './discovery.js';
 import {
@@ -51,6 +52,7 @@ export class GarbageCollector {
   private readonly opts: Required<Omit<GarbageCollectorOptions, 'onError'>> & Pick<GarbageCollectorOptions, 'onError'>;
   private discovered?: DiscoveredResources;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private running?: Promise<void>;
   private periodic?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
@@ -70,6 +72,7 @@ export class GarbageCollector {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     clearInterval(this.periodic);
     clearTimeout(this.resyncTimer);
     this.attemptToDelete.shutDown();
@@ -86,7 +89,7 @@ export class GarbageCollector {
   private async run(): Promise<void> {
     for (let attempt = 0; !this.stopped && !this.discovered; attempt++) {
       await this.resync().catch((e) => this.report(e, 'discovery'));
-      if (!this.discovered) await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** attempt)));
+      if (!this.discovered) await sleep(Math.min(5000, 200 * 2 ** attempt), this.stopping.signal).catch(() => {});
     }
     this.periodic = setInterval(() => this.requestResync(0), this.opts.discoveryPeriodMs);
     this.periodic.unref();

@@ -6,7 +6,7 @@ import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
-import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import type { HandlerRegistration, SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, resourcePath } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
@@ -56,7 +56,9 @@ export class NamespaceController {
   private readonly informer: SharedInformer<Namespace>;
   private readonly meta: MetadataClient;
   private readonly workers: number;
+  private readonly registration: HandlerRegistration;
   private running?: Promise<void>;
+  private readonly stopping = new AbortController();
 
   constructor(private readonly client: KubeClient, informers: SharedInformerFactory, private readonly opts: NamespaceControllerOptions = {}) {
     this.informer = informers.informerFor<Namespace>(builtin.namespaces);
@@ -65,13 +67,13 @@ export class NamespaceController {
     const enqueue = (ns: Namespace) => {
       if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
     };
-    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
+    this.registration = this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
   }
 
   /** Runs in the background once the namespace informer has listed; the factory must be started by the caller. */
   start(): void {
     this.running ??= (async () => {
-      if (!(await this.informer.waitForSync())) return;
+      if (!(await this.informer.waitForSync(this.stopping.signal))) return;
       await runWorkers(this.queue, this.workers, (name) => this.sync(name), {
         onError: (name, e) => (this.opts.onError ?? defaultOnError)(e, name),
       });
@@ -79,6 +81,8 @@ export class NamespaceController {
   }
 
   async stop(): Promise<void> {
+    this.registration.remove(); // the informer is shared and outlives us
+    this.stopping.abort();
     this.queue.shutDown();
     await this.running;
   }
