@@ -131,8 +131,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   try {
     // The API is ready once its own parts are (CRD kinds served, admission in place); controllers, like
     // kube-controller-manager's, start right after.
-    await startAll(components.filter((c) => !c.controller));
+    await startAll(components.filter((c) => !c.controller && !c.afterReady));
     ready = true;
+    await startAll(components.filter((c) => !c.controller && c.afterReady));
     await startAll(components.filter((c) => c.controller));
   } catch (e) {
     ready = false;

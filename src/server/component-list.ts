@@ -30,8 +30,8 @@ export const COMPONENTS: Component[] = [
   lazy('storage-admission', false, async () => (await import('../controllers/volume/components.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
   // namespace deletion and deletion propagation policies are part of the API's contract
-  lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent),
-  lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent),
+  { ...lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent), afterReady: true },
+  { ...lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent), afterReady: true },
   clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
     client: ctx.client, informers: ctx.informers,
     features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },

@@ -65,6 +65,11 @@ export interface Component {
   name: string;
   /** Components that are controllers are skipped when options.controllers is false. */
   controller: boolean;
+  /**
+   * Part of the API's contract but not needed to serve it (namespace deletion, garbage collection): started right
+   * after /readyz turns ok, even with --no-controllers.
+   */
+  afterReady?: boolean;
   start(ctx: ComponentContext): Promise<RunningComponent>;
 }
 
