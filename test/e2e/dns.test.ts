@@ -103,7 +103,13 @@ describe('cluster DNS with dig', { timeout: 120_000 }, () => {
 
     const web2 = await podIP('web-2');
     await kubectlOk(c, ['scale', 'statefulset', 'web', '--replicas=2']);
-    await eventually(async () => !(await short(port, ['nginx.default.svc.cluster.local'])).includes(web2), 20_000, 100);
+    // Once the EndpointSlice no longer lists web-2 as ready, DNS must follow within 1 s.
+    const readyInSlices = async () => (await kubectlOk(c, ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=nginx',
+      '-o', 'jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.addresses[0]} {end}'])).split(' ');
+    await eventually(async () => !(await readyInSlices()).includes(web2), 20_000, 25);
+    const changed = Date.now();
+    await eventually(async () => !(await short(port, ['nginx.default.svc.cluster.local'])).includes(web2), 1000, 20);
+    assert.ok(Date.now() - changed <= 1000);
     const nx = await dig(port, ['web-2.nginx.default.svc.cluster.local']);
     assert.match(nx, /status: NXDOMAIN/);
     assert.match(nx, /cluster\.local\.\s+\d+\s+IN\s+SOA/);

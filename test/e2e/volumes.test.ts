@@ -107,6 +107,19 @@ describe('volumes with kubectl', () => {
     assert.match(released, new RegExp(`Retain\\s+Released\\s+sts/${winner}\\s+`));
   });
 
+  it('deleting a bound PV waits (pv-protection) and the claim stays Bound', async () => {
+    const claims = rows(await kubectlOk(c, ['get', 'pvc', '-n', 'sts']));
+    const bound = claims.find((r) => r[1] === 'Bound')!;
+    const pvName = bound[2];
+    await kubectlOk(c, ['delete', 'pv', pvName, '--wait=false']);
+    await new Promise((r) => setTimeout(r, 1000));
+    const pv = JSON.parse(await kubectlOk(c, ['get', 'pv', pvName, '-o', 'json']));
+    assert.ok(pv.metadata.deletionTimestamp, 'the PV is marked for deletion');
+    assert.deepEqual(pv.metadata.finalizers, ['kubernetes.io/pv-protection']);
+    assert.equal(pv.status.phase, 'Bound');
+    assert.match(await kubectlOk(c, ['get', 'pvc', '-n', 'sts', bound[0], '--no-headers']), new RegExp(`^${bound[0]}\\s+Bound\\s+${pvName}\\s`));
+  });
+
   it('seed 000: a user class with berth.dev/local provisions directories; Delete removes them, Retain keeps them', async () => {
     await kubectlOk(c, ['apply', '-f', '-'], { input: `apiVersion: storage.k8s.io/v1
 kind: StorageClass
