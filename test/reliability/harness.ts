@@ -86,6 +86,11 @@ export class FaultProxy {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
+  /** Client connections open right now (to check that clients do not leak sockets). */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** A kubeconfig like the server's, pointing at the proxy. */
   kubeconfig(): string {
     const text = readFileSync(this.target.kubeconfigPath, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${this.port}`);
