@@ -302,6 +302,69 @@ describe('CRD validation', () => {
   });
 });
 
+describe('schema changes and versions', () => {
+  const NOTE_CRD = (schema: string, versions = '') => `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: notes.demo.example.com
+spec:
+  group: demo.example.com
+  names: { kind: Note, plural: notes, singular: note }
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+${schema}
+${versions}`;
+
+  test('objects stored before a schema change are kept; untouched fields ratchet, new values must fit', async () => {
+    await k(['apply', '-f', '-'], { input: NOTE_CRD('              text: { type: string }') });
+    await k(['wait', '--for=condition=Established', 'crd/notes.demo.example.com', '--timeout=20s']);
+    await k(['apply', '-f', '-'], { input: 'apiVersion: demo.example.com/v1\nkind: Note\nmetadata: { name: old }\nspec: { text: "a long note" }\n' });
+    // The schema gets stricter: the stored object no longer fits.
+    await k(['apply', '-f', '-'], { input: NOTE_CRD('              text: { type: string, maxLength: 3 }') });
+    await eventually(async () => {
+      const r = await kubectl(c, ['apply', '-f', '-'], { input: 'apiVersion: demo.example.com/v1\nkind: Note\nmetadata: { name: fresh }\nspec: { text: "too long" }\n' });
+      return r.code !== 0 && /spec\.text: Too long: may not be (longer|more) than 3/.test(r.stderr);
+    }, 10000);
+    assert.equal(await k(['get', 'note', 'old', '-o', 'jsonpath={.spec.text}']), 'a long note', 'nothing lost');
+    assert.equal(await k(['label', 'note', 'old', 'checked=yes']), 'note.demo.example.com/old labeled\n', 'an update that leaves the old value alone is accepted');
+    const r = await kubectl(c, ['patch', 'note', 'old', '--type', 'merge', '-p', '{"spec":{"text":"still too long"}}']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /spec\.text: Too long/);
+  });
+
+  test('a second served version is the same objects with the apiVersion rewritten', async () => {
+    const schema = '              text: { type: string, maxLength: 3 }';
+    const beta = `  - name: v1beta1
+    served: true
+    storage: false
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+${schema}`;
+    await k(['apply', '-f', '-'], { input: NOTE_CRD(schema, beta) });
+    const obj = await eventually(async () => {
+      const r = await kubectl(c, ['get', 'notes.v1beta1.demo.example.com', 'old', '-o', 'json']);
+      return r.code === 0 && JSON.parse(r.stdout);
+    }, 10000);
+    assert.equal(obj.apiVersion, 'demo.example.com/v1beta1');
+    assert.equal(obj.spec.text, 'a long note');
+  });
+});
+
 describe('restart', () => {
   test('custom resources are served right after a restart', async () => {
     await c.stop();
