@@ -15,6 +15,15 @@ export interface RunWorkersOptions<K> {
 }
 
 /** Runs `concurrency` workers until the queue shuts down; resolves when all have exited. */
+/**
+ * client-go's cache.WaitForCacheSync: true once every informer has synced, false if `signal` aborted first.
+ * Controllers call it before starting their workers.
+ */
+export async function waitForCacheSync(signal: AbortSignal, ...informers: { waitForSync(signal?: AbortSignal): Promise<boolean> }[]): Promise<boolean> {
+  const synced = await Promise.all(informers.map((i) => i.waitForSync(signal)));
+  return synced.every(Boolean);
+}
+
 export async function runWorkers<K>(queue: WorkQueue<K>, concurrency: number, reconcile: (key: K) => Promise<ReconcileResult>, opts: RunWorkersOptions<K> = {}): Promise<void> {
   const onError = opts.onError ?? ((key: K, err: unknown) => console.warn(`${queue.name}: reconcile ${String(key)} failed: ${err instanceof Error ? err.message : String(err)}`));
   const worker = async () => {

@@ -5,7 +5,7 @@
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
 import type { OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers } from '../../client/controller.js';
+import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
@@ -70,8 +70,7 @@ export class DeploymentController {
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.deployments, this.replicaSets, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.deployments, this.replicaSets, this.pods))) return;
       await runWorkers(this.queue, this.workers, (key) => this.syncDeployment(key), { onError: this.onError });
     })();
     return this.running;

@@ -3,7 +3,7 @@
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers } from '../../client/controller.js';
+import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
@@ -45,8 +45,7 @@ export class EndpointsController {
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.services, this.pods, this.endpoints].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.endpoints))) return;
       await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
         onError: this.opts.onError ?? ((key, err) => console.warn(`endpoints-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
       });

@@ -3,7 +3,7 @@
 // endpointslice-controller.k8s.io in step with the Service's pods. An API client on the client toolkit.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers } from '../../client/controller.js';
+import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
@@ -45,8 +45,7 @@ export class EndpointSliceController {
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.services, this.pods, this.slices].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.slices))) return;
       await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
         onError: this.opts.onError ?? ((key, err) => console.warn(`endpointslice-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
       });

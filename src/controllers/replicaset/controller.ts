@@ -5,7 +5,7 @@
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
 import type { OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers } from '../../client/controller.js';
+import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
@@ -83,8 +83,7 @@ export class ReplicaSetController {
   /** Waits for the caches, then runs the workers until stop(). */
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.sets, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods))) return;
       await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
     })();
     return this.running;

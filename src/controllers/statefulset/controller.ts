@@ -5,7 +5,7 @@
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers } from '../../client/controller.js';
+import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder as ToolkitRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
@@ -74,8 +74,7 @@ export class StatefulSetController {
   /** Waits for the caches, then runs the workers until stop(). */
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.sets, this.pods, this.revisions, this.claims].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods, this.revisions, this.claims))) return;
       await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
     })();
     return this.running;

@@ -3,7 +3,7 @@
 // being deleted keeps `kubernetes.io/pv-protection` while it is Bound. Then the finalizer goes and the delete ends.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers } from '../../client/controller.js';
+import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
@@ -54,8 +54,7 @@ export class StorageProtectionController {
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.claims, this.volumes, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.claims, this.volumes, this.pods))) return;
       const report = (key: string, err: unknown) => this.onError ? this.onError(key, err) : console.warn(`storage protection: ${key}: ${err instanceof Error ? err.message : String(err)}`);
       await Promise.all([
         runWorkers(this.claimQueue, 1, (key) => this.syncClaim(key), { onError: report }),

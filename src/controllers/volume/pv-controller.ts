@@ -5,7 +5,7 @@
 // own writes at once, so back-to-back claims never pick the same volume.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers } from '../../client/controller.js';
+import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
@@ -86,8 +86,7 @@ export class PersistentVolumeController {
 
   run(): Promise<void> {
     this.running ??= (async () => {
-      const synced = await Promise.all([this.claims, this.volumes, this.classes, this.pods].map((i) => i.waitForSync(this.stopSignal.signal)));
-      if (!synced.every(Boolean)) return;
+      if (!(await waitForCacheSync(this.stopSignal.signal, this.claims, this.volumes, this.classes, this.pods))) return;
       this.resyncTimer = setInterval(() => this.resync(), this.resyncMs);
       this.resyncTimer.unref();
       const onError = (what: string) => (key: string, err: unknown) => this.report(`${what} ${key}`, err);
