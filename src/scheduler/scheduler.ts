@@ -15,8 +15,9 @@ import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFi
 import type { VolumePod } from '../controllers/volume/types.js';
 import { isTerminalPhase } from '../nodeagent/pod-status.js';
 import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
-import { accountPod, ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
-import { allocatableOf, nonZeroRequests } from './resources.js';
+import { SchedulerCache } from './cache.js';
+import { ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
+import { allocatableOf, nonZeroRequests, podRequests } from './resources.js';
 import { DEFAULT_VOLUME_BIND_TIMEOUT_MS, hasVolumeWork, VolumeDecision, waitForVolumeBindings, waitForVolumeCommit } from './volume-binding.js';
 
 export interface SchedulerOptions {
@@ -54,8 +55,8 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
   const bindingCycles = new Map<string, Promise<void>>();
   /** Pods that fit nowhere last time: retried on cluster changes, not on their own status writes. */
   const unschedulable = new Set<string>();
-  /** Bound by us but not yet seen bound in the informer: still count against their node. */
-  const assumed = new Map<string, { node: string; pod: Pod }>();
+  /** Per node, the requests of its bound pods and of those we assumed there (bound by us, not yet seen bound). */
+  const cache = new SchedulerCache((key) => pods.store.get(key));
   let roundRobin = 0;
 
   const wantsScheduling = (p: Pod) =>
@@ -66,11 +67,12 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
 
   pods.addEventHandler({
     onAdd: (p) => {
+      cache.podChanged(p);
       if (wantsScheduling(p)) queue.add(objectKey(p));
     },
     onUpdate: (old, p) => {
       const key = objectKey(p);
-      if (p.spec.nodeName) assumed.delete(p.metadata.uid ?? '');
+      cache.podChanged(p);
       if (wantsScheduling(p)) {
         // Our own condition write changes only status; anything else (labels, tolerations, gates) is worth a try.
         const onlyStatus = JSON.stringify({ ...old, status: undefined, metadata: { ...old.metadata, resourceVersion: '', managedFields: undefined } })
@@ -84,7 +86,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     },
     onDelete: (p) => {
       unschedulable.delete(objectKey(p));
-      assumed.delete(p.metadata.uid ?? '');
+      cache.podDeleted(p);
       if (p.spec.nodeName) retryUnschedulable();
     },
   });
@@ -98,20 +100,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
   });
 
   /** Per node: its requests so far, from the informer's bound pods plus our in-flight bindings. */
-  const snapshot = (): NodeState[] => {
-    const states = new Map<string, NodeState>();
-    for (const n of nodes.store.list()) states.set(n.metadata.name!, { node: n, requested: new Map(), podCount: 0 });
-    for (const p of pods.store.list()) {
-      const s = p.spec.nodeName ? states.get(p.spec.nodeName) : undefined;
-      if (s && !isTerminalPhase(p.status?.phase)) accountPod(s, p);
-    }
-    for (const [uid, a] of assumed) {
-      const s = states.get(a.node);
-      const live = pods.store.get(objectKey(a.pod));
-      if (s && !(live?.metadata.uid === uid && live.spec.nodeName)) accountPod(s, a.pod);
-    }
-    return [...states.values()].sort((a, b) => (a.node.metadata.name! < b.node.metadata.name! ? -1 : 1));
-  };
+  const snapshot = (): NodeState[] => cache.nodeStates(nodes.store.list());
 
   const schedule = async (key: string): Promise<{ requeueAfter?: number } | void> => {
     if (bindingCycles.has(key)) return; // decided already; its binding cycle brings it back if it fails
@@ -136,8 +125,9 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     const fits: NodeState[] = [];
     const failures: FilterResult[] = [];
     const volumeDecisions = new Map<string, VolumeDecision>();
+    const requests = podRequests(pod);
     for (const s of states) {
-      const failure = filterNode(pod, s);
+      const failure = filterNode(pod, s, requests);
       if (failure) {
         failures.push(failure);
         continue;
@@ -166,18 +156,18 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     }
     // The binding cycle: waiting for the PV binder (and a provisioner) runs beside the scheduling loop, with the
     // pod counted against its node meanwhile.
-    assumed.set(pod.metadata.uid!, { node: nodeName, pod });
+    cache.assume(pod, nodeName);
     const cycle = (async () => {
       try {
         await waitForVolumeBindings(volumes, decision, opts.volumeBindTimeoutMs ?? DEFAULT_VOLUME_BIND_TIMEOUT_MS, stopping.signal);
       } catch (e) {
-        assumed.delete(pod.metadata.uid!);
+        cache.forget(pod.metadata.uid!);
         if (!stopping.signal.aborted) queue.addAfter(key, (await reportSchedulerError(key, pod, preBindError(e))).requeueAfter);
         return;
       }
       await bindPod(key, pod, nodeName);
     })().catch((e) => {
-      assumed.delete(pod.metadata.uid!);
+      cache.forget(pod.metadata.uid!);
       onError(e, `bind ${key}`);
       if (!stopping.signal.aborted) queue.addRateLimited(key);
     }).finally(() => bindingCycles.delete(key));
@@ -195,12 +185,12 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
     } catch (e) {
       // Bound meanwhile, deleted, or replaced by a pod of the same name: nothing left to do for this one.
       if (e instanceof ApiError && (e.code === 409 || e.code === 404)) {
-        assumed.delete(pod.metadata.uid!);
+        cache.forget(pod.metadata.uid!);
         return;
       }
       throw e;
     }
-    assumed.set(pod.metadata.uid!, { node: nodeName, pod });
+    cache.assume(pod, nodeName);
     unschedulable.delete(key);
     events.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${nodeName}`, { kind: 'Pod', apiVersion: 'v1' });
   };
@@ -266,7 +256,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
 function pickNode(pod: Pod, fits: NodeState[], turn: number): NodeState {
   const want = nonZeroRequests(pod);
   const score = (s: NodeState): number => {
-    const alloc = allocatableOf(s.node);
+    const alloc = s.allocatable ?? allocatableOf(s.node);
     const part = (name: 'cpu' | 'memory') => {
       const capacity = Number(alloc.get(name) ?? 0n);
       if (capacity <= 0) return 0;
