@@ -1,6 +1,7 @@
 // The node agent (a kubelet without containers, like KWOK): registers N Nodes, renews their Leases, and runs the
 // pods bound to them through a Runtime, publishing each pod's status through pods/status. Deleting a running pod
 // stops its containers (honouring the grace period) and then removes it with grace 0 and a uid precondition.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
@@ -67,6 +68,11 @@ interface TrackedPod {
   node: string;
   startTime: string;
   killStarted: boolean;
+  /**
+   * Our last status write: the resourceVersion it replaced and the pod the server returned. Until the informer
+   * moves past `over`, the returned pod is the newer one to build on (no write from a stale copy, no 409).
+   */
+  written?: { over: string; pod: Pod };
 }
 
 /** Internal IP of the `index`th node (0-based): 172.18.0.2, .3, … (kind's layout). */
@@ -195,11 +201,13 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     const status = buildPodStatus({ pod, runtime: rt, hostIP: n.spec.internalIP, startTime: t.startTime, now: new Date() });
     if (!statusDiffers(pod.status, status)) return true;
     try {
-      await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
+      const updated = await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
+      t.written = { over: pod.metadata.resourceVersion ?? '', pod: updated };
     } catch (e) {
       if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return false;
       throw e;
     }
+    // Recorded in the background (as client-go's recorder), never holding up the pod.
     for (const ev of containerEvents(pod, pod.status, status)) n.events.event(pod, ev.type, ev.reason, ev.message, { fieldPath: ev.fieldPath, kind: 'Pod', apiVersion: 'v1' });
     return true;
   };
@@ -223,8 +231,18 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     }
   };
 
-  const reconcile = async (key: string): Promise<{ requeueAfter?: number } | void> => {
+  /** The informer's pod, or the one our last status write returned while the informer has not caught up. */
+  const currentPod = (key: string): Pod | undefined => {
     const pod = informer.store.get(key);
+    const t = tracked.get(key);
+    if (!pod || !t?.written) return pod;
+    if (pod.metadata.uid === t.uid && pod.metadata.resourceVersion === t.written.over) return t.written.pod;
+    t.written = undefined;
+    return pod;
+  };
+
+  const reconcile = async (key: string): Promise<{ requeueAfter?: number } | void> => {
+    let pod = currentPod(key);
     const known = tracked.get(key);
     if (known && (!pod || pod.metadata.uid !== known.uid || pod.spec.nodeName !== known.node)) forget(key, known);
     if (!pod || !isOurs(pod)) return;
@@ -242,7 +260,16 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       return;
     }
     const ip = pod.status?.podIP && n.ips.reserve(pod.status.podIP, uid) ? pod.status.podIP : n.ips.allocate(uid);
+    const starting = !runtime.podState(uid);
     runtime.syncPod(pod, ip);
+    if (starting) {
+      // Like the kubelet's status manager, write the latest state when the write happens: steps the runtime takes
+      // at once (a zero start delay) land in this first write instead of a second one right after it.
+      await sleep(0);
+      const latest = currentPod(key);
+      if (latest?.metadata.uid !== uid || latest.metadata.deletionTimestamp || latest.spec.nodeName !== pod.spec.nodeName) return; // its own event is queued
+      pod = latest;
+    }
     if (!(await publishStatus(pod, t, n))) return { requeueAfter: 50 };
   };
 

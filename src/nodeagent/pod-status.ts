@@ -2,7 +2,7 @@
 // statuses, and the PodReadyToStartContainers / Initialized / Ready / ContainersReady conditions with upstream's
 // reasons and messages. Conditions the kubelet does not own (readiness gates, DisruptionTarget) are kept.
 import type { RuntimeContainer, RuntimePod } from './runtime.js';
-import { ContainerSpec, ContainerStatus, Pod, PodCondition, PodStatus, rfc3339 } from './types.js';
+import { ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus, rfc3339 } from './types.js';
 
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 
@@ -58,12 +58,21 @@ export function buildPodStatus({ pod, runtime, hostIP, startTime, now }: StatusI
 
 function toStatus(c: RuntimeContainer): ContainerStatus {
   const s: ContainerStatus = {
-    name: c.name, state: structuredClone(c.state), lastState: structuredClone(c.lastState),
+    name: c.name, state: copyState(c.state), lastState: copyState(c.lastState),
     ready: c.ready, restartCount: c.restartCount, image: c.image, imageID: c.containerID ? c.imageID : '',
     started: c.started,
   };
   if (c.containerID) s.containerID = c.containerID;
   return s;
+}
+
+/** The runtime keeps changing its own state objects; a status holds a copy (each state is one level deep). */
+function copyState(s: ContainerState): ContainerState {
+  const out: ContainerState = {};
+  if (s.waiting) out.waiting = { ...s.waiting };
+  if (s.running) out.running = { ...s.running };
+  if (s.terminated) out.terminated = { ...s.terminated };
+  return out;
 }
 
 /** A regular init container that completed successfully counts as ready. */
@@ -181,18 +190,31 @@ function withTransitionTime(c: PodCondition, old: PodCondition[], now: Date): Po
 
 /** Whether publishing `next` would change anything in `cur` (key order aside). */
 export function statusDiffers(cur: PodStatus | undefined, next: PodStatus): boolean {
-  return canonicalJson(cur ?? {}) !== canonicalJson(next);
+  return !sameJson(cur ?? {}, next);
 }
 
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val) => {
-    if (val && typeof val === 'object' && !Array.isArray(val)) {
-      // null and {} are what omitempty drops: the server may return them either way.
-      const entries = Object.entries(val as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null && !isEmptyObject(x));
-      return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    }
-    return val;
-  });
+/**
+ * Equal as JSON documents once object keys are unordered and undefined, null and {} members are left out — what
+ * omitempty drops, so the server may return them either way.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let members = 0;
+  for (const k of Object.keys(x)) {
+    if (isOmitted(x[k])) continue;
+    members++;
+    if (!sameJson(x[k], y[k])) return false;
+  }
+  for (const k of Object.keys(y)) if (!isOmitted(y[k])) members--;
+  return members === 0;
 }
 
-const isEmptyObject = (x: unknown) => typeof x === 'object' && x !== null && !Array.isArray(x) && Object.keys(x).length === 0;
+const isOmitted = (x: unknown) => x === undefined || x === null || (typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0);

@@ -305,9 +305,18 @@ export function imageID(image: string): string {
   if (!image) return '';
   const at = image.indexOf('@');
   if (at >= 0) return image;
-  const repo = image.replace(/:[^/:]+$/, '');
-  return `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
+  let id = imageIDs.get(image);
+  if (id === undefined) {
+    const repo = image.replace(/:[^/:]+$/, '');
+    id = `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
+    // A node's image store: bounded, since pods may name ever new images.
+    if (imageIDs.size >= 1024) imageIDs.clear();
+    imageIDs.set(image, id);
+  }
+  return id;
 }
+
+const imageIDs = new Map<string, string>();
 
 /** Go's time.Duration String for whole milliseconds: 10s, 1m20s, 5m0s, 250ms. */
 export function goDuration(ms: number): string {
