@@ -110,6 +110,8 @@ interface SyncContext {
   monotonic: boolean;
   minReadySeconds: number;
   now: Date;
+  /** Without volumeClaimTemplates there are no claims to create or to check against the retention policy. */
+  hasClaimTemplates: boolean;
 }
 
 /** One replica slot, lowest ordinal first. Returns true when monotonic progress must stop here. */
@@ -127,16 +129,18 @@ async function processReplica(ctx: SyncContext, replicas: Pod[], i: number): Pro
     await podControl.createStatefulPod(set, pod);
     if (monotonic) return true;
   }
-  if (isPending(pod)) await podControl.createMissingPersistentVolumeClaims(set, pod);
+  if (isPending(pod) && ctx.hasClaimTemplates) await podControl.createMissingPersistentVolumeClaims(set, pod);
   if (monotonic && isTerminating(pod)) return true;
   // successors are only created once every predecessor is Running+Ready (and available for minReadySeconds)
   if (monotonic && !isRunningAndReady(pod)) return true;
   if (monotonic && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
-  let retentionMatch: boolean;
-  try {
-    retentionMatch = await podControl.claimsMatchRetentionPolicy(updateSet, pod);
-  } catch {
-    retentionMatch = true; // expected while the pod is being updated; the update below settles it
+  let retentionMatch = true;
+  if (ctx.hasClaimTemplates) {
+    try {
+      retentionMatch = await podControl.claimsMatchRetentionPolicy(updateSet, pod);
+    } catch {
+      retentionMatch = true; // expected while the pod is being updated; the update below settles it
+    }
   }
   if (identityMatches(set, pod) && storageMatches(set, pod) && retentionMatch) return false;
   await podControl.updateStatefulPod(updateSet, pod);
@@ -207,7 +211,8 @@ export async function updateStatefulSet(
   // a set being deleted only gets its status refreshed
   if (set.metadata.deletionTimestamp) return { status };
 
-  const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now };
+  const hasClaimTemplates = (set.spec.volumeClaimTemplates?.length ?? 0) > 0;
+  const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now, hasClaimTemplates };
   const finish = (error?: unknown) => {
     recount(replicas, condemned);
     return { status, error };
@@ -221,7 +226,7 @@ export async function updateStatefulSet(
       if (!(await podControl.claimsMatchRetentionPolicy(updateSet, condemned[i]))) await podControl.updatePodClaimForRetentionPolicy(updateSet, condemned[i]);
       return false;
     };
-    if (await runForAll(condemned.length, fixPodClaim, ctx.monotonic)) return finish();
+    if (hasClaimTemplates && (await runForAll(condemned.length, fixPodClaim, ctx.monotonic))) return finish();
 
     // every replica is Running, Ready and available (in monotonic mode): scale down, highest ordinal first.
     // Scaling takes precedence over updates.

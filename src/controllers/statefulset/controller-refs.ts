@@ -75,9 +75,20 @@ export class ControllerRefManager<T extends KubeObject> {
     const claimed: T[] = [];
     const errors: unknown[] = [];
     for (const obj of objs) {
+      // most objects need no write: decide synchronously and only wait for the adoptions and releases
+      const action = this.claimAction(obj, match);
+      if (action === 'ignore') continue;
+      if (action === 'keep') {
+        claimed.push(obj);
+        continue;
+      }
       try {
-        const kept = await this.claimObject(obj, match);
-        if (kept) claimed.push(kept);
+        if (action === 'release') {
+          await this.release(obj);
+          continue;
+        }
+        const adopted = await this.adoptIfStillThere(obj);
+        if (adopted) claimed.push(adopted);
       } catch (e) {
         errors.push(e instanceof Error ? e : new Error(String(e)));
       }
@@ -85,22 +96,24 @@ export class ControllerRefManager<T extends KubeObject> {
     return { claimed, error: aggregate(errors) };
   }
 
-  /** ClaimObject: the (possibly patched) object when the owner keeps it, undefined otherwise. */
-  private async claimObject(obj: T, match: (o: T) => boolean): Promise<T | undefined> {
+  /** ClaimObject's decision for one object: keep it as is, leave it alone, release it or adopt it. */
+  private claimAction(obj: T, match: (o: T) => boolean): 'keep' | 'ignore' | 'release' | 'adopt' {
     const { owner } = this.opts;
     const ref = controllerRef(obj);
     if (ref) {
-      if (ref.uid !== owner.metadata.uid) return undefined; // another controller's
-      if (match(obj)) return obj;
+      if (ref.uid !== owner.metadata.uid) return 'ignore'; // another controller's
+      if (match(obj)) return 'keep';
       // a deleting owner does not release: its dependents go with it
-      if (owner.metadata.deletionTimestamp) return undefined;
-      await this.release(obj);
-      return undefined;
+      return owner.metadata.deletionTimestamp ? 'ignore' : 'release';
     }
     // an orphan: adopt only when the owner is alive, the object matches and is itself not going away
-    if (owner.metadata.deletionTimestamp || !match(obj)) return undefined;
-    if (obj.metadata.deletionTimestamp) return undefined;
-    if (owner.metadata.namespace && obj.metadata.namespace !== owner.metadata.namespace) return undefined;
+    if (owner.metadata.deletionTimestamp || !match(obj)) return 'ignore';
+    if (obj.metadata.deletionTimestamp) return 'ignore';
+    if (owner.metadata.namespace && obj.metadata.namespace !== owner.metadata.namespace) return 'ignore';
+    return 'adopt';
+  }
+
+  private async adoptIfStillThere(obj: T): Promise<T | undefined> {
     try {
       return await this.adopt(obj);
     } catch (e) {

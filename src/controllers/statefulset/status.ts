@@ -24,16 +24,19 @@ export function computeReplicaStatus(
   now: Date,
 ): ReplicaStatus {
   const s: ReplicaStatus = { replicas: 0, readyReplicas: 0, availableReplicas: 0, currentReplicas: 0, updatedReplicas: 0 };
+  const current = currentRevision.metadata.name;
+  const update = updateRevision.metadata.name;
   for (const pod of pods) {
-    if (isCreated(pod)) s.replicas++;
+    if (!isCreated(pod)) continue; // a placeholder for a pod still to be created counts nowhere
+    s.replicas++;
     if (isRunningAndReady(pod)) {
       s.readyReplicas++;
       if (isRunningAndAvailable(pod, minReadySeconds, now)) s.availableReplicas++;
     }
-    if (isCreated(pod) && !isTerminating(pod)) {
+    if (!isTerminating(pod)) {
       const revision = getPodRevision(pod);
-      if (revision === currentRevision.metadata.name) s.currentReplicas++;
-      if (revision === updateRevision.metadata.name) s.updatedReplicas++;
+      if (revision === current) s.currentReplicas++;
+      if (revision === update) s.updatedReplicas++;
     }
   }
   return s;

@@ -2,7 +2,7 @@
 // pkg/controller/statefulset/stateful_set_utils.go (v1.33: PodIndexLabel and PVC retention are GA, always on).
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { newControllerRef } from '../history/controller-history.js';
-import type { PersistentVolumeClaim, Pod, StatefulSet, Volume } from './types.js';
+import type { PersistentVolumeClaim, Pod, PodCondition, StatefulSet, Volume } from './types.js';
 
 /** Pod label naming the ControllerRevision the pod was built from. */
 export const STATEFULSET_REVISION_LABEL = 'controller-revision-hash';
@@ -14,17 +14,42 @@ export const SET_KIND = 'StatefulSet';
 const POD_API_VERSION = 'v1';
 const POD_KIND = 'Pod';
 
-// `<parent>-<ordinal>`; greedy so `web-1-2` is ordinal 2 of `web-1`
-const STATEFUL_POD_REGEX = /^(.*)-([0-9]+)$/s;
 const MAX_INT32 = 2 ** 31 - 1;
 
-/** Parent set name and ordinal from a pod name; ('', -1) when the name does not look like `<set>-<n>`. */
-export function getParentNameAndOrdinal(pod: Pick<Pod, 'metadata'>): { parent: string; ordinal: number } {
-  const m = STATEFUL_POD_REGEX.exec(pod.metadata.name ?? '');
-  if (!m) return { parent: '', ordinal: -1 };
+export interface ParentAndOrdinal {
+  readonly parent: string;
+  readonly ordinal: number;
+}
+
+// Every sync asks this of every pod, several times over. Informer objects are replaced, never mutated, on updates, so
+// the answer is remembered per pod object, next to the name it came from in case a caller renames a pod in place.
+const parentAndOrdinalCache = new WeakMap<object, { name: string; split: ParentAndOrdinal }>();
+
+const NOT_A_SET_POD: ParentAndOrdinal = Object.freeze({ parent: '', ordinal: -1 });
+
+/**
+ * Parent set name and ordinal from a pod name; ('', -1) when the name does not look like `<set>-<n>`. Upstream
+ * matches `^(.*)-([0-9]+)$`: the greedy prefix means the split is at the last '-', whose suffix must be all digits.
+ */
+export function getParentNameAndOrdinal(pod: Pick<Pod, 'metadata'>): ParentAndOrdinal {
+  const name = pod.metadata.name ?? '';
+  const cached = parentAndOrdinalCache.get(pod);
+  if (cached !== undefined && cached.name === name) return cached.split;
+  const split = splitPodName(name);
+  parentAndOrdinalCache.set(pod, { name, split });
+  return split;
+}
+
+function splitPodName(name: string): ParentAndOrdinal {
+  const dash = name.lastIndexOf('-');
+  if (dash < 0 || dash === name.length - 1) return NOT_A_SET_POD;
+  for (let i = dash + 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return NOT_A_SET_POD; // not a decimal digit
+  }
   // strconv.ParseInt(s, 10, 32): out of range leaves ordinal at -1 but keeps the parent
-  const n = Number(m[2]);
-  return { parent: m[1], ordinal: n <= MAX_INT32 ? n : -1 };
+  const n = Number(name.slice(dash + 1));
+  return Object.freeze({ parent: name.slice(0, dash), ordinal: n <= MAX_INT32 ? n : -1 });
 }
 
 export const getParentName = (pod: Pick<Pod, 'metadata'>): string => getParentNameAndOrdinal(pod).parent;
@@ -78,9 +103,11 @@ export function identityMatches(set: StatefulSet, pod: Pod): boolean {
 export function storageMatches(set: StatefulSet, pod: Pod): boolean {
   const ordinal = getOrdinal(pod);
   if (ordinal < 0) return false;
+  const templates = set.spec.volumeClaimTemplates;
+  if (!templates?.length) return true;
   const volumes = new Map<string, Volume>();
   for (const v of pod.spec?.volumes ?? []) volumes.set(v.name, v);
-  for (const claim of set.spec.volumeClaimTemplates ?? []) {
+  for (const claim of templates) {
     const volume = volumes.get(claim.metadata.name ?? '');
     if (!volume?.persistentVolumeClaim || volume.persistentVolumeClaim.claimName !== getPersistentVolumeClaimName(set, claim, ordinal)) return false;
   }
@@ -246,8 +273,12 @@ export function initIdentity(set: StatefulSet, pod: Pod): void {
 
 // ---- pod state ----
 
-export function getPodReadyCondition(pod: Pod) {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+export function getPodReadyCondition(pod: Pod): PodCondition | undefined {
+  const conditions = pod.status?.conditions;
+  if (!conditions) return undefined;
+  // a plain loop: this runs for every pod several times per sync
+  for (let i = 0; i < conditions.length; i++) if (conditions[i].type === 'Ready') return conditions[i];
+  return undefined;
 }
 
 export function isPodReady(pod: Pod): boolean {
@@ -260,9 +291,10 @@ export function isRunningAndReady(pod: Pod): boolean {
 
 /** podutil.IsPodAvailable: Ready, and Ready for strictly more than minReadySeconds. */
 export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
-  if (!isPodReady(pod)) return false;
+  const ready = getPodReadyCondition(pod);
+  if (ready?.status !== 'True') return false;
   if (!minReadySeconds) return true;
-  const since = Date.parse(getPodReadyCondition(pod)?.lastTransitionTime ?? '');
+  const since = Date.parse(ready.lastTransitionTime ?? '');
   return !Number.isNaN(since) && since + minReadySeconds * 1000 < now.getTime();
 }
 
