@@ -1,28 +1,6 @@
 // `berth crd print <module> [export]`: imports a JavaScript module, finds its defineKind results and prints
 // their CustomResourceDefinitions as YAML (one document each), ready for `kubectl apply -f -`.
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
-import { isKindDefinition, type KindDefinition } from '../sdk/define-kind.js';
-
-/** The defineKind results a module exports: the named export, or all of them in export order. */
-export async function kindsInModule(modulePath: string, exportName?: string): Promise<KindDefinition[]> {
-  const mod = (await import(pathToFileURL(resolve(modulePath)).href)) as Record<string, unknown>;
-  if (exportName) {
-    if (!(exportName in mod)) throw new Error(`${modulePath} has no export named "${exportName}"`);
-    const v = mod[exportName];
-    if (!isKindDefinition(v)) throw new Error(`export "${exportName}" of ${modulePath} is not a defineKind result`);
-    return [v];
-  }
-  const kinds = [...new Set(Object.values(mod).filter(isKindDefinition))];
-  if (kinds.length === 0) throw new Error(`${modulePath} exports no defineKind result`);
-  return kinds;
-}
-
-export function crdYaml(kinds: KindDefinition[]): string {
-  return kinds.map((k) => stringify(k.crd(), { lineWidth: 0 })).join('---\n');
-}
 
 export function registerCrdCommand(program: Command): void {
   const crd = program.command('crd').description('CustomResourceDefinitions defined in code with the SDK');
@@ -30,6 +8,7 @@ export function registerCrdCommand(program: Command): void {
     .command('print <module> [export]')
     .description('print the CRD YAML of the defineKind results a JavaScript module exports')
     .action(async (modulePath: string, exportName: string | undefined) => {
+      const { crdYaml, kindsInModule } = await import('./crd-print.js'); // off `berth up`'s start-up path
       process.stdout.write(crdYaml(await kindsInModule(modulePath, exportName)));
     });
 }

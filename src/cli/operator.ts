@@ -1,8 +1,6 @@
 // `berth operator etcd`: run the EtcdCluster operator against any cluster (KUBECONFIG or --kubeconfig, or the
 // pod's ServiceAccount with --in-cluster), or print its installable manifest.
 import { Command, InvalidArgumentError } from 'commander';
-import { operatorManifestYaml } from '../operators/etcd/install.js';
-import { runEtcdOperator } from '../operators/etcd/run.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -39,10 +37,13 @@ export function registerOperatorCommand(program: Command): void {
     .option('--leader-elect', 'run as one of several replicas: only the holder of the Lease etcd-operator reconciles')
     .option('--lease-namespace <ns>', 'namespace of the Lease (default: $MY_POD_NAMESPACE, else default)')
     .action(async (opts: EtcdCommandOptions) => {
+      // The operator's modules load only when this command runs, keeping them off `berth up`'s start-up path.
       if (opts.printManifest) {
+        const { operatorManifestYaml } = await import('../operators/etcd/install.js');
         process.stdout.write(operatorManifestYaml({ namespace: opts.manifestNamespace, image: opts.image }));
         return;
       }
+      const { runEtcdOperator } = await import('../operators/etcd/run.js');
       const running = await runEtcdOperator({
         kubeconfigPath: opts.kubeconfig, inCluster: opts.inCluster, namespace: opts.namespace,
         healthPort: opts.healthPort ?? (opts.inCluster ? 8080 : undefined), workers: Number(opts.workers) || 4,

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { crdYaml, kindsInModule } from '../../../src/cli/crd.js';
+import { crdYaml, kindsInModule } from '../../../src/cli/crd-print.js';
 
 const kindModule = fileURLToPath(new URL('./tutorial/website-kind' + (import.meta.url.endsWith('.ts') ? '.ts' : '.js'), import.meta.url));
 
