@@ -43,12 +43,15 @@ export class CrdController implements RunningComponent {
 
   constructor(private readonly ctx: ComponentContext) {}
 
-  /** Re-serves every Established CRD from storage first, so custom resources answer as soon as the server is ready. */
+  /** Re-serves every Established CRD from storage, so custom resources answer as soon as the server is ready. */
   async start(): Promise<void> {
     this.ctx.objects.beforeDelete.set(crdKey, markCRDForCleanup);
     this.ctx.objects.useAdmission(this.terminatingAdmission());
     await this.restoreFromStorage();
+  }
 
+  /** Once the API is ready: the reconcile loop over CRDs, as an API client. */
+  async ready(): Promise<void> {
     // The connections and informers all components share; Berth closes them after the components stop.
     this.client = this.ctx.clientAs({ userAgent: USER_AGENT, fieldManager: 'kube-apiserver' });
     this.informer = this.ctx.informers.informerFor<CustomResourceDefinition>(builtin.customResourceDefinitions);

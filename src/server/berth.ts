@@ -8,16 +8,16 @@ import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import { namespaceBlocksDeletion } from '../controllers/namespace/namespace-controller.js';
 import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
 import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
+import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
 import { GenericStore, RequestContext } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { createRequestHandler } from './app.js';
-import { ComponentClients } from './component-client.js';
+import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
 import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
 import type { ServerContext } from './context.js';
@@ -99,13 +99,19 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
-  const clients = new ComponentClients(kubeconfigPath);
+  // The client side (undici, informers) loads once the API is ready: it is not needed to serve, and loading it
+  // later keeps it off the start-up path.
+  let clients: ComponentClients | undefined;
+  const needClients = (): ComponentClients => {
+    if (!clients) throw new Error('components use the API client only once /readyz is ok (RunningComponent.ready)');
+    return clients;
+  };
   const componentCtx: ComponentContext = {
     dataDir: opts.dataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
     announce: (line) => opts.announce?.(line),
-    get client() { return clients.client; },
-    get informers() { return clients.informers; },
-    clientAs: (identity) => clients.clientAs(identity),
+    get client() { return needClients().client; },
+    get informers() { return needClients().informers; },
+    clientAs: (identity) => needClients().clientAs(identity),
   };
   const running: [string, RunningComponent][] = [];
   // Components first (their workers may still write), then the informers and connections they shared.
@@ -119,7 +125,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     }
     running.length = 0;
     try {
-      await clients.close();
+      await clients?.close();
     } catch (e) {
       console.error('berth: closing the components\' client:', e);
     }
@@ -133,6 +139,8 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     // kube-controller-manager's, start right after.
     await startAll(components.filter((c) => !c.controller && !c.afterReady));
     ready = true;
+    clients = new (await import('./component-client.js')).ComponentClients(kubeconfigPath);
+    for (const [, c] of [...running]) await c.ready?.();
     await startAll(components.filter((c) => !c.controller && c.afterReady));
     await startAll(components.filter((c) => c.controller));
   } catch (e) {

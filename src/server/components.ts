@@ -44,7 +44,8 @@ export interface ComponentContext {
   announce(line: string): void;
   /**
    * The API client all components share (one connection pool), as kube-controller-manager (user agent and default
-   * field manager). Made on first use; closed by Berth after every component has stopped — never close it.
+   * field manager). Available once /readyz is ok (see RunningComponent.ready); closed by Berth after every component
+   * has stopped — never close it.
    */
   readonly client: KubeClient;
   /**
@@ -58,6 +59,11 @@ export interface ComponentContext {
 }
 
 export interface RunningComponent {
+  /**
+   * Called once /readyz is ok, before the afterReady components and controllers start: the part of an API-side
+   * component that is an API client (informers, workers). `client`, `informers` and `clientAs` work from here on.
+   */
+  ready?(): Promise<void> | void;
   stop(): Promise<void> | void;
 }
 

@@ -16,13 +16,6 @@ export const NAMESPACE_FINALIZER = 'kubernetes';
 /** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */
 const CONTENT_REMAINING_REQUEUE_MS = 1000;
 
-/** Marks a namespace Terminating on delete; deletion waits while spec.finalizers is not empty. */
-export function namespaceBlocksDeletion(ns: KubeObject): boolean {
-  const status = (ns.status ??= {}) as { phase?: string };
-  status.phase = 'Terminating';
-  const spec = ns.spec as { finalizers?: string[] } | undefined;
-  return (spec?.finalizers?.length ?? 0) > 0;
-}
 
 interface Namespace extends KubeObject {
   spec?: { finalizers?: string[] };

@@ -1,13 +1,11 @@
-// How `berth up` runs the storage pieces: admission plugins beside the API (always), the PV binder with the
-// protection controllers (kube-controller-manager's share) and the built-in local provisioner with the default
-// StorageClass (controllers; skipped with --no-controllers, like an envtest API server).
+// How `berth up` runs the storage controllers: the PV binder with the protection controllers (kube-controller-
+// manager's share) and the built-in local provisioner with the default StorageClass (skipped with --no-controllers,
+// like an envtest API server). The admission plugins beside the API are in admission-component.ts.
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../apimachinery/errors.js';
 import { builtin } from '../../client/resources.js';
-import { defaultStorageClass } from '../../admission/default-storage-class.js';
-import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../../admission/storage-protection.js';
 import { defaultStorageClassObject, LocalProvisioner } from '../../provisioner/local-provisioner.js';
 import type { Component, ComponentContext } from '../../server/components.js';
 import { PersistentVolumeController } from './pv-controller.js';
@@ -16,16 +14,6 @@ import { StorageProtectionController } from './protection-controller.js';
 /** A client over the connections all components share, speaking as `agent`. */
 const clientFor = (ctx: ComponentContext, agent: string) =>
   ctx.clientAs({ userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
-
-export const storageAdmissionComponent: Component = {
-  name: 'storage-admission', controller: false,
-  async start(ctx) {
-    ctx.objects.useAdmission(defaultStorageClass(ctx.objects, ctx.registry));
-    ctx.objects.useAdmission(storageObjectInUseProtection());
-    ctx.objects.useAdmission(persistentVolumeClaimResize(ctx.objects, ctx.registry));
-    return { stop() {} };
-  },
-};
 
 export const volumeControllersComponent: Component = {
   name: 'persistentvolume-controllers', controller: true,

@@ -86,3 +86,14 @@ export const namespaceResource: ResourceDef = coreDef({
     },
   },
 });
+
+/**
+ * Deleting a namespace marks it Terminating; it stays (deletion waits) while spec.finalizers is not empty, until the
+ * namespace controller has emptied it and removed the `kubernetes` finalizer (pkg/registry/core/namespace/storage).
+ */
+export function namespaceBlocksDeletion(ns: KubeObject): boolean {
+  const status = (ns.status ??= {}) as { phase?: string };
+  status.phase = 'Terminating';
+  const spec = ns.spec as { finalizers?: string[] } | undefined;
+  return (spec?.finalizers?.length ?? 0) > 0;
+}
