@@ -5,7 +5,7 @@ import { buildGroupVersionDoc, type GroupVersionDocInput } from './v3.js';
 import { toV2PathItem } from './v2-paths.js';
 import { toV2Definition } from './v2-schema.js';
 
-export { encodeOpenApiV2, decodeOpenApiV2 } from './v2-proto.js';
+// The gnostic protobuf encoding (v2-proto.ts, with protobufjs) is imported where it is needed, on first request.
 
 /** Builds the v2 document for every group version. */
 export function buildOpenApiV2(inputs: GroupVersionDocInput[]): JsonSchema {

@@ -55,7 +55,7 @@ async function handle(ctx: ServerContext, authenticate: Authenticate, req: Incom
   return handleNonResource(ctx, req, res, path, url.searchParams);
 }
 
-function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
   switch (path) {
     case '/version':
       return writeJson(res, 200, SERVER_VERSION);
@@ -79,7 +79,7 @@ function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: Server
     case '/openapi/v2': {
       // Swagger 2.0 for kubectl <= 1.30: gnostic protobuf when asked for, JSON otherwise.
       const protobuf = wantsOpenApiV2Protobuf(req.headers.accept);
-      const body = ctx.openapi.v2(protobuf ? 'protobuf' : 'json');
+      const body = await ctx.openapi.v2(protobuf ? 'protobuf' : 'json');
       res.writeHead(200, { 'Content-Type': protobuf ? OPENAPI_V2_PROTOBUF_CONTENT_TYPE : 'application/json', Vary: 'Accept', 'Content-Length': String(Buffer.byteLength(body)), 'Cache-Control': 'no-cache, private' });
       res.end(body);
       return;

@@ -38,7 +38,7 @@ export interface ServerContext {
     root(): unknown;
     groupVersion(path: string): unknown | undefined;
     /** The single Swagger 2.0 document kubectl ≤ 1.30 validates against, as JSON or gnostic protobuf. */
-    v2(format: 'json' | 'protobuf'): string | Buffer;
+    v2(format: 'json' | 'protobuf'): Promise<string | Buffer>;
   };
   /** Set when start-up is complete (readyz). */
   ready(): boolean;

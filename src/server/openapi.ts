@@ -3,7 +3,7 @@
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import { buildGroupVersionDoc, buildRootIndex, groupVersionPath, ResourceInput, serializeDoc } from '../openapi/v3.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import { encodeOpenApiV2, openApiV2FromV3Docs } from '../openapi/v2.js';
+import { openApiV2FromV3Docs } from '../openapi/v2.js';
 
 export class OpenApiCache {
   private docs = new Map<string, { body: string; hash: string; parsed: unknown }>();
@@ -25,14 +25,19 @@ export class OpenApiCache {
   }
 
   /** The Swagger 2.0 document, as JSON text or as gnostic protobuf; each form is encoded once per registry version. */
-  v2(format: 'json' | 'protobuf'): string | Buffer {
+  async v2(format: 'json' | 'protobuf'): Promise<string | Buffer> {
     this.refresh();
     if (this.v2Doc?.builtAt !== this.builtAt) {
       this.v2Doc = { builtAt: this.builtAt, doc: openApiV2FromV3Docs([...this.docs.values()].map((d) => d.parsed as Record<string, unknown>)) };
     }
     const v2 = this.v2Doc;
     if (format === 'json') return (v2.json ??= JSON.stringify(v2.doc));
-    return (v2.proto ??= Buffer.from(encodeOpenApiV2(v2.doc as Record<string, unknown>)));
+    if (!v2.proto) {
+      // protobufjs loads on the first request for it (kubectl <= 1.30), not at start-up
+      const { encodeOpenApiV2 } = await import('../openapi/v2-proto.js');
+      v2.proto = Buffer.from(encodeOpenApiV2(v2.doc as Record<string, unknown>));
+    }
+    return v2.proto;
   }
 
   private refresh(): void {

@@ -2,9 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import YAML from 'yaml';
 import { builtinModel } from '../../../src/apimachinery/schema/index.js';
-import {
-  buildOpenApiV2, decodeOpenApiV2, encodeOpenApiV2, wantsOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
-} from '../../../src/openapi/v2.js';
+import { buildOpenApiV2, wantsOpenApiV2Protobuf, OPENAPI_V2_PROTOBUF_CONTENT_TYPE } from '../../../src/openapi/v2.js';
+import { decodeOpenApiV2, encodeOpenApiV2 } from '../../../src/openapi/v2-proto.js';
 import { toV2Schema } from '../../../src/openapi/v2-schema.js';
 
 type Obj = Record<string, any>;
