@@ -2,6 +2,7 @@
 // spawn to ready, measured through /proc, and always stopped (also when the benchmark dies).
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
@@ -22,19 +23,42 @@ export interface ServerProcess {
   kubeconfig?: string;
   /** Spawn until the readiness endpoint answered `ok` (Berth) or the port listened (baseline). */
   readyMs: number;
+  /** `berth up` only: spawn until it printed its kubeconfig line, i.e. every component (controllers too) started. */
+  componentsMs?: number;
   stop(): Promise<void>;
 }
 
 /** Extra node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS=--cpu-prof to profile it. */
 const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
 
+/**
+ * Starts `berth up` on a port chosen beforehand, so /readyz can be polled from the spawn on: the API is ready before
+ * `berth up` has started its controllers and printed the kubeconfig line (both times are reported).
+ */
 export async function startBerthProcess(dataDir: string): Promise<ServerProcess> {
+  const port = await freePort();
+  const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = track(spawn(process.execPath, [...serverNodeArgs, BERTH_CLI, 'up', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const lines = await waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m);
-  const url = lines[1]!;
-  await waitReady(url);
-  return server(proc, url, performance.now() - t0, lines[0]);
+  const proc = track(spawn(process.execPath, [...serverNodeArgs, BERTH_CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
+  printed.catch(() => {}); // surfaced below, after readiness
+  await Promise.race([waitReady(url), printed.then(() => new Promise(() => {}))]);
+  const readyMs = performance.now() - t0;
+  const { lines, ms } = await printed;
+  if (lines[1] !== url) throw new Error(`berth up serves ${lines[1]}, expected ${url}`);
+  return { ...server(proc, url, readyMs, lines[0]), componentsMs: ms };
+}
+
+/** A port nothing listens on right now (the kernel's pick for an ephemeral listener, released at once). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
 }
 
 /** Starts the baseline HTTPS server answering `bodyFile` with the given certificate files. */
