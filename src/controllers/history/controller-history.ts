@@ -48,10 +48,21 @@ export function fnv32(data: Uint8Array, state = 0x811c9dc5): number {
   return h;
 }
 
+// Every sync compares the set's template with each of its revisions. Revision data never changes once stored and
+// cached objects are read-only, so the marshalled bytes are remembered per data object.
+const dataBytesCache = new WeakMap<object, Buffer>();
+
 /** The exact bytes upstream stores in `data.raw` and hashes: Go's compact, key-sorted JSON of the payload. */
 export function revisionDataBytes(revision: Pick<ControllerRevision, 'data'>): Buffer {
-  if (revision.data === undefined || revision.data === null) return Buffer.alloc(0);
-  return Buffer.from(goJsonMarshal(revision.data), 'utf8');
+  const data = revision.data;
+  if (data === undefined || data === null) return Buffer.alloc(0);
+  if (typeof data !== 'object') return Buffer.from(goJsonMarshal(data), 'utf8');
+  let bytes = dataBytesCache.get(data);
+  if (bytes === undefined) {
+    bytes = Buffer.from(goJsonMarshal(data), 'utf8');
+    dataBytesCache.set(data, bytes);
+  }
+  return bytes;
 }
 
 /** HashControllerRevision: FNV-32 over the data bytes, then the decimal probe (collision count) if given. */

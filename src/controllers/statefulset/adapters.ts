@@ -73,7 +73,10 @@ export class ClientPodObjectManager implements StatefulPodObjectManager {
 export class ClientHistory implements History {
   constructor(private readonly client: KubeClient, private readonly revisions: SharedInformer<ControllerRevision>) {}
 
-  /** Revisions in the parent's namespace matching its selector that it controls or nobody controls. */
+  /**
+   * Revisions in the parent's namespace matching its selector that it controls or nobody controls. These are the
+   * cache's own objects (so what is derived from their data can be remembered): callers copy before changing one.
+   */
   async listControllerRevisions(parent: KubeObject): Promise<ControllerRevision[]> {
     const selector = labelSelectorAsSelector((parent as StatefulSet).spec?.selector);
     return this.revisions.store
@@ -82,8 +85,7 @@ export class ClientHistory implements History {
       .filter((r) => {
         const ref = controllerRef(r);
         return !ref || ref.uid === parent.metadata.uid;
-      })
-      .map((r) => structuredClone(r));
+      });
   }
 
   createControllerRevision(revision: ControllerRevision): Promise<ControllerRevision> {

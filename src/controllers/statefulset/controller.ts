@@ -180,7 +180,8 @@ export class StatefulSetController {
     const { namespace, name } = splitObjectKey(key);
     const cached = this.sets.store.getByName(namespace, name);
     if (!cached) return; // deleted: its dependents are the garbage collector's business
-    const set: StatefulSet = structuredClone(cached);
+    // read-only here; syncStatefulSet takes its own copy before it changes anything
+    const set: StatefulSet = cached;
     let selector: Selector;
     try {
       selector = labelSelectorAsSelector(set.spec.selector);

@@ -20,19 +20,48 @@ export function getPatchObject(set: StatefulSet): { spec: { template: Record<str
   return { spec: { template } };
 }
 
+type RevisionData = ReturnType<typeof getPatchObject>;
+
+// Shaping and marshalling the template is the costly part of every sync's "has the template changed?" check, so the
+// outcome is remembered per template content (a handful of templates per set over its life).
+const patchCache = new Map<string, { patch: string; data: RevisionData }>();
+const PATCH_CACHE_SIZE = 256;
+
+/** getPatch's bytes and the same payload as a deep-frozen object, shared by every caller asking for that template. */
+function templatePatch(set: StatefulSet): { patch: string; data: RevisionData } {
+  const key = JSON.stringify(set.spec.template ?? {});
+  let entry = patchCache.get(key);
+  if (entry === undefined) {
+    const patch = goJsonMarshal(getPatchObject(set));
+    // data in upstream's byte order (sorted keys): the server keeps key order, and `kubectl rollout undo` compares
+    // these bytes with its own marshalling of the set to report "skipped rollback (current template already matches …)"
+    entry = { patch, data: deepFreeze(JSON.parse(patch) as RevisionData) };
+    if (patchCache.size >= PATCH_CACHE_SIZE) patchCache.delete(patchCache.keys().next().value!);
+    patchCache.set(key, entry);
+  }
+  return entry;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** The exact bytes upstream stores in the revision's data and hashes. */
 export function getPatch(set: StatefulSet): string {
-  return goJsonMarshal(getPatchObject(set));
+  return templatePatch(set).patch;
 }
 
 /**
  * A revision of set's current template numbered `revision`: template labels plus the hash label, the set's
  * annotations (so kubernetes.io/change-cause shows in `kubectl rollout history`), a controller ref to the set.
+ * Its data is shared and frozen: copy the revision before changing it.
  */
 export function newRevision(set: StatefulSet, revision: number, collisionCount?: number): ControllerRevision {
-  // data in upstream's byte order (sorted keys): the server keeps key order, and `kubectl rollout undo` compares
-  // these bytes with its own marshalling of the set to report "skipped rollback (current template already matches …)"
-  const data = JSON.parse(getPatch(set)) as ReturnType<typeof getPatchObject>;
+  const { data } = templatePatch(set);
   const cr = newControllerRevision(set, SET_API_VERSION, SET_KIND, set.spec.template?.metadata?.labels, data, revision, collisionCount);
   cr.metadata.annotations = { ...(set.metadata.annotations ?? {}) };
   return cr;
@@ -40,14 +69,12 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount?:
 
 /** The set as it was at `revision`: its template replaced by the revision's. */
 export function applyRevision(set: StatefulSet, revision: ControllerRevision): StatefulSet {
-  const clone: StatefulSet = structuredClone(set);
   const data = revision.data as { spec?: { template?: Record<string, unknown> } } | undefined;
   const template = data?.spec?.template;
-  if (template && typeof template === 'object') {
-    const { $patch: _directive, ...rest } = structuredClone(template);
-    clone.spec.template = rest as PodTemplateSpec;
-  }
-  return clone;
+  if (!template || typeof template !== 'object') return structuredClone(set);
+  // only the template is replaced, so only the template needs a deep copy; the rest is copied one level deep
+  const { $patch: _directive, ...rest } = structuredClone(template);
+  return { ...set, metadata: { ...set.metadata }, spec: { ...set.spec, template: rest as PodTemplateSpec } };
 }
 
 /** One more than the highest revision number (revisions sorted ascending), or 1. */
