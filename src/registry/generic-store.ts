@@ -9,7 +9,7 @@ import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.j
 import { keyFor, prefixFor } from '../storage/helpers.js';
 import { Store, StorageError, StoredObject, StoreEvent, Watcher } from '../storage/interface.js';
 import {
-  carrySystemFieldsOnUpdate, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, rfc3339, setOrDelete, specChanged,
+  carrySystemFieldsOnUpdate, cloneWith, copyExcept, copyOnly, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, rfc3339, setOrDelete, specChanged,
 } from './object-meta.js';
 import { ResourceRegistry } from './registry.js';
 import { AdmissionAttributes, AdmissionOperation, AdmissionPlugin, ResourceDef, UserInfo } from './types.js';
@@ -90,6 +90,10 @@ export type GracePeriodFn = (obj: KubeObject, requested: number | undefined) => 
 export type BeforeDeleteFn = (obj: KubeObject) => boolean;
 
 const MAX_UPDATE_RETRIES = 16;
+/** Of a status write's body only these survive (the rest is taken from the stored object). */
+const STATUS_WRITE_KEEPS = new Set(['metadata', 'status']);
+/** A main-resource write of a kind with a status subresource keeps the stored status, whatever the body says. */
+const MAIN_WRITE_DROPS = new Set(['status']);
 
 export class GenericStore {
   private readonly store: Store;
@@ -250,7 +254,11 @@ export class GenericStore {
       throw errBadRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
     }
     const precondition = input.metadata.resourceVersion || undefined;
-    return this.guaranteedUpdate(def, namespace, name, ctx, subresource, precondition, () => deepClone(input));
+    // Every attempt starts from a fresh copy of the body (an attempt edits it), but not of the parts it replaces.
+    const copyInput = subresource === 'status' ? () => copyOnly(input, STATUS_WRITE_KEEPS)
+      : subresource === '' && def.subresources.status ? () => copyExcept(input, MAIN_WRITE_DROPS)
+      : () => deepClone(input);
+    return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, copyInput);
   }
 
   /**
@@ -262,6 +270,15 @@ export class GenericStore {
     precondition: string | undefined, mutate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
     opts: { manager?: 'apply' } = {},
   ): Promise<KubeObject> {
+    return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, (old) => mutate(deepClone(old)), opts);
+  }
+
+  /** guaranteedUpdate's loop; `desired` gets the stored object itself and must not modify it. */
+  private async updateAttempts(
+    def: ResourceDef, namespace: string, name: string, ctx: RequestContext, subresource: string,
+    precondition: string | undefined, desired: (old: KubeObject) => KubeObject | Promise<KubeObject>,
+    opts: { manager?: 'apply' } = {},
+  ): Promise<KubeObject> {
     const key = this.keyFor(def, namespace, name);
     const gr = this.groupResource(def);
     for (let attempt = 0; ; attempt++) {
@@ -269,7 +286,7 @@ export class GenericStore {
       if (!cur) throw errNotFound(gr, name);
       if (precondition !== undefined && precondition !== cur.value.metadata.resourceVersion) throw errConflict(gr, name);
       const old = def.conversion ? def.conversion.fromStorage(cur.value) : cur.value;
-      let obj = await mutate(deepClone(old));
+      let obj = await desired(old);
       obj.metadata ??= {};
       obj.metadata.name = name;
       if (def.namespaced) obj.metadata.namespace = namespace;
@@ -283,7 +300,7 @@ export class GenericStore {
         // Status writes change status only (spec copied from old, ResetObjectMetaForStatus), except the metadata a
         // kind's status strategy lets through (e.g. a Deployment's revision annotation).
         const sent = obj.metadata;
-        obj = { ...deepClone(old), status: obj.status, metadata: { ...deepClone(old.metadata), managedFields: sent.managedFields ?? old.metadata.managedFields } };
+        obj = cloneWith(old, { status: obj.status, metadata: cloneWith(old.metadata, { managedFields: sent.managedFields ?? old.metadata.managedFields }) });
         if (obj.status === undefined) delete obj.status;
         if (def.statusMetadata?.labels) setOrDelete(obj.metadata, 'labels', sent.labels);
         if (def.statusMetadata?.annotations) setOrDelete(obj.metadata, 'annotations', sent.annotations);
