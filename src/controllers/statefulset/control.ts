@@ -22,18 +22,30 @@ const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 
 /**
  * Runs fn over indices 0..remaining-1 in batches of 1, 2, 4, … (capped at MAX_BATCH_SIZE), each batch
- * concurrently; stops after the first batch with failures. Returns how many calls succeeded.
+ * concurrently; stops after the first batch with failures. Returns how many calls succeeded. fn may answer without
+ * a promise when it had nothing to wait for (most replicas of a large set, on most syncs).
  */
 export async function slowStartBatch(
   initialBatchSize: number,
   remaining: number,
-  fn: (i: number) => Promise<unknown>,
+  fn: (i: number) => unknown,
 ): Promise<{ successes: number; error?: Error }> {
   let successes = 0;
   let next = 0;
   for (let batch = Math.min(remaining, initialBatchSize); batch > 0; batch = Math.min(2 * batch, remaining, MAX_BATCH_SIZE)) {
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => fn(next++)));
-    const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    const errors: unknown[] = [];
+    const pending: Promise<unknown>[] = [];
+    for (let k = 0; k < batch; k++) {
+      try {
+        const result = fn(next++);
+        if (result instanceof Promise) pending.push(result);
+      } catch (e) {
+        errors.push(e);
+      }
+    }
+    if (pending.length > 0) {
+      for (const r of await Promise.allSettled(pending)) if (r.status === 'rejected') errors.push(r.reason);
+    }
     successes += batch - errors.length;
     if (errors.length > 0) return { successes, error: aggregate(errors) ?? new Error(String(errors[0])) };
     remaining -= batch;
@@ -42,7 +54,7 @@ export async function slowStartBatch(
 }
 
 /** Sequential with early exit in monotonic mode; slow-start bursts otherwise (blocking results ignored). */
-async function runForAll(count: number, fn: (i: number) => Promise<boolean>, monotonic: boolean): Promise<boolean> {
+async function runForAll(count: number, fn: (i: number) => boolean | Promise<boolean>, monotonic: boolean): Promise<boolean> {
   if (monotonic) {
     for (let i = 0; i < count; i++) if (await fn(i)) return true;
     return false;
@@ -114,10 +126,24 @@ interface SyncContext {
   hasClaimTemplates: boolean;
 }
 
+/**
+ * A replica that needs nothing this sync: it exists and has not terminated, (in monotonic mode) is Running, Ready
+ * and available, has its identity and storage, and has no claims whose ownership could need fixing. processReplica
+ * would come to the same conclusion, but through awaits; a burst sync visits every replica, and most are like this.
+ */
+function replicaIsSettled(ctx: SyncContext, pod: Pod): boolean {
+  if (ctx.hasClaimTemplates || !isCreated(pod) || isFailed(pod) || isSucceeded(pod)) return false;
+  if (ctx.monotonic && (isTerminating(pod) || !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now) || !isRunningAndReady(pod))) return false;
+  return identityMatches(ctx.set, pod) && storageMatches(ctx.set, pod);
+}
+
 /** One replica slot, lowest ordinal first. Returns true when monotonic progress must stop here. */
-async function processReplica(ctx: SyncContext, replicas: Pod[], i: number): Promise<boolean> {
+function processReplica(ctx: SyncContext, replicas: Pod[], i: number): boolean | Promise<boolean> {
+  return replicaIsSettled(ctx, replicas[i]) ? false : reconcileReplica(ctx, replicas[i]);
+}
+
+async function reconcileReplica(ctx: SyncContext, pod: Pod): Promise<boolean> {
   const { set, updateSet, podControl, monotonic } = ctx;
-  const pod = replicas[i];
   // terminal pods are replaced whatever their exit code (evictions and node reboots end up here too)
   if (isFailed(pod) || isSucceeded(pod)) {
     if (!isTerminating(pod)) await podControl.deleteStatefulPod(set, pod);
@@ -148,15 +174,14 @@ async function processReplica(ctx: SyncContext, replicas: Pod[], i: number): Pro
 }
 
 /** One condemned pod, highest ordinal first. Monotonic mode deletes at most one per sync. */
-async function processCondemned(ctx: SyncContext, firstUnhealthyPod: Pod | undefined, condemned: Pod[], i: number): Promise<boolean> {
+function processCondemned(ctx: SyncContext, firstUnhealthyPod: Pod | undefined, condemned: Pod[], i: number): boolean | Promise<boolean> {
   const { set, podControl, monotonic } = ctx;
   const pod = condemned[i];
   if (isTerminating(pod)) return monotonic; // wait for the previous deletion to finish
   // an unhealthy pod blocks scale-down, unless it is the first unhealthy one (removing it can only help)
   if (monotonic && pod !== firstUnhealthyPod && !isRunningAndReady(pod)) return true;
   if (monotonic && pod !== firstUnhealthyPod && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
-  await podControl.deleteStatefulPod(set, pod);
-  return true;
+  return podControl.deleteStatefulPod(set, pod).then(() => true);
 }
 
 /**
@@ -186,7 +211,6 @@ export async function updateStatefulSet(
     collisionCount,
   };
   const recount = (...lists: Pod[][]) => updateStatus(status, minReadySeconds, currentRevision, updateRevision, now, ...lists);
-  recount(pods);
 
   // split pods into replica slots [start, end] and condemned pods (valid ordinal outside the range)
   const start = getStartOrdinal(set);
@@ -208,8 +232,12 @@ export async function updateStatefulSet(
   let firstUnhealthyPod: Pod | undefined = replicas.find((p) => !isHealthy(p));
   for (let i = condemned.length - 1; i >= 0 && !firstUnhealthyPod; i--) if (!isHealthy(condemned[i])) firstUnhealthyPod = condemned[i];
 
-  // a set being deleted only gets its status refreshed
-  if (set.metadata.deletionTimestamp) return { status };
+  // a set being deleted only gets its status refreshed. (Upstream counts `pods` up front for this case; every other
+  // path recounts over replicas and condemned pods before it returns, so only this one needs that count.)
+  if (set.metadata.deletionTimestamp) {
+    recount(pods);
+    return { status };
+  }
 
   const hasClaimTemplates = (set.spec.volumeClaimTemplates?.length ?? 0) > 0;
   const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now, hasClaimTemplates };
