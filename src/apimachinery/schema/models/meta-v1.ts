@@ -95,6 +95,14 @@ export const metaV1Structs: StructDef[] = [
     ],
   },
   {
+    name: "io.k8s.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement",
+    fields: [
+      {"name": "key", "type": {"kind": "string"}, "proto": 1, "required": true},
+      {"name": "operator", "type": {"kind": "string"}, "proto": 2, "required": true},
+      {"name": "values", "type": {"kind": "array", "items": {"kind": "string"}}, "proto": 3, "listType": "atomic"},
+    ],
+  },
+  {
     name: "io.k8s.apimachinery.pkg.apis.meta.v1.GetOptions",
     fields: [
       {"name": "kind", "type": {"kind": "string"}},
