@@ -3,6 +3,7 @@
 // storage 16800, scheduling 16600, coordination 16500, apiextensions 16400, discovery 16200).
 import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './apps/index.js';
+import { accessReviewResources } from './authorization/index.js';
 import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
@@ -20,6 +21,7 @@ export function builtinResources(): ResourceDef[] {
     ...coreResources,
     ...appsResources(),
     ...eventsResources(),
+    ...accessReviewResources(),
     ...batchResources(),
     ...networkingResources(),
     ...policyResources(),

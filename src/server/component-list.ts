@@ -27,6 +27,7 @@ export const COMPONENTS: Component[] = [
       return { stop() {} };
     },
   },
+  lazy('access-reviews', false, async () => (await import('../registry/authorization/component.js')).accessReviewComponent),
   lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
   // namespace deletion and deletion propagation policies are part of the API's contract

@@ -1,0 +1,28 @@
+// authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`): create-only, nothing stored; the answer is
+// the requesting user as authentication saw it (upstream's pkg/registry/authentication/selfsubjectreview).
+import type { KubeObject } from '../../apimachinery/types.js';
+import { rfc3339 } from '../object-meta.js';
+import type { ResourceDef, UserInfo } from '../types.js';
+
+export const AUTHENTICATION_GROUP = 'authentication.k8s.io';
+
+export function authenticationResources(): ResourceDef[] {
+  return [{
+    group: AUTHENTICATION_GROUP, version: 'v1', kind: 'SelfSubjectReview', listKind: 'SelfSubjectReviewList',
+    resource: 'selfsubjectreviews', singular: 'selfsubjectreview', namespaced: false, shortNames: [], categories: [],
+    verbs: ['create'], subresources: {}, tracksGeneration: false, strategy: {},
+    schemaName: 'io.k8s.api.authentication.v1.SelfSubjectReview',
+  }];
+}
+
+/** The response to a SelfSubjectReview: a new object (the request's content is not echoed) stamped now. */
+export function selfSubjectReview(user: UserInfo, now: Date = new Date()): KubeObject {
+  const userInfo: Record<string, unknown> = {};
+  if (user.username) userInfo.username = user.username;
+  if (user.groups.length) userInfo.groups = [...user.groups];
+  return {
+    kind: 'SelfSubjectReview', apiVersion: `${AUTHENTICATION_GROUP}/v1`,
+    metadata: { creationTimestamp: rfc3339(now) },
+    status: { userInfo },
+  };
+}

@@ -1,0 +1,190 @@
+// The POST endpoints of the review kinds (upstream's REST storages in pkg/registry/authorization/* and
+// authentication/selfsubjectreview): the body is decoded and checked like any create, then answered instead of
+// stored, with 201. SubjectAccessReview-like kinds echo the request with managedFields and status filled in;
+// SelfSubjectRulesReview and SelfSubjectReview answer with a new object. Every other verb is 405.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ApiError, errBadRequest, errInvalid } from '../../apimachinery/errors.js';
+import type { FieldError } from '../../apimachinery/field-errors.js';
+import { updateManagedFields } from '../../apimachinery/managedfields/fieldmanager.js';
+import { modelType } from '../../apimachinery/managedfields/schema.js';
+import { unknownFieldMessage } from '../../apimachinery/schema/strict.js';
+import { apiVersionOf, type KubeObject } from '../../apimachinery/types.js';
+import { decodeObjectBody, negotiateFormat, readBody, writeFormatted } from '../../server/codec.js';
+import { subresourceKey, type SubresourceHandler } from '../../server/components.js';
+import type { ServerContext } from '../../server/context.js';
+import type { RequestInfo } from '../../server/request-info.js';
+import { managerFromUserAgent } from '../../server/resources.js';
+import { AUTHENTICATION_GROUP, selfSubjectReview } from '../authentication/index.js';
+import type { ResourceDef, UserInfo } from '../types.js';
+import { reviewAccess, rulesFor, userFromSpec } from './access-review.js';
+import { AUTHORIZATION_GROUP } from './index.js';
+import {
+  type AccessReviewSpec, validateLocalSubjectAccessReview, validateSelfSubjectAccessReview, validateSubjectAccessReview,
+} from './validation.js';
+
+interface ReviewRequest {
+  ctx: ServerContext;
+  def: ResourceDef;
+  obj: KubeObject;
+  user: UserInfo;
+  /** The namespace of the request path ('' for cluster-scoped kinds). */
+  namespace: string;
+}
+
+interface ReviewKind {
+  group: string;
+  resource: string;
+  /** Whether the response echoes the request (and so carries the managedFields the create recorded). */
+  echoes: boolean;
+  answer(r: ReviewRequest): Promise<KubeObject>;
+}
+
+type Validate = (meta: Record<string, unknown>, spec: AccessReviewSpec) => FieldError[];
+
+/** SubjectAccessReview, LocalSubjectAccessReview and SelfSubjectAccessReview differ in validation and in whose access is checked. */
+function accessReview(resource: string, validate: Validate, subject: (spec: AccessReviewSpec, user: UserInfo) => UserInfo): ReviewKind {
+  return {
+    group: AUTHORIZATION_GROUP, resource, echoes: true,
+    async answer({ ctx, obj, user }) {
+      const spec = specOf(obj) as AccessReviewSpec;
+      const errs = validate(obj.metadata as Record<string, unknown>, spec);
+      // Upstream builds this error from the decoded internal object, whose Kind is empty.
+      if (errs.length) throw errInvalid(AUTHORIZATION_GROUP, '', '', errs);
+      return { kind: obj.kind, apiVersion: obj.apiVersion, metadata: obj.metadata, spec: obj.spec, status: await reviewAccess(ctx.authorizer, subject(spec, user), spec) };
+    },
+  };
+}
+
+const self = (_spec: AccessReviewSpec, user: UserInfo) => user;
+
+export const REVIEW_KINDS: ReviewKind[] = [
+  accessReview('subjectaccessreviews', validateSubjectAccessReview, userFromSpec),
+  accessReview('localsubjectaccessreviews', validateLocalSubjectAccessReview, userFromSpec),
+  accessReview('selfsubjectaccessreviews', validateSelfSubjectAccessReview, self),
+  {
+    group: AUTHORIZATION_GROUP, resource: 'selfsubjectrulesreviews', echoes: false,
+    async answer({ ctx, obj, user }) {
+      const namespace = (specOf(obj) as { namespace?: unknown }).namespace;
+      if (typeof namespace !== 'string' || !namespace) throw errBadRequest('no namespace on request');
+      return {
+        kind: 'SelfSubjectRulesReview', apiVersion: `${AUTHORIZATION_GROUP}/v1`, metadata: zeroMeta(), spec: {},
+        status: await rulesFor(ctx.authorizer, user, namespace),
+      };
+    },
+  },
+  {
+    group: AUTHENTICATION_GROUP, resource: 'selfsubjectreviews', echoes: false,
+    async answer({ user }) {
+      return selfSubjectReview(user);
+    },
+  },
+];
+
+/** Registers every review endpoint on the server (the collection path, subresource ''). */
+export function registerReviewHandlers(server: Pick<ServerContext, 'subresources'>): void {
+  for (const kind of REVIEW_KINDS) server.subresources.set(subresourceKey(kind.group, kind.resource, ''), reviewHandler(kind));
+}
+
+export function reviewHandler(kind: ReviewKind): SubresourceHandler {
+  return async (ctx, req, res, info, query, user) => {
+    const def = ctx.registry.lookup(info.group, info.version, info.resource);
+    if (!def) throw notFound();
+    if (info.name || info.subresource || (def.namespaced && !info.namespace)) throw notFound();
+    if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+    await serveReview(kind, { ctx, req, res, info, query, user, def });
+  };
+}
+
+interface HttpRequest {
+  ctx: ServerContext;
+  req: IncomingMessage;
+  res: ServerResponse;
+  info: RequestInfo;
+  query: URLSearchParams;
+  user: UserInfo;
+  def: ResourceDef;
+}
+
+async function serveReview(kind: ReviewKind, { ctx, req, res, info, query, user, def }: HttpRequest): Promise<void> {
+  const fmt = negotiateFormat(req.headers.accept);
+  for (const d of query.getAll('dryRun')) if (d !== 'All') throw errBadRequest(`Invalid dryRun: ${JSON.stringify(d)}; supported values: "All"`);
+  const warnings: string[] = [];
+  let obj = await decodeBody(ctx, req, def, query, warnings);
+  const namespace = def.namespaced ? info.namespace : '';
+  ensureNamespace(obj, namespace);
+  if (kind.echoes) {
+    obj = trackManagedFields(ctx, def, obj, query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']));
+    obj.metadata = withZeroCreationTimestamp(obj.metadata);
+  }
+  const answer = await kind.answer({ ctx, def, obj, user, namespace });
+  writeFormatted(res, 201, answer, fmt, warnings);
+}
+
+/** Decodes the body and applies type checks and the fieldValidation directive, as every create does. */
+async function decodeBody(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
+  const body = decodeObjectBody(req.headers['content-type'], await readBody(req), (b) => ctx.decodeProtobuf(b));
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errBadRequest('Object \'Kind\' is missing in the request body');
+  const obj = body as KubeObject;
+  const apiVersion = apiVersionOf(def.group, def.version);
+  if (obj.kind !== undefined && obj.kind !== def.kind) throw errBadRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${def.kind})`);
+  if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+    throw errBadRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+  }
+  const typeError = ctx.schema.typeError(def, obj);
+  if (typeError) throw errBadRequest(typeError);
+  ctx.schema.normalizeNulls(def, obj);
+  const mode = query.get('fieldValidation') || 'Warn';
+  if (mode !== 'Strict' && mode !== 'Warn' && mode !== 'Ignore') throw errBadRequest(`fieldValidation parameter unsupported: ${mode}`);
+  if (mode === 'Strict') {
+    const unknown = ctx.schema.unknownFields(def, obj);
+    if (unknown.length) throw errBadRequest(`strict decoding error: ${unknown.map(unknownFieldMessage).join(', ')}`);
+  } else {
+    const removed = ctx.schema.pruneUnknown(def, obj);
+    if (mode === 'Warn') warnings.push(...removed.map(unknownFieldMessage));
+  }
+  obj.apiVersion = apiVersion;
+  obj.kind = def.kind;
+  if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
+  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw errBadRequest('metadata must be an object');
+  return obj;
+}
+
+/** rest.EnsureObjectNamespaceMatchesRequestNamespace: fill in the request's namespace, clear it for cluster scope. */
+function ensureNamespace(obj: KubeObject, requestNamespace: string): void {
+  const ns = obj.metadata.namespace ?? '';
+  if (ns === requestNamespace) return;
+  if (ns === '') obj.metadata.namespace = requestNamespace;
+  else if (requestNamespace === '') delete obj.metadata.namespace;
+  else throw errBadRequest('the namespace of the provided object does not match the namespace sent on the request');
+}
+
+/**
+ * The create handler records the request's fields for its manager before the review runs. Upstream compares with
+ * a new (zero) object of the kind, so a zero status ({allowed: false}) is not owned by anyone.
+ */
+function trackManagedFields(ctx: ServerContext, def: ResourceDef, obj: KubeObject, manager: string): KubeObject {
+  if (!def.schemaName) return obj;
+  const apiVersion = apiVersionOf(def.group, def.version);
+  const zero: KubeObject = { apiVersion, kind: def.kind, metadata: {}, spec: {}, status: { allowed: false } };
+  return updateManagedFields({ schema: modelType(ctx.model, def.schemaName), apiVersion, kind: def.kind, live: zero, object: obj, manager });
+}
+
+/** An echoed review's metadata as Go prints it: the (zero) creationTimestamp is null, before managedFields. */
+function withZeroCreationTimestamp(meta: KubeObject['metadata']): KubeObject['metadata'] {
+  const { managedFields, ...rest } = meta;
+  return { ...rest, creationTimestamp: null as unknown as string, ...(managedFields ? { managedFields } : {}) };
+}
+
+function specOf(obj: KubeObject): Record<string, unknown> {
+  const spec = obj.spec;
+  return spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec as Record<string, unknown> : {};
+}
+
+/** A Go zero ObjectMeta in JSON: creationTimestamp is a struct, so it prints as null. */
+function zeroMeta(): KubeObject['metadata'] {
+  return { creationTimestamp: null as unknown as string };
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+}
