@@ -117,7 +117,8 @@ export class ClientStatusUpdater implements StatusUpdater {
   constructor(private readonly client: KubeClient) {}
 
   async updateStatefulSetStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    let current: StatefulSet = structuredClone(set);
+    // a shallow copy: only status is replaced, and the set may be the informer cache's object
+    let current: StatefulSet = { ...set };
     await retryOnConflict(async (attempt) => {
       if (attempt > 0) current = await this.client.get<StatefulSet>(builtin.statefulSets, set.metadata.name ?? '', { namespace: set.metadata.namespace });
       current.status = status;

@@ -12,7 +12,7 @@ import type { Pod, StatefulSet, StatefulSetStatus, SyncDeps, SyncResult } from '
 import {
   allowsBurst, descendingOrdinal, getEndOrdinal, getOrdinal, getPodRevision, getReplicas, getStartOrdinal,
   getStatefulSetMaxUnavailable, identityMatches, isCreated, isFailed, isHealthy, isPending, isRunningAndAvailable,
-  isRunningAndReady, isSucceeded, isTerminating, newVersionedStatefulSetPod, podInOrdinalRange, storageMatches,
+  isRunningAndReady, isSucceeded, isTerminating, newVersionedStatefulSetPod, storageMatches,
 } from './utils.js';
 
 /** Upper bound of one slow-start batch (in-flight requests). */
@@ -105,13 +105,15 @@ export async function truncateHistory(
   update: ControllerRevision | undefined,
   history: History,
 ): Promise<void> {
+  const limit = set.spec.revisionHistoryLimit ?? 10;
   const live = new Set<string>();
   if (current) live.add(current.metadata.name ?? '');
   if (update) live.add(update.metadata.name ?? '');
+  // the pods can only protect more revisions; when even without them nothing is over the limit, skip reading them
+  if (limit < 0 || revisions.filter((r) => !live.has(r.metadata.name ?? '')).length <= limit) return;
   for (const pod of pods) live.add(getPodRevision(pod));
   const old = revisions.filter((r) => !live.has(r.metadata.name ?? ''));
-  const limit = set.spec.revisionHistoryLimit ?? 10;
-  if (limit < 0 || old.length <= limit) return;
+  if (old.length <= limit) return;
   for (const r of old.slice(0, old.length - limit)) await history.deleteControllerRevision(r);
 }
 
@@ -218,8 +220,9 @@ export async function updateStatefulSet(
   const replicas: Pod[] = new Array<Pod>(getReplicas(set));
   const condemned: Pod[] = [];
   for (const pod of pods) {
-    if (podInOrdinalRange(pod, set)) replicas[getOrdinal(pod) - start] = pod;
-    else if (getOrdinal(pod) >= 0) condemned.push(pod);
+    const ordinal = getOrdinal(pod);
+    if (ordinal >= start && ordinal <= end) replicas[ordinal - start] = pod;
+    else if (ordinal >= 0) condemned.push(pod);
     // pods whose name carries no ordinal are ignored
   }
   // empty slots get a not-yet-created pod at the right revision
@@ -327,10 +330,10 @@ async function rollWithMaxUnavailable(
  * One reconcile of `set` (upstream UpdateStatefulSet + the sync's minReadySeconds requeue). `pods` are the pods
  * the set owns (claimed: controller ref to the set, selector match, named `<set>-<n>`); `revisions` are its
  * ControllerRevisions (owned or adopted). Writes pods, claims, revisions and status through `deps`; throws when any
- * step failed (after status and history were still brought up to date where possible).
+ * step failed (after status and history were still brought up to date where possible). `set`, `pods` and
+ * `revisions` are only read (they may be the informer cache's own objects); what is written is built from copies.
  */
 export async function syncStatefulSet(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps): Promise<SyncResult> {
-  set = structuredClone(set);
   const sorted = sortControllerRevisions([...revisions]);
   const now = deps.now?.() ?? new Date();
   const podControl = new StatefulPodControl(deps.objects, deps.recorder);

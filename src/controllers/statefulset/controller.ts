@@ -180,7 +180,7 @@ export class StatefulSetController {
     const { namespace, name } = splitObjectKey(key);
     const cached = this.sets.store.getByName(namespace, name);
     if (!cached) return; // deleted: its dependents are the garbage collector's business
-    // read-only here; syncStatefulSet takes its own copy before it changes anything
+    // the cache's object: the sync only reads the set, and writes status through a copy
     const set: StatefulSet = cached;
     let selector: Selector;
     try {
