@@ -166,6 +166,14 @@ export interface ResourcePathsInput {
   strategicMergePatch: boolean;
   status: boolean;
   scale?: { schemaName: string; gvk: GVK };
+  /** Served verbs; an operation appears only for a verb served (create-only reviews have just the POST). */
+  verbs?: readonly string[];
+}
+
+/** The operations of a path item whose verbs are served, with its parameters; undefined when none are. */
+function pathItem(operations: Record<string, JsonSchema | false>, parameters: JsonSchema[]): JsonSchema | undefined {
+  const served = Object.entries(operations).filter((e): e is [string, JsonSchema] => e[1] !== false);
+  return served.length ? { ...Object.fromEntries(served), parameters } : undefined;
 }
 
 /** Every path item of one resource: collection, item, all-namespaces list, and status/scale subresources. */
@@ -181,48 +189,51 @@ export function resourcePaths(input: ResourcePathsInput): Record<string, JsonSch
   const paths: Record<string, JsonSchema> = {};
   const scopeParams = namespaced ? [P.namespace] : [];
 
-  paths[collectionPath] = {
-    get: operation(ctx, {
+  const serves = (verb: string) => !input.verbs || input.verbs.includes(verb);
+  const set = (path: string, item: JsonSchema | undefined) => {
+    if (item) paths[path] = item;
+  };
+
+  set(collectionPath, pathItem({
+    get: serves('list') && operation(ctx, {
       action: 'list', verbPrefix: 'list', idSuffix: `${nsId}${kind}`, gvk,
       description: `list or watch objects of kind ${kind}`, params: LIST_PARAMS,
       responses: responses(OK, input.listSchemaName, LIST_TYPES),
     }),
-    post: operation(ctx, {
+    post: serves('create') && operation(ctx, {
       action: 'post', verbPrefix: 'create', idSuffix: `${nsId}${kind}`, gvk, description: `create a ${kind}`,
       params: WRITE_PARAMS, requestBody: bodyOf(input.schemaName),
       responses: responses(OK_CREATED_ACCEPTED, input.schemaName),
     }),
-    delete: operation(ctx, {
+    delete: serves('deletecollection') && operation(ctx, {
       action: 'deletecollection', verbPrefix: 'delete', idSuffix: `Collection${nsId}${kind}`, gvk,
       description: `delete collection of ${kind}`, params: DELETE_COLLECTION_PARAMS, requestBody: deleteBody(),
       responses: responses(OK, STATUS),
     }),
-    parameters: [...scopeParams, P.pretty],
-  };
+  }, [...scopeParams, P.pretty]));
 
-  paths[itemPath] = {
-    get: operation(ctx, {
+  set(itemPath, pathItem({
+    get: serves('get') && operation(ctx, {
       action: 'get', verbPrefix: 'read', idSuffix: `${nsId}${kind}`, gvk, description: `read the specified ${kind}`,
       responses: responses(OK, input.schemaName),
     }),
-    put: operation(ctx, {
+    put: serves('update') && operation(ctx, {
       action: 'put', verbPrefix: 'replace', idSuffix: `${nsId}${kind}`, gvk,
       description: `replace the specified ${kind}`, params: WRITE_PARAMS, requestBody: bodyOf(input.schemaName),
       responses: responses(OK_CREATED, input.schemaName),
     }),
-    patch: operation(ctx, {
+    patch: serves('patch') && operation(ctx, {
       action: 'patch', verbPrefix: 'patch', idSuffix: `${nsId}${kind}`, gvk,
       description: `partially update the specified ${kind}`, params: [...WRITE_PARAMS, P.force],
       requestBody: patchBody(input.strategicMergePatch), responses: responses(OK_CREATED, input.schemaName),
     }),
-    delete: operation(ctx, {
+    delete: serves('delete') && operation(ctx, {
       action: 'delete', verbPrefix: 'delete', idSuffix: `${nsId}${kind}`, gvk, description: `delete a ${kind}`,
       params: DELETE_PARAMS, requestBody: deleteBody(), responses: responses(OK_ACCEPTED, STATUS),
     }),
-    parameters: [P.name(kind), ...scopeParams, P.pretty],
-  };
+  }, [P.name(kind), ...scopeParams, P.pretty]));
 
-  if (namespaced) {
+  if (namespaced && serves('list')) {
     paths[`${root}/${resource}`] = {
       get: operation(ctx, {
         action: 'list', verbPrefix: 'list', idSuffix: `${kind}ForAllNamespaces`, gvk,

@@ -20,6 +20,8 @@ export interface ResourceInput {
   /** A CRD version's openAPIV3Schema; when given, the kind's schema comes from it instead of the model. */
   jsonSchema?: JsonSchema;
   subresources?: { status?: boolean; scale?: boolean };
+  /** The verbs the resource serves (discovery's); operations for other verbs are left out. Default: all of them. */
+  verbs?: readonly string[];
 }
 
 export interface GroupVersionDocInput {
@@ -59,8 +61,10 @@ export function buildGroupVersionDoc(input: GroupVersionDocInput): JsonSchema {
       const name = res.schemaName ?? model.kinds.get(gvkKey(group, version, res.kind));
       if (!name) throw new Error(`no schema for ${gvkKey(group, version, res.kind)}`);
       schemaName = name;
-      listSchemaName = model.kinds.get(gvkKey(group, version, `${res.kind}List`)) ?? `${name}List`;
-      roots.add(schemaName).add(listSchemaName);
+      const listName = model.kinds.get(gvkKey(group, version, `${res.kind}List`));
+      listSchemaName = listName ?? `${name}List`;
+      roots.add(schemaName);
+      if (listName) roots.add(listName);
     }
     let scale: { schemaName: string; gvk: GVK } | undefined;
     if (res.subresources?.scale) {
@@ -75,6 +79,7 @@ export function buildGroupVersionDoc(input: GroupVersionDocInput): JsonSchema {
       ...resourcePaths({
         group, version, resource: res.resource, kind: res.kind, namespaced: res.namespaced, schemaName,
         listSchemaName, strategicMergePatch: !res.jsonSchema, status: res.subresources?.status === true, scale,
+        verbs: res.verbs,
       }),
     };
   }

@@ -49,6 +49,7 @@ export class OpenApiCache {
           resource: def.resource, kind: def.kind, namespaced: def.namespaced, schemaName: def.schemaName,
           jsonSchema: def.custom ? (def.customSchema?.openapi as ResourceInput['jsonSchema']) : undefined,
           subresources: { status: !!def.subresources.status, scale: !!def.subresources.scale },
+          verbs: def.verbs,
         }));
         const doc = buildGroupVersionDoc({ group, version, resources, model: this.model });
         const { body, hash } = serializeDoc(doc);

@@ -222,3 +222,22 @@ test('root index and hashes', () => {
   assert.ok(entry);
   assert.equal(entry.serverRelativeURL, `/openapi/v3/apis/batch/v1?hash=${all.docs.get('apis/batch/v1')!.hash}`);
 });
+
+test('create-only resources (access reviews) document just the POST, with no list schema or item path', () => {
+  const doc = buildGroupVersionDoc({
+    group: 'authorization.k8s.io', version: 'v1', model,
+    resources: [
+      { resource: 'selfsubjectaccessreviews', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] },
+      { resource: 'localsubjectaccessreviews', kind: 'LocalSubjectAccessReview', namespaced: true, verbs: ['create'] },
+    ],
+  }) as { paths: Record<string, Record<string, unknown>>; components: { schemas: Record<string, unknown> } };
+  const ssar = doc.paths['/apis/authorization.k8s.io/v1/selfsubjectaccessreviews']!;
+  assert.deepEqual(Object.keys(ssar).sort(), ['parameters', 'post']);
+  assert.equal((ssar.post as { operationId: string }).operationId, 'createAuthorizationV1SelfSubjectAccessReview');
+  assert.deepEqual(Object.keys(doc.paths).sort(), [
+    '/apis/authorization.k8s.io/v1/namespaces/{namespace}/localsubjectaccessreviews',
+    '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+  ]);
+  assert.ok(doc.components.schemas['io.k8s.api.authorization.v1.SelfSubjectAccessReview']);
+  assert.ok(!Object.keys(doc.components.schemas).some((name) => name.endsWith('ReviewList')));
+});
