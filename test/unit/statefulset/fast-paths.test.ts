@@ -1,0 +1,102 @@
+// The shortcuts that keep a sync of a large set cheap must give the same answers as the long way round.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { revisionDataBytes } from '../../../src/controllers/history/controller-history.js';
+import { goJsonMarshal } from '../../../src/controllers/history/go-json.js';
+import { slowStartBatch, truncateHistory } from '../../../src/controllers/statefulset/control.js';
+import { getPatch, newRevision } from '../../../src/controllers/statefulset/revisions.js';
+import type { Pod } from '../../../src/controllers/statefulset/types.js';
+import { getParentNameAndOrdinal, identityMatches, newStatefulSetPod } from '../../../src/controllers/statefulset/utils.js';
+import { FakeCluster, newSet } from './fake-cluster.js';
+
+describe('pod name split', () => {
+  it('splits at the last dash and only accepts decimal digits after it', () => {
+    const split = (name: string) => ({ ...getParentNameAndOrdinal({ metadata: { name } }) });
+    assert.deepEqual(split('web-0'), { parent: 'web', ordinal: 0 });
+    assert.deepEqual(split('web-007'), { parent: 'web', ordinal: 7 });
+    assert.deepEqual(split('a-b-2147483647'), { parent: 'a-b', ordinal: 2147483647 });
+    assert.deepEqual(split('web-2147483648'), { parent: 'web', ordinal: -1 });
+    for (const bad of ['web-', '-', 'web-1a', 'web-+1', 'web-1.0', 'web-1-x', '']) assert.deepEqual(split(bad), { parent: '', ordinal: -1 }, bad);
+    assert.deepEqual(split('-3'), { parent: '', ordinal: 3 });
+  });
+
+  it('follows a pod renamed in place instead of answering from memory', () => {
+    const pod = { metadata: { name: 'web-1' } };
+    assert.equal(getParentNameAndOrdinal(pod).ordinal, 1);
+    pod.metadata.name = 'db-4';
+    assert.deepEqual({ ...getParentNameAndOrdinal(pod) }, { parent: 'db', ordinal: 4 });
+  });
+
+  it('a non-canonical ordinal does not match the identity of that ordinal', () => {
+    const set = newSet();
+    const pod = newStatefulSetPod(set, 7);
+    assert.ok(identityMatches(set, pod));
+    const padded: Pod = { ...pod, metadata: { ...pod.metadata, name: 'web-07', labels: { ...pod.metadata.labels, 'statefulset.kubernetes.io/pod-name': 'web-07' } } };
+    assert.ok(!identityMatches(set, padded));
+  });
+});
+
+describe('slowStartBatch', () => {
+  it('runs batches of 1, 2, 4, … mixing answers with and without promises', async () => {
+    const started: number[] = [];
+    const r = await slowStartBatch(1, 10, (i) => {
+      started.push(i);
+      return i % 2 ? Promise.resolve(true) : false;
+    });
+    assert.deepEqual(r, { successes: 10 });
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('stops after the first batch with a failure, synchronous or not', async () => {
+    const started: number[] = [];
+    const r = await slowStartBatch(1, 10, (i) => {
+      started.push(i);
+      if (i === 2) throw new Error('sync boom');
+      if (i === 1) return Promise.reject(new Error('async boom'));
+      return true;
+    });
+    // batches [0] [1,2] — the second fails twice, the third never starts
+    assert.deepEqual(started, [0, 1, 2]);
+    assert.equal(r.successes, 1);
+    assert.match(r.error!.message, /sync boom/);
+    assert.match(r.error!.message, /async boom/);
+  });
+});
+
+describe('revision data', () => {
+  it('newRevision shares one frozen payload per template, equal to a fresh marshal', () => {
+    const set = newSet();
+    const a = newRevision(set, 1, 0);
+    const b = newRevision(structuredClone(set), 2, 0);
+    assert.equal(a.data, b.data);
+    assert.ok(Object.isFrozen(a.data));
+    assert.equal(revisionDataBytes(a).toString(), goJsonMarshal(structuredClone(a.data)));
+    assert.equal(revisionDataBytes(a).toString(), getPatch(set));
+    const changed = structuredClone(set);
+    (changed.spec.template.spec!.containers as { image: string }[])[0].image = 'nginx:2';
+    assert.notEqual(getPatch(changed), getPatch(set));
+    assert.notEqual(newRevision(changed, 3, 0).metadata.name, a.metadata.name);
+  });
+
+  it('bytes follow a revision whose data object is replaced', () => {
+    const rev = { data: { a: 1 } as unknown };
+    assert.equal(revisionDataBytes(rev).toString(), '{"a":1}');
+    rev.data = { a: 2 };
+    assert.equal(revisionDataBytes(rev).toString(), '{"a":2}');
+  });
+});
+
+describe('truncateHistory', () => {
+  it('keeps revisions pods still run, and skips the pod scan only when nothing can be over the limit', async () => {
+    const c = new FakeCluster(newSet({ revisionHistoryLimit: 1 }));
+    const revs = [1, 2, 3, 4].map((n) => newRevision(newSet({ image: `nginx:${n}` }), n, 0));
+    for (const r of revs) c.revisions.set(r.metadata.name!, r);
+    const podOn = (i: number) => ({ metadata: { name: `web-${i}`, labels: { 'controller-revision-hash': revs[i].metadata.name! } } }) as Pod;
+    // revs[3] is current and update, a pod runs revs[0]; of revs[1], revs[2] the older one goes
+    await truncateHistory(c.set, [podOn(0)], revs, revs[3], revs[3], c);
+    assert.deepEqual([...c.revisions.keys()].sort(), [revs[0], revs[2], revs[3]].map((r) => r.metadata.name).sort());
+    // within the limit without looking at pods: nothing is deleted
+    await truncateHistory(c.set, [], [revs[2], revs[3]], revs[3], revs[3], c);
+    assert.equal(c.revisions.size, 3);
+  });
+});
