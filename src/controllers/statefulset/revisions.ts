@@ -67,13 +67,13 @@ export function newRevision(set: StatefulSet, revision: number, collisionCount?:
   return cr;
 }
 
-/** The set as it was at `revision`: its template replaced by the revision's. */
+/** The set as it was at `revision`: its template replaced by the revision's. Shares objects with both: read only. */
 export function applyRevision(set: StatefulSet, revision: ControllerRevision): StatefulSet {
   const data = revision.data as { spec?: { template?: Record<string, unknown> } } | undefined;
   const template = data?.spec?.template;
   if (!template || typeof template !== 'object') return structuredClone(set);
-  // only the template is replaced, so only the template needs a deep copy; the rest is copied one level deep
-  const { $patch: _directive, ...rest } = structuredClone(template);
+  // copied one level deep and never modified: pods built from the template copy what they take from it
+  const { $patch: _directive, ...rest } = template;
   return { ...set, metadata: { ...set.metadata }, spec: { ...set.spec, template: rest as PodTemplateSpec } };
 }
 
