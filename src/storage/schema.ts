@@ -1,12 +1,14 @@
 // Tables, connection settings and prepared statements of the SQLite store.
 //
-//   kv       current objects, clustered by key so prefix lists are one range scan of the primary key
+//   kv       current objects; prefix lists are one range scan of the key index. A rowid table, so an object of a
+//            few KB sits whole in its leaf page: WITHOUT ROWID (schema 1) kept only ~1 KB inline and spilled the
+//            rest to overflow pages, which made every write rewrite several more pages
 //   history  one row per write, the revision log; its highest revision is the store revision
 //   meta     small durable counters (the explicit compaction point, schema version)
 import type Database from 'better-sqlite3';
 import type { StoreEventType } from './interface.js';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 /** Revision of an empty store; like etcd, the first write gets revision 2 and "0" is never a real revision. */
 export const INITIAL_REVISION = 1;
 
@@ -14,12 +16,6 @@ const DDL = `
 CREATE TABLE IF NOT EXISTS meta (
   name  TEXT PRIMARY KEY,
   value INTEGER NOT NULL
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS kv (
-  key             TEXT PRIMARY KEY,
-  value           TEXT NOT NULL,
-  create_revision INTEGER NOT NULL,
-  mod_revision    INTEGER NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history (
   revision   INTEGER PRIMARY KEY,
@@ -29,6 +25,14 @@ CREATE TABLE IF NOT EXISTS history (
   prev_value TEXT
 );
 `;
+
+const KV_TABLE = (name: string) => `
+CREATE TABLE ${name} (
+  key             TEXT PRIMARY KEY,
+  value           TEXT NOT NULL,
+  create_revision INTEGER NOT NULL,
+  mod_revision    INTEGER NOT NULL
+);`;
 
 export type Durability = 'normal' | 'full';
 
@@ -51,10 +55,21 @@ export function migrate(db: Database.Database): void {
     if (row && row.value > SCHEMA_VERSION) {
       throw new Error(`database schema version ${row.value} is newer than this server supports (${SCHEMA_VERSION})`);
     }
-    const insert = db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)');
-    insert.run('schema_version', SCHEMA_VERSION);
-    insert.run('compacted_revision', INITIAL_REVISION);
+    const hasKv = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv'").get() !== undefined;
+    if (!hasKv) db.exec(KV_TABLE('kv'));
+    else if (row && row.value < 2) rebuildKvWithRowids(db);
+    db.prepare('INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
+    db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('compacted_revision', INITIAL_REVISION);
   }).immediate();
+}
+
+/** Schema 1 → 2: the same rows, moved from the WITHOUT ROWID table into a rowid one (inside the caller's transaction). */
+function rebuildKvWithRowids(db: Database.Database): void {
+  db.exec(`ALTER TABLE kv RENAME TO kv_schema1;
+${KV_TABLE('kv')}
+INSERT INTO kv (key, value, create_revision, mod_revision)
+  SELECT key, value, create_revision, mod_revision FROM kv_schema1 ORDER BY key;
+DROP TABLE kv_schema1;`);
 }
 
 export const EVENT_TYPE_CODES: Record<StoreEventType, number> = { ADDED: 1, MODIFIED: 2, DELETED: 3 };

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { StoreEvent } from '../../../src/storage/interface.js';
+import { openSqliteStore } from '../../../src/storage/sqlite.js';
+import { SCHEMA_VERSION } from '../../../src/storage/schema.js';
+import { pod, tempDir } from './fixtures/temp-store.js';
+
+const key = (name: string) => `/registry/core/pods/default/${name}`;
+
+// The file layout written by schema 1 (kv was a WITHOUT ROWID table).
+const SCHEMA_1 = `
+CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_revision INTEGER NOT NULL, mod_revision INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE history (revision INTEGER PRIMARY KEY, key TEXT NOT NULL, type INTEGER NOT NULL, value TEXT NOT NULL, prev_value TEXT);
+INSERT INTO meta VALUES ('schema_version', 1), ('compacted_revision', 1);
+`;
+
+function writeSchema1File(path: string): void {
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.exec(SCHEMA_1);
+  const text = (name: string, rv: number, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({ ...pod(name), ...extra, metadata: { name, namespace: 'default', resourceVersion: String(rv) } });
+  const kv = db.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)');
+  const history = db.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)');
+  kv.run(key('b'), text('b', 3), 3, 3);
+  history.run(2, key('a'), 1, text('a', 2), null);
+  history.run(3, key('b'), 1, text('b', 3), null);
+  kv.run(key('a'), text('a', 4, { status: { phase: 'Running' } }), 2, 4);
+  history.run(4, key('a'), 2, text('a', 4, { status: { phase: 'Running' } }), text('a', 2));
+  db.close();
+}
+
+test('a schema-1 file opens with its objects, revisions and watch history intact, and is upgraded once', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  writeSchema1File(path);
+
+  const store = openSqliteStore({ path });
+  assert.equal(store.currentRevision(), 4);
+  const a = await store.get(key('a'));
+  assert.deepEqual({ create: a?.createRevision, mod: a?.modRevision, phase: a?.value.status }, { create: 2, mod: 4, phase: { phase: 'Running' } });
+  const listed = await store.list('/registry/core/pods/default/');
+  assert.deepEqual(listed.items.map((i) => [i.key, i.value.metadata.resourceVersion]), [[key('a'), '4'], [key('b'), '3']]);
+  const page = await store.list('/registry/core/pods/', { limit: 1 });
+  assert.deepEqual([page.items.length, page.continueAfter, page.remaining], [1, key('a'), 1]);
+
+  const events: StoreEvent[] = [];
+  const w = store.watch('/registry/core/pods/', 1, (ev) => events.push(ev));
+  assert.deepEqual(events.map((e) => [e.type, e.revision, e.prevObject?.metadata.resourceVersion]), [['ADDED', 2, undefined], ['ADDED', 3, undefined], ['MODIFIED', 4, '2']]);
+  w.stop();
+
+  await assert.rejects(store.create(key('a'), pod('a')), /key exists/);
+  const c = await store.create(key('c'), pod('c'));
+  assert.equal(c.modRevision, 5);
+  await store.close();
+
+  const db = new Database(path, { readonly: true });
+  const table = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'kv'").get() as { sql: string };
+  const version = db.prepare("SELECT value FROM meta WHERE name = 'schema_version'").get() as { value: number };
+  const leftovers = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'kv_schema1'").get() as { n: number };
+  db.close();
+  assert.doesNotMatch(table.sql, /WITHOUT ROWID/i);
+  assert.equal(version.value, SCHEMA_VERSION);
+  assert.equal(leftovers.n, 0);
+
+  const again = openSqliteStore({ path });
+  assert.deepEqual((await again.list('/registry/core/pods/default/')).items.map((i) => i.key), [key('a'), key('b'), key('c')]);
+  assert.equal(again.currentRevision(), 5);
+  await again.close();
+});
+
+test('a file from a newer schema is refused', (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const db = new Database(path);
+  db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO meta VALUES ('schema_version', ${SCHEMA_VERSION + 1});`);
+  db.close();
+  assert.throws(() => openSqliteStore({ path }), new RegExp(`database schema version ${SCHEMA_VERSION + 1} is newer than this server supports`));
+});
