@@ -1,7 +1,7 @@
 // managedFields tracking and server-side apply for the REST layer, on the structured-merge-diff port in
 // apimachinery/managedfields. The main resource never gives ownership of status when status is a subresource,
 // and the status subresource never of spec, as upstream's GetResetFields say.
-import { apply, fieldSetFromPaths, updateManagedFields } from '../apimachinery/managedfields/fieldmanager.js';
+import { apply, fieldSetFromPaths, updateManagedFields, type FieldManagerScope } from '../apimachinery/managedfields/fieldmanager.js';
 import { deducedType, modelType, type TypeSchema } from '../apimachinery/managedfields/schema.js';
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import { apiVersionOf, type KubeObject } from '../apimachinery/types.js';
@@ -18,15 +18,26 @@ export function createFieldManager(model: TypeModel): FieldManager {
     }
     return s;
   };
-  const scope = (def: ResourceDef, subresource: string) => ({
-    schema: schemaOf(def),
-    apiVersion: apiVersionOf(def.group, def.version),
-    kind: def.kind,
-    subresource: subresource || undefined,
-    resetFields: def.subresources.status
-      ? (subresource === 'status' ? fieldSetFromPaths('spec', 'metadata') : fieldSetFromPaths('status'))
-      : undefined,
-  });
+  // A kind's scope per endpoint never changes: built once (field sets are never modified in place).
+  const scopes = new WeakMap<ResourceDef, Map<string, FieldManagerScope>>();
+  const scope = (def: ResourceDef, subresource: string): FieldManagerScope => {
+    let byEndpoint = scopes.get(def);
+    if (!byEndpoint) scopes.set(def, (byEndpoint = new Map()));
+    let s = byEndpoint.get(subresource);
+    if (!s) {
+      s = {
+        schema: schemaOf(def),
+        apiVersion: apiVersionOf(def.group, def.version),
+        kind: def.kind,
+        subresource: subresource || undefined,
+        resetFields: def.subresources.status
+          ? (subresource === 'status' ? fieldSetFromPaths('spec', 'metadata') : fieldSetFromPaths('status'))
+          : undefined,
+      };
+      byEndpoint.set(subresource, s);
+    }
+    return s;
+  };
   return {
     update(def, oldObj, newObj, manager, subresource) {
       return updateManagedFields({ ...scope(def, subresource), live: oldObj, object: newObj, manager });

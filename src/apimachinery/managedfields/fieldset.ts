@@ -12,6 +12,12 @@ interface Child {
 export class FieldSet {
   readonly members = new Map<string, PathElement>();
   readonly children = new Map<string, Child>();
+  /**
+   * The FieldsV1 object this set was read from, when that object is exactly what toFieldsV1 would write: a set
+   * nobody changed is then written back as it was read instead of being encoded again. Sets are never modified
+   * once built, so the two cannot drift apart.
+   */
+  private source?: Record<string, unknown>;
 
   static of(...paths: Path[]): FieldSet {
     const s = new FieldSet();
@@ -159,6 +165,7 @@ export class FieldSet {
 
   /** The FieldsV1 JSON object, keys in upstream's order. */
   toFieldsV1(): Record<string, unknown> {
+    if (this.source) return this.source;
     const out: Record<string, unknown> = {};
     const ids = new Map<string, PathElement>(this.members);
     for (const [id, child] of this.children) ids.set(id, child.pe);
@@ -176,25 +183,53 @@ export class FieldSet {
 
   static fromFieldsV1(fields: unknown): FieldSet {
     const set = new FieldSet();
-    readFieldsV1(fields, set);
+    FieldSet.read(fields, set, false);
     return set;
+  }
+
+  /**
+   * Reads FieldsV1 into `into`. Returns whether `fields` is canonical (what toFieldsV1 writes): keys in upstream
+   * order and spelled as their ids, and a `.` entry only first, empty, and next to children (`inner`: not the top).
+   */
+  private static read(fields: unknown, into: FieldSet, inner: boolean): boolean {
+    if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('FieldsV1 must be a JSON object');
+    let canonical = true;
+    let first = true;
+    let sawDot = false;
+    let previous: PathElement | undefined;
+    for (const key of Object.keys(fields)) {
+      const value = (fields as Record<string, unknown>)[key];
+      if (key === '.') {
+        if (!inner || !first || !isEmptyObject(value)) canonical = false;
+        sawDot = true;
+        first = false;
+        continue;
+      }
+      first = false;
+      const pe = parsePathElement(key);
+      if (!pe) {
+        canonical = false;
+        continue;
+      }
+      if (pe.id !== key || (previous && comparePathElements(previous, pe) >= 0)) canonical = false;
+      previous = pe;
+      const child = new FieldSet();
+      if (!FieldSet.read(value, child, true)) canonical = false;
+      const isMember = child.isEmpty() || (typeof value === 'object' && value !== null && '.' in value);
+      if (isMember) into.members.set(pe.id, pe);
+      if (!child.isEmpty()) into.children.set(pe.id, { pe, set: child });
+    }
+    if (sawDot && into.isEmpty()) canonical = false;
+    // With a `.` entry this object is the encoding of a member with children, not of the set alone.
+    if (canonical && !sawDot) into.source = fields as Record<string, unknown>;
+    return canonical;
   }
 }
 
 const EMPTY = new FieldSet();
 
-function readFieldsV1(fields: unknown, into: FieldSet): void {
-  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) throw new Error('FieldsV1 must be a JSON object');
-  for (const [key, value] of Object.entries(fields)) {
-    if (key === '.') continue;
-    const pe = parsePathElement(key);
-    if (!pe) continue;
-    const child = new FieldSet();
-    readFieldsV1(value, child);
-    const isMember = child.isEmpty() || (typeof value === 'object' && value !== null && '.' in value);
-    if (isMember) into.members.set(pe.id, pe);
-    if (!child.isEmpty()) into.children.set(pe.id, { pe, set: child });
-  }
+function isEmptyObject(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
 }
 
 const sorted = (pes: PathElement[]) => (pes.length > 1 ? pes.sort(comparePathElements) : pes);

@@ -16,18 +16,34 @@ export type Path = readonly PathElement[];
 export const fieldElement = (name: string): PathElement => ({ kind: 'field', id: 'f:' + name, name });
 
 export function keyElement(fields: [string, unknown][]): PathElement {
-  fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const keyObject: Record<string, unknown> = {};
-  for (const [name, value] of fields) keyObject[name] = value;
-  return { kind: 'key', id: 'k:' + goJSON(keyObject), fields };
+  if (fields.length > 1) fields.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // goJSON of the object {name: value, …}, written out directly: the fields are already in its key order.
+  let id = 'k:{';
+  for (let i = 0; i < fields.length; i++) id += (i > 0 ? ',' : '') + goJSON(fields[i][0]) + ':' + goJSON(fields[i][1]);
+  return { kind: 'key', id: id + '}', fields };
 }
 
 export const valueElement = (value: unknown): PathElement => ({ kind: 'value', id: 'v:' + goJSON(value), value });
 
 export const indexElement = (index: number): PathElement => ({ kind: 'index', id: 'i:' + index, index });
 
+// FieldsV1 keys repeat across objects and writes (`f:metadata`, `k:{"type":"Ready"}`); path elements are immutable,
+// so each key is parsed once. The cache is simply dropped when it grows large.
+const parsedElements = new Map<string, PathElement | undefined>();
+const PARSED_ELEMENTS_LIMIT = 20_000;
+
 /** Parses a FieldsV1 key; undefined for prefixes we do not know (upstream skips those). */
 export function parsePathElement(id: string): PathElement | undefined {
+  let pe = parsedElements.get(id);
+  if (pe === undefined && !parsedElements.has(id)) {
+    pe = parseUncached(id);
+    if (parsedElements.size >= PARSED_ELEMENTS_LIMIT) parsedElements.clear();
+    parsedElements.set(id, pe);
+  }
+  return pe;
+}
+
+function parseUncached(id: string): PathElement | undefined {
   const colon = id.indexOf(':');
   if (colon < 0) throw new Error(`missing colon: ${id}`);
   const body = id.slice(colon + 1);

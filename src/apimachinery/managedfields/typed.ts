@@ -125,7 +125,15 @@ export function compare(lhs: unknown, rhs: unknown, t: TypeSchema): Comparison {
   return c;
 }
 
+/**
+ * Down to this depth, a container equal on both sides is skipped after one plain equality walk, which is much
+ * cheaper than comparing it field by field (most writes change one corner of the object). Deeper down the extra
+ * walk would cost more than it saves.
+ */
+const EQUALITY_SHORTCUT_DEPTH = 2;
+
 function compareValues(lhs: unknown, rhs: unknown, t: TypeSchema, path: PathElement[], c: Comparison): void {
+  if (lhs === rhs) return; // the same value (or subtree shared by both objects) changes nothing
   const l = lhs === null ? undefined : lhs;
   const r = rhs === null ? undefined : rhs;
   const al = l === undefined ? undefined : resolve(t, l);
@@ -143,6 +151,7 @@ function compareValues(lhs: unknown, rhs: unknown, t: TypeSchema, path: PathElem
     else if (!jsonEqual(l, r)) c.modified.insert(path);
     return;
   }
+  if (l !== undefined && r !== undefined && path.length <= EQUALITY_SHORTCUT_DEPTH && jsonEqual(l, r)) return;
   if (atom.kind === 'list') compareLists(atom, (l ?? []) as unknown[], (r ?? []) as unknown[], path, c);
   else if (atom.kind === 'map') compareMaps(atom, (l ?? {}) as Record<string, unknown>, (r ?? {}) as Record<string, unknown>, path, c);
   if (l === undefined) c.added.insert(path);

@@ -113,3 +113,26 @@ test('a CRD openAPIV3Schema plugs in: list-maps, sets, atomic maps and free-form
     },
   });
 });
+
+test('FieldsV1 that is not in canonical form is written back normalized; canonical input comes back as it was', () => {
+  const canonical = { 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': {} }, 'f:replicas': {} } };
+  assert.equal(JSON.stringify(FieldSet.fromFieldsV1(structuredClone(canonical)).toFieldsV1()), JSON.stringify(canonical));
+  const cases: [unknown, unknown][] = [
+    // keys out of order
+    [{ 'f:spec': {}, 'f:metadata': {} }, { 'f:metadata': {}, 'f:spec': {} }],
+    // a "." entry that is not first, or stands alone, or carries something
+    [{ 'f:labels': { 'f:app': {}, '.': {} } }, { 'f:labels': { '.': {}, 'f:app': {} } }],
+    [{ 'f:labels': { '.': {} } }, { 'f:labels': {} }],
+    [{ 'f:labels': { '.': { 'f:x': {} }, 'f:app': {} } }, { 'f:labels': { '.': {}, 'f:app': {} } }],
+    // a key spelled differently from its id, and an unknown prefix
+    [{ 'k:{"protocol":"TCP","port":80}': {} }, { 'k:{"port":80,"protocol":"TCP"}': {} }],
+    [{ 'f:a': {}, 'x:b': {} }, { 'f:a': {} }],
+  ];
+  for (const [input, want] of cases) {
+    assert.equal(JSON.stringify(FieldSet.fromFieldsV1(input).toFieldsV1()), JSON.stringify(want), JSON.stringify(input));
+  }
+  // A set derived by an operation is encoded afresh.
+  const read = FieldSet.fromFieldsV1(structuredClone(canonical));
+  const fewer = read.difference(FieldSet.fromFieldsV1({ 'f:spec': { 'f:replicas': {} } }));
+  assert.equal(JSON.stringify(fewer.toFieldsV1()), JSON.stringify({ 'f:metadata': { 'f:labels': { '.': {}, 'f:app': {} } }, 'f:spec': { 'f:ports': { 'k:{"port":80,"protocol":"TCP"}': {} } } }));
+});
