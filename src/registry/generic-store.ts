@@ -198,9 +198,10 @@ export class GenericStore {
         if (ev.type === 'ADDED') {
           if (now) onEvent('ADDED', this.present(def, ev.object));
         } else if (ev.type === 'DELETED') {
-          if (matches(ev.prevObject ?? ev.object)) onEvent('DELETED', this.present(def, ev.object));
+          // Without a selector every object matches: the previous value (parsed on demand) is not needed.
+          if (!opts.selector || matches(ev.prevObject ?? ev.object)) onEvent('DELETED', this.present(def, ev.object));
         } else {
-          const before = ev.prevObject ? matches(ev.prevObject) : now;
+          const before = opts.selector && ev.prevObject ? matches(ev.prevObject) : now;
           if (now && before) onEvent('MODIFIED', this.present(def, ev.object));
           else if (now) onEvent('ADDED', this.present(def, ev.object));
           else if (before) onEvent('DELETED', this.present(def, ev.object));

@@ -1,6 +1,7 @@
 // Bounded in-memory window of the most recent write events, used to replay watches without touching SQLite.
 // Revisions are contiguous (every write bumps the global revision by exactly one), so the entry for a revision
 // is found by arithmetic instead of a search.
+import type { KubeObject } from '../apimachinery/types.js';
 import type { StoreEvent, StoreEventType } from './interface.js';
 
 /** One write as kept in history: JSON texts, parsed into a StoreEvent only when some watcher needs it. */
@@ -15,15 +16,28 @@ export class HistoryEntry {
     readonly prevText: string | null,
   ) {}
 
-  /** The event, parsed once and shared by every watcher that receives it: receivers must treat it as read-only. */
+  /**
+   * The event, parsed once and shared by every watcher that receives it: receivers must treat it as read-only.
+   * The previous value is parsed only when some receiver reads it (watches without a selector never do).
+   */
   event(): StoreEvent {
     if (!this.parsed) {
       const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object: JSON.parse(this.valueText) };
-      if (this.prevText !== null) ev.prevObject = JSON.parse(this.prevText);
+      if (this.prevText !== null) definePrevObject(ev, this.prevText);
       this.parsed = ev;
     }
     return this.parsed;
   }
+}
+
+/** `ev.prevObject` as an enumerable member that parses `text` on first read and then holds the result. */
+function definePrevObject(ev: StoreEvent, text: string): void {
+  let parsed: KubeObject | undefined;
+  Object.defineProperty(ev, 'prevObject', {
+    enumerable: true,
+    configurable: true,
+    get: () => (parsed ??= JSON.parse(text) as KubeObject),
+  });
 }
 
 export class EventRing {
