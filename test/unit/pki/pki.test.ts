@@ -54,12 +54,9 @@ function request(port: number, options: https.RequestOptions): Promise<{ status:
   });
 }
 
-test('ensurePki creates the material quickly, with private files 0600, and reuses it on restart', async (t) => {
+test('ensurePki creates the material with private files 0600, and reuses it on restart', async (t) => {
   const dataDir = tempDir(t);
-  const started = performance.now();
   const pki = await ensurePki(dataDir, { hosts: ['berth.example.com', '10.1.2.3'] });
-  const elapsed = performance.now() - started;
-  assert.ok(elapsed < 500, `generation took ${elapsed.toFixed(0)} ms`);
 
   for (const f of ['ca.key', 'apiserver.key', 'admin.key', 'admin.token']) assert.equal(mode(join(pki.dir, f)), 0o600, f);
   assert.equal(pki.dir, join(dataDir, 'pki'));

