@@ -65,7 +65,7 @@ export class UndiciTransport implements Transport {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const headers = { ...req.headers };
     if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
-    const res = await this.agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal });
+    const res = await this.agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal, reset: keepsConnection(req) });
     const flat: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     return {
@@ -80,6 +80,15 @@ export class UndiciTransport implements Transport {
   async close(): Promise<void> {
     await this.agent.destroy();
   }
+}
+
+/**
+ * undici closes the connection after any request whose method does not expect a body (DELETE) but carries one
+ * (DeleteOptions), in case the server leaves it unread. The API server reads every request body, so such a
+ * connection stays usable; `reset: false` keeps it instead of paying a new TLS handshake per delete.
+ */
+export function keepsConnection(req: HttpRequest): false | undefined {
+  return req.body !== undefined ? false : undefined;
 }
 
 export interface RetryPolicy {

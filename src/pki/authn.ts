@@ -1,7 +1,8 @@
 // Request authentication, as upstream's x509 and bearer-token authenticators do it: a client certificate verified
 // against the cluster CA names the user (CN) and groups (O); otherwise `Authorization: Bearer <token>` is checked
-// against the admin token. Every authenticated user is also in system:authenticated.
-import { createHash, timingSafeEqual, X509Certificate } from 'node:crypto';
+// against the admin token. Every authenticated user is also in system:authenticated. The loopback server accepts
+// only its own in-memory token (bearerTokenAuthenticator).
+import { timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { UserInfo } from '../registry/types.js';
@@ -67,18 +68,40 @@ function first(v: string | string[] | undefined): string | undefined {
 }
 
 function userFromBearerToken(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
-  const header = req.headers.authorization;
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) return undefined;
-  if (!constantTimeEqual(match[1], pki.adminToken)) return undefined;
+  const presented = bearerToken(req);
+  if (presented === undefined || !tokenMatches(presented, Buffer.from(pki.adminToken, 'utf8'))) return undefined;
   return { username: ADMIN_USER, groups: withAuthenticated([ADMIN_GROUP]) };
 }
 
-/** Compares digests so neither the content nor the length of the token leaks through timing. */
-function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
+/**
+ * An authenticator that accepts exactly one bearer token, naming `user` (plus system:authenticated), and nobody
+ * else: no client certificates, no admin token. Berth's loopback server uses it with a token kept only in memory.
+ */
+export function bearerTokenAuthenticator(token: string, user: UserInfo): (req: IncomingMessage) => UserInfo | undefined {
+  if (!token) throw new Error('bearerTokenAuthenticator: empty token');
+  const expected = Buffer.from(token, 'utf8');
+  const named: UserInfo = { ...user, groups: withAuthenticated(user.groups) };
+  return (req) => {
+    const presented = bearerToken(req);
+    if (presented === undefined || !tokenMatches(presented, expected)) return undefined;
+    return { username: named.username, groups: [...named.groups] };
+  };
+}
+
+function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+}
+
+/**
+ * Constant time in the token's content, as upstream's subtle.ConstantTimeCompare: only a length mismatch returns
+ * early, and a token's length is no secret (Berth's are fixed-size random strings). No hashing: this runs on every
+ * loopback request.
+ */
+function tokenMatches(presented: string, expected: Buffer): boolean {
+  const bytes = Buffer.from(presented, 'utf8');
+  return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
 
 function withAuthenticated(groups: string[]): string[] {

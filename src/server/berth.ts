@@ -1,5 +1,6 @@
 // Assembles a running Berth: SQLite storage, the resource registry, the REST machinery, admission, controllers
-// and the HTTPS server. `berth up` and the embedded test cluster both start it through here.
+// and the HTTPS server, plus the loopback server the in-process components use. `berth up` and the embedded test
+// cluster both start it through here.
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer, Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,7 @@ import { COMPONENTS } from './component-list.js';
 import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
 import type { ServerContext } from './context.js';
 import { createFieldManager } from './field-manager.js';
+import { startLoopbackServer } from './loopback.js';
 import { OpenApiCache } from './openapi.js';
 import { createSchemaOps } from './schema-ops.js';
 
@@ -85,9 +87,14 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const server: Server = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false },
     createRequestHandler(ctx, (req) => authenticateRequest(req, pki)));
   server.keepAliveTimeout = 65_000;
+  // The components' own way in (kube-apiserver's loopback client): same API, no TLS, a token only this process knows.
+  const loopback = await startLoopbackServer((authenticate) => createRequestHandler(ctx, authenticate));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 6443, host, () => resolve());
+  }).catch(async (e: unknown) => {
+    await loopback.close();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -139,7 +146,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     // kube-controller-manager's, start right after.
     await startAll(components.filter((c) => !c.controller && !c.afterReady));
     ready = true;
-    clients = new (await import('./component-client.js')).ComponentClients(kubeconfigPath);
+    clients = new (await import('./component-client.js')).ComponentClients(loopback.connection);
     for (const [, c] of [...running]) await c.ready?.();
     await startAll(components.filter((c) => !c.controller && c.afterReady));
     await startAll(components.filter((c) => c.controller));
@@ -148,6 +155,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     await stopComponents();
     server.closeAllConnections();
     server.close();
+    await loopback.close();
     await store.close();
     throw e;
   }
@@ -157,10 +165,13 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     async close() {
       ready = false;
       await stopComponents();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+        loopback.close(),
+      ]);
       await store.close();
     },
   };

@@ -1,14 +1,20 @@
 // One API client and one informer factory for every component running inside `berth up`, as kube-controller-manager
-// shares one clientset and one SharedInformerFactory among its controllers: one pool of TLS connections instead
-// of one per component, and each resource decoded and cached once per process instead of once per component.
+// shares one clientset and one SharedInformerFactory among its controllers: one pool of connections instead of one
+// per component, and each resource decoded and cached once per process instead of once per component.
+// Inside Berth the connections go to the loopback server (plain HTTP on an abstract Unix socket, see loopback.ts);
+// given a kubeconfig instead, they are TLS to the public port, as for any other client.
 // Components that speak as someone else (scheduler, kubelet, …) get a view with their own user agent and default
 // field manager over the same connections.
 import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 import { KubeClient } from '../client/client.js';
-import type { HttpRequest, HttpResponse, Transport } from '../client/http.js';
+import { HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
+import type { LoopbackConnection } from './loopback.js';
+
+/** Where the components connect: the loopback server, or the cluster a kubeconfig file names. */
+export type ComponentConnection = LoopbackConnection | { kubeconfigPath: string };
 
 /** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
 export interface ClientIdentity {
@@ -25,9 +31,9 @@ export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
 export const DEFAULT_MAX_REQUEST_CONNECTIONS = 16;
 
 /**
- * TLS transport for all in-process clients. Both pools use one secure context (parsing the CA, certificate and key
- * once, not per connection, was most of the handshake cost). Watches hold their connection for minutes, so they get
- * their own uncapped pool; capping a pool they share would let enough watches starve every other request.
+ * Transport for all in-process clients. Watches hold their connection for minutes, so they get their own uncapped
+ * pool; capping a pool they share would let enough watches starve every other request. Over TLS both pools use one
+ * secure context (parsing the CA, certificate and key once, not per connection, was most of the handshake cost).
  */
 export class SharedTransport implements Transport {
   private readonly requests: Agent;
@@ -36,14 +42,21 @@ export class SharedTransport implements Transport {
   private readonly token?: string;
   private closed?: Promise<void>;
 
-  constructor(conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
-    this.origin = new URL(conn.server).origin;
+  constructor(conn: ClusterConnection | LoopbackConnection, opts: { maxRequestConnections?: number } = {}) {
+    let connect: Agent.Options['connect'];
+    if ('socketPath' in conn) {
+      // The host is only what the Host header says; the socket decides where the bytes go.
+      this.origin = 'http://localhost';
+      connect = { socketPath: conn.socketPath };
+    } else {
+      this.origin = new URL(conn.server).origin;
+      connect = {
+        secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
+        rejectUnauthorized: !conn.insecureSkipTlsVerify,
+        servername: conn.tlsServerName,
+      };
+    }
     this.token = conn.token;
-    const connect = {
-      secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
-      rejectUnauthorized: !conn.insecureSkipTlsVerify,
-      servername: conn.tlsServerName,
-    };
     // Timeouts are the RestClient's (per request) and the watch's (inactivity); undici's would cut long watches.
     const common = { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect };
     this.requests = new Agent({ ...common, connections: opts.maxRequestConnections ?? DEFAULT_MAX_REQUEST_CONNECTIONS });
@@ -54,7 +67,7 @@ export class SharedTransport implements Transport {
     const headers = { ...req.headers };
     if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
     const agent = isWatch(req.path) ? this.watches : this.requests;
-    const res = await agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal });
+    const res = await agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal, reset: keepsConnection(req) });
     const flat: Record<string, string | undefined> = {};
     for (const [k, v] of Object.entries(res.headers)) flat[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
     return { status: res.statusCode, headers: flat, body: res.body, text: () => res.body.text(), cancel: () => res.body.destroy() };
@@ -78,8 +91,12 @@ export class ComponentClients {
   private transport?: SharedTransport;
   private base?: KubeClient;
   private factory?: SharedInformerFactory;
+  private readonly connection: ComponentConnection;
 
-  constructor(private readonly kubeconfigPath: string, private readonly opts: { maxRequestConnections?: number } = {}) {}
+  /** `connection` may also be a kubeconfig path (TLS to the public port). */
+  constructor(connection: ComponentConnection | string, private readonly opts: { maxRequestConnections?: number } = {}) {
+    this.connection = typeof connection === 'string' ? { kubeconfigPath: connection } : connection;
+  }
 
   /** kube-controller-manager's client. */
   get client(): KubeClient {
@@ -92,7 +109,8 @@ export class ComponentClients {
   }
 
   clientAs(identity: ClientIdentity): KubeClient {
-    this.transport ??= new SharedTransport(loadKubeconfig({ path: this.kubeconfigPath }), this.opts);
+    this.transport ??= new SharedTransport(
+      'kubeconfigPath' in this.connection ? loadKubeconfig({ path: this.connection.kubeconfigPath }) : this.connection, this.opts);
     return new KubeClient({ transport: unclosable(this.transport), userAgent: identity.userAgent, fieldManager: identity.fieldManager });
   }
 
