@@ -48,6 +48,8 @@ export class SharedTransport implements Transport {
       // The host is only what the Host header says; the socket decides where the bytes go.
       this.origin = 'http://localhost';
       connect = { socketPath: conn.socketPath };
+    } else if ('port' in conn) {
+      this.origin = `http://127.0.0.1:${conn.port}`;
     } else {
       this.origin = new URL(conn.server).origin;
       connect = {

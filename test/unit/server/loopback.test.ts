@@ -15,7 +15,7 @@ import { registerReviewHandlers } from '../../../src/registry/authorization/rest
 import { startBerth } from '../../../src/server/berth.js';
 import { SharedTransport } from '../../../src/server/component-client.js';
 import type { Component, ComponentContext } from '../../../src/server/components.js';
-import { startLoopbackServer } from '../../../src/server/loopback.js';
+import { startLoopbackServer, type LoopbackConnection } from '../../../src/server/loopback.js';
 
 interface Reply { status: number; body: string }
 
@@ -56,11 +56,18 @@ async function whoAmI(client: KubeClient): Promise<{ username?: string; groups?:
   return (review.status as { userInfo: { username?: string; groups?: string[] } }).userInfo;
 }
 
+/** The abstract socket the loopback server listens on (these tests run on Linux). */
+function socketOf(conn: LoopbackConnection): string {
+  assert.ok('socketPath' in conn, 'on Linux the loopback server listens on an abstract socket');
+  return conn.socketPath;
+}
+
 describe('loopback server', () => {
   test('only its own token authenticates, as system:apiserver in system:masters', async () => {
     const lb = await startLoopbackServer((authenticate) => (req, res) => res.end(JSON.stringify(authenticate(req) ?? null)));
     try {
-      const { socketPath, token } = lb.connection;
+      const { token } = lb.connection;
+      const socketPath = socketOf(lb.connection);
       assert.match(socketPath, /^\0berth-[0-9a-f]{32}$/);
       assert.equal(Buffer.from(token, 'base64url').length, 32);
       const as = async (authorization?: string) =>
@@ -81,7 +88,7 @@ describe('loopback server', () => {
       serverSide = req.socket;
       res.end('ok');
     });
-    const { socketPath } = lb.connection;
+    const socketPath = socketOf(lb.connection);
     const agent = new HttpAgent({ keepAlive: true });
     await new Promise<void>((resolve, reject) => {
       const req = httpRequest({ socketPath, path: '/', agent }, (res) => {
@@ -115,6 +122,21 @@ describe('loopback server', () => {
       // undici may open a second connection while the first is being released, but it no longer drops one per
       // DELETE (it would open ten here)
       assert.ok(sockets.size <= 2, `${sockets.size} connections for 10 sequential DELETEs`);
+    } finally {
+      await transport.close();
+      await lb.close();
+    }
+  });
+
+  test('without abstract sockets (not Linux) it listens on 127.0.0.1, still token-only, and the transport follows', async () => {
+    const lb = await startLoopbackServer((authenticate) => (req, res) => res.end(JSON.stringify(authenticate(req)?.username ?? null)), { abstractSocket: false });
+    const transport = new SharedTransport(lb.connection);
+    try {
+      assert.ok('port' in lb.connection && lb.connection.port > 0);
+      const res = await transport.request({ method: 'GET', path: '/api', headers: {} });
+      assert.equal(JSON.parse(await res.text()), 'system:apiserver');
+      const stranger = await fetch(`http://127.0.0.1:${lb.connection.port}/api`);
+      assert.equal(await stranger.json(), null, 'no token, no user');
     } finally {
       await transport.close();
       await lb.close();
