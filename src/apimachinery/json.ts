@@ -18,3 +18,51 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   for (const k of ak) if (!jsonEqual(ao[k], bo[k])) return false;
   return true;
 }
+
+/**
+ * What `JSON.parse(JSON.stringify(v))` returns, without producing the text: a fresh copy that shares nothing with
+ * `v`, with undefined members dropped and non-finite numbers as null. In-process clients exchange objects with the
+ * API server through this, so neither side can observe the other's later changes and both see exactly what the
+ * wire would have carried. Anything unusual (toJSON, class instances) takes the real round trip.
+ */
+export function jsonRoundTrip<T>(v: T): T {
+  if (v === undefined) return v;
+  return copyJsonValue(v) as T;
+}
+
+function copyJsonValue(v: unknown): unknown {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      return Number.isFinite(v) ? v : null;
+    case 'object':
+      break;
+    default:
+      return JSON.parse(JSON.stringify(v) ?? 'null');
+  }
+  if (v === null) return null;
+  if (Array.isArray(v)) {
+    const out = new Array<unknown>(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      out[i] = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : copyJsonValue(item);
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+    return JSON.parse(JSON.stringify(v));
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) {
+    const member = (v as Record<string, unknown>)[k];
+    if (member === undefined || typeof member === 'function' || typeof member === 'symbol') continue;
+    const copy = copyJsonValue(member);
+    // JSON.parse makes "__proto__" an ordinary member; plain assignment would set the prototype instead.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[k] = copy;
+  }
+  return out;
+}

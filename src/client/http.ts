@@ -12,6 +12,8 @@ export interface HttpRequest {
   path: string;
   headers: Record<string, string>;
   body?: string;
+  /** The body as a JSON value, for transports that take one (`jsonBodies`); it stands for its JSON text. */
+  json?: unknown;
   signal?: AbortSignal;
 }
 
@@ -23,11 +25,17 @@ export interface HttpResponse {
   text(): Promise<string>;
   /** Releases the connection without reading the rest of the body. */
   cancel(): void;
+  /** The body as a JSON value, from transports that carry values rather than text (same result as parsing `text()`). */
+  json?(): Promise<unknown>;
+  /** A watch response's events as values, from such transports. */
+  events?: AsyncIterable<{ type: string; object: unknown }>;
 }
 
 export interface Transport {
   request(req: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
+  /** Takes JSON request bodies as values (`HttpRequest.json`) instead of text. */
+  readonly jsonBodies?: boolean;
 }
 
 export interface UndiciTransportOptions {
@@ -180,6 +188,7 @@ export class RestClient {
         const timeoutMs = req.timeoutMs ?? this.timeoutMs;
         const signal = combineSignals(req.signal, timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined);
         const res = await this.transport.request(this.toHttp(req, signal));
+        if (res.status >= 200 && res.status < 300 && res.json) return (await res.json()) as T;
         const text = await res.text();
         if (res.status >= 200 && res.status < 300) return (text ? JSON.parse(text) : undefined) as T;
         const err = decodeError(res.status, text, res.headers);
@@ -207,11 +216,14 @@ export class RestClient {
   private toHttp(req: RestRequest, signal: AbortSignal | undefined): HttpRequest {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.userAgent };
     let body: string | undefined;
+    let json: unknown;
     if (req.body !== undefined) {
-      headers['content-type'] = req.contentType ?? 'application/json';
-      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      const contentType = (headers['content-type'] = req.contentType ?? 'application/json');
+      if (typeof req.body === 'string') body = req.body;
+      else if (this.transport.jsonBodies && contentType === 'application/json') json = req.body;
+      else body = JSON.stringify(req.body);
     }
-    return { method: req.method, path: req.path + buildQuery(req.query), headers, body, signal };
+    return { method: req.method, path: req.path + buildQuery(req.query), headers, body, json, signal };
   }
 }
 

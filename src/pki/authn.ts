@@ -1,7 +1,6 @@
 // Request authentication, as upstream's x509 and bearer-token authenticators do it: a client certificate verified
 // against the cluster CA names the user (CN) and groups (O); otherwise `Authorization: Bearer <token>` is checked
-// against the admin token. Every authenticated user is also in system:authenticated. The loopback server accepts
-// only its own in-memory token (bearerTokenAuthenticator).
+// against the admin token. Every authenticated user is also in system:authenticated.
 import { timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -73,21 +72,6 @@ function userFromBearerToken(req: IncomingMessage, pki: AuthMaterial): UserInfo 
   return { username: ADMIN_USER, groups: withAuthenticated([ADMIN_GROUP]) };
 }
 
-/**
- * An authenticator that accepts exactly one bearer token, naming `user` (plus system:authenticated), and nobody
- * else: no client certificates, no admin token. Berth's loopback server uses it with a token kept only in memory.
- */
-export function bearerTokenAuthenticator(token: string, user: UserInfo): (req: IncomingMessage) => UserInfo | undefined {
-  if (!token) throw new Error('bearerTokenAuthenticator: empty token');
-  const expected = Buffer.from(token, 'utf8');
-  const named: UserInfo = { ...user, groups: withAuthenticated(user.groups) };
-  return (req) => {
-    const presented = bearerToken(req);
-    if (presented === undefined || !tokenMatches(presented, expected)) return undefined;
-    return { username: named.username, groups: [...named.groups] };
-  };
-}
-
 function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
@@ -96,8 +80,7 @@ function bearerToken(req: IncomingMessage): string | undefined {
 
 /**
  * Constant time in the token's content, as upstream's subtle.ConstantTimeCompare: only a length mismatch returns
- * early, and a token's length is no secret (Berth's are fixed-size random strings). No hashing: this runs on every
- * loopback request.
+ * early, and a token's length is no secret (Berth's are fixed-size random strings).
  */
 function tokenMatches(presented: string, expected: Buffer): boolean {
   const bytes = Buffer.from(presented, 'utf8');

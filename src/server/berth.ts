@@ -1,5 +1,5 @@
 // Assembles a running Berth: SQLite storage, the resource registry, the REST machinery, admission, controllers
-// and the HTTPS server, plus the loopback server the in-process components use. `berth up` and the embedded test
+// and the HTTPS server, plus the in-process channel the components reach it through. `berth up` and the embedded test
 // cluster both start it through here.
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer, Server } from 'node:https';
@@ -23,7 +23,7 @@ import { COMPONENTS } from './component-list.js';
 import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
 import type { ServerContext } from './context.js';
 import { createFieldManager } from './field-manager.js';
-import { startLoopbackServer } from './loopback.js';
+import { InProcessTransport } from './in-process.js';
 import { OpenApiCache } from './openapi.js';
 import { createSchemaOps } from './schema-ops.js';
 
@@ -87,14 +87,11 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const server: Server = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false },
     createRequestHandler(ctx, (req) => authenticateRequest(req, pki)));
   server.keepAliveTimeout = 65_000;
-  // The components' own way in (kube-apiserver's loopback client): same API, no TLS, a token only this process knows.
-  const loopback = await startLoopbackServer((authenticate) => createRequestHandler(ctx, authenticate));
+  // The components' own way in (kube-apiserver's loopback client): the same request handler, called in-process.
+  const loopback = new InProcessTransport((authenticate) => createRequestHandler(ctx, authenticate));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 6443, host, () => resolve());
-  }).catch(async (e: unknown) => {
-    await loopback.close();
-    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -146,7 +143,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     // kube-controller-manager's, start right after.
     await startAll(components.filter((c) => !c.controller && !c.afterReady));
     ready = true;
-    clients = new (await import('./component-client.js')).ComponentClients(loopback.connection);
+    clients = new (await import('./component-client.js')).ComponentClients({ inProcess: loopback });
     for (const [, c] of [...running]) await c.ready?.();
     await startAll(components.filter((c) => !c.controller && c.afterReady));
     await startAll(components.filter((c) => c.controller));

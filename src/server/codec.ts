@@ -4,9 +4,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { ApiError, errBadRequest, errNotAcceptable, errRequestEntityTooLarge, errUnsupportedMediaType } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
+import { inProcessResponse, jsonBodyOf } from './in-process.js';
 
 /** Upstream's limit for a request body (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
+
+/** A JSON body as a value: decoded from the bytes, or as an in-process client handed it over. */
+export async function readJsonBody(req: IncomingMessage): Promise<{ value: unknown } | Buffer> {
+  return jsonBodyOf(req) ?? readBody(req);
+}
 
 export async function readBody(req: IncomingMessage, limit = MAX_REQUEST_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -118,14 +124,16 @@ export function negotiateFormat(accept: string | undefined): ResponseFormat {
 }
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
+  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  const inProcess = inProcessResponse(res);
+  if (inProcess) {
+    inProcess.writeHead(code, headers);
+    return inProcess.endWithJson(body);
+  }
   // Encode once: the length header and the body come from the same bytes.
   const bytes = Buffer.from(JSON.stringify(body));
-  const headers: Record<string, string | string[]> = {
-    'Content-Type': contentType,
-    'Cache-Control': 'no-cache, private',
-    'Content-Length': String(bytes.length),
-  };
-  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  headers['Content-Length'] = String(bytes.length);
   res.writeHead(code, headers);
   res.end(bytes);
 }

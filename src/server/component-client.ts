@@ -1,20 +1,20 @@
 // One API client and one informer factory for every component running inside `berth up`, as kube-controller-manager
-// shares one clientset and one SharedInformerFactory among its controllers: one pool of connections instead of one
-// per component, and each resource decoded and cached once per process instead of once per component.
-// Inside Berth the connections go to the loopback server (plain HTTP on an abstract Unix socket, see loopback.ts);
-// given a kubeconfig instead, they are TLS to the public port, as for any other client.
+// shares one clientset and one SharedInformerFactory among its controllers: each resource decoded and cached once
+// per process instead of once per component.
+// Inside Berth the requests go straight to the API server's handler (see in-process.ts); given a kubeconfig
+// instead, they are TLS to the public port, as for any other client.
 // Components that speak as someone else (scheduler, kubelet, …) get a view with their own user agent and default
-// field manager over the same connections.
+// field manager over the same transport.
 import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 import { KubeClient } from '../client/client.js';
 import { HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
-import type { LoopbackConnection } from './loopback.js';
+import type { InProcessTransport } from './in-process.js';
 
-/** Where the components connect: the loopback server, or the cluster a kubeconfig file names. */
-export type ComponentConnection = LoopbackConnection | { kubeconfigPath: string };
+/** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
+export type ComponentConnection = { inProcess: InProcessTransport } | { kubeconfigPath: string };
 
 /** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
 export interface ClientIdentity {
@@ -31,9 +31,10 @@ export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
 export const DEFAULT_MAX_REQUEST_CONNECTIONS = 16;
 
 /**
- * Transport for all in-process clients. Watches hold their connection for minutes, so they get their own uncapped
- * pool; capping a pool they share would let enough watches starve every other request. Over TLS both pools use one
- * secure context (parsing the CA, certificate and key once, not per connection, was most of the handshake cost).
+ * Transport for components reaching the API server over the network (a kubeconfig). Watches hold their connection
+ * for minutes, so they get their own uncapped pool; capping a pool they share would let enough watches starve every
+ * other request. Both pools use one secure context (parsing the CA, certificate and key once, not per connection,
+ * was most of the handshake cost).
  */
 export class SharedTransport implements Transport {
   private readonly requests: Agent;
@@ -42,22 +43,13 @@ export class SharedTransport implements Transport {
   private readonly token?: string;
   private closed?: Promise<void>;
 
-  constructor(conn: ClusterConnection | LoopbackConnection, opts: { maxRequestConnections?: number } = {}) {
-    let connect: Agent.Options['connect'];
-    if ('socketPath' in conn) {
-      // The host is only what the Host header says; the socket decides where the bytes go.
-      this.origin = 'http://localhost';
-      connect = { socketPath: conn.socketPath };
-    } else if ('port' in conn) {
-      this.origin = `http://127.0.0.1:${conn.port}`;
-    } else {
-      this.origin = new URL(conn.server).origin;
-      connect = {
-        secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
-        rejectUnauthorized: !conn.insecureSkipTlsVerify,
-        servername: conn.tlsServerName,
-      };
-    }
+  constructor(conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
+    this.origin = new URL(conn.server).origin;
+    const connect: Agent.Options['connect'] = {
+      secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
+      rejectUnauthorized: !conn.insecureSkipTlsVerify,
+      servername: conn.tlsServerName,
+    };
     this.token = conn.token;
     // Timeouts are the RestClient's (per request) and the watch's (inactivity); undici's would cut long watches.
     const common = { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect };
@@ -86,11 +78,11 @@ function isWatch(path: string): boolean {
 }
 
 /** The transport seen by one identity's client: closing that client must not close everyone's connections. */
-const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {} });
+const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {}, jsonBodies: t.jsonBodies });
 
 /** Created on first use, so a Berth whose components need no client opens no connection. */
 export class ComponentClients {
-  private transport?: SharedTransport;
+  private transport?: Transport;
   private base?: KubeClient;
   private factory?: SharedInformerFactory;
   private readonly connection: ComponentConnection;
@@ -111,8 +103,9 @@ export class ComponentClients {
   }
 
   clientAs(identity: ClientIdentity): KubeClient {
-    this.transport ??= new SharedTransport(
-      'kubeconfigPath' in this.connection ? loadKubeconfig({ path: this.connection.kubeconfigPath }) : this.connection, this.opts);
+    this.transport ??= 'inProcess' in this.connection
+      ? this.connection.inProcess
+      : new SharedTransport(loadKubeconfig({ path: this.connection.kubeconfigPath }), this.opts);
     return new KubeClient({ transport: unclosable(this.transport), userAgent: identity.userAgent, fieldManager: identity.fieldManager });
   }
 

@@ -10,7 +10,7 @@ import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic-store.js';
 import { deepClone } from '../registry/object-meta.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
-import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, ResponseFormat, writeFormatted } from './codec.js';
+import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
 import { RequestInfo } from './request-info.js';
@@ -160,8 +160,8 @@ function fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
 
 /** Reads a create/update body and applies the fieldValidation directive to unknown fields. */
 async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
-  const buf = await readBody(req);
-  const obj = decodeObjectBody(req.headers['content-type'], buf, (b) => ctx.decodeProtobuf(b));
+  const body = await readJsonBody(req);
+  const obj = 'value' in body ? body.value : decodeObjectBody(req.headers['content-type'], body, (b) => ctx.decodeProtobuf(b));
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('Object \'Kind\' is missing in the request body');
   checkFields(ctx, def, obj, query, warnings);
   return obj as KubeObject;
@@ -297,10 +297,10 @@ async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, nam
 // ---- delete options ----------------------------------------------------------------------------------------
 
 async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
-  const buf = await readBody(req);
+  const body = await readJsonBody(req);
   let opts: DeleteOptions = {};
-  if (buf.length) {
-    const parsed = mediaType(req.headers['content-type']) === 'application/yaml' ? parseYamlBody(buf) : parseJsonBody(buf);
+  if ('value' in body || body.length) {
+    const parsed = 'value' in body ? body.value : mediaType(req.headers['content-type']) === 'application/yaml' ? parseYamlBody(body) : parseJsonBody(body);
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) opts = parsed as DeleteOptions;
     else if (parsed !== null) throw errBadRequest('DeleteOptions must be an object');
   }

@@ -7,6 +7,7 @@ import { ListSelector } from '../registry/generic-store.js';
 import { ResourceDef } from '../registry/types.js';
 import { ResponseFormat } from './codec.js';
 import { ServerContext } from './context.js';
+import { inProcessResponse } from './in-process.js';
 import { toTableResponse } from './tables.js';
 
 const encodedEvents = new WeakMap<object, Record<string, string>>();
@@ -32,11 +33,14 @@ export async function serveWatch(
   // Send the headers now: clients (kubectl rollout status, wait) treat the watch as established only then.
   res.flushHeaders();
   res.socket?.setNoDelay(true);
+  const inProcess = inProcessResponse(res);
   const write = (type: string, object: unknown) => {
-    if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+    if (inProcess) inProcess.writeEvent(type, object);
+    else if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
   };
   // Event objects are shared by every watcher of a resource: serialise each plain-JSON event once.
   const writeShared = (type: string, obj: KubeObject) => {
+    if (inProcess) return inProcess.writeEvent(type, obj);
     if (res.writableEnded) return;
     let lines = encodedEvents.get(obj);
     if (!lines) encodedEvents.set(obj, (lines = {}));

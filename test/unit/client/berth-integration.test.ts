@@ -107,8 +107,12 @@ test('informer: ordered events, resume across a restart, relist with a minimal d
 
     // Restart on the same data dir: the watch resumes from the last resourceVersion, no relist, no duplicates.
     const rvBefore = Number(inf.resourceVersion);
+    const watchesBefore = transport.log.filter((l) => l.includes('watch=true')).length;
     await berth.close();
     berth = await start();
+    // Once the informer is watching again the client has also seen the old server's connections close; a POST
+    // sent on one of those in the meantime would fail (it is not retried: it may have reached the server).
+    await waitFor(() => transport.log.filter((l) => l.includes('watch=true')).length > watchesBefore, 'watch re-established');
     await client.create(builtin.configMaps, cm('b', { v: '1' }));
     await waitFor(() => log.length === 5, 'event after restart');
     await new Promise((r) => setTimeout(r, 400)); // room for duplicates to show up, and a bookmark
