@@ -1,6 +1,9 @@
-// Event recorder in the manner of client-go's: core/v1 Events named `<object>.<hex unix-nano timestamp>`, repeats
-// of the same (object, type, reason, message, source) folded into one Event whose count and lastTimestamp are
-// bumped by PATCH, and a bounded background queue so recording never blocks or fails the caller.
+// Event recorder in the manner of client-go's (tools/record: EventCorrelator): core/v1 Events named
+// `<object>.<hex unix-nano timestamp>`; repeats of the same (source, object, type, reason, message) folded into one
+// Event whose count and lastTimestamp are bumped by PATCH; more than ten distinct messages for the same
+// (source, object, type, reason) within ten minutes combined into one "(combined from similar events)" Event; and
+// a spam filter allowing a source a burst of 25 events per object, refilled at one every five minutes, beyond which
+// events are dropped. A bounded background queue means recording never blocks or fails the caller.
 import { ApiError } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
@@ -19,6 +22,23 @@ export interface EventRecorderOptions {
   cacheSize?: number;
   now?: () => Date;
   onError?: (err: unknown) => void;
+}
+
+/** client-go's correlator defaults (events_cache.go). */
+export const EVENT_AGGREGATE_MAX_MESSAGES = 10;
+export const EVENT_AGGREGATE_INTERVAL_MS = 600_000;
+export const EVENT_SPAM_BURST = 25;
+export const EVENT_SPAM_REFILL_MS = 300_000;
+const COMBINED_PREFIX = '(combined from similar events): ';
+
+interface Aggregate {
+  messages: Set<string>;
+  lastMs: number;
+}
+
+interface Bucket {
+  tokens: number;
+  atMs: number;
 }
 
 interface Seen {
@@ -41,6 +61,8 @@ export interface ObjectReference {
 export class EventRecorder {
   private readonly queue: (() => Promise<void>)[] = [];
   private readonly seen = new Map<string, Seen>();
+  private readonly aggregates = new Map<string, Aggregate>();
+  private readonly spam = new Map<string, Bucket>();
   private draining?: Promise<void>;
   private readonly maxQueue: number;
   private readonly cacheSize: number;
@@ -88,16 +110,34 @@ export class EventRecorder {
     }
   }
 
-  private async write(involved: ObjectReference, type: EventType, reason: string, message: string, at: Date): Promise<void> {
+  private async write(involved: ObjectReference, type: EventType, reason: string, eventMessage: string, at: Date): Promise<void> {
     const namespace = involved.namespace || 'default';
     const stamp = rfc3339(at);
-    const key = JSON.stringify([this.opts.component, this.opts.host ?? '', involved.kind, involved.namespace, involved.name, involved.uid, involved.apiVersion, type, reason, message]);
+    const { component } = this.opts;
+    const host = this.opts.host ?? '';
+    const object = [component, host, involved.kind, involved.namespace, involved.name, involved.uid, involved.apiVersion];
+    // Aggregation: past the limit of distinct messages, events about this (object, type, reason) share one Event.
+    const aggregateKey = JSON.stringify([...object, type, reason, component, host]);
+    let aggregate = this.aggregates.get(aggregateKey);
+    if (!aggregate || at.getTime() - aggregate.lastMs > EVENT_AGGREGATE_INTERVAL_MS) aggregate = { messages: new Set(), lastMs: 0 };
+    aggregate.messages.add(eventMessage);
+    aggregate.lastMs = at.getTime();
+    this.remember(this.aggregates, aggregateKey, aggregate);
+    let key = JSON.stringify([...object, involved.fieldPath, type, reason, eventMessage]);
+    let message = eventMessage;
+    if (aggregate.messages.size >= EVENT_AGGREGATE_MAX_MESSAGES) {
+      aggregate.messages.delete(aggregate.messages.values().next().value!); // the set stays at the limit
+      key = aggregateKey;
+      message = COMBINED_PREFIX + eventMessage;
+    }
+    // The spam filter: a token bucket per source and object.
+    if (!this.takeToken(JSON.stringify(object), at.getTime())) return;
     const prior = this.seen.get(key);
     if (prior) {
       try {
         await this.client.patch(builtin.events, prior.name, { count: prior.count + 1, lastTimestamp: stamp, message }, 'strategic', { namespace: prior.namespace });
         prior.count++;
-        this.remember(key, prior);
+        this.remember(this.seen, key, prior);
         return;
       } catch (e) {
         // The earlier Event expired (events have a TTL) — start a new one.
@@ -121,14 +161,25 @@ export class EventRecorder {
       reportingInstance: this.opts.host ?? '',
     };
     await this.client.create(builtin.events, event);
-    this.remember(key, { name, namespace, count: 1, firstTimestamp: stamp });
+    this.remember(this.seen, key, { name, namespace, count: 1, firstTimestamp: stamp });
   }
 
-  // Insertion-ordered Map as an LRU: refreshed keys move to the end, the oldest fall off.
-  private remember(key: string, s: Seen): void {
-    this.seen.delete(key);
-    this.seen.set(key, s);
-    if (this.seen.size > this.cacheSize) this.seen.delete(this.seen.keys().next().value!);
+  /** One token from the bucket of `key` (burst 25, one more every five minutes); false when it is empty. */
+  private takeToken(key: string, nowMs: number): boolean {
+    const bucket = this.spam.get(key) ?? { tokens: EVENT_SPAM_BURST, atMs: nowMs };
+    bucket.tokens = Math.min(EVENT_SPAM_BURST, bucket.tokens + Math.max(0, nowMs - bucket.atMs) / EVENT_SPAM_REFILL_MS);
+    bucket.atMs = nowMs;
+    const allowed = bucket.tokens >= 1;
+    if (allowed) bucket.tokens -= 1;
+    this.remember(this.spam, key, bucket);
+    return allowed;
+  }
+
+  // Insertion-ordered Maps as LRUs: refreshed keys move to the end, the oldest fall off.
+  private remember<V>(cache: Map<string, V>, key: string, value: V): void {
+    cache.delete(key);
+    cache.set(key, value);
+    if (cache.size > this.cacheSize) cache.delete(cache.keys().next().value!);
   }
 }
 

@@ -46,3 +46,71 @@ test('write failures are swallowed and reported; a vanished event is recreated',
   assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'POST', 'PATCH', 'POST']);
   assert.equal(fake.requests[1].path, '/api/v1/namespaces/default/events', 'cluster-scoped objects record into default');
 });
+
+/** A recorder on a fake server answering every write with 200, and a clock the test moves. */
+function correlated(component = 'statefulset-controller') {
+  const fake = new FakeServer();
+  let nowMs = Date.parse('2026-11-22T10:00:00Z');
+  const served = fake.canned;
+  const keepAnswering = () => { while (served.length < 200) served.push(ok({})); };
+  keepAnswering();
+  const rec = new EventRecorder(new KubeClient({ transport: fake }), { component, now: () => new Date(nowMs) });
+  const writes = () => fake.requests.map((r) => ({ method: r.method, body: JSON.parse(r.body!) as Record<string, unknown> }));
+  return { fake, rec, writes, keepAnswering, advance: (ms: number) => (nowMs += ms) };
+}
+
+const web = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: 'db', uid: 'u1' } };
+const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: 'db', uid: `p${i}` } });
+
+test('a source may burst 25 events about one object; the rest are dropped until the bucket refills (one per 5 minutes)', async () => {
+  const { rec, writes, keepAnswering, advance } = correlated();
+  // distinct reasons, so neither dedupe nor aggregation folds them
+  for (let i = 0; i < 40; i++) rec.event(web, 'Normal', `Reason${i}`, 'm');
+  await rec.flush();
+  assert.equal(writes().length, 25);
+  assert.deepEqual(writes().map((w) => w.body.reason), Array.from({ length: 25 }, (_, i) => `Reason${i}`));
+  // another object has its own bucket
+  rec.event(pod(0), 'Normal', 'Scheduled', 'x');
+  await rec.flush();
+  assert.equal(writes().length, 26);
+  keepAnswering();
+  advance(299_000);
+  rec.event(web, 'Normal', 'Later', 'm');
+  await rec.flush();
+  assert.equal(writes().length, 26, 'less than five minutes: still empty');
+  advance(2_000);
+  rec.event(web, 'Normal', 'Later', 'm');
+  rec.event(web, 'Normal', 'Later2', 'm');
+  await rec.flush();
+  assert.deepEqual(writes().slice(26).map((w) => w.body.reason), ['Later'], 'one token back after five minutes');
+});
+
+test('from the tenth distinct message with the same reason, events are combined into one Event whose count grows', async () => {
+  const { rec, writes } = correlated();
+  for (let i = 0; i < 14; i++) rec.event(web, 'Normal', 'SuccessfulCreate', `create Pod web-${i} in StatefulSet web successful`);
+  await rec.flush();
+  const w = writes();
+  assert.equal(w.length, 14);
+  assert.ok(w.slice(0, 9).every((x) => x.method === 'POST' && !String(x.body.message).startsWith('(combined')));
+  assert.equal(w[9]!.method, 'POST');
+  assert.equal(w[9]!.body.message, '(combined from similar events): create Pod web-9 in StatefulSet web successful');
+  assert.equal(w[9]!.body.count, 1);
+  assert.deepEqual(w.slice(10).map((x) => [x.method, x.body.count, x.body.message]), [10, 11, 12, 13].map((i, n) =>
+    ['PATCH', n + 2, `(combined from similar events): create Pod web-${i} in StatefulSet web successful`]));
+});
+
+test('a 1000-pod burst writes 25 SuccessfulCreate events for the set, every pod still gets its own', async () => {
+  const { rec, writes, keepAnswering } = correlated();
+  for (let i = 0; i < 1000; i++) {
+    rec.event(web, 'Normal', 'SuccessfulCreate', `create Pod web-${i} in StatefulSet web successful`);
+    rec.event(pod(i), 'Normal', 'Scheduled', `Successfully assigned db/web-${i} to node-1`);
+    if (i % 100 === 99) {
+      await rec.flush(); // the recorder's queue holds 1000 events, like client-go's broadcaster
+      keepAnswering();
+    }
+  }
+  await rec.flush();
+  const aboutSet = writes().filter((w) => (w.body.involvedObject as { name?: string } | undefined)?.name === 'web' || w.method === 'PATCH');
+  assert.equal(aboutSet.length, 25);
+  assert.equal(writes().filter((w) => w.body.reason === 'Scheduled').length, 1000);
+});
