@@ -1,8 +1,8 @@
 // Event recorder in the manner of client-go's (tools/record: EventCorrelator): core/v1 Events named
 // `<object>.<hex unix-nano timestamp>`; repeats of the same (source, object, type, reason, message) folded into one
-// Event whose count and lastTimestamp are bumped by PATCH; more than ten distinct messages for the same
-// (source, object, type, reason) within ten minutes combined into one "(combined from similar events)" Event; and
-// a spam filter allowing a source a burst of 25 events per object, refilled at one every five minutes, beyond which
+// Event whose count and lastTimestamp are bumped by PATCH; from the tenth distinct message for the same
+// (source, object, type, reason) within ten minutes, one "(combined from similar events)" Event instead; and a spam
+// filter allowing a source a burst of 25 events per object and type, refilled at one every five minutes, beyond which
 // events are dropped. A bounded background queue means recording never blocks or fails the caller.
 import { ApiError } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
@@ -85,9 +85,11 @@ export class EventRecorder {
       resourceVersion: obj.metadata.resourceVersion,
       ...(ref.fieldPath ? { fieldPath: ref.fieldPath } : {}),
     };
+    // A full queue drops the event before the correlator sees it, as client-go's broadcaster does.
     if (this.queue.length >= this.maxQueue) return;
-    const at = this.now();
-    this.queue.push(() => this.write(involved, type, reason, message, at));
+    const write = this.correlate(involved, type, reason, message, this.now());
+    if (!write) return;
+    this.queue.push(write);
     this.draining ??= this.drain();
   }
 
@@ -110,58 +112,64 @@ export class EventRecorder {
     }
   }
 
-  private async write(involved: ObjectReference, type: EventType, reason: string, eventMessage: string, at: Date): Promise<void> {
-    const namespace = involved.namespace || 'default';
-    const stamp = rfc3339(at);
+  /**
+   * client-go's EventCorrelate: aggregate, then observe (dedupe count), then the spam filter. The caches are updated
+   * even for an event the filter drops, so a later write carries the full count. Returns the write, or undefined.
+   */
+  private correlate(involved: ObjectReference, type: EventType, reason: string, eventMessage: string, at: Date): (() => Promise<void>) | undefined {
+    const atMs = at.getTime();
     const { component } = this.opts;
     const host = this.opts.host ?? '';
     const object = [component, host, involved.kind, involved.namespace, involved.name, involved.uid, involved.apiVersion];
-    // Aggregation: past the limit of distinct messages, events about this (object, type, reason) share one Event.
+    // Aggregation: from the tenth distinct message about this (object, type, reason), they share one Event.
     const aggregateKey = JSON.stringify([...object, type, reason, component, host]);
     let aggregate = this.aggregates.get(aggregateKey);
-    if (!aggregate || at.getTime() - aggregate.lastMs > EVENT_AGGREGATE_INTERVAL_MS) aggregate = { messages: new Set(), lastMs: 0 };
+    if (!aggregate || atMs - aggregate.lastMs > EVENT_AGGREGATE_INTERVAL_MS) aggregate = { messages: new Set(), lastMs: 0 };
     aggregate.messages.add(eventMessage);
-    aggregate.lastMs = at.getTime();
+    aggregate.lastMs = atMs;
     this.remember(this.aggregates, aggregateKey, aggregate);
     let key = JSON.stringify([...object, involved.fieldPath, type, reason, eventMessage]);
     let message = eventMessage;
     if (aggregate.messages.size >= EVENT_AGGREGATE_MAX_MESSAGES) {
-      aggregate.messages.delete(aggregate.messages.values().next().value!); // the set stays at the limit
+      aggregate.messages.delete(aggregate.messages.values().next().value!); // the set stays below the limit
       key = aggregateKey;
       message = COMBINED_PREFIX + eventMessage;
     }
-    // The spam filter: a token bucket per source and object.
-    if (!this.takeToken(JSON.stringify(object), at.getTime())) return;
+    // Observation: a repeat takes the earlier Event's name and first timestamp and the next count.
+    const stamp = rfc3339(at);
+    const namespace = involved.namespace || 'default';
     const prior = this.seen.get(key);
-    if (prior) {
-      try {
-        await this.client.patch(builtin.events, prior.name, { count: prior.count + 1, lastTimestamp: stamp, message }, 'strategic', { namespace: prior.namespace });
-        prior.count++;
-        this.remember(this.seen, key, prior);
-        return;
-      } catch (e) {
-        // The earlier Event expired (events have a TTL) — start a new one.
-        if (!(e instanceof ApiError && e.code === 404)) throw e;
-      }
-    }
-    const name = `${involved.name}.${hexUnixNano(at)}`;
+    const observed: Seen = prior
+      ? { ...prior, count: prior.count + 1 }
+      : { name: `${involved.name}.${hexUnixNano(at)}`, namespace, count: 1, firstTimestamp: stamp };
+    this.remember(this.seen, key, observed);
+    // The spam filter: a token bucket per source, object and type.
+    if (!this.takeToken(JSON.stringify([...object, type]), atMs)) return undefined;
     const event = {
       apiVersion: 'v1',
       kind: 'Event',
-      metadata: { name, namespace },
+      metadata: { name: observed.name, namespace: observed.namespace },
       involvedObject: involved,
       reason,
       message,
-      source: { component: this.opts.component, ...(this.opts.host ? { host: this.opts.host } : {}) },
-      firstTimestamp: stamp,
+      source: { component, ...(this.opts.host ? { host: this.opts.host } : {}) },
+      firstTimestamp: observed.firstTimestamp,
       lastTimestamp: stamp,
-      count: 1,
+      count: observed.count,
       type,
-      reportingComponent: this.opts.component,
-      reportingInstance: this.opts.host ?? '',
+      reportingComponent: component,
+      reportingInstance: host,
     };
-    await this.client.create(builtin.events, event);
-    this.remember(this.seen, key, { name, namespace, count: 1, firstTimestamp: stamp });
+    if (observed.count === 1) return async () => void (await this.client.create(builtin.events, event));
+    return async () => {
+      try {
+        await this.client.patch(builtin.events, observed.name, { count: observed.count, lastTimestamp: stamp, message }, 'strategic', { namespace: observed.namespace });
+      } catch (e) {
+        // The Event is gone (TTL) or was never written (dropped or failed): create it under the same name.
+        if (!(e instanceof ApiError && e.code === 404)) throw e;
+        await this.client.create(builtin.events, event);
+      }
+    };
   }
 
   /** One token from the bucket of `key` (burst 25, one more every five minutes); false when it is empty. */

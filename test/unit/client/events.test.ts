@@ -43,8 +43,14 @@ test('write failures are swallowed and reported; a vanished event is recreated',
   rec.event(node, 'Warning', 'R', 'm');
   await rec.flush();
   assert.equal(errors.length, 1);
-  assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'POST', 'PATCH', 'POST']);
-  assert.equal(fake.requests[1].path, '/api/v1/namespaces/default/events', 'cluster-scoped objects record into default');
+  // As client-go's eventLogger: the failed create was still observed, so repeats PATCH; a 404 recreates the Event
+  // under the observed name with the observed count.
+  assert.deepEqual(fake.requests.map((r) => r.method), ['POST', 'PATCH', 'PATCH', 'POST']);
+  assert.equal(fake.requests[0].path, '/api/v1/namespaces/default/events', 'cluster-scoped objects record into default');
+  const first = JSON.parse(fake.requests[0].body!);
+  const recreated = JSON.parse(fake.requests[3].body!);
+  assert.equal(fake.requests[2].path, `/api/v1/namespaces/default/events/${first.metadata.name}`);
+  assert.deepEqual([recreated.metadata.name, recreated.count, recreated.firstTimestamp], [first.metadata.name, 3, first.firstTimestamp]);
 });
 
 /** A recorder on a fake server answering every write with 200, and a clock the test moves. */
@@ -63,7 +69,7 @@ const web = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web
 const pod = (i: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `web-${i}`, namespace: 'db', uid: `p${i}` } });
 
 test('a source may burst 25 events about one object; the rest are dropped until the bucket refills (one per 5 minutes)', async () => {
-  const { rec, writes, keepAnswering, advance } = correlated();
+  const { fake, rec, writes, keepAnswering, advance } = correlated();
   // distinct reasons, so neither dedupe nor aggregation folds them
   for (let i = 0; i < 40; i++) rec.event(web, 'Normal', `Reason${i}`, 'm');
   await rec.flush();
@@ -82,11 +88,44 @@ test('a source may burst 25 events about one object; the rest are dropped until 
   rec.event(web, 'Normal', 'Later', 'm');
   rec.event(web, 'Normal', 'Later2', 'm');
   await rec.flush();
-  assert.deepEqual(writes().slice(26).map((w) => w.body.reason), ['Later'], 'one token back after five minutes');
+  // One token back after five minutes. The dropped 'Later' was still observed (as in client-go), so this repeat is
+  // a PATCH whose count includes it; the server's 404 would make it a create under that name.
+  const after = fake.requests.slice(26);
+  assert.equal(after.length, 1, 'one token back after five minutes');
+  assert.equal(after[0]!.method, 'PATCH');
+  assert.match(after[0]!.path, /^\/api\/v1\/namespaces\/db\/events\/web\.[0-9a-f]+$/);
+  assert.equal(JSON.parse(after[0]!.body!).count, 2);
+});
+
+test('the spam bucket is per source, object and type: Warnings about an object are not starved by Normal events', async () => {
+  const { rec, writes } = correlated();
+  for (let i = 0; i < 30; i++) rec.event(web, 'Normal', `Reason${i}`, 'm');
+  rec.event(web, 'Warning', 'FailedCreate', 'boom');
+  await rec.flush();
+  assert.equal(writes().length, 26);
+  assert.equal(writes()[25]!.body.reason, 'FailedCreate');
+  // another component has its own bucket for the same object
+  const other = correlated('kubelet');
+  for (let i = 0; i < 30; i++) other.rec.event(web, 'Normal', `Reason${i}`, 'm');
+  await other.rec.flush();
+  assert.equal(other.writes().length, 25);
+});
+
+test('identical events under the limits keep folding into count++ patches, as before the correlator', async () => {
+  const { fake, rec, writes, advance } = correlated();
+  for (let i = 0; i < 5; i++) {
+    rec.event(pod(1), 'Warning', 'BackOff', 'Back-off restarting failed container');
+    advance(1_000);
+  }
+  await rec.flush();
+  assert.deepEqual(writes().map((w) => [w.method, w.body.count]), [['POST', 1], ['PATCH', 2], ['PATCH', 3], ['PATCH', 4], ['PATCH', 5]]);
+  const name = (writes()[0]!.body.metadata as { name: string }).name;
+  assert.ok(fake.requests.slice(1).every((r) => r.path === `/api/v1/namespaces/db/events/${name}`));
+  assert.equal(writes()[4]!.body.lastTimestamp, '2026-11-22T10:00:04Z');
 });
 
 test('from the tenth distinct message with the same reason, events are combined into one Event whose count grows', async () => {
-  const { rec, writes } = correlated();
+  const { fake, rec, writes } = correlated();
   for (let i = 0; i < 14; i++) rec.event(web, 'Normal', 'SuccessfulCreate', `create Pod web-${i} in StatefulSet web successful`);
   await rec.flush();
   const w = writes();
@@ -97,6 +136,11 @@ test('from the tenth distinct message with the same reason, events are combined 
   assert.equal(w[9]!.body.count, 1);
   assert.deepEqual(w.slice(10).map((x) => [x.method, x.body.count, x.body.message]), [10, 11, 12, 13].map((i, n) =>
     ['PATCH', n + 2, `(combined from similar events): create Pod web-${i} in StatefulSet web successful`]));
+  // the combined Event has a name of its own, distinct from the nine before it, and every later repeat patches it
+  const names = w.slice(0, 10).map((x) => (x.body.metadata as { name: string }).name);
+  assert.equal(new Set(names).size, 10);
+  assert.match(names[9]!, /^web\.[0-9a-f]+$/);
+  assert.ok(fake.requests.slice(10).every((r) => r.path === `/api/v1/namespaces/db/events/${names[9]}`));
 });
 
 test('a 1000-pod burst writes 25 SuccessfulCreate events for the set, every pod still gets its own', async () => {
