@@ -3,12 +3,15 @@
 //   kv       current objects; prefix lists are one range scan of the key index. A rowid table, so an object of a
 //            few KB sits whole in its leaf page: WITHOUT ROWID (schema 1) kept only ~1 KB inline and spilled the
 //            rest to overflow pages, which made every write rewrite several more pages
-//   history  one row per write, the revision log; its highest revision is the store revision
+//   history  one row per write, the revision log; its highest revision is the store revision. An update or delete
+//            names the revision of the key's previous write (prev_revision) instead of storing that value again;
+//            prev_value is filled in only when the row it points at is about to be trimmed (or already was).
+//            Schema 2 stored prev_value on every row, which doubled the bytes written per update
 //   meta     small durable counters (the explicit compaction point, schema version)
 import type Database from 'better-sqlite3';
 import type { StoreEventType } from './interface.js';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 /** Revision of an empty store; like etcd, the first write gets revision 2 and "0" is never a real revision. */
 export const INITIAL_REVISION = 1;
 
@@ -22,7 +25,8 @@ CREATE TABLE IF NOT EXISTS history (
   key        TEXT NOT NULL,
   type       INTEGER NOT NULL,
   value      TEXT NOT NULL,
-  prev_value TEXT
+  prev_value TEXT,
+  prev_revision INTEGER
 );
 `;
 
@@ -36,12 +40,18 @@ CREATE TABLE ${name} (
 
 export type Durability = 'normal' | 'full';
 
+/** Page size of new database files. */
+export const PAGE_SIZE = 8192;
+
 /**
  * WAL with synchronous=NORMAL makes every commit reach the OS before the write is acknowledged, which survives a
  * crash of this process (kill -9) but not necessarily of the machine; 'full' also fsyncs the WAL on each commit.
  * Exclusive locking keeps a second server from opening the same file and forking the revision counter.
  */
 export function configureConnection(db: Database.Database, durability: Durability, exclusive: boolean): void {
+  // Only takes effect while the file is still empty (existing files keep theirs): 8 KiB pages hold several
+  // objects of a few KB each where 4 KiB pages held one, so a commit writes fewer pages and the trees stay shallow.
+  db.pragma(`page_size = ${PAGE_SIZE}`);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('temp_store = MEMORY');
@@ -58,6 +68,7 @@ export function migrate(db: Database.Database): void {
     const hasKv = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv'").get() !== undefined;
     if (!hasKv) db.exec(KV_TABLE('kv'));
     else if (row && row.value < 2) rebuildKvWithRowids(db);
+    addPrevRevision(db);
     db.prepare('INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
     db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('compacted_revision', INITIAL_REVISION);
   }).immediate();
@@ -70,6 +81,12 @@ ${KV_TABLE('kv')}
 INSERT INTO kv (key, value, create_revision, mod_revision)
   SELECT key, value, create_revision, mod_revision FROM kv_schema1 ORDER BY key;
 DROP TABLE kv_schema1;`);
+}
+
+/** Schema 2 → 3 (idempotent): existing rows keep their inline prev_value; only new rows point at their predecessor. */
+function addPrevRevision(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('history')").all();
+  if (!columns.some((c) => c.name === 'prev_revision')) db.exec('ALTER TABLE history ADD COLUMN prev_revision INTEGER');
 }
 
 export const EVENT_TYPE_CODES: Record<StoreEventType, number> = { ADDED: 1, MODIFIED: 2, DELETED: 3 };
@@ -88,6 +105,13 @@ export interface HistoryRow {
   type: number;
   value: string;
   prev_value: string | null;
+  prev_revision: number | null;
+}
+
+/** The revisions of a key's row: what a write needs to check its precondition, without reading the value. */
+export interface KvRevisions {
+  create_revision: number;
+  mod_revision: number;
 }
 
 const KV_COLUMNS = 'key, value, create_revision, mod_revision';
@@ -96,6 +120,8 @@ type Stmt<Params extends unknown[], Row = unknown> = Database.Statement<Params, 
 
 export interface Statements {
   getKv: Stmt<[string], KvRow>;
+  getKvRevisions: Stmt<[string], KvRevisions>;
+  getKvValue: Stmt<[string], { value: string }>;
   insertKv: Stmt<[string, string, number, number]>;
   updateKv: Stmt<[string, number, string]>;
   deleteKv: Stmt<[string]>;
@@ -107,7 +133,9 @@ export interface Statements {
   countAfterBounded: Stmt<[string, string], { n: number }>;
   countFrom: Stmt<[string], { n: number }>;
   countAfter: Stmt<[string], { n: number }>;
-  insertHistory: Stmt<[number, string, number, string, string | null]>;
+  insertHistory: Stmt<[number, string, number, string, string | null, number | null]>;
+  storePrevValue: Stmt<[string, number]>;
+  historyValue: Stmt<[number], { value: string }>;
   deleteHistoryThrough: Stmt<[number]>;
   historyAfter: Stmt<[number], HistoryRow>;
   historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
@@ -119,6 +147,8 @@ export interface Statements {
 export function prepareStatements(db: Database.Database): Statements {
   return {
     getKv: db.prepare<[string], KvRow>(`SELECT ${KV_COLUMNS} FROM kv WHERE key = ?`),
+    getKvRevisions: db.prepare<[string], KvRevisions>('SELECT create_revision, mod_revision FROM kv WHERE key = ?'),
+    getKvValue: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
     insertKv: db.prepare<[string, string, number, number]>(
       'INSERT INTO kv (key, value, create_revision, mod_revision) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
@@ -139,12 +169,14 @@ export function prepareStatements(db: Database.Database): Statements {
     countFrom: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key >= ?'),
     countAfter: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM kv WHERE key > ?'),
 
-    insertHistory: db.prepare<[number, string, number, string, string | null]>(
-      'INSERT INTO history (revision, key, type, value, prev_value) VALUES (?, ?, ?, ?, ?)',
+    insertHistory: db.prepare<[number, string, number, string, string | null, number | null]>(
+      'INSERT INTO history (revision, key, type, value, prev_value, prev_revision) VALUES (?, ?, ?, ?, ?, ?)',
     ),
+    storePrevValue: db.prepare<[string, number]>('UPDATE history SET prev_value = ? WHERE revision = ?'),
+    historyValue: db.prepare<[number], { value: string }>('SELECT value FROM history WHERE revision = ?'),
     deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),
     historyAfter: db.prepare<[number], HistoryRow>(
-      'SELECT revision, key, type, value, prev_value FROM history WHERE revision > ? ORDER BY revision',
+      'SELECT revision, key, type, value, prev_value, prev_revision FROM history WHERE revision > ? ORDER BY revision',
     ),
     historyBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
       'SELECT min(revision) AS lo, max(revision) AS hi FROM history',

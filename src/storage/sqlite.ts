@@ -16,6 +16,7 @@ import {
   migrate,
   prepareStatements,
   type Durability,
+  type HistoryRow,
   type KvRow,
   type Statements,
 } from './schema.js';
@@ -55,8 +56,10 @@ export class SqliteStore implements Store {
   private trimmedThrough = 0;
   private closed = false;
   private readonly inTransaction: (write: () => void) => void;
-  /** The history entry logged by the write transaction in progress. */
-  private pendingEntry: HistoryEntry | undefined;
+  /** History entries logged by the write transaction in progress, in revision order after `revision`. */
+  private batchEntries: HistoryEntry[] = [];
+  /** The newest of `batchEntries` per key. */
+  private batchByKey = new Map<string, HistoryEntry>();
   /** Writes waiting for the next group commit. */
   private batch: PendingWrite[] = [];
 
@@ -81,6 +84,8 @@ export class SqliteStore implements Store {
 
   async get(key: string): Promise<StoredObject | undefined> {
     this.assertOpen();
+    const known = this.ring.newestOf(key);
+    if (known && known.createRevision > 0) return known.type === 'DELETED' ? undefined : storedFromEntry(known);
     const row = this.stmts.getKv.get(key);
     return row && storedFromRow(row);
   }
@@ -115,7 +120,7 @@ export class SqliteStore implements Store {
       if (this.stmts.insertKv.run(key, text, rev, rev).changes === 0) {
         throw new StorageError('KeyExists', key, `key exists: ${key}`);
       }
-      this.appendHistory(rev, key, 'ADDED', text, null);
+      this.appendHistory(new HistoryEntry(rev, key, 'ADDED', text, rev));
       return { key, value: stamped, createRevision: rev, modRevision: rev };
     });
   }
@@ -126,9 +131,10 @@ export class SqliteStore implements Store {
       const current = this.currentFor(key, expectedModRevision);
       const stamped = withResourceVersion(value, rev);
       const text = JSON.stringify(stamped);
+      const prevText = current.text ?? this.stmts.getKvValue.get(key)!.value;
       this.stmts.updateKv.run(text, rev, key);
-      this.appendHistory(rev, key, 'MODIFIED', text, current.value);
-      return { key, value: stamped, createRevision: current.create_revision, modRevision: rev };
+      this.appendHistory(new HistoryEntry(rev, key, 'MODIFIED', text, current.createRevision, prevText, current.modRevision));
+      return { key, value: stamped, createRevision: current.createRevision, modRevision: rev };
     });
   }
 
@@ -137,11 +143,12 @@ export class SqliteStore implements Store {
     return this.enqueue((rev) => {
       const current = this.currentFor(key, expectedModRevision);
       // As upstream, the DELETED event and the returned object carry the deletion revision.
-      const last = JSON.parse(current.value) as KubeObject;
+      const lastText = current.text ?? this.stmts.getKvValue.get(key)!.value;
+      const last = JSON.parse(lastText) as KubeObject;
       last.metadata = { ...last.metadata, resourceVersion: String(rev) };
       this.stmts.deleteKv.run(key);
-      this.appendHistory(rev, key, 'DELETED', JSON.stringify(last), current.value);
-      return { key, value: last, createRevision: current.create_revision, modRevision: rev };
+      this.appendHistory(new HistoryEntry(rev, key, 'DELETED', JSON.stringify(last), current.createRevision, lastText, current.modRevision));
+      return { key, value: last, createRevision: current.createRevision, modRevision: rev };
     });
   }
 
@@ -167,11 +174,7 @@ export class SqliteStore implements Store {
     this.assertOpen();
     const target = Math.min(Math.floor(revision), this.revision);
     if (target <= this.compactedRevision()) return;
-    this.db.transaction(() => {
-      this.stmts.deleteHistoryThrough.run(target);
-      this.stmts.setMeta.run(target, 'compacted_revision');
-    })();
-    this.trimmedThrough = Math.max(this.trimmedThrough, target);
+    this.dropHistoryThrough(target, () => this.stmts.setMeta.run(target, 'compacted_revision'));
     this.ring.dropThrough(target);
   }
 
@@ -222,61 +225,108 @@ export class SqliteStore implements Store {
       for (const op of ops) op.reject(new Error('storage is closed'));
       return;
     }
-    const done: { op: PendingWrite; result: StoredObject; entry: HistoryEntry }[] = [];
+    const done: { op: PendingWrite; result: StoredObject }[] = [];
     const failed: { op: PendingWrite; err: unknown }[] = [];
+    this.batchEntries = [];
+    this.batchByKey = new Map();
     try {
       this.inTransaction(() => {
-        let rev = this.revision;
         for (const op of ops) {
-          this.pendingEntry = undefined;
+          const logged = this.batchEntries.length;
           try {
-            const result = op.write(rev + 1);
-            rev++;
-            done.push({ op, result, entry: this.pendingEntry! });
+            done.push({ op, result: op.write(this.revision + logged + 1) });
           } catch (err) {
+            // Its checks failed before it logged anything (the entry is its last step).
             failed.push({ op, err });
           }
         }
       });
     } catch (err) {
-      this.pendingEntry = undefined;
+      this.batchEntries = [];
       for (const op of ops) op.reject(err);
       return;
     }
-    this.pendingEntry = undefined;
-    for (const { op, result, entry } of done) {
+    const entries = this.batchEntries;
+    this.batchEntries = [];
+    this.batchByKey = new Map();
+    for (let i = 0; i < done.length; i++) {
+      const entry = entries[i]!;
       this.revision = entry.revision;
       this.ring.push(entry);
       this.hub.publish(entry);
-      op.resolve(result);
+      done[i]!.op.resolve(done[i]!.result);
     }
     for (const { op, err } of failed) op.reject(err);
+    this.trimHistory();
   }
 
-  /** Inside a write transaction: logs the event and, in batches, forgets rows that fell out of the window. */
-  private appendHistory(rev: number, key: string, type: StoreEventType, text: string, prevText: string | null): void {
-    this.stmts.insertHistory.run(rev, key, EVENT_TYPE_CODES[type], text, prevText);
-    const compactedAfter = Math.max(this.compactedRevision(), rev - this.historyLimit);
-    if (compactedAfter - this.trimmedThrough >= this.trimBatch) {
-      this.stmts.deleteHistoryThrough.run(compactedAfter);
-      this.trimmedThrough = compactedAfter;
+  /**
+   * Inside a write transaction: logs the event. The row names the previous write's revision rather than repeating
+   * its value, unless that row is already trimmed away.
+   */
+  private appendHistory(entry: HistoryEntry): void {
+    const { revision, key, prevText, prevRevision } = entry;
+    entry.selfContained = prevText === null || prevRevision <= this.trimmedThrough;
+    const storedPrev = prevText !== null && entry.selfContained ? prevText : null;
+    this.stmts.insertHistory.run(revision, key, EVENT_TYPE_CODES[entry.type], entry.valueText, storedPrev, prevRevision || null);
+    this.batchEntries.push(entry);
+    this.batchByKey.set(key, entry);
+  }
+
+  /** After a commit: forgets, in batches, history rows that fell out of the watch window. */
+  private trimHistory(): void {
+    const through = this.compactedRevision();
+    if (through - this.trimmedThrough < this.trimBatch) return;
+    try {
+      this.dropHistoryThrough(through);
+    } catch (err) {
+      // Nothing acknowledged depends on it; the rows are retried with the next batch.
+      console.error('storage: trimming history failed:', err);
     }
-    this.pendingEntry = new HistoryEntry(rev, key, type, text, prevText);
   }
 
-  /** The current row of `key`, checked against the caller's precondition. */
-  private currentFor(key: string, expectedModRevision: number | undefined): KvRow {
-    const row = this.stmts.getKv.get(key);
-    if (!row) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
-    if (expectedModRevision !== undefined && row.mod_revision !== expectedModRevision) {
+  /**
+   * Deletes the history rows at or below `through` (and runs `alsoInTransaction`). A retained row that points at
+   * one of them for its previous value gets that value copied in first; every row above `through` is in the ring.
+   */
+  private dropHistoryThrough(through: number, alsoInTransaction?: () => void): void {
+    const copied: HistoryEntry[] = [];
+    this.db.transaction(() => {
+      for (let entry = this.ring.at(through + 1); entry; entry = this.ring.at(entry.revision + 1)) {
+        if (entry.selfContained || entry.prevRevision > through) continue;
+        this.stmts.storePrevValue.run(entry.prevText!, entry.revision);
+        copied.push(entry);
+      }
+      this.stmts.deleteHistoryThrough.run(through);
+      alsoInTransaction?.();
+    })();
+    for (const entry of copied) entry.selfContained = true;
+    this.trimmedThrough = Math.max(this.trimmedThrough, through);
+  }
+
+  /**
+   * Inside a write transaction: the current state of `key`, checked against the caller's precondition. Keys
+   * written recently are answered from this batch or the ring, with their text; others from their row's revisions.
+   */
+  private currentFor(key: string, expectedModRevision: number | undefined): CurrentState {
+    const known = this.batchByKey.get(key) ?? this.ring.newestOf(key);
+    let current: CurrentState | undefined;
+    if (known && known.createRevision > 0) {
+      if (known.type !== 'DELETED') current = { createRevision: known.createRevision, modRevision: known.revision, text: known.valueText };
+    } else {
+      const row = this.stmts.getKvRevisions.get(key);
+      if (row) current = { createRevision: row.create_revision, modRevision: row.mod_revision };
+    }
+    if (!current) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
+    if (expectedModRevision !== undefined && current.modRevision !== expectedModRevision) {
       throw new StorageError(
         'Conflict',
         key,
-        `resource version conflicts: ${key}: expected ${expectedModRevision}, current ${row.mod_revision}`,
-        storedFromRow(row),
+        `resource version conflicts: ${key}: expected ${expectedModRevision}, current ${current.modRevision}`,
+        storedFromRow(this.stmts.getKv.get(key)!),
       );
     }
-    return row;
+    return current;
   }
 
   private scan(prefix: string, continueAfter: string | undefined, fetch: number): KvRow[] {
@@ -300,12 +350,26 @@ export class SqliteStore implements Store {
     this.revision = Math.max(bounds.hi ?? 0, explicitCompaction);
     this.trimmedThrough = bounds.lo === null ? this.revision : bounds.lo - 1;
     const from = Math.max(explicitCompaction, this.revision - this.historyLimit);
-    for (const row of this.stmts.historyAfter.iterate(from)) {
+    for (const row of this.stmts.historyAfter.all(from)) {
       const newest = this.ring.newest();
       if (newest && row.revision !== newest.revision + 1) this.ring.clear(); // a gap: only what follows it is usable
-      this.ring.push(new HistoryEntry(row.revision, row.key, EVENT_TYPES_BY_CODE[row.type]!, row.value, row.prev_value));
+      this.ring.push(this.entryFromRow(row));
     }
     if (this.ring.newest()?.revision !== this.revision) this.ring.clear();
+  }
+
+  /** A history row as a ring entry; a previous value stored by reference is read from its own row. */
+  private entryFromRow(row: HistoryRow): HistoryEntry {
+    const type = EVENT_TYPES_BY_CODE[row.type]!;
+    // The create revision is known when the key's previous write was loaded just before (0: look it up in kv).
+    const retained = this.ring.newestOf(row.key);
+    const previous = retained && retained.revision === row.prev_revision ? retained : undefined;
+    const createRevision = type === 'ADDED' ? row.revision : (previous?.createRevision ?? 0);
+    if (row.prev_value !== null || row.prev_revision === null) {
+      return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, row.prev_value, row.prev_revision ?? 0, true);
+    }
+    const prevText = previous?.valueText ?? this.stmts.historyValue.get(row.prev_revision)?.value ?? null;
+    return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, prevText, row.prev_revision, prevText === null);
   }
 
   private assertOpen(): void {
@@ -317,6 +381,17 @@ interface PendingWrite {
   write: (rev: number) => StoredObject;
   resolve: (v: StoredObject) => void;
   reject: (e: unknown) => void;
+}
+
+/** What a write needs of the key it replaces; `text` when it is at hand without reading the row. */
+interface CurrentState {
+  createRevision: number;
+  modRevision: number;
+  text?: string;
+}
+
+function storedFromEntry(entry: HistoryEntry): StoredObject {
+  return { key: entry.key, value: JSON.parse(entry.valueText) as KubeObject, createRevision: entry.createRevision, modRevision: entry.revision };
 }
 
 function storedFromRow(row: KvRow): StoredObject {

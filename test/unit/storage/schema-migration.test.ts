@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { StoreEvent } from '../../../src/storage/interface.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
-import { SCHEMA_VERSION } from '../../../src/storage/schema.js';
+import { PAGE_SIZE, SCHEMA_VERSION } from '../../../src/storage/schema.js';
 import { pod, tempDir } from './fixtures/temp-store.js';
 
 const key = (name: string) => `/registry/core/pods/default/${name}`;
@@ -77,4 +77,57 @@ test('a file from a newer schema is refused', (t) => {
   db.exec(`CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO meta VALUES ('schema_version', ${SCHEMA_VERSION + 1});`);
   db.close();
   assert.throws(() => openSqliteStore({ path }), new RegExp(`database schema version ${SCHEMA_VERSION + 1} is newer than this server supports`));
+});
+
+// The file layout written by schema 2: history rows carried the previous value inline, with no prev_revision.
+const SCHEMA_2 = `
+CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_revision INTEGER NOT NULL, mod_revision INTEGER NOT NULL);
+CREATE TABLE history (revision INTEGER PRIMARY KEY, key TEXT NOT NULL, type INTEGER NOT NULL, value TEXT NOT NULL, prev_value TEXT);
+INSERT INTO meta VALUES ('schema_version', 2), ('compacted_revision', 1);
+`;
+
+test('a schema-2 file keeps its inline previous values, and new updates point at their predecessor', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  old.exec(SCHEMA_2);
+  const text = (rv: number, v: number) => JSON.stringify({ ...pod('a'), spec: { v }, metadata: { name: 'a', namespace: 'default', resourceVersion: String(rv) } });
+  old.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)').run(key('a'), text(3, 2), 2, 3);
+  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(2, key('a'), 1, text(2, 1), null);
+  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(3, key('a'), 2, text(3, 2), text(2, 1));
+  old.close();
+
+  const store = openSqliteStore({ path, exclusive: false });
+  const updated = await store.update(key('a'), { ...pod('a'), spec: { v: 3 } }, 3);
+  assert.deepEqual([updated.createRevision, updated.modRevision], [2, 4]);
+  await store.close();
+
+  const db = new Database(path, { readonly: true });
+  const rows = db.prepare('SELECT revision, prev_value IS NOT NULL AS inline, prev_revision FROM history ORDER BY revision').all();
+  const version = db.prepare("SELECT value FROM meta WHERE name = 'schema_version'").get() as { value: number };
+  const pageSize = db.pragma('page_size', { simple: true });
+  db.close();
+  assert.deepEqual(rows.map((r) => ({ ...(r as object) })), [
+    { revision: 2, inline: 0, prev_revision: null },
+    { revision: 3, inline: 1, prev_revision: null },
+    { revision: 4, inline: 0, prev_revision: 3 },
+  ]);
+  assert.equal(version.value, SCHEMA_VERSION);
+  assert.equal(pageSize, 4096, 'an existing file keeps its page size');
+
+  const again = openSqliteStore({ path });
+  t.after(() => again.close());
+  const events: StoreEvent[] = [];
+  again.watch('/registry/core/pods/', 1, (ev) => events.push(ev)).stop();
+  assert.deepEqual(events.map((e) => [e.revision, e.prevObject?.spec]), [[2, undefined], [3, { v: 1 }], [4, { v: 2 }]]);
+  assert.deepEqual((await again.get(key('a')))?.value.spec, { v: 3 });
+});
+
+test('a new file gets the larger page size', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  await openSqliteStore({ path }).close();
+  const db = new Database(path, { readonly: true });
+  t.after(() => db.close());
+  assert.equal(db.pragma('page_size', { simple: true }), PAGE_SIZE);
 });
