@@ -56,13 +56,24 @@ export interface ControllerRefManagerOptions<T extends KubeObject> {
   canAdopt: () => Promise<void>;
   /** Writes the patch to the dependent; returns the patched object. */
   patch: (obj: T, patch: Record<string, unknown>) => Promise<T>;
+  /**
+   * The uid in the object's controller reference, undefined when it has none (default: read from its
+   * ownerReferences). Lets a caller answer from what it remembers of each object.
+   */
+  controllerUidOf?: (obj: T) => string | undefined;
+  /** Whether the selector matches the object (default: selector.matches of its labels). */
+  selectorMatches?: (obj: T) => boolean;
 }
 
 export class ControllerRefManager<T extends KubeObject> {
   private readonly canAdoptOnce: () => Promise<void>;
+  private readonly controllerUidOf: (obj: T) => string | undefined;
+  private readonly selectorMatches: (obj: T) => boolean;
 
   constructor(private readonly opts: ControllerRefManagerOptions<T>) {
     this.canAdoptOnce = once(opts.canAdopt);
+    this.controllerUidOf = opts.controllerUidOf ?? ((obj) => controllerRef(obj)?.uid);
+    this.selectorMatches = opts.selectorMatches ?? ((obj) => opts.selector.matches(obj.metadata.labels));
   }
 
   /**
@@ -71,7 +82,7 @@ export class ControllerRefManager<T extends KubeObject> {
    * are collected; the claimed ones are still returned alongside the aggregated error.
    */
   async claim(objs: T[], filter: (obj: T) => boolean = () => true): Promise<{ claimed: T[]; error?: Error }> {
-    const match = (o: T) => this.opts.selector.matches(o.metadata.labels) && filter(o);
+    const match = (o: T) => this.selectorMatches(o) && filter(o);
     const claimed: T[] = [];
     const errors: unknown[] = [];
     for (const obj of objs) {
@@ -99,9 +110,9 @@ export class ControllerRefManager<T extends KubeObject> {
   /** ClaimObject's decision for one object: keep it as is, leave it alone, release it or adopt it. */
   private claimAction(obj: T, match: (o: T) => boolean): 'keep' | 'ignore' | 'release' | 'adopt' {
     const { owner } = this.opts;
-    const ref = controllerRef(obj);
-    if (ref) {
-      if (ref.uid !== owner.metadata.uid) return 'ignore'; // another controller's
+    const controllerUid = this.controllerUidOf(obj);
+    if (controllerUid !== undefined) {
+      if (controllerUid !== owner.metadata.uid) return 'ignore'; // another controller's
       if (match(obj)) return 'keep';
       // a deleting owner does not release: its dependents go with it
       return owner.metadata.deletionTimestamp ? 'ignore' : 'release';

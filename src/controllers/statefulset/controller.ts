@@ -14,9 +14,9 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
 import { syncStatefulSet } from './control.js';
-import { ControllerRefManager, recheckDeletionTimestamp } from './controller-refs.js';
+import { ControllerRefManager, type ControllerRefManagerOptions, recheckDeletionTimestamp } from './controller-refs.js';
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
-import { isMemberOf, isPodReady, SET_API_VERSION, SET_KIND } from './utils.js';
+import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
 
 export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
 
@@ -46,6 +46,8 @@ export class StatefulSetController {
   private readonly onError: (key: string, err: unknown) => void;
   private running?: Promise<void>;
   private readonly stopSignal = new AbortController();
+  /** Each set's parsed selector, kept while the selector is unchanged so per-pod answers about it can be remembered. */
+  private readonly selectors = new Map<string, { source: string; selector: Selector }>();
 
   constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: StatefulSetControllerOptions = {}) {
     this.sets = factory.informerFor<StatefulSet>(builtin.statefulSets);
@@ -65,8 +67,23 @@ export class StatefulSetController {
     };
 
     const enqueueSet = (s: StatefulSet) => this.enqueue(s);
-    this.sets.addEventHandler({ onAdd: enqueueSet, onUpdate: (_old, cur) => enqueueSet(cur), onDelete: enqueueSet });
-    this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
+    const deleteSet = (s: StatefulSet) => {
+      this.selectors.delete(objectKey(s));
+      enqueueSet(s);
+    };
+    this.sets.addEventHandler({ onAdd: enqueueSet, onUpdate: (_old, cur) => enqueueSet(cur), onDelete: deleteSet });
+    // the cache's pods never change once handed out: what every sync reads of them is worked out as they arrive
+    this.pods.addEventHandler({
+      onAdd: (p) => {
+        rememberPodFacts(p);
+        this.addPod(p);
+      },
+      onUpdate: (o, c) => {
+        if (o !== c) rememberPodFacts(c);
+        this.updatePod(o, c);
+      },
+      onDelete: (p) => this.deletePod(p),
+    });
     // revisions are only written by us; a change still deserves a look at its set (e.g. someone deleted one)
     this.revisions.addEventHandler({ onAdd: (r) => this.enqueueController(r), onDelete: (r) => this.enqueueController(r) });
   }
@@ -184,7 +201,7 @@ export class StatefulSetController {
     const set: StatefulSet = cached;
     let selector: Selector;
     try {
-      selector = labelSelectorAsSelector(set.spec.selector);
+      selector = this.selectorOf(key, set);
     } catch (e) {
       // not transient: retrying cannot help until the set changes
       this.onError(key, new Error(`error converting StatefulSet ${key} selector: ${e instanceof Error ? e.message : String(e)}`));
@@ -198,6 +215,16 @@ export class StatefulSetController {
     const result = await syncStatefulSet(set, pods, revisions, this.deps);
     // with minReadySeconds, look again while not every replica is available yet so availableReplicas catches up
     if (result.requeueAfter !== undefined) return { requeueAfter: result.requeueAfter * 1000 };
+  }
+
+  /** labelSelectorAsSelector of the set's selector; the same object as last time when the selector is unchanged. */
+  private selectorOf(key: string, set: StatefulSet): Selector {
+    const source = JSON.stringify(set.spec.selector ?? null);
+    const known = this.selectors.get(key);
+    if (known?.source === source) return known.selector;
+    const selector = labelSelectorAsSelector(set.spec.selector);
+    this.selectors.set(key, { source, selector });
+    return selector;
   }
 
   /** A fresh read of the set; fails when it was deleted and recreated under the same name. */
@@ -224,7 +251,10 @@ export class StatefulSetController {
    */
   private async getPodsForStatefulSet(set: StatefulSet, selector: Selector, canAdopt: () => Promise<void>): Promise<Pod[]> {
     const all = this.pods.store.byNamespace(set.metadata.namespace ?? '');
-    const manager = this.refManager<Pod>(set, selector, canAdopt, builtin.pods);
+    const manager = this.refManager<Pod>(set, selector, canAdopt, builtin.pods, {
+      controllerUidOf: getControllerUid,
+      selectorMatches: (pod) => podMatchesSelector(pod, selector),
+    });
     const { claimed, error } = await manager.claim(all, (pod) => isMemberOf(set, pod));
     if (error) throw error;
     // the cache's objects are shared, but the algorithm only reads them and updateStatefulPod copies before it
@@ -233,8 +263,15 @@ export class StatefulSetController {
     return claimed;
   }
 
-  private refManager<T extends KubeObject>(set: StatefulSet, selector: Selector, canAdopt: () => Promise<void>, res: typeof builtin.pods | typeof builtin.controllerRevisions) {
+  private refManager<T extends KubeObject>(
+    set: StatefulSet,
+    selector: Selector,
+    canAdopt: () => Promise<void>,
+    res: typeof builtin.pods | typeof builtin.controllerRevisions,
+    lookups: Pick<ControllerRefManagerOptions<T>, 'controllerUidOf' | 'selectorMatches'> = {},
+  ) {
     return new ControllerRefManager<T>({
+      ...lookups,
       owner: set,
       ownerApiVersion: SET_API_VERSION,
       ownerKind: SET_KIND,

@@ -1,5 +1,6 @@
 // Identity, storage, ownership and health predicates for StatefulSet pods, after upstream's
 // pkg/controller/statefulset/stateful_set_utils.go (v1.33: PodIndexLabel and PVC retention are GA, always on).
+import type { Selector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { newControllerRef } from '../history/controller-history.js';
 import type { PersistentVolumeClaim, Pod, PodCondition, StatefulSet, Volume } from './types.js';
@@ -21,8 +22,8 @@ export interface ParentAndOrdinal {
   readonly ordinal: number;
 }
 
-// Every sync asks this of every pod, several times over. Informer objects are replaced, never mutated, on updates, so
-// the answer is remembered per pod object, next to the name it came from in case a caller renames a pod in place.
+// Every sync asks this of every pod, several times over. The answer is remembered per pod object, next to the name it
+// came from in case a caller renames a pod in place (pods under construction are).
 const parentAndOrdinalCache = new WeakMap<object, { name: string; split: ParentAndOrdinal }>();
 
 const NOT_A_SET_POD: ParentAndOrdinal = Object.freeze({ parent: '', ordinal: -1 });
@@ -32,6 +33,8 @@ const NOT_A_SET_POD: ParentAndOrdinal = Object.freeze({ parent: '', ordinal: -1 
  * matches `^(.*)-([0-9]+)$`: the greedy prefix means the split is at the last '-', whose suffix must be all digits.
  */
 export function getParentNameAndOrdinal(pod: Pick<Pod, 'metadata'>): ParentAndOrdinal {
+  const remembered = rememberedFacts.get(pod);
+  if (remembered !== undefined) return remembered.split;
   const name = pod.metadata.name ?? '';
   const cached = parentAndOrdinalCache.get(pod);
   if (cached !== undefined && cached.name === name) return cached.split;
@@ -54,6 +57,115 @@ function splitPodName(name: string): ParentAndOrdinal {
 
 export const getParentName = (pod: Pick<Pod, 'metadata'>): string => getParentNameAndOrdinal(pod).parent;
 export const getOrdinal = (pod: Pick<Pod, 'metadata'>): number => getParentNameAndOrdinal(pod).ordinal;
+
+// ---- what a sync reads of a pod, remembered for informer objects ----
+
+/** The fields of a pod that the predicates below read, worked out in one pass. */
+interface PodFacts {
+  readonly split: ParentAndOrdinal;
+  /** The name is exactly getPodName(parent, ordinal): no leading zeros in the ordinal. */
+  readonly canonicalName: boolean;
+  readonly namespace: string;
+  /** The pod-name label carries the pod's name. */
+  readonly podNameLabelMatches: boolean;
+  readonly phase: string | undefined;
+  /** Status and lastTransitionTime of the first Ready condition. */
+  readonly readyStatus: string | undefined;
+  readonly readySince: string | undefined;
+  readonly terminating: boolean;
+  readonly revision: string;
+  /** The uid of the controller reference; undefined without one. */
+  readonly controllerUid: string | undefined;
+  readonly labels: Record<string, string> | undefined;
+  /** The last selector matched against the labels, and its answer (a set keeps its selector object, see controller.ts). */
+  matchedSelector?: Selector;
+  selectorMatched?: boolean;
+}
+
+// Every sync reads these of every pod of its set, and a burst runs about one sync per pod event: reading them from
+// the pod objects each time was most of the controller's CPU, spent waiting on memory. Informer cache objects are
+// replaced, never mutated, on updates (client/store.ts), so the controller has their facts worked out once per object
+// (rememberPodFacts). Other pods — built or copied by the algorithm, changed while it works — are read directly.
+const rememberedFacts = new WeakMap<object, PodFacts>();
+
+function podFacts(pod: Pod): PodFacts {
+  return rememberedFacts.get(pod) ?? readPodFacts(pod);
+}
+
+function phaseOf(pod: Pod): string | undefined {
+  const facts = rememberedFacts.get(pod);
+  return facts ? facts.phase : pod.status?.phase;
+}
+
+function readyStatusOf(pod: Pod): string | undefined {
+  const facts = rememberedFacts.get(pod);
+  return facts ? facts.readyStatus : getPodReadyCondition(pod)?.status;
+}
+
+function readySinceOf(pod: Pod): string | undefined {
+  const facts = rememberedFacts.get(pod);
+  return facts ? facts.readySince : getPodReadyCondition(pod)?.lastTransitionTime;
+}
+
+// Strings every pod of a set repeats (parent name, namespace, revision, controller uid) are kept as one shared copy:
+// comparing a pod's copy with the set's would otherwise read each pod's own string from memory on every sync.
+const sharedStrings = new Map<string, string>();
+const SHARED_STRINGS_LIMIT = 4096;
+
+function shared<S extends string | undefined>(s: S): S {
+  if (s === undefined) return s;
+  const known = sharedStrings.get(s);
+  if (known !== undefined) return known as S;
+  if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
+  sharedStrings.set(s, s);
+  return s;
+}
+
+function readPodFacts(pod: Pod): PodFacts {
+  const { metadata, status } = pod;
+  const name = metadata.name ?? '';
+  const { parent, ordinal } = splitPodName(name);
+  const split: ParentAndOrdinal = Object.freeze({ parent: shared(parent), ordinal });
+  const ready = getPodReadyCondition(pod);
+  return {
+    split,
+    canonicalName: split.ordinal >= 0 && name.length === split.parent.length + 1 + String(split.ordinal).length,
+    namespace: shared(metadata.namespace ?? ''),
+    podNameLabelMatches: metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === metadata.name,
+    phase: status?.phase,
+    readyStatus: ready?.status,
+    readySince: ready?.lastTransitionTime,
+    terminating: !!metadata.deletionTimestamp,
+    revision: shared(metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? ''),
+    controllerUid: shared(metadata.ownerReferences?.find((r) => r.controller === true)?.uid),
+    labels: metadata.labels,
+  };
+}
+
+/**
+ * Remembers what the sync reads of `pod`. Only for objects nobody changes any more: the informer cache's (the
+ * controller's pod event handlers call this for every object they are handed).
+ */
+export function rememberPodFacts(pod: Pod): void {
+  rememberedFacts.set(pod, readPodFacts(pod));
+}
+
+/** The uid of the pod's controller reference, undefined when it has none. */
+export function getControllerUid(pod: Pod): string | undefined {
+  const facts = rememberedFacts.get(pod);
+  return facts ? facts.controllerUid : pod.metadata.ownerReferences?.find((r) => r.controller === true)?.uid;
+}
+
+/** selector.matches(pod's labels). */
+export function podMatchesSelector(pod: Pod, selector: Selector): boolean {
+  const facts = rememberedFacts.get(pod);
+  if (!facts) return selector.matches(pod.metadata.labels);
+  if (facts.matchedSelector !== selector) {
+    facts.selectorMatched = selector.matches(facts.labels);
+    facts.matchedSelector = selector;
+  }
+  return facts.selectorMatched!;
+}
 
 export function getReplicas(set: StatefulSet): number {
   return set.spec.replicas ?? 1;
@@ -89,13 +201,13 @@ export function isMemberOf(set: StatefulSet, pod: Pick<Pod, 'metadata'>): boolea
 
 /** The pod's name, namespace and pod-name label fit the set. */
 export function identityMatches(set: StatefulSet, pod: Pod): boolean {
-  const { parent, ordinal } = getParentNameAndOrdinal(pod);
+  const facts = podFacts(pod);
+  // a canonical name is `<parent>-<ordinal>`, so with the parent being the set it is getPodName(set, ordinal)
   return (
-    ordinal >= 0 &&
-    set.metadata.name === parent &&
-    pod.metadata.name === getPodName(set, ordinal) &&
-    (pod.metadata.namespace ?? '') === (set.metadata.namespace ?? '') &&
-    pod.metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === pod.metadata.name
+    facts.canonicalName &&
+    set.metadata.name === facts.split.parent &&
+    facts.namespace === (set.metadata.namespace ?? '') &&
+    facts.podNameLabelMatches
   );
 }
 
@@ -282,28 +394,27 @@ export function getPodReadyCondition(pod: Pod): PodCondition | undefined {
 }
 
 export function isPodReady(pod: Pod): boolean {
-  return getPodReadyCondition(pod)?.status === 'True';
+  return readyStatusOf(pod) === 'True';
 }
 
 export function isRunningAndReady(pod: Pod): boolean {
-  return pod.status?.phase === 'Running' && isPodReady(pod);
+  return phaseOf(pod) === 'Running' && isPodReady(pod);
 }
 
 /** podutil.IsPodAvailable: Ready, and Ready for strictly more than minReadySeconds. */
 export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
-  const ready = getPodReadyCondition(pod);
-  if (ready?.status !== 'True') return false;
+  if (!isPodReady(pod)) return false;
   if (!minReadySeconds) return true;
-  const since = Date.parse(ready.lastTransitionTime ?? '');
+  const since = Date.parse(readySinceOf(pod) ?? '');
   return !Number.isNaN(since) && since + minReadySeconds * 1000 < now.getTime();
 }
 
 /** Created means the API server has given it a phase; placeholders for missing pods have none. */
-export const isCreated = (pod: Pod): boolean => !!pod.status?.phase;
-export const isPending = (pod: Pod): boolean => pod.status?.phase === 'Pending';
-export const isFailed = (pod: Pod): boolean => pod.status?.phase === 'Failed';
-export const isSucceeded = (pod: Pod): boolean => pod.status?.phase === 'Succeeded';
-export const isTerminating = (pod: Pod): boolean => !!pod.metadata.deletionTimestamp;
+export const isCreated = (pod: Pod): boolean => !!phaseOf(pod);
+export const isPending = (pod: Pod): boolean => phaseOf(pod) === 'Pending';
+export const isFailed = (pod: Pod): boolean => phaseOf(pod) === 'Failed';
+export const isSucceeded = (pod: Pod): boolean => phaseOf(pod) === 'Succeeded';
+export const isTerminating = (pod: Pod): boolean => rememberedFacts.get(pod)?.terminating ?? !!pod.metadata.deletionTimestamp;
 export const isHealthy = (pod: Pod): boolean => isRunningAndReady(pod) && !isTerminating(pod);
 
 /** Parallel pod management lets creations and deletions burst. */
@@ -317,7 +428,7 @@ export function setPodRevision(pod: Pod, revision: string): void {
 }
 
 export function getPodRevision(pod: Pod): string {
-  return pod.metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? '';
+  return rememberedFacts.get(pod)?.revision ?? pod.metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? '';
 }
 
 /** controller.GetPodFromTemplate + identity + storage: the pod for `ordinal`, with a controller ref to the set. */

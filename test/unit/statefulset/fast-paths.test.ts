@@ -6,7 +6,12 @@ import { goJsonMarshal } from '../../../src/controllers/history/go-json.js';
 import { slowStartBatch, truncateHistory } from '../../../src/controllers/statefulset/control.js';
 import { getPatch, newRevision } from '../../../src/controllers/statefulset/revisions.js';
 import type { Pod } from '../../../src/controllers/statefulset/types.js';
-import { getParentNameAndOrdinal, identityMatches, newStatefulSetPod } from '../../../src/controllers/statefulset/utils.js';
+import { labelSelectorAsSelector } from '../../../src/apimachinery/labels.js';
+import { ControllerRefManager } from '../../../src/controllers/statefulset/controller-refs.js';
+import {
+  getControllerUid, getOrdinal, getParentNameAndOrdinal, getPodRevision, identityMatches, isCreated, isFailed, isHealthy, isPending,
+  isPodReady, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, podMatchesSelector, rememberPodFacts,
+} from '../../../src/controllers/statefulset/utils.js';
 import { FakeCluster, newSet } from './fake-cluster.js';
 
 describe('pod name split', () => {
@@ -98,5 +103,102 @@ describe('truncateHistory', () => {
     // within the limit without looking at pods: nothing is deleted
     await truncateHistory(c.set, [], [revs[2], revs[3]], revs[3], revs[3], c);
     assert.equal(c.revisions.size, 3);
+  });
+});
+
+describe('remembered pod facts', () => {
+  const set = newSet();
+  const now = new Date('2025-05-01T10:00:30Z');
+  const base = newStatefulSetPod(set, 2);
+  base.metadata.uid = 'pod-uid';
+  const variants: [string, (p: Pod) => void][] = [
+    ['placeholder', () => {}],
+    ['pending', (p) => (p.status = { phase: 'Pending' })],
+    ['running, ready since 10:00:00', (p) => (p.status = { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'Ready', status: 'True', lastTransitionTime: '2025-05-01T10:00:00Z' }] })],
+    ['running, not ready', (p) => (p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] })],
+    ['failed', (p) => (p.status = { phase: 'Failed' })],
+    ['succeeded', (p) => (p.status = { phase: 'Succeeded' })],
+    ['terminating', (p) => { p.status = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }; p.metadata.deletionTimestamp = '2025-05-01T10:00:10Z'; }],
+    ['padded ordinal', (p) => (p.metadata.name = 'web-02')],
+    ['other namespace', (p) => (p.metadata.namespace = 'other')],
+    ['stale pod-name label', (p) => (p.metadata.labels!['statefulset.kubernetes.io/pod-name'] = 'web-9')],
+    ['orphan without labels', (p) => { delete p.metadata.ownerReferences; delete p.metadata.labels; }],
+    ['another controller', (p) => (p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: 'rs-uid', controller: true }])],
+    ['not a set pod name', (p) => (p.metadata.name = 'web-abc')],
+  ];
+  const answers = (p: Pod) => ({
+    split: { ...getParentNameAndOrdinal(p) },
+    ordinal: getOrdinal(p),
+    identity: identityMatches(set, p),
+    created: isCreated(p),
+    pending: isPending(p),
+    failed: isFailed(p),
+    succeeded: isSucceeded(p),
+    terminating: isTerminating(p),
+    ready: isPodReady(p),
+    runningAndReady: isRunningAndReady(p),
+    healthy: isHealthy(p),
+    available0: isRunningAndAvailable(p, 0, now),
+    available10: isRunningAndAvailable(p, 10, now),
+    available60: isRunningAndAvailable(p, 60, now),
+    revision: getPodRevision(p),
+    controllerUid: getControllerUid(p),
+    selected: podMatchesSelector(p, labelSelectorAsSelector(set.spec.selector)),
+  });
+
+  for (const [name, change] of variants) {
+    it(`answer as the pod itself does: ${name}`, () => {
+      const direct = structuredClone(base);
+      change(direct);
+      const remembered = structuredClone(direct);
+      rememberPodFacts(remembered);
+      assert.deepEqual(answers(remembered), answers(direct));
+    });
+  }
+
+  it('the selector answer follows the selector asked about', () => {
+    const pod = structuredClone(base);
+    rememberPodFacts(pod);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'nginx' } })), true);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'other' } })), false);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] })), true);
+  });
+
+  it('claiming with remembered facts keeps, ignores, releases and adopts the same pods', async () => {
+    const owned = (name: string, labels: Record<string, string>) => ({
+      ...structuredClone(base),
+      metadata: { ...structuredClone(base.metadata), name, uid: `uid-${name}`, labels: { ...labels, 'statefulset.kubernetes.io/pod-name': name } },
+    });
+    const pods: Pod[] = [
+      owned('web-0', { app: 'nginx' }),
+      owned('web-1', { app: 'changed' }),
+      { ...owned('web-2', { app: 'nginx' }), metadata: { ...owned('web-2', { app: 'nginx' }).metadata, ownerReferences: undefined } },
+      { ...owned('web-3', { app: 'nginx' }), metadata: { ...owned('web-3', { app: 'nginx' }).metadata, ownerReferences: [{ apiVersion: 'v1', kind: 'X', name: 'x', uid: 'other', controller: true }] } },
+      owned('db-0', { app: 'nginx' }),
+    ];
+    const claimWith = async (remember: boolean) => {
+      const objs = pods.map((p) => structuredClone(p));
+      if (remember) for (const p of objs) rememberPodFacts(p);
+      const selector = labelSelectorAsSelector(set.spec.selector);
+      const patched: string[] = [];
+      const manager = new ControllerRefManager<Pod>({
+        owner: set,
+        ownerApiVersion: 'apps/v1',
+        ownerKind: 'StatefulSet',
+        selector,
+        canAdopt: async () => {},
+        patch: async (obj, patch) => {
+          patched.push(`${obj.metadata.name} ${JSON.stringify(patch)}`);
+          return obj;
+        },
+        ...(remember ? { controllerUidOf: getControllerUid, selectorMatches: (p: Pod) => podMatchesSelector(p, selector) } : {}),
+      });
+      const { claimed, error } = await manager.claim(objs, (p) => getParentNameAndOrdinal(p).parent === set.metadata.name);
+      return { claimed: claimed.map((p) => p.metadata.name), patched, error };
+    };
+    const direct = await claimWith(false);
+    assert.deepEqual(direct.claimed, ['web-0', 'web-2']);
+    assert.equal(direct.patched.length, 3); // web-1 and db-0 released, web-2 adopted
+    assert.deepEqual(await claimWith(true), direct);
   });
 });
