@@ -20,6 +20,20 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 }
 
 /**
+ * Freezes a JSON value and everything in it, so that a value shared by several readers cannot be changed by one of
+ * them (an attempt throws, since modules run in strict mode). Parts already frozen are taken as frozen throughout.
+ */
+export function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) deepFreeze(value[i]);
+  } else {
+    for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
+  }
+  return Object.freeze(value);
+}
+
+/**
  * What `JSON.parse(JSON.stringify(v))` returns, without producing the text: a fresh copy that shares nothing with
  * `v`, with undefined members dropped and non-finite numbers as null. In-process clients exchange objects with the
  * API server through this, so neither side can observe the other's later changes and both see exactly what the

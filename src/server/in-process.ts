@@ -1,14 +1,16 @@
 // The in-process components' way in, like kube-apiserver's loopback client: their requests go straight to the API
 // server's request handler, with no socket, no HTTP framing and no TLS. Bodies travel as JSON values instead of
 // JSON text: a create hands the server a copy of the object, a response hands the client a copy of the result,
-// and a watch delivers one copy of each event to each watcher. Everything else — authorization, admission,
-// validation, selectors, bookmarks, timeouts, Status errors — is the same handler the public port runs.
+// and a watch delivers each event as one deeply frozen object that every in-process watcher shares (the server's
+// own parsed event, as upstream controllers share one informer cache: readers copy before they change anything).
+// Everything else — authorization, admission, validation, selectors, bookmarks, timeouts, Status errors — is the
+// same handler the public port runs.
 // The requests carry upstream's loopback identity, system:apiserver in system:masters; nothing outside this
 // process can reach the handler.
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import { jsonRoundTrip } from '../apimachinery/json.js';
+import { deepFreeze, jsonRoundTrip } from '../apimachinery/json.js';
 import type { HttpRequest, HttpResponse, Transport } from '../client/http.js';
 import type { UserInfo } from '../registry/types.js';
 
@@ -124,7 +126,7 @@ export class InProcessResponse extends EventEmitter {
   writeEvent(type: string, object: unknown): void {
     if (this.writableEnded) return;
     this.sendHeaders();
-    this.push({ event: { type, object: jsonRoundTrip(object) } });
+    this.push({ event: { type, object: deepFreeze(object) } });
   }
 
   destroy(err?: unknown): this {

@@ -56,6 +56,7 @@ export async function startCluster(opts: { dataDir?: string; args?: string[] } =
     async stop() {
       if (proc.exitCode === null) proc.kill('SIGINT');
       await exited;
+      assertNoSharedObjectWrites(stderr);
     },
     async kill() {
       if (proc.exitCode === null) proc.kill('SIGKILL');
@@ -65,6 +66,15 @@ export async function startCluster(opts: { dataDir?: string; args?: string[] } =
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+// Watch events reach the in-process components as deeply frozen objects shared by all of them; a component that
+// changes one throws a TypeError, which a reconcile loop would log and retry. Any such line fails the test.
+const SHARED_OBJECT_WRITE = /Cannot (?:assign to read only property|add property|delete property|define property)|object is not extensible/;
+
+function assertNoSharedObjectWrites(stderr: string): void {
+  const line = stderr.split('\n').find((l) => SHARED_OBJECT_WRITE.test(l));
+  if (line) throw new Error(`a component changed a shared watch object: ${line}`);
 }
 
 export interface KubectlResult { code: number; stdout: string; stderr: string }

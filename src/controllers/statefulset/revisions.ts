@@ -6,6 +6,7 @@ import { goJsonMarshal } from '../history/go-json.js';
 import { goShape } from '../history/go-shape.js';
 import type { PodTemplateSpec, StatefulSet } from './types.js';
 import { SET_API_VERSION, SET_KIND } from './utils.js';
+import { deepFreeze } from '../../apimachinery/json.js';
 
 const POD_TEMPLATE_SPEC = 'io.k8s.api.core.v1.PodTemplateSpec';
 
@@ -40,14 +41,6 @@ function templatePatch(set: StatefulSet): { patch: string; data: RevisionData } 
     patchCache.set(key, entry);
   }
   return entry;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The exact bytes upstream stores in the revision's data and hashes. */

@@ -100,13 +100,18 @@ describe('Berth\'s in-process channel', () => {
     assert.equal(deleting.metadata.deletionGracePeriodSeconds, 7, 'the DeleteOptions body reached the server');
   });
 
-  test('each watcher gets its own copy of every event; stopping a watch and closing the channel end the streams', async () => {
+  test('watchers share one frozen copy of every event; stopping a watch and closing the channel end the streams', async () => {
     const abort = new AbortController();
     const seen: WatchEvent[][] = [[], []];
+    const refused: unknown[] = [];
     const watches = seen.map(async (events) => {
       for await (const ev of ctx.client.watch(builtin.configMaps, { namespace: 'default', labelSelector: 'w=1', signal: abort.signal })) {
         events.push(ev);
-        (ev.object.metadata.labels as Record<string, string>).touched = 'by a watcher';
+        try {
+          (ev.object.metadata.labels as Record<string, string>).touched = 'by a watcher';
+        } catch (e) {
+          refused.push(e);
+        }
       }
     });
     await new Promise((r) => setTimeout(r, 50));
@@ -114,7 +119,10 @@ describe('Berth\'s in-process channel', () => {
     const deadline = Date.now() + 5000;
     while (seen.some((s) => s.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(seen.map((s) => s.map((e) => `${e.type} ${e.object.metadata.name}`)), [['ADDED watched'], ['ADDED watched']]);
-    assert.notEqual(seen[0]![0]!.object, seen[1]![0]!.object);
+    assert.equal(seen[0]![0]!.object, seen[1]![0]!.object, 'one object for every in-process watcher, as a shared informer cache');
+    assert.ok(Object.isFrozen(seen[0]![0]!.object.metadata.labels));
+    assert.equal(refused.length, 2, 'changing a shared event throws');
+    assert.ok(refused.every((e) => e instanceof TypeError));
     const stored = await ctx.client.get(builtin.configMaps, 'watched', { namespace: 'default' });
     assert.deepEqual(stored.metadata.labels, { w: '1' }, 'a watcher changing its event changes nothing else');
     abort.abort();
