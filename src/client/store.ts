@@ -37,8 +37,8 @@ export interface ReplaceDiff<T extends KubeObject> {
 export class ObjectCache<T extends KubeObject = KubeObject> {
   private readonly items = new Map<string, T>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
-  // index name → indexed value → keys
-  private readonly indices = new Map<string, Map<string, Set<string>>>();
+  // index name → indexed value → key → object (the objects themselves, so listing an index needs no second lookup)
+  private readonly indices = new Map<string, Map<string, Map<string, T>>>();
 
   constructor(indexers: Record<string, IndexFunc<T>> = {}) {
     this.addIndexers({ [NAMESPACE_INDEX]: indexByNamespace as IndexFunc<T>, ...indexers });
@@ -50,7 +50,7 @@ export class ObjectCache<T extends KubeObject = KubeObject> {
       if (this.indexers.has(name)) throw new Error(`indexer "${name}" already exists`);
       this.indexers.set(name, fn);
       this.indices.set(name, new Map());
-      for (const [key, obj] of this.items) this.fileUnder(name, fn(obj), key);
+      for (const [key, obj] of this.items) this.fileUnder(name, fn(obj), key, obj);
     }
   }
 
@@ -75,13 +75,13 @@ export class ObjectCache<T extends KubeObject = KubeObject> {
   }
 
   byIndex(indexName: string, value: string): T[] {
-    return this.indexKeys(indexName, value).map((k) => this.items.get(k)!);
+    const filed = this.index(indexName).get(value);
+    return filed ? [...filed.values()] : [];
   }
 
   indexKeys(indexName: string, value: string): string[] {
-    const index = this.indices.get(indexName);
-    if (!index) throw new Error(`index "${indexName}" does not exist`);
-    return [...(index.get(value) ?? [])];
+    const filed = this.index(indexName).get(value);
+    return filed ? [...filed.keys()] : [];
   }
 
   byNamespace(namespace: string): T[] {
@@ -94,7 +94,7 @@ export class ObjectCache<T extends KubeObject = KubeObject> {
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
     this.items.set(key, obj);
-    for (const [name, fn] of this.indexers) this.fileUnder(name, fn(obj), key);
+    for (const [name, fn] of this.indexers) this.fileUnder(name, fn(obj), key, obj);
     return old;
   }
 
@@ -129,12 +129,18 @@ export class ObjectCache<T extends KubeObject = KubeObject> {
     return diff;
   }
 
-  private fileUnder(indexName: string, values: string[], key: string): void {
+  private index(indexName: string): Map<string, Map<string, T>> {
+    const index = this.indices.get(indexName);
+    if (!index) throw new Error(`index "${indexName}" does not exist`);
+    return index;
+  }
+
+  private fileUnder(indexName: string, values: string[], key: string, obj: T): void {
     const index = this.indices.get(indexName)!;
     for (const v of values) {
-      let keys = index.get(v);
-      if (!keys) index.set(v, (keys = new Set()));
-      keys.add(key);
+      let filed = index.get(v);
+      if (!filed) index.set(v, (filed = new Map()));
+      filed.set(key, obj);
     }
   }
 

@@ -60,6 +60,20 @@ test('request timeout aborts a hung request', async () => {
   clearTimeout(keepLoopAlive);
 });
 
+test('requests starting together share one deadline, which never comes before their timeout', async () => {
+  const signals: AbortSignal[] = [];
+  const hung = { request: (req: { signal?: AbortSignal }) => { signals.push(req.signal!); return new Promise<never>((_, rej) => req.signal?.addEventListener('abort', () => rej(req.signal!.reason))); }, close: async () => {} };
+  const rest = new RestClient({ transport: hung, timeoutMs: 200, retry: { maxRetries: 0 } });
+  const keepLoopAlive = setTimeout(() => {}, 2000); // a real socket would hold the event loop open
+  const started = Date.now();
+  const outcomes = await Promise.allSettled(Array.from({ length: 3 }, () => rest.request({ method: 'GET', path: '/x' })));
+  const elapsed = Date.now() - started;
+  clearTimeout(keepLoopAlive);
+  assert.ok(outcomes.every((o) => o.status === 'rejected' && (o.reason as Error).name === 'TimeoutError'));
+  assert.ok(elapsed >= 200, `timed out after ${elapsed} ms`);
+  assert.equal(new Set(signals).size, 1, 'one timer for requests started in the same tick');
+});
+
 test('non-Status error bodies get the reason for their code; backoff is capped', () => {
   assert.equal(decodeError(409, 'nope').reason, 'Conflict');
   assert.equal(decodeError(403, '').message, 'the server responded with the status code 403 but did not return more information');
