@@ -11,15 +11,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { KubeClient } from '../src/client/client.js';
 import { SharedInformer } from '../src/client/informer.js';
 import { builtin } from '../src/client/resources.js';
 import type { Pod, StatefulSet } from '../src/controllers/statefulset/types.js';
-import { cpuSeconds, memoryMiB } from './lib/processes.js';
+import { BERTH_CLI, berthNodeArgs, cpuSeconds, memoryMiB } from './lib/processes.js';
 import { fixed, table } from './lib/report.js';
 
-const CLI = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
 const NS = 'bench-sts';
 
 /** kube-controller-manager's default --kube-api-qps and --kube-api-burst. */
@@ -44,8 +42,7 @@ interface Berth { proc: ChildProcess; kubeconfig: string; dataDir: string; stop(
 
 async function startBerth(): Promise<Berth> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-sts-'));
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, CLI, 'up', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
   process.on('exit', () => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
   let err = '';
   proc.stderr!.on('data', (d) => { err += d; });

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 
-const BERTH_CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export const BERTH_CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const BASELINE_SERVER = fileURLToPath(new URL('./baseline-server.js', import.meta.url));
 
 const live = new Set<ChildProcess>();
@@ -28,8 +28,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Extra node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS=--cpu-prof to profile it. */
-const serverNodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+/**
+ * Node flags for `berth up` as the installed command runs it — those of its `#!/usr/bin/env -S node …` line — plus
+ * any in BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof to profile it).
+ */
+export function berthNodeArgs(): string[] {
+  const shebang = readFileSync(BERTH_CLI, 'utf8').split('\n', 1)[0]!;
+  const fromShebang = /^#!.*\bnode\b(.*)$/.exec(shebang)?.[1] ?? '';
+  return [...fromShebang.split(/\s+/), ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(/\s+/)].filter(Boolean);
+}
 
 /**
  * Starts `berth up` on a port chosen beforehand, so /readyz can be polled from the spawn on: the API is ready before
@@ -39,7 +46,7 @@ export async function startBerthProcess(dataDir: string): Promise<ServerProcess>
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = track(spawn(process.execPath, [...serverNodeArgs, BERTH_CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = track(spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
   printed.catch(() => {}); // surfaced below, after readiness
   await Promise.race([waitReady(url), printed.then(() => new Promise(() => {}))]);

@@ -64,11 +64,17 @@ test('requests starting together share one deadline, which never comes before th
   const signals: AbortSignal[] = [];
   const hung = { request: (req: { signal?: AbortSignal }) => { signals.push(req.signal!); return new Promise<never>((_, rej) => req.signal?.addEventListener('abort', () => rej(req.signal!.reason))); }, close: async () => {} };
   const rest = new RestClient({ transport: hung, timeoutMs: 200, retry: { maxRetries: 0 } });
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
   const keepLoopAlive = setTimeout(() => {}, 2000); // a real socket would hold the event loop open
   const started = Date.now();
-  const outcomes = await Promise.allSettled(Array.from({ length: 3 }, () => rest.request({ method: 'GET', path: '/x' })));
+  const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => rest.request({ method: 'GET', path: '/x' })));
   const elapsed = Date.now() - started;
   clearTimeout(keepLoopAlive);
+  await new Promise((r) => setImmediate(r));
+  process.off('warning', onWarning);
+  assert.deepEqual(warnings.map((w) => w.name), [], 'twenty listeners on one deadline are no leak');
   assert.ok(outcomes.every((o) => o.status === 'rejected' && (o.reason as Error).name === 'TimeoutError'));
   assert.ok(elapsed >= 200, `timed out after ${elapsed} ms`);
   assert.equal(new Set(signals).size, 1, 'one timer for requests started in the same tick');
