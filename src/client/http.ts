@@ -37,6 +37,11 @@ export interface Transport {
   close(): Promise<void>;
   /** Takes JSON request bodies as values (`HttpRequest.json`) instead of text. */
   readonly jsonBodies?: boolean;
+  /**
+   * Listens to request signals through onAbort (client/abort.ts), at constant cost however many requests share a
+   * signal: the client may then give requests that start together one timeout signal.
+   */
+  readonly sharesSignals?: boolean;
 }
 
 export interface UndiciTransportOptions {
@@ -187,7 +192,8 @@ export class RestClient {
       let retryAfterMs: number | undefined;
       try {
         const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-        const signal = combineSignals(req.signal, timeoutMs > 0 ? deadlineSignal(timeoutMs) : undefined);
+        const timeout = timeoutMs <= 0 ? undefined : this.transport.sharesSignals ? deadlineSignal(timeoutMs) : AbortSignal.timeout(timeoutMs);
+        const signal = combineSignals(req.signal, timeout);
         const res = await this.transport.request(this.toHttp(req, signal));
         if (res.status >= 200 && res.status < 300 && res.json) return (await res.json()) as T;
         const text = await res.text();
@@ -228,9 +234,10 @@ export class RestClient {
   }
 }
 
-// A timeout signal costs microseconds (a timer and its bookkeeping), more than a whole in-process request: requests
-// with the same timeout that start within one tick (a twentieth of the timeout, at most a second) share one, which
-// fires at least timeoutMs and at most timeoutMs plus a tick after each of them started.
+// A timeout signal costs microseconds (a timer and its bookkeeping), more than a whole in-process request: on a
+// transport that can share signals, requests with the same timeout that start within one tick (a twentieth of the
+// timeout, at most a second) share one, which fires at least timeoutMs and at most timeoutMs plus a tick after each
+// of them started.
 const sharedDeadlines = new Map<number, { tick: number; signal: AbortSignal }>();
 
 function deadlineSignal(timeoutMs: number): AbortSignal {

@@ -11,6 +11,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { deepFreeze, jsonRoundTrip } from '../apimachinery/json.js';
+import { onAbort } from '../client/abort.js';
 import type { HttpRequest, HttpResponse, Transport } from '../client/http.js';
 import type { UserInfo } from '../registry/types.js';
 
@@ -142,7 +143,7 @@ export class InProcessResponse extends EventEmitter {
       if (!this.writableEnded) this.end();
       request.destroy();
     };
-    signal?.addEventListener('abort', cancel, { once: true });
+    if (signal) this.once('close', onAbort(signal, cancel));
     const text = async () => {
       await abortable(this.finished(), signal);
       if (this.json) return JSON.stringify(this.json.value);
@@ -235,9 +236,8 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!signal) return p;
   if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    const unsubscribe = onAbort(signal, reject);
+    p.then(resolve, reject).finally(unsubscribe);
   });
 }
 
@@ -247,6 +247,7 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
  */
 export class InProcessTransport implements Transport {
   readonly jsonBodies = true;
+  readonly sharesSignals = true;
   private readonly handler: Handler;
   private readonly open = new Set<() => void>();
   private closed = false;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { onAbort } from '../../../src/client/abort.js';
 import { ApiError } from '../../../src/apimachinery/errors.js';
 import { KubeClient } from '../../../src/client/client.js';
 import { backoffDelay, decodeError, RestClient } from '../../../src/client/http.js';
@@ -60,24 +61,42 @@ test('request timeout aborts a hung request', async () => {
   clearTimeout(keepLoopAlive);
 });
 
-test('requests starting together share one deadline, which never comes before their timeout', async () => {
+test('on a transport that shares signals, requests starting together share one deadline, never before their timeout', async () => {
   const signals: AbortSignal[] = [];
-  const hung = { request: (req: { signal?: AbortSignal }) => { signals.push(req.signal!); return new Promise<never>((_, rej) => req.signal?.addEventListener('abort', () => rej(req.signal!.reason))); }, close: async () => {} };
-  const rest = new RestClient({ transport: hung, timeoutMs: 200, retry: { maxRetries: 0 } });
-  const warnings: Error[] = [];
-  const onWarning = (w: Error) => warnings.push(w);
-  process.on('warning', onWarning);
+  const hung = (sharesSignals: boolean) => ({
+    sharesSignals,
+    request: (req: { signal?: AbortSignal }) => {
+      signals.push(req.signal!);
+      return new Promise<never>((_, rej) => onAbort(req.signal!, rej));
+    },
+    close: async () => {},
+  });
+  const rest = new RestClient({ transport: hung(true), timeoutMs: 200, retry: { maxRetries: 0 } });
   const keepLoopAlive = setTimeout(() => {}, 2000); // a real socket would hold the event loop open
   const started = Date.now();
   const outcomes = await Promise.allSettled(Array.from({ length: 20 }, () => rest.request({ method: 'GET', path: '/x' })));
   const elapsed = Date.now() - started;
-  clearTimeout(keepLoopAlive);
-  await new Promise((r) => setImmediate(r));
-  process.off('warning', onWarning);
-  assert.deepEqual(warnings.map((w) => w.name), [], 'twenty listeners on one deadline are no leak');
   assert.ok(outcomes.every((o) => o.status === 'rejected' && (o.reason as Error).name === 'TimeoutError'));
   assert.ok(elapsed >= 200, `timed out after ${elapsed} ms`);
   assert.equal(new Set(signals).size, 1, 'one timer for requests started in the same tick');
+
+  signals.length = 0;
+  const own = new RestClient({ transport: hung(false), timeoutMs: 50, retry: { maxRetries: 0 } });
+  await Promise.allSettled(Array.from({ length: 3 }, () => own.request({ method: 'GET', path: '/x' })));
+  clearTimeout(keepLoopAlive);
+  assert.equal(new Set(signals).size, 3, 'a transport that adds its own listeners gets a signal per request');
+});
+
+test('onAbort calls each live callback once, and not after unsubscribing', () => {
+  const ac = new AbortController();
+  const calls: string[] = [];
+  onAbort(ac.signal, (r) => calls.push(`a ${String(r)}`));
+  const off = onAbort(ac.signal, () => calls.push('b'));
+  off();
+  ac.abort('why');
+  ac.abort('again');
+  onAbort(ac.signal, (r) => calls.push(`late ${String(r)}`));
+  assert.deepEqual(calls, ['a why', 'late why']);
 });
 
 test('non-Status error bodies get the reason for their code; backoff is capped', () => {
