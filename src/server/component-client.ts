@@ -78,7 +78,7 @@ function isWatch(path: string): boolean {
 }
 
 /** The transport seen by one identity's client: closing that client must not close everyone's connections. */
-const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {}, jsonBodies: t.jsonBodies });
+const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {}, jsonBodies: t.jsonBodies, sharesSignals: t.sharesSignals });
 
 /** Created on first use, so a Berth whose components need no client opens no connection. */
 export class ComponentClients {

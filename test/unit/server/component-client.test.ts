@@ -10,6 +10,7 @@ import { builtin } from '../../../src/client/resources.js';
 import { Berth, startBerth } from '../../../src/server/berth.js';
 import { ComponentClients } from '../../../src/server/component-client.js';
 import type { Component, ComponentContext } from '../../../src/server/components.js';
+import { InProcessTransport } from '../../../src/server/in-process.js';
 
 const configMap = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { a: '1' } });
 const managers = (obj: KubeObject) => (obj.metadata.managedFields ?? []).map((f) => f.manager);
@@ -36,6 +37,18 @@ describe('ComponentClients', () => {
       assert.deepEqual(managers(await kubelet.create(builtin.configMaps, configMap('by-scheduler'), { fieldManager: 'kube-scheduler' })), ['kube-scheduler']);
       await kubelet.close();
       assert.equal((await clients.client.get(builtin.configMaps, 'by-kubelet', { namespace: 'default' })).metadata.name, 'by-kubelet');
+    } finally {
+      await clients.close();
+    }
+  });
+
+  test('in-process clients keep what the in-process transport can do (values for bodies, shared timeout signals)', async () => {
+    const transport = new InProcessTransport(() => () => {});
+    const clients = new ComponentClients({ inProcess: transport });
+    try {
+      const { transport: seen } = clients.clientAs({ userAgent: 'probe', fieldManager: 'probe' }).rest;
+      assert.equal(seen.jsonBodies, true);
+      assert.equal(seen.sharesSignals, true);
     } finally {
       await clients.close();
     }
