@@ -5,6 +5,7 @@ import { ApiError, errBadRequest } from '../apimachinery/errors.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { ListSelector } from '../registry/generic-store.js';
 import { ResourceDef } from '../registry/types.js';
+import { storedJsonText } from '../storage/event-ring.js';
 import { ResponseFormat } from './codec.js';
 import { ServerContext } from './context.js';
 import { inProcessResponse } from './in-process.js';
@@ -14,6 +15,12 @@ const encodedEvents = new WeakMap<object, Record<string, string>>();
 
 // Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
 const DEFAULT_MIN_TIMEOUT_S = 1800;
+
+/** `JSON.stringify({ type, object }) + '\n'`, from the stored text of the object when storage has it. */
+export function watchLine(type: string, obj: KubeObject): string {
+  const text = storedJsonText(obj);
+  return text === undefined ? JSON.stringify({ type, object: obj }) + '\n' : `{"type":${JSON.stringify(type)},"object":${text}}\n`;
+}
 
 export async function serveWatch(
   ctx: ServerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string, _name: string,
@@ -44,7 +51,7 @@ export async function serveWatch(
     if (res.writableEnded) return;
     let lines = encodedEvents.get(obj);
     if (!lines) encodedEvents.set(obj, (lines = {}));
-    res.write((lines[type] ??= JSON.stringify({ type, object: obj }) + '\n'));
+    res.write((lines[type] ??= watchLine(type, obj)));
   };
   let first = true;
   const encode = (obj: KubeObject) => {

@@ -4,6 +4,15 @@
 import type { KubeObject } from '../apimachinery/types.js';
 import type { StoreEvent, StoreEventType } from './interface.js';
 
+// Each parsed event object's JSON text: JSON.stringify of the parse of a JSON.stringify result gives that result
+// back, so a watcher that sends the object as JSON can send the stored text instead of serialising again.
+const jsonTexts = new WeakMap<object, string>();
+
+/** The JSON text of an event object exactly as JSON.stringify would produce it; undefined for other objects. */
+export function storedJsonText(obj: object): string | undefined {
+  return jsonTexts.get(obj);
+}
+
 /** One write as kept in history: JSON texts, parsed into a StoreEvent only when some watcher needs it. */
 export class HistoryEntry {
   private parsed?: StoreEvent;
@@ -36,6 +45,7 @@ export class HistoryEntry {
   event(): StoreEvent {
     if (!this.parsed) {
       const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object: JSON.parse(this.valueText) };
+      jsonTexts.set(ev.object, this.valueText);
       if (this.prevText !== null) definePrevObject(ev, this);
       this.parsed = ev;
     }
