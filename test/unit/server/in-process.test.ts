@@ -1,5 +1,6 @@
 // The in-process channel of Berth's components: the API server's own handler called without a socket, as the
-// loopback identity, exchanging copies of JSON values — what the wire would have carried, shared with nobody.
+// loopback identity, exchanging copies of JSON values — what the wire would have carried — except watch events,
+// which every in-process watcher receives as one shared, deeply frozen object.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
