@@ -5,7 +5,11 @@
 //  - 410 Expired/Gone means that resourceVersion left the server's history: relist and *replace* the cache,
 //    emitting only real differences.
 //  - Nothing escapes: list/watch/handler failures are reported to `onError` and retried.
+//  - Cached objects are deeply frozen, whatever the transport: every handler and lister of a shared informer sees
+//    the same object, so a change made by one would silently reach the others (client-go only asks callers not
+//    to); here it throws a TypeError at the line that tried. Copy (structuredClone) before changing.
 import { ApiError } from '../apimachinery/errors.js';
+import { deepFreeze } from '../apimachinery/json.js';
 import { apiVersionOf, KubeList, KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
 import { backoffDelay, sleep } from './http.js';
@@ -201,6 +205,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
 
   private async listAndReplace(): Promise<void> {
     const list = await this.listAllPages();
+    for (const item of list.items) deepFreeze(item);
     const diff = this.store.replace(list.items);
     this.lastResourceVersion = list.metadata.resourceVersion ?? '';
     const initial = !this.synced;
@@ -257,7 +262,7 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
   }
 
   private apply(ev: WatchEvent<T>): void {
-    const obj = ev.object;
+    const obj = deepFreeze(ev.object);
     switch (ev.type) {
       case 'ADDED':
       case 'MODIFIED': {

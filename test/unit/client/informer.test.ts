@@ -52,6 +52,25 @@ test('lists in pages, syncs, then follows the watch from the list resourceVersio
   assert.equal(fake.openWatches, 0, 'stop closes the watch');
 });
 
+test('cached objects are frozen, listed or watched: a handler that changes one gets a TypeError', async () => {
+  const { fake, inf } = setup();
+  fake.put('listed', { k: 'v' });
+  inf.run();
+  await inf.waitForSync();
+  await waitFor(() => fake.openWatches === 1);
+  fake.put('watched', { k: 'v' });
+  await waitFor(() => inf.store.get('default/watched') !== undefined);
+  for (const name of ['listed', 'watched']) {
+    const cached = inf.store.get(`default/${name}`)!;
+    assert.ok(Object.isFrozen(cached) && Object.isFrozen(cached.metadata) && Object.isFrozen(cached.data), name);
+    assert.throws(() => { (cached.data as Record<string, string>).k = 'changed'; }, TypeError);
+    const copy = structuredClone(cached);
+    (copy.data as Record<string, string>).k = 'changed';
+    assert.equal((cached.data as Record<string, string>).k, 'v', 'a copy is free to change');
+  }
+  await inf.stop();
+});
+
 test('a dropped connection resumes from the last resourceVersion, bookmarks included, without duplicates or relist', async () => {
   const { fake, inf, log, watchRvs, errors } = setup();
   fake.put('a', {});
