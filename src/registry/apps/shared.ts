@@ -57,10 +57,6 @@ export function semanticEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-export function deepClone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
-}
-
 // ---- label selectors -------------------------------------------------------------------------------------------
 
 /** metav1.LabelSelectorAsSelector, with a conversion error reported as undefined (callers add their own error). */
