@@ -1,7 +1,6 @@
 // The HTTP layer under every client call: a pluggable transport (undici over TLS in production, an in-memory fake
 // in tests), Status decoding into ApiError, a request timeout, and retries with jittered exponential backoff for
 // throttling (429, honouring Retry-After), server errors and broken connections — never for other 4xx.
-import { setMaxListeners } from 'node:events';
 import { Agent } from 'undici';
 import { ApiError } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
@@ -247,7 +246,6 @@ function deadlineSignal(timeoutMs: number): AbortSignal {
   const known = sharedDeadlines.get(timeoutMs);
   if (known && known.tick === tick) return known.signal;
   const signal = AbortSignal.timeout((tick + 1) * granularity + timeoutMs - now);
-  setMaxListeners(0, signal); // one listener per request in flight is expected, not a leak
   sharedDeadlines.set(timeoutMs, { tick, signal });
   return signal;
 }

@@ -60,6 +60,12 @@ export function parseYamlBody(buf: Buffer): unknown {
 }
 
 /** Decodes a create/update body by Content-Type. Protobuf is delegated (it needs the type model). */
+/** A create/update body as a value: an in-process client's as handed over, otherwise decoded by content type. */
+export async function readObjectBody(req: IncomingMessage, protobuf: (b: Buffer) => unknown): Promise<unknown> {
+  const raw = await readJsonBody(req);
+  return 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, protobuf);
+}
+
 export function decodeObjectBody(contentType: string | undefined, buf: Buffer, protobuf: (b: Buffer) => unknown): unknown {
   const mt = mediaType(contentType);
   if (buf.length === 0) throw errBadRequest('the body of the request was empty');

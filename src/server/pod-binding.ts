@@ -7,7 +7,7 @@ import type { KubeObject } from '../apimachinery/types.js';
 import { validatePodBinding } from '../registry/core/pod-validation.js';
 import { deepClone, rfc3339 } from '../registry/object-meta.js';
 import { StorageError } from '../storage/interface.js';
-import { decodeObjectBody, negotiateFormat, readJsonBody, writeFormatted } from './codec.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
 import type { ServerContext } from './context.js';
 
 const PODS = { group: '', resource: 'pods' };
@@ -32,8 +32,7 @@ interface PodCondition {
  */
 export async function handlePodBinding(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, namespace: string, urlName: string, query: URLSearchParams): Promise<void> {
   const fmt = negotiateFormat(req.headers.accept);
-  const raw = await readJsonBody(req);
-  const body = 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, (b) => ctx.decodeProtobuf(b));
+  const body = await readObjectBody(req, (b) => ctx.decodeProtobuf(b));
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errBadRequest('Object \'Kind\' is missing in the request body');
   const binding = body as BindingBody;
   binding.metadata ??= {};

@@ -10,7 +10,7 @@ import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic-store.js';
 import { deepClone } from '../registry/object-meta.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
-import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, ResponseFormat, writeFormatted } from './codec.js';
+import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
 import { RequestInfo } from './request-info.js';
@@ -160,8 +160,7 @@ function fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
 
 /** Reads a create/update body and applies the fieldValidation directive to unknown fields. */
 async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
-  const body = await readJsonBody(req);
-  const obj = 'value' in body ? body.value : decodeObjectBody(req.headers['content-type'], body, (b) => ctx.decodeProtobuf(b));
+  const obj = await readObjectBody(req, (b) => ctx.decodeProtobuf(b));
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('Object \'Kind\' is missing in the request body');
   checkFields(ctx, def, obj, query, warnings);
   return obj as KubeObject;

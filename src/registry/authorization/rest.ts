@@ -9,7 +9,7 @@ import { updateManagedFields } from '../../apimachinery/managedfields/fieldmanag
 import { modelType } from '../../apimachinery/managedfields/schema.js';
 import { unknownFieldMessage } from '../../apimachinery/schema/strict.js';
 import { apiVersionOf, type KubeObject } from '../../apimachinery/types.js';
-import { decodeObjectBody, negotiateFormat, readBody, writeFormatted } from '../../server/codec.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from '../../server/codec.js';
 import { subresourceKey, type SubresourceHandler } from '../../server/components.js';
 import type { ServerContext } from '../../server/context.js';
 import type { RequestInfo } from '../../server/request-info.js';
@@ -122,7 +122,7 @@ async function serveReview(kind: ReviewKind, { ctx, req, res, info, query, user,
 
 /** Decodes the body and applies type checks and the fieldValidation directive, as every create does. */
 async function decodeBody(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
-  const body = decodeObjectBody(req.headers['content-type'], await readBody(req), (b) => ctx.decodeProtobuf(b));
+  const body = await readObjectBody(req, (b) => ctx.decodeProtobuf(b));
   if (body === null || typeof body !== 'object' || Array.isArray(body)) throw errBadRequest('Object \'Kind\' is missing in the request body');
   const obj = body as KubeObject;
   const apiVersion = apiVersionOf(def.group, def.version);
