@@ -1,20 +1,13 @@
 // Pod IP address management: the cluster range is cut into one /24 per node (node 1 gets the first), and each
 // node hands out addresses from .2 upwards (.1 is the bridge), never two live pods the same address.
+import { formatIPv4, parseIPv4 as parseIPv4OrUndefined } from '../networking/ipv4.js';
+
+export { formatIPv4 };
 
 export function parseIPv4(s: string): number {
-  const parts = s.split('.');
-  if (parts.length !== 4) throw new Error(`not an IPv4 address: ${s}`);
-  let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (!/^\d{1,3}$/.test(p) || v > 255) throw new Error(`not an IPv4 address: ${s}`);
-    n = n * 256 + v;
-  }
+  const n = parseIPv4OrUndefined(s);
+  if (n === undefined) throw new Error(`not an IPv4 address: ${s}`);
   return n;
-}
-
-export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
 /** The /24 of the `index`th node (0-based) inside `clusterCidr` (e.g. 10.244.0.0/16 → 10.244.<index>.0/24). */

@@ -5,9 +5,110 @@ import type { KubeObject } from '../apimachinery/types.js';
 export interface ContainerSpec {
   name: string;
   image?: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
   restartPolicy?: string; // 'Always' on an init container makes it a sidecar
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  ports?: { containerPort: number; hostPort?: number; protocol?: string }[];
+  ports?: { containerPort: number; hostPort?: number; protocol?: string; name?: string }[];
+  volumeMounts?: VolumeMount[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler; stopSignal?: string };
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+  securityContext?: SecurityContext;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    fieldRef?: { apiVersion?: string; fieldPath: string };
+    resourceFieldRef?: { containerName?: string; resource: string; divisor?: string | number };
+    configMapKeyRef?: { name?: string; key: string; optional?: boolean };
+    secretKeyRef?: { name?: string; key: string; optional?: boolean };
+  };
+}
+
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name?: string; optional?: boolean };
+  secretRef?: { name?: string; optional?: boolean };
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  subPathExpr?: string;
+  readOnly?: boolean;
+  mountPropagation?: string;
+}
+
+export interface ExecAction { command?: string[] }
+export interface HTTPGetAction { path?: string; port: number | string; host?: string; scheme?: string; httpHeaders?: { name: string; value: string }[] }
+export interface TCPSocketAction { port: number | string; host?: string }
+export interface GRPCAction { port: number; service?: string }
+
+export interface Probe {
+  exec?: ExecAction;
+  httpGet?: HTTPGetAction;
+  tcpSocket?: TCPSocketAction;
+  grpc?: GRPCAction;
+  initialDelaySeconds?: number;
+  timeoutSeconds?: number;
+  periodSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+  terminationGracePeriodSeconds?: number;
+}
+
+export interface LifecycleHandler {
+  exec?: ExecAction;
+  httpGet?: HTTPGetAction;
+  tcpSocket?: TCPSocketAction;
+  sleep?: { seconds: number };
+}
+
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+}
+
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  fsGroupChangePolicy?: string;
+  supplementalGroups?: number[];
+}
+
+export interface KeyToPath { key: string; path: string; mode?: number }
+
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: string; sizeLimit?: string };
+  hostPath?: { path: string; type?: string };
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  configMap?: { name?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  secret?: { secretName?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
+  downwardAPI?: { items?: unknown[]; defaultMode?: number };
+  projected?: { sources?: unknown[]; defaultMode?: number };
+  [other: string]: unknown;
 }
 
 export interface Toleration {
@@ -42,6 +143,22 @@ export interface PodSpec {
   schedulingGates?: { name: string }[];
   preemptionPolicy?: string;
   overhead?: Record<string, string>;
+  volumes?: Volume[];
+  hostname?: string;
+  subdomain?: string;
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  dnsPolicy?: string;
+  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
+  hostAliases?: { ip: string; hostnames?: string[] }[];
+  enableServiceLinks?: boolean;
+  serviceAccountName?: string;
+  automountServiceAccountToken?: boolean;
+  securityContext?: PodSecurityContext;
+  shareProcessNamespace?: boolean;
+  ephemeralContainers?: (ContainerSpec & { targetContainerName?: string })[];
+  activeDeadlineSeconds?: number;
 }
 
 export interface PodCondition {

@@ -3,6 +3,8 @@
 // the lower "static" band stays free for users who ask for a specific value, and only spills into it when the
 // upper band is full.
 
+import { formatIPv4, parseIPv4 } from '../../networking/ipv4.js';
+
 export class AllocationError extends Error {}
 
 export const ERR_FULL = 'range is full';
@@ -42,17 +44,7 @@ export class IntRange {
 
 // ---- IPv4 ----
 
-export function parseIPv4(s: string): number | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s.trim());
-  if (!m) return undefined;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((p) => p > 255)) return undefined;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
-}
-
-export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
+export { formatIPv4, parseIPv4 };
 
 /**
  * The service IPs of an IPv4 CIDR: every address but the network and broadcast ones. The static band is

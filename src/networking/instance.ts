@@ -1,0 +1,122 @@
+// One Berth on this machine among possibly several (tests run many in parallel): the names of everything it creates
+// on the host — bridge, veth links, nftables table, cgroups — derive from its data dir, and its pod and Service
+// ranges are registered under /run/berth/instances so that a second instance whose ranges overlap a running one's
+// refuses to start and names the other data dir.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Cidr, cidrsOverlap, formatCidr, parseCidr } from './ipv4.js';
+
+export const RUN_ROOT = '/run/berth';
+
+export interface InstanceNames {
+  /** Six hex digits from the data dir's real path. */
+  id: string;
+  /** The node bridge every pod's veth is attached to. */
+  bridge: string;
+  /** The nftables table (family inet) Berth owns; it never touches other tables. */
+  nftTable: string;
+  /** Top cgroup of the instance, under each controller's root (v1) or the unified root (v2). */
+  cgroup: string;
+  /** Volatile state (lost at reboot, as /run is): the instance record and per-pod files that must not persist. */
+  runDir: string;
+  /** A host-side veth name for a pod (≤ 15 characters, as Linux requires). */
+  vethFor(podUid: string): string;
+}
+
+export function instanceNames(dataDir: string): InstanceNames {
+  let real = dataDir;
+  try {
+    real = realpathSync(dataDir);
+  } catch {
+    // not created yet: the given path names it
+  }
+  const id = createHash('sha256').update(real).digest('hex').slice(0, 6);
+  return {
+    id,
+    bridge: `berth${id}`,
+    nftTable: `berth-${id}`,
+    cgroup: `berth-${id}`,
+    runDir: join(RUN_ROOT, id),
+    vethFor: (uid) => `bv${id}${createHash('sha256').update(uid).digest('hex').slice(0, 6)}`,
+  };
+}
+
+export interface InstanceRecord {
+  id: string;
+  pid: number;
+  /** /proc/<pid>/stat start time: a recycled pid is not mistaken for a live instance. */
+  pidStart: string;
+  dataDir: string;
+  clusterCidr: string;
+  serviceCidr: string;
+}
+
+const recordsDir = () => join(RUN_ROOT, 'instances');
+
+function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+const isLive = (r: InstanceRecord) => r.pid === process.pid ? false : processStart(r.pid) === r.pidStart;
+
+export class InstanceConflictError extends Error {}
+
+/**
+ * Registers this process as instance `names.id` with its ranges. Throws InstanceConflictError when a live
+ * instance uses an overlapping range (naming its data dir) or the same data dir. Stale records are dropped.
+ */
+export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr: string, serviceCidr: string): InstanceRecord {
+  const cluster = mustParse(clusterCidr, '--cluster-cidr');
+  const service = mustParse(serviceCidr, '--service-cidr');
+  if (cidrsOverlap(cluster, service)) throw new InstanceConflictError(`--cluster-cidr ${formatCidr(cluster)} overlaps --service-cidr ${formatCidr(service)}`);
+  mkdirSync(recordsDir(), { recursive: true, mode: 0o755 });
+  for (const file of readdirSync(recordsDir())) {
+    if (!file.endsWith('.json')) continue;
+    let other: InstanceRecord;
+    try {
+      other = JSON.parse(readFileSync(join(recordsDir(), file), 'utf8')) as InstanceRecord;
+    } catch {
+      continue;
+    }
+    if (!isLive(other)) {
+      if (other.id !== names.id) rmSync(join(recordsDir(), file), { force: true });
+      continue;
+    }
+    if (other.id === names.id) throw new InstanceConflictError(`data dir ${other.dataDir} is in use by berth (pid ${other.pid})`);
+    for (const [mine, flag] of [[cluster, '--cluster-cidr'], [service, '--service-cidr']] as [Cidr, string][]) {
+      for (const theirs of [other.clusterCidr, other.serviceCidr]) {
+        const t = parseCidr(theirs);
+        if (t && cidrsOverlap(mine, t)) {
+          throw new InstanceConflictError(`${flag} ${formatCidr(mine)} overlaps ${theirs} of the berth running with data dir ${other.dataDir} (pid ${other.pid}); choose other ranges with --cluster-cidr and --service-cidr`);
+        }
+      }
+    }
+  }
+  const record: InstanceRecord = { id: names.id, pid: process.pid, pidStart: processStart(process.pid) ?? '', dataDir, clusterCidr: formatCidr(cluster), serviceCidr: formatCidr(service) };
+  const file = join(recordsDir(), `${names.id}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(record));
+  renameSync(`${file}.tmp`, file);
+  return record;
+}
+
+export function releaseInstance(names: InstanceNames): void {
+  const file = join(recordsDir(), `${names.id}.json`);
+  try {
+    const r = JSON.parse(readFileSync(file, 'utf8')) as InstanceRecord;
+    if (r.pid === process.pid) rmSync(file, { force: true });
+  } catch {
+    // already gone
+  }
+}
+
+function mustParse(text: string, flag: string): Cidr {
+  const c = parseCidr(text);
+  if (!c) throw new InstanceConflictError(`${flag} ${JSON.stringify(text)} is not a valid IPv4 CIDR`);
+  return c;
+}

@@ -1,0 +1,519 @@
+/*
+ * berth-run: the process runtime's tiny container helper (what runc's init does, reduced to what Berth needs).
+ *
+ * Node cannot enter namespaces, mount, pivot_root or drop capabilities itself (it is multithreaded: setns and
+ * unshare are unsafe there), and one exec of mount(8) per mount made a container start take ~100 ms. So the runtime
+ * spawns this helper with a list of directives on its command line and it carries them out in order, in one
+ * single-threaded process:
+ *
+ *   berth-run <directive> <args…> <directive> <args…> …
+ *
+ *   pdeathsig                      die (SIGKILL) when the parent dies: berth killed -9 takes its pods with it
+ *   cgroup <cgroup.procs path>     move this process into a cgroup (before anything forks)
+ *   oomscore <n>                   write /proc/self/oom_score_adj (best effort)
+ *   join <net|uts|ipc|pid|mnt> <nsfile>    setns into an existing namespace (pid applies to children: fork after)
+ *   unshare <comma list>           new namespaces: mnt,pid,net,uts,ipc
+ *   hostname <name>                sethostname in the (new) UTS namespace
+ *   loup                           bring the loopback interface up in the (new) network namespace
+ *   fork                           the parent stays outside as a relay: it reports `pid <n>` (host pid of the child)
+ *                                  once the child exec'd, forwards signals to it, and exits as it did, reporting
+ *                                  `exit <code>` or `signal <n>`; the child goes on with the next directives
+ *   mount <src> <target> <fstype> <flags> <data>   flags: comma list of bind,rec,ro,nosuid,nodev,noexec,private,
+ *                                  rprivate,slave,remount,strictatime ('-' for none); a read-only bind is remounted ro
+ *   mkdir <path>                   mkdir -p (0755)
+ *   mkfile <path>                  create an empty file (and its parents) when missing: a bind-mount target
+ *   symlink <target> <path>        ln -s, unless path exists
+ *   pivot <dir>                    pivot_root into dir and detach the old root
+ *   mask <path>                    hide a path: /dev/null over a file, an empty read-only tmpfs over a directory
+ *   rdonly <path>                  make a path read-only (bind on itself, remount ro)
+ *   chdir <path>
+ *   caps <comma list of numbers|all>  bounding, permitted, effective and inheritable sets (root keeps them over exec)
+ *   nonewprivs                     PR_SET_NO_NEW_PRIVS
+ *   user <uid> <gid> <groups,…|->  setgroups, setgid, setuid
+ *   session                        setsid, and take the controlling terminal when stdin is one
+ *   pause                          block until killed (the pod sandbox holds its namespaces this way)
+ *   exec <n> <argv…>               execvp in the current environment (PATH resolved in the current root)
+ *   rootfs <dir>                   the container root being assembled: a path argument written `@/a/b` means a/b
+ *                                  inside it, resolved as the container would see it (symlinks, absolute ones
+ *                                  included, stay inside the root; missing directories are created by mkdir/mkfile)
+ *
+ * Fd 3, when open, is the status channel to the runtime: lines `pid <n>`, `exit <code>`, `signal <n>` and
+ * `error <message>` (a directive failed, or the program could not be started: the message is what the kubelet
+ * shows as StartError/CreateContainerError). Everything is checked: any failure reports and exits 127.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int status_fd = -1;   /* fd 3 towards the runtime, or -1 */
+static int error_pipe = -1;  /* child → relay: why the exec did not happen */
+static pid_t child_pid = 0;
+
+static void report(const char *fmt, ...) {
+  if (status_fd < 0) return;
+  char buf[4096];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(buf, sizeof buf - 1, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if (n > (int)sizeof buf - 2) n = sizeof buf - 2;
+  buf[n++] = '\n';
+  ssize_t w = write(status_fd, buf, n);
+  (void)w;
+}
+
+static void fail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void fail(const char *fmt, ...) {
+  char msg[3072];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  if (error_pipe >= 0) {
+    /* a forked child: the relay reports it */
+    ssize_t w = write(error_pipe, msg, strlen(msg));
+    (void)w;
+  } else {
+    report("error %s", msg);
+    fprintf(stderr, "berth-run: %s\n", msg);
+  }
+  _exit(127);
+}
+
+
+static char root_prefix[4096] = "";
+
+/*
+ * `@/path` → the host path of /path inside root_prefix, following symlinks as the container would (an absolute
+ * link restarts at the root, `..` never climbs above it). With create, missing components become directories
+ * (all of them, or all but the last when last_is_file). The root's content is trusted here — it is the image
+ * layer over the host's root — so resolving before mounting is safe, and a mount target never escapes the root.
+ */
+static const char *in_root(const char *arg, int create, int last_is_file) {
+  static char out[8][8704];
+  static int slot = 0;
+  if (arg[0] != '@') return arg;
+  if (!root_prefix[0]) fail("%s: no rootfs directive before it", arg);
+  char *res = out[slot++ % 8];
+  char pending[8192];
+  snprintf(pending, sizeof pending, "%s", arg + 1);
+  char cur[4096] = "";   /* resolved part, relative to root: "" or "/a/b" */
+  int links = 0;
+  char *p = pending;
+  for (;;) {
+    while (*p == '/') p++;
+    if (!*p) break;
+    char comp[256];
+    size_t n = strcspn(p, "/");
+    if (n >= sizeof comp) fail("path component too long in %s", arg);
+    memcpy(comp, p, n);
+    comp[n] = 0;
+    p += n;
+    int last = (*p == 0) || (strspn(p, "/") == strlen(p));
+    if (!strcmp(comp, ".")) continue;
+    if (!strcmp(comp, "..")) {
+      char *slash = strrchr(cur, '/');
+      if (slash) *slash = 0;
+      continue;
+    }
+    char host[8704];
+    snprintf(host, sizeof host, "%s%s/%s", root_prefix, cur, comp);
+    struct stat st;
+    int found = lstat(host, &st) == 0;
+    if (found && S_ISLNK(st.st_mode)) {
+      if (++links > 40) fail("too many levels of symbolic links in %s", arg);
+      char target[4096];
+      ssize_t len = readlink(host, target, sizeof target - 1);
+      if (len < 0) fail("readlink %s: %s", host, strerror(errno));
+      target[len] = 0;
+      char rest[8192];
+      snprintf(rest, sizeof rest, "%s/%s", target, p);
+      snprintf(pending, sizeof pending, "%s", rest);
+      p = pending;
+      if (target[0] == '/') cur[0] = 0;
+      continue;
+    }
+    if (!found && create && (!last || !last_is_file) && mkdir(host, 0755) < 0 && errno != EEXIST) fail("mkdir %s: %s", host, strerror(errno));
+    size_t l = strlen(cur);
+    snprintf(cur + l, sizeof cur - l, "/%s", comp);
+  }
+  snprintf(res, 8704, "%s%s", root_prefix, cur[0] ? cur : "/");
+  return res;
+}
+
+static void need(int argc, int i, int n, const char *what) {
+  if (i + n >= argc) fail("directive %s needs %d argument(s)", what, n);
+}
+
+static void write_file(const char *path, const char *text) {
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) fail("open %s: %s", path, strerror(errno));
+  ssize_t n = write(fd, text, strlen(text));
+  if (n < 0) fail("write %s: %s", path, strerror(errno));
+  close(fd);
+}
+
+static void mkdir_p(const char *path, mode_t mode) {
+  char buf[4096];
+  if (strlen(path) >= sizeof buf) fail("path too long: %s", path);
+  strcpy(buf, path);
+  for (char *p = buf + 1; *p; p++) {
+    if (*p != '/') continue;
+    *p = 0;
+    if (mkdir(buf, mode) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
+    *p = '/';
+  }
+  if (mkdir(buf, mode) < 0 && errno != EEXIST) fail("mkdir %s: %s", buf, strerror(errno));
+}
+
+static void parent_dir(const char *path, char *out, size_t size) {
+  snprintf(out, size, "%s", path);
+  char *slash = strrchr(out, '/');
+  if (slash && slash != out) *slash = 0;
+  else if (slash) slash[1] = 0;
+}
+
+static unsigned long mount_flags(const char *list, int *bind_ro) {
+  unsigned long flags = 0;
+  *bind_ro = 0;
+  if (strcmp(list, "-") == 0) return 0;
+  char buf[512];
+  snprintf(buf, sizeof buf, "%s", list);
+  int ro = 0, bind = 0;
+  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (!strcmp(tok, "bind")) { flags |= MS_BIND; bind = 1; }
+    else if (!strcmp(tok, "rec")) flags |= MS_REC;
+    else if (!strcmp(tok, "ro")) { flags |= MS_RDONLY; ro = 1; }
+    else if (!strcmp(tok, "nosuid")) flags |= MS_NOSUID;
+    else if (!strcmp(tok, "nodev")) flags |= MS_NODEV;
+    else if (!strcmp(tok, "noexec")) flags |= MS_NOEXEC;
+    else if (!strcmp(tok, "private")) flags |= MS_PRIVATE;
+    else if (!strcmp(tok, "rprivate")) flags |= MS_PRIVATE | MS_REC;
+    else if (!strcmp(tok, "slave")) flags |= MS_SLAVE;
+    else if (!strcmp(tok, "remount")) flags |= MS_REMOUNT;
+    else if (!strcmp(tok, "strictatime")) flags |= MS_STRICTATIME;
+    else fail("unknown mount flag %s", tok);
+  }
+  *bind_ro = bind && ro && !(flags & MS_REMOUNT);
+  return flags;
+}
+
+static void do_mount(const char *src, const char *target, const char *fstype, const char *flag_list, const char *data) {
+  int bind_ro;
+  unsigned long flags = mount_flags(flag_list, &bind_ro);
+  const char *t = strcmp(fstype, "-") ? fstype : NULL;
+  const char *d = strcmp(data, "-") ? data : NULL;
+  if (mount(src, target, t, flags, d) < 0) fail("mount %s on %s: %s", src, target, strerror(errno));
+  /* A bind mount ignores MS_RDONLY: it takes a remount to make it read-only. */
+  if (bind_ro && mount(NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | (flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)), NULL) < 0)
+    fail("remount %s read-only: %s", target, strerror(errno));
+}
+
+static void do_mask(const char *path) {
+  struct stat st;
+  if (stat(path, &st) < 0) return; /* nothing to hide */
+  if (S_ISDIR(st.st_mode)) {
+    if (mount("tmpfs", path, "tmpfs", MS_RDONLY, "size=0") < 0) fail("mask %s: %s", path, strerror(errno));
+  } else if (mount("/dev/null", path, NULL, MS_BIND, NULL) < 0) {
+    fail("mask %s: %s", path, strerror(errno));
+  }
+}
+
+static void do_rdonly(const char *path) {
+  struct stat st;
+  if (stat(path, &st) < 0) return;
+  if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0) fail("bind %s: %s", path, strerror(errno));
+  if (mount(NULL, path, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC, NULL) < 0) fail("remount %s read-only: %s", path, strerror(errno));
+}
+
+static void do_pivot(const char *root) {
+  if (chdir(root) < 0) fail("chdir %s: %s", root, strerror(errno));
+  if (syscall(SYS_pivot_root, ".", ".") < 0) fail("pivot_root %s: %s", root, strerror(errno));
+  /* The old root now sits on top of the new one at "/": detach it. */
+  if (umount2(".", MNT_DETACH) < 0) fail("detach old root: %s", strerror(errno));
+  if (chdir("/") < 0) fail("chdir /: %s", strerror(errno));
+}
+
+static int ns_flag(const char *name) {
+  if (!strcmp(name, "mnt")) return CLONE_NEWNS;
+  if (!strcmp(name, "pid")) return CLONE_NEWPID;
+  if (!strcmp(name, "net")) return CLONE_NEWNET;
+  if (!strcmp(name, "uts")) return CLONE_NEWUTS;
+  if (!strcmp(name, "ipc")) return CLONE_NEWIPC;
+  if (!strcmp(name, "cgroup")) return CLONE_NEWCGROUP;
+  fail("unknown namespace %s", name);
+}
+
+static void do_unshare(const char *list) {
+  char buf[128];
+  snprintf(buf, sizeof buf, "%s", list);
+  int flags = 0;
+  for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) flags |= ns_flag(tok);
+  if (unshare(flags) < 0) fail("unshare %s: %s", list, strerror(errno));
+}
+
+static void do_join(const char *type, const char *path) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("open %s: %s", path, strerror(errno));
+  if (setns(fd, ns_flag(type)) < 0) fail("setns %s %s: %s", type, path, strerror(errno));
+  close(fd);
+}
+
+static void do_loup(void) {
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail("socket: %s", strerror(errno));
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "lo");
+  if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0) fail("get lo flags: %s", strerror(errno));
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("bring lo up: %s", strerror(errno));
+  close(s);
+}
+
+static void do_caps(const char *list) {
+  __u64 keep = 0;
+  if (!strcmp(list, "all")) keep = ~0ULL;
+  else if (strcmp(list, "-") != 0) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) keep |= 1ULL << atoi(tok);
+  }
+  for (int cap = 0; cap <= 63; cap++) {
+    if (keep & (1ULL << cap)) continue;
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) fail("drop capability %d: %s", cap, strerror(errno));
+  }
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2];
+  memset(data, 0, sizeof data);
+  if (syscall(SYS_capget, &hdr, data) < 0) fail("capget: %s", strerror(errno));
+  for (int i = 0; i < 2; i++) {
+    __u32 k = (__u32)(keep >> (32 * i));
+    data[i].effective &= k;
+    data[i].permitted &= k;
+    data[i].inheritable = data[i].permitted;
+  }
+  if (syscall(SYS_capset, &hdr, data) < 0) fail("capset: %s", strerror(errno));
+  /* Ambient capabilities are not granted: an unprivileged user keeps none over exec, as with containerd. */
+}
+
+static void do_user(const char *uid_s, const char *gid_s, const char *groups_s) {
+  uid_t uid = (uid_t)strtoul(uid_s, NULL, 10);
+  gid_t gid = (gid_t)strtoul(gid_s, NULL, 10);
+  gid_t groups[64];
+  int n = 0;
+  if (strcmp(groups_s, "-") != 0) {
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s", groups_s);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok && n < 64; tok = strtok_r(NULL, ",", &save)) groups[n++] = (gid_t)strtoul(tok, NULL, 10);
+  }
+  if (setgroups(n, groups) < 0) fail("setgroups: %s", strerror(errno));
+  if (setresgid(gid, gid, gid) < 0) fail("setgid %u: %s", gid, strerror(errno));
+  if (setresuid(uid, uid, uid) < 0) fail("setuid %u: %s", uid, strerror(errno));
+  /* Changing credentials clears the parent-death signal: keep it (as setpriv --pdeathsig keep). */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
+}
+
+static void do_session(void) {
+  if (setsid() < 0 && errno != EPERM) fail("setsid: %s", strerror(errno));
+  if (isatty(0) && ioctl(0, TIOCSCTTY, 1) < 0) fail("controlling terminal: %s", strerror(errno));
+}
+
+static void forward(int sig) {
+  if (child_pid > 0) kill(child_pid, sig);
+}
+
+/* The relay: report the child's pid once it exec'd (or why it could not), forward signals, exit as it did. */
+static void relay(int err_read, const sigset_t *mask) __attribute__((noreturn));
+static void relay(int err_read, const sigset_t *mask) {
+  char msg[3072];
+  ssize_t n, total = 0;
+  while ((n = read(err_read, msg + total, sizeof msg - 1 - total)) > 0) total += n;
+  close(err_read);
+  if (total > 0) {
+    msg[total] = 0;
+    report("error %s", msg);
+    fprintf(stderr, "berth-run: %s\n", msg);
+    int st;
+    waitpid(child_pid, &st, 0);
+    _exit(127);
+  }
+  report("pid %d", (int)child_pid);
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = forward;
+  sigemptyset(&sa.sa_mask);
+  int sigs[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGALRM, SIGPWR, SIGURG };
+  for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+  sigprocmask(SIG_SETMASK, mask, NULL);
+  int st;
+  for (;;) {
+    pid_t r = waitpid(child_pid, &st, 0);
+    if (r == child_pid) break;
+    if (r < 0 && errno != EINTR) _exit(127);
+  }
+  if (WIFSIGNALED(st)) {
+    report("signal %d", WTERMSIG(st));
+    _exit(128 + WTERMSIG(st));
+  }
+  report("exit %d", WEXITSTATUS(st));
+  _exit(WEXITSTATUS(st));
+}
+
+static void do_fork(void) {
+  int p[2];
+  if (pipe2(p, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+  /* Signals stay blocked across fork, so none sent to the relay is lost before it can forward them. */
+  sigset_t all, old;
+  sigfillset(&all);
+  sigprocmask(SIG_BLOCK, &all, &old);
+  child_pid = fork();
+  if (child_pid < 0) fail("fork: %s", strerror(errno));
+  if (child_pid > 0) {
+    close(p[1]);
+    relay(p[0], &old);
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  close(p[0]);
+  error_pipe = p[1];
+  if (status_fd >= 0) { close(status_fd); status_fd = -1; }
+  /* The relay is our parent: if it dies (berth killed with it), so do we. */
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
+}
+
+static void do_exec(int argc, char **argv) {
+  const char *file = argv[0];
+  /* The status fd is close-on-exec: its EOF tells the runtime the program runs (it knows our pid already). */
+  execvp(file, argv);
+  int e = errno;
+  (void)argc;
+  /* Go's exec.LookPath wording, as runc reports it. */
+  if (strchr(file, '/')) {
+    if (e == ENOENT) fail("exec: \"%s\": stat %s: no such file or directory", file, file);
+    fail("exec: \"%s\": %s", file, strerror(e));
+  }
+  if (e == ENOENT) fail("exec: \"%s\": executable file not found in $PATH", file);
+  fail("exec: \"%s\": %s", file, strerror(e));
+}
+
+int main(int argc, char **argv) {
+  if (fcntl(3, F_GETFD) >= 0) {
+    status_fd = 3;
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+  }
+  for (int i = 1; i < argc; i++) {
+    const char *d = argv[i];
+    if (!strcmp(d, "pdeathsig")) {
+      if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
+      if (getppid() == 1) fail("parent already gone");
+    } else if (!strcmp(d, "cgroup")) {
+      need(argc, i, 1, d);
+      write_file(argv[++i], "0");
+    } else if (!strcmp(d, "oomscore")) {
+      need(argc, i, 1, d);
+      /* Lowering it takes CAP_SYS_RESOURCE, which a confined Berth may lack: a preference, not a requirement. */
+      int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+      const char *v = argv[++i];
+      if (fd >= 0) { ssize_t w = write(fd, v, strlen(v)); (void)w; close(fd); }
+    } else if (!strcmp(d, "join")) {
+      need(argc, i, 2, d);
+      do_join(argv[i + 1], argv[i + 2]);
+      i += 2;
+    } else if (!strcmp(d, "unshare")) {
+      need(argc, i, 1, d);
+      do_unshare(argv[++i]);
+    } else if (!strcmp(d, "hostname")) {
+      need(argc, i, 1, d);
+      if (sethostname(argv[i + 1], strlen(argv[i + 1])) < 0) fail("sethostname: %s", strerror(errno));
+      i++;
+    } else if (!strcmp(d, "loup")) {
+      do_loup();
+    } else if (!strcmp(d, "fork")) {
+      do_fork();
+    } else if (!strcmp(d, "mount")) {
+      need(argc, i, 5, d);
+      do_mount(in_root(argv[i + 1], 0, 0), in_root(argv[i + 2], 0, 0), argv[i + 3], argv[i + 4], argv[i + 5]);
+      i += 5;
+    } else if (!strcmp(d, "mkdir")) {
+      need(argc, i, 1, d);
+      const char *path = in_root(argv[++i], 1, 0);
+      mkdir_p(path, 0755);
+    } else if (!strcmp(d, "mkfile")) {
+      need(argc, i, 1, d);
+      const char *path = in_root(argv[++i], 1, 1);
+      char dir[4096];
+      parent_dir(path, dir, sizeof dir);
+      mkdir_p(dir, 0755);
+      int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0 && errno != EISDIR) fail("create %s: %s", path, strerror(errno));
+      if (fd >= 0) close(fd);
+    } else if (!strcmp(d, "symlink")) {
+      need(argc, i, 2, d);
+      if (symlink(argv[i + 1], in_root(argv[i + 2], 1, 1)) < 0 && errno != EEXIST) fail("symlink %s: %s", argv[i + 2], strerror(errno));
+      i += 2;
+    } else if (!strcmp(d, "rootfs")) {
+      need(argc, i, 1, d);
+      snprintf(root_prefix, sizeof root_prefix, "%s", argv[++i]);
+      size_t l = strlen(root_prefix);
+      while (l > 1 && root_prefix[l - 1] == '/') root_prefix[--l] = 0;
+    } else if (!strcmp(d, "pivot")) {
+      need(argc, i, 1, d);
+      do_pivot(argv[++i]);
+    } else if (!strcmp(d, "mask")) {
+      need(argc, i, 1, d);
+      do_mask(in_root(argv[++i], 0, 0));
+    } else if (!strcmp(d, "rdonly")) {
+      need(argc, i, 1, d);
+      do_rdonly(in_root(argv[++i], 0, 0));
+    } else if (!strcmp(d, "chdir")) {
+      need(argc, i, 1, d);
+      if (chdir(argv[i + 1]) < 0) fail("chdir to cwd (\"%s\") set in config.json failed: %s", argv[i + 1], strerror(errno));
+      i++;
+    } else if (!strcmp(d, "caps")) {
+      need(argc, i, 1, d);
+      do_caps(argv[++i]);
+    } else if (!strcmp(d, "nonewprivs")) {
+      if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) fail("no_new_privs: %s", strerror(errno));
+    } else if (!strcmp(d, "user")) {
+      need(argc, i, 3, d);
+      do_user(argv[i + 1], argv[i + 2], argv[i + 3]);
+      i += 3;
+    } else if (!strcmp(d, "session")) {
+      do_session();
+    } else if (!strcmp(d, "pause")) {
+      if (status_fd >= 0) { report("pid %d", (int)getpid()); close(status_fd); status_fd = -1; }
+      for (;;) pause();
+    } else if (!strcmp(d, "exec")) {
+      need(argc, i, 1, d);
+      int n = atoi(argv[i + 1]);
+      if (n < 1 || i + 1 + n > argc - 1) fail("exec needs %d argument(s)", n);
+      char **args = calloc((size_t)n + 1, sizeof *args);
+      if (!args) fail("out of memory");
+      for (int k = 0; k < n; k++) args[k] = argv[i + 2 + k];
+      do_exec(n, args);
+    } else {
+      fail("unknown directive %s", d);
+    }
+  }
+  fail("no exec directive");
+}
