@@ -196,7 +196,7 @@ function parseArgs(argv: string[]): { durationMs: number; json?: string } {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-dns-'));
-  const berth = await spawnWithDns([BERTH_CLI, 'up', '--data-dir', dataDir, '--port', '0', '--nodes', '1']);
+  const berth = await spawnWithDns([BERTH_CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', '0', '--nodes', '1']);
   const bare = await spawnWithDns([SELF, '--bare-server']);
   const client = KubeClient.fromKubeconfig({ path: berth.kubeconfig! }, { fieldManager: 'bench' });
   try {

@@ -42,7 +42,7 @@ interface Berth { proc: ChildProcess; kubeconfig: string; dataDir: string; stop(
 
 async function startBerth(): Promise<Berth> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-sts-'));
-  const proc = spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
   process.on('exit', () => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
   let err = '';
   proc.stderr!.on('data', (d) => { err += d; });

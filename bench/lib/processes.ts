@@ -46,7 +46,7 @@ export async function startBerthProcess(dataDir: string): Promise<ServerProcess>
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = track(spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = track(spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
   printed.catch(() => {}); // surfaced below, after readiness
   await Promise.race([waitReady(url), printed.then(() => new Promise(() => {}))]);

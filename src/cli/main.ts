@@ -3,6 +3,7 @@
 // and event objects die young: a tenth less CPU in the StatefulSet burst benchmark (bench/README.md).
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
+import { formatCidr, parseCidr } from '../networking/ipv4.js';
 import { startBerth } from '../server/berth.js';
 import { registerOperatorCommand } from './operator.js';
 import { registerCrdCommand } from './crd.js';
@@ -12,6 +13,19 @@ function int(name: string, min: number, max: number) {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return n;
+  };
+}
+
+function runtimeChoice(v: string): 'auto' | 'process' | 'sim' {
+  if (v !== 'auto' && v !== 'process' && v !== 'sim') throw new InvalidArgumentError('--runtime must be process, sim or auto');
+  return v;
+}
+
+function cidr(flag: string) {
+  return (v: string) => {
+    const c = parseCidr(v);
+    if (!c || !/^\d+\.\d+\.\d+\.\d+\/\d+$/.test(v)) throw new InvalidArgumentError(`${flag} must be an IPv4 CIDR such as 10.244.0.0/16`);
+    return formatCidr(c);
   };
 }
 
@@ -34,18 +48,21 @@ program
   .option('--data-dir <dir>', 'where state, certificates and the kubeconfig live', '.berth')
   .option('--port <port>', 'HTTPS port (0 picks a free one)', int('--port', 0, 65535), 6443)
   .option('--host <address>', 'address to listen on', '127.0.0.1')
-  .option('--nodes <n>', 'simulated nodes the node agent registers', int('--nodes', 0, 1000), 3)
+  .option('--nodes <n>', 'nodes the node agent registers', int('--nodes', 0, 1000), 3)
+  .option('--runtime <runtime>', 'how pods run: process (real processes; needs root on Linux), sim (simulated) or auto', runtimeChoice, 'auto')
+  .option('--cluster-cidr <cidr>', 'pod IP range, one /24 per node', cidr('--cluster-cidr'), '10.244.0.0/16')
+  .option('--service-cidr <cidr>', 'Service ClusterIP range', cidr('--service-cidr'), '10.96.0.0/12')
   .option('--sim-start-delay <ms>', 'how long a simulated container takes to start', int('--sim-start-delay', 0, 600000), 300)
   .option('--dns-port <port>', 'cluster DNS port on 127.0.0.1 (0 picks a free one)', int('--dns-port', 0, 65535), 0)
   .option('--feature-gates <gates>', 'comma-separated Name=true|false, e.g. MaxUnavailableStatefulSet=true', parseFeatureGates, {})
   .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
   .option('--operator <name>', 'also run a bundled operator in-process (etcd); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--no-default-storage-class', "don't create the default StorageClass 'standard'")
-  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] }) => {
+  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] }) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host,
-      runtime: { nodes: opts.nodes, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
+      runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
     });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);

@@ -7,7 +7,17 @@ import type { EndpointSlice, Pod, Service } from '../controllers/endpointslice/t
 import type { Component } from '../server/components.js';
 import { ClusterDnsData } from './data.js';
 import { ClusterResolver, ResolverOptions } from './resolver.js';
-import { ClusterDnsServer } from './server.js';
+import { ClusterDnsServer, nameserversOf } from './server.js';
+import { readFileSync } from 'node:fs';
+import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
+
+function readHostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 export { ClusterDnsData } from './data.js';
 export { ClusterResolver, SCHEMA_VERSION } from './resolver.js';
@@ -28,6 +38,10 @@ export interface StartClusterDnsOptions extends ResolverOptions {
   informers?: SharedInformerFactory;
   port?: number;
   host?: string;
+  /** More addresses to answer on, e.g. the kube-dns Service IP on port 53 for pods. */
+  extraListeners?: { host: string; port: number }[];
+  /** Nameservers for names outside the cluster zone. */
+  forwardTo?: string[];
 }
 
 /** Starts informers on the API server and serves DNS from them once they have synced. */
@@ -40,12 +54,24 @@ export async function startClusterDns(opts: StartClusterDnsOptions): Promise<Run
   const data = new ClusterDnsData(services.store, slices.store, pods.store);
   factory.start();
   await Promise.all([services.waitForSync(), slices.waitForSync(), pods.waitForSync()]);
-  const server = new ClusterDnsServer(new ClusterResolver(data, opts), { host: opts.host, port: opts.port });
+  const resolver = new ClusterResolver(data, opts);
+  const server = new ClusterDnsServer(resolver, { host: opts.host, port: opts.port, forwardTo: opts.forwardTo });
   const port = await server.start();
+  const extra: ClusterDnsServer[] = [];
+  try {
+    for (const l of opts.extraListeners ?? []) {
+      const s = new ClusterDnsServer(resolver, { ...l, forwardTo: opts.forwardTo });
+      await s.start();
+      extra.push(s);
+    }
+  } catch (e) {
+    await Promise.all([server, ...extra].map((s) => s.stop()));
+    throw e;
+  }
   return {
     port, data, server,
     async stop() {
-      await server.stop();
+      await Promise.all([server, ...extra].map((s) => s.stop()));
       if (client) {
         await factory.stop();
         await client.close();
@@ -57,7 +83,13 @@ export async function startClusterDns(opts: StartClusterDnsOptions): Promise<Run
 export const clusterDnsComponent: Component = {
   name: 'dns', controller: true,
   async start(ctx) {
-    const dns = await startClusterDns({ informers: ctx.informers, port: ctx.options.dnsPort });
+    // With real pods, pods ask the kube-dns Service IP (a local address on the node bridge) on port 53.
+    const realPods = ctx.options.runtime === 'process';
+    const dns = await startClusterDns({
+      informers: ctx.informers, port: ctx.options.dnsPort,
+      extraListeners: realPods ? [{ host: clusterDnsIP(ctx.options.serviceCidr), port: 53 }] : [],
+      forwardTo: nameserversOf(readHostResolvConf()),
+    });
     ctx.announce(`dns: 127.0.0.1:${dns.port}`);
     return dns;
   },

@@ -45,6 +45,12 @@ export class ClusterResolver {
     this.serial = opts.serial ?? Math.floor(Date.now() / 1000);
   }
 
+  /** Whether this resolver is the authority for `qname` (the cluster zone and the reverse zone). */
+  answers(qname: string): boolean {
+    const name = qname.replace(/\.$/, '').toLowerCase();
+    return name === this.zone || name.endsWith(`.${this.zone}`) || name === REVERSE_ZONE || name.endsWith(`.${REVERSE_ZONE}`);
+  }
+
   resolve(qname: string, qtype: string): Resolution {
     const owner = qname.replace(/\.$/, '');
     const name = owner.toLowerCase();

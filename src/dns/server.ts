@@ -16,6 +16,18 @@ export interface DnsServerOptions {
   host?: string;
   /** 0 picks a free port (the same for UDP and TCP). */
   port?: number;
+  /**
+   * Nameservers for names outside the cluster zone (CoreDNS `forward . /etc/resolv.conf`); without them such
+   * queries are REFUSED.
+   */
+  forwardTo?: string[];
+}
+
+const FORWARD_TIMEOUT_MS = 2000;
+
+/** The nameservers of a resolv.conf text. */
+export function nameserversOf(resolvConf: string): string[] {
+  return [...resolvConf.matchAll(/^\s*nameserver\s+(\S+)/gm)].map((m) => m[1]).filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
 }
 
 /** Builds the response to one wire-format query, or undefined when nothing should be sent back. */
@@ -128,8 +140,43 @@ export class ClusterDnsServer {
   }
 
   private onUdp(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.forwarded(msg)) {
+      void this.forward(msg).then((out) => { if (out) this.udp?.send(out, rinfo.port, rinfo.address); });
+      return;
+    }
     const out = answerQuery(this.resolver, msg, 'udp');
     if (out) this.udp?.send(out, rinfo.port, rinfo.address);
+  }
+
+  /** Whether a query asks about a name outside the cluster zone and there is somewhere to forward it. */
+  private forwarded(msg: Buffer): boolean {
+    if (!this.opts.forwardTo?.length || msg.length < 12) return false;
+    try {
+      const q = dnsPacket.decode(msg).questions?.[0];
+      return !!q && !this.resolver.answers(q.name);
+    } catch {
+      return false;
+    }
+  }
+
+  /** Asks the upstream nameservers in turn over UDP; undefined when none answered in time. */
+  private async forward(msg: Buffer): Promise<Buffer | undefined> {
+    for (const server of this.opts.forwardTo ?? []) {
+      const answer = await new Promise<Buffer | undefined>((resolve) => {
+        const sock = dgram.createSocket('udp4');
+        const done = (b?: Buffer) => {
+          clearTimeout(timer);
+          sock.close();
+          resolve(b);
+        };
+        const timer = setTimeout(() => done(), FORWARD_TIMEOUT_MS);
+        sock.on('error', () => done());
+        sock.on('message', (b) => { if (b.length >= 2 && b.readUInt16BE(0) === msg.readUInt16BE(0)) done(b); });
+        sock.send(msg, 53, server);
+      });
+      if (answer) return answer;
+    }
+    return undefined;
   }
 
   private listenTcp(port: number): Promise<net.Server> {
@@ -159,12 +206,15 @@ export class ClusterDnsServer {
         if (pending.length < len + 2) break;
         const msg = pending.subarray(2, len + 2);
         pending = pending.subarray(len + 2);
-        const out = answerQuery(this.resolver, msg, 'tcp');
-        if (!out) continue;
-        const frame = Buffer.alloc(out.length + 2);
-        frame.writeUInt16BE(out.length, 0);
-        out.copy(frame, 2);
-        sock.write(frame);
+        const reply = (out: Buffer | undefined) => {
+          if (!out || sock.destroyed) return;
+          const frame = Buffer.alloc(out.length + 2);
+          frame.writeUInt16BE(out.length, 0);
+          out.copy(frame, 2);
+          sock.write(frame);
+        };
+        if (this.forwarded(msg)) void this.forward(Buffer.from(msg)).then(reply);
+        else reply(answerQuery(this.resolver, msg, 'tcp'));
       }
     });
   }

@@ -42,6 +42,11 @@ export interface NodeAgentOptions {
   backOffMaxMs?: number;
   /** A different runtime (e.g. one running processes); default the simulated one. */
   runtime?: Runtime;
+  /**
+   * Nodes whose pods run on this machine (the process runtime): capacity and node info from the machine, and each
+   * node's InternalIP its gateway address on the pod bridge, instead of kind-like simulated values.
+   */
+  machine?: { capacity: Record<string, string>; info: NonNullable<SimNodeSpec['machine']>; internalIP: (podSubnet: string) => string };
   workers?: number;
   onError?: (err: unknown, during: string) => void;
   /**
@@ -53,6 +58,7 @@ export interface NodeAgentOptions {
 
 export interface NodeAgent {
   readonly nodeNames: string[];
+  readonly runtime: Runtime;
   stop(): Promise<void>;
 }
 
@@ -88,14 +94,18 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   const leaseRenewMs = opts.heartbeat?.leaseRenewMs ?? 10_000;
   const nodeStatusMs = opts.heartbeat?.nodeStatusMs ?? 60_000;
   const onError = opts.onError ?? ((err: unknown, during: string) => console.warn(`node agent: ${during}: ${err instanceof Error ? err.message : String(err)}`));
-  const runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs });
+  const runtime: Runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs });
 
   const nodes = new Map<string, SimNode>();
   for (let i = 0; i < count; i++) {
     const name = `${prefix}${i + 1}`;
     const subnet = nodeSubnet(podCidr, i);
+    const m = opts.machine;
     nodes.set(name, {
-      spec: { name, podCIDR: subnet, internalIP: nodeInternalIP(i), capacity: { ...DEFAULT_CAPACITY, ...(opts.capacity ?? {}) }, labels: opts.labels },
+      spec: {
+        name, podCIDR: subnet, internalIP: m ? m.internalIP(subnet) : nodeInternalIP(i),
+        capacity: { ...(m?.capacity ?? DEFAULT_CAPACITY), ...(opts.capacity ?? {}) }, labels: opts.labels, machine: m?.info,
+      },
       ips: new SubnetAllocator(subnet),
       events: new EventRecorder(client, { component: 'kubelet', host: name, onError: (e) => onError(e, 'event') }),
     });
@@ -185,6 +195,9 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   runtime.onChange((uid) => {
     const key = keyByUid.get(uid);
     if (key) queue.add(key);
+  });
+  runtime.onEvent?.((pod, type, reason, message, fieldPath) => {
+    nodes.get(pod.spec.nodeName ?? '')?.events.event(pod, type, reason, message, { fieldPath, kind: 'Pod', apiVersion: 'v1' });
   });
 
   const forget = (key: string, t: TrackedPod) => {
@@ -280,6 +293,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
 
   return {
     nodeNames: [...nodes.keys()],
+    runtime,
     async stop() {
       for (const t of timers) clearInterval(t);
       queue.shutDown();

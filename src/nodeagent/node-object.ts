@@ -16,6 +16,8 @@ export interface SimNodeSpec {
   internalIP: string;
   capacity: Record<string, string>;
   labels?: Record<string, string>;
+  /** Nodes whose pods are real processes on this machine report it (runtime, OS, kernel); default simulated. */
+  machine?: { containerRuntimeVersion: string; osImage: string; kernelVersion: string; allocatable: Record<string, string> };
 }
 
 export const DEFAULT_CAPACITY: Record<string, string> = {
@@ -27,8 +29,8 @@ export const DEFAULT_CAPACITY: Record<string, string> = {
   pods: '110',
 };
 
-export function nodeLabels(name: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
+export function nodeLabels(name: string, extra: Record<string, string> = {}, simulated = true): Record<string, string> {
+  const labels: Record<string, string> = {
     'beta.kubernetes.io/arch': 'amd64',
     'beta.kubernetes.io/os': 'linux',
     'kubernetes.io/arch': 'amd64',
@@ -38,6 +40,8 @@ export function nodeLabels(name: string, extra: Record<string, string> = {}): Re
     'node.berth.dev/simulated': 'true',
     ...extra,
   };
+  if (!simulated) delete labels['node.berth.dev/simulated'];
+  return labels;
 }
 
 /** The four conditions a healthy kubelet reports, with upstream's reasons and messages. */
@@ -59,7 +63,7 @@ export function healthyConditions(now: Date, previous: NodeCondition[] = []): No
 export function nodeStatus(spec: SimNodeSpec, now: Date, previous: NodeCondition[] = [], bootTime: Date = now): NonNullable<Node['status']> {
   return {
     capacity: { ...spec.capacity },
-    allocatable: { ...spec.capacity },
+    allocatable: { ...(spec.machine?.allocatable ?? spec.capacity) },
     conditions: healthyConditions(now, previous),
     addresses: [
       { type: 'InternalIP', address: spec.internalIP },
@@ -70,9 +74,9 @@ export function nodeStatus(spec: SimNodeSpec, now: Date, previous: NodeCondition
       machineID: stableHex(`machine-${spec.name}`),
       systemUUID: uuidFrom(stableHex(`system-${spec.name}`)),
       bootID: uuidFrom(stableHex(`boot-${spec.name}-${bootTime.getTime()}`)),
-      kernelVersion: '6.8.0-berth',
-      osImage: 'Berth Simulated Node',
-      containerRuntimeVersion: CONTAINER_RUNTIME_VERSION,
+      kernelVersion: spec.machine?.kernelVersion ?? '6.8.0-berth',
+      osImage: spec.machine?.osImage ?? 'Berth Simulated Node',
+      containerRuntimeVersion: spec.machine?.containerRuntimeVersion ?? CONTAINER_RUNTIME_VERSION,
       kubeletVersion: KUBELET_VERSION,
       kubeProxyVersion: '',
       operatingSystem: 'linux',
@@ -87,13 +91,13 @@ export function buildNode(spec: SimNodeSpec, now: Date): Node {
     kind: 'Node',
     metadata: {
       name: spec.name,
-      labels: nodeLabels(spec.name, spec.labels),
+      labels: nodeLabels(spec.name, spec.labels, !spec.machine),
       annotations: {
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
       },
     },
-    spec: { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR], providerID: `${CONTAINER_RUNTIME_VERSION.split(':')[0]}://${spec.name}` },
+    spec: { podCIDR: spec.podCIDR, podCIDRs: [spec.podCIDR], providerID: `${(spec.machine?.containerRuntimeVersion ?? CONTAINER_RUNTIME_VERSION).split(':')[0]}://${spec.name}` },
     status: nodeStatus(spec, now),
   };
 }

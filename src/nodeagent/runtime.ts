@@ -38,5 +38,7 @@ export interface Runtime {
   removePod(uid: string): void;
   /** Called with the pod uid whenever a pod's state changes on its own (start, exit, readiness, restarts). */
   onChange(listener: (uid: string) => void): void;
+  /** Events the runtime records about a pod beyond what its status shows (image and mount failures, probes). */
+  onEvent?(listener: (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void): void;
   close(): Promise<void>;
 }

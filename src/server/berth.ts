@@ -43,7 +43,10 @@ export interface BerthOptions {
   announce?: (line: string) => void;
 }
 
-export const DEFAULT_RUNTIME: BerthRuntimeOptions = { nodes: 3, simStartDelayMs: 300, dnsPort: 0, featureGates: {}, controllers: true, defaultStorageClass: true };
+export const DEFAULT_RUNTIME: BerthRuntimeOptions = {
+  nodes: 3, runtime: 'sim', clusterCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', simStartDelayMs: 300, dnsPort: 0,
+  featureGates: {}, controllers: true, defaultStorageClass: true,
+};
 
 export interface Berth {
   url: string;
@@ -103,6 +106,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
+  if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));
   // The client side (undici, informers) loads once the API is ready: it is not needed to serve, and loading it
   // later keeps it off the start-up path.
   let clients: ComponentClients | undefined;
@@ -172,6 +176,18 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
       await store.close();
     },
   };
+}
+
+/** `auto` becomes process where the machine allows it; the choice (and why not) is announced. */
+async function choosePodRuntime(wanted: BerthRuntimeOptions['runtime'], announce: (line: string) => void): Promise<'process' | 'sim'> {
+  if (wanted === 'sim') {
+    announce('runtime: sim');
+    return 'sim';
+  }
+  const why = (await import('../nodeagent/process/availability.js')).processRuntimeUnavailable();
+  if (why && wanted === 'process') throw new Error(`--runtime process: ${why}`);
+  announce(why ? `runtime: sim (${why})` : 'runtime: process');
+  return why ? 'sim' : 'process';
 }
 
 const systemCtx: RequestContext = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };

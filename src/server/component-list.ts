@@ -42,8 +42,7 @@ export const COMPONENTS: Component[] = [
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
   clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
     .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler' }), { informers: ctx.informers })),
-  clientComponent('node-agent', async (ctx) => (await import('../nodeagent/index.js'))
-    .startNodeAgent(ctx.clientAs({ userAgent: 'berth-node-agent' }), { nodes: ctx.options.nodes, simStartDelayMs: ctx.options.simStartDelayMs, informers: ctx.informers })),
+  clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
   lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),
   {

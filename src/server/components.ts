@@ -14,8 +14,14 @@ import type { ServerContext } from './context.js';
 import type { RequestInfo } from './request-info.js';
 
 export interface BerthRuntimeOptions {
-  /** Simulated nodes the node agent registers (berth-node-1..N). */
+  /** Nodes the node agent registers (berth-node-1..N). */
   nodes: number;
+  /** How pods run: as processes on this machine, or simulated; `auto` picks process when root on Linux. */
+  runtime: 'auto' | 'process' | 'sim';
+  /** Pod IP range (one /24 per node), as kube-controller-manager's --cluster-cidr. */
+  clusterCidr: string;
+  /** Service ClusterIP range, as kube-apiserver's --service-cluster-ip-range (kube's --service-cidr). */
+  serviceCidr: string;
   /** How long a simulated container takes to start (ms). */
   simStartDelayMs: number;
   /** Port of the cluster DNS server on 127.0.0.1 (0 picks one). */

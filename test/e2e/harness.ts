@@ -28,7 +28,10 @@ export async function startCluster(opts: { dataDir?: string; args?: string[] } =
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const home = join(dataDir, 'home');
   mkdirSync(home, { recursive: true });
-  const proc = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', '0', ...(opts.args ?? [])], {
+  // Simulated pods unless a test asks for real ones (`--runtime process`, see runtime-harness.ts).
+  const args = opts.args ?? [];
+  const runtime = args.includes('--runtime') ? [] : ['--runtime', 'sim'];
+  const proc = spawn(process.execPath, [CLI, 'up', '--data-dir', dataDir, '--port', '0', ...runtime, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -101,6 +101,31 @@ export async function ensureKubernetesService(deps: ServiceAllocationDeps, alloc
   await ensureKubernetesEndpointSlice(deps, master);
 }
 
+/**
+ * Creates the cluster DNS Service `kube-system/kube-dns` at its well-known IP when missing, as kubeadm's CoreDNS
+ * addon does (here Berth's own DNS server answers behind it).
+ */
+export async function ensureDnsService(deps: ServiceAllocationDeps, clusterIP: string): Promise<void> {
+  const svcDef = deps.registry.lookup('', 'v1', 'services')!;
+  if (await getOrUndefined(deps.objects, svcDef, 'kube-system', 'kube-dns')) return;
+  await createIgnoringExists(deps.objects, svcDef, {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: {
+      name: 'kube-dns', namespace: 'kube-system',
+      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
+      annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+    },
+    spec: {
+      type: 'ClusterIP', clusterIP, sessionAffinity: 'None',
+      ports: [
+        { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
+        { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
+        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+      ],
+    },
+  });
+}
+
 function pick(p: unknown): unknown {
   const x = p as Record<string, unknown>;
   return { name: x.name, port: x.port, protocol: x.protocol, targetPort: x.targetPort };

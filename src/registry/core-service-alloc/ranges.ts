@@ -81,6 +81,12 @@ export class ServiceIPRange {
   }
 }
 
+/** The cluster DNS Service's IP: the tenth address of the Service range (10.96.0.10), kubeadm's convention. */
+export function clusterDnsIP(serviceCidr: string): string {
+  const r = new ServiceIPRange(serviceCidr);
+  return formatIPv4(r.range.base + 9);
+}
+
 /** NodePorts: `min-max` inclusive; static band min(max(16, size/32), 128) as upstream's portallocator. */
 export class NodePortRange {
   readonly range: IntRange;

@@ -33,6 +33,9 @@
  *   session                        setsid, and take the controlling terminal when stdin is one
  *   pause                          block until killed (the pod sandbox holds its namespaces this way)
  *   exec <n> <argv…>               execvp in the current environment (PATH resolved in the current root)
+ *   connect <port>                 connect to localhost:<port> (IPv4, then IPv6) in the current network namespace,
+ *                                  report `connected`, and copy stdin → socket and socket → stdout until the
+ *                                  socket's end (port-forward, as containerd dials inside the pod's netns)
  *   rootfs <dir>                   the container root being assembled: a path argument written `@/a/b` means a/b
  *                                  inside it, resolved as the container would see it (symlinks, absolute ones
  *                                  included, stay inside the root; missing directories are created by mkdir/mkfile)
@@ -46,6 +49,9 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -401,6 +407,67 @@ static void do_fork(void) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
 }
 
+
+static int copy_some(int from, int to) {
+  char buf[65536];
+  ssize_t n = read(from, buf, sizeof buf);
+  if (n <= 0) return n < 0 && errno == EINTR ? 1 : 0;
+  for (ssize_t off = 0; off < n;) {
+    ssize_t w = write(to, buf + off, n - off);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    off += w;
+  }
+  return 1;
+}
+
+static void do_connect(const char *port_s) __attribute__((noreturn));
+static void do_connect(const char *port_s) {
+  int port = atoi(port_s);
+  if (port < 1 || port > 65535) fail("invalid port %s", port_s);
+  signal(SIGPIPE, SIG_IGN);
+  int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in a4;
+  memset(&a4, 0, sizeof a4);
+  a4.sin_family = AF_INET;
+  a4.sin_port = htons(port);
+  a4.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  char why4[256] = "";
+  if (s < 0 || connect(s, (struct sockaddr *)&a4, sizeof a4) < 0) {
+    snprintf(why4, sizeof why4, "dial tcp4 127.0.0.1:%d: connect: %s", port, strerror(errno));
+    if (s >= 0) close(s);
+    s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in6 a6;
+    memset(&a6, 0, sizeof a6);
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons(port);
+    a6.sin6_addr = in6addr_loopback;
+    if (s < 0 || connect(s, (struct sockaddr *)&a6, sizeof a6) < 0)
+      fail("failed to connect to localhost:%d inside the pod's network namespace, IPv4: %s IPv6 dial tcp6 [::1]:%d: connect: %s", port, why4, port, strerror(errno));
+  }
+  report("connected");
+  if (status_fd >= 0) { close(status_fd); status_fd = -1; }
+  struct pollfd fds[2] = { { 0, POLLIN, 0 }, { s, POLLIN, 0 } };
+  int in_open = 1;
+  for (;;) {
+    fds[0].fd = in_open ? 0 : -1;
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      _exit(1);
+    }
+    if (in_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+      int r = copy_some(0, s);
+      if (r <= 0) { in_open = 0; shutdown(s, SHUT_WR); }
+    }
+    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
+      int r = copy_some(s, 1);
+      if (r <= 0) _exit(0);
+    }
+  }
+}
+
 static void do_exec(int argc, char **argv) {
   const char *file = argv[0];
   /* The status fd is close-on-exec: its EOF tells the runtime the program runs (it knows our pid already). */
@@ -500,6 +567,9 @@ int main(int argc, char **argv) {
       i += 3;
     } else if (!strcmp(d, "session")) {
       do_session();
+    } else if (!strcmp(d, "connect")) {
+      need(argc, i, 1, d);
+      do_connect(argv[i + 1]);
     } else if (!strcmp(d, "pause")) {
       if (status_fd >= 0) { report("pid %d", (int)getpid()); close(status_fd); status_fd = -1; }
       for (;;) pause();

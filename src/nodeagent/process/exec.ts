@@ -1,0 +1,109 @@
+// Running a command in a running container (CRI ExecSync/Exec) and dialling a port inside a pod (PortForward),
+// both through berth-run: join the container's namespaces (net, uts, ipc, pid, then mount: its root and cwd) and
+// its cgroup, take its user, capabilities and environment, and run the command as a child in its PID namespace.
+import { readlinkSync } from 'node:fs';
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { ContainerStreams, StreamResult } from '../kubelet-api.js';
+import type { CgroupTree } from './cgroups.js';
+import type { ContainerInstance } from './container.js';
+import { launch, StartError } from './helper.js';
+
+export class ExecError extends Error {}
+
+/** The directives that put a new process into a running container's namespaces, cgroup and identity. */
+export function enterContainerDirectives(cgroups: CgroupTree, instance: ContainerInstance): string[] {
+  const pid = instance.mainPid!;
+  const d = ['pdeathsig'];
+  for (const f of cgroups.procsFiles(instance.cgroup)) d.push('cgroup', f);
+  for (const ns of ['net', 'uts', 'ipc', 'pid', 'mnt']) d.push('join', ns, `/proc/${pid}/ns/${ns}`);
+  let cwd = '/';
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // the container is going away; the exec will find out
+  }
+  const p = instance.process;
+  d.push('fork', 'chdir', cwd, 'caps', p.capabilities === 'all' ? 'all' : p.capabilities.join(',') || '-');
+  if (p.noNewPrivileges) d.push('nonewprivs');
+  d.push('user', String(p.uid), String(p.gid), p.groups.length ? p.groups.join(',') : '-');
+  return d;
+}
+
+/** Runs `command` in the container with the client's streams; resolves with its exit code. */
+export async function execInContainer(cgroups: CgroupTree, instance: ContainerInstance, command: string[], streams: ContainerStreams): Promise<StreamResult> {
+  if (command.length === 0) throw new ExecError('command is required');
+  const directives = [...enterContainerDirectives(cgroups, instance)];
+  if (streams.tty) directives.push('session');
+  directives.push('exec', String(command.length), ...command);
+  const launched = launch(directives, { env: instance.process.env, stdin: !!streams.stdin, tty: streams.tty ? { cols: 80, rows: 24 } : undefined });
+  const kill = () => launched.kill('SIGKILL');
+  streams.signal.addEventListener('abort', kill, { once: true });
+  try {
+    if (launched.pty) {
+      const term = launched.pty;
+      streams.onResize?.((size) => {
+        try {
+          term.resize(Math.max(1, size.width), Math.max(1, size.height));
+        } catch {
+          // exited meanwhile
+        }
+      });
+      term.onData((d) => writeWithBackpressure(streams.stdout, Buffer.isBuffer(d) ? d : Buffer.from(d), () => term.pause(), () => term.resume()));
+      streams.stdin?.on('data', (d: Buffer) => term.write(d));
+    } else {
+      pipeOut(launched.stdout, streams.stdout);
+      pipeOut(launched.stderr, streams.stderr);
+      if (launched.stdin && streams.stdin) {
+        streams.stdin.pipe(launched.stdin);
+        launched.stdin.on('error', () => {}); // the command exited without reading all of stdin
+      }
+    }
+    try {
+      await launched.started;
+    } catch (e) {
+      if (e instanceof StartError) throw new ExecError(`OCI runtime exec failed: exec failed: unable to start container process: ${e.message}: unknown`);
+      throw e;
+    }
+    const exit = await launched.exited;
+    await Promise.all([launched.stdout, launched.stderr].filter(Boolean).map((s) => new Promise<void>((r) => (s!.readableEnded || s!.destroyed ? r() : s!.once('close', () => r())))));
+    return { exitCode: exit.exitCode };
+  } finally {
+    streams.signal.removeEventListener('abort', kill);
+  }
+}
+
+/** Copies a process's output to the client, pausing the process while the client is behind (bounded memory). */
+function pipeOut(from: Readable | undefined, to: Writable | undefined): void {
+  if (!from) return;
+  if (!to) {
+    from.resume(); // nobody asked for it: drain
+    return;
+  }
+  from.on('data', (d: Buffer) => writeWithBackpressure(to, d, () => from.pause(), () => from.resume()));
+}
+
+function writeWithBackpressure(to: Writable | undefined, chunk: Buffer, pause: () => void, resume: () => void): void {
+  if (!to || to.destroyed || to.writableEnded) return;
+  if (!to.write(chunk)) {
+    pause();
+    to.once('drain', resume);
+  }
+}
+
+/** A connection to `port` on the pod's localhost, made inside its network namespace. */
+export async function forwardPort(sandboxPid: number, port: number, signal: AbortSignal): Promise<Duplex> {
+  const launched = launch(['pdeathsig', 'join', 'net', `/proc/${sandboxPid}/ns/net`, 'connect', String(port)], { env: {}, stdin: true });
+  const kill = () => launched.kill('SIGKILL');
+  signal.addEventListener('abort', kill, { once: true });
+  void launched.exited.then(() => signal.removeEventListener('abort', kill));
+  let errText = '';
+  launched.stderr?.on('data', (d: Buffer) => { if (errText.length < 4096) errText += d.toString(); });
+  try {
+    await launched.started;
+  } catch (e) {
+    throw new ExecError(e instanceof Error ? e.message : String(e));
+  }
+  const conn = Duplex.from({ readable: launched.stdout!, writable: launched.stdin! });
+  conn.on('close', kill);
+  return conn;
+}

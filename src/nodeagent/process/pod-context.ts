@@ -1,0 +1,38 @@
+// What a pod worker needs from the runtime around it: where things go on disk, the instance's cgroups and network,
+// the cluster objects a pod refers to (ConfigMaps, Secrets, claims), and where to report.
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { InstanceNames } from '../../networking/instance.js';
+import type { Pod } from '../types.js';
+import type { CgroupTree } from './cgroups.js';
+
+/** Objects a pod refers to, read from the agent's informers (undefined: not found). */
+export interface ClusterView {
+  configMap(namespace: string, name: string): KubeObject | undefined;
+  secret(namespace: string, name: string): KubeObject | undefined;
+  persistentVolumeClaim(namespace: string, name: string): KubeObject | undefined;
+  persistentVolume(name: string): KubeObject | undefined;
+}
+
+export interface PodContext {
+  names: InstanceNames;
+  /** Per-pod state: etc files, volumes, containers' writable layers (`<podsDir>/<uid>`). */
+  podsDir: string;
+  /** Container logs, `<logsDir>/<ns>_<pod>_<uid>/<container>/<restart>.log` as the kubelet lays them out. */
+  logsDir: string;
+  cgroups: CgroupTree;
+  network: {
+    bridge: string;
+    clusterCidr: string;
+    prefixLength: number;
+    gatewayFor(nodeName: string): string;
+  };
+  /** The cluster DNS Service IP(s) pods resolve through. */
+  clusterDNS: string[];
+  /** Host paths no container may see (Berth's data dir). */
+  hide: string[];
+  view: ClusterView;
+  backOff: { baseMs: number; maxMs: number; resetMs: number };
+  event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
+  changed(uid: string): void;
+  log(message: string): void;
+}

@@ -1,0 +1,226 @@
+// The process runtime: pods as Linux processes on this machine (Runtime for the node agent, KubeletApi for the API
+// server's exec/attach/port-forward/logs). It owns what one Berth instance creates on the host — the bridge and
+// routes, the cgroup tree, per-pod directories — cleans what a killed predecessor left at start, and removes all of
+// it at close. See README.md in this folder.
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { ApiError } from '../../apimachinery/errors.js';
+import { HostNetwork, gatewayOf } from '../../networking/host-network.js';
+import { claimInstance, InstanceNames, instanceNames, releaseInstance } from '../../networking/instance.js';
+import { runQuiet } from '../../networking/command.js';
+import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
+import type { Runtime, RuntimePod } from '../runtime.js';
+import type { Pod } from '../types.js';
+import { CgroupTree } from './cgroups.js';
+import { execInContainer, forwardPort } from './exec.js';
+import type { ClusterView, PodContext } from './pod-context.js';
+import { PodWorker } from './pod-worker.js';
+
+export interface ProcessRuntimeOptions {
+  dataDir: string;
+  clusterCidr: string;
+  serviceCidr: string;
+  /** Node name → its pod subnet (a /24 of clusterCidr). */
+  nodeSubnets: Map<string, string>;
+  /** The cluster DNS Service IP: a local address on the bridge where Berth's DNS server answers pods. */
+  clusterDNS: string;
+  view: ClusterView;
+  backOffBaseMs?: number;
+  backOffMaxMs?: number;
+  log?: (message: string) => void;
+}
+
+export type RuntimeEventListener = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void;
+
+export class ProcessRuntime implements Runtime {
+  readonly names: InstanceNames;
+  private readonly network: HostNetwork;
+  private readonly cgroups: CgroupTree;
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly listeners: ((uid: string) => void)[] = [];
+  private readonly eventListeners: RuntimeEventListener[] = [];
+  private readonly ctx: PodContext;
+  private closed = false;
+  readonly kubelet: KubeletApi;
+
+  private constructor(private readonly opts: ProcessRuntimeOptions) {
+    this.names = instanceNames(opts.dataDir);
+    const subnets = [...opts.nodeSubnets.values()];
+    this.network = new HostNetwork({
+      bridge: this.names.bridge, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr,
+      nodeSubnets: subnets, localAddresses: [opts.clusterDNS],
+    });
+    this.cgroups = new CgroupTree(this.names.cgroup);
+    const log = opts.log ?? ((m: string) => console.warn(`process runtime: ${m}`));
+    this.ctx = {
+      names: this.names,
+      podsDir: join(opts.dataDir, 'pods'),
+      logsDir: join(opts.dataDir, 'logs', 'pods'),
+      cgroups: this.cgroups,
+      network: {
+        bridge: this.names.bridge, clusterCidr: opts.clusterCidr, prefixLength: 24,
+        gatewayFor: (node) => gatewayOf(opts.nodeSubnets.get(node) ?? subnets[0]),
+      },
+      clusterDNS: [opts.clusterDNS],
+      hide: [opts.dataDir],
+      view: opts.view,
+      backOff: { baseMs: opts.backOffBaseMs ?? 10_000, maxMs: opts.backOffMaxMs ?? 300_000, resetMs: 600_000 },
+      event: (pod, type, reason, message, fieldPath) => {
+        for (const l of this.eventListeners) l(pod, type, reason, message, fieldPath);
+      },
+      changed: (uid) => {
+        for (const l of this.listeners) l(uid);
+      },
+      log,
+    };
+    this.kubelet = this.kubeletApi();
+  }
+
+  /** Claims the instance's ranges, cleans what a killed run left, and sets up the host network. */
+  static async start(opts: ProcessRuntimeOptions): Promise<ProcessRuntime> {
+    const rt = new ProcessRuntime(opts);
+    claimInstance(rt.names, opts.dataDir, opts.clusterCidr, opts.serviceCidr);
+    try {
+      await rt.cleanLeftovers();
+      mkdirSync(rt.ctx.podsDir, { recursive: true, mode: 0o700 });
+      mkdirSync(rt.ctx.logsDir, { recursive: true, mode: 0o700 });
+      await rt.network.setup();
+    } catch (e) {
+      await rt.network.teardown();
+      releaseInstance(rt.names);
+      throw e;
+    }
+    return rt;
+  }
+
+  onChange(listener: (uid: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  onEvent(listener: RuntimeEventListener): void {
+    this.eventListeners.push(listener);
+  }
+
+  syncPod(pod: Pod, podIP: string): void {
+    const uid = pod.metadata.uid ?? '';
+    if (this.closed || !uid) return;
+    const existing = this.workers.get(uid);
+    if (existing) return existing.update(pod);
+    const worker = new PodWorker(pod, podIP, this.ctx);
+    this.workers.set(uid, worker);
+    worker.run();
+  }
+
+  podState(uid: string): RuntimePod | undefined {
+    return this.workers.get(uid)?.state;
+  }
+
+  killPod(uid: string, gracePeriodMs: number): Promise<void> {
+    return this.workers.get(uid)?.kill(gracePeriodMs) ?? Promise.resolve();
+  }
+
+  removePod(uid: string): void {
+    const w = this.workers.get(uid);
+    if (!w) return;
+    this.workers.delete(uid);
+    void w.remove().catch((e) => this.ctx.log(`removing pod ${uid}: ${String(e)}`));
+  }
+
+  /** Stops every pod (a short grace, as a node shutting down), then removes the instance's host objects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.workers.values()].map((w) => w.kill(5_000).catch(() => undefined)));
+    this.workers.clear();
+    await this.cgroups.destroy('');
+    await this.unmountPodVolumes();
+    await this.network.teardown();
+    releaseInstance(this.names);
+  }
+
+  /** What a Berth killed with -9 left: processes in its cgroups, tmpfs volumes, writable layers, the bridge. */
+  private async cleanLeftovers(): Promise<void> {
+    await this.cgroups.destroy('');
+    await this.unmountPodVolumes();
+    // Writable layers belong to container runs that are over; volumes (emptyDir) live as long as their pod.
+    try {
+      for (const uid of readdirSafe(this.ctx.podsDir)) rmSync(join(this.ctx.podsDir, uid, 'containers'), { recursive: true, force: true });
+    } catch {
+      // nothing there yet
+    }
+    await this.network.teardown();
+  }
+
+  private async unmountPodVolumes(): Promise<void> {
+    const prefix = `${this.ctx.podsDir}/`;
+    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((p) => p?.startsWith(prefix));
+    for (const m of mounts.reverse()) await runQuiet('umount', ['-l', m.replace(/\\040/g, ' ')]);
+  }
+
+  // ---- KubeletApi -----------------------------------------------------------------------------------------
+
+  private worker(pod: PodRef): PodWorker {
+    const w = this.workers.get(pod.uid);
+    if (!w) throw new ApiError(404, 'NotFound', `pod "${pod.name}" not found on this node`, {});
+    return w;
+  }
+
+  private running(pod: PodRef, container: string) {
+    const { instance, spec, status } = this.worker(pod).instanceOf(container);
+    if (!spec) throw new ApiError(400, 'BadRequest', `container ${container} is not valid for pod ${pod.name}`, {});
+    if (!instance?.running || !instance.mainPid) {
+      const reason = status?.state.waiting?.reason ?? (status?.state.terminated ? 'terminated' : 'ContainerCreating');
+      throw new ApiError(400, 'BadRequest', `container "${container}" in pod "${pod.name}" is waiting to start: ${reason}`, {});
+    }
+    return { instance, spec };
+  }
+
+  private kubeletApi(): KubeletApi {
+    return {
+      exec: async (pod: PodRef, container: string, command: string[], streams: ContainerStreams): Promise<StreamResult> => {
+        const { instance } = this.running(pod, container);
+        return execInContainer(this.cgroups, instance, command, streams);
+      },
+      attach: async (pod: PodRef, container: string, streams: ContainerStreams): Promise<StreamResult> => {
+        const { instance, spec } = this.running(pod, container);
+        const stop = instance.onOutput((stream, chunk) => {
+          const out = stream === 'stderr' && streams.stderr ? streams.stderr : streams.stdout;
+          out?.write(chunk);
+        });
+        if (spec.stdin && streams.stdin) {
+          streams.stdin.on('data', (d: Buffer) => instance.writeStdin(d));
+          if (spec.stdinOnce) streams.stdin.on('end', () => instance.endStdin());
+        }
+        streams.onResize?.((size) => instance.resize(size.width, size.height));
+        try {
+          const exit = await Promise.race([
+            instance.exited,
+            new Promise<undefined>((resolve) => streams.signal.addEventListener('abort', () => resolve(undefined), { once: true })),
+          ]);
+          return { exitCode: exit?.exitCode ?? 0 };
+        } finally {
+          stop();
+        }
+      },
+      portForward: async (pod: PodRef, port: number, signal: AbortSignal): Promise<Duplex> => {
+        const w = this.worker(pod);
+        const pid = w.sandboxPid;
+        if (!pid) throw new ApiError(400, 'BadRequest', `pod "${pod.name}" has no running sandbox`, {});
+        return forwardPort(pid, port, signal);
+      },
+      logs: async (pod: PodRef, container: string, opts: ContainerLogOptions, out, signal): Promise<void> => {
+        const { logs } = await import('./logs-shim.js');
+        return logs(join(this.ctx.logsDir, `${pod.namespace}_${pod.name}_${pod.uid}`, container), this.worker(pod).instanceOf(container), opts, out, signal);
+      },
+    };
+  }
+}
+
+function readdirSafe(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}

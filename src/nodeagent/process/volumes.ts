@@ -1,0 +1,176 @@
+// A pod's volumes on the host (pkg/kubelet/volumemanager, reduced to one machine): each volume becomes a host
+// directory that containers bind-mount — emptyDir under the pod's directory (tmpfs for medium: Memory), hostPath
+// with its type checks, a claim's bound PersistentVolume directory, and configMap/secret contents written into the
+// pod's directory. Failures read as the kubelet's FailedMount events.
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import { run, runQuiet } from '../../networking/command.js';
+import type { ContainerSpec, Pod, Volume } from '../types.js';
+import type { VolumeMount } from './mount-plan.js';
+import type { PodContext } from './pod-context.js';
+
+export class VolumeError extends Error {}
+
+interface Prepared {
+  path: string;
+  /** The volume itself is one file (hostPath of type File…). */
+  file: boolean;
+  readOnly: boolean;
+  /** A tmpfs mounted on the host for it, unmounted at teardown. */
+  tmpfs?: boolean;
+}
+
+export class PodVolumes {
+  private readonly prepared = new Map<string, Prepared>();
+
+  constructor(private readonly pod: Pod, private readonly dir: string, private readonly ctx: Pick<PodContext, 'view'>) {}
+
+  /** Makes every volume ready; throws VolumeError with the kubelet's FailedMount wording. */
+  async setUp(): Promise<void> {
+    for (const v of this.pod.spec.volumes ?? []) {
+      if (this.prepared.has(v.name)) continue;
+      try {
+        this.prepared.set(v.name, await this.setUpOne(v));
+      } catch (e) {
+        const msg = e instanceof Error ? e.message : String(e);
+        throw new VolumeError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
+      }
+    }
+  }
+
+  private async setUpOne(v: Volume): Promise<Prepared> {
+    const ns = this.pod.metadata.namespace ?? '';
+    if (v.emptyDir) {
+      const path = join(this.dir, 'kubernetes.io~empty-dir', v.name);
+      mkdirSync(path, { recursive: true });
+      chmodSync(path, 0o777);
+      if (v.emptyDir.medium === 'Memory') {
+        const size = v.emptyDir.sizeLimit ? `,size=${v.emptyDir.sizeLimit.replace(/i$/, '')}` : '';
+        await run('mount', ['-t', 'tmpfs', '-o', `mode=0777${size}`, 'tmpfs', path]);
+        return { path, file: false, readOnly: false, tmpfs: true };
+      }
+      return { path, file: false, readOnly: false };
+    }
+    if (v.hostPath) return { ...hostPathVolume(v.hostPath.path, v.hostPath.type ?? ''), readOnly: false };
+    if (v.persistentVolumeClaim) {
+      const claimName = v.persistentVolumeClaim.claimName;
+      const claim = this.ctx.view.persistentVolumeClaim(ns, claimName) as { spec?: { volumeName?: string }; status?: { phase?: string } } | undefined;
+      if (!claim) throw new Error(`persistentvolumeclaim "${claimName}" not found`);
+      const pvName = claim.spec?.volumeName;
+      if (!pvName || claim.status?.phase !== 'Bound') throw new Error(`persistentvolumeclaim "${claimName}" is not bound`);
+      const pv = this.ctx.view.persistentVolume(pvName) as { spec?: { hostPath?: { path: string }; local?: { path: string } } } | undefined;
+      if (!pv) throw new Error(`persistentvolume "${pvName}" not found`);
+      const path = pv.spec?.hostPath?.path ?? pv.spec?.local?.path;
+      if (!path) throw new Error(`persistentvolume "${pvName}": only hostPath and local volumes can be mounted on this node`);
+      if (!existsSync(path)) {
+        if (pv.spec?.hostPath) mkdirSync(path, { recursive: true });
+        else throw new Error(`path "${path}" does not exist`);
+      }
+      return { path, file: false, readOnly: !!v.persistentVolumeClaim.readOnly };
+    }
+    if (v.configMap || v.secret) {
+      const isSecret = !!v.secret;
+      const name = (isSecret ? v.secret!.secretName : v.configMap!.name) ?? '';
+      const obj = (isSecret ? this.ctx.view.secret(ns, name) : this.ctx.view.configMap(ns, name)) as { data?: Record<string, string>; binaryData?: Record<string, string> } | undefined;
+      const optional = isSecret ? v.secret!.optional : v.configMap!.optional;
+      if (!obj && !optional) throw new Error(`${isSecret ? 'secret' : 'configmap'} "${name}" not found`);
+      const path = join(this.dir, isSecret ? 'kubernetes.io~secret' : 'kubernetes.io~configmap', v.name);
+      mkdirSync(path, { recursive: true, mode: 0o755 });
+      const files: Record<string, Buffer> = {};
+      for (const [k, val] of Object.entries(obj?.data ?? {})) files[k] = isSecret ? Buffer.from(val, 'base64') : Buffer.from(val);
+      for (const [k, val] of Object.entries(obj?.binaryData ?? {})) files[k] = Buffer.from(val, 'base64');
+      const items: { key: string; path: string; mode?: number }[] = (isSecret ? v.secret!.items : v.configMap!.items) ?? Object.keys(files).map((key) => ({ key, path: key }));
+      const mode = (isSecret ? v.secret!.defaultMode : v.configMap!.defaultMode) ?? 0o644;
+      for (const item of items) {
+        if (!(item.key in files)) {
+          if (optional) continue;
+          throw new Error(`configmap references non-existent config key: ${item.key}`);
+        }
+        const target = join(path, item.path);
+        mkdirSync(join(target, '..'), { recursive: true });
+        writeFileSync(target, files[item.key], { mode: item.mode ?? mode });
+      }
+      return { path, file: false, readOnly: true };
+    }
+    const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
+    throw new Error(`volume type ${kind} is not supported by the process runtime`);
+  }
+
+  /** The bind mounts of one container, with subPath/subPathExpr resolved inside their volume. */
+  mountsFor(spec: ContainerSpec, env: Record<string, string>): VolumeMount[] {
+    const out: VolumeMount[] = [];
+    for (const m of spec.volumeMounts ?? []) {
+      const vol = this.prepared.get(m.name);
+      if (!vol) throw new VolumeError(`cannot find volume "${m.name}" to mount into container "${spec.name}"`);
+      let sub = m.subPath ?? '';
+      if (m.subPathExpr) sub = m.subPathExpr.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, name: string) => env[name] ?? all);
+      let source = vol.path;
+      let file = vol.file;
+      if (sub) {
+        const clean = normalize(sub);
+        if (clean.startsWith('..') || clean.startsWith('/')) throw new VolumeError(`failed to prepare subPath for volumeMount "${m.name}" of container "${spec.name}"`);
+        source = join(vol.path, clean);
+        // The kubelet creates a missing subPath as a directory (kubelet_pods.go makeMounts).
+        if (!existsSync(source)) mkdirSync(source, { recursive: true, mode: 0o755 });
+        file = !statSync(source).isDirectory();
+      }
+      out.push({ source, target: m.mountPath, readOnly: !!m.readOnly || vol.readOnly, file });
+    }
+    return out;
+  }
+
+  async tearDown(): Promise<void> {
+    for (const p of this.prepared.values()) if (p.tmpfs) await runQuiet('umount', ['-l', p.path]);
+    this.prepared.clear();
+  }
+}
+
+/** hostPath with its type (pkg/volume/hostpath: checkType). */
+function hostPathVolume(path: string, type: string): { path: string; file: boolean } {
+  const stat = () => {
+    try {
+      return statSync(path);
+    } catch {
+      return undefined;
+    }
+  };
+  let st = stat();
+  switch (type) {
+    case 'DirectoryOrCreate':
+      if (!st) {
+        mkdirSync(path, { recursive: true, mode: 0o755 });
+        st = stat();
+      }
+      if (!st?.isDirectory()) throw new Error(`hostPath type check failed: ${path} is not a directory`);
+      return { path, file: false };
+    case 'Directory':
+      if (!st?.isDirectory()) throw new Error(`hostPath type check failed: ${path} is not a directory`);
+      return { path, file: false };
+    case 'FileOrCreate':
+      if (!st) {
+        writeFileSync(path, '', { mode: 0o644 });
+        st = stat();
+      }
+      if (!st?.isFile()) throw new Error(`hostPath type check failed: ${path} is not a file`);
+      return { path, file: true };
+    case 'File':
+      if (!st?.isFile()) throw new Error(`hostPath type check failed: ${path} is not a file`);
+      return { path, file: true };
+    case 'Socket':
+      if (!st?.isSocket()) throw new Error(`hostPath type check failed: ${path} is not a socket file`);
+      return { path, file: true };
+    case 'CharDevice':
+      if (!st?.isCharacterDevice()) throw new Error(`hostPath type check failed: ${path} is not a character device`);
+      return { path, file: true };
+    case 'BlockDevice':
+      if (!st?.isBlockDevice()) throw new Error(`hostPath type check failed: ${path} is not a block device`);
+      return { path, file: true };
+    default:
+      if (!st) {
+        // No type: nothing is checked, and a missing path is created as a directory (the kubelet's behaviour).
+        mkdirSync(path, { recursive: true, mode: 0o755 });
+        return { path, file: false };
+      }
+      return { path, file: !st.isDirectory() };
+  }
+}
