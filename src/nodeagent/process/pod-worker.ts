@@ -39,6 +39,11 @@ export class PodWorker {
   private readonly slots = new Map<string, Slot>();
   private killing?: Promise<void>;
   private readonly stopped = new AbortController();
+  /** Settles when live() and every container loop it started have returned. */
+  private lived: Promise<void> = Promise.resolve();
+  private readonly loops = new Set<Promise<void>>();
+  /** The grace period of a deletion in progress, for containers that finish starting after it began. */
+  private killGraceMs = MIN_GRACE_MS;
   private readonly podDir: string;
   private readonly qos: string;
 
@@ -78,7 +83,7 @@ export class PodWorker {
 
   /** Starts the pod's life; the promise settles when the pod is done (killed or all containers finished). */
   run(): void {
-    void this.live().catch((e) => this.ctx.log(`pod ${this.describe()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
+    this.lived = this.live().catch((e) => this.ctx.log(`pod ${this.describe()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
   }
 
   update(pod: Pod): void {
@@ -121,7 +126,7 @@ export class PodWorker {
       if (this.isStopping()) return;
       if (slot.spec.restartPolicy === 'Always') {
         // A sidecar: keeps running beside the app containers; the next init container waits until it started.
-        void this.keepRunning(slot);
+        this.track(this.keepRunning(slot));
         await this.until(() => slot.status.started || this.isStopping());
         continue;
       }
@@ -137,8 +142,13 @@ export class PodWorker {
     if (this.isStopping()) return;
     for (const slot of this.slotsOf('app')) slot.status.state = { waiting: { reason: 'ContainerCreating' } };
     this.changed();
-    await Promise.all(this.slotsOf('app').map((slot) => this.keepRunning(slot)));
+    await Promise.all(this.slotsOf('app').map((slot) => this.track(this.keepRunning(slot))));
     if (!this.isStopping()) await this.finish();
+  }
+
+  private track(loop: Promise<void>): Promise<void> {
+    this.loops.add(loop);
+    return loop.finally(() => this.loops.delete(loop));
   }
 
   /** Runs a container and restarts it as its restart policy says until the pod stops. */
@@ -235,6 +245,8 @@ export class PodWorker {
       return undefined;
     }
     slot.instance = instance;
+    // A deletion that began while it was starting stops it as it stops the others.
+    if (this.isStopping()) void instance.stop(this.killGraceMs, this.stopSignalOf(slot));
     slot.status.containerID = instance.containerID;
     slot.status.state = { running: { startedAt: rfc3339(instance.startedAt!) } };
     slot.status.started = true;
@@ -285,16 +297,19 @@ export class PodWorker {
   /** Stops every container (apps first, then sidecars in reverse order) and the sandbox. */
   kill(graceMs: number): Promise<void> {
     this.killing ??= (async () => {
-      this.stopped.abort();
       const grace = Math.max(MIN_GRACE_MS, graceMs);
+      this.killGraceMs = grace;
+      this.stopped.abort();
       const stopOne = async (slot: Slot) => {
         const inst = slot.instance;
         if (!inst?.running) return;
-        const stopSignal = slot.spec.lifecycle?.stopSignal ?? imageConfig(slot.spec.image ?? '')?.stopSignal ?? 'SIGTERM';
-        await inst.stop(grace, stopSignal);
+        await inst.stop(grace, this.stopSignalOf(slot));
       };
       await Promise.all(this.slotsOf('app').map(stopOne));
       for (const slot of this.slotsOf('init').reverse()) await stopOne(slot);
+      // Steps in flight (a volume being mounted, the sandbox being made) finish before anything is torn down.
+      await this.lived;
+      await Promise.all([...this.loops]);
       await this.teardown();
       this.state.killed = true;
       this.changed();
@@ -319,6 +334,10 @@ export class PodWorker {
   }
 
   // ---- plumbing -------------------------------------------------------------------------------------------
+
+  private stopSignalOf(slot: Slot): string {
+    return slot.spec.lifecycle?.stopSignal ?? imageConfig(slot.spec.image ?? '')?.stopSignal ?? 'SIGTERM';
+  }
 
   private isStopping(): boolean {
     return this.stopped.signal.aborted;

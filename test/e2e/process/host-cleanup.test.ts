@@ -1,0 +1,73 @@
+// What real pods leave on the machine: nothing. While the runtime runs, the pod and Service ranges have unreachable
+// routes (their traffic never leaves by the default route); Ctrl-C removes every process, mount, link, route and
+// cgroup; after kill -9 the pods die with Berth and the next start cleans what was left.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { applyYaml, createNamespace, eventually, hostLeftovers, kubectlOk, needsRealPods, startRealCluster } from './harness.js';
+
+const sleepers = (n: number) => `
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: sleepers
+spec:
+  serviceName: sleepers
+  replicas: ${n}
+  podManagementPolicy: Parallel
+  selector:
+    matchLabels: { app: sleepers }
+  template:
+    metadata:
+      labels: { app: sleepers }
+    spec:
+      terminationGracePeriodSeconds: 2
+      volumes:
+      - name: scratch
+        emptyDir: { medium: Memory }
+      containers:
+      - name: sleep
+        image: busybox
+        command: ["sleep", "3600"]
+        volumeMounts:
+        - { name: scratch, mountPath: /scratch }
+`;
+
+const allReady = async (c: Parameters<typeof kubectlOk>[0], ns: string, n: number) => {
+  const out = await kubectlOk(c, ['get', 'pods', '-n', ns, '-o', 'jsonpath={range .items[*]}{.status.phase}{"\\n"}{end}']);
+  return out.split('\n').filter((l) => l === 'Running').length === n;
+};
+
+test('kill -9 with 20 running pods: the pods die with Berth and the next start leaves no process, mount, link, route or cgroup behind; Ctrl-C neither', { timeout: 300_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  const c = await startRealCluster();
+  try {
+    assert.deepEqual(hostLeftovers(c).routes.length, 2, 'unreachable routes for the pod and Service ranges while running');
+    await createNamespace(c, 'crash');
+    await applyYaml(c, sleepers(20), 'crash');
+    await eventually(() => allReady(c, 'crash', 20), 120_000, 500);
+    const running = hostLeftovers(c);
+    assert.ok(running.processes >= 40, `sandbox and container helpers run (${running.processes})`);
+    assert.ok(running.mounts.length >= 20, 'memory emptyDirs are mounted');
+
+    await c.kill();
+    // The parent-death signal takes every pod process down with Berth.
+    await eventually(() => hostLeftovers(c).processes === 0, 10_000, 100);
+
+    const again = await startRealCluster({ dataDir: c.dataDir, ranges: { clusterCidr: c.clusterCidr, serviceCidr: c.serviceCidr } });
+    // Like a node reboot: the pods come back (restart counted), on the same data.
+    await eventually(() => allReady(again, 'crash', 20), 120_000, 500);
+    const restarts = await kubectlOk(again, ['get', 'pods', '-n', 'crash', '-o', 'jsonpath={.items[*].status.containerStatuses[0].restartCount}']);
+    assert.ok(restarts.split(' ').every((r) => Number(r) >= 1), `restart counted after the crash: ${restarts}`);
+    await again.stop();
+    const left = hostLeftovers(c);
+    assert.deepEqual(left, { processes: 0, mounts: [], links: [], cgroups: [], routes: [] });
+  } finally {
+    // Whatever happened above, leave the machine clean: a start on the same data dir cleans up, a stop removes the rest.
+    await c.kill().catch(() => {});
+    if (Object.values(hostLeftovers(c)).some((v) => (Array.isArray(v) ? v.length : v) > 0)) {
+      const cleaner = await startRealCluster({ dataDir: c.dataDir, ranges: { clusterCidr: c.clusterCidr, serviceCidr: c.serviceCidr }, args: ['--nodes', '0'] });
+      await cleaner.stop();
+    }
+    c.cleanup();
+  }
+});
