@@ -4,7 +4,7 @@
 import {
   ApiError, errAlreadyExists, errBadRequest, errConflict, errExpired, errInternal, errInvalid, errNotFound,
 } from '../apimachinery/errors.js';
-import { FieldError, required } from '../apimachinery/field-errors.js';
+import { FieldError, GoSyntax, invalid, required } from '../apimachinery/field-errors.js';
 import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.js';
 import { keyFor, prefixFor } from '../storage/helpers.js';
 import { Store, StorageError, StoredObject, StoreEvent, Watcher } from '../storage/interface.js';
@@ -259,7 +259,17 @@ export class GenericStore {
     const copyInput = subresource === 'status' ? () => copyOnly(input, STATUS_WRITE_KEEPS)
       : subresource === '' && def.subresources.status ? () => copyExcept(input, MAIN_WRITE_DROPS)
       : () => deepClone(input);
-    return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, copyInput);
+    if (precondition !== undefined) return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, copyInput);
+    // No resourceVersion: an unconditional update where the kind allows it (the body takes the stored revision, as
+    // upstream's store.Update does), otherwise upstream's 422, which names the resource where the kind would be.
+    return this.updateAttempts(def, namespace, name, ctx, subresource, undefined, (old) => {
+      if (!def.unconditionalUpdate) {
+        throw errInvalid(def.group, def.resource, name, [invalid('metadata.resourceVersion', new GoSyntax('0x0'), 'must be specified for an update')]);
+      }
+      const obj = copyInput();
+      obj.metadata = { ...obj.metadata, resourceVersion: old.metadata.resourceVersion };
+      return obj;
+    });
   }
 
   /**
