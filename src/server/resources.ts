@@ -93,7 +93,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     case 'update': {
       const fmt = format();
       if (sub === 'scale') {
-        const scale = await decodeScale(req);
+        const scale = await decodeScale(ctx, req);
         const updated = await updateScale(ctx, def, ns, info.name, scale, rctx);
         return writeFormatted(res, 200, scaleOf(def, updated), fmt, rctx.warnings);
       }
@@ -110,7 +110,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     case 'delete': {
       if (sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'delete');
       const fmt = format();
-      const opts = await deleteOptions(req, query);
+      const opts = await deleteOptions(ctx, req, query);
       if (opts.dryRun?.includes('All')) rctx.dryRun = true;
       const result = await ctx.objects.delete(def, ns, info.name, opts, rctx);
       if (result.deleted && !(def.group === '' && def.kind === 'Pod')) {
@@ -123,7 +123,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     }
     case 'deletecollection': {
       const fmt = format();
-      const opts = await deleteOptions(req, query);
+      const opts = await deleteOptions(ctx, req, query);
       if (opts.dryRun?.includes('All')) rctx.dryRun = true;
       const deleted = await ctx.objects.deleteCollection(def, ns, { selector: listSelector(def, query) }, opts, rctx);
       return writeFormatted(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: {}, items: deleted }, fmt, rctx.warnings);
@@ -267,10 +267,9 @@ export function scaleOf(def: ResourceDef, obj: KubeObject) {
   };
 }
 
-async function decodeScale(req: IncomingMessage): Promise<KubeObject> {
-  const buf = await readBody(req);
-  const obj = decodeObjectBody(req.headers['content-type'], buf, () => { throw errUnsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json']); });
-  if (obj === null || typeof obj !== 'object') throw errBadRequest('the body of the request must be a Scale object');
+async function decodeScale(ctx: ServerContext, req: IncomingMessage): Promise<KubeObject> {
+  const obj = await readObjectBody(req, (b) => ctx.decodeProtobuf(b));
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('the body of the request must be a Scale object');
   return obj as KubeObject;
 }
 
@@ -295,13 +294,16 @@ async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, nam
 
 // ---- delete options ----------------------------------------------------------------------------------------
 
-async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+/** DeleteOptions from the body (JSON, YAML, or protobuf as client-go's typed clients send it) and the query. */
+async function deleteOptions(ctx: ServerContext, req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
   const body = await readJsonBody(req);
   let opts: DeleteOptions = {};
   if ('value' in body || body.length) {
-    const parsed = 'value' in body ? body.value : mediaType(req.headers['content-type']) === 'application/yaml' ? parseYamlBody(body) : parseJsonBody(body);
+    const parsed = 'value' in body ? body.value : decodeObjectBody(req.headers['content-type'], body, (b) => ctx.decodeProtobuf(b));
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) opts = parsed as DeleteOptions;
     else if (parsed !== null) throw errBadRequest('DeleteOptions must be an object');
+    const kind = (parsed as { kind?: unknown } | null)?.kind;
+    if (kind !== undefined && kind !== 'DeleteOptions') throw errBadRequest('decoded object cannot be converted to DeleteOptions');
   }
   const gp = query.get('gracePeriodSeconds');
   if (gp !== null) {
