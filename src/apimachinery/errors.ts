@@ -74,5 +74,14 @@ export const errInternal = (err: unknown) =>
 
 export const errServiceUnavailable = (message: string) => new ApiError(503, 'ServiceUnavailable', message);
 
+/**
+ * A list or watch that asked for a state at least as new as a revision the store has not reached (storage's
+ * NewTooLargeResourceVersionError, an errors.NewTimeoutError: 504, `Timeout: ` prefixed, retry hint).
+ */
+export const errTooLargeResourceVersion = (minimum: number, current: number, retryAfterSeconds: number) =>
+  new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${minimum}, current: ${current}`,
+    { retryAfterSeconds, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] },
+    retryAfterSeconds > 0 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
+
 export const errTimeout = (message: string, retryAfterSeconds = 0) =>
   new ApiError(504, 'Timeout', message, { retryAfterSeconds });

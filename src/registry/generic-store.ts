@@ -65,8 +65,18 @@ export interface ListResponse {
 
 export interface WatchOptions {
   selector?: ListSelector;
-  /** '' or '0': send the current state as ADDED first. Otherwise replay events after this revision. */
+  /**
+   * Where the watch starts. Without sendInitialEvents: '' or '0' sends the current state as ADDED first (the legacy
+   * start), anything else replays the events after that revision.
+   */
   resourceVersion: string;
+  /**
+   * WatchList: true sends the current state as ADDED first whatever resourceVersion says (the caller checked that
+   * it is at least as new), false starts at resourceVersion ('' or '0': now) without any initial state.
+   */
+  sendInitialEvents?: boolean;
+  /** Called once the initial state is out, with the revision it was read at (before any later event). */
+  onInitialEventsEnd?: (revision: number) => void;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -185,12 +195,14 @@ export class GenericStore {
     const prefix = this.prefixFor(def, namespace);
     let from: number;
     const matches = (o: KubeObject | undefined) => !!o && (!opts.selector || opts.selector.matches(def.conversion ? def.conversion.fromStorage(o) : o, def));
-    if (opts.resourceVersion === '' || opts.resourceVersion === '0') {
+    const fromNow = opts.resourceVersion === '' || opts.resourceVersion === '0';
+    if (opts.sendInitialEvents ?? fromNow) {
       const initial = await this.store.list(prefix);
       from = initial.revision;
       for (const item of initial.items) if (matches(item.value)) onEvent('ADDED', this.present(def, item.value));
+      opts.onInitialEventsEnd?.(from);
     } else {
-      from = parseResourceVersion(opts.resourceVersion);
+      from = fromNow ? this.store.currentRevision() : parseResourceVersion(opts.resourceVersion);
     }
     try {
       return this.store.watch(prefix, from, (ev: StoreEvent) => {

@@ -13,6 +13,8 @@ import { ResourceDef, UserInfo } from '../registry/types.js';
 import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
+import { listOptionsFrom } from './list-options.js';
+import { boolParam, int64Param } from './query-params.js';
 import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
 import { serveWatch } from './watch.js';
@@ -60,10 +62,9 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     }
     case 'list': {
       const fmt = format();
+      const opts = listOptionsFrom(query);
       const selector = listSelector(def, query);
-      const list = await ctx.objects.list(def, ns, {
-        selector, limit: intParam(query, 'limit'), continue: query.get('continue') ?? undefined,
-      });
+      const list = await ctx.objects.list(def, ns, { selector, limit: opts.limit, continue: opts.continue || undefined });
       if (fmt.kind === 'table') {
         return writeFormatted(res, 200, toTableResponse(ctx, def, list.items, query, { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount }, fmt.version), fmt, rctx.warnings);
       }
@@ -81,7 +82,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     }
     case 'watch': {
       const fmt = format();
-      return serveWatch(ctx, req, res, def, ns, info.name, query, listSelector(def, query, info.name), fmt);
+      const opts = listOptionsFrom(query, true);
+      return serveWatch(ctx, req, res, def, ns, opts, query, listSelector(def, query, info.name), fmt);
     }
     case 'create': {
       if (info.name || sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'create');
@@ -195,7 +197,7 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
     if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw errBadRequest('error decoding YAML: the applied configuration must be an object');
     if (sub === 'scale') throw errUnsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
     checkFields(ctx, def, applied, query, rctx.warnings, { keepNulls: true });
-    const force = query.get('force') === 'true';
+    const force = boolParam(query, 'force') ?? false;
     const existed = await ctx.store.get(ctx.objects.keyFor(def, ns, name));
     const object = await ctx.objects.apply(def, ns, name, applied as KubeObject, rctx, force, sub);
     return { object, created: !existed };
@@ -305,15 +307,12 @@ async function deleteOptions(ctx: ServerContext, req: IncomingMessage, query: UR
     const kind = (parsed as { kind?: unknown } | null)?.kind;
     if (kind !== undefined && kind !== 'DeleteOptions') throw errBadRequest('decoded object cannot be converted to DeleteOptions');
   }
-  const gp = query.get('gracePeriodSeconds');
-  if (gp !== null) {
-    if (!/^-?\d+$/.test(gp)) throw errBadRequest(`invalid gracePeriodSeconds: ${gp}`);
-    opts.gracePeriodSeconds = Number(gp);
-  }
+  const gp = int64Param(query, 'gracePeriodSeconds');
+  if (gp !== undefined) opts.gracePeriodSeconds = gp;
   const pp = query.get('propagationPolicy');
   if (pp !== null) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
-  const od = query.get('orphanDependents');
-  if (od !== null) opts.orphanDependents = od === 'true';
+  const od = boolParam(query, 'orphanDependents');
+  if (od !== undefined) opts.orphanDependents = od;
   if (query.getAll('dryRun').length) opts.dryRun = query.getAll('dryRun');
   if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
     throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`,
@@ -402,10 +401,3 @@ function respondObject(ctx: ServerContext, res: ServerResponse, def: ResourceDef
   return writeFormatted(res, code, obj, fmt, warnings);
 }
 
-
-function intParam(query: URLSearchParams, name: string): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw errBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return Number(v);
-}

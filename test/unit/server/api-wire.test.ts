@@ -4,12 +4,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs/minimal.js';
 import { PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
 import { startBerth, type Berth } from '../../../src/server/berth.js';
-import { rawRequest } from '../../e2e/harness.js';
+import { credentials, rawRequest } from '../../e2e/harness.js';
 import { repoPath } from '../../repo-path.js';
 
 let berth: Berth;
@@ -86,5 +87,219 @@ describe('protobuf request bodies from real clients', () => {
     assert.equal(r.status, 200, r.body);
     assert.equal(json(r).spec.replicas, 4);
     assert.equal(json(await req('GET', '/apis/apps/v1/namespaces/pbscale/deployments/web')).spec.replicas, 4);
+  });
+});
+
+interface WatchEvent { type: string; object: { kind?: string; metadata: { name?: string; resourceVersion?: string; annotations?: Record<string, string> } } }
+
+/** A watch read as it streams: its status, the events so far, a wait for a condition on them, and close. */
+function openWatch(path: string) {
+  const cred = credentials(c());
+  const events: WatchEvent[] = [];
+  let status = 0;
+  let body = '';
+  let wake: (() => void) | undefined;
+  let ended = false;
+  const req = https.request(new URL(path, cred.server), { ca: cred.ca, cert: cred.cert, key: cred.key }, (res) => {
+    status = res.statusCode ?? 0;
+    res.setEncoding('utf8');
+    let buf = '';
+    res.on('data', (d: string) => {
+      if (status !== 200) { body += d; return; }
+      buf += d;
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+        events.push(JSON.parse(buf.slice(0, nl)));
+        buf = buf.slice(nl + 1);
+      }
+      wake?.();
+    });
+    res.on('end', () => { ended = true; wake?.(); });
+  });
+  req.on('error', () => { ended = true; wake?.(); });
+  req.end();
+  return {
+    events,
+    get status() { return status; },
+    get body() { return body; },
+    async until(cond: () => boolean, what: string, ms = 10_000): Promise<void> {
+      const deadline = Date.now() + ms;
+      while (!cond()) {
+        if (ended) throw new Error(`watch ended before ${what} (status ${status}): ${body}`);
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+        await new Promise<void>((r) => { wake = r; setTimeout(r, 100); });
+      }
+    },
+    ended: () => ended,
+    close() { req.destroy(); },
+  };
+}
+
+const names = (list: { items: { metadata: { name: string } }[] }) => list.items.map((i) => i.metadata.name).sort();
+
+describe('query parameters as upstream converts them', () => {
+  before(async () => {
+    await ensureNamespace('qp');
+    for (const n of ['a', 'b', 'c']) await req('POST', '/api/v1/namespaces/qp/configmaps', { metadata: { name: n } });
+  });
+
+  test('booleans: anything but absent, 0 and false (any case) is true', async () => {
+    for (const v of ['True', 'TRUE', '1', 'yes', '']) {
+      const w = openWatch(`/api/v1/namespaces/qp/configmaps?watch=${v}&timeoutSeconds=1`);
+      await w.until(() => w.events.length >= 3, `watch=${v} streaming`);
+      assert.equal(w.status, 200);
+      assert.deepEqual(w.events.map((e) => e.type), ['ADDED', 'ADDED', 'ADDED'], `watch=${v}`);
+      w.close();
+    }
+    for (const v of ['false', 'False', 'FALSE', '0']) {
+      const r = await req('GET', `/api/v1/namespaces/qp/configmaps?watch=${v}`);
+      assert.equal(r.status, 200);
+      assert.equal(json(r).kind, 'ConfigMapList', `watch=${v} is a list`);
+    }
+  });
+
+  test('integers are Go int64s: a bad one is a 400 with strconv\'s text; a repeated parameter counts once, first value', async () => {
+    const bad = await req('GET', '/api/v1/namespaces/qp/configmaps?limit=ten');
+    assert.equal(bad.status, 400);
+    assert.equal(json(bad).message, 'strconv.ParseInt: parsing "ten": invalid syntax');
+    const huge = await req('GET', '/api/v1/namespaces/qp/configmaps?limit=99999999999999999999');
+    assert.equal(json(huge).message, 'strconv.ParseInt: parsing "99999999999999999999": value out of range');
+    const first = json(await req('GET', '/api/v1/namespaces/qp/configmaps?limit=1&limit=5'));
+    assert.equal(first.items.length, 1);
+    assert.ok(first.metadata.continue);
+    const grace = await req('DELETE', '/api/v1/namespaces/qp/configmaps/a?gracePeriodSeconds=soon');
+    assert.equal(grace.status, 400);
+    assert.equal(json(grace).message, 'strconv.ParseInt: parsing "soon": invalid syntax');
+  });
+
+  test('unknown parameters are ignored; a named GET with watch=true is a get', async () => {
+    const r = await req('GET', '/api/v1/namespaces/qp/configmaps?frobnicate=yes&pretty=true&limit=500');
+    assert.equal(r.status, 200);
+    assert.deepEqual(names(json(r)), ['a', 'b', 'c']);
+    const one = await req('GET', '/api/v1/namespaces/qp/configmaps/b?watch=true');
+    assert.equal(one.status, 200);
+    assert.equal(json(one).metadata.name, 'b');
+  });
+
+  test('force=True on a server-side apply and orphanDependents=True on a delete', async () => {
+    const apply = (manager: string, force: string) => req('PATCH', `/api/v1/namespaces/qp/configmaps/ssa?fieldManager=${manager}${force}`,
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ssa\ndata:\n  k: ' + manager + '\n', { 'Content-Type': 'application/apply-patch+yaml' });
+    assert.equal((await apply('one', '')).status, 201);
+    assert.equal((await apply('two', '')).status, 409);
+    const forced = await apply('two', '&force=True');
+    assert.equal(forced.status, 200, forced.body);
+    assert.equal(json(forced).data.k, 'two');
+    const del = await req('DELETE', '/api/v1/namespaces/qp/configmaps/ssa?orphanDependents=True');
+    assert.equal(del.status, 200, del.body);
+  });
+});
+
+describe('WatchList (sendInitialEvents)', () => {
+  const base = '/api/v1/namespaces/wl/configmaps';
+  const watchList = (extra = '') => `${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true${extra}`;
+  let firstRv = '';
+
+  before(async () => {
+    await ensureNamespace('wl');
+    for (let i = 0; i < 25; i++) {
+      const r = await req('POST', base, { metadata: { name: `cm-${String(i).padStart(2, '0')}`, labels: { half: String(i % 2) } } });
+      firstRv ||= json(r).metadata.resourceVersion;
+    }
+    // Changes after creation, so the state differs from the first revisions' state.
+    await req('PATCH', `${base}/cm-03`, { data: { x: 'y' } }, { 'Content-Type': 'application/merge-patch+json' });
+    await req('DELETE', `${base}/cm-04`);
+  });
+
+  /** What a client-go reflector keeps: the objects that arrived before the initial-events-end bookmark. */
+  function cacheBeforeBookmark(events: WatchEvent[]) {
+    const end = events.findIndex((e) => e.type === 'BOOKMARK' && e.object.metadata.annotations?.['k8s.io/initial-events-end'] === 'true');
+    assert.ok(end >= 0, 'the initial-events-end bookmark arrived');
+    const cache = new Map<string, string>();
+    for (const e of events.slice(0, end)) {
+      assert.equal(e.type, 'ADDED');
+      cache.set(e.object.metadata.name!, e.object.metadata.resourceVersion!);
+    }
+    return { cache, bookmark: events[end]! };
+  }
+
+  for (const [label, extra] of [['no resourceVersion', ''], ['resourceVersion=0', '&resourceVersion=0'], ['an older resourceVersion', () => `&resourceVersion=${firstRv}`]] as const) {
+    test(`initial state, bookmark, then live events equal a LIST (${label})`, async () => {
+      const w = openWatch(watchList(typeof extra === 'function' ? extra() : extra));
+      try {
+        await w.until(() => w.events.some((e) => e.type === 'BOOKMARK'), 'the bookmark');
+        const { cache, bookmark } = cacheBeforeBookmark(w.events);
+        const list = json(await req('GET', base));
+        assert.deepEqual([...cache.entries()].sort(), list.items.map((i: { metadata: { name: string; resourceVersion: string } }) => [i.metadata.name, i.metadata.resourceVersion]).sort());
+        assert.equal(cache.size, 24);
+        assert.equal(bookmark.object.kind, 'ConfigMap');
+        assert.ok(Number(bookmark.object.metadata.resourceVersion) >= Math.max(...[...cache.values()].map(Number)));
+        assert.ok(Number(bookmark.object.metadata.resourceVersion) <= Number(list.metadata.resourceVersion));
+        const live = await req('POST', base, { metadata: { name: `live-${label.length}` } });
+        await w.until(() => w.events.some((e) => e.type === 'ADDED' && e.object.metadata.name === `live-${label.length}`), 'the live event');
+        assert.ok(Number(json(live).metadata.resourceVersion) > Number(bookmark.object.metadata.resourceVersion));
+        await req('DELETE', `${base}/live-${label.length}`);
+      } finally {
+        w.close();
+      }
+    });
+  }
+
+  test('a label selector applies to the initial state; without allowWatchBookmarks no bookmark is sent', async () => {
+    const w = openWatch(`${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&labelSelector=half%3D1&timeoutSeconds=1`);
+    await w.until(() => w.ended(), 'the end of the watch');
+    assert.equal(w.status, 200);
+    assert.deepEqual(w.events.map((e) => e.type), Array(12).fill('ADDED'));
+  });
+
+  test('sendInitialEvents=false starts at resourceVersion without any initial state', async () => {
+    const w = openWatch(`${base}?watch=1&sendInitialEvents=false&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true`);
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      await req('POST', base, { metadata: { name: 'after-start' } });
+      await w.until(() => w.events.length > 0, 'an event');
+      assert.deepEqual(w.events.map((e) => [e.type, e.object.metadata.name]), [['ADDED', 'after-start']]);
+    } finally {
+      w.close();
+    }
+  });
+
+  test('a resourceVersion the store reaches during the wait is served; one it never reaches is a 504 after upstream\'s 3 s', async () => {
+    const current = Number(json(await req('GET', base)).metadata.resourceVersion);
+    const soon = openWatch(watchList(`&resourceVersion=${current + 1}`));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      await req('POST', base, { metadata: { name: 'makes-it-fresh' } });
+      await soon.until(() => soon.events.some((e) => e.type === 'BOOKMARK'), 'the bookmark');
+      assert.ok(soon.events.some((e) => e.object.metadata.name === 'makes-it-fresh'));
+    } finally {
+      soon.close();
+    }
+    const never = await req('GET', watchList(`&resourceVersion=${current + 1000}`));
+    assert.equal(never.status, 504);
+    const status = json(never);
+    assert.equal(status.reason, 'Timeout');
+    assert.match(status.message, new RegExp(`^Timeout: Too large resource version: ${current + 1000}, current: \\d+$`));
+    assert.deepEqual(status.details, { retryAfterSeconds: 1, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] });
+    assert.equal(never.headers['retry-after'], '1');
+  });
+
+  test('parameter combinations upstream refuses are 422 with its texts', async () => {
+    const cases: [string, string][] = [
+      [`${base}?watch=1&sendInitialEvents=true`, 'resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'],
+      [`${base}?watch=1&resourceVersionMatch=NotOlderThan&resourceVersion=5`, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'],
+      [`${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=Exact`, '[resourceVersionMatch: Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan, resourceVersionMatch: Unsupported value: "Exact": supported values: "NotOlderThan"]'],
+      [`${base}?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&continue=abc`, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden when continue is provided'],
+      [`${base}?sendInitialEvents=true`, 'sendInitialEvents: Forbidden: sendInitialEvents is forbidden for list'],
+      [`${base}?resourceVersionMatch=Exact`, 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided'],
+      [`${base}?resourceVersionMatch=Exact&resourceVersion=0`, 'resourceVersionMatch: Forbidden: resourceVersionMatch "exact" is forbidden for resourceVersion "0"'],
+      [`${base}?resourceVersionMatch=Newest&resourceVersion=3`, 'resourceVersionMatch: Unsupported value: "Newest": supported values: "Exact", "NotOlderThan", ""'],
+    ];
+    for (const [path, text] of cases) {
+      const r = await req('GET', path);
+      assert.equal(r.status, 422, path);
+      const status = json(r);
+      assert.equal(status.message, `ListOptions.meta.k8s.io "" is invalid: ${text}`, path);
+      assert.equal(status.details.kind, 'ListOptions');
+      assert.equal(status.details.group, 'meta.k8s.io');
+    }
   });
 });
