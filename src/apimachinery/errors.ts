@@ -4,6 +4,9 @@ import { FieldError } from './field-errors.js';
 import { GroupResource, qualifiedKind, qualifiedResource, Status, StatusCause, StatusDetails } from './types.js';
 
 export class ApiError extends Error {
+  /** ListMeta of the Status (a 410 for a continued list carries the token to go on with). */
+  listMeta?: { continue?: string };
+
   constructor(
     readonly code: number,
     readonly reason: string,
@@ -16,7 +19,7 @@ export class ApiError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
     if (this.details) s.details = this.details;
     return s;
   }

@@ -53,7 +53,10 @@ export interface ListSelector {
 export interface ListOptions {
   selector?: ListSelector;
   limit?: number;
+  /** A continue token from an earlier page: the list goes on at that page's revision (one snapshot). */
   continue?: string;
+  /** Read the state at this revision (resourceVersionMatch=Exact) instead of the current one. */
+  revision?: number;
 }
 
 export interface ListResponse {
@@ -147,17 +150,34 @@ export class GenericStore {
     return this.present(def, cur.value);
   }
 
+  /**
+   * LIST, as upstream's etcd3 GetList: the current state, or the one at `opts.revision`; a continued list reads at
+   * the revision its first page was read at (carried in the token), so all pages are one snapshot. A revision
+   * compacted away is a 410; for a continued list the 410 carries a token that goes on at the current state.
+   */
   async list(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<ListResponse> {
     const prefix = this.prefixFor(def, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    let continueAfter = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
+    const token = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
+    let continueAfter = token?.key;
+    // A token's revision -1 (from a 410's hint) continues at the current state.
+    const at = token ? (token.rv > 0 ? token.rv : undefined) : opts.revision;
     const items: KubeObject[] = [];
     let revision = 0;
     let remaining: number | undefined;
     let next: string | undefined;
     // Keep reading pages until the limit is filled with matching objects, as upstream's chunked list does.
     for (;;) {
-      const page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter });
+      let page: Awaited<ReturnType<Store['list']>>;
+      try {
+        page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter, revision: revision || at });
+      } catch (e) {
+        if (!(e instanceof StorageError && e.code === 'Expired')) throw e;
+        if (!token) throw errExpired('The resourceVersion for the provided list is too old.');
+        const expired = errExpired(INCONSISTENT_CONTINUE);
+        expired.listMeta = { continue: encodeContinue(-1, token.key, prefix) };
+        throw expired;
+      }
       revision ||= page.revision;
       let lastKey: string | undefined;
       let cut = false;
@@ -588,19 +608,27 @@ export function parseResourceVersion(rv: string): number {
   return Number(rv);
 }
 
+// etcd3 store's text for a continued list whose revision was compacted (its 410 carries a token to go on with).
+const INCONSISTENT_CONTINUE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list '
+  + 'without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. '
+  + 'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted '
+  + 'between the time the first chunk was returned and now may show up in the list.';
+
 // Continue tokens have upstream's shape: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key after prefix>\u0000"}.
 function encodeContinue(rv: number, lastKey: string, prefix: string): string {
   const start = lastKey.slice(prefix.length) + '\u0000';
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
 }
 
-function decodeContinue(token: string, prefix: string): string {
+/** The key to continue after and the revision of the first page (-1: the current state). */
+function decodeContinue(token: string, prefix: string): { key: string; rv: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; start?: string };
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string') throw new Error('bad');
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: unknown; start?: string };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string' || !parsed.start) throw new Error('bad');
+    if (typeof parsed.rv !== 'number' || !Number.isInteger(parsed.rv) || parsed.rv === 0) throw new Error('bad');
     const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;
     if (start.includes('..') || start.startsWith('/')) throw new Error('bad');
-    return prefix + start;
+    return { key: prefix + start, rv: parsed.rv };
   } catch {
     throw errBadRequest('continue key is not valid: illegal base64 data at input byte 0');
   }

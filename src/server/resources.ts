@@ -7,13 +7,14 @@ import { FieldSelector, FieldSelectorError, objectMetaFieldsSet, parseFieldSelec
 import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector } from '../apimachinery/labels.js';
 import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
-import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic-store.js';
+import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
 import { deepClone } from '../registry/object-meta.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
 import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
-import { listOptionsFrom } from './list-options.js';
+import { EXACT, listOptionsFrom, type ListOptions } from './list-options.js';
+import { awaitRevision } from './resource-version.js';
 import { boolParam, int64Param } from './query-params.js';
 import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
@@ -56,6 +57,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   switch (info.verb) {
     case 'get': {
       const fmt = format();
+      // GetOptions.resourceVersion: the object as of a state at least that new (the current one, once reached).
+      await awaitRevision(ctx.store, query.get('resourceVersion') ?? '');
       const obj = await ctx.objects.get(def, ns, info.name);
       if (sub === 'scale') return writeFormatted(res, 200, scaleOf(def, obj), fmt);
       return respondObject(ctx, res, def, 200, obj, fmt, rctx.warnings, query);
@@ -64,7 +67,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
       const fmt = format();
       const opts = listOptionsFrom(query);
       const selector = listSelector(def, query);
-      const list = await ctx.objects.list(def, ns, { selector, limit: opts.limit, continue: opts.continue || undefined });
+      const list = await ctx.objects.list(def, ns, { selector, limit: opts.limit, continue: opts.continue || undefined, revision: await listRevision(ctx, opts) });
       if (fmt.kind === 'table') {
         return writeFormatted(res, 200, toTableResponse(ctx, def, list.items, query, { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount }, fmt.version), fmt, rctx.warnings);
       }
@@ -133,6 +136,23 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     default:
       throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {});
   }
+}
+
+/**
+ * Which state a list reads (etcd3 GetList's resourceVersion semantics): undefined for the current one (no
+ * resourceVersion, "0", NotOlderThan, or the legacy form without a limit, each once the store has reached the
+ * revision), the revision itself for Exact (also the legacy form with a limit). A continued list brings its own.
+ */
+async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<number | undefined> {
+  const rv = opts.resourceVersion;
+  if (opts.continue) {
+    if (rv && rv !== '0') throw errBadRequest('specifying resource version is not allowed when using continue');
+    return undefined;
+  }
+  if (!rv) return undefined;
+  await awaitRevision(ctx.store, rv);
+  const exact = opts.resourceVersionMatch === EXACT || (!opts.resourceVersionMatch && opts.limit > 0 && rv !== '0');
+  return exact ? parseResourceVersion(rv) : undefined;
 }
 
 function requestContext(req: IncomingMessage, query: URLSearchParams, user: UserInfo): RequestContext {

@@ -10,17 +10,22 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs/minimal.js';
 import { PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
 import { startBerth, type Berth } from '../../../src/server/berth.js';
+import { COMPONENTS } from '../../../src/server/component-list.js';
+import type { Store } from '../../../src/storage/interface.js';
 import { credentials, rawRequest } from '../../e2e/harness.js';
 import { repoPath } from '../../repo-path.js';
 
 let berth: Berth;
 let dataDir: string;
+let store: Store;
 const c = () => ({ kubeconfig: berth.kubeconfigPath });
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'berth-wire-'));
-  berth = await startBerth({ dataDir, port: 0, runtime: { controllers: false } });
+  // The storage is reached through a component, to compact it the way a long-running server's history window does.
+  const grabStore = { name: 'test-store', controller: false, async start(ctx: { store: Store }) { store = ctx.store; return { stop() {} }; } };
+  berth = await startBerth({ dataDir, port: 0, runtime: { controllers: false }, components: [...COMPONENTS, grabStore] });
 });
 
 after(async () => {
@@ -301,5 +306,99 @@ describe('WatchList (sendInitialEvents)', () => {
       assert.equal(status.details.kind, 'ListOptions');
       assert.equal(status.details.group, 'meta.k8s.io');
     }
+  });
+});
+
+describe('list semantics', () => {
+  const base = '/api/v1/namespaces/ls/configmaps';
+  type Item = { metadata: { name: string; resourceVersion: string }; data?: Record<string, string> };
+  const view = (items: Item[]) => items.map((i) => `${i.metadata.name}@${i.metadata.resourceVersion}`).sort();
+  const create = async (name: string) => json(await req('POST', base, { metadata: { name }, data: { v: '1' } }));
+  const list = async (query: string) => {
+    const r = await req('GET', `${base}?${query}`);
+    return { status: r.status, body: json(r) };
+  };
+
+  before(async () => {
+    await ensureNamespace('ls');
+    for (const n of ['a', 'b', 'c', 'd', 'e']) await create(n);
+  });
+
+  test('resourceVersionMatch=Exact reads the state at that revision; the legacy resourceVersion with a limit too', async () => {
+    const before = (await list('')).body;
+    await req('PATCH', `${base}/a`, { data: { v: '2' } }, { 'Content-Type': 'application/merge-patch+json' });
+    await req('DELETE', `${base}/b`);
+    await create('f');
+    const now = (await list('')).body;
+    assert.notDeepEqual(view(now.items), view(before.items));
+    const exact = (await list(`resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=Exact`)).body;
+    assert.equal(exact.metadata.resourceVersion, before.metadata.resourceVersion);
+    assert.deepEqual(view(exact.items), view(before.items));
+    assert.equal(exact.items.find((i: Item) => i.metadata.name === 'a').data.v, '1');
+    const legacy = (await list(`resourceVersion=${before.metadata.resourceVersion}&limit=100`)).body;
+    assert.deepEqual(view(legacy.items), view(before.items));
+    const notOlder = (await list(`resourceVersion=${before.metadata.resourceVersion}&resourceVersionMatch=NotOlderThan`)).body;
+    assert.deepEqual(view(notOlder.items), view(now.items));
+    const legacyWhole = (await list(`resourceVersion=${before.metadata.resourceVersion}`)).body;
+    assert.deepEqual(view(legacyWhole.items), view(now.items));
+  });
+
+  test('pages are one snapshot at the first page\'s revision, whatever changes in between', async () => {
+    const first = (await list('limit=2')).body;
+    const snapshot = (await list(`resourceVersion=${first.metadata.resourceVersion}&resourceVersionMatch=Exact`)).body;
+    await create('g');
+    await req('DELETE', `${base}/e`);
+    await req('PATCH', `${base}/d`, { data: { v: '3' } }, { 'Content-Type': 'application/merge-patch+json' });
+    const seen: Item[] = [...first.items];
+    let token = first.metadata.continue;
+    assert.equal(first.metadata.remainingItemCount, snapshot.items.length - 2);
+    while (token) {
+      const page = (await list(`limit=2&continue=${encodeURIComponent(token)}`)).body;
+      assert.equal(page.metadata.resourceVersion, first.metadata.resourceVersion);
+      seen.push(...page.items);
+      token = page.metadata.continue;
+    }
+    assert.deepEqual(view(seen), view(snapshot.items));
+    const bad = await req('GET', `${base}?limit=2&resourceVersion=5&continue=${encodeURIComponent(first.metadata.continue)}`);
+    assert.equal(bad.status, 400);
+    assert.equal(json(bad).message, 'specifying resource version is not allowed when using continue');
+  });
+
+  test('compacted: Exact is 410; a continued list is 410 with a token that goes on at the current state', async () => {
+    const first = (await list('limit=2')).body;
+    for (let i = 0; i < 3; i++) await create(`late-${i}`);
+    store.compact(store.currentRevision());
+    const exact = await list(`resourceVersion=${first.metadata.resourceVersion}&resourceVersionMatch=Exact`);
+    assert.equal(exact.status, 410);
+    assert.equal(exact.body.reason, 'Expired');
+    assert.equal(exact.body.message, 'The resourceVersion for the provided list is too old.');
+    const cont = await list(`limit=2&continue=${encodeURIComponent(first.metadata.continue)}`);
+    assert.equal(cont.status, 410);
+    assert.equal(cont.body.reason, 'Expired');
+    assert.match(cont.body.message, /^The provided continue parameter is too old to display a consistent list result\. You can start a new list without the continue parameter, or use the continue token in this response/);
+    assert.ok(cont.body.metadata.continue);
+    const rest: Item[] = [];
+    let token = cont.body.metadata.continue;
+    while (token) {
+      const page = (await list(`limit=2&continue=${encodeURIComponent(token)}`)).body;
+      rest.push(...page.items);
+      token = page.metadata.continue;
+    }
+    const now = (await list('')).body;
+    const afterFirst = now.items.filter((i: Item) => i.metadata.name > first.items[1].metadata.name);
+    assert.deepEqual(view(rest), view(afterFirst));
+  });
+
+  test('a resourceVersion the store has not reached: served once reached, else 504 Too large resource version', async () => {
+    const current = Number((await list('')).body.metadata.resourceVersion);
+    const pending = list(`resourceVersion=${current + 1}&resourceVersionMatch=NotOlderThan`);
+    await new Promise((r) => setTimeout(r, 200));
+    await create('fresh');
+    const served = await pending;
+    assert.equal(served.status, 200);
+    assert.ok(served.body.items.some((i: Item) => i.metadata.name === 'fresh'));
+    const never = await list(`resourceVersion=${current + 500}`);
+    assert.equal(never.status, 504);
+    assert.match(never.body.message, new RegExp(`^Timeout: Too large resource version: ${current + 500}, current: \\d+$`));
   });
 });
