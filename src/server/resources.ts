@@ -2,13 +2,12 @@
 // and scale subresources, with upstream's query parameters (dryRun, fieldValidation, fieldManager, force,
 // labelSelector, fieldSelector, limit, continue, resourceVersion, watch, timeoutSeconds, allowWatchBookmarks).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errBadRequest, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
+import { ApiError, errBadRequest, errConflict, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
 import { FieldSelector, FieldSelectorError, objectMetaFieldsSet, parseFieldSelector, unsupportedFieldLabel } from '../apimachinery/fields.js';
 import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector } from '../apimachinery/labels.js';
 import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
-import { deepClone } from '../registry/object-meta.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
 import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
@@ -223,11 +222,7 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
     return { object, created: !existed };
   }
   const validation = fieldValidation(query);
-  if (sub === 'scale') {
-    const cur = await ctx.objects.get(def, ns, name);
-    const patchedScale = ctx.schema.patch('scale', type, scaleOf(def, cur), buf, validation) as KubeObject;
-    return { object: await updateScale(ctx, def, ns, name, patchedScale, rctx), created: false };
-  }
+  if (sub === 'scale') return { object: await patchScale(ctx, def, ns, name, type, buf, validation, rctx), created: false };
   // A resourceVersion inside a merge/strategic patch is a precondition, as upstream.
   let pre: string | undefined;
   if (type !== 'json') {
@@ -295,7 +290,8 @@ async function decodeScale(ctx: ServerContext, req: IncomingMessage): Promise<Ku
   return obj as KubeObject;
 }
 
-async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, name: string, scale: KubeObject, rctx: RequestContext): Promise<KubeObject> {
+/** A Scale body's checks (kind, spec.replicas an integer >= 0) as upstream's decoding and ValidateScale make them. */
+function checkScale(name: string, scale: KubeObject): number {
   if (scale.kind !== undefined && scale.kind !== 'Scale') throw errBadRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
   if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
@@ -305,12 +301,35 @@ async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, nam
     throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
       { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
   }
+  return replicas ?? 0; // autoscaling/v1 replicas is omitempty: absent means 0
+}
+
+function withReplicas(def: ResourceDef, current: KubeObject, replicas: number): KubeObject {
+  setPath(current as Record<string, unknown>, def.subresources.scale!.specReplicasPath, replicas);
+  return current;
+}
+
+/** PUT /scale: the Scale's resourceVersion, when it has one, is a precondition on the object. */
+async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, name: string, scale: KubeObject, rctx: RequestContext): Promise<KubeObject> {
+  const replicas = checkScale(name, scale);
   const pre = scale.metadata?.resourceVersion || undefined;
-  const specPath = def.subresources.scale!.specReplicasPath;
-  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', pre, (current) => {
-    const next = deepClone(current);
-    setPath(next as Record<string, unknown>, specPath, replicas ?? 0);
-    return next;
+  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', pre, (current) => withReplicas(def, current, replicas));
+}
+
+/**
+ * PATCH /scale, as upstream's patcher: the patch applies to the Scale of the object read inside the update's retry
+ * loop, so a write racing it only causes a retry. Only a resourceVersion the patch itself sets is a precondition.
+ */
+async function patchScale(
+  ctx: ServerContext, def: ResourceDef, ns: string, name: string, type: Exclude<PatchType, 'apply'>, buf: Buffer,
+  validation: 'Strict' | 'Warn' | 'Ignore', rctx: RequestContext,
+): Promise<KubeObject> {
+  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', undefined, (current) => {
+    const patched = ctx.schema.patch('scale', type, scaleOf(def, current), buf, validation) as KubeObject;
+    const replicas = checkScale(name, patched);
+    const rv = patched.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw errConflict({ group: def.group, resource: def.resource }, name);
+    return withReplicas(def, current, replicas);
   });
 }
 

@@ -402,3 +402,39 @@ describe('list semantics', () => {
     assert.match(never.body.message, new RegExp(`^Timeout: Too large resource version: ${current + 500}, current: \\d+$`));
   });
 });
+
+describe('scale subresource under concurrent writers', () => {
+  test('PATCH /scale without its own resourceVersion never answers 409, racing other writers of the object', async () => {
+    await ensureNamespace('sc');
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'raced' }, spec: { replicas: 1, selector: { matchLabels: { app: 'r' } }, template: { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } } };
+    assert.equal((await req('POST', '/apis/apps/v1/namespaces/sc/deployments', dep)).status, 201);
+    let racing = true;
+    // A controller's status writes and a user's annotation patches, as fast as they go.
+    const racers = [0, 1].map(async (n) => {
+      let i = 0;
+      while (racing) {
+        const r = n === 0
+          ? await req('PATCH', '/apis/apps/v1/namespaces/sc/deployments/raced/status', { status: { observedGeneration: ++i } }, { 'Content-Type': 'application/merge-patch+json' })
+          : await req('PATCH', '/apis/apps/v1/namespaces/sc/deployments/raced', { metadata: { annotations: { tick: String(++i) } } }, { 'Content-Type': 'application/merge-patch+json' });
+        assert.equal(r.status, 200, r.body);
+      }
+    });
+    const codes: number[] = [];
+    for (let n = 1; n <= 40; n++) {
+      const types = ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'];
+      const type = types[n % 3]!;
+      const body = type === 'application/json-patch+json' ? [{ op: 'replace', path: '/spec/replicas', value: n }] : { spec: { replicas: n } };
+      const r = await req('PATCH', '/apis/apps/v1/namespaces/sc/deployments/raced/scale', body, { 'Content-Type': type });
+      codes.push(r.status);
+      if (r.status === 200) assert.equal(json(r).spec.replicas, n);
+    }
+    racing = false;
+    await Promise.all(racers);
+    assert.deepEqual(codes.filter((c) => c !== 200), []);
+    assert.equal(json(await req('GET', '/apis/apps/v1/namespaces/sc/deployments/raced')).spec.replicas, 40);
+    // A patch that names a stale resourceVersion is a precondition, and that one does conflict.
+    const stale = await req('PATCH', '/apis/apps/v1/namespaces/sc/deployments/raced/scale', { metadata: { resourceVersion: '2' }, spec: { replicas: 3 } }, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(stale.status, 409);
+    assert.equal(json(stale).message, 'Operation cannot be fulfilled on deployments.apps "raced": the object has been modified; please apply your changes to the latest version and try again');
+  });
+});
