@@ -4,6 +4,9 @@ import { FieldError } from './field-errors.js';
 import { GroupResource, qualifiedKind, qualifiedResource, Status, StatusCause, StatusDetails } from './types.js';
 
 export class ApiError extends Error {
+  /** ListMeta of the Status (a 410 for a continued list carries the token to go on with). */
+  listMeta?: { continue?: string };
+
   constructor(
     readonly code: number,
     readonly reason: string,
@@ -16,7 +19,7 @@ export class ApiError extends Error {
   }
 
   toStatus(): Status {
-    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    const s: Status = { kind: 'Status', apiVersion: 'v1', metadata: { ...this.listMeta }, status: 'Failure', message: this.message, reason: this.reason, code: this.code };
     if (this.details) s.details = this.details;
     return s;
   }
@@ -73,6 +76,15 @@ export const errInternal = (err: unknown) =>
   new ApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`, { causes: [{ message: err instanceof Error ? err.message : String(err) }] });
 
 export const errServiceUnavailable = (message: string) => new ApiError(503, 'ServiceUnavailable', message);
+
+/**
+ * A list or watch that asked for a state at least as new as a revision the store has not reached (storage's
+ * NewTooLargeResourceVersionError, an errors.NewTimeoutError: 504, `Timeout: ` prefixed, retry hint).
+ */
+export const errTooLargeResourceVersion = (minimum: number, current: number, retryAfterSeconds: number) =>
+  new ApiError(504, 'Timeout', `Timeout: Too large resource version: ${minimum}, current: ${current}`,
+    { retryAfterSeconds, causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }] },
+    retryAfterSeconds > 0 ? { 'Retry-After': String(retryAfterSeconds) } : undefined);
 
 export const errTimeout = (message: string, retryAfterSeconds = 0) =>
   new ApiError(504, 'Timeout', message, { retryAfterSeconds });

@@ -56,8 +56,14 @@ export class FieldError {
   }
 }
 
+/** A bad value printed as Go's %#v prints it where no JSON form matches (a uint64 zero is `0x0`). */
+export class GoSyntax {
+  constructor(readonly text: string) {}
+}
+
 export function formatBadValue(v: unknown): string {
   if (v === null || v === undefined) return 'null';
+  if (v instanceof GoSyntax) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
   return JSON.stringify(v);

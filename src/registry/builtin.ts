@@ -16,6 +16,17 @@ import { schedulingResources } from './scheduling/index.js';
 import { storageResources } from './storage/index.js';
 import type { ResourceDef } from './types.js';
 
+/**
+ * Built-in kinds whose upstream strategies refuse an update without metadata.resourceVersion (AllowUnconditionalUpdate
+ * false): Lease (coordination/lease), PodDisruptionBudget (policy/poddisruptionbudget), ResourceQuota
+ * (core/resourcequota), CustomResourceDefinition (apiextensions), CertificateSigningRequest and VolumeAttachment.
+ * Every other built-in strategy allows it.
+ */
+const REFUSE_UNCONDITIONAL_UPDATE = new Set([
+  'coordination.k8s.io/Lease', 'policy/PodDisruptionBudget', '/ResourceQuota', 'apiextensions.k8s.io/CustomResourceDefinition',
+  'certificates.k8s.io/CertificateSigningRequest', 'storage.k8s.io/VolumeAttachment',
+]);
+
 export function builtinResources(): ResourceDef[] {
   return [
     ...coreResources,
@@ -31,5 +42,5 @@ export function builtinResources(): ResourceDef[] {
     ...coordinationResources(),
     ...apiextensionsResources(),
     ...discoveryResources(),
-  ];
+  ].map((def) => ({ ...def, unconditionalUpdate: !REFUSE_UNCONDITIONAL_UPDATE.has(`${def.group}/${def.kind}`) }));
 }

@@ -4,7 +4,7 @@
 import {
   ApiError, errAlreadyExists, errBadRequest, errConflict, errExpired, errInternal, errInvalid, errNotFound,
 } from '../apimachinery/errors.js';
-import { FieldError, required } from '../apimachinery/field-errors.js';
+import { FieldError, GoSyntax, invalid, required } from '../apimachinery/field-errors.js';
 import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.js';
 import { keyFor, prefixFor } from '../storage/helpers.js';
 import { Store, StorageError, StoredObject, StoreEvent, Watcher } from '../storage/interface.js';
@@ -53,7 +53,10 @@ export interface ListSelector {
 export interface ListOptions {
   selector?: ListSelector;
   limit?: number;
+  /** A continue token from an earlier page: the list goes on at that page's revision (one snapshot). */
   continue?: string;
+  /** Read the state at this revision (resourceVersionMatch=Exact) instead of the current one. */
+  revision?: number;
 }
 
 export interface ListResponse {
@@ -65,8 +68,18 @@ export interface ListResponse {
 
 export interface WatchOptions {
   selector?: ListSelector;
-  /** '' or '0': send the current state as ADDED first. Otherwise replay events after this revision. */
+  /**
+   * Where the watch starts. Without sendInitialEvents: '' or '0' sends the current state as ADDED first (the legacy
+   * start), anything else replays the events after that revision.
+   */
   resourceVersion: string;
+  /**
+   * WatchList: true sends the current state as ADDED first whatever resourceVersion says (the caller checked that
+   * it is at least as new), false starts at resourceVersion ('' or '0': now) without any initial state.
+   */
+  sendInitialEvents?: boolean;
+  /** Called once the initial state is out, with the revision it was read at (before any later event). */
+  onInitialEventsEnd?: (revision: number) => void;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -137,17 +150,34 @@ export class GenericStore {
     return this.present(def, cur.value);
   }
 
+  /**
+   * LIST, as upstream's etcd3 GetList: the current state, or the one at `opts.revision`; a continued list reads at
+   * the revision its first page was read at (carried in the token), so all pages are one snapshot. A revision
+   * compacted away is a 410; for a continued list the 410 carries a token that goes on at the current state.
+   */
   async list(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<ListResponse> {
     const prefix = this.prefixFor(def, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
-    let continueAfter = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
+    const token = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
+    let continueAfter = token?.key;
+    // A token's revision -1 (from a 410's hint) continues at the current state.
+    const at = token ? (token.rv > 0 ? token.rv : undefined) : opts.revision;
     const items: KubeObject[] = [];
     let revision = 0;
     let remaining: number | undefined;
     let next: string | undefined;
     // Keep reading pages until the limit is filled with matching objects, as upstream's chunked list does.
     for (;;) {
-      const page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter });
+      let page: Awaited<ReturnType<Store['list']>>;
+      try {
+        page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter, revision: revision || at });
+      } catch (e) {
+        if (!(e instanceof StorageError && e.code === 'Expired')) throw e;
+        if (!token) throw errExpired('The resourceVersion for the provided list is too old.');
+        const expired = errExpired(INCONSISTENT_CONTINUE);
+        expired.listMeta = { continue: encodeContinue(-1, token.key, prefix) };
+        throw expired;
+      }
       revision ||= page.revision;
       let lastKey: string | undefined;
       let cut = false;
@@ -185,12 +215,14 @@ export class GenericStore {
     const prefix = this.prefixFor(def, namespace);
     let from: number;
     const matches = (o: KubeObject | undefined) => !!o && (!opts.selector || opts.selector.matches(def.conversion ? def.conversion.fromStorage(o) : o, def));
-    if (opts.resourceVersion === '' || opts.resourceVersion === '0') {
+    const fromNow = opts.resourceVersion === '' || opts.resourceVersion === '0';
+    if (opts.sendInitialEvents ?? fromNow) {
       const initial = await this.store.list(prefix);
       from = initial.revision;
       for (const item of initial.items) if (matches(item.value)) onEvent('ADDED', this.present(def, item.value));
+      opts.onInitialEventsEnd?.(from);
     } else {
-      from = parseResourceVersion(opts.resourceVersion);
+      from = fromNow ? this.store.currentRevision() : parseResourceVersion(opts.resourceVersion);
     }
     try {
       return this.store.watch(prefix, from, (ev: StoreEvent) => {
@@ -259,7 +291,17 @@ export class GenericStore {
     const copyInput = subresource === 'status' ? () => copyOnly(input, STATUS_WRITE_KEEPS)
       : subresource === '' && def.subresources.status ? () => copyExcept(input, MAIN_WRITE_DROPS)
       : () => deepClone(input);
-    return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, copyInput);
+    if (precondition !== undefined) return this.updateAttempts(def, namespace, name, ctx, subresource, precondition, copyInput);
+    // No resourceVersion: an unconditional update where the kind allows it (the body takes the stored revision, as
+    // upstream's store.Update does), otherwise upstream's 422, which names the resource where the kind would be.
+    return this.updateAttempts(def, namespace, name, ctx, subresource, undefined, (old) => {
+      if (!def.unconditionalUpdate) {
+        throw errInvalid(def.group, def.resource, name, [invalid('metadata.resourceVersion', new GoSyntax('0x0'), 'must be specified for an update')]);
+      }
+      const obj = copyInput();
+      obj.metadata = { ...obj.metadata, resourceVersion: old.metadata.resourceVersion };
+      return obj;
+    });
   }
 
   /**
@@ -566,19 +608,27 @@ export function parseResourceVersion(rv: string): number {
   return Number(rv);
 }
 
+// etcd3 store's text for a continued list whose revision was compacted (its 410 carries a token to go on with).
+const INCONSISTENT_CONTINUE = 'The provided continue parameter is too old to display a consistent list result. You can start a new list '
+  + 'without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. '
+  + 'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted '
+  + 'between the time the first chunk was returned and now may show up in the list.';
+
 // Continue tokens have upstream's shape: base64 of {"v":"meta.k8s.io/v1","rv":N,"start":"<key after prefix>\u0000"}.
 function encodeContinue(rv: number, lastKey: string, prefix: string): string {
   const start = lastKey.slice(prefix.length) + '\u0000';
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
 }
 
-function decodeContinue(token: string, prefix: string): string {
+/** The key to continue after and the revision of the first page (-1: the current state). */
+function decodeContinue(token: string, prefix: string): { key: string; rv: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; start?: string };
-    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string') throw new Error('bad');
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { v?: string; rv?: unknown; start?: string };
+    if (parsed.v !== 'meta.k8s.io/v1' || typeof parsed.start !== 'string' || !parsed.start) throw new Error('bad');
+    if (typeof parsed.rv !== 'number' || !Number.isInteger(parsed.rv) || parsed.rv === 0) throw new Error('bad');
     const start = parsed.start.endsWith('\u0000') ? parsed.start.slice(0, -1) : parsed.start;
     if (start.includes('..') || start.startsWith('/')) throw new Error('bad');
-    return prefix + start;
+    return { key: prefix + start, rv: parsed.rv };
   } catch {
     throw errBadRequest('continue key is not valid: illegal base64 data at input byte 0');
   }

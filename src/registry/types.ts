@@ -86,6 +86,12 @@ export interface ResourceDef {
   /** Resources registered by CRDs. */
   custom?: boolean;
   /**
+   * Upstream's AllowUnconditionalUpdate: a PUT whose body carries no metadata.resourceVersion replaces the stored
+   * object whatever its revision (Helm writes its release Secrets so). Unset: such a PUT is a 422, as for custom
+   * resources, CRDs and the few built-in kinds whose strategies refuse it (registry/builtin.ts lists them).
+   */
+  unconditionalUpdate?: boolean;
+  /**
    * Schema operations for kinds without a type-model struct (custom resources): unknown-field detection and pruning,
    * the OpenAPI v3 schema published for them, and the managedFields type (a managedfields TypeSchema).
    */

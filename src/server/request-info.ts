@@ -1,5 +1,6 @@
 // Parses a request path into what is being asked for, like upstream's RequestInfoFactory
 // (k8s.io/apiserver/pkg/endpoints/request/requestinfo.go).
+import { boolParam } from './query-params.js';
 
 export interface RequestInfo {
   isResourceRequest: boolean;
@@ -65,11 +66,11 @@ export function parseRequestInfo(method: string, path: string, query: URLSearchP
   if (rest.length >= 1) info.resource = rest[0];
   if (rest.length >= 2) info.name = rest[1];
   if (rest.length >= 3) info.subresource = rest.slice(2).join('/');
+  // A GET of a collection is a list or, with a true `watch` parameter, a watch; a GET of one object stays a get
+  // whatever its query says (single-object watches use /watch/ or a metadata.name field selector).
   if (!info.name) {
-    if (info.verb === 'get') info.verb = query.get('watch') === 'true' || query.get('watch') === '1' ? 'watch' : 'list';
+    if (info.verb === 'get') info.verb = boolParam(query, 'watch') ? 'watch' : 'list';
     else if (info.verb === 'delete') info.verb = 'deletecollection';
-  } else if (info.verb === 'get' && (query.get('watch') === 'true' || query.get('watch') === '1')) {
-    info.verb = 'watch';
   }
   return info;
 }

@@ -2,17 +2,19 @@
 // and scale subresources, with upstream's query parameters (dryRun, fieldValidation, fieldManager, force,
 // labelSelector, fieldSelector, limit, continue, resourceVersion, watch, timeoutSeconds, allowWatchBookmarks).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errBadRequest, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
+import { ApiError, errBadRequest, errConflict, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
 import { FieldSelector, FieldSelectorError, objectMetaFieldsSet, parseFieldSelector, unsupportedFieldLabel } from '../apimachinery/fields.js';
 import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector } from '../apimachinery/labels.js';
 import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
-import { DeleteOptions, ListSelector, RequestContext } from '../registry/generic-store.js';
-import { deepClone } from '../registry/object-meta.js';
+import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
 import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
+import { EXACT, listOptionsFrom, type ListOptions } from './list-options.js';
+import { awaitRevision } from './resource-version.js';
+import { boolParam, int64Param } from './query-params.js';
 import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
 import { serveWatch } from './watch.js';
@@ -54,16 +56,17 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   switch (info.verb) {
     case 'get': {
       const fmt = format();
+      // GetOptions.resourceVersion: the object as of a state at least that new (the current one, once reached).
+      await awaitRevision(ctx.store, query.get('resourceVersion') ?? '');
       const obj = await ctx.objects.get(def, ns, info.name);
       if (sub === 'scale') return writeFormatted(res, 200, scaleOf(def, obj), fmt);
       return respondObject(ctx, res, def, 200, obj, fmt, rctx.warnings, query);
     }
     case 'list': {
       const fmt = format();
+      const opts = listOptionsFrom(query);
       const selector = listSelector(def, query);
-      const list = await ctx.objects.list(def, ns, {
-        selector, limit: intParam(query, 'limit'), continue: query.get('continue') ?? undefined,
-      });
+      const list = await ctx.objects.list(def, ns, { selector, limit: opts.limit, continue: opts.continue || undefined, revision: await listRevision(ctx, opts) });
       if (fmt.kind === 'table') {
         return writeFormatted(res, 200, toTableResponse(ctx, def, list.items, query, { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount }, fmt.version), fmt, rctx.warnings);
       }
@@ -81,7 +84,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     }
     case 'watch': {
       const fmt = format();
-      return serveWatch(ctx, req, res, def, ns, info.name, query, listSelector(def, query, info.name), fmt);
+      const opts = listOptionsFrom(query, true);
+      return serveWatch(ctx, req, res, def, ns, opts, query, listSelector(def, query, info.name), fmt);
     }
     case 'create': {
       if (info.name || sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'create');
@@ -93,7 +97,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     case 'update': {
       const fmt = format();
       if (sub === 'scale') {
-        const scale = await decodeScale(req);
+        const scale = await decodeScale(ctx, req);
         const updated = await updateScale(ctx, def, ns, info.name, scale, rctx);
         return writeFormatted(res, 200, scaleOf(def, updated), fmt, rctx.warnings);
       }
@@ -110,7 +114,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     case 'delete': {
       if (sub) throw errMethodNotSupported({ group: def.group, resource: def.resource }, 'delete');
       const fmt = format();
-      const opts = await deleteOptions(req, query);
+      const opts = await deleteOptions(ctx, req, query);
       if (opts.dryRun?.includes('All')) rctx.dryRun = true;
       const result = await ctx.objects.delete(def, ns, info.name, opts, rctx);
       if (result.deleted && !(def.group === '' && def.kind === 'Pod')) {
@@ -123,7 +127,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     }
     case 'deletecollection': {
       const fmt = format();
-      const opts = await deleteOptions(req, query);
+      const opts = await deleteOptions(ctx, req, query);
       if (opts.dryRun?.includes('All')) rctx.dryRun = true;
       const deleted = await ctx.objects.deleteCollection(def, ns, { selector: listSelector(def, query) }, opts, rctx);
       return writeFormatted(res, 200, { kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: {}, items: deleted }, fmt, rctx.warnings);
@@ -131,6 +135,23 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     default:
       throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`, {});
   }
+}
+
+/**
+ * Which state a list reads (etcd3 GetList's resourceVersion semantics): undefined for the current one (no
+ * resourceVersion, "0", NotOlderThan, or the legacy form without a limit, each once the store has reached the
+ * revision), the revision itself for Exact (also the legacy form with a limit). A continued list brings its own.
+ */
+async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<number | undefined> {
+  const rv = opts.resourceVersion;
+  if (opts.continue) {
+    if (rv && rv !== '0') throw errBadRequest('specifying resource version is not allowed when using continue');
+    return undefined;
+  }
+  if (!rv) return undefined;
+  await awaitRevision(ctx.store, rv);
+  const exact = opts.resourceVersionMatch === EXACT || (!opts.resourceVersionMatch && opts.limit > 0 && rv !== '0');
+  return exact ? parseResourceVersion(rv) : undefined;
 }
 
 function requestContext(req: IncomingMessage, query: URLSearchParams, user: UserInfo): RequestContext {
@@ -195,17 +216,13 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
     if (applied === null || typeof applied !== 'object' || Array.isArray(applied)) throw errBadRequest('error decoding YAML: the applied configuration must be an object');
     if (sub === 'scale') throw errUnsupportedMediaType('application/apply-patch+yaml', ['application/json-patch+json', 'application/merge-patch+json']);
     checkFields(ctx, def, applied, query, rctx.warnings, { keepNulls: true });
-    const force = query.get('force') === 'true';
+    const force = boolParam(query, 'force') ?? false;
     const existed = await ctx.store.get(ctx.objects.keyFor(def, ns, name));
     const object = await ctx.objects.apply(def, ns, name, applied as KubeObject, rctx, force, sub);
     return { object, created: !existed };
   }
   const validation = fieldValidation(query);
-  if (sub === 'scale') {
-    const cur = await ctx.objects.get(def, ns, name);
-    const patchedScale = ctx.schema.patch('scale', type, scaleOf(def, cur), buf, validation) as KubeObject;
-    return { object: await updateScale(ctx, def, ns, name, patchedScale, rctx), created: false };
-  }
+  if (sub === 'scale') return { object: await patchScale(ctx, def, ns, name, type, buf, validation, rctx), created: false };
   // A resourceVersion inside a merge/strategic patch is a precondition, as upstream.
   let pre: string | undefined;
   if (type !== 'json') {
@@ -267,14 +284,14 @@ export function scaleOf(def: ResourceDef, obj: KubeObject) {
   };
 }
 
-async function decodeScale(req: IncomingMessage): Promise<KubeObject> {
-  const buf = await readBody(req);
-  const obj = decodeObjectBody(req.headers['content-type'], buf, () => { throw errUnsupportedMediaType('application/vnd.kubernetes.protobuf', ['application/json']); });
-  if (obj === null || typeof obj !== 'object') throw errBadRequest('the body of the request must be a Scale object');
+async function decodeScale(ctx: ServerContext, req: IncomingMessage): Promise<KubeObject> {
+  const obj = await readObjectBody(req, (b) => ctx.decodeProtobuf(b));
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('the body of the request must be a Scale object');
   return obj as KubeObject;
 }
 
-async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, name: string, scale: KubeObject, rctx: RequestContext): Promise<KubeObject> {
+/** A Scale body's checks (kind, spec.replicas an integer >= 0) as upstream's decoding and ValidateScale make them. */
+function checkScale(name: string, scale: KubeObject): number {
   if (scale.kind !== undefined && scale.kind !== 'Scale') throw errBadRequest(`the kind in the data (${String(scale.kind)}) does not match the expected kind (Scale)`);
   const replicas = (scale.spec as { replicas?: unknown } | undefined)?.replicas;
   if (replicas !== undefined && (typeof replicas !== 'number' || !Number.isInteger(replicas))) {
@@ -284,34 +301,57 @@ async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, nam
     throw new ApiError(422, 'Invalid', `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0`,
       { name, group: 'autoscaling', kind: 'Scale', causes: [{ reason: 'FieldValueInvalid', message: `Invalid value: ${replicas}: must be greater than or equal to 0`, field: 'spec.replicas' }] });
   }
+  return replicas ?? 0; // autoscaling/v1 replicas is omitempty: absent means 0
+}
+
+function withReplicas(def: ResourceDef, current: KubeObject, replicas: number): KubeObject {
+  setPath(current as Record<string, unknown>, def.subresources.scale!.specReplicasPath, replicas);
+  return current;
+}
+
+/** PUT /scale: the Scale's resourceVersion, when it has one, is a precondition on the object. */
+async function updateScale(ctx: ServerContext, def: ResourceDef, ns: string, name: string, scale: KubeObject, rctx: RequestContext): Promise<KubeObject> {
+  const replicas = checkScale(name, scale);
   const pre = scale.metadata?.resourceVersion || undefined;
-  const specPath = def.subresources.scale!.specReplicasPath;
-  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', pre, (current) => {
-    const next = deepClone(current);
-    setPath(next as Record<string, unknown>, specPath, replicas ?? 0);
-    return next;
+  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', pre, (current) => withReplicas(def, current, replicas));
+}
+
+/**
+ * PATCH /scale, as upstream's patcher: the patch applies to the Scale of the object read inside the update's retry
+ * loop, so a write racing it only causes a retry. Only a resourceVersion the patch itself sets is a precondition.
+ */
+async function patchScale(
+  ctx: ServerContext, def: ResourceDef, ns: string, name: string, type: Exclude<PatchType, 'apply'>, buf: Buffer,
+  validation: 'Strict' | 'Warn' | 'Ignore', rctx: RequestContext,
+): Promise<KubeObject> {
+  return ctx.objects.guaranteedUpdate(def, ns, name, { ...rctx }, '', undefined, (current) => {
+    const patched = ctx.schema.patch('scale', type, scaleOf(def, current), buf, validation) as KubeObject;
+    const replicas = checkScale(name, patched);
+    const rv = patched.metadata?.resourceVersion;
+    if (rv && rv !== current.metadata.resourceVersion) throw errConflict({ group: def.group, resource: def.resource }, name);
+    return withReplicas(def, current, replicas);
   });
 }
 
 // ---- delete options ----------------------------------------------------------------------------------------
 
-async function deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
+/** DeleteOptions from the body (JSON, YAML, or protobuf as client-go's typed clients send it) and the query. */
+async function deleteOptions(ctx: ServerContext, req: IncomingMessage, query: URLSearchParams): Promise<DeleteOptions> {
   const body = await readJsonBody(req);
   let opts: DeleteOptions = {};
   if ('value' in body || body.length) {
-    const parsed = 'value' in body ? body.value : mediaType(req.headers['content-type']) === 'application/yaml' ? parseYamlBody(body) : parseJsonBody(body);
+    const parsed = 'value' in body ? body.value : decodeObjectBody(req.headers['content-type'], body, (b) => ctx.decodeProtobuf(b));
     if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) opts = parsed as DeleteOptions;
     else if (parsed !== null) throw errBadRequest('DeleteOptions must be an object');
+    const kind = (parsed as { kind?: unknown } | null)?.kind;
+    if (kind !== undefined && kind !== 'DeleteOptions') throw errBadRequest('decoded object cannot be converted to DeleteOptions');
   }
-  const gp = query.get('gracePeriodSeconds');
-  if (gp !== null) {
-    if (!/^-?\d+$/.test(gp)) throw errBadRequest(`invalid gracePeriodSeconds: ${gp}`);
-    opts.gracePeriodSeconds = Number(gp);
-  }
+  const gp = int64Param(query, 'gracePeriodSeconds');
+  if (gp !== undefined) opts.gracePeriodSeconds = gp;
   const pp = query.get('propagationPolicy');
   if (pp !== null) opts.propagationPolicy = pp as DeleteOptions['propagationPolicy'];
-  const od = query.get('orphanDependents');
-  if (od !== null) opts.orphanDependents = od === 'true';
+  const od = boolParam(query, 'orphanDependents');
+  if (od !== undefined) opts.orphanDependents = od;
   if (query.getAll('dryRun').length) opts.dryRun = query.getAll('dryRun');
   if (opts.propagationPolicy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(opts.propagationPolicy)) {
     throw new ApiError(422, 'Invalid', `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: ${JSON.stringify(opts.propagationPolicy)}: supported values: "Foreground", "Background", "Orphan"`,
@@ -400,10 +440,3 @@ function respondObject(ctx: ServerContext, res: ServerResponse, def: ResourceDef
   return writeFormatted(res, code, obj, fmt, warnings);
 }
 
-
-function intParam(query: URLSearchParams, name: string): number | undefined {
-  const v = query.get(name);
-  if (v === null || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw errBadRequest(`invalid value for ${name}: ${JSON.stringify(v)}`);
-  return Number(v);
-}

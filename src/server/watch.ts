@@ -1,7 +1,10 @@
 // Watch streams: newline-delimited WatchEvents ({"type","object"}) over a chunked response, with bookmarks,
-// timeoutSeconds, and one-row Tables when the client asked for the Table representation.
+// timeoutSeconds, and one-row Tables when the client asked for the Table representation. WatchList
+// (sendInitialEvents=true, as client-go >= 0.35 reflectors ask): the state at least as new as resourceVersion as
+// ADDED events, then a BOOKMARK annotated `k8s.io/initial-events-end: "true"` at that state's revision (when
+// bookmarks are allowed), then live events, as upstream's cacher streams it (pkg/storage/cacher).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errBadRequest } from '../apimachinery/errors.js';
+import { ApiError } from '../apimachinery/errors.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { ListSelector } from '../registry/generic-store.js';
 import { ResourceDef } from '../registry/types.js';
@@ -9,12 +12,17 @@ import { storedJsonText } from '../storage/event-ring.js';
 import { ResponseFormat } from './codec.js';
 import { ServerContext } from './context.js';
 import { inProcessResponse } from './in-process.js';
+import type { ListOptions } from './list-options.js';
+import { awaitRevision } from './resource-version.js';
 import { toTableResponse } from './tables.js';
 
 const encodedEvents = new WeakMap<object, Record<string, string>>();
 
 // Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
 const DEFAULT_MIN_TIMEOUT_S = 1800;
+
+/** The annotation of the bookmark that ends a WatchList's initial state (metav1.InitialEventsAnnotationKey). */
+export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
 /** `JSON.stringify({ type, object }) + '\n'`, from the stored text of the object when storage has it. */
 export function watchLine(type: string, obj: KubeObject): string {
@@ -23,14 +31,15 @@ export function watchLine(type: string, obj: KubeObject): string {
 }
 
 export async function serveWatch(
-  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string, _name: string,
-  query: URLSearchParams, selector: ListSelector | undefined, fmt: ResponseFormat,
+  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, def: ResourceDef, ns: string,
+  opts: ListOptions, query: URLSearchParams, selector: ListSelector | undefined, fmt: ResponseFormat,
 ): Promise<void> {
-  const rv = query.get('resourceVersion') ?? '';
-  const timeoutParam = query.get('timeoutSeconds');
-  if (timeoutParam !== null && !/^\d+$/.test(timeoutParam)) throw errBadRequest(`invalid timeoutSeconds: ${timeoutParam}`);
-  const timeoutS = timeoutParam !== null ? Number(timeoutParam) : DEFAULT_MIN_TIMEOUT_S * (1 + Math.random());
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const rv = opts.resourceVersion;
+  // timeoutSeconds=0 (or none) means the server's default; a negative one ends the watch at once.
+  const timeoutS = opts.timeoutSeconds ? opts.timeoutSeconds : DEFAULT_MIN_TIMEOUT_S * (1 + Math.random());
+  const bookmarks = opts.allowWatchBookmarks;
+  // The initial state must be at least as new as the revision asked for: wait for it (504 after upstream's wait).
+  if (opts.sendInitialEvents) await awaitRevision(ctx.store, rv);
 
   res.writeHead(200, {
     'Content-Type': 'application/json',
@@ -68,7 +77,15 @@ export async function serveWatch(
   let watcher: { stop(): void } | undefined;
   let lastRv = 0;
   try {
-    watcher = await ctx.objects.watch(def, ns, { selector, resourceVersion: rv }, (type, obj) => {
+    const endOfInitialEvents = (revision: number) => {
+      lastRv = Math.max(lastRv, revision);
+      if (!bookmarks) return;
+      write('BOOKMARK', {
+        kind: def.kind, apiVersion: apiVersionOf(def.group, def.version),
+        metadata: { resourceVersion: String(revision), annotations: { [INITIAL_EVENTS_END_ANNOTATION]: 'true' } },
+      });
+    };
+    watcher = await ctx.objects.watch(def, ns, { selector, resourceVersion: rv, sendInitialEvents: opts.sendInitialEvents, onInitialEventsEnd: endOfInitialEvents }, (type, obj) => {
       lastRv = Math.max(lastRv, Number(obj.metadata.resourceVersion ?? 0));
       if (fmt.kind === 'json') writeShared(type, obj);
       else write(type, encode(obj));
@@ -91,7 +108,7 @@ export async function serveWatch(
     const timer = setTimeout(() => {
       finish();
       res.end();
-    }, timeoutS * 1000);
+    }, Math.max(0, timeoutS * 1000));
     const bookmarkTimer = bookmarks ? setInterval(() => {
       // Every event up to the current revision has been delivered (delivery is synchronous with writes).
       const at = Math.max(lastRv, ctx.store.currentRevision());

@@ -55,8 +55,12 @@ export class StorageError extends Error {
 
 export interface Store {
   get(key: string): Promise<StoredObject | undefined>;
-  /** Keys under prefix in key order, starting after `continueAfter`; at most `limit` when limit > 0. */
-  list(prefix: string, opts?: { limit?: number; continueAfter?: string }): Promise<ListResult>;
+  /**
+   * Keys under prefix in key order, starting after `continueAfter`; at most `limit` when limit > 0. With `revision`,
+   * the keys as they were at that revision (a consistent snapshot, as etcd's range read at a revision); Expired when
+   * it is older than compactedRevision(). A revision at or past the current one reads the current state.
+   */
+  list(prefix: string, opts?: { limit?: number; continueAfter?: string; revision?: number }): Promise<ListResult>;
   /** Fails with KeyExists if the key is present. */
   create(key: string, value: KubeObject): Promise<StoredObject>;
   /**

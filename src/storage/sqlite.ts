@@ -8,6 +8,7 @@ import type { KubeObject } from '../apimachinery/types.js';
 import { EventRing, HistoryEntry } from './event-ring.js';
 import { StorageError, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher } from './interface.js';
 import { prefixUpperBound } from './key-range.js';
+import { pastStates, type PastState } from './snapshot.js';
 import {
   configureConnection,
   EVENT_TYPE_CODES,
@@ -90,9 +91,10 @@ export class SqliteStore implements Store {
     return row && storedFromRow(row);
   }
 
-  async list(prefix: string, opts: { limit?: number; continueAfter?: string } = {}): Promise<ListResult> {
+  async list(prefix: string, opts: { limit?: number; continueAfter?: string; revision?: number } = {}): Promise<ListResult> {
     this.assertOpen();
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : 0;
+    if (opts.revision !== undefined && opts.revision < this.revision) return this.listAt(prefix, opts.revision, opts.continueAfter, limit);
     const rows = this.scan(prefix, opts.continueAfter, limit > 0 ? limit + 1 : -1);
     const result: ListResult = { items: [], revision: this.revision };
     if (limit > 0 && rows.length > limit) {
@@ -103,6 +105,49 @@ export class SqliteStore implements Store {
     }
     result.items = rows.map(storedFromRow);
     return result;
+  }
+
+  /** list() at an earlier revision: the current rows merged with the past states of keys written since. */
+  private listAt(prefix: string, revision: number, continueAfter: string | undefined, limit: number): ListResult {
+    const compacted = this.compactedRevision();
+    if (revision < compacted) throw new StorageError('Expired', prefix, `required revision ${revision} has been compacted (${compacted})`);
+    const past = pastStates(this.ring, prefix, revision, continueAfter, (rev) => this.stmts.historyValue.get(rev)?.value);
+    const resurrected = [...past].filter((e): e is [string, NonNullable<PastState>] => e[1] !== null).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+    const want = limit > 0 ? limit + 1 : Infinity;
+    const out: StoredObject[] = [];
+    let next = 0; // into resurrected
+    for (const row of this.scanAll(prefix, continueAfter, limit > 0 ? limit + 1 : -1)) {
+      while (next < resurrected.length && resurrected[next]![0] < row.key && out.length < want) out.push(storedFromPast(resurrected[next++]!));
+      if (out.length >= want) break;
+      if (!past.has(row.key)) out.push(storedFromRow(row));
+      if (out.length >= want) break;
+    }
+    while (next < resurrected.length && out.length < want) out.push(storedFromPast(resurrected[next++]!));
+    const result: ListResult = { items: out, revision };
+    if (out.length > limit && limit > 0) {
+      out.length = limit;
+      const last = out[limit - 1]!.key;
+      result.continueAfter = last;
+      // Keys after `last` then: those there now, less the ones created since, plus the ones deleted since.
+      let remaining = this.countAfter(prefix, last);
+      for (const [key, state] of past) {
+        if (key <= last) continue;
+        if (this.ring.newestOf(key)?.type !== 'DELETED') remaining--;
+        if (state) remaining++;
+      }
+      result.remaining = remaining;
+    }
+    return result;
+  }
+
+  /** Rows under `prefix` after `after` in key order, read `batch` at a time (-1: all at once). */
+  private *scanAll(prefix: string, after: string | undefined, batch: number): Generator<KvRow> {
+    for (;;) {
+      const rows = this.scan(prefix, after, batch);
+      yield* rows;
+      if (batch < 0 || rows.length < batch) return;
+      after = rows[rows.length - 1]!.key;
+    }
   }
 
   /** Number of keys under `prefix` (for object-count metrics). */
@@ -392,6 +437,10 @@ interface CurrentState {
 
 function storedFromEntry(entry: HistoryEntry): StoredObject {
   return { key: entry.key, value: JSON.parse(entry.valueText) as KubeObject, createRevision: entry.createRevision, modRevision: entry.revision };
+}
+
+function storedFromPast([key, state]: [string, NonNullable<PastState>]): StoredObject {
+  return { key, value: JSON.parse(state.text) as KubeObject, createRevision: state.createRevision, modRevision: state.modRevision };
 }
 
 function storedFromRow(row: KvRow): StoredObject {

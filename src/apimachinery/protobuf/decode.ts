@@ -50,7 +50,8 @@ export function decodeKubernetesProtobuf(model: TypeModel, body: Uint8Array): Ku
     if (!def) throw errBadRequest(`no kind "${kind}" is registered for version "${apiVersion}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
     const fields = decodeStruct(model, def, envelope.raw);
     const obj = { apiVersion, kind, ...fields } as KubeObject;
-    obj.metadata ??= {};
+    // Objects always carry metadata; options kinds (DeleteOptions) have none.
+    if (def.fields.some((f) => f.name === 'metadata')) obj.metadata ??= {};
     return obj;
   } catch (e) {
     if (e instanceof ApiError) throw e;

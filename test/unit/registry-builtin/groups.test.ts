@@ -90,3 +90,14 @@ test('ingress: backend and pathType rules', () => {
     'spec.rules[0].http.paths[0].backend.service.port: Required value: port name or number is required',
   ]);
 });
+
+test('unconditional update follows each upstream strategy\'s AllowUnconditionalUpdate', () => {
+  const allows = (group: string, kind: string) => defs.find((d) => d.group === group && d.kind === kind)!.unconditionalUpdate;
+  for (const [g, k] of [['', 'Secret'], ['', 'ConfigMap'], ['', 'Service'], ['', 'Pod'], ['apps', 'Deployment'], ['apps', 'StatefulSet'], ['batch', 'Job'],
+    ['rbac.authorization.k8s.io', 'Role'], ['networking.k8s.io', 'Ingress'], ['storage.k8s.io', 'StorageClass'], ['discovery.k8s.io', 'EndpointSlice']]) {
+    assert.equal(allows(g, k), true, `${g}/${k}`);
+  }
+  for (const [g, k] of [['coordination.k8s.io', 'Lease'], ['policy', 'PodDisruptionBudget'], ['apiextensions.k8s.io', 'CustomResourceDefinition']]) {
+    assert.equal(allows(g, k), false, `${g}/${k}`);
+  }
+});

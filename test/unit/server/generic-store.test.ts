@@ -124,3 +124,22 @@ test('a kind served from another kind\'s storage is converted both ways (events.
   assert.equal(listed.items[0].apiVersion, 'events.k8s.io/v1');
   assert.equal(listed.items[0].note, 'hello');
 });
+
+test('update without resourceVersion: unconditional where the kind allows it, upstream\'s 422 where it does not', async () => {
+  const { objects } = setup();
+  await objects.create(widgets, 'ns', widget('u'), ctx());
+  const body = { metadata: { name: 'u' }, spec: { size: 5 } };
+  await assert.rejects(objects.update(widgets, 'ns', 'u', structuredClone(body), ctx()), (e: ApiError) =>
+    e.code === 422 && e.message === 'widgets.example.com "u" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update'
+    && e.details?.kind === 'widgets' && e.details?.causes?.[0]?.field === 'metadata.resourceVersion');
+  const allowing: ResourceDef = { ...widgets, unconditionalUpdate: true };
+  const before = await objects.get(allowing, 'ns', 'u');
+  const u = await objects.update(allowing, 'ns', 'u', structuredClone(body), ctx());
+  assert.deepEqual(u.spec, { size: 5 });
+  assert.equal(u.metadata.uid, before.metadata.uid);
+  assert.ok(Number(u.metadata.resourceVersion) > Number(before.metadata.resourceVersion));
+  await assert.rejects(objects.update(allowing, 'ns', 'missing', { metadata: { name: 'missing' } }, ctx()), (e: ApiError) => e.code === 404);
+  // Unconditional updates racing each other all land (each is retried on a storage conflict, never answered 409).
+  const results = await Promise.all([1, 2, 3, 4, 5, 6].map((n) => objects.update(allowing, 'ns', 'u', { metadata: { name: 'u' }, spec: { size: n } }, ctx())));
+  assert.equal(new Set(results.map((r) => r.metadata.resourceVersion)).size, 6);
+});
