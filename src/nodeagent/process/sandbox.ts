@@ -1,9 +1,9 @@
 // A pod's sandbox, as the pause container is upstream: one small process (berth-run `pause`) holding the pod's
 // network, UTS and IPC namespaces for as long as the pod lives, with the hostname set and loopback up. Its eth0 is
-// one end of a veth pair whose other end is on the instance's bridge. Nothing is named on the host (no
+// one end of a veth pair whose other end is on the instance's bridge; berth-run makes the pair and addresses it
+// itself (`podnet`), so a sandbox is one process start. Nothing is named on the host (no
 // /run/netns entry): when the holder dies — deleted pod, Ctrl-C, or Berth killed with -9 taking it along through
 // the parent-death signal — the kernel drops the namespaces and the veth pair with it.
-import { ipBatch, runQuiet } from '../../networking/command.js';
 import { launch, Launched, StartError } from './helper.js';
 
 export interface SandboxSpec {
@@ -26,35 +26,21 @@ export class Sandbox {
   private constructor(private readonly holder: Launched, readonly pid: number, readonly spec: SandboxSpec) {}
 
   static async create(spec: SandboxSpec): Promise<Sandbox> {
+    const [cidrBase, cidrPrefix] = spec.clusterCidr.split('/');
     const directives = ['pdeathsig'];
     for (const f of spec.cgroupProcs) directives.push('cgroup', f);
-    directives.push('oomscore', '-998', 'unshare', 'net,uts,ipc', 'hostname', spec.hostname, 'loup', 'pause');
+    directives.push('oomscore', '-998', 'unshare', 'net,uts,ipc', 'hostname', spec.hostname, 'loup',
+      'podnet', spec.veth, spec.bridge, spec.podIP, String(spec.prefixLength), spec.gateway, cidrBase!, cidrPrefix!, 'pause');
     const holder = launch(directives, { env: {} });
     let pid: number;
     try {
       pid = await holder.started;
     } catch (e) {
       holder.kill('SIGKILL');
+      if (e instanceof StartError) throw new StartError(`failed to set up sandbox network: ${e.message}`);
       throw e;
     }
-    const sandbox = new Sandbox(holder, pid, spec);
-    try {
-      await runQuiet('ip', ['link', 'del', spec.veth]); // a leftover of a killed Berth with the same pod
-      await ipBatch([
-        `link add ${spec.veth} type veth peer name eth0 netns ${pid}`,
-        `link set ${spec.veth} master ${spec.bridge} up`,
-      ]);
-      await ipBatch([
-        `addr add ${spec.podIP}/${spec.prefixLength} dev eth0`,
-        'link set eth0 up',
-        `route add ${spec.clusterCidr} dev eth0 scope link`,
-        `route add default via ${spec.gateway} dev eth0`,
-      ], { netnsPid: pid });
-    } catch (e) {
-      await sandbox.destroy();
-      throw new StartError(`failed to set up sandbox network: ${(e as Error).message}`);
-    }
-    return sandbox;
+    return new Sandbox(holder, pid, spec);
   }
 
   /** /proc path of one of the pod's namespaces, for berth-run's `join`. */

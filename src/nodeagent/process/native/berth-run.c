@@ -15,6 +15,11 @@
  *   unshare <comma list>           new namespaces: mnt,pid,net,uts,ipc
  *   hostname <name>                sethostname in the (new) UTS namespace
  *   loup                           bring the loopback interface up in the (new) network namespace
+ *   podnet <veth> <bridge> <ip> <prefix> <gateway> <cidr> <cidrprefix>
+ *                                  after `unshare net`: a veth pair whose host end <veth> is attached (up) to
+ *                                  <bridge> in the namespace berth-run started in, and whose other end is eth0 here
+ *                                  with <ip>/<prefix>, an on-link route to <cidr>/<cidrprefix> and a default route
+ *                                  via <gateway> (rtnetlink for the pair, ioctls for the rest)
  *   fork                           the parent stays outside as a relay: it reports `pid <n>` (host pid of the child)
  *                                  once the child exec'd, forwards signals to it, and exits as it did, reporting
  *                                  `exit <code>` or `signal <n>`; the child goes on with the next directives
@@ -49,6 +54,11 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <net/route.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/veth.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <poll.h>
@@ -270,11 +280,14 @@ static int ns_flag(const char *name) {
   fail("unknown namespace %s", name);
 }
 
+static void remember_host_netns(void);
+
 static void do_unshare(const char *list) {
   char buf[128];
   snprintf(buf, sizeof buf, "%s", list);
   int flags = 0;
   for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) flags |= ns_flag(tok);
+  if (flags & CLONE_NEWNET) remember_host_netns();
   if (unshare(flags) < 0) fail("unshare %s: %s", list, strerror(errno));
 }
 
@@ -295,6 +308,170 @@ static void do_loup(void) {
   ifr.ifr_flags |= IFF_UP;
   if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0) fail("bring lo up: %s", strerror(errno));
   close(s);
+}
+
+
+/* ---- pod network: the host netns is remembered before `unshare net` ---- */
+static int host_nl = -1;     /* rtnetlink socket opened in the namespace berth-run started in */
+static int host_inet = -1;   /* AF_INET socket there, for ioctls on the host end */
+
+static void remember_host_netns(void) {
+  if (host_nl >= 0) return;
+  host_nl = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+  host_inet = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (host_nl < 0 || host_inet < 0) fail("socket: %s", strerror(errno));
+}
+
+/* A netlink request: header, ifinfomsg, attributes, in one aligned buffer. */
+static char nlbuf[2048] __attribute__((aligned(8)));
+
+static struct nlmsghdr *nl_start(int type, int flags) {
+  memset(nlbuf, 0, sizeof nlbuf);
+  struct nlmsghdr *h = (struct nlmsghdr *)nlbuf;
+  h->nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg));
+  h->nlmsg_type = type;
+  h->nlmsg_flags = flags;
+  ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_family = AF_UNSPEC;
+  return h;
+}
+
+static struct rtattr *nla_put(struct nlmsghdr *h, size_t max, int type, const void *data, size_t len) {
+  size_t off = NLMSG_ALIGN(h->nlmsg_len);
+  size_t alen = RTA_LENGTH(len);
+  if (off + RTA_ALIGN(alen) > max) fail("netlink message too long");
+  struct rtattr *a = (struct rtattr *)((char *)h + off);
+  a->rta_type = type;
+  a->rta_len = alen;
+  if (len) memcpy(RTA_DATA(a), data, len);
+  h->nlmsg_len = off + RTA_ALIGN(alen);
+  return a;
+}
+
+static void nla_end(struct nlmsghdr *h, struct rtattr *nest) {
+  nest->rta_len = (char *)h + h->nlmsg_len - (char *)nest;
+}
+
+/* Sends one request and waits for its acknowledgement; returns 0 or -errno. */
+static int nl_talk(struct nlmsghdr *h) {
+  static unsigned seq = 1;
+  h->nlmsg_seq = seq++;
+  h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+  struct sockaddr_nl addr = { .nl_family = AF_NETLINK };
+  if (sendto(host_nl, h, h->nlmsg_len, 0, (struct sockaddr *)&addr, sizeof addr) < 0) return -errno;
+  char reply[4096];
+  for (;;) {
+    ssize_t n = recv(host_nl, reply, sizeof reply, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return -errno;
+    }
+    for (struct nlmsghdr *r = (struct nlmsghdr *)reply; NLMSG_OK(r, (size_t)n); r = NLMSG_NEXT(r, n)) {
+      if (r->nlmsg_seq != h->nlmsg_seq) continue;
+      if (r->nlmsg_type == NLMSG_ERROR) return ((struct nlmsgerr *)NLMSG_DATA(r))->error;
+    }
+  }
+}
+
+static void set_up(int sock, const char *name) {
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+  if (ioctl(sock, SIOCGIFFLAGS, &ifr) < 0) fail("get %s flags: %s", name, strerror(errno));
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl(sock, SIOCSIFFLAGS, &ifr) < 0) fail("bring %s up: %s", name, strerror(errno));
+}
+
+static struct sockaddr_in inet_addr_of(const char *text) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  if (inet_pton(AF_INET, text, &a.sin_addr) != 1) fail("invalid IPv4 address %s", text);
+  return a;
+}
+
+static struct sockaddr_in mask_of(int prefix) {
+  struct sockaddr_in a;
+  memset(&a, 0, sizeof a);
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = prefix <= 0 ? 0 : htonl(~0U << (32 - prefix));
+  return a;
+}
+
+static void add_route(int sock, const char *dst, int prefix, const char *gw) {
+  struct rtentry rt;
+  memset(&rt, 0, sizeof rt);
+  struct sockaddr_in d = inet_addr_of(dst), m = mask_of(prefix);
+  memcpy(&rt.rt_dst, &d, sizeof d);
+  memcpy(&rt.rt_genmask, &m, sizeof m);
+  rt.rt_flags = RTF_UP;
+  if (gw) {
+    struct sockaddr_in g = inet_addr_of(gw);
+    memcpy(&rt.rt_gateway, &g, sizeof g);
+    rt.rt_flags |= RTF_GATEWAY;
+  }
+  rt.rt_dev = (char *)"eth0";
+  if (ioctl(sock, SIOCADDRT, &rt) < 0 && errno != EEXIST) fail("route to %s/%d: %s", dst, prefix, strerror(errno));
+}
+
+static void do_podnet(char **a) {
+  const char *veth = a[0], *bridge = a[1], *ip = a[2], *gw = a[4], *cidr = a[5];
+  int prefix = atoi(a[3]), cidr_prefix = atoi(a[6]);
+  if (host_nl < 0) fail("podnet needs the host's namespace remembered (before unshare net)");
+  if (strlen(veth) >= IFNAMSIZ) fail("interface name too long: %s", veth);
+  /* looked up through the host-side socket: this process already is in the pod's namespace */
+  struct ifreq bq;
+  memset(&bq, 0, sizeof bq);
+  snprintf(bq.ifr_name, IFNAMSIZ, "%s", bridge);
+  if (ioctl(host_inet, SIOCGIFINDEX, &bq) < 0) fail("bridge %s: %s", bridge, strerror(errno));
+  int bridge_index = bq.ifr_ifindex;
+  int ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (ns < 0) fail("open own netns: %s", strerror(errno));
+
+  /* a leftover of a killed Berth with the same pod */
+  struct nlmsghdr *h = nl_start(RTM_DELLINK, 0);
+  nla_put(h, sizeof nlbuf, IFLA_IFNAME, veth, strlen(veth) + 1);
+  nl_talk(h);
+
+  h = nl_start(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+  nla_put(h, sizeof nlbuf, IFLA_IFNAME, veth, strlen(veth) + 1);
+  nla_put(h, sizeof nlbuf, IFLA_MASTER, &bridge_index, sizeof bridge_index);
+  struct rtattr *linkinfo = nla_put(h, sizeof nlbuf, IFLA_LINKINFO, NULL, 0);
+  nla_put(h, sizeof nlbuf, IFLA_INFO_KIND, "veth", 4);
+  struct rtattr *data = nla_put(h, sizeof nlbuf, IFLA_INFO_DATA, NULL, 0);
+  struct rtattr *peer = nla_put(h, sizeof nlbuf, VETH_INFO_PEER, NULL, 0);
+  /* the peer's own ifinfomsg, then its attributes */
+  size_t off = NLMSG_ALIGN(h->nlmsg_len);
+  if (off + sizeof(struct ifinfomsg) > sizeof nlbuf) fail("netlink message too long");
+  ((struct ifinfomsg *)(nlbuf + off))->ifi_family = AF_UNSPEC;
+  h->nlmsg_len = off + NLMSG_ALIGN(sizeof(struct ifinfomsg));
+  nla_put(h, sizeof nlbuf, IFLA_IFNAME, "eth0", 5);
+  nla_put(h, sizeof nlbuf, IFLA_NET_NS_FD, &ns, sizeof ns);
+  nla_end(h, peer);
+  nla_end(h, data);
+  nla_end(h, linkinfo);
+  int err = nl_talk(h);
+  if (err < 0) fail("create veth %s: %s", veth, strerror(-err));
+  close(ns);
+  set_up(host_inet, veth);
+
+  int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (s < 0) fail("socket: %s", strerror(errno));
+  struct ifreq ifr;
+  memset(&ifr, 0, sizeof ifr);
+  strcpy(ifr.ifr_name, "eth0");
+  struct sockaddr_in addr = inet_addr_of(ip);
+  memcpy(&ifr.ifr_addr, &addr, sizeof addr);
+  if (ioctl(s, SIOCSIFADDR, &ifr) < 0) fail("address %s: %s", ip, strerror(errno));
+  struct sockaddr_in m = mask_of(prefix);
+  memcpy(&ifr.ifr_netmask, &m, sizeof m);
+  if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0) fail("netmask /%d: %s", prefix, strerror(errno));
+  set_up(s, "eth0");
+  add_route(s, cidr, cidr_prefix, NULL);
+  add_route(s, "0.0.0.0", 0, gw);
+  close(s);
+  close(host_nl);
+  close(host_inet);
+  host_nl = host_inet = -1;
 }
 
 static void do_caps(const char *list) {
@@ -515,6 +692,10 @@ int main(int argc, char **argv) {
       i++;
     } else if (!strcmp(d, "loup")) {
       do_loup();
+    } else if (!strcmp(d, "podnet")) {
+      need(argc, i, 7, d);
+      do_podnet(&argv[i + 1]);
+      i += 7;
     } else if (!strcmp(d, "fork")) {
       do_fork();
     } else if (!strcmp(d, "mount")) {
