@@ -89,3 +89,24 @@ export function instanceId(c: Cluster): string {
 }
 
 export { eventually, kubectl, kubectlOk };
+
+/** A container's output as written to its CRI log file (what `kubectl logs` serves), without the CRI prefixes. */
+export async function containerLog(c: Cluster, ns: string, pod: string, container: string, restart = 0): Promise<string> {
+  const uid = await podField(c, ns, pod, '{.metadata.uid}');
+  const file = `${c.dataDir}/logs/pods/${ns}_${pod}_${uid}/${container}/${restart}.log`;
+  if (!existsSync(file)) return '';
+  let out = '';
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const m = /^\S+ (?:stdout|stderr) ([FP]) (.*)$/.exec(line);
+    if (m) out += m[2] + (m[1] === 'F' ? '\n' : '');
+  }
+  return out;
+}
+
+/** Waits for a container to have terminated (this run) and returns its terminated state. */
+export async function waitTerminated(c: Cluster, ns: string, pod: string, timeoutMs = 60_000): Promise<{ exitCode: number; reason?: string; message?: string; signal?: number }> {
+  return eventually(async () => {
+    const t = await podField(c, ns, pod, '{.status.containerStatuses[0].state.terminated}');
+    return t ? JSON.parse(t) : undefined;
+  }, timeoutMs, 200);
+}
