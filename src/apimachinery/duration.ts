@@ -63,3 +63,19 @@ export function timestampSince(timestamp: string | undefined | null, now: Date):
   if (Number.isNaN(t)) return '<unknown>';
   return humanDuration(now.getTime() - t);
 }
+
+/**
+ * Go's time.Duration String, for whole milliseconds: `0s`, `250ms`, `10s`, `1.5s`, `1m20s`, `5m0s`, `1h0m0s` (how
+ * the kubelet prints back-off delays and probe timeouts in messages).
+ */
+export function goDuration(ms: number): string {
+  if (ms === 0) return '0s';
+  if (ms < 0) return `-${goDuration(-ms)}`;
+  if (ms < SECOND) return `${ms}ms`;
+  const h = trunc(ms / HOUR);
+  const m = trunc((ms % HOUR) / MINUTE);
+  const s = String((ms % MINUTE) / SECOND);
+  if (h) return `${h}h${m}m${s}s`;
+  if (m) return `${m}m${s}s`;
+  return `${s}s`;
+}

@@ -3,6 +3,7 @@
 // and graceful or forced stops — steered by the pod's sim.berth.dev/* annotations.
 import { createHash, randomBytes } from 'node:crypto';
 import { simBehaviour, SimBehaviour } from './annotations.js';
+import { Backoff, backOffKey, restartDecision } from './kubelet/backoff.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
 import { ContainerSpec, ContainerStatus, Pod, rfc3339 } from './types.js';
 
@@ -34,18 +35,16 @@ export class SimRuntime implements Runtime {
   private readonly pods = new Map<string, SimPod>();
   private readonly listeners: ((uid: string) => void)[] = [];
   private readonly startDelayMs: number;
-  private readonly backOffBaseMs: number;
-  private readonly backOffMaxMs: number;
+  private readonly backOff: Backoff;
   private readonly stopDelayMs: number;
   private readonly now: () => Date;
   private closed = false;
 
   constructor(opts: SimRuntimeOptions = {}) {
     this.startDelayMs = opts.startDelayMs ?? 300;
-    this.backOffBaseMs = opts.backOffBaseMs ?? 10_000;
-    this.backOffMaxMs = opts.backOffMaxMs ?? 300_000;
     this.stopDelayMs = opts.stopDelayMs ?? Math.min(this.startDelayMs, 100);
     this.now = opts.now ?? (() => new Date());
+    this.backOff = new Backoff({ initialMs: opts.backOffBaseMs, maxMs: opts.backOffMaxMs, now: () => this.now().getTime() });
   }
 
   onChange(listener: (uid: string) => void): void {
@@ -112,6 +111,7 @@ export class SimRuntime implements Runtime {
     if (!sp) return;
     this.clearTimers(sp);
     this.pods.delete(uid);
+    this.backOff.gc();
   }
 
   async close(): Promise<void> {
@@ -169,25 +169,28 @@ export class SimRuntime implements Runtime {
 
   /**
    * The kubelet restarts a crashed container at once the first time; after that it waits in CrashLoopBackOff
-   * (base · 2^(restarts-1), capped) with the last run kept in lastState.
+   * (the shared container back-off: base doubling to the cap) with the last run kept in lastState.
    */
   private scheduleRestart(sp: SimPod, c: RuntimeContainer, run: () => void): void {
-    const restartNow = () => {
-      c.lastState = { terminated: c.state.terminated! };
-      c.restartCount++;
-      run();
-    };
-    if (c.restartCount === 0) {
-      this.after(sp, sp.behaviour.startDelayMs, restartNow);
+    const pod = simPodRef(sp);
+    const finishedAt = this.now().getTime();
+    const decision = restartDecision(this.backOff, pod, c.name, finishedAt);
+    if (decision.restart) {
+      this.after(sp, sp.behaviour.startDelayMs, () => {
+        c.lastState = { terminated: c.state.terminated! };
+        c.restartCount++;
+        run();
+      });
       return;
     }
-    const backOff = Math.min(this.backOffMaxMs, this.backOffBaseMs * 2 ** (c.restartCount - 1));
-    const settle = Math.min(sp.behaviour.startDelayMs, backOff);
-    this.after(sp, settle, () => {
+    const wait = decision.retryInMs;
+    this.after(sp, Math.min(sp.behaviour.startDelayMs, wait), () => {
       c.lastState = { terminated: c.state.terminated! };
-      c.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(backOff)} restarting failed container=${c.name} pod=${sp.name}_${sp.namespace}(${sp.uid})` } };
+      c.state = { waiting: { reason: decision.reason, message: decision.message } };
     });
-    this.after(sp, backOff, () => {
+    this.after(sp, wait, () => {
+      // The window closed: the kubelet records the restart in the back-off and starts the container.
+      this.backOff.next(backOffKey(pod, c.name), finishedAt);
       c.restartCount++;
       run();
     });
@@ -277,6 +280,9 @@ export class SimRuntime implements Runtime {
   }
 }
 
+/** The pod identity the back-off keys and messages use. */
+const simPodRef = (sp: SimPod): Pod => ({ metadata: { name: sp.name, namespace: sp.namespace, uid: sp.uid }, spec: { containers: [] } });
+
 function newContainer(spec: ContainerSpec, waitingReason: string): RuntimeContainer {
   const image = normalizeImage(spec.image ?? '');
   return {
@@ -317,15 +323,3 @@ export function imageID(image: string): string {
 }
 
 const imageIDs = new Map<string, string>();
-
-/** Go's time.Duration String for whole milliseconds: 10s, 1m20s, 5m0s, 250ms. */
-export function goDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const sMs = ms % 60_000;
-  const s = sMs % 1000 === 0 ? String(sMs / 1000) : String(sMs / 1000).replace(/0+$/, '');
-  if (h) return `${h}h${m}m${s}s`;
-  if (m) return `${m}m${s}s`;
-  return `${s}s`;
-}

@@ -2,40 +2,51 @@
 // the API server returns.
 import type { KubeObject } from '../apimachinery/types.js';
 
-export interface ContainerSpec {
-  name: string;
-  image?: string;
-  imagePullPolicy?: string;
-  command?: string[];
-  args?: string[];
-  workingDir?: string;
-  env?: EnvVar[];
-  envFrom?: EnvFromSource[];
-  restartPolicy?: string; // 'Always' on an init container makes it a sidecar
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  ports?: { containerPort: number; hostPort?: number; protocol?: string; name?: string }[];
-  volumeMounts?: VolumeMount[];
-  livenessProbe?: Probe;
-  readinessProbe?: Probe;
-  startupProbe?: Probe;
-  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler; stopSignal?: string };
-  terminationMessagePath?: string;
-  terminationMessagePolicy?: string;
-  securityContext?: SecurityContext;
-  stdin?: boolean;
-  stdinOnce?: boolean;
-  tty?: boolean;
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  hostPort?: number;
+  hostIP?: string;
+  protocol?: string;
+}
+
+export interface ResourceRequirements {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+// ---- environment ------------------------------------------------------------------------------------------
+
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+
+export interface ResourceFieldSelector {
+  containerName?: string;
+  resource: string;
+  /** A quantity; 0 or unset means 1. */
+  divisor?: string | number;
+}
+
+/** configMapKeyRef / secretKeyRef. */
+export interface KeySelector {
+  name?: string;
+  key: string;
+  optional?: boolean;
+}
+
+export interface EnvVarSource {
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+  configMapKeyRef?: KeySelector;
+  secretKeyRef?: KeySelector;
 }
 
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: {
-    fieldRef?: { apiVersion?: string; fieldPath: string };
-    resourceFieldRef?: { containerName?: string; resource: string; divisor?: string | number };
-    configMapKeyRef?: { name?: string; key: string; optional?: boolean };
-    secretKeyRef?: { name?: string; key: string; optional?: boolean };
-  };
+  valueFrom?: EnvVarSource;
 }
 
 export interface EnvFromSource {
@@ -44,25 +55,28 @@ export interface EnvFromSource {
   secretRef?: { name?: string; optional?: boolean };
 }
 
-export interface VolumeMount {
-  name: string;
-  mountPath: string;
-  subPath?: string;
-  subPathExpr?: string;
-  readOnly?: boolean;
-  mountPropagation?: string;
-}
+// ---- probes and lifecycle hooks ---------------------------------------------------------------------------
 
 export interface ExecAction { command?: string[] }
-export interface HTTPGetAction { path?: string; port: number | string; host?: string; scheme?: string; httpHeaders?: { name: string; value: string }[] }
+export interface HTTPHeader { name: string; value: string }
+export interface HTTPGetAction {
+  path?: string;
+  port: number | string;
+  host?: string;
+  scheme?: string;
+  httpHeaders?: HTTPHeader[];
+}
 export interface TCPSocketAction { port: number | string; host?: string }
 export interface GRPCAction { port: number; service?: string }
 
-export interface Probe {
+export interface ProbeHandler {
   exec?: ExecAction;
   httpGet?: HTTPGetAction;
   tcpSocket?: TCPSocketAction;
   grpc?: GRPCAction;
+}
+
+export interface Probe extends ProbeHandler {
   initialDelaySeconds?: number;
   timeoutSeconds?: number;
   periodSeconds?: number;
@@ -78,14 +92,23 @@ export interface LifecycleHandler {
   sleep?: { seconds: number };
 }
 
+export interface Lifecycle {
+  postStart?: LifecycleHandler;
+  preStop?: LifecycleHandler;
+  stopSignal?: string;
+}
+
+// ---- security -------------------------------------------------------------------------------------------------
+
 export interface SecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
   runAsNonRoot?: boolean;
   readOnlyRootFilesystem?: boolean;
-  privileged?: boolean;
   allowPrivilegeEscalation?: boolean;
+  privileged?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  procMount?: string;
 }
 
 export interface PodSecurityContext {
@@ -95,20 +118,135 @@ export interface PodSecurityContext {
   fsGroup?: number;
   fsGroupChangePolicy?: string;
   supplementalGroups?: number[];
+  sysctls?: { name: string; value: string }[];
 }
 
-export interface KeyToPath { key: string; path: string; mode?: number }
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  subPathExpr?: string;
+  readOnly?: boolean;
+  mountPropagation?: string;
+  recursiveReadOnly?: string;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image?: string;
+  imagePullPolicy?: string;
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  restartPolicy?: string; // 'Always' on an init container makes it a sidecar
+  resources?: ResourceRequirements;
+  ports?: ContainerPort[];
+  volumeMounts?: VolumeMount[];
+  livenessProbe?: Probe;
+  readinessProbe?: Probe;
+  startupProbe?: Probe;
+  lifecycle?: Lifecycle;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
+  securityContext?: SecurityContext;
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  tty?: boolean;
+}
+
+// ---- volumes ----------------------------------------------------------------------------------------------------
+
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+export interface ConfigMapVolumeSource {
+  name?: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+
+export interface SecretVolumeSource {
+  secretName?: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+
+export interface DownwardAPIVolumeFile {
+  path: string;
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+  mode?: number;
+}
+
+export interface DownwardAPIVolumeSource {
+  items?: DownwardAPIVolumeFile[];
+  defaultMode?: number;
+}
+
+export interface ServiceAccountTokenProjection {
+  audience?: string;
+  expirationSeconds?: number;
+  path: string;
+}
+
+export interface VolumeProjection {
+  secret?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  configMap?: { name?: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardAPIVolumeFile[] };
+  serviceAccountToken?: ServiceAccountTokenProjection;
+  clusterTrustBundle?: Record<string, unknown>;
+  podCertificate?: Record<string, unknown>;
+}
+
+export interface ProjectedVolumeSource {
+  sources?: VolumeProjection[] | null;
+  defaultMode?: number;
+}
 
 export interface Volume {
   name: string;
+  configMap?: ConfigMapVolumeSource;
+  secret?: SecretVolumeSource;
+  downwardAPI?: DownwardAPIVolumeSource;
+  projected?: ProjectedVolumeSource;
   emptyDir?: { medium?: string; sizeLimit?: string };
   hostPath?: { path: string; type?: string };
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  configMap?: { name?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
-  secret?: { secretName?: string; items?: KeyToPath[]; defaultMode?: number; optional?: boolean };
-  downwardAPI?: { items?: unknown[]; defaultMode?: number };
-  projected?: { sources?: unknown[]; defaultMode?: number };
-  [other: string]: unknown;
+  [source: string]: unknown;
+}
+
+// ---- DNS and names ----------------------------------------------------------------------------------------------
+
+export interface HostAlias {
+  ip: string;
+  hostnames?: string[];
+}
+
+export interface PodDNSConfig {
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name?: string; value?: string }[];
+}
+
+/** core/v1 ConfigMap (data as text, binaryData base64 as on the wire). */
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+  immutable?: boolean;
+}
+
+/** core/v1 Secret (data base64 as on the wire). */
+export interface Secret extends KubeObject {
+  type?: string;
+  data?: Record<string, string>;
+  immutable?: boolean;
 }
 
 export interface Toleration {
@@ -132,10 +270,25 @@ export interface NodeSelectorTerm {
 export interface PodSpec {
   nodeName?: string;
   schedulerName?: string;
+  serviceAccountName?: string;
   restartPolicy?: string;
   terminationGracePeriodSeconds?: number;
+  activeDeadlineSeconds?: number;
   initContainers?: ContainerSpec[];
   containers: ContainerSpec[];
+  volumes?: Volume[];
+  hostname?: string;
+  subdomain?: string;
+  setHostnameAsFQDN?: boolean;
+  hostAliases?: HostAlias[];
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  shareProcessNamespace?: boolean;
+  dnsPolicy?: string;
+  dnsConfig?: PodDNSConfig;
+  enableServiceLinks?: boolean;
+  securityContext?: PodSecurityContext;
   nodeSelector?: Record<string, string>;
   tolerations?: Toleration[];
   affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: NodeSelectorTerm[] } } };
@@ -143,22 +296,8 @@ export interface PodSpec {
   schedulingGates?: { name: string }[];
   preemptionPolicy?: string;
   overhead?: Record<string, string>;
-  volumes?: Volume[];
-  hostname?: string;
-  subdomain?: string;
-  hostNetwork?: boolean;
-  hostPID?: boolean;
-  hostIPC?: boolean;
-  dnsPolicy?: string;
-  dnsConfig?: { nameservers?: string[]; searches?: string[]; options?: { name: string; value?: string }[] };
-  hostAliases?: { ip: string; hostnames?: string[] }[];
-  enableServiceLinks?: boolean;
-  serviceAccountName?: string;
   automountServiceAccountToken?: boolean;
-  securityContext?: PodSecurityContext;
-  shareProcessNamespace?: boolean;
   ephemeralContainers?: (ContainerSpec & { targetContainerName?: string })[];
-  activeDeadlineSeconds?: number;
 }
 
 export interface PodCondition {
