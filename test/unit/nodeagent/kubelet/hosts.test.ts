@@ -8,6 +8,10 @@ import {
 } from '../../../../src/nodeagent/kubelet/hosts.js';
 import type { Pod, PodSpec } from '../../../../src/nodeagent/types.js';
 
+/** The fixed start of every managed hosts file (TABs between fields). */
+const MANAGED_HEADER = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' +
+  'fe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n';
+
 const pod = (name: string, spec: Partial<PodSpec> = {}, namespace = 'default'): Pod =>
   ({ metadata: { name, namespace, uid: 'uid-1' }, spec: { containers: [{ name: 'c' }], ...spec } });
 
@@ -15,13 +19,7 @@ test('StatefulSet pod: hostname = pod name, domain from subdomain, FQDN line in 
   const p = pod('web-1', { hostname: 'web-1', subdomain: 'nginx' });
   assert.deepEqual(podHostnameAndDomain(p, 'cluster.local'), { hostname: 'web-1', domain: 'nginx.default.svc.cluster.local' });
   assert.equal(etcHostsContent({ pod: p, podIPs: ['10.244.1.5'], clusterDomain: 'cluster.local' }),
-    '# Kubernetes-managed hosts file.\n' +
-    '127.0.0.1\tlocalhost\n' +
-    '::1\tlocalhost ip6-localhost ip6-loopback\n' +
-    'fe00::0\tip6-localnet\n' +
-    'fe00::0\tip6-mcastprefix\n' +
-    'fe00::1\tip6-allnodes\n' +
-    'fe00::2\tip6-allrouters\n' +
+    MANAGED_HEADER +
     '10.244.1.5\tweb-1.nginx.default.svc.cluster.local\tweb-1\n');
 });
 
@@ -32,13 +30,7 @@ test('managedHostsFileContent: one line per pod IP without a domain, and the Hos
     { ip: '456.78.90.123', hostnames: ['park', 'doo', 'boo'] },
   ]);
   assert.equal(got,
-    '# Kubernetes-managed hosts file.\n' +
-    '127.0.0.1\tlocalhost\n' +
-    '::1\tlocalhost ip6-localhost ip6-loopback\n' +
-    'fe00::0\tip6-localnet\n' +
-    'fe00::0\tip6-mcastprefix\n' +
-    'fe00::1\tip6-allnodes\n' +
-    'fe00::2\tip6-allrouters\n' +
+    MANAGED_HEADER +
     '123.45.67.89\tpodFoo\n' +
     'fd00::6\tpodFoo\n' +
     '\n' +
