@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { simBehaviour, SimBehaviour } from './annotations.js';
 import { Backoff, backOffKey, restartDecision } from './kubelet/backoff.js';
+import { exitCodeOf, terminatedState } from './kubelet/exit-status.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
 import { ContainerSpec, ContainerStatus, Pod, rfc3339 } from './types.js';
 
@@ -89,7 +90,7 @@ export class SimRuntime implements Runtime {
       const delay = forced ? Math.max(0, gracePeriodMs) : Math.min(this.stopDelayMs, Math.max(0, gracePeriodMs));
       const stop = () => {
         for (const c of [...sp.state.initContainers, ...sp.state.containers]) {
-          if (c.state.running) this.terminate(c, forced ? 137 : 0, forced ? 'Error' : 'Completed');
+          if (c.state.running) this.terminate(c, forced ? exitCodeOf(null, 'SIGKILL') : 0);
         }
         sp.state.killed = true;
         this.changed(sp);
@@ -131,7 +132,7 @@ export class SimRuntime implements Runtime {
     this.changed(sp);
     this.after(sp, sp.behaviour.startDelayMs, () => {
       const code = index === 0 && sp.behaviour.initExitCode !== undefined ? sp.behaviour.initExitCode : 0;
-      this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+      this.terminate(c, code);
       if (code !== 0) {
         // A failed init container restarts unless the pod never restarts (then the pod fails).
         if (sp.restartPolicy !== 'Never') this.scheduleRestart(sp, c, () => this.runInit(sp, index));
@@ -160,7 +161,7 @@ export class SimRuntime implements Runtime {
     if (b.exitCode !== undefined) {
       const code = b.exitCode;
       this.after(sp, b.runMs, () => {
-        this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+        this.terminate(c, code);
         const restart = sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0);
         if (restart) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
       });
@@ -203,18 +204,14 @@ export class SimRuntime implements Runtime {
     c.ready = false;
   }
 
-  private terminate(c: RuntimeContainer, exitCode: number, reason: string): void {
+  private terminate(c: RuntimeContainer, exitCode: number): void {
     c.state = {
-      terminated: {
-        exitCode, reason,
-        startedAt: c.state.running?.startedAt,
-        finishedAt: rfc3339(this.now()),
-        containerID: c.containerID,
-      },
+      terminated: terminatedState({ exitCode, startedAt: c.state.running?.startedAt, finishedAt: rfc3339(this.now()), containerID: c.containerID }),
     };
     c.ready = false;
     c.started = false;
   }
+
 
   /** Picks up a pod this runtime ran before a restart of the agent, from the status it had published. */
   private adopt(sp: SimPod, pod: Pod, podIP: string): boolean {
@@ -238,7 +235,7 @@ export class SimRuntime implements Runtime {
         if (sp.behaviour.exitCode !== undefined) {
           const code = sp.behaviour.exitCode;
           this.after(sp, sp.behaviour.runMs, () => {
-            this.terminate(c, code, code === 0 ? 'Completed' : 'Error');
+            this.terminate(c, code);
             if (sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0)) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
           });
         }
