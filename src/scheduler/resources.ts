@@ -30,26 +30,48 @@ function maxInto(into: ResourceAmounts, other: ResourceAmounts): void {
 
 const requestsOf = (c: ContainerSpec) => amountsOf(c.resources?.requests);
 
-/** resourcehelper.PodRequests. */
-export function podRequests(pod: Pod): ResourceAmounts {
-  const reqs: ResourceAmounts = new Map();
-  for (const c of pod.spec.containers ?? []) addInto(reqs, requestsOf(c));
+/**
+ * The aggregation of resourcehelper's PodRequests and PodLimits: app containers summed, each init container (with
+ * the sidecars started before it) as a maximum, sidecars alongside. `each` sees every container's amounts as
+ * upstream's ContainerFn does (an init container's together with the sidecars before it).
+ */
+function aggregate(pod: Pod, of: (c: ContainerSpec) => ResourceAmounts, each?: (amounts: ResourceAmounts) => void): ResourceAmounts {
+  const total: ResourceAmounts = new Map();
+  for (const c of pod.spec.containers ?? []) {
+    const a = of(c);
+    each?.(a);
+    addInto(total, a);
+  }
   const sidecars: ResourceAmounts = new Map();
   const initMax: ResourceAmounts = new Map();
   for (const c of pod.spec.initContainers ?? []) {
-    let during = requestsOf(c);
+    let during = of(c);
     if (c.restartPolicy === 'Always') {
-      addInto(reqs, during);
+      addInto(total, during);
       addInto(sidecars, during);
       during = new Map(sidecars);
     } else {
       addInto(during, sidecars);
     }
+    each?.(during);
     maxInto(initMax, during);
   }
-  maxInto(reqs, initMax);
+  maxInto(total, initMax);
+  return total;
+}
+
+/** resourcehelper.PodRequests, overhead included. */
+export function podRequests(pod: Pod): ResourceAmounts {
+  const reqs = aggregate(pod, requestsOf);
   addInto(reqs, amountsOf(pod.spec.overhead));
   return reqs;
+}
+
+/** resourcehelper.PodLimits: overhead is added to the limits that are set. */
+export function podLimits(pod: Pod, each?: (limits: ResourceAmounts) => void): ResourceAmounts {
+  const limits = aggregate(pod, (c) => amountsOf(c.resources?.limits), each);
+  for (const [k, v] of amountsOf(pod.spec.overhead)) if (limits.has(k)) limits.set(k, limits.get(k)! + v);
+  return limits;
 }
 
 /** Requests with the scheduler's non-zero defaults for cpu and memory, used for scoring only. */

@@ -157,35 +157,4 @@ function validateResourceClaimNames(claims: Obj[], podClaimNames: Set<string>, p
   return errs;
 }
 
-/** Sum of requests/limits → QoS class (pkg/apis/core/helper/qos). */
-export function computeQOSClass(spec: Obj): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const containers = [...arr(spec.containers), ...arr(spec.initContainers)];
-  const requests = new Map<string, Quantity>();
-  const limits = new Map<string, Quantity>();
-  let isGuaranteed = true;
-  const supported = (n: string) => n === 'cpu' || n === 'memory';
-  for (const c of containers) {
-    const res = isObj(c.resources) ? c.resources : {};
-    for (const [n, v] of Object.entries(isObj(res.requests) ? res.requests : {})) {
-      const q = tryParseQuantity(v);
-      if (!supported(n) || !q || q.sign() <= 0) continue;
-      requests.set(n, requests.has(n) ? requests.get(n)!.add(q) : q);
-    }
-    const seen = new Set<string>();
-    for (const [n, v] of Object.entries(isObj(res.limits) ? res.limits : {})) {
-      const q = tryParseQuantity(v);
-      if (!supported(n) || !q || q.sign() <= 0) continue;
-      seen.add(n);
-      limits.set(n, limits.has(n) ? limits.get(n)!.add(q) : q);
-    }
-    if (!seen.has('cpu') || !seen.has('memory')) isGuaranteed = false;
-  }
-  if (requests.size === 0 && limits.size === 0) return 'BestEffort';
-  if (isGuaranteed) {
-    for (const [n, r] of requests) {
-      const l = limits.get(n);
-      if (!l || l.cmp(r) !== 0) { isGuaranteed = false; break; }
-    }
-  }
-  return isGuaranteed && limits.size === requests.size ? 'Guaranteed' : 'Burstable';
-}
+export { computeQOSClass } from './qos.js';
