@@ -12,3 +12,8 @@ export interface KubeletEvent {
 export function formatPod(pod: Pod): string {
   return `${pod.metadata.name ?? ''}_${pod.metadata.namespace ?? ''}(${pod.metadata.uid ?? ''})`;
 }
+
+/** utilerrors.NewAggregate's text: one message as is, several as `[a, b]`. */
+export function aggregateMessage(msgs: string[]): string {
+  return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
+}

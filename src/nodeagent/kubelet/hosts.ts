@@ -1,6 +1,7 @@
 // A pod's hostname, domain and kubelet-managed /etc/hosts, as kubernetes pkg/kubelet/kubelet_pods.go builds them
 // (GeneratePodHostNameAndDomain, truncatePodHostnameIfNeeded, managedHostsFileContent, nodeHostsFileContent,
 // hostsEntriesFromHostAliases).
+import { readFile } from 'node:fs/promises';
 import { isDNS1123Label } from '../../apimachinery/validation/names.js';
 import type { HostAlias, Pod } from '../types.js';
 
@@ -90,6 +91,11 @@ export function managedHostsFileContent(podIPs: string[], hostname: string, doma
 /** nodeHostsFileContent: for hostNetwork pods, the node's own hosts file (its text) under a header, plus aliases. */
 export function hostNetworkHostsFileContent(nodeHostsText: string, hostAliases?: HostAlias[]): string {
   return MANAGED_HOSTS_HEADER_HOST_NETWORK + nodeHostsText + hostAliasesBlock(hostAliases);
+}
+
+/** nodeHostsFileContent, reading the node's hosts file (/etc/hosts unless told otherwise). */
+export async function readNodeHostsFileContent(hostAliases?: HostAlias[], hostsPath = '/etc/hosts'): Promise<string> {
+  return hostNetworkHostsFileContent(await readFile(hostsPath, 'utf8'), hostAliases);
 }
 
 /**

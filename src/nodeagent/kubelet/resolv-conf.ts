@@ -2,7 +2,7 @@
 // (GetPodDNS with ClusterFirst, ClusterFirstWithHostNet, Default and None, dnsConfig merging, the search-line
 // limits of pkg/apis/core/validation) and as containerd writes them (parseDNSOptions).
 import type { Pod, PodDNSConfig } from '../types.js';
-import { formatPod, type KubeletEvent } from './events.js';
+import { aggregateMessage, formatPod, type KubeletEvent } from './events.js';
 
 /** pkg/apis/core/validation: limits derived from libc's resolver. */
 export const MAX_DNS_NAMESERVERS = 3;
@@ -44,13 +44,8 @@ export function parseResolvConf(text: string): DNSConfig {
     if (fields[0] === 'search') searches = fields.slice(1).map((s) => (s.endsWith('.') ? s.slice(0, -1) : s));
     if (fields[0] === 'options') options = fields.slice(1);
   }
-  if (errors.length) throw new Error(aggregate(errors));
+  if (errors.length) throw new Error(aggregateMessage(errors));
   return { servers, searches, options };
-}
-
-/** utilerrors.NewAggregate's text. */
-function aggregate(msgs: string[]): string {
-  return msgs.length === 1 ? msgs[0] : `[${msgs.join(', ')}]`;
 }
 
 function omitDuplicates(list: string[]): string[] {

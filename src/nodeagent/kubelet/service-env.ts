@@ -2,6 +2,7 @@
 // builds them and kubelet_pods.go getServiceEnvVarMap picks the services: the pod's namespace when
 // enableServiceLinks is on, and the master service `kubernetes` in `default` always.
 import type { Service } from '../../registry/core-service-alloc/allocator.js';
+import { joinHostPort } from './go-net.js';
 
 export type { Service };
 
@@ -12,9 +13,6 @@ const hasClusterIP = (s: Service) => !!s.spec?.clusterIP && s.spec.clusterIP !==
 export function envVariableName(name: string): string {
   return name.replace(/-/g, '_').toUpperCase();
 }
-
-/** net.JoinHostPort. */
-export const joinHostPort = (host: string, port: number | string) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
 /** FromServices: the variables for each service with a ClusterIP, in the given order. */
 export function serviceEnvVars(services: Service[]): { name: string; value: string }[] {

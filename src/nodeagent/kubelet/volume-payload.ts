@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ConfigMap, DownwardAPIVolumeFile, KeyToPath, Pod, ProjectedVolumeSource, Secret, ServiceAccountTokenProjection, Volume } from '../types.js';
 import { cleanPath, type FileProjection, type Payload } from './atomic-writer.js';
 import { configMapNotFound, secretNotFound } from './env.js';
+import { aggregateMessage } from './events.js';
 import { extractFieldPathAsString, volumeResourceFieldRefValue } from './fieldpath.js';
 
 /** core/v1 default file mode of these volumes (0644). */
@@ -15,11 +16,6 @@ export const DEFAULT_MODE = 0o644;
 /** The kubelet's event for a volume that cannot be set up (reason FailedMount). */
 export function mountFailedMessage(volumeName: string, err: unknown): string {
   return `MountVolume.SetUp failed for volume ${JSON.stringify(volumeName)} : ${err instanceof Error ? err.message : String(err)}`;
-}
-
-/** utilerrors.NewAggregate's text. */
-function aggregate(errs: string[]): string {
-  return errs.length === 1 ? errs[0] : `[${errs.join(', ')}]`;
 }
 
 /** configmap MakePayload: every key (data and binaryData), or the listed items with their paths and modes. */
@@ -76,7 +72,7 @@ export function downwardAPIPayload(items: DownwardAPIVolumeFile[] | undefined, p
     }
     payload.set(cleanPath(item.path), { data: Buffer.from(data), mode: item.mode ?? defaultMode });
   }
-  if (errs.length) throw new Error(aggregate(errs));
+  if (errs.length) throw new Error(aggregateMessage(errs));
   return payload;
 }
 
@@ -148,7 +144,7 @@ export function projectedPayload(source: ProjectedVolumeSource, pod: Pod, deps: 
       errs.push((e as Error).message);
     }
   }
-  if (errs.length) throw new Error(aggregate(errs));
+  if (errs.length) throw new Error(aggregateMessage(errs));
   return payload;
 }
 

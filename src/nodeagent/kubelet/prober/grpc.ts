@@ -3,7 +3,7 @@
 // that cannot be made is retried until the timeout, which is then the failure.
 import http2 from 'node:http2';
 import { goDuration } from '../../../apimachinery/duration.js';
-import { joinHostPort } from './net-errors.js';
+import { joinHostPort } from '../go-net.js';
 import { PROBE_USER_AGENT, type ProbeOutcome } from './results.js';
 
 const HEALTH_CHECK_PATH = '/grpc.health.v1.Health/Check';

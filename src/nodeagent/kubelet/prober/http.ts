@@ -4,7 +4,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { ContainerSpec, HTTPGetAction } from '../../types.js';
-import { connErrorText, dialErrorText, joinHostPort } from './net-errors.js';
+import { connErrorText, dialErrorText, joinHostPort } from '../go-net.js';
 import { PROBE_USER_AGENT, type ProbeOutcome } from './results.js';
 
 /** The response body kept (http.go maxRespBodyLength). */

@@ -2,7 +2,7 @@
 // for the probe's kind, up to three tries when the prober itself errors, and the events it records.
 import type { ContainerSpec, Pod, Probe } from '../../types.js';
 import { expandCommandOnlyStatic } from '../command.js';
-import type { KubeletEvent } from '../events.js';
+import { formatPod, type KubeletEvent } from '../events.js';
 import { execProbe, type ExecInContainer } from './exec.js';
 import { grpcProbe } from './grpc.js';
 import { httpProbe, newRequestForHTTPGetAction, resolveContainerPort } from './http.js';
@@ -52,7 +52,7 @@ export async function runProbe(spec: Probe, target: ProbeTarget): Promise<ProbeO
   if (spec.httpGet) return httpProbe(newRequestForHTTPGetAction(spec.httpGet, container, podIP), timeoutMs);
   if (spec.tcpSocket) return tcpProbe(spec.tcpSocket.host || podIP, resolveContainerPort(spec.tcpSocket.port, container), timeoutMs);
   if (spec.grpc) return grpcProbe(podIP, spec.grpc.service ?? '', spec.grpc.port, timeoutMs);
-  throw new Error(`missing probe handler for ${target.pod.metadata.name ?? ''}_${target.pod.metadata.namespace ?? ''}(${target.pod.metadata.uid ?? ''}):${container.name}`);
+  throw new Error(`missing probe handler for ${formatPod(target.pod)}:${container.name}`);
 }
 
 export interface ProbeRun {

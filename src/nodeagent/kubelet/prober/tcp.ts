@@ -1,6 +1,6 @@
 // The tcpSocket probe (kubernetes pkg/probe/tcp): success is a completed connect within the timeout.
 import net from 'node:net';
-import { dialErrorText, joinHostPort } from './net-errors.js';
+import { dialErrorText, joinHostPort } from '../go-net.js';
 import type { ProbeOutcome } from './results.js';
 
 /** DoTCPProbe. */

@@ -1,10 +1,11 @@
 // Hostname, domain and /etc/hosts against kubernetes kubelet_pods.go (GeneratePodHostNameAndDomain,
 // truncatePodHostnameIfNeeded, managedHostsFileContent, nodeHostsFileContent) and its tests.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
   etcHostsContent, hostNetworkHostsFileContent, managedHostsFileContent, podHostnameAndDomain, podUTSHostname,
-  shouldManageEtcHosts, truncatePodHostname,
+  readNodeHostsFileContent, shouldManageEtcHosts, truncatePodHostname,
 } from '../../../../src/nodeagent/kubelet/hosts.js';
 import type { Pod, PodSpec } from '../../../../src/nodeagent/types.js';
 
@@ -39,10 +40,11 @@ test('managedHostsFileContent: one line per pod IP without a domain, and the Hos
     '456.78.90.123\tpark\tdoo\tboo\n');
 });
 
-test('hostNetwork pods get the node hosts file under its own header, plus aliases', () => {
+test('hostNetwork pods get the node hosts file under its own header, plus aliases', async () => {
   const node = '127.0.0.1\tlocalhost\n192.168.1.10\tmynode\n';
   assert.equal(hostNetworkHostsFileContent(node, [{ ip: '1.2.3.4', hostnames: ['a'] }]),
     '# Kubernetes-managed hosts file (host network).\n127.0.0.1\tlocalhost\n192.168.1.10\tmynode\n\n# Entries added by HostAliases.\n1.2.3.4\ta\n');
+  assert.equal(await readNodeHostsFileContent(undefined, '/etc/hosts'), `# Kubernetes-managed hosts file (host network).\n${readFileSync('/etc/hosts', 'utf8')}`);
   const p = pod('h', { hostNetwork: true });
   assert.equal(etcHostsContent({ pod: p, podIPs: ['192.168.1.10'], clusterDomain: 'cluster.local', nodeHostsText: node }),
     '# Kubernetes-managed hosts file (host network).\n' + node);

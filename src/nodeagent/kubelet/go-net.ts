@@ -1,5 +1,5 @@
-// Node socket errors worded as Go's net package words them, since probe failures show them verbatim in events
-// (`dial tcp 10.244.0.5:80: connect: connection refused`).
+// Go net package behaviour the kubelet's texts depend on: net.JoinHostPort, and socket errors worded as net.OpError
+// words them, since probe failures show them verbatim in events (`dial tcp 10.244.0.5:80: connect: connection refused`).
 
 const CONNECT_ERRORS: Record<string, string> = {
   ECONNREFUSED: 'connection refused',
