@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import http2 from 'node:http2';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { grpcProbe, healthCheckRequest, healthCheckStatus } from '../../../../..
 import { canonicalHeaderKey, httpProbe, newRequestForHTTPGetAction, resolveContainerPort } from '../../../../../src/nodeagent/kubelet/prober/http.js';
 import { probe, probeWithDefaults, type ProbeTarget } from '../../../../../src/nodeagent/kubelet/prober/prober.js';
 import { tcpProbe } from '../../../../../src/nodeagent/kubelet/prober/tcp.js';
+import { ensurePki } from '../../../../../src/pki/pki.js';
 import type { ContainerSpec, Pod } from '../../../../../src/nodeagent/types.js';
 
 let server: http.Server;
@@ -104,6 +106,23 @@ test('httpGet errors are failures worded as Go: refused, timeout, connection clo
   assert.deepEqual(await httpProbe(refused, 1000), { result: 'failure', output: `Get "http://127.0.0.1:${closed}/": dial tcp 127.0.0.1:${closed}: connect: connection refused` });
   assert.deepEqual(await httpProbe(req('/slow'), 200), { result: 'failure', output: `Get "http://127.0.0.1:${port}/slow": context deadline exceeded (Client.Timeout exceeded while awaiting headers)` });
   assert.deepEqual(await httpProbe(req('/hangup'), 1000), { result: 'failure', output: `Get "http://127.0.0.1:${port}/hangup": EOF` });
+});
+
+test('httpGet over HTTPS: the certificate is not verified (a self-signed server answers)', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'berth-probe-tls-'));
+  try {
+    const pki = await ensurePki(dir, { hosts: [] });
+    const tls = https.createServer({ key: pki.servingKeyPem, cert: pki.servingCertPem }, (_req, res) => res.end('secure'));
+    const p = await listen(tls);
+    try {
+      const r = newRequestForHTTPGetAction({ path: '/', port: p, scheme: 'HTTPS' }, container, '127.0.0.1');
+      assert.deepEqual(await httpProbe(r, 2000), { result: 'success', output: 'secure' });
+    } finally {
+      tls.close();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('tcpSocket: a completed connect succeeds; a refused one fails with the dial error', async () => {
