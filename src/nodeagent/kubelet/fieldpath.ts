@@ -124,7 +124,7 @@ export function podFieldSelectorRuntimeValue(fs: ObjectFieldSelector, pod: Pod, 
 }
 
 function hostIPsOrFail(addrs: PodAddresses): string[] {
-  if (!addrs.hostIPs?.length) throw new Error("can't get ip address of node: no node addresses");
+  if (!addrs.hostIPs?.length) throw new Error('host IP unknown; known addresses: []');
   return addrs.hostIPs;
 }
 

@@ -74,6 +74,7 @@ test('env fieldRef: every field the kubelet supports', () => {
   assert.equal(v('status.hostIP'), '172.18.0.3');
   assert.equal(v('status.hostIPs'), '172.18.0.3,fd00::3');
   assert.equal(podFieldSelectorRuntimeValue({ fieldPath: 'status.podIP' }, pod, {}), '', 'before the sandbox has an IP');
+  assert.throws(() => podFieldSelectorRuntimeValue({ fieldPath: 'status.hostIP' }, pod, {}), { message: 'host IP unknown; known addresses: []' });
 });
 
 test('convertQuantityToString: exact ceiling of value / divisor', () => {
