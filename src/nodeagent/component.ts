@@ -26,7 +26,9 @@ export async function startNodeAgentComponent(ctx: ComponentContext): Promise<Ru
     secrets: f.informerFor<KubeObject>(builtin.secrets).store,
     claims: f.informerFor<KubeObject>(builtin.persistentVolumeClaims).store,
     volumes: f.informerFor<KubeObject>(builtin.persistentVolumes).store,
+    services: f.informerFor<KubeObject>(builtin.services).store,
   };
+  const { capacity, machine } = machineNodeInfo(ctx.dataDir);
   const runtime = await ProcessRuntime.start({
     dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets,
     clusterDNS: clusterDnsIP(o.serviceCidr),
@@ -35,9 +37,10 @@ export async function startNodeAgentComponent(ctx: ComponentContext): Promise<Ru
       secret: (ns, name) => stores.secrets.get(`${ns}/${name}`),
       persistentVolumeClaim: (ns, name) => stores.claims.get(`${ns}/${name}`),
       persistentVolume: (name) => stores.volumes.get(name),
+      services: () => stores.services.list(),
+      nodeAllocatable: () => machine.allocatable,
     },
   });
-  const { capacity, machine } = machineNodeInfo(ctx.dataDir);
   try {
     return await startNodeAgent(client, { ...base, namePrefix: prefix, runtime, machine: { capacity, info: machine, internalIP: gatewayOf } });
   } catch (e) {

@@ -8,27 +8,10 @@ import { join } from 'node:path';
 const ROOT = '/sys/fs/cgroup';
 const V1_CONTROLLERS = ['cpu', 'memory', 'pids'] as const;
 
-export interface CgroupLimits {
-  /** cpu.shares (v1) from the CPU request; converted to cpu.weight on v2. */
-  cpuShares?: number;
-  /** CFS quota in µs per `cpuPeriod` (default 100000); from the CPU limit. */
-  cpuQuota?: number;
-  cpuPeriod?: number;
-  /** Bytes; from the memory limit. */
-  memoryLimit?: number;
-  pidsMax?: number;
-}
-
 export type CgroupVersion = 1 | 2;
 
 export function cgroupVersion(): CgroupVersion {
   return existsSync(join(ROOT, 'cgroup.controllers')) ? 2 : 1;
-}
-
-/** cgroup v2 cpu.weight from v1 shares: the linear mapping runc used until 2025 (1 + (shares-2)·9999/262142). */
-export function sharesToWeight(shares: number): number {
-  const s = Math.min(Math.max(shares, 2), 262144);
-  return Math.floor(1 + ((s - 2) * 9999) / 262142);
 }
 
 export class CgroupTree {
@@ -49,8 +32,11 @@ export class CgroupTree {
     return this.dirs(rel).map((d) => join(d, 'cgroup.procs'));
   }
 
-  /** Creates `rel` (and its parents) and sets its limits. */
-  create(rel: string, limits: CgroupLimits = {}): void {
+  /**
+   * Creates `rel` (and its parents) and writes its control files — `{file: value}` as the kubelet's cgroup values
+   * give them (kubelet/cgroups.ts cgroupV1Files / cgroupV2Files); on v1 each file goes to its controller's hierarchy.
+   */
+  create(rel: string, files: Record<string, string> = {}): void {
     const parts = [this.top, ...rel.split('/').filter(Boolean)];
     if (this.version === 2) {
       // v2: controllers are enabled for children level by level, from the root down.
@@ -63,27 +49,16 @@ export class CgroupTree {
     } else {
       for (const d of this.dirs(rel)) mkdirSync(d, { recursive: true });
     }
-    this.setLimits(rel, limits);
+    this.write(rel, files);
   }
 
-  setLimits(rel: string, limits: CgroupLimits): void {
-    const period = limits.cpuPeriod ?? 100_000;
-    if (this.version === 2) {
-      const dir = this.dirs(rel)[0];
-      if (limits.cpuShares !== undefined) writeIfPresent(join(dir, 'cpu.weight'), String(sharesToWeight(limits.cpuShares)));
-      if (limits.cpuQuota !== undefined) writeIfPresent(join(dir, 'cpu.max'), `${limits.cpuQuota} ${period}`);
-      if (limits.memoryLimit !== undefined) writeIfPresent(join(dir, 'memory.max'), String(limits.memoryLimit));
-      if (limits.pidsMax !== undefined) writeIfPresent(join(dir, 'pids.max'), String(limits.pidsMax));
-      return;
+  write(rel: string, files: Record<string, string>): void {
+    const dirs = this.dirs(rel);
+    for (const [file, value] of Object.entries(files)) {
+      const dir = this.version === 2 ? dirs[0] : dirs[V1_CONTROLLERS.indexOf(file.split('.')[0] as typeof V1_CONTROLLERS[number])];
+      // A controller this tree does not use (hugetlb) has no directory here: its limit is not enforced.
+      if (dir) writeIfPresent(join(dir, file), value);
     }
-    const [cpu, memory, pids] = this.dirs(rel);
-    if (limits.cpuShares !== undefined) writeIfPresent(join(cpu, 'cpu.shares'), String(limits.cpuShares));
-    if (limits.cpuQuota !== undefined) {
-      writeIfPresent(join(cpu, 'cpu.cfs_period_us'), String(period));
-      writeIfPresent(join(cpu, 'cpu.cfs_quota_us'), String(limits.cpuQuota));
-    }
-    if (limits.memoryLimit !== undefined) writeIfPresent(join(memory, 'memory.limit_in_bytes'), String(limits.memoryLimit));
-    if (limits.pidsMax !== undefined) writeIfPresent(join(pids, 'pids.max'), String(limits.pidsMax));
   }
 
   /** How many times the kernel's OOM killer killed a process of `rel` (memory.events / memory.oom_control). */

@@ -2,10 +2,10 @@
 // image's files, its own cgroup, the berth-run helper entering the pod sandbox's namespaces and starting the
 // program as PID 1 of a new PID namespace, its output written to the CRI log and handed to attached clients. A
 // restart is a new ContainerInstance, as upstream (the old writable layer is gone).
-import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CgroupLimits, CgroupTree } from './cgroups.js';
+import { readTerminationMessageFile, TerminationMessageFile } from '../kubelet/exit-status.js';
+import type { CgroupTree } from './cgroups.js';
 import { ExitStatus, launch, Launched, signalNumber } from './helper.js';
 import type { CriLog } from './kubelet-shim.js';
 import { ContainerFilesystem, mountDirectives } from './mount-plan.js';
@@ -27,13 +27,16 @@ export interface ProcessSpec {
 }
 
 export interface ContainerInstanceOptions {
+  /** 64 hex digits, as containerd's ids. */
+  id: string;
   /** Where this run's writable layer, root mount point and termination-message file live. */
   dir: string;
   sandbox: Sandbox;
   cgroups: CgroupTree;
   /** The container's cgroup, relative to the instance's top. */
   cgroup: string;
-  limits: CgroupLimits;
+  /** Its control files (cgroupV1Files / cgroupV2Files of the container's resources). */
+  cgroupFiles: Record<string, string>;
   /** Files the image adds on top of the host root, copied into the writable layer; undefined: none. */
   imageLayer?: string;
   filesystem: Omit<ContainerFilesystem, 'rootfs' | 'upper' | 'work' | 'terminationLog'> & { terminationMessagePath?: string };
@@ -45,15 +48,15 @@ export interface ContainerExit extends ExitStatus {
   oomKilled: boolean;
   startedAt: Date;
   finishedAt: Date;
-  /** Contents of the termination-message file (at most 4096 bytes, as the kubelet reads it). */
-  terminationMessage?: string;
+  /** The termination-message file as the kubelet reads it (its last 4 KiB). */
+  terminationFile: TerminationMessageFile;
 }
 
 type OutputListener = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
 export class ContainerInstance {
-  readonly id = randomBytes(32).toString('hex');
-  readonly containerID = `${RUNTIME_SCHEME}://${this.id}`;
+  readonly id: string;
+  readonly containerID: string;
   private launched?: Launched;
   private readonly listeners = new Set<OutputListener>();
   /** Host pid of the container's PID 1, once it runs. */
@@ -61,7 +64,10 @@ export class ContainerInstance {
   startedAt?: Date;
   private exitPromise?: Promise<ContainerExit>;
 
-  constructor(private readonly opts: ContainerInstanceOptions) {}
+  constructor(private readonly opts: ContainerInstanceOptions) {
+    this.id = opts.id;
+    this.containerID = `${RUNTIME_SCHEME}://${opts.id}`;
+  }
 
   get process(): ProcessSpec {
     return this.opts.process;
@@ -85,8 +91,7 @@ export class ContainerInstance {
       writeFileSync(source, '', { mode: 0o666 });
       terminationLog = { source, target: tmPath };
     }
-    const oomBefore = 0;
-    this.opts.cgroups.create(this.opts.cgroup, this.opts.limits);
+    this.opts.cgroups.create(this.opts.cgroup, this.opts.cgroupFiles);
     const p = this.opts.process;
     const sb = this.opts.sandbox;
     const directives = ['pdeathsig'];
@@ -113,19 +118,12 @@ export class ContainerInstance {
       const finishedAt = new Date();
       await Promise.race([outputDone, new Promise((r) => setTimeout(r, 2000))]);
       await this.opts.log.close();
-      const oomKilled = this.opts.cgroups.oomKills(this.opts.cgroup) > oomBefore && (st.signal === 9 || st.exitCode === 137);
-      let terminationMessage: string | undefined;
-      if (terminationLog) {
-        try {
-          const text = readFileSync(terminationLog.source).subarray(0, 4096).toString('utf8');
-          if (text) terminationMessage = text;
-        } catch {
-          // removed by the program: no message
-        }
-      }
+      // Its own cgroup: any OOM kill in it was this run's.
+      const oomKilled = this.opts.cgroups.oomKills(this.opts.cgroup) > 0 && (st.signal === 9 || st.exitCode === 137);
+      const terminationFile = terminationLog ? await readTerminationMessageFile(terminationLog.source) : {};
       await this.opts.cgroups.destroy(this.opts.cgroup);
       rmSync(dir, { recursive: true, force: true });
-      return { ...st, oomKilled, startedAt: this.startedAt ?? finishedAt, finishedAt, terminationMessage };
+      return { ...st, oomKilled, startedAt: this.startedAt ?? finishedAt, finishedAt, terminationFile };
     });
     try {
       this.mainPid = await launched.started;

@@ -2,7 +2,7 @@
 // both through berth-run: join the container's namespaces (net, uts, ipc, pid, then mount: its root and cwd) and
 // its cgroup, take its user, capabilities and environment, and run the command as a child in its PID namespace.
 import { readlinkSync } from 'node:fs';
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import { Duplex, type Readable, Writable } from 'node:stream';
 import type { ContainerStreams, StreamResult } from '../kubelet-api.js';
 import type { CgroupTree } from './cgroups.js';
 import type { ContainerInstance } from './container.js';
@@ -106,4 +106,27 @@ export async function forwardPort(sandboxPid: number, port: number, signal: Abor
   const conn = Duplex.from({ readable: launched.stdout!, writable: launched.stdin! });
   conn.on('close', kill);
   return conn;
+}
+
+/** Runs a command in the container for the kubelet itself (exec probes, hooks): combined output, a time limit. */
+export async function execCapture(cgroups: CgroupTree, instance: ContainerInstance, command: string[], timeoutMs: number): Promise<{ exitCode: number; output: Buffer; timedOut?: boolean }> {
+  const abort = new AbortController();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      // More than a probe keeps is dropped here, so a chatty command cannot grow memory.
+      if (size < 64 * 1024) chunks.push(chunk);
+      size += chunk.length;
+      done();
+    },
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; abort.abort(); }, timeoutMs);
+  try {
+    const r = await execInContainer(cgroups, instance, command, { stdout: sink, stderr: sink, tty: false, signal: abort.signal });
+    return { exitCode: r.exitCode, output: Buffer.concat(chunks), timedOut };
+  } finally {
+    clearTimeout(timer);
+  }
 }

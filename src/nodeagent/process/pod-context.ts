@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { InstanceNames } from '../../networking/instance.js';
 import type { Pod } from '../types.js';
+import type { Backoff } from '../kubelet/backoff.js';
 import type { CgroupTree } from './cgroups.js';
 
 /** Objects a pod refers to, read from the agent's informers (undefined: not found). */
@@ -11,6 +12,10 @@ export interface ClusterView {
   secret(namespace: string, name: string): KubeObject | undefined;
   persistentVolumeClaim(namespace: string, name: string): KubeObject | undefined;
   persistentVolume(name: string): KubeObject | undefined;
+  /** Every Service (service-link environment variables). */
+  services(): KubeObject[];
+  /** A node's status.allocatable (resourceFieldRef defaults). */
+  nodeAllocatable(nodeName: string): Record<string, string>;
 }
 
 export interface PodContext {
@@ -31,7 +36,10 @@ export interface PodContext {
   /** Host paths no container may see (Berth's data dir). */
   hide: string[];
   view: ClusterView;
-  backOff: { baseMs: number; maxMs: number; resetMs: number };
+  /** Container restart back-off (CrashLoopBackOff), one for the node as the kubelet's. */
+  backoff: Backoff;
+  /** The node's resolv.conf (ClusterFirst search paths and Default-policy pods). */
+  nodeResolvConf: string;
   event(pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   changed(uid: string): void;
   log(message: string): void;

@@ -1,40 +1,52 @@
 // One pod on the process runtime, as the kubelet's pod worker and kuberuntime_manager run it: volumes, then the
 // sandbox (network, hostname), then init containers one at a time (sidecars stay running), then the app
-// containers, each restarted by its restartPolicy with CrashLoopBackOff; deletion stops the containers (preStop,
-// stop signal, grace period, SIGKILL) and then the sandbox. Every state change goes to `changed`, from which the
-// agent publishes the pod's status.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// containers, each restarted by its restartPolicy with CrashLoopBackOff, probed (startup, liveness, readiness) and
+// with its lifecycle hooks; deletion stops the containers (preStop, stop signal, grace period, SIGKILL) and then the
+// sandbox. Every state change goes to `changed`, from which the agent publishes the pod's status. What the kubelet
+// computes (environment, /etc/hosts, resolv.conf, command, back-off, probes, exit reasons, cgroup values) comes
+// from ../kubelet/.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tryParseQuantity } from '../../apimachinery/quantity.js';
-import type { RuntimeContainer, RuntimePod } from '../runtime.js';
-import { goDuration } from '../../apimachinery/duration.js';
 import { imageID, normalizeImage } from '../sim-runtime.js';
-import { ContainerSpec, ContainerState, ContainerStatus, Pod, rfc3339 } from '../types.js';
-import type { CgroupLimits } from './cgroups.js';
+import { containerProcess, stopSignal } from '../kubelet/command.js';
+import { cgroupV1Files, cgroupV2Files, containerCgroupResources, podCgroupResources, podQOSClass } from '../kubelet/cgroups.js';
+import { ContainerConfigError, makeEnvironmentVariables } from '../kubelet/env.js';
+import { restartDecision } from '../kubelet/backoff.js';
+import { terminatedState, terminationMessage } from '../kubelet/exit-status.js';
+import { etcHostsContent, podHostnameAndDomain, podUTSHostname } from '../kubelet/hosts.js';
+import { ContainerProber } from '../kubelet/prober/worker.js';
+import { podDNSConfig, resolvConfContent } from '../kubelet/resolv-conf.js';
+import type { KubeletEvent } from '../kubelet/events.js';
+import type { RuntimeContainer, RuntimePod } from '../runtime.js';
+import { ConfigMap, ContainerSpec, Pod, rfc3339, Secret } from '../types.js';
 import { containerCapabilities } from './capabilities.js';
 import { ContainerExit, ContainerInstance, RUNTIME_SCHEME } from './container.js';
+import { execCapture } from './exec.js';
 import { StartError } from './helper.js';
-import { containerEnv, hostsFile, imageConfig, openCriLog, podHostname, resolvConf } from './kubelet-shim.js';
+import { runHook } from './hooks.js';
+import { imageConfig, openCriLog } from './kubelet-shim.js';
 import type { PodContext } from './pod-context.js';
 import { Sandbox } from './sandbox.js';
 import { PodVolumes, VolumeError } from './volumes.js';
 
 const MIN_GRACE_MS = 2000; // kuberuntime_container.go minimumGracePeriodInSeconds
+const CLUSTER_DOMAIN = 'cluster.local';
+/** How often projected volumes (configMap, secret, downwardAPI) are brought up to date while the pod runs. */
+const VOLUME_RESYNC_MS = 5000;
 
 interface Slot {
   spec: ContainerSpec;
   kind: 'init' | 'app';
   status: RuntimeContainer;
   instance?: ContainerInstance;
-  /** Restarts since the back-off was last reset; the delay doubles with each. */
-  backOffStep: number;
-  lastExitAt?: number;
+  prober?: ContainerProber;
 }
 
 export class PodWorker {
   readonly state: RuntimePod;
   private pod: Pod;
-  private podIP: string;
+  private readonly podIP: string;
   private sandbox?: Sandbox;
   private volumes?: PodVolumes;
   private readonly slots = new Map<string, Slot>();
@@ -47,13 +59,15 @@ export class PodWorker {
   private killGraceMs = MIN_GRACE_MS;
   private readonly podDir: string;
   private readonly qos: string;
+  private hostname = '';
+  private resync?: NodeJS.Timeout;
 
   constructor(pod: Pod, podIP: string, private readonly ctx: PodContext) {
     this.pod = pod;
     this.podIP = podIP;
     const uid = pod.metadata.uid!;
     this.podDir = join(ctx.podsDir, uid);
-    this.qos = (pod.status?.qosClass ?? 'BestEffort').toLowerCase();
+    this.qos = podQOSClass(pod).toLowerCase();
     this.state = { uid, sandboxReady: false, initContainers: [], containers: [], killed: false };
     const previous = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     const hasInit = (pod.spec.initContainers?.length ?? 0) > 0;
@@ -61,10 +75,7 @@ export class PodWorker {
       const image = normalizeImage(spec.image ?? '');
       // As the kubelet shows a pod being set up: the container about to be created, the others initializing.
       const reason = (kind === 'init' && first) || (kind === 'app' && !hasInit) ? 'ContainerCreating' : 'PodInitializing';
-      const status: RuntimeContainer = {
-        name: spec.name, image, imageID: imageID(image), state: { waiting: { reason } },
-        lastState: {}, restartCount: 0, ready: false, started: false,
-      };
+      const status: RuntimeContainer = { name: spec.name, image, imageID: imageID(image), state: { waiting: { reason } }, lastState: {}, restartCount: 0, ready: false, started: false };
       // A pod this runtime ran before Berth stopped (a node reboot, to the pod): its containers start again, with
       // the restart counted and the lost run kept as lastState, as the kubelet reports after a reboot.
       const prev = previous.find((s) => s.name === spec.name);
@@ -74,15 +85,14 @@ export class PodWorker {
           ? { terminated: { exitCode: 255, reason: 'Unknown', startedAt: prev.state.running.startedAt, finishedAt: rfc3339(new Date()), containerID: prev.containerID } }
           : prev.state.terminated ? { terminated: { ...prev.state.terminated } } : structuredClone(prev.lastState ?? {});
       }
-      const slot: Slot = { spec, kind, status, backOffStep: 0 };
-      this.slots.set(`${kind}/${spec.name}`, slot);
+      this.slots.set(`${kind}/${spec.name}`, { spec, kind, status });
       (kind === 'init' ? this.state.initContainers : this.state.containers).push(status);
     };
     (pod.spec.initContainers ?? []).forEach((c, i) => add(c, 'init', i === 0));
     for (const c of pod.spec.containers ?? []) add(c, 'app', false);
   }
 
-  /** Starts the pod's life; the promise settles when the pod is done (killed or all containers finished). */
+  /** Starts the pod's life in the background. */
   run(): void {
     this.lived = this.live().catch((e) => this.ctx.log(`pod ${this.describe()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`));
   }
@@ -105,29 +115,32 @@ export class PodWorker {
 
   private async live(): Promise<void> {
     mkdirSync(this.podDir, { recursive: true, mode: 0o700 });
-    this.ctx.cgroups.create(this.podCgroup());
+    this.ctx.cgroups.create(this.podCgroup(), this.cgroupFiles(podCgroupResources(this.pod)));
     this.volumes = new PodVolumes(this.pod, join(this.podDir, 'volumes'), this.ctx);
     await this.retry('volumes', async () => this.volumes!.setUp());
     if (this.isStopping()) return;
     await this.retry('sandbox', async () => {
+      const names = podHostnameAndDomain(this.pod, CLUSTER_DOMAIN);
+      this.hostname = podUTSHostname(this.pod, names) ?? names.hostname;
+      this.writeEtcFiles();
       this.sandbox = await Sandbox.create({
-        hostname: podHostname(this.pod).hostname, podIP: this.podIP, prefixLength: this.ctx.network.prefixLength,
+        hostname: this.hostname, podIP: this.podIP, prefixLength: this.ctx.network.prefixLength,
         gateway: this.ctx.network.gatewayFor(this.pod.spec.nodeName!), clusterCidr: this.ctx.network.clusterCidr,
         bridge: this.ctx.network.bridge, veth: this.ctx.names.vethFor(this.pod.metadata.uid!),
         cgroupProcs: this.sandboxCgroup(),
       });
     });
     if (this.isStopping()) return;
-    this.writeEtcFiles();
     this.state.sandboxReady = true;
     this.state.podIP = this.podIP;
     this.changed();
+    if (this.volumes.hasProjected) this.resync = setInterval(() => void this.refreshVolumes(), VOLUME_RESYNC_MS);
 
     for (const slot of this.slotsOf('init')) {
       if (this.isStopping()) return;
       if (slot.spec.restartPolicy === 'Always') {
         // A sidecar: keeps running beside the app containers; the next init container waits until it started.
-        this.track(this.keepRunning(slot));
+        this.track(this.keepRunning(slot, 'Always'));
         await this.until(() => slot.status.started || this.isStopping());
         continue;
       }
@@ -136,14 +149,14 @@ export class PodWorker {
         if (this.isStopping()) return;
         if (exit && exit.exitCode === 0) break;
         if ((this.pod.spec.restartPolicy ?? 'Always') === 'Never') return this.finish();
-        await this.backOff(slot);
-        if (this.isStopping()) return;
+        if (!(await this.waitToRestart(slot))) return;
       }
     }
     if (this.isStopping()) return;
     for (const slot of this.slotsOf('app')) slot.status.state = { waiting: { reason: 'ContainerCreating' } };
     this.changed();
-    await Promise.all(this.slotsOf('app').map((slot) => this.track(this.keepRunning(slot))));
+    const policy = this.pod.spec.restartPolicy ?? 'Always';
+    await Promise.all(this.slotsOf('app').map((slot) => this.track(this.keepRunning(slot, policy))));
     if (!this.isStopping()) await this.finish();
   }
 
@@ -152,22 +165,20 @@ export class PodWorker {
     return loop.finally(() => this.loops.delete(loop));
   }
 
-  /** Runs a container and restarts it as its restart policy says until the pod stops. */
-  private async keepRunning(slot: Slot): Promise<void> {
-    const policy = slot.kind === 'init' ? 'Always' : this.pod.spec.restartPolicy ?? 'Always';
+  /** Runs a container and restarts it as `policy` says until the pod stops. */
+  private async keepRunning(slot: Slot, policy: string): Promise<void> {
     for (;;) {
       const exit = await this.runOnce(slot);
       if (this.isStopping()) return;
       const failed = !exit || exit.exitCode !== 0;
       if (policy === 'Never' || (policy === 'OnFailure' && !failed)) return;
-      await this.backOff(slot);
-      if (this.isStopping()) return;
+      if (!(await this.waitToRestart(slot))) return;
     }
   }
 
   /**
-   * One run: image, configuration, start, wait. Undefined when it could not start (its waiting or terminated
-   * state says why).
+   * One run: configuration, start, hooks, probes, wait. Undefined when it could not start (its waiting or
+   * terminated state says why).
    */
   private async runOnce(slot: Slot): Promise<ContainerExit | undefined> {
     const spec = slot.spec;
@@ -176,17 +187,32 @@ export class PodWorker {
       this.setWaiting(slot, 'ErrImagePull', `image ${spec.image} is not in the image catalog`);
       return undefined;
     }
-    const env: Record<string, string> = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' };
-    for (const kv of image.env) {
-      const eq = kv.indexOf('=');
-      if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
-    }
-    env.HOSTNAME = podHostname(this.pod).hostname;
-    Object.assign(env, containerEnv(this.pod, spec, this.podIP));
-    const argv = commandLine(spec, image.entrypoint, image.cmd);
-    if (argv.length === 0) {
-      this.setWaiting(slot, 'CreateContainerError', 'no command specified');
+    let envVars;
+    try {
+      envVars = makeEnvironmentVariables({
+        pod: this.pod, container: spec, services: this.ctx.view.services() as Parameters<typeof makeEnvironmentVariables>[0]['services'],
+        getConfigMap: (ns, name) => this.ctx.view.configMap(ns, name) as ConfigMap | undefined,
+        getSecret: (ns, name) => this.ctx.view.secret(ns, name) as Secret | undefined,
+        nodeAllocatable: this.ctx.view.nodeAllocatable(this.pod.spec.nodeName ?? ''),
+        podIPs: [this.podIP], hostIPs: [this.ctx.network.gatewayFor(this.pod.spec.nodeName ?? '')],
+      });
+    } catch (e) {
+      if (!(e instanceof ContainerConfigError)) throw e;
+      this.setWaiting(slot, e.reason, e.message);
       return undefined;
+    }
+    const id = randomBytes(32).toString('hex');
+    let proc;
+    try {
+      proc = containerProcess(spec, image, envVars, this.hostname);
+    } catch (e) {
+      this.setWaiting(slot, 'CreateContainerError', `failed to generate container "${id}" spec: failed to apply OCI options: ${(e as Error).message}`);
+      return undefined;
+    }
+    const env: Record<string, string> = {};
+    for (const kv of proc.env) {
+      const eq = kv.indexOf('=');
+      env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const sc = { ...this.pod.spec.securityContext, ...spec.securityContext };
     const uid = sc.runAsUser ?? 0;
@@ -205,11 +231,12 @@ export class PodWorker {
     }
     const restartCount = slot.status.restartCount;
     const instance = new ContainerInstance({
+      id,
       dir: join(this.podDir, 'containers', `${spec.name}-${restartCount}`),
       sandbox: this.sandbox!,
       cgroups: this.ctx.cgroups,
       cgroup: `${this.podCgroup()}/${spec.name}-${restartCount}`,
-      limits: cgroupLimits(spec),
+      cgroupFiles: this.cgroupFiles(containerCgroupResources(spec)),
       filesystem: {
         readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem,
         privileged: !!spec.securityContext?.privileged,
@@ -219,29 +246,29 @@ export class PodWorker {
         hostname: join(this.podDir, 'hostname'),
         terminationMessagePath: spec.terminationMessagePath ?? '/dev/termination-log',
         volumes: volumeMounts,
-        workingDir: spec.workingDir || image.workingDir || '/',
+        workingDir: proc.cwd,
       },
       process: {
-        argv, env, uid, gid: sc.runAsGroup ?? 0,
+        argv: proc.argv, env, uid, gid: sc.runAsGroup ?? 0,
         groups: [...(this.pod.spec.securityContext?.supplementalGroups ?? []), ...(this.pod.spec.securityContext?.fsGroup !== undefined ? [this.pod.spec.securityContext.fsGroup] : [])],
         capabilities: containerCapabilities(spec.securityContext),
         noNewPrivileges: spec.securityContext?.allowPrivilegeEscalation === false,
         stdin: !!spec.stdin, tty: !!spec.tty,
         oomScoreAdj: this.qos === 'guaranteed' ? -997 : this.qos === 'besteffort' ? 1000 : 500,
       },
-      log: openCriLog(join(this.ctx.logsDir, `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.pod.metadata.uid}`, spec.name, `${restartCount}.log`)),
+      log: openCriLog(this.logPath(spec.name, restartCount)),
     });
     try {
       await instance.start();
     } catch (e) {
       if (!(e instanceof StartError)) throw e;
       const now = rfc3339(new Date());
+      const message = `failed to create containerd task: failed to create shim task: OCI runtime create failed: ${e.message}: unknown`;
       slot.status.containerID = instance.containerID;
-      slot.status.state = { terminated: { exitCode: 128, reason: 'StartError', message: `failed to create containerd task: failed to create shim task: OCI runtime create failed: ${e.message}: unknown`, startedAt: now, finishedAt: now, containerID: instance.containerID } };
+      slot.status.state = { terminated: terminatedState({ exitCode: 128, reason: 'StartError', message, startedAt: now, finishedAt: now, containerID: instance.containerID }) };
       slot.status.ready = false;
       slot.status.started = false;
-      slot.lastExitAt = Date.now();
-      this.ctx.event(this.pod, 'Warning', 'Failed', `Error: ${e.message}`, this.fieldPath(slot));
+      this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${e.message}` }, slot);
       this.changed();
       return undefined;
     }
@@ -250,46 +277,94 @@ export class PodWorker {
     if (this.isStopping()) void instance.stop(this.killGraceMs, this.stopSignalOf(slot));
     slot.status.containerID = instance.containerID;
     slot.status.state = { running: { startedAt: rfc3339(instance.startedAt!) } };
-    slot.status.started = true;
-    slot.status.ready = slot.kind === 'app' || slot.spec.restartPolicy === 'Always';
-    this.changed();
+    if (spec.lifecycle?.postStart) {
+      // The container counts as started only once its postStart hook returned (kuberuntime startContainer).
+      const err = await runHook(spec.lifecycle.postStart, this.hookTarget(slot, instance), 30_000 * 4);
+      if (err) {
+        this.event({ type: 'Warning', reason: 'FailedPostStartHook', message: err }, slot);
+        void instance.stop(MIN_GRACE_MS, this.stopSignalOf(slot));
+      }
+    }
+    this.startProbes(slot, instance);
+    this.refreshReadiness(slot);
     const exit = await instance.exited;
-    slot.lastExitAt = Date.now();
-    slot.status.state = { terminated: terminatedState(exit, instance.containerID) };
+    slot.prober?.stop();
+    slot.prober = undefined;
+    const logLines = () => tailLogLines(this.logPath(spec.name, restartCount), 80);
+    const message = terminationMessage({ exitCode: exit.exitCode, reason: exit.oomKilled ? 'OOMKilled' : '', terminationMessagePolicy: spec.terminationMessagePolicy, file: exit.terminationFile, logLines });
+    slot.status.state = {
+      terminated: terminatedState({ exitCode: exit.exitCode, oomKilled: exit.oomKilled, message, startedAt: rfc3339(exit.startedAt), finishedAt: rfc3339(exit.finishedAt), containerID: instance.containerID }),
+    };
+    if (exit.signal) slot.status.state.terminated!.signal = exit.signal;
     slot.status.ready = false;
     slot.status.started = false;
     this.changed();
     return exit;
   }
 
-  /** CrashLoopBackOff: the first restart at once, then 10 s doubling to 5 min; reset after 10 min of running. */
-  private async backOff(slot: Slot): Promise<void> {
-    const ranFor = slot.lastExitAt && slot.instance?.startedAt ? slot.lastExitAt - slot.instance.startedAt.getTime() : 0;
-    if (ranFor > this.ctx.backOff.resetMs) slot.backOffStep = 0;
+  /**
+   * Between two runs: the first restart at once, later ones after CrashLoopBackOff (kubelet doBackOff). The
+   * finished run becomes lastState. False when the pod stops meanwhile.
+   */
+  private async waitToRestart(slot: Slot): Promise<boolean> {
     const terminated = slot.status.state.terminated;
+    const finishedAt = terminated?.finishedAt ? Date.parse(terminated.finishedAt) : Date.now();
     if (terminated) slot.status.lastState = { terminated };
-    if (slot.backOffStep > 0) {
-      const delay = Math.min(this.ctx.backOff.maxMs, this.ctx.backOff.baseMs * 2 ** (slot.backOffStep - 1));
-      const p = this.pod.metadata;
-      slot.status.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${goDuration(delay)} restarting failed container=${slot.spec.name} pod=${p.name}_${p.namespace}(${p.uid})` } };
+    for (;;) {
+      const d = restartDecision(this.ctx.backoff, this.pod, slot.spec.name, finishedAt);
+      if (d.restart) break;
+      if (slot.status.state.waiting?.reason !== d.reason) this.event(d.event, slot);
+      slot.status.state = { waiting: { reason: d.reason, message: d.message } };
       this.changed();
-      await this.sleep(delay);
+      await this.sleep(Math.max(10, d.retryInMs));
+      if (this.isStopping()) return false;
     }
-    slot.backOffStep++;
     if (terminated) slot.status.restartCount++;
+    return !this.isStopping();
   }
 
   private setWaiting(slot: Slot, reason: string, message: string): void {
     slot.status.state = { waiting: { reason, message } };
     slot.status.ready = false;
-    slot.lastExitAt = Date.now();
-    this.ctx.event(this.pod, 'Warning', 'Failed', `Error: ${message}`, this.fieldPath(slot));
+    this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${message}` }, slot);
     this.changed();
   }
 
-  /** Nothing will run again: the sandbox goes, the statuses stay. */
-  private async finish(): Promise<void> {
-    await this.teardown();
+  // ---- probes ---------------------------------------------------------------------------------------------
+
+  private startProbes(slot: Slot, instance: ContainerInstance): void {
+    const spec = slot.spec;
+    if (!spec.startupProbe && !spec.livenessProbe && !spec.readinessProbe) return;
+    const prober = new ContainerProber({
+      pod: this.pod, container: spec,
+      status: () => ({
+        containerID: instance.containerID,
+        running: instance.running && instance.startedAt ? { startedAt: instance.startedAt.getTime() } : undefined,
+        terminated: !instance.running,
+        started: slot.status.started,
+      }),
+      target: () => ({ podIP: this.podIP, exec: (cmd, timeoutMs) => execCapture(this.ctx.cgroups, instance, cmd, timeoutMs) }),
+      onUpdate: (_u, kill) => {
+        if (slot.instance !== instance) return;
+        this.refreshReadiness(slot);
+        if (kill) {
+          this.event(kill.event, slot);
+          void instance.stop(Math.max(MIN_GRACE_MS, kill.gracePeriodSeconds * 1000), this.stopSignalOf(slot));
+        }
+      },
+      onEvent: (e) => this.event(e, slot),
+    });
+    slot.prober = prober;
+    prober.start();
+  }
+
+  /** started and ready as the status manager computes them: from the probes when there are any. */
+  private refreshReadiness(slot: Slot): void {
+    const inst = slot.instance;
+    const running = !!inst?.running;
+    const regularInit = slot.kind === 'init' && slot.spec.restartPolicy !== 'Always';
+    slot.status.started = running && (slot.prober ? slot.prober.started() : true);
+    slot.status.ready = running && !regularInit && !this.isStopping() && (slot.prober ? slot.prober.ready() : true);
     this.changed();
   }
 
@@ -299,12 +374,21 @@ export class PodWorker {
   kill(graceMs: number): Promise<void> {
     this.killing ??= (async () => {
       const grace = Math.max(MIN_GRACE_MS, graceMs);
+      const deadline = Date.now() + grace;
       this.killGraceMs = grace;
       this.stopped.abort();
       const stopOne = async (slot: Slot) => {
         const inst = slot.instance;
         if (!inst?.running) return;
-        await inst.stop(grace, this.stopSignalOf(slot));
+        slot.prober?.stopLivenessAndStartup();
+        this.refreshReadiness(slot);
+        const preStop = slot.spec.lifecycle?.preStop;
+        if (preStop) {
+          // The hook's time counts against the grace period (killContainer).
+          const err = await runHook(preStop, this.hookTarget(slot, inst), Math.max(0, deadline - Date.now()));
+          if (err) this.event({ type: 'Warning', reason: 'FailedPreStopHook', message: err }, slot);
+        }
+        await inst.stop(Math.max(MIN_GRACE_MS, deadline - Date.now()), this.stopSignalOf(slot));
       };
       await Promise.all(this.slotsOf('app').map(stopOne));
       for (const slot of this.slotsOf('init').reverse()) await stopOne(slot);
@@ -322,11 +406,21 @@ export class PodWorker {
   async remove(): Promise<void> {
     await this.kill(0);
     rmSync(this.podDir, { recursive: true, force: true });
-    rmSync(join(this.ctx.logsDir, `${this.pod.metadata.namespace}_${this.pod.metadata.name}_${this.pod.metadata.uid}`), { recursive: true, force: true });
+    rmSync(this.logDir(), { recursive: true, force: true });
+  }
+
+  /** Nothing will run again: the sandbox goes, the statuses stay. */
+  private async finish(): Promise<void> {
+    await this.teardown();
+    this.changed();
   }
 
   private async teardown(): Promise<void> {
-    for (const slot of this.slots.values()) if (slot.instance?.running) slot.instance.signal('SIGKILL');
+    if (this.resync) clearInterval(this.resync);
+    for (const slot of this.slots.values()) {
+      slot.prober?.stop();
+      if (slot.instance?.running) slot.instance.signal('SIGKILL');
+    }
     await Promise.all([...this.slots.values()].map((s) => s.instance?.exited.catch(() => undefined)));
     await this.sandbox?.destroy();
     this.state.sandboxReady = false;
@@ -336,8 +430,21 @@ export class PodWorker {
 
   // ---- plumbing -------------------------------------------------------------------------------------------
 
+  private async refreshVolumes(): Promise<void> {
+    if (this.isStopping() || !this.volumes) return;
+    try {
+      await this.volumes.refresh(this.pod);
+    } catch (e) {
+      this.ctx.log(`pod ${this.describe()}: volume resync: ${String(e)}`);
+    }
+  }
+
+  private hookTarget(slot: Slot, inst: ContainerInstance) {
+    return { container: slot.spec, podIP: this.podIP, exec: (cmd: string[], timeoutMs: number) => execCapture(this.ctx.cgroups, inst, cmd, timeoutMs) };
+  }
+
   private stopSignalOf(slot: Slot): string {
-    return slot.spec.lifecycle?.stopSignal ?? imageConfig(slot.spec.image ?? '')?.stopSignal ?? 'SIGTERM';
+    return slot.spec.lifecycle?.stopSignal ?? stopSignal(imageConfig(slot.spec.image ?? '') ?? {});
   }
 
   private isStopping(): boolean {
@@ -349,7 +456,11 @@ export class PodWorker {
   }
 
   private podCgroup(): string {
-    return `${this.qos}/pod${this.pod.metadata.uid}`;
+    return `${this.qos === 'guaranteed' ? '' : `${this.qos}/`}pod${this.pod.metadata.uid}`;
+  }
+
+  private cgroupFiles(r: Parameters<typeof cgroupV1Files>[0]): Record<string, string> {
+    return this.ctx.cgroups.version === 2 ? cgroupV2Files(r) : cgroupV1Files(r);
   }
 
   private sandboxCgroup(): string[] {
@@ -358,13 +469,25 @@ export class PodWorker {
   }
 
   private writeEtcFiles(): void {
-    writeFileSync(join(this.podDir, 'etc-hosts'), hostsFile(this.pod, this.podIP), { mode: 0o644 });
-    writeFileSync(join(this.podDir, 'resolv.conf'), resolvConf(this.pod, this.ctx.clusterDNS), { mode: 0o644 });
-    writeFileSync(join(this.podDir, 'hostname'), `${podHostname(this.pod).hostname}\n`, { mode: 0o644 });
+    writeFileSync(join(this.podDir, 'etc-hosts'), etcHostsContent({ pod: this.pod, podIPs: [this.podIP], clusterDomain: CLUSTER_DOMAIN }), { mode: 0o644 });
+    const dns = podDNSConfig({ pod: this.pod, clusterDNS: this.ctx.clusterDNS, clusterDomain: CLUSTER_DOMAIN, nodeResolvConf: this.ctx.nodeResolvConf });
+    for (const e of dns.events) this.event(e);
+    writeFileSync(join(this.podDir, 'resolv.conf'), resolvConfContent(dns.config, this.ctx.nodeResolvConf), { mode: 0o644 });
+    writeFileSync(join(this.podDir, 'hostname'), `${this.hostname}\n`, { mode: 0o644 });
   }
 
-  private fieldPath(slot: Slot): string {
-    return `spec.${slot.kind === 'init' ? 'initContainers' : 'containers'}{${slot.spec.name}}`;
+  private logDir(): string {
+    const m = this.pod.metadata;
+    return join(this.ctx.logsDir, `${m.namespace}_${m.name}_${m.uid}`);
+  }
+
+  private logPath(container: string, restartCount: number): string {
+    return join(this.logDir(), container, `${restartCount}.log`);
+  }
+
+  private event(e: KubeletEvent, slot?: Slot): void {
+    const fieldPath = slot ? `spec.${slot.kind === 'init' ? 'initContainers' : 'containers'}{${slot.spec.name}}` : undefined;
+    this.ctx.event(this.pod, e.type, e.reason, e.message, fieldPath);
   }
 
   private describe(): string {
@@ -376,15 +499,15 @@ export class PodWorker {
   }
 
   /** Retries a setup step with back-off until it works or the pod stops; failures become events. */
-  private async retry(what: string, step: () => Promise<void>): Promise<void> {
+  private async retry(what: 'volumes' | 'sandbox', step: () => Promise<void>): Promise<void> {
     for (let attempt = 0; !this.isStopping(); attempt++) {
       try {
         return await step();
       } catch (e) {
         const msg = e instanceof Error ? e.message : String(e);
-        const reason = what === 'volumes' ? 'FailedMount' : 'FailedCreatePodSandBox';
-        this.ctx.event(this.pod, 'Warning', reason, what === 'volumes' ? msg : `Failed to create pod sandbox: ${msg}`);
-        await this.sleep(Math.min(this.ctx.backOff.maxMs, 1000 * 2 ** Math.min(attempt, 8)));
+        if (what === 'volumes') this.event({ type: 'Warning', reason: 'FailedMount', message: msg });
+        else this.event({ type: 'Warning', reason: 'FailedCreatePodSandBox', message: `Failed to create pod sandbox: ${msg}` });
+        await this.sleep(Math.min(60_000, 1000 * 2 ** Math.min(attempt, 8)));
       }
     }
   }
@@ -392,13 +515,13 @@ export class PodWorker {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       if (this.isStopping()) return resolve();
-      const t = setTimeout(done, ms);
-      const onAbort = () => done();
-      this.stopped.signal.addEventListener('abort', onAbort, { once: true });
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.stopped.signal.removeEventListener('abort', done);
         resolve();
-      }
+      };
+      const t = setTimeout(done, ms);
+      this.stopped.signal.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -407,36 +530,24 @@ export class PodWorker {
   }
 }
 
-/** command/args against the image's ENTRYPOINT/CMD (upstream's rules, kuberuntime_container.go). */
-function commandLine(spec: ContainerSpec, entrypoint: string[], cmd: string[]): string[] {
-  if (spec.command?.length) return [...spec.command, ...(spec.args ?? [])];
-  if (spec.args?.length) return [...entrypoint, ...spec.args];
-  return [...entrypoint, ...cmd];
+/** The last `n` lines a container wrote (CRI log), for FallbackToLogsOnError. */
+function tailLogLines(file: string, n: number): string[] {
+  let text = '';
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  const lines: string[] = [];
+  let partial = '';
+  for (const line of text.split('\n')) {
+    const m = /^\S+ (?:stdout|stderr) ([FP]) (.*)$/.exec(line);
+    if (!m) continue;
+    partial += m[2];
+    if (m[1] === 'F') {
+      lines.push(partial);
+      partial = '';
+    }
+  }
+  return lines.slice(-n);
 }
-
-function terminatedState(exit: ContainerExit, containerID: string): NonNullable<ContainerState['terminated']> {
-  const reason = exit.oomKilled ? 'OOMKilled' : exit.exitCode === 0 ? 'Completed' : 'Error';
-  const t: NonNullable<ContainerState['terminated']> = {
-    exitCode: exit.exitCode, reason, startedAt: rfc3339(exit.startedAt), finishedAt: rfc3339(exit.finishedAt), containerID,
-  };
-  if (exit.signal) t.signal = exit.signal;
-  if (exit.terminationMessage) t.message = exit.terminationMessage;
-  return t;
-}
-
-/** cgroup values from the container's resources (pkg/kubelet/cm/helpers_linux.go). */
-function cgroupLimits(spec: ContainerSpec): CgroupLimits {
-  const req = spec.resources?.requests ?? {};
-  const lim = spec.resources?.limits ?? {};
-  const milli = (v: string | undefined) => (v === undefined ? undefined : tryParseQuantity(v)?.milliValue());
-  const bytes = (v: string | undefined) => (v === undefined ? undefined : tryParseQuantity(v)?.value());
-  const cpuReq = milli(req.cpu ?? lim.cpu);
-  const cpuLim = milli(lim.cpu);
-  const memLim = bytes(lim.memory);
-  const out: CgroupLimits = { cpuShares: cpuReq === undefined ? 2 : Math.max(2, Math.floor((Number(cpuReq) * 1024) / 1000)) };
-  if (cpuLim !== undefined) out.cpuQuota = Math.max(1000, Math.floor((Number(cpuLim) * 100_000) / 1000));
-  if (memLim !== undefined) out.memoryLimit = Number(memLim);
-  return out;
-}
-
-export type { ContainerStatus };

@@ -12,6 +12,7 @@ import { runQuiet } from '../../networking/command.js';
 import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
 import type { Runtime, RuntimePod } from '../runtime.js';
 import type { Pod } from '../types.js';
+import { Backoff, CONTAINER_BACKOFF_INITIAL_MS, CONTAINER_BACKOFF_MAX_MS } from '../kubelet/backoff.js';
 import { CgroupTree } from './cgroups.js';
 import { execInContainer, forwardPort } from './exec.js';
 import type { ClusterView, PodContext } from './pod-context.js';
@@ -65,7 +66,8 @@ export class ProcessRuntime implements Runtime {
       clusterDNS: [opts.clusterDNS],
       hide: [opts.dataDir],
       view: opts.view,
-      backOff: { baseMs: opts.backOffBaseMs ?? 10_000, maxMs: opts.backOffMaxMs ?? 300_000, resetMs: 600_000 },
+      backoff: new Backoff({ initialMs: opts.backOffBaseMs ?? CONTAINER_BACKOFF_INITIAL_MS, maxMs: opts.backOffMaxMs ?? CONTAINER_BACKOFF_MAX_MS }),
+      nodeResolvConf: readHostResolvConf(),
       event: (pod, type, reason, message, fieldPath) => {
         for (const l of this.eventListeners) l(pod, type, reason, message, fieldPath);
       },
@@ -214,6 +216,14 @@ export class ProcessRuntime implements Runtime {
         return logs(join(this.ctx.logsDir, `${pod.namespace}_${pod.name}_${pod.uid}`, container), this.worker(pod).instanceOf(container), opts, out, signal);
       },
     };
+  }
+}
+
+function readHostResolvConf(): string {
+  try {
+    return readFileSync('/etc/resolv.conf', 'utf8');
+  } catch {
+    return '';
   }
 }
 

@@ -1,11 +1,15 @@
 // A pod's volumes on the host (pkg/kubelet/volumemanager, reduced to one machine): each volume becomes a host
 // directory that containers bind-mount — emptyDir under the pod's directory (tmpfs for medium: Memory), hostPath
 // with its type checks, a claim's bound PersistentVolume directory, and configMap/secret contents written into the
-// pod's directory. Failures read as the kubelet's FailedMount events.
+// pod's directory by the kubelet's atomic writer (kept up to date while the pod runs). Failures read as the kubelet's
+// FailedMount events.
 import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { run, runQuiet } from '../../networking/command.js';
-import type { ContainerSpec, Pod, Volume } from '../types.js';
+import { AtomicWriter } from '../kubelet/atomic-writer.js';
+import { expandSubPathExpr } from '../kubelet/expansion.js';
+import { applyOwnership, mountFailedMessage, volumeOwnershipPlan, volumePayload, type VolumeSources } from '../kubelet/volume-payload.js';
+import type { ConfigMap, ContainerSpec, Pod, Secret, Volume } from '../types.js';
 import type { VolumeMount } from './mount-plan.js';
 import type { PodContext } from './pod-context.js';
 
@@ -13,6 +17,8 @@ export class VolumeError extends Error {}
 
 interface Prepared {
   path: string;
+  /** configMap, secret, downwardAPI or projected: rewritten when its sources change. */
+  projected?: Volume;
   /** The volume itself is one file (hostPath of type File…). */
   file: boolean;
   readOnly: boolean;
@@ -23,7 +29,7 @@ interface Prepared {
 export class PodVolumes {
   private readonly prepared = new Map<string, Prepared>();
 
-  constructor(private readonly pod: Pod, private readonly dir: string, private readonly ctx: Pick<PodContext, 'view'>) {}
+  constructor(private pod: Pod, private readonly dir: string, private readonly ctx: Pick<PodContext, 'view'>) {}
 
   /** Makes every volume ready; throws VolumeError with the kubelet's FailedMount wording. */
   async setUp(): Promise<void> {
@@ -32,8 +38,7 @@ export class PodVolumes {
       try {
         this.prepared.set(v.name, await this.setUpOne(v));
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new VolumeError(`MountVolume.SetUp failed for volume "${v.name}" : ${msg}`);
+        throw new VolumeError(mountFailedMessage(v.name, e));
       }
     }
   }
@@ -68,32 +73,55 @@ export class PodVolumes {
       }
       return { path, file: false, readOnly: !!v.persistentVolumeClaim.readOnly };
     }
-    if (v.configMap || v.secret) {
-      const isSecret = !!v.secret;
-      const name = (isSecret ? v.secret!.secretName : v.configMap!.name) ?? '';
-      const obj = (isSecret ? this.ctx.view.secret(ns, name) : this.ctx.view.configMap(ns, name)) as { data?: Record<string, string>; binaryData?: Record<string, string> } | undefined;
-      const optional = isSecret ? v.secret!.optional : v.configMap!.optional;
-      if (!obj && !optional) throw new Error(`${isSecret ? 'secret' : 'configmap'} "${name}" not found`);
-      const path = join(this.dir, isSecret ? 'kubernetes.io~secret' : 'kubernetes.io~configmap', v.name);
+    if (v.configMap || v.secret || v.downwardAPI || v.projected) {
+      const plugin = v.configMap ? 'configmap' : v.secret ? 'secret' : v.downwardAPI ? 'downward-api' : 'projected';
+      const path = join(this.dir, `kubernetes.io~${plugin}`, v.name);
       mkdirSync(path, { recursive: true, mode: 0o755 });
-      const files: Record<string, Buffer> = {};
-      for (const [k, val] of Object.entries(obj?.data ?? {})) files[k] = isSecret ? Buffer.from(val, 'base64') : Buffer.from(val);
-      for (const [k, val] of Object.entries(obj?.binaryData ?? {})) files[k] = Buffer.from(val, 'base64');
-      const items: { key: string; path: string; mode?: number }[] = (isSecret ? v.secret!.items : v.configMap!.items) ?? Object.keys(files).map((key) => ({ key, path: key }));
-      const mode = (isSecret ? v.secret!.defaultMode : v.configMap!.defaultMode) ?? 0o644;
-      for (const item of items) {
-        if (!(item.key in files)) {
-          if (optional) continue;
-          throw new Error(`configmap references non-existent config key: ${item.key}`);
-        }
-        const target = join(path, item.path);
-        mkdirSync(join(target, '..'), { recursive: true });
-        writeFileSync(target, files[item.key], { mode: item.mode ?? mode });
-      }
-      return { path, file: false, readOnly: true };
+      await this.project(v, path);
+      return { path, file: false, readOnly: true, projected: v };
     }
     const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
     throw new Error(`volume type ${kind} is not supported by the process runtime`);
+  }
+
+  /** Writes a projected volume's current contents (atomic writer: containers see the old or the new set). */
+  private async project(v: Volume, path: string): Promise<boolean> {
+    const payload = volumePayload(v, this.pod, this.sources());
+    if (!payload) return false;
+    const fsGroup = this.pod.spec.securityContext?.fsGroup;
+    return new AtomicWriter(path).write(payload, fsGroup === undefined ? undefined
+      : async (tsDir) => applyOwnership(await volumeOwnershipPlan(join(path, tsDir), fsGroup)));
+  }
+
+  /**
+   * Brings configMap, secret, downwardAPI and projected volumes up to date with their sources (the kubelet resyncs
+   * them periodically); returns the names that changed. A source that fails now keeps the last contents.
+   */
+  async refresh(pod: Pod): Promise<string[]> {
+    this.pod = pod;
+    const changed: string[] = [];
+    for (const [name, p] of this.prepared) {
+      if (!p.projected) continue;
+      try {
+        if (await this.project(p.projected, p.path)) changed.push(name);
+      } catch {
+        // a deleted source: the volume keeps what it had, as upstream
+      }
+    }
+    return changed;
+  }
+
+  get hasProjected(): boolean {
+    return [...this.prepared.values()].some((p) => p.projected);
+  }
+
+  private sources(): VolumeSources {
+    const v = this.ctx.view;
+    return {
+      getConfigMap: (ns, name) => v.configMap(ns, name) as ConfigMap | undefined,
+      getSecret: (ns, name) => v.secret(ns, name) as Secret | undefined,
+      nodeAllocatable: v.nodeAllocatable(this.pod.spec.nodeName ?? ''),
+    };
   }
 
   /** The bind mounts of one container, with subPath/subPathExpr resolved inside their volume. */
@@ -103,7 +131,13 @@ export class PodVolumes {
       const vol = this.prepared.get(m.name);
       if (!vol) throw new VolumeError(`cannot find volume "${m.name}" to mount into container "${spec.name}"`);
       let sub = m.subPath ?? '';
-      if (m.subPathExpr) sub = m.subPathExpr.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (all, name: string) => env[name] ?? all);
+      if (m.subPathExpr) {
+        try {
+          sub = expandSubPathExpr(m.subPathExpr, new Map(Object.entries(env)));
+        } catch (e) {
+          throw new VolumeError(e instanceof Error ? e.message : String(e));
+        }
+      }
       let source = vol.path;
       let file = vol.file;
       if (sub) {
