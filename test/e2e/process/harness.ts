@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { instanceNames } from '../../../src/networking/instance.js';
+import { clusterDnsIP } from '../../../src/registry/core-service-alloc/ranges.js';
 import { Cluster, eventually, kubectl, kubectlOk, startCluster } from '../harness.js';
 
 const HELPER = fileURLToPath(new URL('../../../native/berth-run', import.meta.url));
@@ -36,6 +37,8 @@ export function needsPrograms(t: TestContext, ...programs: string[]): boolean {
 export interface RealCluster extends Cluster {
   clusterCidr: string;
   serviceCidr: string;
+  /** The kube-dns Service IP, where Berth's DNS answers pods (and the host). */
+  dnsIP: string;
 }
 
 export async function startRealCluster(opts: { args?: string[]; dataDir?: string; ranges?: { clusterCidr: string; serviceCidr: string } } = {}): Promise<RealCluster> {
@@ -45,7 +48,7 @@ export async function startRealCluster(opts: { args?: string[]; dataDir?: string
     const serviceCidr = opts.ranges?.serviceCidr ?? `10.${k}.128.0/17`;
     try {
       const c = await startCluster({ dataDir: opts.dataDir, args: ['--runtime', 'process', '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr, ...(opts.args ?? [])] });
-      return Object.assign(c, { clusterCidr, serviceCidr });
+      return Object.assign(c, { clusterCidr, serviceCidr, dnsIP: clusterDnsIP(serviceCidr) });
     } catch (e) {
       if (opts.ranges || attempt >= 10 || !/overlaps/.test(String(e))) throw e;
     }
