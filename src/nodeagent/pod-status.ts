@@ -51,6 +51,7 @@ export function buildPodStatus({ pod, runtime, hostIP, startTime, now }: StatusI
   status.startTime = old.startTime ?? startTime;
   if (initStatuses.length) status.initContainerStatuses = initStatuses;
   status.containerStatuses = containerStatuses;
+  if (runtime.ephemeralContainers?.length) status.ephemeralContainerStatuses = runtime.ephemeralContainers.map(toStatus);
   if (old.qosClass) status.qosClass = old.qosClass;
   if (old.nominatedNodeName) status.nominatedNodeName = old.nominatedNodeName;
   return status;

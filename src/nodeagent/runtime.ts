@@ -23,6 +23,8 @@ export interface RuntimePod {
   podIP?: string;
   initContainers: RuntimeContainer[];
   containers: RuntimeContainer[];
+  /** Containers `kubectl debug` added (pods/ephemeralcontainers), in the order they were added. */
+  ephemeralContainers?: RuntimeContainer[];
   /** Every container was stopped by killPod. */
   killed: boolean;
 }

@@ -29,6 +29,8 @@ export interface ProcessSpec {
 export interface ContainerInstanceOptions {
   /** 64 hex digits, as containerd's ids. */
   id: string;
+  /** Host pid of another container's PID 1 whose PID namespace this one joins (ephemeral `--target`). */
+  pidNamespaceOf?: number;
   /** Where this run's writable layer, root mount point and termination-message file live. */
   dir: string;
   sandbox: Sandbox;
@@ -97,7 +99,9 @@ export class ContainerInstance {
     const directives = ['pdeathsig'];
     for (const f of this.opts.cgroups.procsFiles(this.opts.cgroup)) directives.push('cgroup', f);
     if (p.oomScoreAdj !== undefined) directives.push('oomscore', String(p.oomScoreAdj));
-    directives.push('join', 'net', sb.ns('net'), 'join', 'uts', sb.ns('uts'), 'join', 'ipc', sb.ns('ipc'), 'unshare', 'mnt,pid', 'fork');
+    directives.push('join', 'net', sb.ns('net'), 'join', 'uts', sb.ns('uts'), 'join', 'ipc', sb.ns('ipc'));
+    if (this.opts.pidNamespaceOf) directives.push('join', 'pid', `/proc/${this.opts.pidNamespaceOf}/ns/pid`, 'unshare', 'mnt', 'fork');
+    else directives.push('unshare', 'mnt,pid', 'fork');
     directives.push(...mountDirectives({ ...this.opts.filesystem, ...paths, terminationLog }));
     directives.push('session', 'caps', p.capabilities === 'all' ? 'all' : p.capabilities.join(',') || '-');
     if (p.noNewPrivileges) directives.push('nonewprivs');

@@ -36,8 +36,8 @@ const CLUSTER_DOMAIN = 'cluster.local';
 const VOLUME_RESYNC_MS = 5000;
 
 interface Slot {
-  spec: ContainerSpec;
-  kind: 'init' | 'app';
+  spec: ContainerSpec & { targetContainerName?: string };
+  kind: 'init' | 'app' | 'ephemeral';
   status: RuntimeContainer;
   instance?: ContainerInstance;
   prober?: ContainerProber;
@@ -98,12 +98,27 @@ export class PodWorker {
   }
 
   update(pod: Pod): void {
-    if (pod.metadata.uid === this.pod.metadata.uid) this.pod = pod;
+    if (pod.metadata.uid !== this.pod.metadata.uid) return;
+    this.pod = pod;
+    // Ephemeral containers (kubectl debug) run once each, in the sandbox, as soon as they are added.
+    for (const spec of pod.spec.ephemeralContainers ?? []) {
+      if (this.slots.has(`ephemeral/${spec.name}`) || this.isStopping()) continue;
+      const image = normalizeImage(spec.image ?? '');
+      const status: RuntimeContainer = { name: spec.name, image, imageID: imageID(image), state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, restartCount: 0, ready: false, started: false };
+      const slot: Slot = { spec, kind: 'ephemeral', status };
+      this.slots.set(`ephemeral/${spec.name}`, slot);
+      (this.state.ephemeralContainers ??= []).push(status);
+      this.changed();
+      this.track((async () => {
+        await this.until(() => this.state.sandboxReady || this.isStopping());
+        if (!this.isStopping()) await this.runOnce(slot);
+      })());
+    }
   }
 
   /** The container running now under this name (exec, attach, logs). */
   instanceOf(name: string): { instance?: ContainerInstance; spec?: ContainerSpec; status?: RuntimeContainer } {
-    const slot = this.slots.get(`app/${name}`) ?? this.slots.get(`init/${name}`);
+    const slot = this.slots.get(`app/${name}`) ?? this.slots.get(`init/${name}`) ?? this.slots.get(`ephemeral/${name}`);
     return { instance: slot?.instance, spec: slot?.spec, status: slot?.status };
   }
 
@@ -230,8 +245,11 @@ export class PodWorker {
       return undefined;
     }
     const restartCount = slot.status.restartCount;
+    // `kubectl debug --target=c`: the ephemeral container shares c's PID namespace (it sees c's processes).
+    const target = slot.spec.targetContainerName ? this.slots.get(`app/${slot.spec.targetContainerName}`)?.instance : undefined;
     const instance = new ContainerInstance({
       id,
+      pidNamespaceOf: target?.running ? target.mainPid : undefined,
       dir: join(this.podDir, 'containers', `${spec.name}-${restartCount}`),
       sandbox: this.sandbox!,
       cgroups: this.ctx.cgroups,
@@ -362,9 +380,10 @@ export class PodWorker {
   private refreshReadiness(slot: Slot): void {
     const inst = slot.instance;
     const running = !!inst?.running;
-    const regularInit = slot.kind === 'init' && slot.spec.restartPolicy !== 'Always';
+    // Regular init containers and ephemeral containers never count as ready while they run.
+    const neverReady = (slot.kind === 'init' && slot.spec.restartPolicy !== 'Always') || slot.kind === 'ephemeral';
     slot.status.started = running && (slot.prober ? slot.prober.started() : true);
-    slot.status.ready = running && !regularInit && !this.isStopping() && (slot.prober ? slot.prober.ready() : true);
+    slot.status.ready = running && !neverReady && !this.isStopping() && (slot.prober ? slot.prober.ready() : true);
     this.changed();
   }
 
@@ -390,7 +409,7 @@ export class PodWorker {
         }
         await inst.stop(Math.max(MIN_GRACE_MS, deadline - Date.now()), this.stopSignalOf(slot));
       };
-      await Promise.all(this.slotsOf('app').map(stopOne));
+      await Promise.all([...this.slotsOf('app'), ...this.slotsOf('ephemeral')].map(stopOne));
       for (const slot of this.slotsOf('init').reverse()) await stopOne(slot);
       // Steps in flight (a volume being mounted, the sandbox being made) finish before anything is torn down.
       await this.lived;
@@ -451,7 +470,7 @@ export class PodWorker {
     return this.stopped.signal.aborted;
   }
 
-  private slotsOf(kind: 'init' | 'app'): Slot[] {
+  private slotsOf(kind: Slot['kind']): Slot[] {
     return [...this.slots.values()].filter((s) => s.kind === kind);
   }
 
@@ -486,7 +505,8 @@ export class PodWorker {
   }
 
   private event(e: KubeletEvent, slot?: Slot): void {
-    const fieldPath = slot ? `spec.${slot.kind === 'init' ? 'initContainers' : 'containers'}{${slot.spec.name}}` : undefined;
+    const field = { init: 'initContainers', app: 'containers', ephemeral: 'ephemeralContainers' }[slot?.kind ?? 'app'];
+    const fieldPath = slot ? `spec.${field}{${slot.spec.name}}` : undefined;
     this.ctx.event(this.pod, e.type, e.reason, e.message, fieldPath);
   }
 
