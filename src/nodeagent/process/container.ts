@@ -84,7 +84,9 @@ export class ContainerInstance {
     const { dir } = this.opts;
     const paths = { rootfs: join(dir, 'rootfs'), upper: join(dir, 'upper'), work: join(dir, 'work') };
     rmSync(dir, { recursive: true, force: true });
-    for (const p of Object.values(paths)) mkdirSync(p, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    // The upper layer's root is the container's `/`: world-searchable, as an image's root is.
+    for (const p of Object.values(paths)) mkdirSync(p, { mode: 0o755 });
     if (this.opts.imageLayer && existsSync(this.opts.imageLayer)) cpSync(this.opts.imageLayer, paths.upper, { recursive: true, verbatimSymlinks: true });
     let terminationLog: ContainerFilesystem['terminationLog'];
     const tmPath = this.opts.filesystem.terminationMessagePath ?? '/dev/termination-log';
