@@ -2,6 +2,7 @@
 // routes (their traffic never leaves by the default route); Ctrl-C removes every process, mount, link, route and
 // cgroup; after kill -9 the pods die with Berth and the next start cleans what was left.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { applyYaml, createNamespace, eventually, hostLeftovers, kubectlOk, needsRealPods, startRealCluster } from './harness.js';
 
@@ -69,5 +70,23 @@ test('kill -9 with 20 running pods: the pods die with Berth and the next start l
       await cleaner.stop();
     }
     c.cleanup();
+  }
+});
+
+test('a second Berth whose ranges overlap a running one refuses to start and names the other data dir', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  const first = await startRealCluster();
+  try {
+    await assert.rejects(
+      startRealCluster({ ranges: { clusterCidr: first.clusterCidr, serviceCidr: '10.99.0.0/24' } }),
+      (e: Error) => e.message.includes(`overlaps ${first.clusterCidr} of the berth running with data dir ${first.dataDir}`),
+    );
+    // Traffic for the pod range outside every node's subnet is refused on the host, never routed out.
+    const base = first.clusterCidr.split('.').slice(0, 2).join('.');
+    const route = spawnSync('ip', ['route', 'get', `${base}.100.1`], { encoding: 'utf8' });
+    assert.match(route.stderr, /No route to host/);
+  } finally {
+    await first.stop();
+    first.cleanup();
   }
 });
