@@ -110,6 +110,9 @@ export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 export interface UserInfo {
   username: string;
   groups: string[];
+  uid?: string;
+  /** Extra attributes (authentication.k8s.io UserInfo.extra), e.g. from Impersonate-Extra-* headers. */
+  extra?: Record<string, string[]>;
 }
 
 export interface AdmissionAttributes {

@@ -9,6 +9,7 @@ import {
   aggregatedContentType, aggregatedDiscovery, aggregatedDiscoveryVersion, apiGroupDoc, apiGroupList, apiResourceList, legacyApiVersions,
 } from './discovery.js';
 import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
+import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import { parseRequestInfo } from './request-info.js';
 import { handleResource } from './resources.js';
 
@@ -42,9 +43,18 @@ export function createRequestHandler(ctx: ServerContext, authenticate: Authentic
 async function handle(ctx: ServerContext, authenticate: Authenticate, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://berth.invalid');
   const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-  const user = authenticate(req);
+  const authenticated = authenticate(req);
   const publicPath = PUBLIC_PATHS.has(path) || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
-  if (!user && !publicPath) throw errUnauthorized();
+  if (!authenticated && !publicPath) throw errUnauthorized();
+  let user = authenticated;
+  if (authenticated) {
+    try {
+      user = await impersonatedUser(req, authenticated, ctx.authorizer);
+    } catch (e) {
+      if (!(e instanceof ImpersonationHeaderError)) throw e;
+      return writeText(res, 500, `Internal Server Error: ${JSON.stringify(req.url ?? '')}: ${e.message}`);
+    }
+  }
   const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
   if (user && ctx.authorizer) {
     const decision = await ctx.authorizer.authorize({ user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path });

@@ -19,7 +19,9 @@ export function authenticationResources(): ResourceDef[] {
 export function selfSubjectReview(user: UserInfo, now: Date = new Date()): KubeObject {
   const userInfo: Record<string, unknown> = {};
   if (user.username) userInfo.username = user.username;
+  if (user.uid) userInfo.uid = user.uid;
   if (user.groups.length) userInfo.groups = [...user.groups];
+  if (user.extra && Object.keys(user.extra).length) userInfo.extra = structuredClone(user.extra);
   return {
     kind: 'SelfSubjectReview', apiVersion: `${AUTHENTICATION_GROUP}/v1`,
     metadata: { creationTimestamp: rfc3339(now) },
