@@ -2,7 +2,7 @@
 // resource endpoints; every failure leaves as a Status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errForbidden, errInternal, errUnauthorized, isApiError } from '../apimachinery/errors.js';
-import type { UserInfo } from '../registry/types.js';
+import type { ResourceDef, UserInfo } from '../registry/types.js';
 import { writeJson, writeStatus, writeText } from './codec.js';
 import type { ServerContext } from './context.js';
 import {
@@ -11,7 +11,7 @@ import {
 import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import { parseRequestInfo } from './request-info.js';
-import { handleResource } from './resources.js';
+import { handleResource, subresourceServed } from './resources.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -76,12 +76,12 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
       return health(res, query, ctx.ready());
     case '/api': {
       const v = aggregatedDiscoveryVersion(req.headers.accept);
-      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, true, v), aggregatedContentType(v));
+      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, true, v, servedBy(ctx)), aggregatedContentType(v));
       return writeJson(res, 200, legacyApiVersions(ctx.serverAddress));
     }
     case '/apis': {
       const v = aggregatedDiscoveryVersion(req.headers.accept);
-      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, false, v), aggregatedContentType(v));
+      if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, false, v, servedBy(ctx)), aggregatedContentType(v));
       return writeJson(res, 200, apiGroupList(ctx.registry));
     }
     case '/openapi/v3':
@@ -104,7 +104,7 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
   if (path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/')) return writeText(res, 200, 'ok');
   const parts = path.split('/').filter(Boolean);
   if (parts[0] === 'api' && parts.length === 2) {
-    const doc = apiResourceList(ctx.registry, '', parts[1]);
+    const doc = apiResourceList(ctx.registry, '', parts[1], servedBy(ctx));
     if (doc) return writeJson(res, 200, doc);
   }
   if (parts[0] === 'apis' && parts.length === 2) {
@@ -112,7 +112,7 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
     if (doc) return writeJson(res, 200, doc);
   }
   if (parts[0] === 'apis' && parts.length === 3) {
-    const doc = apiResourceList(ctx.registry, parts[1], parts[2]);
+    const doc = apiResourceList(ctx.registry, parts[1], parts[2], servedBy(ctx));
     if (doc) return writeJson(res, 200, doc);
   }
   throw notFound();
@@ -125,6 +125,8 @@ function health(res: ServerResponse, query: URLSearchParams, ok: boolean): void 
   }
   return writeText(res, ok ? 200 : 500, ok ? 'ok' : 'not ready');
 }
+
+const servedBy = (ctx: ServerContext) => (def: ResourceDef, sub: string) => subresourceServed(ctx, def, sub);
 
 function notFound(): ApiError {
   return new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});

@@ -1,12 +1,17 @@
 // Discovery documents, computed from the registry: legacy (/api, /apis, /api/v1, /apis/<g>/<v>) and aggregated
 // (apidiscovery.k8s.io v2 and v2beta1, which kubectl 1.27–1.33 ask for and only trust when the response
-// Content-Type echoes the same g/v/as parameters).
+// Content-Type echoes the same g/v/as parameters). A subresource is listed only while something serves it (the
+// generic status/scale/finalize paths, or a handler registered in ServerContext.subresources): clients act on
+// discovery (`kubectl drain` reads a missing pods/eviction as "evict by delete", a listed but unserved one as done).
 import { apiVersionOf } from '../apimachinery/types.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import { ResourceDef } from '../registry/types.js';
 import { parseAccept } from './codec.js';
 
 const SUB_VERBS = ['get', 'patch', 'update'];
+
+/** Whether a subresource of `def` answers requests right now. */
+export type SubresourceServed = (def: ResourceDef, subresource: string) => boolean;
 
 export function legacyApiVersions(serverAddress: string) {
   return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }] };
@@ -31,7 +36,7 @@ export function apiGroupDoc(registry: ResourceRegistry, group: string) {
   return { kind: 'APIGroup', apiVersion: 'v1', ...apiGroup(group, g.versions) };
 }
 
-export function apiResourceList(registry: ResourceRegistry, group: string, version: string) {
+export function apiResourceList(registry: ResourceRegistry, group: string, version: string, served: SubresourceServed) {
   const defs = registry.resourcesOf(group, version);
   if (defs.length === 0) return undefined;
   const resources: Record<string, unknown>[] = [];
@@ -40,7 +45,7 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
     if (def.shortNames.length) r.shortNames = def.shortNames;
     if (def.categories.length) r.categories = def.categories;
     resources.push(r);
-    for (const sub of subresourcesOf(def)) {
+    for (const sub of subresourcesOf(def, served)) {
       const s: Record<string, unknown> = { name: `${def.resource}/${sub.name}`, singularName: '', namespaced: def.namespaced, kind: sub.kind, verbs: sub.verbs };
       if (sub.group !== undefined) { s.group = sub.group; s.version = sub.version; }
       resources.push(s);
@@ -51,11 +56,13 @@ export function apiResourceList(registry: ResourceRegistry, group: string, versi
 
 interface Sub { name: string; kind: string; verbs: string[]; group?: string; version?: string }
 
-function subresourcesOf(def: ResourceDef): Sub[] {
+function subresourcesOf(def: ResourceDef, served: SubresourceServed): Sub[] {
   const subs: Sub[] = [];
   if (def.subresources.scale) subs.push({ name: 'scale', kind: 'Scale', verbs: SUB_VERBS, group: 'autoscaling', version: 'v1' });
   if (def.subresources.status) subs.push({ name: 'status', kind: def.kind, verbs: SUB_VERBS });
-  for (const o of def.subresources.others ?? []) subs.push({ name: o.name, kind: o.kind, verbs: o.verbs, group: o.group, version: o.version });
+  for (const o of def.subresources.others ?? []) {
+    if (served(def, o.name)) subs.push({ name: o.name, kind: o.kind, verbs: o.verbs, group: o.group, version: o.version });
+  }
   return subs.sort((a, b) => a.name.localeCompare(b.name));
 }
 
@@ -75,21 +82,21 @@ export function aggregatedContentType(v: 'v2' | 'v2beta1'): string {
 }
 
 /** `/api` (core only) or `/apis` (every named group) as an APIGroupDiscoveryList. */
-export function aggregatedDiscovery(registry: ResourceRegistry, legacy: boolean, v: 'v2' | 'v2beta1') {
+export function aggregatedDiscovery(registry: ResourceRegistry, legacy: boolean, v: 'v2' | 'v2beta1', served: SubresourceServed) {
   const items = registry.groups()
     .filter((g) => (legacy ? g.group === '' : g.group !== ''))
     .map((g) => ({
       metadata: { name: g.group, creationTimestamp: null },
       versions: g.versions.map((version) => ({
         version,
-        resources: registry.resourcesOf(g.group, version).map(resourceDiscovery),
+        resources: registry.resourcesOf(g.group, version).map((def) => resourceDiscovery(def, served)),
         freshness: 'Current',
       })),
     }));
   return { kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${v}`, metadata: {}, items };
 }
 
-function resourceDiscovery(def: ResourceDef) {
+function resourceDiscovery(def: ResourceDef, served: SubresourceServed) {
   const r: Record<string, unknown> = {
     resource: def.resource,
     responseKind: { group: def.group, version: def.version, kind: def.kind },
@@ -99,7 +106,7 @@ function resourceDiscovery(def: ResourceDef) {
   };
   if (def.shortNames.length) r.shortNames = def.shortNames;
   if (def.categories.length) r.categories = def.categories;
-  const subs = subresourcesOf(def);
+  const subs = subresourcesOf(def, served);
   if (subs.length) {
     r.subresources = subs.map((s) => ({
       subresource: s.name,

@@ -36,11 +36,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   const sub = info.subresource;
   const special = ctx.subresources.get(subresourceKey(def.group, def.resource, sub));
   if (special) return special(ctx, req, res, info, query, user);
-  const finalize = sub === 'finalize' && def.group === '' && def.resource === 'namespaces' && info.verb === 'update';
-  if (sub && sub !== 'status' && sub !== 'scale' && !finalize) {
-    throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
-  }
-  if ((sub === 'status' && !def.subresources.status) || (sub === 'scale' && !def.subresources.scale)) {
+  // namespaces/finalize has only a PUT route.
+  if (sub && (!subresourceServed(ctx, def, sub) || (sub === 'finalize' && info.verb !== 'update'))) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
   // Namespaced items and creates need a namespace in the path; only list/watch/deletecollection span all.
@@ -152,6 +149,14 @@ async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<numb
   await awaitRevision(ctx.store, rv);
   const exact = opts.resourceVersionMatch === EXACT || (!opts.resourceVersionMatch && opts.limit > 0 && rv !== '0');
   return exact ? parseResourceVersion(rv) : undefined;
+}
+
+/** Whether a subresource answers: the generic status, scale and namespaces/finalize paths, or a registered handler. */
+export function subresourceServed(ctx: ServerContext, def: ResourceDef, sub: string): boolean {
+  if (sub === 'status') return !!def.subresources.status;
+  if (sub === 'scale') return !!def.subresources.scale;
+  if (sub === 'finalize' && def.group === '' && def.resource === 'namespaces') return true;
+  return ctx.subresources.has(subresourceKey(def.group, def.resource, sub));
 }
 
 function requestContext(req: IncomingMessage, query: URLSearchParams, user: UserInfo): RequestContext {

@@ -11,6 +11,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
 import { startBerth, type Berth } from '../../../src/server/berth.js';
 import { COMPONENTS } from '../../../src/server/component-list.js';
+import { subresourceKey, type SubresourceHandler } from '../../../src/server/components.js';
 import type { Store } from '../../../src/storage/interface.js';
 import { credentials, rawRequest } from '../../e2e/harness.js';
 import { repoPath } from '../../repo-path.js';
@@ -18,13 +19,21 @@ import { repoPath } from '../../repo-path.js';
 let berth: Berth;
 let dataDir: string;
 let store: Store;
+let subresources: Map<string, SubresourceHandler>;
 const c = () => ({ kubeconfig: berth.kubeconfigPath });
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
 before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'berth-wire-'));
   // The storage is reached through a component, to compact it the way a long-running server's history window does.
-  const grabStore = { name: 'test-store', controller: false, async start(ctx: { store: Store }) { store = ctx.store; return { stop() {} }; } };
+  const grabStore = {
+    name: 'test-store', controller: false,
+    async start(ctx: { store: Store; server: { subresources: Map<string, SubresourceHandler> } }) {
+      store = ctx.store;
+      subresources = ctx.server.subresources;
+      return { stop() {} };
+    },
+  };
   berth = await startBerth({ dataDir, port: 0, runtime: { controllers: false }, components: [...COMPONENTS, grabStore] });
 });
 
@@ -436,5 +445,57 @@ describe('scale subresource under concurrent writers', () => {
     const stale = await req('PATCH', '/apis/apps/v1/namespaces/sc/deployments/raced/scale', { metadata: { resourceVersion: '2' }, spec: { replicas: 3 } }, { 'Content-Type': 'application/merge-patch+json' });
     assert.equal(stale.status, 409);
     assert.equal(json(stale).message, 'Operation cannot be fulfilled on deployments.apps "raced": the object has been modified; please apply your changes to the latest version and try again');
+  });
+});
+
+describe('discovery lists what is served', () => {
+  /** Every subresource in /api/v1 and /apis/<group>/<version>, with its verbs. */
+  async function listedSubresources(): Promise<{ path: string; namespaced: boolean; verbs: string[] }[]> {
+    const out: { path: string; namespaced: boolean; verbs: string[] }[] = [];
+    const groupVersions = ['/api/v1', ...json(await req('GET', '/apis')).groups.map((g: { preferredVersion: { groupVersion: string } }) => `/apis/${g.preferredVersion.groupVersion}`)];
+    for (const gv of groupVersions) {
+      for (const r of json(await req('GET', gv)).resources as { name: string; namespaced: boolean; verbs: string[] }[]) {
+        if (r.name.includes('/')) out.push({ path: `${gv}/${r.name}`, namespaced: r.namespaced, verbs: r.verbs });
+      }
+    }
+    return out;
+  }
+
+  test('every listed subresource answers each of its verbs (never the route-level 404 or 405)', async () => {
+    const listed = await listedSubresources();
+    assert.ok(listed.some((l) => l.path === '/apis/apps/v1/deployments/scale'));
+    assert.ok(!listed.some((l) => l.path.endsWith('/proxy') || l.path.endsWith('serviceaccounts/token')), listed.map((l) => l.path).join(' '));
+    const method: Record<string, string> = { get: 'GET', create: 'POST', update: 'PUT', patch: 'PATCH', delete: 'DELETE' };
+    for (const { path, namespaced, verbs } of listed) {
+      const [prefix, resource, sub] = [path.slice(0, path.lastIndexOf('/', path.lastIndexOf('/') - 1)), ...path.split('/').slice(-2)];
+      const url = `${prefix}${namespaced ? '/namespaces/default' : ''}/${resource}/missing-object/${sub}`;
+      for (const verb of verbs) {
+        const r = await req(method[verb]!, url, verb === 'get' || verb === 'delete' ? undefined : {}, verb === 'patch' ? { 'Content-Type': 'application/merge-patch+json' } : {});
+        const body = r.body.startsWith('{') ? json(r) : { message: r.body };
+        assert.notEqual(body.message, 'the server could not find the requested resource', `${verb} ${url}`);
+        assert.notEqual(r.status, 405, `${verb} ${url}: ${r.body}`);
+      }
+    }
+  });
+
+  test('a subresource appears in both discovery forms once a handler serves it, and goes with it', async () => {
+    const key = subresourceKey('', 'pods', 'log');
+    const aggregated = async () => {
+      const doc = json(await req('GET', '/api', undefined, { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' }));
+      const pods = doc.items[0].versions[0].resources.find((r: { resource: string }) => r.resource === 'pods');
+      return (pods.subresources as { subresource: string }[]).map((s) => s.subresource);
+    };
+    const legacy = async () => (json(await req('GET', '/api/v1')).resources as { name: string }[]).map((r) => r.name).filter((n) => n.startsWith('pods/'));
+    assert.ok(!(await aggregated()).includes('log'));
+    assert.ok(!(await legacy()).includes('pods/log'));
+    subresources.set(key, async (_ctx, _req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('logs'); });
+    try {
+      assert.ok((await aggregated()).includes('log'));
+      assert.ok((await legacy()).includes('pods/log'));
+      assert.equal((await req('GET', '/api/v1/namespaces/default/pods/any/log')).body, 'logs');
+    } finally {
+      subresources.delete(key);
+    }
+    assert.ok(!(await legacy()).includes('pods/log'));
   });
 });
