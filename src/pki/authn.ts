@@ -27,11 +27,17 @@ export function authenticateRequest(req: IncomingMessage, pki: AuthMaterial): Us
 }
 
 function userFromClientCertificate(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
-  const cached = certUsers.get(req.socket);
+  const connection = connectionOf(req);
+  const cached = certUsers.get(connection);
   if (cached && cached.pki === pki) return cached.user;
   const user = verifyClientCertificate(req, pki);
-  certUsers.set(req.socket, { pki, user });
+  certUsers.set(connection, { pki, user });
   return user;
+}
+
+/** The connection a request came on: its HTTP/2 session (req.socket is then a per-stream proxy), else its socket. */
+function connectionOf(req: IncomingMessage): object {
+  return (req as { stream?: { session?: object } }).stream?.session ?? req.socket;
 }
 
 function verifyClientCertificate(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {

@@ -2,11 +2,12 @@
 // and the HTTPS server, plus the in-process channel the components reach it through. `berth up` and the embedded test
 // cluster both start it through here.
 import { mkdirSync } from 'node:fs';
-import { createServer as createHttpsServer, Server } from 'node:https';
+import type { Http2SecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
 import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
+import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
@@ -18,6 +19,7 @@ import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef } from '../registry/types.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { createRequestHandler } from './app.js';
+import { createHttpsServer } from './https-server.js';
 import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
 import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
@@ -56,6 +58,8 @@ export interface Berth {
   objects: GenericStore;
   /** Started components, by name (tests reach into them). */
   components: Map<string, RunningComponent>;
+  /** The HTTPS listener (HTTP/2 and HTTP/1.1); HTTP/1.1 Upgrade requests arrive as its `upgrade` event. */
+  server: Http2SecureServer;
   close(): Promise<void>;
 }
 
@@ -81,15 +85,16 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     registry, objects, store, model, schema,
     printerFor: (def: ResourceDef) => def.printer ?? printerOrDefault(def.group, def.kind),
     decodeProtobuf: (body: Buffer) => decodeKubernetesProtobuf(model, body),
+    encodeProtobuf: (obj: unknown) => (obj !== null && typeof obj === 'object' ? encodeKubernetesProtobuf(model, obj) : undefined),
     serverAddress: '',
     openapi,
     ready: () => ready,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     subresources: new Map(),
   };
-  const server: Server = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem, requestCert: true, rejectUnauthorized: false },
+  const https = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem },
     createRequestHandler(ctx, (req) => authenticateRequest(req, pki)));
-  server.keepAliveTimeout = 65_000;
+  const server = https.server;
   // The components' own way in (kube-apiserver's loopback client): the same request handler, called in-process.
   const loopback = new InProcessTransport((authenticate) => createRequestHandler(ctx, authenticate));
   await new Promise<void>((resolve, reject) => {
@@ -154,7 +159,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   } catch (e) {
     ready = false;
     await stopComponents();
-    server.closeAllConnections();
+    https.closeAllConnections();
     server.close();
     await loopback.close();
     await store.close();
@@ -162,14 +167,14 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   }
 
   return {
-    url, port, kubeconfigPath, registry, objects, components: new Map(running),
+    url, port, kubeconfigPath, registry, objects, components: new Map(running), server,
     async close() {
       ready = false;
       await stopComponents();
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeAllConnections();
+          https.closeAllConnections();
         }),
         loopback.close(),
       ]);

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import YAML from 'yaml';
 import { ApiError, errBadRequest, errNotAcceptable, errRequestEntityTooLarge, errUnsupportedMediaType } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
+import { PROTOBUF_CONTENT_TYPE } from '../apimachinery/protobuf/encode.js';
 import { inProcessResponse, jsonBodyOf } from './in-process.js';
 
 /** Upstream's limit for a request body (3 MiB). */
@@ -87,6 +88,8 @@ export function decodeObjectBody(contentType: string | undefined, buf: Buffer, p
 export type ResponseFormat =
   | { kind: 'json' }
   | { kind: 'yaml' }
+  /** `encode` gives the enveloped bytes, or undefined for an object it has no message for (then JSON is sent). */
+  | { kind: 'protobuf'; encode(obj: unknown): Uint8Array | undefined }
   | { kind: 'table'; version: 'v1' | 'v1beta1' }
   | { kind: 'partial'; version: 'v1' | 'v1beta1'; list: boolean };
 
@@ -105,8 +108,12 @@ export function parseAccept(accept: string | undefined): MediaRange[] {
   });
 }
 
-/** Picks the first acceptable representation, as upstream's negotiation does; protobuf answers fall back to JSON. */
-export function negotiateFormat(accept: string | undefined): ResponseFormat {
+/**
+ * Picks the first acceptable representation, as upstream's negotiation does. Protobuf is offered only where the
+ * caller can encode (built-in kinds: `protobuf` given); elsewhere a client asking for it gets JSON, which client-go
+ * always accepts too.
+ */
+export function negotiateFormat(accept: string | undefined, protobuf?: (obj: unknown) => Uint8Array | undefined): ResponseFormat {
   const ranges = parseAccept(accept);
   if (ranges.length === 0) return { kind: 'json' };
   let sawProtobuf = false;
@@ -122,7 +129,10 @@ export function negotiateFormat(accept: string | undefined): ResponseFormat {
     }
     if (r.type === 'application/json' || r.type === '*/*' || r.type === 'application/*') return { kind: 'json' };
     if (r.type === 'application/yaml') return { kind: 'yaml' };
-    if (r.type === 'application/vnd.kubernetes.protobuf') sawProtobuf = true;
+    if (r.type === 'application/vnd.kubernetes.protobuf') {
+      if (protobuf) return { kind: 'protobuf', encode: protobuf };
+      sawProtobuf = true;
+    }
   }
   // Clients that ask for protobuf accept JSON too (client-go always does).
   if (sawProtobuf) return { kind: 'json' };
@@ -145,6 +155,16 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
 }
 
 export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {
+  if (format.kind === 'protobuf' && !inProcessResponse(res)) {
+    const bytes = format.encode(body);
+    if (bytes) {
+      const headers: Record<string, string | string[]> = { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Cache-Control': 'no-cache, private', 'Content-Length': String(bytes.length) };
+      if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+      res.writeHead(code, headers);
+      res.end(bytes);
+      return;
+    }
+  }
   if (format.kind === 'yaml') {
     const text = YAML.stringify(body);
     const headers: Record<string, string | string[]> = { 'Content-Type': 'application/yaml', 'Cache-Control': 'no-cache, private' };

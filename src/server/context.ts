@@ -31,6 +31,8 @@ export interface ServerContext {
   schema: SchemaOps;
   printerFor(def: ResourceDef): Printer;
   decodeProtobuf(body: Buffer): KubeObject;
+  /** `application/vnd.kubernetes.protobuf` bytes of a built-in kind's object (or list, Status); undefined otherwise. */
+  encodeProtobuf(obj: unknown): Uint8Array | undefined;
   authorizer?: Authorizer;
   /** host:port clients reach the server at (discovery's serverAddressByClientCIDRs). */
   serverAddress: string;

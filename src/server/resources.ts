@@ -49,7 +49,8 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   const rctx = requestContext(req, query, user);
   if (def.deprecationWarning) rctx.warnings.push(def.deprecationWarning);
-  const format = () => negotiateFormat(req.headers.accept);
+  // Built-in kinds answer in protobuf when asked (client-go's typed clients); custom resources in JSON, as upstream.
+  const format = () => negotiateFormat(req.headers.accept, def.custom || !def.schemaName ? undefined : ctx.encodeProtobuf);
   switch (info.verb) {
     case 'get': {
       const fmt = format();

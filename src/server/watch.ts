@@ -5,6 +5,7 @@
 // bookmarks are allowed), then live events, as upstream's cacher streams it (pkg/storage/cacher).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../apimachinery/errors.js';
+import { encodeWatchFrame, PROTOBUF_WATCH_CONTENT_TYPE } from '../apimachinery/protobuf/encode.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { ListSelector } from '../registry/generic-store.js';
 import { ResourceDef } from '../registry/types.js';
@@ -17,6 +18,7 @@ import { awaitRevision } from './resource-version.js';
 import { toTableResponse } from './tables.js';
 
 const encodedEvents = new WeakMap<object, Record<string, string>>();
+const encodedFrames = new WeakMap<object, Record<string, Buffer>>();
 
 // Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
 const DEFAULT_MIN_TIMEOUT_S = 1800;
@@ -41,26 +43,26 @@ export async function serveWatch(
   // The initial state must be at least as new as the revision asked for: wait for it (504 after upstream's wait).
   if (opts.sendInitialEvents) await awaitRevision(ctx.store, rv);
 
-  res.writeHead(200, {
-    'Content-Type': 'application/json',
-    'Cache-Control': 'no-cache, private',
-    'Transfer-Encoding': 'chunked',
-  });
+  const inProcess = inProcessResponse(res);
+  const protobuf = fmt.kind === 'protobuf' && !inProcess ? fmt : undefined;
+  // No Content-Length: HTTP/1.1 chunks the body by itself, and HTTP/2 forbids a Transfer-Encoding header.
+  res.writeHead(200, { 'Content-Type': protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Cache-Control': 'no-cache, private' });
   // Send the headers now: clients (kubectl rollout status, wait) treat the watch as established only then.
   res.flushHeaders();
   res.socket?.setNoDelay(true);
-  const inProcess = inProcessResponse(res);
+  const frame = (type: string, object: unknown) => encodeWatchFrame(type, protobuf!.encode(object) ?? new Uint8Array());
   const write = (type: string, object: unknown) => {
     if (inProcess) inProcess.writeEvent(type, object);
-    else if (!res.writableEnded) res.write(JSON.stringify({ type, object }) + '\n');
+    else if (!res.writableEnded) res.write(protobuf ? frame(type, object) : JSON.stringify({ type, object }) + '\n');
   };
-  // Event objects are shared by every watcher of a resource: serialise each plain-JSON event once.
+  // Event objects are shared by every watcher of a resource: serialise each plain-JSON (or protobuf) event once.
   const writeShared = (type: string, obj: KubeObject) => {
     if (inProcess) return inProcess.writeEvent(type, obj);
     if (res.writableEnded) return;
-    let lines = encodedEvents.get(obj);
-    if (!lines) encodedEvents.set(obj, (lines = {}));
-    res.write((lines[type] ??= watchLine(type, obj)));
+    const cache = protobuf ? encodedFrames : encodedEvents;
+    let encoded = cache.get(obj) as Record<string, string | Buffer> | undefined;
+    if (!encoded) cache.set(obj, (encoded = {}));
+    res.write((encoded[type] ??= protobuf ? frame(type, obj) : watchLine(type, obj)));
   };
   let first = true;
   const encode = (obj: KubeObject) => {
@@ -87,7 +89,7 @@ export async function serveWatch(
     };
     watcher = await ctx.objects.watch(def, ns, { selector, resourceVersion: rv, sendInitialEvents: opts.sendInitialEvents, onInitialEventsEnd: endOfInitialEvents }, (type, obj) => {
       lastRv = Math.max(lastRv, Number(obj.metadata.resourceVersion ?? 0));
-      if (fmt.kind === 'json') writeShared(type, obj);
+      if (fmt.kind === 'json' || fmt.kind === 'protobuf') writeShared(type, obj);
       else write(type, encode(obj));
     });
   } catch (e) {

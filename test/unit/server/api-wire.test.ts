@@ -5,10 +5,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
+import http2 from 'node:http2';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import protobuf from 'protobufjs/minimal.js';
-import { PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
+import { decodeKubernetesProtobuf, PROTOBUF_MAGIC } from '../../../src/apimachinery/protobuf/decode.js';
+import { builtinModel } from '../../../src/apimachinery/schema/index.js';
 import { startBerth, type Berth } from '../../../src/server/berth.js';
 import { COMPONENTS } from '../../../src/server/component-list.js';
 import { subresourceKey, type SubresourceHandler } from '../../../src/server/components.js';
@@ -497,5 +500,163 @@ describe('discovery lists what is served', () => {
       subresources.delete(key);
     }
     assert.ok(!(await legacy()).includes('pods/log'));
+  });
+});
+
+describe('transport: HTTP/2 next to HTTP/1.1, protobuf responses', () => {
+  const cred = () => credentials(c());
+
+  function h2() {
+    const { ca, cert, key, server } = cred();
+    return http2.connect(server, { ca, cert, key });
+  }
+
+  function h2Get(session: http2.ClientHttp2Session, path: string, accept = 'application/json'): Promise<{ status: number; type: string; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const stream = session.request({ ':path': path, accept });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      let type = '';
+      stream.on('response', (h) => { status = Number(h[':status']); type = String(h['content-type']); });
+      stream.on('data', (d: Buffer) => chunks.push(d));
+      stream.on('end', () => resolve({ status, type, body: Buffer.concat(chunks) }));
+      stream.on('error', reject);
+    });
+  }
+
+  test('ALPN offers h2 and http/1.1; both serve the same API', async () => {
+    const { ca, cert, key, server } = cred();
+    const url = new URL(server);
+    for (const [offer, want] of [[['h2', 'http/1.1'], 'h2'], [['http/1.1'], 'http/1.1']] as const) {
+      const negotiated = await new Promise<string | false | null>((resolve, reject) => {
+        const s = tls.connect({ host: url.hostname, port: Number(url.port), ca, cert, key, ALPNProtocols: [...offer] }, () => { resolve(s.alpnProtocol); s.end(); });
+        s.on('error', reject);
+      });
+      assert.equal(negotiated, want);
+    }
+    const session = h2();
+    try {
+      const r = await h2Get(session, '/api/v1/namespaces/default');
+      assert.equal(r.status, 200);
+      assert.equal(JSON.parse(r.body.toString()).metadata.name, 'default');
+      const denied = await new Promise<number>((resolve) => {
+        const anon = http2.connect(server, { ca });
+        const st = anon.request({ ':path': '/api/v1/namespaces' });
+        st.on('response', (h) => { resolve(Number(h[':status'])); anon.close(); });
+        st.resume();
+      });
+      assert.equal(denied, 401);
+    } finally {
+      session.close();
+    }
+  });
+
+  test('100 watches share one HTTP/2 connection and each gets the events', async () => {
+    await ensureNamespace('h2w');
+    const session = h2();
+    const seen = Array.from({ length: 100 }, () => '');
+    const streams = seen.map((_, i) => {
+      const st = session.request({ ':path': '/api/v1/namespaces/h2w/configmaps?watch=1&allowWatchBookmarks=true' });
+      st.setEncoding('utf8');
+      st.on('data', (d: string) => { seen[i] += d; });
+      return st;
+    });
+    try {
+      // every watch has its initial-events-end bookmark, so every stream is open
+      const deadline = Date.now() + 15_000;
+      while (seen.some((s) => !s.includes('initial-events-end')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await req('POST', '/api/v1/namespaces/h2w/configmaps', { metadata: { name: 'shared' } });
+      while (seen.some((s) => !s.includes('"name":"shared"')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(seen.filter((s) => s.includes('"type":"ADDED"') && s.includes('"name":"shared"')).length, 100);
+    } finally {
+      for (const st of streams) st.close();
+      session.close();
+    }
+  });
+
+  test('an upgrade listener on the server receives HTTP/1.1 Upgrade requests (exec, attach, port-forward)', async () => {
+    const got: { upgrade?: string; authorized?: boolean }[] = [];
+    const onUpgrade = (r: import('node:http').IncomingMessage, socket: import('node:net').Socket) => {
+      got.push({ upgrade: r.headers.upgrade, authorized: (r.socket as tls.TLSSocket).authorized });
+      socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n\r\n');
+    };
+    berth.server.on('upgrade', onUpgrade);
+    try {
+      const { ca, cert, key, server } = cred();
+      const code = await new Promise<number>((resolve, reject) => {
+        const r = https.request(new URL('/api/v1/namespaces/default/pods/p/exec?command=sh', server), { method: 'POST', ca, cert, key, headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' } });
+        r.on('upgrade', (res, socket) => { socket.destroy(); resolve(res.statusCode ?? 0); });
+        r.on('response', (res) => resolve(res.statusCode ?? 0));
+        r.on('error', reject);
+        r.end();
+      });
+      assert.equal(code, 101);
+      assert.deepEqual(got, [{ upgrade: 'SPDY/3.1', authorized: true }]);
+    } finally {
+      berth.server.off('upgrade', onUpgrade);
+    }
+  });
+
+  test('protobuf responses for built-in kinds (object, list, watch) decode to the JSON answer; custom kinds stay JSON', async () => {
+    await ensureNamespace('pbr');
+    await req('POST', '/api/v1/namespaces/pbr/configmaps', { metadata: { name: 'one', labels: { a: 'b' } }, data: { k: 'v' } });
+    const accept = 'application/vnd.kubernetes.protobuf, application/json';
+    const model = builtinModel();
+    const session = h2();
+    try {
+      const one = await h2Get(session, '/api/v1/namespaces/pbr/configmaps/one', accept);
+      assert.equal(one.type, 'application/vnd.kubernetes.protobuf');
+      assert.deepEqual(decodeKubernetesProtobuf(model, one.body), json(await req('GET', '/api/v1/namespaces/pbr/configmaps/one')));
+      const list = await h2Get(session, '/api/v1/namespaces/pbr/configmaps', accept);
+      const asJson = json(await req('GET', '/api/v1/namespaces/pbr/configmaps'));
+      const decoded = decodeKubernetesProtobuf(model, list.body) as unknown as { kind: string; items: unknown[]; metadata: { resourceVersion: string } };
+      assert.equal(decoded.kind, 'ConfigMapList');
+      // (list items carry no type meta in protobuf; Berth's JSON items repeat it)
+      assert.deepEqual(decoded.items, asJson.items.map(({ apiVersion: _a, kind: _k, ...rest }: Record<string, unknown>) => rest));
+      // watch: length-prefixed WatchEvents, each object enveloped
+      const frames = await new Promise<Buffer>((resolve, reject) => {
+        const st = session.request({ ':path': '/api/v1/namespaces/pbr/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1', accept });
+        const chunks: Buffer[] = [];
+        st.on('response', (h) => assert.equal(h['content-type'], 'application/vnd.kubernetes.protobuf;stream=watch'));
+        st.on('data', (d: Buffer) => chunks.push(d));
+        st.on('end', () => resolve(Buffer.concat(chunks)));
+        st.on('error', reject);
+      });
+      const events: [string, { kind: string; metadata: { name?: string } }][] = [];
+      for (let at = 0; at < frames.length;) {
+        const len = frames.readUInt32BE(at);
+        const r = protobuf.Reader.create(frames.subarray(at + 4, at + 4 + len));
+        let type = '';
+        let raw: Uint8Array = new Uint8Array();
+        while (r.pos < r.len) {
+          const tag = r.uint32();
+          if (tag >>> 3 === 1) type = r.string();
+          else { const inner = protobuf.Reader.create(r.bytes()); inner.uint32(); raw = inner.bytes(); }
+        }
+        events.push([type, decodeKubernetesProtobuf(model, raw) as never]);
+        at += 4 + len;
+      }
+      assert.deepEqual(events.map(([t, o]) => `${t} ${o.kind} ${o.metadata.name ?? ''}`), ['ADDED ConfigMap one', 'BOOKMARK ConfigMap ']);
+      // an error stays a JSON Status (client-go accepts JSON too)
+      const missing = await h2Get(session, '/api/v1/namespaces/pbr/configmaps/none', accept);
+      assert.equal(missing.status, 404);
+      assert.equal(JSON.parse(missing.body.toString()).reason, 'NotFound');
+      const crd = {
+        apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+        spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }] },
+      };
+      assert.equal((await req('POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd)).status, 201);
+      const deadline = Date.now() + 10_000;
+      let widgets = await h2Get(session, '/apis/example.com/v1/namespaces/pbr/widgets', accept);
+      while (widgets.status !== 200 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        widgets = await h2Get(session, '/apis/example.com/v1/namespaces/pbr/widgets', accept);
+      }
+      assert.equal(widgets.type, 'application/json');
+      assert.equal(JSON.parse(widgets.body.toString()).kind, 'WidgetList');
+    } finally {
+      session.close();
+    }
   });
 });

@@ -1,0 +1,50 @@
+// The HTTPS port: HTTP/2 and HTTP/1.1 on one listener, negotiated by ALPN (h2, http/1.1), as kube-apiserver serves
+// them. client-go prefers HTTP/2 and multiplexes its watches over one connection; SPDY and WebSocket upgrades
+// (kubectl exec, attach, port-forward) are HTTP/1.1 requests with an Upgrade header and reach the server's
+// `upgrade` event exactly as on a plain HTTPS server. Both protocols call the same request handler (Node's
+// compatibility API gives HTTP/2 requests the IncomingMessage/ServerResponse shape).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createSecureServer, type Http2SecureServer, type Http2Session } from 'node:http2';
+import type { Socket } from 'node:net';
+
+export interface HttpsServerOptions {
+  key: string;
+  cert: string;
+  /** CA for client certificates (requested, verified by authentication rather than by TLS). */
+  ca: string;
+}
+
+/** Go's http2 default (kube-apiserver's --http2-max-streams-per-connection unset). */
+const MAX_CONCURRENT_STREAMS = 250;
+
+export interface HttpsServer {
+  server: Http2SecureServer;
+  /** Ends every connection at once (HTTP/2 sessions and HTTP/1.1 sockets, upgraded ones too). */
+  closeAllConnections(): void;
+}
+
+export function createHttpsServer(opts: HttpsServerOptions, handler: (req: IncomingMessage, res: ServerResponse) => void): HttpsServer {
+  const server = createSecureServer({
+    key: opts.key, cert: opts.cert, ca: opts.ca, requestCert: true, rejectUnauthorized: false,
+    allowHTTP1: true, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS },
+  }, handler as unknown as Parameters<typeof createSecureServer>[1]);
+  // HTTP/1.1 keep-alive (the http module reads these from the server for connections it takes over).
+  (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;
+  const sockets = new Set<Socket>();
+  const sessions = new Set<Http2Session>();
+  server.on('secureConnection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('session', (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  return {
+    server,
+    closeAllConnections() {
+      for (const session of sessions) session.destroy();
+      for (const socket of sockets) socket.destroy();
+    },
+  };
+}
