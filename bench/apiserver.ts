@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { LoadResult, LoadSample, newPool, RequestSpec, runLoad, summarize, Tls } from './lib/load.js';
-import { cpuSeconds, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
+import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
 
@@ -85,11 +85,7 @@ const SCENARIOS: Scenario[] = [
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const loadAtStart = loadavg()[0]!;
-  const watchdog = setTimeout(() => {
-    console.error(`benchmark: still running after ${HARD_LIMIT_MS / 1000} s, giving up`);
-    process.exit(2);
-  }, HARD_LIMIT_MS);
-  watchdog.unref();
+  giveUpAfter(HARD_LIMIT_MS);
   const began = performance.now();
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const log = (msg: string) => process.stderr.write(`[${fixed((performance.now() - began) / 1000)} s] ${msg}\n`);

@@ -15,6 +15,7 @@ export interface RequestSpec {
   path: string;
   body?: string;
   contentType?: string;
+  accept?: string;
 }
 
 export interface LoadOptions {
@@ -85,7 +86,10 @@ export async function runLoad(opts: LoadOptions): Promise<LoadSample> {
           method: spec.method,
           path: spec.path,
           body: spec.body,
-          headers: spec.body !== undefined ? { 'content-type': spec.contentType ?? 'application/json' } : undefined,
+          headers: {
+            ...(spec.body !== undefined ? { 'content-type': spec.contentType ?? 'application/json' } : {}),
+            ...(spec.accept ? { accept: spec.accept } : {}),
+          },
         });
         for await (const chunk of res.body) bytes += (chunk as Buffer).length;
         if (res.statusCode !== opts.expectStatus) error = `${spec.method} ${spec.path}: HTTP ${res.statusCode}`;

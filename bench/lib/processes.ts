@@ -15,6 +15,14 @@ process.on('exit', () => {
   for (const p of live) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
 });
 
+/** Ends this benchmark (exit code 2) if it is still running after `ms`, whatever it is waiting for. */
+export function giveUpAfter(ms: number): void {
+  setTimeout(() => {
+    console.error(`benchmark: still running after ${ms / 1000} s, giving up`);
+    process.exit(2);
+  }, ms).unref();
+}
+
 export interface ServerProcess {
   proc: ChildProcess;
   pid: number;
@@ -40,13 +48,14 @@ export function berthNodeArgs(): string[] {
 
 /**
  * Starts `berth up` on a port chosen beforehand, so /readyz can be polled from the spawn on: the API is ready before
- * `berth up` has started its controllers and printed the kubeconfig line (both times are reported).
+ * `berth up` has started its controllers and printed the kubeconfig line (both times are reported). `cli` may be another
+ * build's `dist/src/cli/main.js` (a baseline measured in the same run).
  */
-export async function startBerthProcess(dataDir: string): Promise<ServerProcess> {
+export async function startBerthProcess(dataDir: string, cli = BERTH_CLI): Promise<ServerProcess> {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = track(spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const proc = track(spawn(process.execPath, [...berthNodeArgs(), cli, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
   printed.catch(() => {}); // surfaced below, after readiness
   await Promise.race([waitReady(url), printed.then(() => new Promise(() => {}))]);

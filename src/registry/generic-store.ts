@@ -59,8 +59,8 @@ export interface ListOptions {
   revision?: number;
 }
 
-export interface ListResponse {
-  items: KubeObject[];
+export interface ListResponse<T = KubeObject> {
+  items: T[];
   resourceVersion: string;
   continue?: string;
   remainingItemCount?: number;
@@ -156,13 +156,58 @@ export class GenericStore {
    * compacted away is a 410; for a continued list the 410 carries a token that goes on at the current state.
    */
   async list(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<ListResponse> {
+    return this.collect(def, namespace, opts, (item) => {
+      const shown = this.present(def, item.value);
+      return opts.selector && !opts.selector.matches(shown, def) ? undefined : shown;
+    });
+  }
+
+  /**
+   * list() as the JSON texts of the items, as they would serialise: the stored texts where the kind is stored as
+   * served (no conversion), so a JSON LIST is spliced from storage without parsing an item (unless a selector must
+   * look at it) or serialising it again.
+   */
+  async listTexts(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<ListResponse<string>> {
+    const storedAsServed = !def.conversion && !def.storageResource;
+    return this.collect(def, namespace, opts, (item) => {
+      if (opts.selector && !opts.selector.matches(this.present(def, item.value), def)) return undefined;
+      return storedAsServed && item.text !== undefined ? item.text : JSON.stringify(this.present(def, item.value));
+    });
+  }
+
+  /**
+   * list() as a JSON list's items already joined (`a,b,c` as UTF-8 bytes), for a response spliced from storage.
+   * Without a selector, at the current state, of a kind stored as served, the store joins the stored texts itself;
+   * otherwise the texts of listTexts() are joined.
+   */
+  async listJoined(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<Omit<ListResponse, 'items'> & { items: Buffer; count: number }> {
+    const prefix = this.prefixFor(def, namespace);
+    const token = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
+    const at = token ? token.rv : opts.revision;
+    const current = this.store.currentRevision();
+    const atCurrent = at === undefined || at === -1 || at >= current;
+    if (this.store.joinedValues && !opts.selector && !def.conversion && !def.storageResource && atCurrent) {
+      const joined = await this.store.joinedValues(prefix, { limit: opts.limit && opts.limit > 0 ? opts.limit : undefined, continueAfter: token?.key });
+      const res: Omit<ListResponse, 'items'> & { items: Buffer; count: number } = { items: joined.bytes, count: joined.count, resourceVersion: String(joined.revision) };
+      if (joined.continueAfter) {
+        res.continue = encodeContinue(joined.revision, joined.continueAfter, prefix);
+        if (joined.remaining) res.remainingItemCount = joined.remaining;
+      }
+      return res;
+    }
+    const texts = await this.listTexts(def, namespace, opts);
+    return { ...texts, items: Buffer.from(texts.items.join(',')), count: texts.items.length };
+  }
+
+  /** The list loop: `pick` gives what an item contributes, or undefined when the selector leaves it out. */
+  private async collect<T>(def: ResourceDef, namespace: string, opts: ListOptions, pick: (item: StoredObject) => T | undefined): Promise<ListResponse<T>> {
     const prefix = this.prefixFor(def, namespace);
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const token = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
     let continueAfter = token?.key;
     // A token's revision -1 (from a 410's hint) continues at the current state.
     const at = token ? (token.rv > 0 ? token.rv : undefined) : opts.revision;
-    const items: KubeObject[] = [];
+    const items: T[] = [];
     let revision = 0;
     let remaining: number | undefined;
     let next: string | undefined;
@@ -183,9 +228,9 @@ export class GenericStore {
       let cut = false;
       for (const item of page.items) {
         lastKey = item.key;
-        const shown = this.present(def, item.value);
-        if (opts.selector && !opts.selector.matches(shown, def)) continue;
-        items.push(shown);
+        const picked = pick(item);
+        if (picked === undefined) continue;
+        items.push(picked);
         if (limit && items.length >= limit) {
           cut = item !== page.items[page.items.length - 1] || page.continueAfter !== undefined;
           break;
@@ -199,7 +244,7 @@ export class GenericStore {
       if (!page.continueAfter) break;
       continueAfter = page.continueAfter;
     }
-    const res: ListResponse = { items, resourceVersion: String(revision || this.store.currentRevision()) };
+    const res: ListResponse<T> = { items, resourceVersion: String(revision || this.store.currentRevision()) };
     if (next) {
       res.continue = encodeContinue(revision, next, prefix);
       if (remaining !== undefined && remaining > 0) res.remainingItemCount = remaining;

@@ -154,6 +154,16 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
   res.end(bytes);
 }
 
+/** A JSON body the caller already has as bytes, in pieces (a list spliced from stored texts). */
+export function writeJsonParts(res: ServerResponse, code: number, parts: Buffer[], warnings: string[] = []): void {
+  const length = parts.reduce((n, p) => n + p.length, 0);
+  const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(length) };
+  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  res.writeHead(code, headers);
+  for (const p of parts.slice(0, -1)) res.write(p);
+  res.end(parts[parts.length - 1]);
+}
+
 export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {
   if (format.kind === 'protobuf' && !inProcessResponse(res)) {
     const bytes = format.encode(body);

@@ -9,7 +9,8 @@ import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
-import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted } from './codec.js';
+import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
+import { inProcessResponse } from './in-process.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
 import { EXACT, listOptionsFrom, type ListOptions } from './list-options.js';
@@ -64,15 +65,18 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
       const fmt = format();
       const opts = listOptionsFrom(query);
       const selector = listSelector(def, query);
-      const list = await ctx.objects.list(def, ns, { selector, limit: opts.limit, continue: opts.continue || undefined, revision: await listRevision(ctx, opts) });
+      const listOpts = { selector, limit: opts.limit, continue: opts.continue || undefined, revision: await listRevision(ctx, opts) };
+      if (fmt.kind === 'json' && !inProcessResponse(res)) {
+        // Plain JSON over the wire: the items' stored texts spliced into the list, nothing parsed or serialised again.
+        const joined = await ctx.objects.listJoined(def, ns, listOpts);
+        const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: listMeta(joined) });
+        return writeJsonParts(res, 200, [Buffer.from(`${head.slice(0, -1)},"items":[`), joined.items, LIST_END], rctx.warnings);
+      }
+      const list = await ctx.objects.list(def, ns, listOpts);
       if (fmt.kind === 'table') {
         return writeFormatted(res, 200, toTableResponse(ctx, def, list.items, query, { resourceVersion: list.resourceVersion, continue: list.continue, remainingItemCount: list.remainingItemCount }, fmt.version), fmt, rctx.warnings);
       }
-      const body: Record<string, unknown> = {
-        kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version),
-        metadata: { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount ? { remainingItemCount: list.remainingItemCount } : {}) },
-        items: list.items,
-      };
+      const body: Record<string, unknown> = { kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: listMeta(list), items: list.items };
       if (fmt.kind === 'partial') {
         body.kind = 'PartialObjectMetadataList';
         body.apiVersion = `meta.k8s.io/${fmt.version}`;
@@ -150,6 +154,12 @@ async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<numb
   await awaitRevision(ctx.store, rv);
   const exact = opts.resourceVersionMatch === EXACT || (!opts.resourceVersionMatch && opts.limit > 0 && rv !== '0');
   return exact ? parseResourceVersion(rv) : undefined;
+}
+
+const LIST_END = Buffer.from(']}');
+
+function listMeta(list: { resourceVersion: string; continue?: string; remainingItemCount?: number }) {
+  return { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount ? { remainingItemCount: list.remainingItemCount } : {}) };
 }
 
 /** Whether a subresource answers: the generic status, scale and namespaces/finalize paths, or a registered handler. */

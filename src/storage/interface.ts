@@ -12,6 +12,8 @@ export interface StoredObject {
   createRevision: number;
   /** Revision of the last write of this key (etcd's mod_revision). */
   modRevision: number;
+  /** The stored JSON text of `value` (JSON.stringify(value) gives it back), when the store read it as text. */
+  text?: string;
 }
 
 export type StoreEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -34,6 +36,16 @@ export interface ListResult {
   /** Key to continue after when the limit cut the list; absent when the list is complete. */
   continueAfter?: string;
   /** How many more keys under the prefix follow (when limit cut the list). */
+  remaining?: number;
+}
+
+export interface JoinedValues {
+  bytes: Buffer;
+  count: number;
+  /** Store revision the values were read at. */
+  revision: number;
+  /** As in ListResult: set when the limit cut the list. */
+  continueAfter?: string;
   remaining?: number;
 }
 
@@ -61,6 +73,12 @@ export interface Store {
    * it is older than compactedRevision(). A revision at or past the current one reads the current state.
    */
   list(prefix: string, opts?: { limit?: number; continueAfter?: string; revision?: number }): Promise<ListResult>;
+  /**
+   * The current values under prefix (after `continueAfter`, at most `limit`) as one buffer: their stored JSON texts
+   * in key order joined with commas, i.e. a JSON list's items ready to splice into a response. Optional: stores that
+   * keep values as JSON text offer it.
+   */
+  joinedValues?(prefix: string, opts?: { limit?: number; continueAfter?: string }): Promise<JoinedValues>;
   /** Fails with KeyExists if the key is present. */
   create(key: string, value: KubeObject): Promise<StoredObject>;
   /**

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../apimachinery/types.js';
 import { EventRing, HistoryEntry } from './event-ring.js';
-import { StorageError, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher } from './interface.js';
+import { StorageError, type JoinedValues, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher } from './interface.js';
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
 import {
@@ -103,7 +103,27 @@ export class SqliteStore implements Store {
       result.continueAfter = last;
       result.remaining = this.countAfter(prefix, last);
     }
-    result.items = rows.map(storedFromRow);
+    result.items = rows.map(listedFromRow);
+    return result;
+  }
+
+  async joinedValues(prefix: string, opts: { limit?: number; continueAfter?: string } = {}): Promise<JoinedValues> {
+    this.assertOpen();
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : -1;
+    const upper = prefixUpperBound(prefix);
+    const s = this.stmts;
+    const after = opts.continueAfter !== undefined && opts.continueAfter >= prefix ? opts.continueAfter : undefined;
+    const row = after !== undefined
+      ? (upper === undefined ? s.joinAfter.get(after, limit) : s.joinAfterBounded.get(after, upper, limit))!
+      : (upper === undefined ? s.joinFrom.get(prefix, limit) : s.joinFromBounded.get(prefix, upper, limit))!;
+    const result: JoinedValues = { bytes: row.joined ?? Buffer.alloc(0), count: row.n, revision: this.revision };
+    if (limit > 0 && row.n === limit && row.last !== null) {
+      const remaining = this.countAfter(prefix, row.last);
+      if (remaining > 0) {
+        result.continueAfter = row.last;
+        result.remaining = remaining;
+      }
+    }
     return result;
   }
 
@@ -117,12 +137,12 @@ export class SqliteStore implements Store {
     const out: StoredObject[] = [];
     let next = 0; // into resurrected
     for (const row of this.scanAll(prefix, continueAfter, limit > 0 ? limit + 1 : -1)) {
-      while (next < resurrected.length && resurrected[next]![0] < row.key && out.length < want) out.push(storedFromPast(resurrected[next++]!));
+      while (next < resurrected.length && resurrected[next]![0] < row.key && out.length < want) out.push(listedFromPast(resurrected[next++]!));
       if (out.length >= want) break;
-      if (!past.has(row.key)) out.push(storedFromRow(row));
+      if (!past.has(row.key)) out.push(listedFromRow(row));
       if (out.length >= want) break;
     }
-    while (next < resurrected.length && out.length < want) out.push(storedFromPast(resurrected[next++]!));
+    while (next < resurrected.length && out.length < want) out.push(listedFromPast(resurrected[next++]!));
     const result: ListResult = { items: out, revision };
     if (out.length > limit && limit > 0) {
       out.length = limit;
@@ -439,13 +459,30 @@ function storedFromEntry(entry: HistoryEntry): StoredObject {
   return { key: entry.key, value: JSON.parse(entry.valueText) as KubeObject, createRevision: entry.createRevision, modRevision: entry.revision };
 }
 
-function storedFromPast([key, state]: [string, NonNullable<PastState>]): StoredObject {
-  return { key, value: JSON.parse(state.text) as KubeObject, createRevision: state.createRevision, modRevision: state.modRevision };
-}
-
 function storedFromRow(row: KvRow): StoredObject {
   return { key: row.key, value: JSON.parse(row.value) as KubeObject, createRevision: row.create_revision, modRevision: row.mod_revision };
 }
+
+/**
+ * An item of a list, whose value is parsed from its text on first read: a list answered by splicing the texts (the
+ * common JSON LIST) never parses its items.
+ */
+class ListedObject implements StoredObject {
+  private parsed?: KubeObject;
+  constructor(readonly key: string, readonly text: string, readonly createRevision: number, readonly modRevision: number) {}
+
+  get value(): KubeObject {
+    return (this.parsed ??= JSON.parse(this.text) as KubeObject);
+  }
+
+  set value(v: KubeObject) {
+    this.parsed = v;
+  }
+}
+
+const listedFromRow = (row: KvRow): StoredObject => new ListedObject(row.key, row.value, row.create_revision, row.mod_revision);
+
+const listedFromPast = ([key, state]: [string, NonNullable<PastState>]): StoredObject => new ListedObject(key, state.text, state.createRevision, state.modRevision);
 
 /** A shallow copy of `value` whose metadata.resourceVersion is the write's revision; the input is not modified. */
 function withResourceVersion(value: KubeObject, rev: number): KubeObject {

@@ -5,19 +5,11 @@
 // absent JSON field meant. Watch events travel in the length-delimited framing of upstream's raw protobuf stream
 // serializer: each frame a 4-byte big-endian length and a metav1.WatchEvent { type, object: RawExtension } whose
 // object holds the enveloped encoding of the event's object.
-import protobuf from 'protobufjs/minimal.js';
 import { gvkKey, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
 import { parseApiVersion } from '../types.js';
 import { PROTOBUF_MAGIC } from './decode.js';
 import { parseGoDuration } from './go-duration.js';
-
-type Writer = protobuf.Writer;
-const { Writer } = protobuf;
-
-const WIRE_VARINT = 0;
-const WIRE_FIXED64 = 1;
-const WIRE_BYTES = 2;
-const WIRE_FIXED32 = 5;
+import { ProtoWriter, WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT } from './proto-writer.js';
 
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 export const PROTOBUF_WATCH_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf;stream=watch';
@@ -29,24 +21,37 @@ export function encodeKubernetesProtobuf(model: TypeModel, obj: { apiVersion?: u
   const structName = model.kinds.get(gvkKey(group, version, obj.kind));
   const def = structName === undefined ? undefined : model.structs.get(structName);
   if (!def) return undefined;
-  const raw = encodeStruct(model, def, obj as Record<string, unknown>, Writer.create()).finish();
-  const env = Writer.create();
-  env.uint32((1 << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_BYTES).string(obj.apiVersion).uint32((2 << 3) | WIRE_BYTES).string(obj.kind).ldelim();
-  env.uint32((2 << 3) | WIRE_BYTES).bytes(raw);
-  env.uint32((3 << 3) | WIRE_BYTES).string('');
-  env.uint32((4 << 3) | WIRE_BYTES).string('');
-  const body = env.finish();
-  const out = new Uint8Array(PROTOBUF_MAGIC.length + body.length);
-  out.set(PROTOBUF_MAGIC, 0);
-  out.set(body, PROTOBUF_MAGIC.length);
-  return out;
+  const w = new ProtoWriter(Array.isArray((obj as { items?: unknown }).items) ? 65536 : 1024);
+  w.raw(PROTOBUF_MAGIC);
+  const typeMeta = w.begin(1);
+  w.tag(1, WIRE_BYTES).string(obj.apiVersion).tag(2, WIRE_BYTES).string(obj.kind);
+  w.end(typeMeta);
+  const raw = w.begin(2);
+  encodeStruct(model, def, obj as Record<string, unknown>, w);
+  w.end(raw);
+  w.tag(3, WIRE_BYTES).string('').tag(4, WIRE_BYTES).string('');
+  return w.finish();
+}
+
+// Objects of a list tend to share timestamps (creation, managedFields times): the last one parsed is kept.
+let lastTimeText = '';
+let lastTimeMs = NaN;
+
+function parseTime(text: string): number {
+  if (text !== lastTimeText) {
+    lastTimeText = text;
+    lastTimeMs = Date.parse(text);
+  }
+  return lastTimeMs;
 }
 
 /** One frame of a protobuf watch stream: length prefix and WatchEvent { type = 1, object = 2 { raw = 1 } }. */
 export function encodeWatchFrame(type: string, encodedObject: Uint8Array): Buffer {
-  const w = Writer.create();
-  w.uint32((1 << 3) | WIRE_BYTES).string(type);
-  w.uint32((2 << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_BYTES).bytes(encodedObject).ldelim();
+  const w = new ProtoWriter(encodedObject.length + 64);
+  w.tag(1, WIRE_BYTES).string(type);
+  const object = w.begin(2);
+  w.tag(1, WIRE_BYTES).bytes(encodedObject);
+  w.end(object);
   const event = w.finish();
   const frame = Buffer.allocUnsafe(4 + event.length);
   frame.writeUInt32BE(event.length, 0);
@@ -57,10 +62,10 @@ export function encodeWatchFrame(type: string, encodedObject: Uint8Array): Buffe
 // ---- structs ----------------------------------------------------------------------------------------------------
 
 interface StructPlan {
-  /** Fields with a number of their own, in number order. */
-  fields: FieldDef[];
-  /** Embedded structs JSON inlines but protobuf nests: number, struct, and the JSON names that belong to it. */
-  inlined: { proto: number; struct: StructDef; names: Set<string> }[];
+  /** JSON name → field with a number of its own. */
+  byName: Map<string, FieldDef>;
+  /** JSON name → the embedded struct (JSON inlines it, protobuf nests it as field `proto`) it belongs to. */
+  inlinedBy: Map<string, { proto: number; struct: StructDef }>;
 }
 
 const plans = new WeakMap<StructDef, StructPlan>();
@@ -68,13 +73,14 @@ const plans = new WeakMap<StructDef, StructPlan>();
 function planOf(model: TypeModel, def: StructDef): StructPlan {
   let plan = plans.get(def);
   if (plan) return plan;
-  const inlined = (def.inlined ?? []).map((i) => {
+  const inlinedBy = new Map<string, { proto: number; struct: StructDef }>();
+  for (const i of def.inlined ?? []) {
     const struct = structOf(model, i.struct);
-    return { proto: i.proto, struct, names: new Set(struct.fields.map((f) => f.name)) };
-  });
-  const nested = new Set(inlined.map((i) => i.proto));
-  const fields = def.fields.filter((f) => f.proto !== undefined && !nested.has(f.proto)).sort((a, b) => a.proto! - b.proto!);
-  plan = { fields, inlined };
+    for (const f of struct.fields) inlinedBy.set(f.name, { proto: i.proto, struct });
+  }
+  const nested = new Set((def.inlined ?? []).map((i) => i.proto));
+  const byName = new Map(def.fields.filter((f) => f.proto !== undefined && !nested.has(f.proto)).map((f) => [f.name, f]));
+  plan = { byName, inlinedBy };
   plans.set(def, plan);
   return plan;
 }
@@ -85,23 +91,29 @@ function structOf(model: TypeModel, name: string): StructDef {
   return def;
 }
 
-function encodeStruct(model: TypeModel, def: StructDef, obj: Record<string, unknown>, w: Writer): Writer {
+/** The fields of `obj` the struct knows, in the object's order (protobuf readers take fields in any order). */
+function encodeStruct(model: TypeModel, def: StructDef, obj: Record<string, unknown>, w: ProtoWriter): void {
   const plan = planOf(model, def);
-  for (const f of plan.fields) {
-    const v = obj[f.name];
+  let inlined: { proto: number; struct: StructDef }[] | undefined;
+  for (const name in obj) {
+    const v = obj[name];
     if (v === undefined || v === null) continue;
-    writeField(model, w, f.proto!, f.type, v);
+    const f = plan.byName.get(name);
+    if (f) {
+      writeField(model, w, f.proto!, f.type, v);
+      continue;
+    }
+    const embedded = plan.inlinedBy.get(name);
+    if (embedded && !inlined?.includes(embedded)) (inlined ??= []).push(embedded);
   }
-  for (const i of plan.inlined) {
-    if (!Object.keys(obj).some((k) => i.names.has(k))) continue;
-    w.uint32((i.proto << 3) | WIRE_BYTES).fork();
+  for (const i of inlined ?? []) {
+    const mark = w.begin(i.proto);
     encodeStruct(model, i.struct, obj, w);
-    w.ldelim();
+    w.end(mark);
   }
-  return w;
 }
 
-function writeField(model: TypeModel, w: Writer, num: number, type: TypeRef, v: unknown): void {
+function writeField(model: TypeModel, w: ProtoWriter, num: number, type: TypeRef, v: unknown): void {
   if (type.kind === 'array') {
     if (!Array.isArray(v)) return;
     for (const item of v) if (item !== null && item !== undefined) writeValue(model, w, num, type.items, item);
@@ -109,11 +121,13 @@ function writeField(model: TypeModel, w: Writer, num: number, type: TypeRef, v: 
   }
   if (type.kind === 'map') {
     if (typeof v !== 'object' || Array.isArray(v)) return;
-    for (const [key, value] of Object.entries(v as Record<string, unknown>)) {
-      w.uint32((num << 3) | WIRE_BYTES).fork();
-      w.uint32((1 << 3) | WIRE_BYTES).string(key);
+    const map = v as Record<string, unknown>;
+    for (const key in map) {
+      const mark = w.begin(num);
+      w.tag(1, WIRE_BYTES).string(key);
+      const value = map[key];
       if (value !== null && value !== undefined) writeValue(model, w, 2, type.values, value);
-      w.ldelim();
+      w.end(mark);
     }
     return;
   }
@@ -121,70 +135,77 @@ function writeField(model: TypeModel, w: Writer, num: number, type: TypeRef, v: 
 }
 
 /** One value as field `num`; a list inside a list or map travels in a wrapper message { repeated items = 1 }. */
-function writeValue(model: TypeModel, w: Writer, num: number, type: TypeRef, v: unknown): void {
+function writeValue(model: TypeModel, w: ProtoWriter, num: number, type: TypeRef, v: unknown): void {
   switch (type.kind) {
     case 'string':
-      w.uint32((num << 3) | WIRE_BYTES).string(String(v));
+      w.tag(num, WIRE_BYTES).string(typeof v === 'string' ? v : String(v));
       return;
     case 'bytes':
-      w.uint32((num << 3) | WIRE_BYTES).bytes(Buffer.from(String(v), 'base64'));
+      w.tag(num, WIRE_BYTES).bytes(Buffer.from(String(v), 'base64'));
       return;
     case 'boolean':
-      w.uint32((num << 3) | WIRE_VARINT).bool(v === true);
+      w.tag(num, WIRE_VARINT).bool(v === true);
       return;
     case 'integer':
-      if (typeof v !== 'number') return;
-      w.uint32((num << 3) | WIRE_VARINT);
-      if (type.format === 'int32') w.int32(v);
-      else w.int64(v);
+      if (typeof v === 'number') w.tag(num, WIRE_VARINT).int(v);
       return;
     case 'number':
       if (typeof v !== 'number') return;
-      if (type.format === 'float') w.uint32((num << 3) | WIRE_FIXED32).float(v);
-      else w.uint32((num << 3) | WIRE_FIXED64).double(v);
+      if (type.format === 'float') w.tag(num, WIRE_FIXED32).float(v);
+      else w.tag(num, WIRE_FIXED64).double(v);
       return;
-    case 'ref':
+    case 'ref': {
       if (typeof v !== 'object' || Array.isArray(v)) return;
-      w.uint32((num << 3) | WIRE_BYTES).fork();
+      const mark = w.begin(num);
       encodeStruct(model, structOf(model, type.name), v as Record<string, unknown>, w);
-      w.ldelim();
+      w.end(mark);
       return;
-    case 'quantity':
-      w.uint32((num << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_BYTES).string(String(v)).ldelim();
+    }
+    case 'quantity': {
+      const mark = w.begin(num);
+      w.tag(1, WIRE_BYTES).string(String(v));
+      w.end(mark);
       return;
+    }
     case 'intOrString': {
-      w.uint32((num << 3) | WIRE_BYTES).fork();
-      if (typeof v === 'number') w.uint32((1 << 3) | WIRE_VARINT).int64(0).uint32((2 << 3) | WIRE_VARINT).int32(v).uint32((3 << 3) | WIRE_BYTES).string('');
-      else w.uint32((1 << 3) | WIRE_VARINT).int64(1).uint32((2 << 3) | WIRE_VARINT).int32(0).uint32((3 << 3) | WIRE_BYTES).string(String(v));
-      w.ldelim();
+      const mark = w.begin(num);
+      if (typeof v === 'number') w.tag(1, WIRE_VARINT).int(0).tag(2, WIRE_VARINT).int(v).tag(3, WIRE_BYTES).string('');
+      else w.tag(1, WIRE_VARINT).int(1).tag(2, WIRE_VARINT).int(0).tag(3, WIRE_BYTES).string(String(v));
+      w.end(mark);
       return;
     }
     case 'time':
     case 'microTime': {
-      const ms = Date.parse(String(v));
+      const text = String(v);
+      const ms = parseTime(text);
       if (Number.isNaN(ms)) return;
-      const seconds = Math.floor(ms / 1000);
       // Date keeps milliseconds; a MicroTime's microseconds come from the text itself.
-      const micros = /\.(\d+)Z$/i.exec(String(v))?.[1];
-      const nanos = type.kind === 'microTime' && micros ? Number(micros.padEnd(9, '0').slice(0, 9)) : 0;
-      w.uint32((num << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_VARINT).int64(seconds).uint32((2 << 3) | WIRE_VARINT).int32(nanos).ldelim();
+      const fraction = type.kind === 'microTime' ? /\.(\d+)Z$/i.exec(text)?.[1] : undefined;
+      const mark = w.begin(num);
+      w.tag(1, WIRE_VARINT).int(Math.floor(ms / 1000)).tag(2, WIRE_VARINT).int(fraction ? Number(fraction.padEnd(9, '0').slice(0, 9)) : 0);
+      w.end(mark);
       return;
     }
     case 'duration': {
       const ns = parseGoDuration(String(v));
       if (ns === undefined) return;
-      w.uint32((num << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_VARINT).int64(Number(ns)).ldelim();
+      const mark = w.begin(num);
+      w.tag(1, WIRE_VARINT).int(Number(ns));
+      w.end(mark);
       return;
     }
     case 'rawExtension':
-    case 'fieldsV1':
-      w.uint32((num << 3) | WIRE_BYTES).fork().uint32((1 << 3) | WIRE_BYTES).bytes(Buffer.from(JSON.stringify(v))).ldelim();
+    case 'fieldsV1': {
+      const mark = w.begin(num);
+      w.tag(1, WIRE_BYTES).string(JSON.stringify(v));
+      w.end(mark);
       return;
+    }
     case 'array': {
       if (!Array.isArray(v)) return;
-      w.uint32((num << 3) | WIRE_BYTES).fork();
+      const mark = w.begin(num);
       for (const item of v) if (item !== null && item !== undefined) writeValue(model, w, 1, type.items, item);
-      w.ldelim();
+      w.end(mark);
       return;
     }
     case 'map':

@@ -123,6 +123,51 @@ test('a kind served from another kind\'s storage is converted both ways (events.
   const listed = await objects.list(ev, 'ns');
   assert.equal(listed.items[0].apiVersion, 'events.k8s.io/v1');
   assert.equal(listed.items[0].note, 'hello');
+  // The texts of a converted kind are its served form, not the stored one.
+  const texts = await objects.listTexts(ev, 'ns');
+  assert.deepEqual(texts.items, listed.items.map((o) => JSON.stringify(o)));
+});
+
+test('listTexts: the stored texts, exactly what the listed objects serialise to, also with a selector, pages and a snapshot', async () => {
+  const { objects } = setup();
+  for (let i = 0; i < 7; i++) await objects.create(widgets, 'ns', widget(`w${i}`, { metadata: { name: `w${i}`, labels: { odd: String(i % 2) } } }), ctx());
+  const all = await objects.list(widgets, 'ns');
+  const texts = await objects.listTexts(widgets, 'ns');
+  assert.deepEqual(texts.items, all.items.map((o) => JSON.stringify(o)));
+  assert.equal(texts.resourceVersion, all.resourceVersion);
+  const selector = { matches: (o: KubeObject) => o.metadata.labels?.odd === '1' };
+  assert.deepEqual((await objects.listTexts(widgets, 'ns', { selector })).items, (await objects.list(widgets, 'ns', { selector })).items.map((o) => JSON.stringify(o)));
+  const page = await objects.listTexts(widgets, 'ns', { limit: 3 });
+  assert.equal(page.items.length, 3);
+  await objects.update(widgets, 'ns', 'w5', { ...all.items[5]!, spec: { size: 9 } }, ctx());
+  const rest = await objects.listTexts(widgets, 'ns', { limit: 10, continue: page.continue });
+  assert.deepEqual([...page.items, ...rest.items], texts.items, 'pages after a write still read the first page\'s snapshot');
+});
+
+test('listJoined: the texts joined, from the store\'s join at the current state, from the texts otherwise', async () => {
+  const { objects } = setup();
+  assert.equal((await objects.listJoined(widgets, 'ns')).items.length, 0);
+  for (let i = 0; i < 7; i++) await objects.create(widgets, 'ns', widget(`w${i}`, { metadata: { name: `w${i}`, labels: { odd: String(i % 2) } } }), ctx());
+  const joined = async (opts: Parameters<GenericStore['listJoined']>[2] = {}) => {
+    const r = await objects.listJoined(widgets, 'ns', opts);
+    return { ...r, items: r.items.toString('utf8') };
+  };
+  const texts = (await objects.listTexts(widgets, 'ns')).items;
+  const all = await joined();
+  assert.equal(all.items, texts.join(','));
+  assert.equal(all.count, 7);
+  assert.deepEqual(JSON.parse(`[${all.items}]`), (await objects.list(widgets, 'ns')).items);
+  const selector = { matches: (o: KubeObject) => o.metadata.labels?.odd === '1' };
+  assert.equal((await joined({ selector })).items, (await objects.listTexts(widgets, 'ns', { selector })).items.join(','));
+  const first = await joined({ limit: 3 });
+  assert.equal(first.items, texts.slice(0, 3).join(','));
+  assert.equal(first.remainingItemCount, 4);
+  const second = await joined({ limit: 3, continue: first.continue });
+  assert.equal(second.items, texts.slice(3, 6).join(','));
+  await objects.update(widgets, 'ns', 'w6', { ...(await objects.get(widgets, 'ns', 'w6')), spec: { size: 9 } }, ctx());
+  const last = await joined({ limit: 3, continue: second.continue });
+  assert.equal(last.items, texts[6], 'a page after a write reads the first page\'s snapshot');
+  assert.equal(last.continue, undefined);
 });
 
 test('update without resourceVersion: unconditional where the kind allows it, upstream\'s 422 where it does not', async () => {
