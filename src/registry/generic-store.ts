@@ -384,7 +384,10 @@ export class GenericStore {
       obj.apiVersion = apiVersionOf(def.group, def.version);
       obj.kind = def.kind;
       carrySystemFieldsOnUpdate(obj, old);
-      if (subresource === 'status') {
+      const subStrategy = subresource ? def.strategy.subresources?.[subresource] : undefined;
+      if (subStrategy) {
+        obj = subStrategy.prepareForUpdate(obj, old);
+      } else if (subresource === 'status') {
         // Status writes change status only (spec copied from old, ResetObjectMetaForStatus), except the metadata a
         // kind's status strategy lets through (e.g. a Deployment's revision annotation).
         const sent = obj.metadata;
@@ -599,6 +602,8 @@ export class GenericStore {
     if (!old) {
       if (mv) errs.push(...mv.validateCreate(def, obj));
       errs.push(...(def.strategy.validate?.(obj) ?? []));
+    } else if (subresource && def.strategy.subresources?.[subresource]) {
+      errs.push(...def.strategy.subresources[subresource]!.validateUpdate(obj, old));
     } else if (subresource === 'status') {
       if (mv) errs.push(...mv.validateUpdate(def, obj, old));
       errs.push(...(def.strategy.validateStatusUpdate?.(obj, old) ?? []));

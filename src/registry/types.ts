@@ -21,6 +21,17 @@ export interface Strategy {
   selectableFields?(obj: KubeObject): Record<string, string>;
   /** Non-fatal warnings sent as `Warning: 299` headers. */
   warnings?(obj: KubeObject, old?: KubeObject): string[];
+  /**
+   * Subresources other than status written through the generic update path, as upstream's per-subresource strategies
+   * (pods/ephemeralcontainers): the object to store, from the written one and the stored one, and its validation.
+   */
+  subresources?: Record<string, SubresourceStrategy>;
+}
+
+export interface SubresourceStrategy {
+  /** The object to store: the stored one with what this subresource may change taken from the written one. */
+  prepareForUpdate(obj: KubeObject, old: KubeObject): KubeObject;
+  validateUpdate(obj: KubeObject, old: KubeObject): FieldError[];
 }
 
 /** autoscaling/v1 Scale projection of a resource. */

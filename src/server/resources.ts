@@ -37,8 +37,10 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   const sub = info.subresource;
   const special = ctx.subresources.get(subresourceKey(def.group, def.resource, sub));
   if (special) return special(ctx, req, res, info, query, user);
-  // namespaces/finalize has only a PUT route.
-  if (sub && (!subresourceServed(ctx, def, sub) || (sub === 'finalize' && info.verb !== 'update'))) {
+  // namespaces/finalize has only a PUT route; a strategy-backed subresource (pods/ephemeralcontainers) get/put/patch.
+  const strategySub = !!sub && !!def.strategy.subresources?.[sub];
+  if (sub && (!subresourceServed(ctx, def, sub) || (sub === 'finalize' && info.verb !== 'update')
+    || (strategySub && !['get', 'update', 'patch'].includes(info.verb)))) {
     throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
   }
   // Namespaced items and creates need a namespace in the path; only list/watch/deletecollection span all.
@@ -162,11 +164,15 @@ function listMeta(list: { resourceVersion: string; continue?: string; remainingI
   return { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue } : {}), ...(list.remainingItemCount ? { remainingItemCount: list.remainingItemCount } : {}) };
 }
 
-/** Whether a subresource answers: the generic status, scale and namespaces/finalize paths, or a registered handler. */
+/**
+ * Whether a subresource answers: the generic status, scale and namespaces/finalize paths, a subresource the kind's
+ * strategy writes (pods/ephemeralcontainers), or a registered handler.
+ */
 export function subresourceServed(ctx: ServerContext, def: ResourceDef, sub: string): boolean {
   if (sub === 'status') return !!def.subresources.status;
   if (sub === 'scale') return !!def.subresources.scale;
   if (sub === 'finalize' && def.group === '' && def.resource === 'namespaces') return true;
+  if (def.strategy.subresources?.[sub]) return true;
   return ctx.subresources.has(subresourceKey(def.group, def.resource, sub));
 }
 

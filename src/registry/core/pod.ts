@@ -5,6 +5,7 @@ import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import type { ResourceDef } from '../types.js';
 import { coreDef, o, validateCoreMeta, validateCoreMetaUpdate } from './def.js';
 import { arr, isObj, str } from './helpers.js';
+import { deepClone } from '../object-meta.js';
 import { setDefaultsPod, setDefaultsPodTemplateSpec } from './pod-defaults.js';
 import {
   validateEphemeralContainersUpdate, validatePodBinding, validatePodCreate, validatePodStatusUpdate,
@@ -62,6 +63,23 @@ export const podResource: ResourceDef = coreDef({
   strategy: {
     defaults(obj) {
       setDefaultsPod(o(obj));
+    },
+    subresources: {
+      // podEphemeralContainersStrategy (kubectl debug): of the written pod only spec.ephemeralContainers counts
+      // (dropNonEphemeralContainerUpdates); existing ephemeral containers may not change or go.
+      ephemeralcontainers: {
+        prepareForUpdate(obj, old) {
+          const pod = deepClone(old);
+          pod.metadata.resourceVersion = obj.metadata.resourceVersion;
+          const spec = o(pod).spec as Record<string, unknown>;
+          const sent = isObj(o(obj).spec) ? (o(obj).spec as Record<string, unknown>).ephemeralContainers : undefined;
+          if (sent === undefined) delete spec.ephemeralContainers;
+          else spec.ephemeralContainers = deepClone(sent);
+          setDefaultsPod(o(pod));
+          return pod;
+        },
+        validateUpdate: (obj, old) => validateEphemeralContainersUpdate(o(obj), o(old)),
+      },
     },
     prepareForCreate(obj) {
       const x = o(obj);

@@ -660,3 +660,32 @@ describe('transport: HTTP/2 next to HTTP/1.1, protobuf responses', () => {
     }
   });
 });
+
+describe('pods/ephemeralcontainers', () => {
+  test('adds ephemeral containers (update and patch), keeps the rest of the pod, refuses changing existing ones', async () => {
+    await ensureNamespace('eph');
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'target' }, spec: { containers: [{ name: 'app', image: 'nginx' }] } };
+    assert.equal((await req('POST', '/api/v1/namespaces/eph/pods', pod)).status, 201);
+    const base = '/api/v1/namespaces/eph/pods/target/ephemeralcontainers';
+    const patched = await req('PATCH', base, { spec: { ephemeralContainers: [{ name: 'debugger', image: 'busybox', targetContainerName: 'app' }] } }, { 'Content-Type': 'application/strategic-merge-patch+json' });
+    assert.equal(patched.status, 200, patched.body);
+    const eph = json(patched).spec.ephemeralContainers;
+    assert.deepEqual([eph[0].name, eph[0].image, eph[0].targetContainerName, eph[0].terminationMessagePolicy], ['debugger', 'busybox', 'app', 'File']);
+    // A PUT of the whole pod: only its ephemeral containers count.
+    const current = json(await req('GET', base));
+    current.spec.containers[0].image = 'nginx:changed';
+    current.spec.ephemeralContainers.push({ name: 'second', image: 'busybox' });
+    const put = await req('PUT', base, current);
+    assert.equal(put.status, 200, put.body);
+    assert.deepEqual(json(put).spec.ephemeralContainers.map((c: { name: string }) => c.name), ['debugger', 'second']);
+    assert.equal(json(put).spec.containers[0].image, 'nginx', 'the rest of the pod is not written through this subresource');
+    const changed = json(put);
+    changed.spec.ephemeralContainers[0].image = 'alpine';
+    const refused = await req('PUT', base, changed);
+    assert.equal(refused.status, 422);
+    assert.match(json(refused).message, /spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be changed/);
+    assert.equal((await req('POST', base, {})).status, 404, 'no create on this subresource');
+    const discovery = json(await req('GET', '/api/v1')).resources.map((r: { name: string }) => r.name);
+    assert.ok(discovery.includes('pods/ephemeralcontainers'));
+  });
+});
