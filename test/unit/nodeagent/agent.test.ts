@@ -62,6 +62,8 @@ test('registers Ready nodes with capacity, node info and a renewed lease', async
 test('runs init containers first, then the app containers to Running and Ready with IPs', async () => {
   const created = await env.client.create(builtin.pods, pod('web', {
     nodeName: 'berth-node-1',
+    // Steps long enough that the first init container's run is published even on a loaded machine.
+    annotations: { 'sim.berth.dev/start-delay-ms': '400' },
     spec: { initContainers: [{ name: 'setup', image: 'busybox' }, { name: 'migrate', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'log', image: 'ghcr.io/acme/log:v2' }] },
   }));
   // While the first init container runs, the pod is Pending and not initialized.
