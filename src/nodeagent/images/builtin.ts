@@ -36,10 +36,6 @@ function nginxBase(site: string): LayerItem[] {
   ];
 }
 
-function demoappLayer(banner: string): LayerItem[] {
-  return [file('/usr/local/bin/demo.py', readAsset('demoapp/demo.py').replace('@BANNER@', banner), 0o755)];
-}
-
 const NGINX: Requirement = { path: '/usr/sbin/nginx', package: 'nginx' };
 const SETPRIV: Requirement = { path: '/usr/bin/setpriv', package: 'util-linux' };
 const BASH: Requirement = { path: '/bin/bash', package: 'bash' };
@@ -51,6 +47,23 @@ const DEMOAPP_TOOLS: Requirement[] = [
   { path: '/usr/bin/nslookup', package: 'bind9-dnsutils' },
 ];
 const MARIADB_CLIENT: Requirement = { path: '/usr/bin/mariadb', package: 'mariadb-client-core' };
+
+/**
+ * The course's demo web app (ikubernetes/demoapp, and wangxiaochun/pod-test which rebrands it): demo.py on the
+ * host's Python, its banner naming the tag. The images also carry sh, curl, host and nslookup (seed 000 uses them).
+ */
+function demoappEntry(name: string, repository: string, tags: string[], banner: (tag: string) => string): Omit<ImageEntry, 'source'> {
+  return {
+    name,
+    match: [{ repository, tags }],
+    description: `the course's ${name} web app (demo.py on the host's Python 3): client, server name and address on :80`,
+    notes: ['the upstream app is Flask; this one is a standard-library rewrite answering the same routes with the same text'],
+    config: { cmd: ['/bin/sh', '-c', 'python3 /usr/local/bin/demo.py'], env: [PATH, 'LANG=C.UTF-8'], exposedPorts: ['80/tcp'] },
+    requires: DEMOAPP_TOOLS,
+    versionPackages: ['python3'],
+    layer: ({ tag }) => [file('/usr/local/bin/demo.py', readAsset('demoapp/demo.py').replace('@BANNER@', banner(tag ?? tags[0])), 0o755)],
+  };
+}
 
 function berthLauncher(host: HostFacts): LayerItem {
   const { node, main } = host.berthCommand();
@@ -117,30 +130,8 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
         file('/usr/share/nginx/html/index.html', `Hello MyApp | Version: ${tag} | <a href="hostname.html">Pod Name</a>\n`),
       ],
     },
-    {
-      name: 'pod-test',
-      match: [{ repository: 'registry.cn-beijing.aliyuncs.com/wangxiaochun/pod-test', tags: ['v0.1', 'v0.2', 'v0.3'] }],
-      description: "the course's pod-test web app (demo.py on the host's Python 3): client, server name and address on :80",
-      notes: ['the upstream app is Flask; this one is a standard-library rewrite answering the same routes with the same text'],
-      config: {
-        cmd: ['/bin/sh', '-c', 'python3 /usr/local/bin/demo.py'], env: [PATH, 'LANG=C.UTF-8'], exposedPorts: ['80/tcp'],
-      },
-      requires: DEMOAPP_TOOLS,
-      versionPackages: ['python3'],
-      layer: ({ tag }) => demoappLayer(`kubernetes pod-test ${tag ?? 'v0.1'}!!`),
-    },
-    {
-      name: 'demoapp',
-      match: [{ repository: 'ikubernetes/demoapp', tags: ['v1.*'] }],
-      description: "the course's demoapp web app (demo.py on the host's Python 3): client, server name and address on :80",
-      notes: ['the upstream app is Flask; this one is a standard-library rewrite answering the same routes with the same text'],
-      config: {
-        cmd: ['/bin/sh', '-c', 'python3 /usr/local/bin/demo.py'], env: [PATH, 'LANG=C.UTF-8'], exposedPorts: ['80/tcp'],
-      },
-      requires: DEMOAPP_TOOLS,
-      versionPackages: ['python3'],
-      layer: ({ tag }) => demoappLayer(`iKubernetes demoapp ${tag ?? 'v1.0'} !!`),
-    },
+    demoappEntry('pod-test', 'registry.cn-beijing.aliyuncs.com/wangxiaochun/pod-test', ['v0.1', 'v0.2', 'v0.3'], (tag) => `kubernetes pod-test ${tag}!!`),
+    demoappEntry('demoapp', 'ikubernetes/demoapp', ['v1.*'], (tag) => `iKubernetes demoapp ${tag} !!`),
     {
       name: 'busybox',
       match: [{ repository: 'busybox' }],
@@ -166,6 +157,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       notes: ['every tag runs the host\'s Debian release (see /etc/os-release)'],
       config: { cmd: ['bash'], env: [PATH] },
       requires: [BASH],
+      versionPackages: ['base-files'],
       layer: () => [],
     },
     {
@@ -175,6 +167,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       notes: ['/etc/os-release says Debian; packages come from the host'],
       config: { cmd: ['/bin/bash'], env: [PATH] },
       requires: [BASH],
+      versionPackages: ['base-files'],
       layer: () => [],
     },
     {
@@ -184,6 +177,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       notes: ['every tag runs the host\'s Python 3', 'pip is not included'],
       config: { cmd: ['python3'], env: [PATH, 'LANG=C.UTF-8'] },
       requires: [PYTHON, BASH],
+      versionPackages: ['python3'],
       layer: () => [symlink('/usr/local/bin/python', '/usr/bin/python3'), symlink('/usr/local/bin/python3', '/usr/bin/python3')],
     },
     {

@@ -105,6 +105,9 @@ function plan(items: LayerItem[], root: string): Planned[] {
       byPath.set(dir, { path: dir, type: 'dir', mode, uid, gid });
     }
   }
+  // The layer's root becomes the container root's attributes too: the host root's.
+  const rootStat = statSync(root);
+  byPath.set('/', { path: '/', type: 'dir', mode: rootStat.mode & 0o7777, uid: rootStat.uid, gid: rootStat.gid });
   return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
@@ -143,10 +146,9 @@ export function materializeLayer(items: LayerItem[], opts: { cacheDir: string; h
   const asRoot = process.getuid?.() === 0;
   try {
     mkdirSync(rootDir, { recursive: true });
-    chmodSync(rootDir, 0o755);
     for (const p of planned) {
       const dest = join(rootDir, p.path);
-      if (p.type === 'dir') mkdirSync(dest);
+      if (p.type === 'dir') mkdirSync(dest, { recursive: p.path === '/' });
       else if (p.type === 'file') writeFileSync(dest, p.content!);
       else symlinkSync(p.target!, dest);
       if (p.type === 'symlink') {

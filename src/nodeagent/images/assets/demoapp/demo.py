@@ -116,7 +116,7 @@ def main(argv):
             host = arg
     server = ThreadingHTTPServer((str(host), int(port)), Handler)
     server.daemon_threads = True
-    print(' * Running on http://{}:{}'.format(host, port), file=sys.stderr, flush=True)
+    print(' * Running on http://{}:{}'.format(host, server.server_address[1]), file=sys.stderr, flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
