@@ -42,23 +42,31 @@ wants_help() {
 	return 1
 }
 
-# A value from the configuration the server would run with (option files and command line).
-server_config() {
-	local name="$1"; shift
-	"$@" --verbose --help 2>/dev/null | awk -v name="$name" '$1 == name && /^[^ \t]/ { sub(/^[^ \t]+[ \t]+/, ""); print; exit }'
-}
-
-check_config() {
-	local out
-	if ! out="$("$@" --verbose --help 2>&1 >/dev/null)"; then
-		fail $'mysqld failed while attempting to check config\n\tcommand was: '"$*"$'\n\t'"$out"
+# The configuration the server would run with (option files and command line), read once: `mysqld --verbose
+# --help` fails when the configuration is broken, which is reported as upstream's entrypoint does.
+read_server_config() {
+	if [ -n "${_BERTH_MYSQL_DATADIR:-}" ]; then
+		# Already read before switching to the mysql user.
+		DATADIR=$_BERTH_MYSQL_DATADIR SOCKET=$_BERTH_MYSQL_SOCKET
+		unset _BERTH_MYSQL_DATADIR _BERTH_MYSQL_SOCKET
+		return
 	fi
+	local out err
+	err="$(mktemp)"
+	if ! out="$("$@" --verbose --help 2>"$err")"; then
+		local msg
+		msg="$(cat "$err")"
+		rm -f "$err"
+		fail $'mysqld failed while attempting to check config\n\tcommand was: '"$*"$'\n\t'"$msg"
+	fi
+	rm -f "$err"
+	DATADIR="$(awk '/^datadir[ \t]/ { print $2; exit }' <<<"$out")"
+	DATADIR="${DATADIR%/}"
+	SOCKET="$(awk '/^socket[ \t]/ { print $2; exit }' <<<"$out")"
 }
 
 setup_env() {
-	DATADIR="$(server_config datadir "$@")"
-	DATADIR="${DATADIR%/}"
-	SOCKET="$(server_config socket "$@")"
+	read_server_config "$@"
 	file_env MYSQL_ROOT_HOST '%'
 	file_env MYSQL_DATABASE
 	file_env MYSQL_USER
@@ -242,11 +250,11 @@ main() {
 	fi
 	if [ "$1" = mysqld ] && ! wants_help "$@"; then
 		note "Entrypoint script for MySQL Server 5.7 started (Berth image catalog: $(mariadbd --version 2>/dev/null | sed 's/^[^ ]* *//'))."
-		check_config "$@"
 		setup_env "$@"
 		create_db_directories
 		if [ "$(id -u)" = 0 ]; then
 			note "Switching to dedicated user 'mysql'"
+			export _BERTH_MYSQL_DATADIR="$DATADIR" _BERTH_MYSQL_SOCKET="$SOCKET"
 			exec setpriv --reuid=mysql --regid=mysql --init-groups "${BASH_SOURCE[0]}" "$@"
 		fi
 		if [ -z "$DATABASE_ALREADY_EXISTS" ]; then
