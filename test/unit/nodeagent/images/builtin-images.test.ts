@@ -87,6 +87,19 @@ test('pod-test and demoapp answer with the notes\' text on a 127.0.0.1 port', { 
     assert.equal((await get('/missing')).slice(0, 3), '404');
     proc.kill();
   }
+  // PORT and HOST in the environment, as the course's manifests set them.
+  const script = join(layer('ikubernetes/demoapp:v1.0').layerDir, 'usr/local/bin/demo.py');
+  const proc = spawn('python3', [script], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PORT: '0', HOST: '127.0.0.1' } });
+  t.after(() => proc.kill());
+  const port = await new Promise<number>((resolve) => {
+    let err = '';
+    proc.stderr.on('data', (b: Buffer) => {
+      err += b.toString();
+      const m = / \* Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(err);
+      if (m) resolve(Number(m[1]));
+    });
+  });
+  assert.match(await (await fetch(`http://127.0.0.1:${port}/`)).text(), /^iKubernetes demoapp v1\.0 !! ClientIP: 127\.0\.0\.1, /);
 });
 
 const hasMbstream = existsSync('/usr/bin/mbstream') ? false : 'needs mbstream (apt-get install mariadb-backup)';
