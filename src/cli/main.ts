@@ -7,6 +7,7 @@ import { formatCidr, parseCidr } from '../networking/ipv4.js';
 import { startBerth } from '../server/berth.js';
 import { registerOperatorCommand } from './operator.js';
 import { registerCrdCommand } from './crd.js';
+import { registerImagesCommand } from './images.js';
 
 function int(name: string, min: number, max: number) {
   return (v: string) => {
@@ -84,6 +85,7 @@ program
 
 registerOperatorCommand(program);
 registerCrdCommand(program);
+registerImagesCommand(program);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`berth: ${e instanceof Error ? e.message : String(e)}`);

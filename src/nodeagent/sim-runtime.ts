@@ -1,8 +1,9 @@
 // A container runtime that runs nothing: timers move each pod through what a kubelet would report — sandbox,
 // init containers one by one to Completed, app containers Running and Ready, exits, CrashLoopBackOff restarts
 // and graceful or forced stops — steered by the pod's sim.berth.dev/* annotations.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { simBehaviour, SimBehaviour } from './annotations.js';
+import { imageID, normalizeImage } from './images/reference.js';
 import { Backoff, backOffKey, restartDecision } from './kubelet/backoff.js';
 import { exitCodeOf, terminatedState } from './kubelet/exit-status.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
@@ -288,35 +289,3 @@ function newContainer(spec: ContainerSpec, waitingReason: string): RuntimeContai
     restartCount: 0, ready: false, started: false,
   };
 }
-
-/** Fully qualified reference as containerd reports it: nginx → docker.io/library/nginx:latest. */
-export function normalizeImage(ref: string): string {
-  if (!ref) return ref;
-  const slash = ref.indexOf('/');
-  const first = slash < 0 ? '' : ref.slice(0, slash);
-  let name = ref;
-  if (!(first.includes('.') || first.includes(':') || first === 'localhost')) {
-    name = slash < 0 ? `docker.io/library/${ref}` : `docker.io/${ref}`;
-  }
-  const lastSegment = name.slice(name.lastIndexOf('/') + 1);
-  if (!lastSegment.includes(':') && !lastSegment.includes('@')) name += ':latest';
-  return name;
-}
-
-/** A stable digest reference for an image: repository@sha256:<hash of the reference>. */
-export function imageID(image: string): string {
-  if (!image) return '';
-  const at = image.indexOf('@');
-  if (at >= 0) return image;
-  let id = imageIDs.get(image);
-  if (id === undefined) {
-    const repo = image.replace(/:[^/:]+$/, '');
-    id = `${repo}@sha256:${createHash('sha256').update(image).digest('hex')}`;
-    // A node's image store: bounded, since pods may name ever new images.
-    if (imageIDs.size >= 1024) imageIDs.clear();
-    imageIDs.set(image, id);
-  }
-  return id;
-}
-
-const imageIDs = new Map<string, string>();

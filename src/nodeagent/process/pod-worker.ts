@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { imageID, normalizeImage } from '../sim-runtime.js';
+import { imageID, normalizeImage } from '../images/reference.js';
 import { containerProcess, stopSignal } from '../kubelet/command.js';
 import { cgroupV1Files, cgroupV2Files, containerCgroupResources, podCgroupResources, podQOSClass } from '../kubelet/cgroups.js';
 import { ContainerConfigError, makeEnvironmentVariables } from '../kubelet/env.js';
