@@ -221,7 +221,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       throw e;
     }
     // Recorded in the background (as client-go's recorder), never holding up the pod.
-    for (const ev of containerEvents(pod, pod.status, status)) n.events.event(pod, ev.type, ev.reason, ev.message, { fieldPath: ev.fieldPath, kind: 'Pod', apiVersion: 'v1' });
+    if (!runtime.recordsContainerEvents) for (const ev of containerEvents(pod, pod.status, status)) n.events.event(pod, ev.type, ev.reason, ev.message, { fieldPath: ev.fieldPath, kind: 'Pod', apiVersion: 'v1' });
     return true;
   };
 

@@ -40,6 +40,11 @@ export interface Runtime {
   removePod(uid: string): void;
   /** Called with the pod uid whenever a pod's state changes on its own (start, exit, readiness, restarts). */
   onChange(listener: (uid: string) => void): void;
+  /**
+   * The runtime records the container lifecycle events itself (Pulling/Pulled/Created/Started/BackOff…); otherwise
+   * the agent derives them from status changes.
+   */
+  readonly recordsContainerEvents?: boolean;
   /** Events the runtime records about a pod beyond what its status shows (image and mount failures, probes). */
   onEvent?(listener: (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void): void;
   close(): Promise<void>;

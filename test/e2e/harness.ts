@@ -24,7 +24,7 @@ export interface Cluster {
   cleanup(): void;
 }
 
-export async function startCluster(opts: { dataDir?: string; args?: string[] } = {}): Promise<Cluster> {
+export async function startCluster(opts: { dataDir?: string; args?: string[]; startTimeoutMs?: number } = {}): Promise<Cluster> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-e2e-'));
   const home = join(dataDir, 'home');
   mkdirSync(home, { recursive: true });
@@ -51,7 +51,7 @@ export async function startCluster(opts: { dataDir?: string; args?: string[] } =
     };
     proc.stdout!.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`berth up exited with ${code}: ${stderr}`)));
-    setTimeout(() => reject(new Error(`berth up did not start in time: ${stderr}`)), 20000).unref();
+    setTimeout(() => reject(new Error(`berth up did not start in time: ${stderr}`)), opts.startTimeoutMs ?? 20000).unref();
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return {

@@ -2,13 +2,13 @@
 // image's files, its own cgroup, the berth-run helper entering the pod sandbox's namespaces and starting the
 // program as PID 1 of a new PID namespace, its output written to the CRI log and handed to attached clients. A
 // restart is a new ContainerInstance, as upstream (the old writable layer is gone).
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lchownSync, lstatSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTerminationMessageFile, TerminationMessageFile } from '../kubelet/exit-status.js';
 import type { CgroupTree } from './cgroups.js';
 import { ExitStatus, launch, Launched, signalNumber } from './helper.js';
 import type { CriLog } from './kubelet-shim.js';
-import { ContainerFilesystem, mountDirectives } from './mount-plan.js';
+import { ContainerFilesystem, mountDirectives, VolumeMount } from './mount-plan.js';
 import type { Sandbox } from './sandbox.js';
 
 export const RUNTIME_SCHEME = 'berth';
@@ -41,6 +41,8 @@ export interface ContainerInstanceOptions {
   cgroupFiles: Record<string, string>;
   /** Files the image adds on top of the host root, copied into the writable layer; undefined: none. */
   imageLayer?: string;
+  /** The image's VOLUME paths: each gets a fresh directory (seeded from the layer) unless a pod volume is mounted there. */
+  imageVolumes?: string[];
   filesystem: Omit<ContainerFilesystem, 'rootfs' | 'upper' | 'work' | 'terminationLog'> & { terminationMessagePath?: string };
   process: ProcessSpec;
   log: CriLog;
@@ -87,7 +89,18 @@ export class ContainerInstance {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     // The upper layer's root is the container's `/`: world-searchable, as an image's root is.
     for (const p of Object.values(paths)) mkdirSync(p, { mode: 0o755 });
-    if (this.opts.imageLayer && existsSync(this.opts.imageLayer)) cpSync(this.opts.imageLayer, paths.upper, { recursive: true, verbatimSymlinks: true });
+    if (this.opts.imageLayer && existsSync(this.opts.imageLayer)) copyTree(this.opts.imageLayer, paths.upper);
+    // Image VOLUMEs not covered by a pod volume: fresh per container, as containerd makes them (the host's own
+    // /var/lib/mysql must not show through).
+    const anonymous: VolumeMount[] = [];
+    (this.opts.imageVolumes ?? []).forEach((target, i) => {
+      if (this.opts.filesystem.volumes.some((v) => v.target.replace(/\/+$/, '') === target.replace(/\/+$/, ''))) return;
+      const source = join(dir, 'volumes', String(i));
+      const fromLayer = this.opts.imageLayer ? join(this.opts.imageLayer, target) : '';
+      if (fromLayer && existsSync(fromLayer)) copyTree(fromLayer, source);
+      else mkdirSync(source, { recursive: true, mode: 0o755 });
+      anonymous.push({ source, target, readOnly: false });
+    });
     let terminationLog: ContainerFilesystem['terminationLog'];
     const tmPath = this.opts.filesystem.terminationMessagePath ?? '/dev/termination-log';
     if (tmPath) {
@@ -104,7 +117,7 @@ export class ContainerInstance {
     directives.push('join', 'net', sb.ns('net'), 'join', 'uts', sb.ns('uts'), 'join', 'ipc', sb.ns('ipc'));
     if (this.opts.pidNamespaceOf) directives.push('join', 'pid', `/proc/${this.opts.pidNamespaceOf}/ns/pid`, 'unshare', 'mnt', 'fork');
     else directives.push('unshare', 'mnt,pid', 'fork');
-    directives.push(...mountDirectives({ ...this.opts.filesystem, ...paths, terminationLog }));
+    directives.push(...mountDirectives({ ...this.opts.filesystem, volumes: [...anonymous, ...this.opts.filesystem.volumes], ...paths, terminationLog }));
     directives.push('session', 'caps', p.capabilities === 'all' ? 'all' : p.capabilities.join(',') || '-');
     if (p.noNewPrivileges) directives.push('nonewprivs');
     directives.push('user', String(p.uid), String(p.gid), p.groups.length ? p.groups.join(',') : '-');
@@ -196,4 +209,24 @@ export class ContainerInstance {
       // the terminal closed meanwhile
     }
   }
+}
+
+/** `cp -a src/. dst/`: files, directories and symlinks with their modes and owners (an image's /data is redis's). */
+export function copyTree(src: string, dst: string): void {
+  const st = lstatSync(src);
+  if (st.isSymbolicLink()) {
+    try {
+      symlinkSync(readlinkSync(src), dst);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+  } else if (st.isDirectory()) {
+    mkdirSync(dst, { recursive: true });
+    for (const name of readdirSync(src)) copyTree(join(src, name), join(dst, name));
+    chmodSync(dst, st.mode & 0o7777);
+  } else {
+    copyFileSync(src, dst);
+    chmodSync(dst, st.mode & 0o7777);
+  }
+  lchownSync(dst, st.uid, st.gid);
 }

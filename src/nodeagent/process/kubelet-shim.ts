@@ -1,6 +1,5 @@
-// TEMPORARY: minimal stand-ins for pieces being written in parallel (src/nodeagent/logs/ for the CRI log writer,
-// src/nodeagent/images/ for the image catalog). Each is replaced by its real module as that lands; nothing else may
-// grow here.
+// TEMPORARY: a minimal stand-in for the CRI log writer being written in parallel (src/nodeagent/logs/); replaced by
+// it as it lands; nothing else may grow here.
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -25,23 +24,4 @@ export function openCriLog(path: string): CriLog {
       await new Promise<void>((r) => out.end(() => r()));
     },
   };
-}
-
-export interface ImageConfig {
-  entrypoint: string[];
-  cmd: string[];
-  env: string[];
-  workingDir: string;
-  stopSignal?: string;
-}
-
-const IMAGES: Record<string, ImageConfig> = {
-  busybox: { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/' },
-  redis: { entrypoint: [], cmd: ['redis-server', '--protected-mode', 'no'], env: [], workingDir: '/data' },
-  nginx: { entrypoint: [], cmd: ['nginx', '-g', 'daemon off;'], env: [], workingDir: '/', stopSignal: 'SIGQUIT' },
-};
-
-export function imageConfig(ref: string): ImageConfig | undefined {
-  const repo = ref.replace(/[:@].*$/, '').split('/').pop()!;
-  return IMAGES[repo] ?? { entrypoint: [], cmd: ['sh'], env: [], workingDir: '/' };
 }

@@ -3,6 +3,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { InstanceNames } from '../../networking/instance.js';
 import type { Pod } from '../types.js';
+import type { ImageManager } from '../images/image-manager.js';
 import type { Backoff } from '../kubelet/backoff.js';
 import type { CgroupTree } from './cgroups.js';
 
@@ -36,6 +37,8 @@ export interface PodContext {
   /** Host paths no container may see (Berth's data dir). */
   hide: string[];
   view: ClusterView;
+  /** The image catalog through the kubelet's image manager (pull policy, back-off, events). */
+  images: ImageManager;
   /** Container restart back-off (CrashLoopBackOff), one for the node as the kubelet's. */
   backoff: Backoff;
   /** The node's resolv.conf (ClusterFirst search paths and Default-policy pods). */

@@ -25,7 +25,9 @@ import { ContainerExit, ContainerInstance, RUNTIME_SCHEME } from './container.js
 import { execCapture } from './exec.js';
 import { StartError } from './helper.js';
 import { runHook } from './hooks.js';
-import { imageConfig, openCriLog } from './kubelet-shim.js';
+import type { PullPolicy } from '../images/image-manager.js';
+import { openCriLog } from './kubelet-shim.js';
+import { ProcessUser, resolveUser, UserError } from './user.js';
 import type { PodContext } from './pod-context.js';
 import { Sandbox } from './sandbox.js';
 import { PodVolumes, VolumeError } from './volumes.js';
@@ -34,6 +36,9 @@ const MIN_GRACE_MS = 2000; // kuberuntime_container.go minimumGracePeriodInSecon
 const CLUSTER_DOMAIN = 'cluster.local';
 /** How often projected volumes (configMap, secret, downwardAPI) are brought up to date while the pod runs. */
 const VOLUME_RESYNC_MS = 5000;
+/** A container that could not be created is tried again after this long (image pull back-off is the image manager's). */
+const IMAGE_RETRY_MS = 1000;
+const CONFIG_RETRY_MS = 2000;
 
 interface Slot {
   spec: ContainerSpec & { targetContainerName?: string };
@@ -41,6 +46,8 @@ interface Slot {
   status: RuntimeContainer;
   instance?: ContainerInstance;
   prober?: ContainerProber;
+  /** The image's STOPSIGNAL, once its image was found. */
+  stopSignal?: string;
 }
 
 export class PodWorker {
@@ -111,7 +118,11 @@ export class PodWorker {
       this.changed();
       this.track((async () => {
         await this.until(() => this.state.sandboxReady || this.isStopping());
-        if (!this.isStopping()) await this.runOnce(slot);
+        while (!this.isStopping()) {
+          const run = await this.runOnce(slot);
+          if (run.retryMs === undefined) break;
+          await this.sleep(run.retryMs);
+        }
       })());
     }
   }
@@ -160,9 +171,10 @@ export class PodWorker {
         continue;
       }
       for (;;) {
-        const exit = await this.runOnce(slot);
+        const run = await this.runOnce(slot);
         if (this.isStopping()) return;
-        if (exit && exit.exitCode === 0) break;
+        if (run.retryMs !== undefined) { await this.sleep(run.retryMs); continue; }
+        if (run.exit && run.exit.exitCode === 0) break;
         if ((this.pod.spec.restartPolicy ?? 'Always') === 'Never') return this.finish();
         if (!(await this.waitToRestart(slot))) return;
       }
@@ -183,8 +195,11 @@ export class PodWorker {
   /** Runs a container and restarts it as `policy` says until the pod stops. */
   private async keepRunning(slot: Slot, policy: string): Promise<void> {
     for (;;) {
-      const exit = await this.runOnce(slot);
+      const run = await this.runOnce(slot);
       if (this.isStopping()) return;
+      // Not created yet (image, configuration): tried again shortly, as the kubelet does on its next sync.
+      if (run.retryMs !== undefined) { await this.sleep(run.retryMs); continue; }
+      const exit = run.exit;
       const failed = !exit || exit.exitCode !== 0;
       if (policy === 'Never' || (policy === 'OnFailure' && !failed)) return;
       if (!(await this.waitToRestart(slot))) return;
@@ -192,16 +207,22 @@ export class PodWorker {
   }
 
   /**
-   * One run: configuration, start, hooks, probes, wait. Undefined when it could not start (its waiting or
-   * terminated state says why).
+   * One run: image, configuration, start, hooks, probes, wait. `exit` once it ran; without it the container could
+   * not start (StartError: its terminated state says why); `retryMs` when it was not even created (image or
+   * configuration trouble: its waiting state says why) and is to be tried again after that long.
    */
-  private async runOnce(slot: Slot): Promise<ContainerExit | undefined> {
+  private async runOnce(slot: Slot): Promise<{ exit?: ContainerExit; retryMs?: number }> {
     const spec = slot.spec;
-    const image = imageConfig(spec.image ?? '');
-    if (!image) {
-      this.setWaiting(slot, 'ErrImagePull', `image ${spec.image} is not in the image catalog`);
-      return undefined;
+    const pulled = this.ctx.images.ensureImageExists(this.pod.metadata.uid!, spec.image ?? '', spec.imagePullPolicy as PullPolicy | undefined);
+    for (const e of pulled.events) this.event(e, slot);
+    if (!pulled.ok) {
+      this.setWaiting(slot, pulled.reason, pulled.message, false);
+      return { retryMs: IMAGE_RETRY_MS };
     }
+    slot.status.image = pulled.image.image;
+    slot.status.imageID = pulled.image.imageID;
+    slot.stopSignal = pulled.image.config.stopSignal;
+    const image = pulled.image.config;
     let envVars;
     try {
       envVars = makeEnvironmentVariables({
@@ -214,7 +235,7 @@ export class PodWorker {
     } catch (e) {
       if (!(e instanceof ContainerConfigError)) throw e;
       this.setWaiting(slot, e.reason, e.message);
-      return undefined;
+      return { retryMs: CONFIG_RETRY_MS };
     }
     const id = randomBytes(32).toString('hex');
     let proc;
@@ -222,7 +243,7 @@ export class PodWorker {
       proc = containerProcess(spec, image, envVars, this.hostname);
     } catch (e) {
       this.setWaiting(slot, 'CreateContainerError', `failed to generate container "${id}" spec: failed to apply OCI options: ${(e as Error).message}`);
-      return undefined;
+      return { retryMs: CONFIG_RETRY_MS };
     }
     const env: Record<string, string> = {};
     for (const kv of proc.env) {
@@ -230,11 +251,25 @@ export class PodWorker {
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const sc = { ...this.pod.spec.securityContext, ...spec.securityContext };
-    const uid = sc.runAsUser ?? 0;
-    if (sc.runAsNonRoot && uid === 0) {
-      this.setWaiting(slot, 'CreateContainerConfigError', 'container has runAsNonRoot and image will run as root ' +
-        `(pod: "${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.pod.metadata.uid})", container: ${spec.name})`);
-      return undefined;
+    let user: ProcessUser;
+    try {
+      user = resolveUser({
+        imageUser: image.user, runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, roots: [pulled.image.layerDir, '/'],
+        supplementalGroups: this.pod.spec.securityContext?.supplementalGroups, fsGroup: this.pod.spec.securityContext?.fsGroup,
+      });
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      this.setWaiting(slot, 'CreateContainerError', e.message);
+      return { retryMs: CONFIG_RETRY_MS };
+    }
+    if (sc.runAsNonRoot && user.uid === 0) {
+      // kuberuntime_container_linux.go verifyRunAsNonRoot
+      const message = sc.runAsUser === 0 || !image.user
+        ? 'container has runAsNonRoot and image will run as root ' +
+          `(pod: "${this.pod.metadata.name}_${this.pod.metadata.namespace}(${this.pod.metadata.uid})", container: ${spec.name})`
+        : `container has runAsNonRoot and image has non-numeric user (${image.user}), cannot verify user is non-root`;
+      this.setWaiting(slot, 'CreateContainerConfigError', message);
+      return { retryMs: CONFIG_RETRY_MS };
     }
     let volumeMounts;
     try {
@@ -242,7 +277,7 @@ export class PodWorker {
     } catch (e) {
       if (!(e instanceof VolumeError)) throw e;
       this.setWaiting(slot, 'CreateContainerConfigError', e.message);
-      return undefined;
+      return { retryMs: CONFIG_RETRY_MS };
     }
     const restartCount = slot.status.restartCount;
     // `kubectl debug --target=c`: the ephemeral container shares c's PID namespace (it sees c's processes).
@@ -255,6 +290,8 @@ export class PodWorker {
       cgroups: this.ctx.cgroups,
       cgroup: `${this.podCgroup()}/${spec.name}-${restartCount}`,
       cgroupFiles: this.cgroupFiles(containerCgroupResources(spec)),
+      imageLayer: pulled.image.layerDir,
+      imageVolumes: image.volumes,
       filesystem: {
         readOnlyRoot: !!spec.securityContext?.readOnlyRootFilesystem,
         privileged: !!spec.securityContext?.privileged,
@@ -267,8 +304,7 @@ export class PodWorker {
         workingDir: proc.cwd,
       },
       process: {
-        argv: proc.argv, env, uid, gid: sc.runAsGroup ?? 0,
-        groups: [...(this.pod.spec.securityContext?.supplementalGroups ?? []), ...(this.pod.spec.securityContext?.fsGroup !== undefined ? [this.pod.spec.securityContext.fsGroup] : [])],
+        argv: proc.argv, env, uid: user.uid, gid: user.gid, groups: user.groups,
         capabilities: containerCapabilities(spec.securityContext),
         noNewPrivileges: spec.securityContext?.allowPrivilegeEscalation === false,
         stdin: !!spec.stdin, tty: !!spec.tty,
@@ -286,10 +322,13 @@ export class PodWorker {
       slot.status.state = { terminated: terminatedState({ exitCode: 128, reason: 'StartError', message, startedAt: now, finishedAt: now, containerID: instance.containerID }) };
       slot.status.ready = false;
       slot.status.started = false;
-      this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${e.message}` }, slot);
+      this.event({ type: 'Normal', reason: 'Created', message: `Created container: ${spec.name}` }, slot);
+      this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${message}` }, slot);
       this.changed();
-      return undefined;
+      return {};
     }
+    this.event({ type: 'Normal', reason: 'Created', message: `Created container: ${spec.name}` }, slot);
+    this.event({ type: 'Normal', reason: 'Started', message: `Started container ${spec.name}` }, slot);
     slot.instance = instance;
     // A deletion that began while it was starting stops it as it stops the others.
     if (this.isStopping()) void instance.stop(this.killGraceMs, this.stopSignalOf(slot));
@@ -317,7 +356,7 @@ export class PodWorker {
     slot.status.ready = false;
     slot.status.started = false;
     this.changed();
-    return exit;
+    return { exit };
   }
 
   /**
@@ -341,11 +380,13 @@ export class PodWorker {
     return !this.isStopping();
   }
 
-  private setWaiting(slot: Slot, reason: string, message: string): void {
+  /** A container not created: waiting with the reason; the Failed event once per reason, as the kubelet's is folded. */
+  private setWaiting(slot: Slot, reason: string, message: string, event = true): void {
+    const again = slot.status.state.waiting?.reason === reason && slot.status.state.waiting.message === message;
     slot.status.state = { waiting: { reason, message } };
     slot.status.ready = false;
-    this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${message}` }, slot);
-    this.changed();
+    if (event && !again) this.event({ type: 'Warning', reason: 'Failed', message: `Error: ${reason === 'CreateContainerConfigError' || reason === 'CreateContainerError' ? message : reason}` }, slot);
+    if (!again) this.changed();
   }
 
   // ---- probes ---------------------------------------------------------------------------------------------
@@ -463,7 +504,7 @@ export class PodWorker {
   }
 
   private stopSignalOf(slot: Slot): string {
-    return slot.spec.lifecycle?.stopSignal ?? stopSignal(imageConfig(slot.spec.image ?? '') ?? {});
+    return slot.spec.lifecycle?.stopSignal ?? stopSignal({ stopSignal: slot.stopSignal });
   }
 
   private isStopping(): boolean {

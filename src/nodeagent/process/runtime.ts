@@ -12,9 +12,12 @@ import { runQuiet } from '../../networking/command.js';
 import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
 import type { Runtime, RuntimePod } from '../runtime.js';
 import type { Pod } from '../types.js';
+import { ImageCatalog } from '../images/catalog.js';
+import { ImageManager } from '../images/image-manager.js';
 import { Backoff, CONTAINER_BACKOFF_INITIAL_MS, CONTAINER_BACKOFF_MAX_MS } from '../kubelet/backoff.js';
 import { CgroupTree } from './cgroups.js';
 import { execInContainer, forwardPort } from './exec.js';
+import { launch, type Launched } from './helper.js';
 import type { ClusterView, PodContext } from './pod-context.js';
 import { PodWorker } from './pod-worker.js';
 
@@ -35,6 +38,7 @@ export interface ProcessRuntimeOptions {
 export type RuntimeEventListener = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void;
 
 export class ProcessRuntime implements Runtime {
+  readonly recordsContainerEvents = true;
   readonly names: InstanceNames;
   private readonly network: HostNetwork;
   private readonly cgroups: CgroupTree;
@@ -43,6 +47,7 @@ export class ProcessRuntime implements Runtime {
   private readonly eventListeners: RuntimeEventListener[] = [];
   private readonly ctx: PodContext;
   private closed = false;
+  private watchdog?: Launched;
   readonly kubelet: KubeletApi;
 
   private constructor(private readonly opts: ProcessRuntimeOptions) {
@@ -66,6 +71,7 @@ export class ProcessRuntime implements Runtime {
       clusterDNS: [opts.clusterDNS],
       hide: [opts.dataDir],
       view: opts.view,
+      images: new ImageManager(new ImageCatalog({ dataDir: opts.dataDir })),
       backoff: new Backoff({ initialMs: opts.backOffBaseMs ?? CONTAINER_BACKOFF_INITIAL_MS, maxMs: opts.backOffMaxMs ?? CONTAINER_BACKOFF_MAX_MS }),
       nodeResolvConf: readHostResolvConf(),
       event: (pod, type, reason, message, fieldPath) => {
@@ -85,15 +91,27 @@ export class ProcessRuntime implements Runtime {
     claimInstance(rt.names, opts.dataDir, opts.clusterCidr, opts.serviceCidr);
     try {
       await rt.cleanLeftovers();
+      await rt.startWatchdog();
       mkdirSync(rt.ctx.podsDir, { recursive: true, mode: 0o700 });
       mkdirSync(rt.ctx.logsDir, { recursive: true, mode: 0o700 });
       await rt.network.setup();
     } catch (e) {
+      rt.watchdog?.kill('SIGTERM');
       await rt.network.teardown();
       releaseInstance(rt.names);
       throw e;
     }
     return rt;
+  }
+
+  /**
+   * One helper per instance that outlives nothing: when Berth dies (kill -9), it kills what is left in the
+   * instance's cgroups — pod programs that changed their user lost their own parent-death signal.
+   */
+  private async startWatchdog(): Promise<void> {
+    this.cgroups.create('');
+    this.watchdog = launch(['watchdog', this.cgroups.dirs('')[this.cgroups.version === 2 ? 0 : 1]], { env: {} });
+    await this.watchdog.started;
   }
 
   onChange(listener: (uid: string) => void): void {
@@ -126,6 +144,7 @@ export class ProcessRuntime implements Runtime {
     const w = this.workers.get(uid);
     if (!w) return;
     this.workers.delete(uid);
+    this.ctx.images.forgetPod(uid);
     void w.remove().catch((e) => this.ctx.log(`removing pod ${uid}: ${String(e)}`));
   }
 
@@ -138,6 +157,7 @@ export class ProcessRuntime implements Runtime {
     await this.cgroups.destroy('');
     await this.unmountPodVolumes();
     await this.network.teardown();
+    this.watchdog?.kill('SIGTERM');
     releaseInstance(this.names);
   }
 

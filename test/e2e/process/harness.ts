@@ -47,7 +47,7 @@ export async function startRealCluster(opts: { args?: string[]; dataDir?: string
     const clusterCidr = opts.ranges?.clusterCidr ?? `10.${k}.0.0/17`;
     const serviceCidr = opts.ranges?.serviceCidr ?? `10.${k}.128.0/17`;
     try {
-      const c = await startCluster({ dataDir: opts.dataDir, args: ['--runtime', 'process', '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr, ...(opts.args ?? [])] });
+      const c = await startCluster({ dataDir: opts.dataDir, startTimeoutMs: 60_000, args: ['--runtime', 'process', '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr, ...(opts.args ?? [])] });
       return Object.assign(c, { clusterCidr, serviceCidr, dnsIP: clusterDnsIP(serviceCidr) });
     } catch (e) {
       if (opts.ranges || attempt >= 10 || !/overlaps/.test(String(e))) throw e;

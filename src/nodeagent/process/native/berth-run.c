@@ -37,6 +37,9 @@
  *   user <uid> <gid> <groups,…|->  setgroups, setgid, setuid
  *   session                        setsid, and take the controlling terminal when stdin is one
  *   pause                          block until killed (the pod sandbox holds its namespaces this way)
+ *   watchdog <cgroup dir>…         wait; when berth-run's parent dies, SIGKILL every process in those cgroup trees
+ *                                  (on SIGTERM: exit quietly). One per Berth instance, for programs that changed
+ *                                  their user and so lost their own parent-death signal
  *   exec <n> <argv…>               execvp in the current environment (PATH resolved in the current root)
  *   connect <port>                 connect to localhost:<port> (IPv4, then IPv6) in the current network namespace,
  *                                  report `connected`, and copy stdin → socket and socket → stdout until the
@@ -77,6 +80,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <dirent.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -527,6 +531,49 @@ static void forward(int sig) {
 }
 
 /* The relay: report the child's pid once it exec'd (or why it could not), forward signals, exit as it did. */
+static int copy_some(int from, int to);
+
+/*
+ * Standard streams the program gets as pipes where berth-run got sockets (Node's stdio pipes are socketpairs, and
+ * opening /dev/stdout on a socket fails with ENXIO — nginx does it): [fd] = {child's end, relay's end}.
+ */
+static int pumps[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+static int sigchld_pipe[2] = { -1, -1 };
+
+static void on_sigchld(int sig) {
+  (void)sig;
+  int saved = errno;
+  ssize_t w = write(sigchld_pipe[1], "c", 1);
+  (void)w;
+  errno = saved;
+}
+
+static int is_socket(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+static void set_nonblock(int fd) {
+  fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* Output the program wrote that is still in a pipe: copied out without waiting (a grandchild may hold it open). */
+static void drain(int from, int to) {
+  set_nonblock(from);
+  char buf[65536];
+  for (;;) {
+    ssize_t n = read(from, buf, sizeof buf);
+    if (n <= 0) return;
+    for (ssize_t off = 0; off < n;) {
+      ssize_t w = write(to, buf + off, n - off);
+      if (w < 0 && errno != EINTR) return;
+      if (w > 0) off += w;
+    }
+  }
+}
+
+/* The relay: report the child's pid once it exec'd (or why it could not), pump its standard streams, forward
+ * signals to it, and exit as it did. */
 static void relay(int err_read, const sigset_t *mask) __attribute__((noreturn));
 static void relay(int err_read, const sigset_t *mask) {
   char msg[3072];
@@ -542,19 +589,55 @@ static void relay(int err_read, const sigset_t *mask) {
     _exit(127);
   }
   report("pid %d", (int)child_pid);
+  signal(SIGPIPE, SIG_IGN);
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
   sa.sa_handler = forward;
   sigemptyset(&sa.sa_mask);
   int sigs[] = { SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP, SIGALRM, SIGPWR, SIGURG };
   for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_sigchld;
+  sa.sa_flags = SA_NOCLDSTOP;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGCHLD, &sa, NULL);
   sigprocmask(SIG_SETMASK, mask, NULL);
-  int st;
+
+  /* stdin: our fd 0 → the program's pipe, through a buffer so a program that does not read never blocks the rest */
+  char inbuf[65536];
+  size_t inlen = 0, inoff = 0;
+  int in_open = pumps[0][1] >= 0;
+  if (in_open) set_nonblock(pumps[0][1]);
+  int st = 0;
   for (;;) {
-    pid_t r = waitpid(child_pid, &st, 0);
+    pid_t r = waitpid(child_pid, &st, WNOHANG);
     if (r == child_pid) break;
-    if (r < 0 && errno != EINTR) _exit(127);
+    struct pollfd fds[5];
+    int nf = 0, i_chld = -1, i_in = -1, i_inw = -1, i_out = -1, i_err = -1;
+    fds[nf] = (struct pollfd){ sigchld_pipe[0], POLLIN, 0 }; i_chld = nf++;
+    if (in_open && inlen == 0) { fds[nf] = (struct pollfd){ 0, POLLIN, 0 }; i_in = nf++; }
+    if (in_open && inlen > 0) { fds[nf] = (struct pollfd){ pumps[0][1], POLLOUT, 0 }; i_inw = nf++; }
+    if (pumps[1][1] >= 0) { fds[nf] = (struct pollfd){ pumps[1][1], POLLIN, 0 }; i_out = nf++; }
+    if (pumps[2][1] >= 0) { fds[nf] = (struct pollfd){ pumps[2][1], POLLIN, 0 }; i_err = nf++; }
+    if (poll(fds, nf, -1) < 0) continue; /* EINTR: a signal was forwarded or the child changed state */
+    if (fds[i_chld].revents) { char b[64]; ssize_t x = read(sigchld_pipe[0], b, sizeof b); (void)x; }
+    if (i_in >= 0 && fds[i_in].revents) {
+      ssize_t got = read(0, inbuf, sizeof inbuf);
+      if (got > 0) { inlen = (size_t)got; inoff = 0; }
+      else if (got == 0 || errno != EINTR) { close(pumps[0][1]); pumps[0][1] = -1; in_open = 0; }
+    }
+    if (i_inw >= 0 && fds[i_inw].revents) {
+      ssize_t w = write(pumps[0][1], inbuf + inoff, inlen - inoff);
+      if (w > 0) { inoff += (size_t)w; if (inoff == inlen) inlen = inoff = 0; }
+      else if (w < 0 && errno != EAGAIN && errno != EINTR) { close(pumps[0][1]); pumps[0][1] = -1; in_open = 0; inlen = 0; }
+    }
+    for (int k = 1; k <= 2; k++) {
+      int idx = k == 1 ? i_out : i_err;
+      if (idx < 0 || !fds[idx].revents) continue;
+      if (copy_some(pumps[k][1], k) <= 0) { close(pumps[k][1]); pumps[k][1] = -1; }
+    }
   }
+  for (int k = 1; k <= 2; k++) if (pumps[k][1] >= 0) drain(pumps[k][1], k);
   if (WIFSIGNALED(st)) {
     report("signal %d", WTERMSIG(st));
     _exit(128 + WTERMSIG(st));
@@ -566,6 +649,14 @@ static void relay(int err_read, const sigset_t *mask) {
 static void do_fork(void) {
   int p[2];
   if (pipe2(p, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+  if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) fail("pipe: %s", strerror(errno));
+  for (int fd = 0; fd <= 2; fd++) {
+    if (!is_socket(fd)) continue;
+    int q[2];
+    if (pipe2(q, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+    pumps[fd][0] = fd == 0 ? q[0] : q[1];
+    pumps[fd][1] = fd == 0 ? q[1] : q[0];
+  }
   /* Signals stay blocked across fork, so none sent to the relay is lost before it can forward them. */
   sigset_t all, old;
   sigfillset(&all);
@@ -574,16 +665,74 @@ static void do_fork(void) {
   if (child_pid < 0) fail("fork: %s", strerror(errno));
   if (child_pid > 0) {
     close(p[1]);
+    for (int fd = 0; fd <= 2; fd++) if (pumps[fd][0] >= 0) close(pumps[fd][0]);
     relay(p[0], &old);
   }
   sigprocmask(SIG_SETMASK, &old, NULL);
   close(p[0]);
+  close(sigchld_pipe[0]);
+  close(sigchld_pipe[1]);
+  for (int fd = 0; fd <= 2; fd++) {
+    if (pumps[fd][0] < 0) continue;
+    if (dup2(pumps[fd][0], fd) < 0) fail("dup2: %s", strerror(errno));
+    close(pumps[fd][0]);
+    close(pumps[fd][1]);
+  }
   error_pipe = p[1];
   if (status_fd >= 0) { close(status_fd); status_fd = -1; }
   /* The relay is our parent: if it dies (berth killed with it), so do we. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
 }
 
+/* ---- watchdog: when berth dies, whatever is left in its cgroups dies too ---- */
+
+static int sweep(const char *dir) {
+  char path[4096];
+  int found = 0;
+  snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+  FILE *f = fopen(path, "re");
+  if (f) {
+    int pid;
+    while (fscanf(f, "%d", &pid) == 1) {
+      if (pid > 0 && pid != getpid()) { kill(pid, SIGKILL); found++; }
+    }
+    fclose(f);
+  }
+  DIR *d = opendir(dir);
+  if (!d) return found;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    if (e->d_type != DT_DIR || e->d_name[0] == '.') continue;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    found += sweep(path);
+  }
+  closedir(d);
+  return found;
+}
+
+static void do_watchdog(int n, char **dirs) __attribute__((noreturn));
+static void do_watchdog(int n, char **dirs) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  sigprocmask(SIG_BLOCK, &set, NULL);
+  /* Processes that change their user lose their own parent-death signal: this one keeps it for them all. */
+  if (prctl(PR_SET_PDEATHSIG, SIGUSR1) < 0) fail("pdeathsig: %s", strerror(errno));
+  if (getppid() == 1) fail("parent already gone");
+  if (status_fd >= 0) { report("pid %d", (int)getpid()); close(status_fd); status_fd = -1; }
+  int sig = sigwaitinfo(&set, NULL);
+  if (sig == SIGUSR1) {
+    for (int round = 0; round < 500; round++) {
+      int found = 0;
+      for (int i = 0; i < n; i++) found += sweep(dirs[i]);
+      if (!found) break;
+      usleep(10000);
+    }
+  }
+  _exit(0);
+}
 
 static int copy_some(int from, int to) {
   char buf[65536];
@@ -751,6 +900,9 @@ int main(int argc, char **argv) {
     } else if (!strcmp(d, "connect")) {
       need(argc, i, 1, d);
       do_connect(argv[i + 1]);
+    } else if (!strcmp(d, "watchdog")) {
+      need(argc, i, 1, d);
+      do_watchdog(argc - i - 1, &argv[i + 1]);
     } else if (!strcmp(d, "pause")) {
       if (status_fd >= 0) { report("pid %d", (int)getpid()); close(status_fd); status_fd = -1; }
       for (;;) pause();
