@@ -186,7 +186,8 @@ test('quay.io/coreos/etcd:v3.2.16: seed 002\'s StatefulSet script forms a 3-memb
   }, 'etcd'));
   const list = await waitFor('three started members', async () => {
     const x = await members[0].exec(['etcdctl', '--endpoints', 'etcd-0.etcd:2379', 'member', 'list']);
-    return x.code === 0 && (x.out.match(/, started, /g) ?? []).length === 3 ? x.out : undefined;
+    // A member is listed as started a moment before its client URLs are published: wait for all three.
+    return x.code === 0 && names.every((n) => new RegExp(`, started, ${n}, http://${n}\\.etcd:2380, http://${n}\\.etcd:2379`).test(x.out)) ? x.out : undefined;
   }, 90_000, 500);
   for (const n of names) assert.match(list, new RegExp(`, started, ${n}, http://${n}\\.etcd:2380, http://${n}\\.etcd:2379`));
   assert.equal((await members[1].exec(['etcdctl', '--endpoints', 'etcd-1.etcd:2379', 'put', 'greeting', 'hello'])).out.trim(), 'OK');
