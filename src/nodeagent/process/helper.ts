@@ -58,10 +58,14 @@ export function signalNumber(name: string): number {
 /** Spawns berth-run with `directives` (see berth-run.c for the list). */
 export function launch(directives: string[], opts: LaunchOptions): Launched {
   if (opts.tty) return launchPty(directives, opts, opts.tty);
-  const child: ChildProcess = spawn(HELPER_PATH, directives, {
+  // The directives travel on fd 4 (`berth-run -`), which keeps `ps` readable.
+  const child: ChildProcess = spawn(HELPER_PATH, ['-'], {
     env: opts.env,
-    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', opts.quiet ? 'ignore' : 'pipe'],
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', opts.quiet ? 'ignore' : 'pipe', 'pipe'],
   });
+  const spec = child.stdio[4] as Writable | null;
+  spec?.on('error', () => {}); // a helper that failed to start
+  spec?.end(directives.join('\0'));
   let pidSeen: number | undefined;
   let error: string | undefined;
   let finalStatus: ExitStatus | undefined;

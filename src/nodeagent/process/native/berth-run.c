@@ -7,6 +7,7 @@
  * single-threaded process:
  *
  *   berth-run <directive> <args…> <directive> <args…> …
+ *   berth-run -                     (the same list, NUL-separated, read from fd 4)
  *
  *   pdeathsig                      die (SIGKILL) when the parent dies: berth killed -9 takes its pods with it
  *   cgroup <cgroup.procs path>     move this process into a cgroup (before anything forks)
@@ -809,11 +810,46 @@ static void do_exec(int argc, char **argv) {
   fail("exec: \"%s\": %s", file, strerror(e));
 }
 
+/* `berth-run -`: the directives come NUL-separated on fd 4 (keeps ps readable and argv small). */
+static char **read_directives(int *argc) {
+  size_t cap = 1 << 16, len = 0;
+  char *buf = malloc(cap);
+  if (!buf) fail("out of memory");
+  for (;;) {
+    if (len + 4096 > cap) {
+      cap *= 2;
+      buf = realloc(buf, cap);
+      if (!buf) fail("out of memory");
+    }
+    ssize_t n = read(4, buf + len, cap - len - 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("read directives: %s", strerror(errno));
+    if (n == 0) break;
+    len += (size_t)n;
+  }
+  close(4);
+  buf[len] = 0;
+  int count = 1;
+  for (size_t i = 0; i < len; i++) if (buf[i] == 0) count++;
+  char **out = calloc((size_t)count + 2, sizeof *out);
+  if (!out) fail("out of memory");
+  int k = 0;
+  out[k++] = "berth-run";
+  for (size_t i = 0; i < len;) {
+    out[k++] = buf + i;
+    i += strlen(buf + i) + 1;
+  }
+  out[k] = NULL;
+  *argc = k;
+  return out;
+}
+
 int main(int argc, char **argv) {
   if (fcntl(3, F_GETFD) >= 0) {
     status_fd = 3;
     fcntl(3, F_SETFD, FD_CLOEXEC);
   }
+  if (argc == 2 && !strcmp(argv[1], "-")) argv = read_directives(&argc);
   for (int i = 1; i < argc; i++) {
     const char *d = argv[i];
     if (!strcmp(d, "pdeathsig")) {
