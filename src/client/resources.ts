@@ -24,6 +24,9 @@ export const builtin = {
   configMaps: d('', 'v1', 'configmaps', 'ConfigMap', true),
   secrets: d('', 'v1', 'secrets', 'Secret', true),
   serviceAccounts: d('', 'v1', 'serviceaccounts', 'ServiceAccount', true),
+  replicationControllers: d('', 'v1', 'replicationcontrollers', 'ReplicationController', true),
+  resourceQuotas: d('', 'v1', 'resourcequotas', 'ResourceQuota', true),
+  limitRanges: d('', 'v1', 'limitranges', 'LimitRange', true),
   statefulSets: d('apps', 'v1', 'statefulsets', 'StatefulSet', true),
   deployments: d('apps', 'v1', 'deployments', 'Deployment', true),
   replicaSets: d('apps', 'v1', 'replicasets', 'ReplicaSet', true),
@@ -34,6 +37,7 @@ export const builtin = {
   storageClasses: d('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
   podDisruptionBudgets: d('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true),
   jobs: d('batch', 'v1', 'jobs', 'Job', true),
+  cronJobs: d('batch', 'v1', 'cronjobs', 'CronJob', true),
   customResourceDefinitions: d('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),
 } as const satisfies Record<string, ResourceDescriptor>;
 

@@ -1,10 +1,14 @@
 // kube-controller-manager's role: one client and one shared informer factory for every controller, all talking to
 // the API server over HTTPS with a kubeconfig — the same whether it runs inside `berth up` or as its own process.
+// The Deployment/ReplicaSet and volume controllers still start from their own components.
 import { KubeClient } from '../client/client.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { JobController } from './job/job-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
+import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished.js';
 
 export interface ControllerManagerOptions {
   /** Where to connect when no `client` is given. */
@@ -14,16 +18,27 @@ export interface ControllerManagerOptions {
   /** An informer factory to register on (shared with other components); the caller stops it. */
   informers?: SharedInformerFactory;
   features?: FeatureGates;
-  /** Concurrent syncs per controller (--concurrent-statefulset-syncs); default 5. */
+  /** Concurrent syncs per controller (--concurrent-statefulset-syncs and friends); default 5. */
   workers?: number;
   /** Where failed syncs are reported; default console.warn. */
   onError?: (controller: string, key: string, err: unknown) => void;
+  /** The clock of the time-driven controllers (CronJob, Job deadlines and back-off, TTL); default Date.now. */
+  now?: () => number;
+}
+
+/** What every controller here offers its manager. */
+interface RunnableController {
+  run(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface ControllerManager {
   client: KubeClient;
   informers: SharedInformerFactory;
   statefulSets: StatefulSetController;
+  jobs: JobController;
+  cronJobs: CronJobController;
+  ttlAfterFinished: TTLAfterFinishedController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -43,20 +58,28 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     if (opts.onError) opts.onError(controller, key, err);
     else console.warn(`${controller}: error syncing ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`);
   };
+  const common = (name: string) => ({ workers: opts.workers, onError: report(name), now: opts.now });
 
   const statefulSets = new StatefulSetController(client, informers, { workers: opts.workers, features: opts.features, onError: report('statefulset-controller') });
+  const jobs = new JobController(client, informers, common('job-controller'));
+  const cronJobs = new CronJobController(client, informers, common('cronjob-controller'));
+  const ttlAfterFinished = new TTLAfterFinishedController(client, informers, common('ttl-after-finished-controller'));
+  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished];
   informers.start();
-  const running = [statefulSets.run()];
+  const running = controllers.map((c) => c.run());
 
   let stopped: Promise<void> | undefined;
   return {
     client,
     informers,
     statefulSets,
+    jobs,
+    cronJobs,
+    ttlAfterFinished,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {
-        await statefulSets.stop();
+        await Promise.all(controllers.map((c) => c.stop()));
         await Promise.allSettled(running);
         if (!opts.informers) await informers.stop();
         if (!opts.client) await client.close();

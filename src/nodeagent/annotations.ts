@@ -39,11 +39,26 @@ function intAnnotation(v: string | undefined): number | undefined {
   return Number(v.trim());
 }
 
+/** Helm's annotation on hook resources (pre-install Jobs, `helm test` pods). */
+const HELM_HOOK_ANNOTATION = 'helm.sh/hook';
+
+/**
+ * A pod that is meant to finish: one a Job controls, or a Helm hook pod, whose restart policy lets it end. Nothing
+ * tells the simulation what its command does, so it succeeds (unless annotated otherwise) rather than running
+ * forever and holding its Job or `helm install` up.
+ */
+export function runsToCompletion(pod: Pod): boolean {
+  if ((pod.spec.restartPolicy ?? 'Always') === 'Always') return false;
+  const ownedByJob = pod.metadata.ownerReferences?.some((r) => r.controller && r.kind === 'Job' && r.apiVersion === 'batch/v1') ?? false;
+  return ownedByJob || pod.metadata.annotations?.[HELM_HOOK_ANNOTATION] !== undefined;
+}
+
 export function simBehaviour(pod: Pod, defaultStartDelayMs: number): SimBehaviour {
   const a = pod.metadata.annotations ?? {};
   const startDelayMs = Math.max(0, intAnnotation(a[SIM.startDelayMs]) ?? defaultStartDelayMs);
   let exitCode = intAnnotation(a[SIM.exitCode]);
   if (exitCode === undefined && a[SIM.crashLoop] === 'true') exitCode = 1;
+  if (exitCode === undefined && runsToCompletion(pod)) exitCode = 0;
   return {
     neverReady: a[SIM.ready] === 'false',
     readyAfterMs: Math.max(0, intAnnotation(a[SIM.readyAfterMs]) ?? 0),

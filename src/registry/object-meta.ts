@@ -33,6 +33,13 @@ export function fillSystemFieldsOnCreate(obj: KubeObject, now: Date, tracksGener
   delete m.selfLink;
   if (tracksGeneration) m.generation = 1;
   else delete m.generation;
+  dropEmptyLists(m);
+}
+
+/** ObjectMeta's lists are `omitempty`: upstream never stores `finalizers: []` (e.g. after the last one is removed). */
+function dropEmptyLists(m: KubeObject['metadata']): void {
+  if (Array.isArray(m.finalizers) && m.finalizers.length === 0) delete m.finalizers;
+  if (Array.isArray(m.ownerReferences) && m.ownerReferences.length === 0) delete m.ownerReferences;
 }
 
 /** Fields a client may not change through update; carried over from the stored object. */
@@ -45,6 +52,7 @@ export function carrySystemFieldsOnUpdate(obj: KubeObject, old: KubeObject): voi
   setOrDelete(m, 'deletionGracePeriodSeconds', o.deletionGracePeriodSeconds);
   setOrDelete(m, 'generation', o.generation);
   delete m.selfLink;
+  dropEmptyLists(m);
 }
 
 export function setOrDelete<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {

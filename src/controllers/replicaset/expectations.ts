@@ -34,6 +34,12 @@ export class ControllerExpectations {
     this.store.set(key, { add: 0, del: podKeys.length, timestamp: this.now() });
   }
 
+  /** SetExpectations: both at once (a DaemonSet sync creates and deletes in one go). */
+  setExpectations(key: string, adds: number, podKeysToDelete: string[]): void {
+    this.deleting.set(key, new Set(podKeysToDelete));
+    this.store.set(key, { add: adds, del: podKeysToDelete.length, timestamp: this.now() });
+  }
+
   creationObserved(key: string): void {
     const e = this.store.get(key);
     if (e) e.add--;

@@ -28,14 +28,17 @@ export function podsPrefix(ownerName: string): string {
   return prefix.length + 5 <= 253 ? prefix : ownerName;
 }
 
-/** GetPodFromTemplate: labels, annotations and finalizers of the template, generateName from the owner, the ref. */
-export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, controllerRef: OwnerReference): Pod {
+/**
+ * GetPodFromTemplate: labels, annotations and finalizers of the template, generateName from the owner (or the one
+ * given, as CreatePodsWithGenerateName), the ref.
+ */
+export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, controllerRef: OwnerReference, generateName?: string): Pod {
   const meta = template.metadata ?? {};
   const pod: Pod = {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      generateName: podsPrefix(owner.metadata.name ?? ''),
+      generateName: generateName || podsPrefix(owner.metadata.name ?? ''),
       namespace: owner.metadata.namespace,
       ownerReferences: [controllerRef],
     },
@@ -50,8 +53,8 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, co
 export class PodControl {
   constructor(private readonly client: KubeClient, private readonly recorder: EventRecorder, private readonly ownerRef: { kind: string; apiVersion: string }) {}
 
-  async createPod(template: PodTemplateSpec, owner: KubeObject, controllerRef: OwnerReference): Promise<Pod> {
-    const pod = podFromTemplate(template, owner, controllerRef);
+  async createPod(template: PodTemplateSpec, owner: KubeObject, controllerRef: OwnerReference, generateName?: string): Promise<Pod> {
+    const pod = podFromTemplate(template, owner, controllerRef, generateName);
     if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) throw new Error('unable to create pods, no labels');
     try {
       const created = await this.client.create<Pod>(builtin.pods, pod);

@@ -89,8 +89,16 @@ export interface RankedPod {
   rank: number;
 }
 
+/**
+ * controller.ActivePods.Less, the ranking the Job and DaemonSet controllers use: ActivePodsWithRanks without node
+ * ranks, deletion costs or the logarithmic time scale.
+ */
+export function activePodsBefore(a: Pod, b: Pod): boolean {
+  return deleteBefore({ pod: a, rank: 0 }, { pod: b, rank: 0 }, 0, false);
+}
+
 /** ActivePodsWithRanks.Less: true when `a` should be deleted before `b`. */
-export function deleteBefore(a: RankedPod, b: RankedPod, now: number): boolean {
+export function deleteBefore(a: RankedPod, b: RankedPod, now: number, deletionCosts = true): boolean {
   const pi = a.pod;
   const pj = b.pod;
   // 1. unassigned < assigned
@@ -104,8 +112,8 @@ export function deleteBefore(a: RankedPod, b: RankedPod, now: number): boolean {
   // 3. not ready < ready
   if (isPodReady(pi) !== isPodReady(pj)) return !isPodReady(pi);
   // 4. lower deletion cost < higher
-  const ci = deletionCost(pi);
-  const cj = deletionCost(pj);
+  const ci = deletionCosts ? deletionCost(pi) : 0;
+  const cj = deletionCosts ? deletionCost(pj) : 0;
   if (ci !== cj) return ci < cj;
   // 5. doubled up < not doubled up
   if (a.rank !== b.rank) return a.rank > b.rank;

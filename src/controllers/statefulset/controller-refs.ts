@@ -12,9 +12,14 @@ import { aggregate } from './pod-control.js';
 const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 const isInvalid = (e: unknown) => e instanceof ApiError && e.code === 422;
 
-/** The patch that makes `owner` the controller of the object with uid `dependentUid`. */
-export function adoptionPatch(owner: KubeObject, apiVersion: string, kind: string, dependentUid: string): Record<string, unknown> {
-  return { metadata: { ownerReferences: [newControllerRef(owner, apiVersion, kind)], uid: dependentUid } };
+/**
+ * The patch that makes `owner` the controller of the object with uid `dependentUid` (ownerRefControllerPatch), adding
+ * `finalizers` too (the Job controller's tracking finalizer).
+ */
+export function adoptionPatch(owner: KubeObject, apiVersion: string, kind: string, dependentUid: string, finalizers: string[] = []): Record<string, unknown> {
+  const metadata: Record<string, unknown> = { ownerReferences: [newControllerRef(owner, apiVersion, kind)], uid: dependentUid };
+  if (finalizers.length) metadata.finalizers = finalizers;
+  return { metadata };
 }
 
 /** The patch that removes the owner references with the given uids (GenerateDeleteOwnerRefStrategicMergeBytes). */
@@ -63,6 +68,8 @@ export interface ControllerRefManagerOptions<T extends KubeObject> {
   controllerUidOf?: (obj: T) => string | undefined;
   /** Whether the selector matches the object (default: selector.matches of its labels). */
   selectorMatches?: (obj: T) => boolean;
+  /** Finalizers an adoption adds (NewPodControllerRefManager's `finalizers`). */
+  adoptFinalizers?: string[];
 }
 
 export class ControllerRefManager<T extends KubeObject> {
@@ -136,7 +143,7 @@ export class ControllerRefManager<T extends KubeObject> {
   async adopt(obj: T): Promise<T> {
     await this.canAdoptOnce();
     const { owner, ownerApiVersion, ownerKind } = this.opts;
-    return this.opts.patch(obj, adoptionPatch(owner, ownerApiVersion, ownerKind, obj.metadata.uid ?? ''));
+    return this.opts.patch(obj, adoptionPatch(owner, ownerApiVersion, ownerKind, obj.metadata.uid ?? '', this.opts.adoptFinalizers));
   }
 
   async release(obj: T): Promise<void> {

@@ -1,0 +1,107 @@
+// The plumbing every kube-controller-manager controller has around its sync function, in one place: a rate-limited
+// queue of `namespace/name` keys, workers that start once the informers the sync reads have listed, a key never
+// synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
+// A controller extends QueueController, registers informer handlers that enqueue keys, and implements sync(key).
+//
+// Stop semantics, decided here once: stop() shuts the queue down, so no key is accepted any more and delayed keys are
+// dropped; the workers still take the keys already queued, finish them and exit; stop() resolves once the last worker
+// has, then flushes the events recorded. A controller whose caches never synced has no workers and stops at once.
+import type { KubeObject, OwnerReference } from '../apimachinery/types.js';
+import type { KubeClient } from '../client/client.js';
+import { runWorkers, waitForCacheSync, type ReconcileResult } from '../client/controller.js';
+import { EventRecorder } from '../client/events.js';
+import type { ResourceDescriptor } from '../client/resources.js';
+import { recheckDeletionTimestamp } from './statefulset/controller-refs.js';
+import type { ObjectCache } from '../client/store.js';
+import { objectKey } from '../client/store.js';
+import { WorkQueue, type RateLimiter } from '../client/workqueue.js';
+
+export interface QueueControllerOptions {
+  /** Concurrent syncs (kube-controller-manager's --concurrent-*-syncs); default 5. */
+  workers?: number;
+  /** Failed syncs; default a console.warn in upstream's `error syncing` form. The key is re-queued either way. */
+  onError?: (key: string, err: unknown) => void;
+}
+
+/** Something whose cache can be waited for (a SharedInformer). */
+export interface Syncable {
+  waitForSync(signal?: AbortSignal): Promise<boolean>;
+}
+
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export abstract class QueueController {
+  readonly queue: WorkQueue<string>;
+  protected readonly recorder: EventRecorder;
+  protected readonly onError: (key: string, err: unknown) => void;
+  private readonly workers: number;
+  private readonly stopSignal = new AbortController();
+  private running?: Promise<void>;
+
+  /** `name` is the controller's event source (e.g. `job-controller`); `queueName` names its work queue. */
+  constructor(protected readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string> } = {}) {
+    this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
+    this.workers = opts.workers ?? 5;
+    this.recorder = new EventRecorder(client, { component: name });
+    this.onError = opts.onError ?? ((key, err) => console.warn(`${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
+  }
+
+  /** One reconcile of `key`; throwing re-queues it rate limited, `requeueAfter` (ms) looks again later. */
+  protected abstract sync(key: string): Promise<ReconcileResult>;
+
+  /** The informers sync reads: workers start once all of them have listed. */
+  protected abstract caches(): Syncable[];
+
+  /** Aborted by stop(): for a controller's own extra loops (e.g. a second queue). */
+  protected get stopping(): AbortSignal {
+    return this.stopSignal.signal;
+  }
+
+  /** Waits for the caches, then runs the workers until stop(). */
+  run(): Promise<void> {
+    this.running ??= (async () => {
+      if (!(await waitForCacheSync(this.stopSignal.signal, ...this.caches()))) return;
+      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
+    })();
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    this.queue.shutDown();
+    await this.running;
+    await this.recorder.flush();
+  }
+
+  enqueue(obj: KubeObject): void {
+    this.queue.add(objectKey(obj));
+  }
+
+  enqueueAfter(obj: KubeObject, ms: number): void {
+    this.queue.addAfter(objectKey(obj), ms);
+  }
+}
+
+/**
+ * resolveControllerRef: the cached owner a controller reference points at, if it is of `kind` and has that very uid
+ * (a recreated owner of the same name is someone else).
+ */
+export function resolveControllerRef<T extends KubeObject>(cache: ObjectCache<T>, namespace: string | undefined, ref: OwnerReference, kind: string): T | undefined {
+  if (ref.kind !== kind) return undefined;
+  const owner = cache.getByName(namespace, ref.name);
+  return owner && owner.metadata.uid === ref.uid ? owner : undefined;
+}
+
+/**
+ * canAdopt for a ControllerRefManager (RecheckDeletionTimestamp): adoption is allowed only while a fresh read shows
+ * the owner alive and the same object (not deleted and recreated under its name).
+ */
+export function canAdoptFresh(client: KubeClient, res: ResourceDescriptor, owner: KubeObject): () => Promise<void> {
+  return recheckDeletionTimestamp(async () => {
+    const fresh = await client.get(res, owner.metadata.name ?? '', { namespace: owner.metadata.namespace });
+    if (fresh.metadata.uid !== owner.metadata.uid) {
+      throw new Error(`original ${res.kind} ${owner.metadata.namespace}/${owner.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${owner.metadata.uid}`);
+    }
+    return fresh;
+  });
+}
