@@ -6,6 +6,8 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { JobController } from './job/job-controller.js';
+import type { ReplicaSetController } from './replicaset/controller.js';
+import { newReplicationManager } from './replication/replication-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished.js';
@@ -39,6 +41,7 @@ export interface ControllerManager {
   jobs: JobController;
   cronJobs: CronJobController;
   ttlAfterFinished: TTLAfterFinishedController;
+  replicationControllers: ReplicaSetController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -64,7 +67,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const jobs = new JobController(client, informers, common('job-controller'));
   const cronJobs = new CronJobController(client, informers, common('cronjob-controller'));
   const ttlAfterFinished = new TTLAfterFinishedController(client, informers, common('ttl-after-finished-controller'));
-  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished];
+  const replicationControllers = newReplicationManager(client, informers, { workers: opts.workers, onError: report('replication-controller') });
+  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers];
   informers.start();
   const running = controllers.map((c) => c.run());
 
@@ -76,6 +80,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     jobs,
     cronJobs,
     ttlAfterFinished,
+    replicationControllers,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {

@@ -42,6 +42,8 @@ export interface ScaleSubresource {
   labelSelectorPath?: string;
   /** For built-in apps kinds: compute the string selector from `.spec.selector` (a LabelSelector). */
   selectorFromSpec?: boolean;
+  /** For ReplicationController: `.spec.selector` is a plain label map. */
+  selectorFromSpecMap?: boolean;
 }
 
 export interface TableColumn {

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errBadRequest, errConflict, errMethodNotSupported, errUnsupportedMediaType } from '../apimachinery/errors.js';
 import { FieldSelector, FieldSelectorError, objectMetaFieldsSet, parseFieldSelector, unsupportedFieldLabel } from '../apimachinery/fields.js';
-import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector } from '../apimachinery/labels.js';
+import { parseSelector, Selector, SelectorError, labelSelectorAsSelector, LabelSelector, selectorFromSet } from '../apimachinery/labels.js';
 import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
@@ -289,7 +289,10 @@ export function scaleOf(def: ResourceDef, obj: KubeObject) {
   const s = def.subresources.scale!;
   const m = obj.metadata;
   let selector: string | undefined;
-  if (s.selectorFromSpec) {
+  if (s.selectorFromSpecMap) {
+    const map = getPath(obj, '.spec.selector') as Record<string, string> | undefined;
+    selector = map ? selectorFromSet(map).toString() : undefined;
+  } else if (s.selectorFromSpec) {
     const ls = getPath(obj, '.spec.selector') as LabelSelector | undefined;
     selector = ls ? labelSelectorAsSelector(ls).toString() : undefined;
   } else if (s.labelSelectorPath) {

@@ -8,7 +8,7 @@ import type { KubeClient } from '../../client/client.js';
 import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
-import { builtin } from '../../client/resources.js';
+import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { newControllerRef } from '../history/controller-history.js';
@@ -17,10 +17,29 @@ import { ControllerExpectations } from './expectations.js';
 import { isNamespaceTerminating, PodControl, slowStartBatch } from './pod-control.js';
 import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
 import { calculateStatus, updateReplicaSetStatus } from './status.js';
-import { RS_API_VERSION, RS_KIND, specReplicas, type Pod, type ReplicaSet } from './types.js';
+import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
 import { ApiError } from '../../apimachinery/errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
+
+/**
+ * The kind a ReplicaSetController manages (upstream's NewBaseController takes its GroupVersionKind): ReplicaSet, or
+ * ReplicationController, whose plain selector map reads as a LabelSelector's matchLabels.
+ */
+export interface ReplicaSetLikeKind {
+  resource: ResourceDescriptor;
+  kind: string;
+  apiVersion: string;
+  /** Event source and log prefix. */
+  controllerName: string;
+  queueName: string;
+  selector(rs: ReplicaSet): Selector;
+}
+
+export const REPLICA_SET_KIND: ReplicaSetLikeKind = {
+  resource: builtin.replicaSets, kind: 'ReplicaSet', apiVersion: RS_API_VERSION, controllerName: REPLICASET_CONTROLLER_NAME, queueName: 'replicaset',
+  selector: (rs) => labelSelectorAsSelector(rs.spec.selector),
+};
 /** Most pods created or deleted in one sync (upstream's BurstReplicas). */
 export const BURST_REPLICAS = 500;
 /** First slow-start batch (controller.SlowStartInitialBatchSize). */
@@ -32,6 +51,8 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
   onError?: (key: string, err: unknown) => void;
   now?: () => number;
+  /** Default ReplicaSet. */
+  kind?: ReplicaSetLikeKind;
 }
 
 const sortedLabels = (m: Record<string, string> | undefined) => JSON.stringify(Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
@@ -39,7 +60,8 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const podKey = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
 export class ReplicaSetController {
-  readonly queue = new WorkQueue<string>({ name: 'replicaset' });
+  readonly queue: WorkQueue<string>;
+  private readonly kind: ReplicaSetLikeKind;
   readonly expectations: ControllerExpectations;
   private readonly sets: SharedInformer<ReplicaSet>;
   private readonly pods: SharedInformer<Pod>;
@@ -53,7 +75,9 @@ export class ReplicaSetController {
   private running?: Promise<void>;
 
   constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
-    this.sets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
+    this.kind = opts.kind ?? REPLICA_SET_KIND;
+    this.queue = new WorkQueue<string>({ name: this.kind.queueName });
+    this.sets = factory.informerFor<ReplicaSet>(this.kind.resource);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     try {
       this.pods.addIndexers({ [CONTROLLER_UID_INDEX]: indexByControllerUid });
@@ -64,9 +88,9 @@ export class ReplicaSetController {
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
     this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
-    this.onError = opts.onError ?? ((key, err) => console.warn(`${REPLICASET_CONTROLLER_NAME}: error syncing ReplicaSet ${key}, requeuing: ${errText(err)}`));
-    this.recorder = new EventRecorder(client, { component: REPLICASET_CONTROLLER_NAME });
-    this.podControl = new PodControl(client, this.recorder, { kind: RS_KIND, apiVersion: RS_API_VERSION });
+    this.onError = opts.onError ?? ((key, err) => console.warn(`${this.kind.controllerName}: error syncing ${this.kind.kind} ${key}, requeuing: ${errText(err)}`));
+    this.recorder = new EventRecorder(client, { component: this.kind.controllerName });
+    this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
     this.sets.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
@@ -160,7 +184,7 @@ export class ReplicaSetController {
   }
 
   private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): ReplicaSet | undefined {
-    if (ref.kind !== RS_KIND) return undefined;
+    if (ref.kind !== this.kind.kind) return undefined;
     const rs = this.sets.store.getByName(namespace, ref.name);
     return rs && rs.metadata.uid === ref.uid ? rs : undefined;
   }
@@ -169,7 +193,7 @@ export class ReplicaSetController {
   getPodReplicaSets(pod: Pod): ReplicaSet[] {
     if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) return [];
     return this.sets.store.byNamespace(pod.metadata.namespace ?? '').filter((rs) => {
-      const selector = trySelector(rs);
+      const selector = this.trySelector(rs);
       return !!selector && !selector.empty() && selector.matches(pod.metadata.labels);
     });
   }
@@ -184,7 +208,7 @@ export class ReplicaSetController {
       return;
     }
     const rsNeedsSync = this.expectations.satisfied(key);
-    const selector = trySelector(cached);
+    const selector = this.trySelector(cached);
     if (!selector) {
       // not transient: retrying cannot help until the spec changes
       this.onError(key, new Error(`error converting pod selector to selector for rs ${key}`));
@@ -202,7 +226,7 @@ export class ReplicaSetController {
       }
     }
     const rs: ReplicaSet = structuredClone(cached);
-    const updated = await updateReplicaSetStatus(this.client, rs, calculateStatus(rs, pods, manageErr, this.now()));
+    const updated = await updateReplicaSetStatus(this.client, rs, calculateStatus(rs, pods, manageErr, this.now()), this.kind.resource);
     if (manageErr !== undefined) throw manageErr;
     const minReady = updated.spec.minReadySeconds ?? 0;
     const replicas = specReplicas(updated);
@@ -215,13 +239,13 @@ export class ReplicaSetController {
   private async claimPods(rs: ReplicaSet, selector: Selector, pods: Pod[]): Promise<Pod[]> {
     const manager = new ControllerRefManager<Pod>({
       owner: rs,
-      ownerApiVersion: RS_API_VERSION,
-      ownerKind: RS_KIND,
+      ownerApiVersion: this.kind.apiVersion,
+      ownerKind: this.kind.kind,
       selector,
       canAdopt: recheckDeletionTimestamp(async () => {
-        const fresh = await this.client.get<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
+        const fresh = await this.client.get<ReplicaSet>(this.kind.resource, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
         if (fresh.metadata.uid !== rs.metadata.uid) {
-          throw new Error(`original ReplicaSet ${rs.metadata.namespace}/${rs.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
+          throw new Error(`original ${this.kind.kind} ${rs.metadata.namespace}/${rs.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
         }
         return fresh;
       }),
@@ -240,7 +264,7 @@ export class ReplicaSetController {
       diff = Math.min(-diff, this.burst);
       // expect them all before the first create: the informer may report a pod before create() returns
       this.expectations.expectCreations(key, diff);
-      const ref = newControllerRef(rs, RS_API_VERSION, RS_KIND);
+      const ref = newControllerRef(rs, this.kind.apiVersion, this.kind.kind);
       const template = rs.spec.template ?? {};
       const { successes, error } = await slowStartBatch(diff, SLOW_START_INITIAL_BATCH_SIZE, async () => {
         try {
@@ -273,6 +297,14 @@ export class ReplicaSetController {
     }
   }
 
+  private trySelector(rs: ReplicaSet): Selector | undefined {
+    try {
+      return this.kind.selector(rs);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Pods of every ReplicaSet controlled by the same owner as `rs` (for ranking doubled-up nodes). */
   private indirectlyRelatedPods(rs: ReplicaSet): Pod[] {
     const owner = controllerRef(rs);
@@ -291,10 +323,4 @@ export class ReplicaSetController {
   }
 }
 
-function trySelector(rs: ReplicaSet): Selector | undefined {
-  try {
-    return labelSelectorAsSelector(rs.spec.selector);
-  } catch {
-    return undefined;
-  }
-}
+

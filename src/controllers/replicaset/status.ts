@@ -2,7 +2,7 @@
 // ReplicaFailure condition while creating or deleting fails, written only when something changed.
 import { selectorFromSet } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
-import { builtin } from '../../client/resources.js';
+import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { isPodAvailable, isPodReady } from './pod-ranking.js';
 import { specReplicas, type Pod, type ReplicaSet, type ReplicaSetCondition, type ReplicaSetStatus } from './types.js';
 
@@ -57,16 +57,16 @@ export function statusUpToDate(rs: ReplicaSet, next: ReplicaSetStatus): boolean 
 }
 
 /** updateReplicaSetStatus: writes the status with observedGeneration; one retry on a fresh copy. */
-export async function updateReplicaSetStatus(client: KubeClient, rs: ReplicaSet, next: ReplicaSetStatus): Promise<ReplicaSet> {
+export async function updateReplicaSetStatus(client: KubeClient, rs: ReplicaSet, next: ReplicaSetStatus, res: ResourceDescriptor = builtin.replicaSets): Promise<ReplicaSet> {
   if (statusUpToDate(rs, next)) return rs;
   let current = rs;
   for (let attempt = 0; ; attempt++) {
     const body: ReplicaSet = { ...current, status: { ...next, observedGeneration: rs.metadata.generation } };
     try {
-      return await client.updateStatus(builtin.replicaSets, body);
+      return await client.updateStatus(res, body);
     } catch (e) {
       if (attempt >= 1) throw e;
-      current = await client.get<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
+      current = await client.get<ReplicaSet>(res, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
     }
   }
 }

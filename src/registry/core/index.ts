@@ -5,6 +5,7 @@ import { eventResource } from './event.js';
 import { namespaceResource } from './namespace.js';
 import { nodeResource } from './node.js';
 import { bindingResource, podResource, podTemplateResource } from './pod.js';
+import { replicationControllerResource } from './replication-controller.js';
 import { endpointsResource, serviceResource } from './service.js';
 import { persistentVolumeClaimResource, persistentVolumeResource } from './storage.js';
 
@@ -19,6 +20,7 @@ export const coreResources: ResourceDef[] = [
   persistentVolumeResource,
   podResource,
   podTemplateResource,
+  replicationControllerResource,
   secretResource,
   serviceAccountResource,
   serviceResource,
