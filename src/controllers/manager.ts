@@ -5,6 +5,7 @@ import { KubeClient } from '../client/client.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetsController } from './daemon/daemon-controller.js';
 import { JobController } from './job/job-controller.js';
 import type { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
@@ -42,6 +43,7 @@ export interface ControllerManager {
   cronJobs: CronJobController;
   ttlAfterFinished: TTLAfterFinishedController;
   replicationControllers: ReplicaSetController;
+  daemonSets: DaemonSetsController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -68,7 +70,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const cronJobs = new CronJobController(client, informers, common('cronjob-controller'));
   const ttlAfterFinished = new TTLAfterFinishedController(client, informers, common('ttl-after-finished-controller'));
   const replicationControllers = newReplicationManager(client, informers, { workers: opts.workers, onError: report('replication-controller') });
-  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers];
+  const daemonSets = new DaemonSetsController(client, informers, common('daemonset-controller'));
+  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets];
   informers.start();
   const running = controllers.map((c) => c.run());
 
@@ -81,6 +84,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     cronJobs,
     ttlAfterFinished,
     replicationControllers,
+    daemonSets,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {

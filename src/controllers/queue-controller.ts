@@ -39,7 +39,7 @@ export abstract class QueueController {
   private running?: Promise<void>;
 
   /** `name` is the controller's event source (e.g. `job-controller`); `queueName` names its work queue. */
-  constructor(protected readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string> } = {}) {
+  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string> } = {}) {
     this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
     this.workers = opts.workers ?? 5;
     this.recorder = new EventRecorder(client, { component: name });
