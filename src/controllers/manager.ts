@@ -6,6 +6,7 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetsController } from './daemon/daemon-controller.js';
+import { DisruptionController } from './disruption/disruption.js';
 import { JobController } from './job/job-controller.js';
 import type { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
@@ -44,6 +45,7 @@ export interface ControllerManager {
   ttlAfterFinished: TTLAfterFinishedController;
   replicationControllers: ReplicaSetController;
   daemonSets: DaemonSetsController;
+  disruption: DisruptionController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -71,7 +73,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const ttlAfterFinished = new TTLAfterFinishedController(client, informers, common('ttl-after-finished-controller'));
   const replicationControllers = newReplicationManager(client, informers, { workers: opts.workers, onError: report('replication-controller') });
   const daemonSets = new DaemonSetsController(client, informers, common('daemonset-controller'));
-  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets];
+  const disruption = new DisruptionController(client, informers, common('disruption-controller'));
+  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption];
   informers.start();
   const running = controllers.map((c) => c.run());
 
@@ -85,6 +88,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     ttlAfterFinished,
     replicationControllers,
     daemonSets,
+    disruption,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {

@@ -38,11 +38,14 @@ export abstract class QueueController {
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
 
-  /** `name` is the controller's event source (e.g. `job-controller`); `queueName` names its work queue. */
-  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string> } = {}) {
+  /**
+   * `name` is the controller's name in logs and, unless `eventSource` says otherwise, its event source (e.g.
+   * `job-controller`); `queueName` names its work queue.
+   */
+  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string>; eventSource?: string } = {}) {
     this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
     this.workers = opts.workers ?? 5;
-    this.recorder = new EventRecorder(client, { component: name });
+    this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name });
     this.onError = opts.onError ?? ((key, err) => console.warn(`${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
   }
 

@@ -27,6 +27,16 @@ export const COMPONENTS: Component[] = [
       return { stop() {} };
     },
   },
+  {
+    name: 'pod-eviction', controller: false, // pods/eviction (policy/v1 Eviction), honouring PodDisruptionBudgets
+    async start(ctx) {
+      const [{ EvictionREST }, { handlePodEviction }] = await Promise.all([import('../registry/core/eviction.js'), import('./pod-eviction.js')]);
+      const rest = new EvictionREST({ objects: ctx.objects, registry: ctx.registry });
+      ctx.server.subresources.set(subresourceKey('', 'pods', 'eviction'), (sctx, req, res, info, query, user) =>
+        info.verb === 'create' ? handlePodEviction(sctx, rest, req, res, info.namespace, info.name, query, user) : methodNotAllowed());
+      return { stop() {} };
+    },
+  },
   lazy('access-reviews', false, async () => (await import('../registry/authorization/component.js')).accessReviewComponent),
   lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
