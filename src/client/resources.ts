@@ -36,6 +36,7 @@ export const builtin = {
   endpointSlices: d('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   storageClasses: d('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
   podDisruptionBudgets: d('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true),
+  horizontalPodAutoscalers: d('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true),
   jobs: d('batch', 'v1', 'jobs', 'Job', true),
   cronJobs: d('batch', 'v1', 'cronjobs', 'CronJob', true),
   customResourceDefinitions: d('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false),

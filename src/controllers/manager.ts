@@ -7,6 +7,7 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetsController } from './daemon/daemon-controller.js';
 import { DisruptionController } from './disruption/disruption.js';
+import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { JobController } from './job/job-controller.js';
 import type { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
@@ -46,6 +47,7 @@ export interface ControllerManager {
   replicationControllers: ReplicaSetController;
   daemonSets: DaemonSetsController;
   disruption: DisruptionController;
+  resourceQuotas: ResourceQuotaController;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -74,7 +76,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const replicationControllers = newReplicationManager(client, informers, { workers: opts.workers, onError: report('replication-controller') });
   const daemonSets = new DaemonSetsController(client, informers, common('daemonset-controller'));
   const disruption = new DisruptionController(client, informers, common('disruption-controller'));
-  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption];
+  const resourceQuotas = new ResourceQuotaController(client, informers, common('resourcequota-controller'));
+  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption, resourceQuotas];
   informers.start();
   const running = controllers.map((c) => c.run());
 
@@ -89,6 +92,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     replicationControllers,
     daemonSets,
     disruption,
+    resourceQuotas,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {

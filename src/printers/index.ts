@@ -2,6 +2,7 @@
 import type { Printer } from '../registry/types.js';
 import { age, column, nameColumn, nameOf } from './helpers.js';
 import { podPrinter } from './pod.js';
+import { horizontalPodAutoscalerPrinter } from './autoscaling.js';
 import {
   configMapPrinter, endpointsPrinter, eventPrinter, eventsV1Printer, namespacePrinter, nodePrinter, persistentVolumeClaimPrinter,
   persistentVolumePrinter, podTemplatePrinter, replicationControllerPrinter, resourceQuotaPrinter, secretPrinter,
@@ -39,6 +40,7 @@ const PRINTERS: Record<string, Printer> = {
   'apps/ReplicaSet': replicaSetPrinter,
   'apps/DaemonSet': daemonSetPrinter,
   'apps/ControllerRevision': controllerRevisionPrinter,
+  'autoscaling/HorizontalPodAutoscaler': horizontalPodAutoscalerPrinter,
   'batch/Job': jobPrinter,
   'batch/CronJob': cronJobPrinter,
   'storage.k8s.io/StorageClass': storageClassPrinter,

@@ -4,6 +4,7 @@
 import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './apps/index.js';
 import { accessReviewResources } from './authorization/index.js';
+import { autoscalingResources } from './autoscaling/index.js';
 import { batchResources } from './batch/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
@@ -33,6 +34,7 @@ export function builtinResources(): ResourceDef[] {
     ...appsResources(),
     ...eventsResources(),
     ...accessReviewResources(),
+    ...autoscalingResources(),
     ...batchResources(),
     ...networkingResources(),
     ...policyResources(),

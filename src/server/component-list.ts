@@ -40,6 +40,15 @@ export const COMPONENTS: Component[] = [
   lazy('access-reviews', false, async () => (await import('../registry/authorization/component.js')).accessReviewComponent),
   lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
+  {
+    name: 'quota-admission', controller: false, // LimitRanger, then ResourceQuota (last, as upstream's plugin order)
+    async start(ctx) {
+      const [{ limitRanger }, { resourceQuotaAdmission }] = await Promise.all([import('../admission/limit-ranger.js'), import('../admission/resource-quota.js')]);
+      ctx.objects.useAdmission(limitRanger(ctx.objects, ctx.registry));
+      ctx.objects.useAdmission(resourceQuotaAdmission(ctx.objects, ctx.registry));
+      return { stop() {} };
+    },
+  },
   // namespace deletion and deletion propagation policies are part of the API's contract
   { ...lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent), afterReady: true },
   { ...lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent), afterReady: true },

@@ -121,3 +121,14 @@ export async function listPods(client: KubeClient, namespace: string, labelSelec
   const list = await client.list<Pod>(builtin.pods, { namespace, labelSelector });
   return list.items.sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }
+
+/** The API error a request was refused with; fails the test when the request succeeded. */
+export async function refusal(request: Promise<unknown>): Promise<ApiError> {
+  try {
+    await request;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
+  throw new Error('the request was accepted');
+}

@@ -5,6 +5,7 @@ import { eventResource } from './event.js';
 import { namespaceResource } from './namespace.js';
 import { nodeResource } from './node.js';
 import { bindingResource, podResource, podTemplateResource } from './pod.js';
+import { limitRangeResource, resourceQuotaResource } from './quota.js';
 import { replicationControllerResource } from './replication-controller.js';
 import { endpointsResource, serviceResource } from './service.js';
 import { persistentVolumeClaimResource, persistentVolumeResource } from './storage.js';
@@ -14,6 +15,7 @@ export const coreResources: ResourceDef[] = [
   configMapResource,
   endpointsResource,
   eventResource,
+  limitRangeResource,
   namespaceResource,
   nodeResource,
   persistentVolumeClaimResource,
@@ -21,6 +23,7 @@ export const coreResources: ResourceDef[] = [
   podResource,
   podTemplateResource,
   replicationControllerResource,
+  resourceQuotaResource,
   secretResource,
   serviceAccountResource,
   serviceResource,

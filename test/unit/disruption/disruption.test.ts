@@ -11,7 +11,7 @@ import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { builtin, resourcePath } from '../../../src/client/resources.js';
 import { DisruptionController, type PodDisruptionBudget } from '../../../src/controllers/disruption/disruption.js';
 import type { Pod } from '../../../src/controllers/statefulset/types.js';
-import { ControllerEnv, setPodRunning, startControllerEnv } from '../../support/controller-env.js';
+import { ControllerEnv, setPodRunning, startControllerEnv, refusal } from '../../support/controller-env.js';
 import { eventually } from '../../e2e/harness.js';
 
 let env: ControllerEnv;
@@ -53,16 +53,6 @@ function evict(ns: string, pod: string, body: Record<string, unknown> = {}, quer
     method: 'POST', path: resourcePath(builtin.pods, ns, pod, 'eviction'), query,
     body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: ns }, ...body },
   });
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof ApiError) return e;
-    throw e;
-  }
-  assert.fail('the eviction was not refused');
 }
 
 test('status: expectedPods from the controllers for a percentage, from the pods for an integer; the DisruptionAllowed condition', async () => {
