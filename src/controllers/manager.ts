@@ -7,8 +7,10 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { CronJobController } from './cronjob/cronjob-controller.js';
 import { DaemonSetsController } from './daemon/daemon-controller.js';
 import { DisruptionController } from './disruption/disruption.js';
-import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { JobController } from './job/job-controller.js';
+import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
+import { RootCACertPublisher } from './rootcacertpublisher/publisher.js';
+import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import type { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
@@ -29,6 +31,8 @@ export interface ControllerManagerOptions {
   onError?: (controller: string, key: string, err: unknown) => void;
   /** The clock of the time-driven controllers (CronJob, Job deadlines and back-off, TTL); default Date.now. */
   now?: () => number;
+  /** The cluster CA (PEM) the root CA publisher puts in every namespace's kube-root-ca.crt; not published when absent. */
+  rootCA?: string;
 }
 
 /** What every controller here offers its manager. */
@@ -48,6 +52,8 @@ export interface ControllerManager {
   daemonSets: DaemonSetsController;
   disruption: DisruptionController;
   resourceQuotas: ResourceQuotaController;
+  serviceAccounts: ServiceAccountsController;
+  rootCACertPublisher?: RootCACertPublisher;
   /** Resolves true once every informer has listed (false when stopped first). */
   waitForSync(): Promise<boolean>;
   /** Stops the controllers (in-flight syncs finish), then the informers and connections it made itself. */
@@ -77,7 +83,12 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const daemonSets = new DaemonSetsController(client, informers, common('daemonset-controller'));
   const disruption = new DisruptionController(client, informers, common('disruption-controller'));
   const resourceQuotas = new ResourceQuotaController(client, informers, common('resourcequota-controller'));
-  const controllers: RunnableController[] = [statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption, resourceQuotas];
+  const serviceAccounts = new ServiceAccountsController(client, informers, { onError: report('serviceaccount-controller') });
+  const rootCACertPublisher = opts.rootCA ? new RootCACertPublisher(client, informers, opts.rootCA, { onError: report('root-ca-cert-publisher') }) : undefined;
+  const controllers: RunnableController[] = [
+    statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption, resourceQuotas, serviceAccounts,
+    ...(rootCACertPublisher ? [rootCACertPublisher] : []),
+  ];
   informers.start();
   const running = controllers.map((c) => c.run());
 
@@ -93,6 +104,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     daemonSets,
     disruption,
     resourceQuotas,
+    serviceAccounts,
+    rootCACertPublisher,
     waitForSync: () => informers.waitForCacheSync(),
     stop: () =>
       (stopped ??= (async () => {

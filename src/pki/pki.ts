@@ -46,6 +46,9 @@ const FILES = {
   adminToken: 'admin.token',
 } as const;
 
+/** Where the cluster CA certificate is kept (published in kube-root-ca.crt and cluster-info). */
+export const caCertPath = (dataDir: string): string => join(dataDir, 'pki', FILES.caCert);
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CA_VALIDITY_DAYS = 3650;
 const LEAF_VALIDITY_DAYS = 365;

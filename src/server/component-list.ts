@@ -1,6 +1,8 @@
 // The components `berth up` starts, in order. API-side components (controller: false) start before /readyz says
 // ok; controllers start right after, so their modules are loaded lazily and stay off the start-up path.
+import { readFileSync } from 'node:fs';
 import { ApiError } from '../apimachinery/errors.js';
+import { caCertPath } from '../pki/index.js';
 import { subresourceKey, type Component, type ComponentContext, type RunningComponent } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
 
@@ -55,7 +57,13 @@ export const COMPONENTS: Component[] = [
   clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
     client: ctx.client, informers: ctx.informers,
     features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
+    rootCA: readFileSync(caCertPath(ctx.dataDir), 'utf8'),
   })),
+  // what kubeadm leaves in a cluster it sets up: kube-public/cluster-info
+  clientComponent('cluster-info', async (ctx) => {
+    await (await import('../controllers/clusterinfo/cluster-info.js')).ensureClusterInfo(ctx.client, { server: ctx.url, caPem: readFileSync(caCertPath(ctx.dataDir), 'utf8') });
+    return { stop() {} };
+  }),
   lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),

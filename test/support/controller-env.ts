@@ -32,6 +32,8 @@ export interface ControllerEnv {
   client: KubeClient;
   informers: SharedInformerFactory;
   kube: { kubeconfig: string; home: string };
+  /** The server's data directory (its PKI is under pki/). */
+  dataDir: string;
   /** Starts the controller (informers first) and stops it with the env. */
   start<C extends Controller>(controller: C): Promise<C>;
   namespace(name: string): Promise<string>;
@@ -47,7 +49,7 @@ export async function startControllerEnv(opts: { runtime?: Record<string, unknow
   const informers = new SharedInformerFactory(client, { onError: () => {} });
   const started: Controller[] = [];
   return {
-    berth, client, informers,
+    berth, client, informers, dataDir,
     kube: { kubeconfig: berth.kubeconfigPath, home },
     async start(controller) {
       started.push(controller);

@@ -1,0 +1,64 @@
+// The ServiceAccounts controller (pkg/controller/serviceaccount/serviceaccounts_controller.go): every active
+// namespace has the service accounts to ensure (`default`); one deleted is made again. Keys are namespace names.
+import { ApiError } from '../../apimachinery/errors.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import type { ReconcileResult } from '../../client/controller.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import { QueueController, type QueueControllerOptions } from '../queue-controller.js';
+
+/** DefaultServiceAccountsControllerOptions: the accounts every namespace gets. */
+export const SERVICE_ACCOUNTS_TO_ENSURE = ['default'];
+
+/** A write refused because the namespace is going away: nothing to retry (v1.NamespaceTerminatingCause). */
+export function isNamespaceTerminating(e: unknown): boolean {
+  return e instanceof ApiError && (e.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
+}
+
+interface Namespace extends KubeObject {
+  status?: { phase?: string };
+}
+
+export class ServiceAccountsController extends QueueController {
+  private readonly serviceAccounts: SharedInformer<KubeObject>;
+  private readonly namespaces: SharedInformer<Namespace>;
+
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: QueueControllerOptions = {}) {
+    super(client, 'serviceaccount-controller', 'serviceaccount', { workers: 1, ...opts });
+    this.serviceAccounts = factory.informerFor<KubeObject>(builtin.serviceAccounts);
+    this.namespaces = factory.informerFor<Namespace>(builtin.namespaces);
+    // a deleted account is recreated; only namespaces are keys
+    this.serviceAccounts.addEventHandler({
+      onDelete: (sa) => {
+        if (SERVICE_ACCOUNTS_TO_ENSURE.includes(sa.metadata.name ?? '')) this.queue.add(sa.metadata.namespace ?? '');
+      },
+    });
+    this.namespaces.addEventHandler({
+      onAdd: (ns) => this.queue.add(ns.metadata.name ?? ''),
+      onUpdate: (_old, ns) => this.queue.add(ns.metadata.name ?? ''),
+    });
+  }
+
+  protected caches() {
+    return [this.serviceAccounts, this.namespaces];
+  }
+
+  /** syncNamespace: create the missing accounts of an active namespace. */
+  protected async sync(namespace: string): Promise<ReconcileResult> {
+    const ns = this.namespaces.store.getByName(undefined, namespace);
+    if (!ns || ns.status?.phase !== 'Active') return;
+    const failures: string[] = [];
+    for (const name of SERVICE_ACCOUNTS_TO_ENSURE) {
+      if (this.serviceAccounts.store.getByName(namespace, name)) continue;
+      try {
+        await this.client.create(builtin.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
+      } catch (e) {
+        if (e instanceof ApiError && e.code === 409) continue;
+        if (isNamespaceTerminating(e)) continue;
+        failures.push(e instanceof Error ? e.message : String(e));
+      }
+    }
+    if (failures.length) throw new Error(failures.join('; '));
+  }
+}
