@@ -462,9 +462,9 @@ export const podTemplatePrinter: Printer = {
 export const resourceQuotaPrinter: Printer = {
   columns: [
     nameColumn(),
+    ageColumn(),
     column('Request', 'string', 'Used/hard of the non-limit resources.'),
     column('Limit', 'string', 'Used/hard of the limits.* resources.'),
-    ageColumn(),
   ],
   cells(obj, now) {
     const status = (obj as Obj<{ status?: { hard?: Record<string, string>; used?: Record<string, string> } }>).status ?? {};
@@ -475,7 +475,7 @@ export const resourceQuotaPrinter: Printer = {
       const pieces = res.split('.');
       (pieces.length > 1 && pieces[0] === 'limits' ? limits : requests).push(text);
     }
-    return [nameOf(obj), requests.join(', '), limits.join(', '), age(obj, now)];
+    return [nameOf(obj), age(obj, now), requests.join(', '), limits.join(', ')];
   },
 };
 
