@@ -31,9 +31,11 @@ const pod = (spec: Record<string, unknown>, name = 'web') => ({ apiVersion: 'v1'
 test('discovery names', () => {
   const names = Object.fromEntries(coreResources.map((d) => [d.resource, d.shortNames.join(',')]));
   assert.deepEqual(names, {
-    bindings: '', configmaps: 'cm', endpoints: 'ep', events: 'ev', namespaces: 'ns', nodes: 'no', persistentvolumeclaims: 'pvc',
-    persistentvolumes: 'pv', pods: 'po', podtemplates: '', secrets: '', serviceaccounts: 'sa', services: 'svc',
+    bindings: '', configmaps: 'cm', endpoints: 'ep', events: 'ev', limitranges: 'limits', namespaces: 'ns', nodes: 'no', persistentvolumeclaims: 'pvc',
+    persistentvolumes: 'pv', pods: 'po', podtemplates: '', replicationcontrollers: 'rc', resourcequotas: 'quota', secrets: '',
+    serviceaccounts: 'sa', services: 'svc',
   });
+  assert.deepEqual(def('ReplicationController').categories, ['all']);
   assert.deepEqual(def('Pod').categories, ['all']);
   assert.deepEqual(def('Service').categories, ['all']);
   assert.equal(def('Pod').schemaName, 'io.k8s.api.core.v1.Pod');
