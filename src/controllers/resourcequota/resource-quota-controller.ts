@@ -69,6 +69,8 @@ export class ResourceQuotaController extends QueueController {
       informer.addEventHandler({
         onUpdate: (old, cur) => {
           if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
+          // most namespaces have no quota: skip computing usage for every pod status write there
+          if (!this.hasQuotas(cur.metadata.namespace)) return;
           if (!equals(evaluator.usage(old, this.now()), evaluator.usage(cur, this.now()))) this.replenish(cur, evaluator);
         },
         onDelete: (obj) => this.replenish(obj, evaluator),
@@ -91,6 +93,10 @@ export class ResourceQuotaController extends QueueController {
   override async stop(): Promise<void> {
     clearInterval(this.resyncTimer);
     await super.stop();
+  }
+
+  private hasQuotas(namespace: string | undefined): boolean {
+    return this.quotas.store.byNamespace(namespace ?? '').length > 0;
   }
 
   /** replenishQuota: the quotas of the object's namespace that count what it used. */
