@@ -37,13 +37,10 @@ function newSet(ns: string, name: string, replicas: number, extra: Partial<State
   };
 }
 
-function newPod(ns: string, name: string, labels: Record<string, string>, owner?: KubeObject): Pod {
+function newPod(ns: string, name: string, labels: Record<string, string>): Pod {
   return {
     apiVersion: 'v1', kind: 'Pod',
-    metadata: {
-      name, namespace: ns, labels,
-      ...(owner ? { ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true }] } : {}),
-    },
+    metadata: { name, namespace: ns, labels },
     spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] },
   };
 }
@@ -76,8 +73,14 @@ test('adopts an orphan pod named <set>-<ordinal> instead of creating a new one',
 
 test('matching pods with another controller or a foreign name are left alone', async () => {
   const ns = await namespace('foreign');
-  const rc = { metadata: { name: 'rc', uid: '8b1c5a4e-0000-4000-8000-000000000001' } };
-  await env.client.create(builtin.pods, newPod(ns, 'db-0', { app: 'db' }, rc));
+  // db-0 belongs to a live ReplicationController (an owner that does not exist would have the garbage collector
+  // delete the pod); the controller adopts it as the orphan matching its selector
+  await env.client.create(builtin.pods, newPod(ns, 'db-0', { app: 'db', role: 'primary' }));
+  const rc = await env.client.create<KubeObject>(builtin.replicationControllers, {
+    apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc', namespace: ns },
+    spec: { replicas: 1, selector: { app: 'db', role: 'primary' }, template: { metadata: { labels: { app: 'db', role: 'primary' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } },
+  });
+  await eventually(async () => controllerUid(await getPod(ns, 'db-0')) === rc.metadata.uid, 10_000, 20);
   await env.client.create(builtin.pods, newPod(ns, 'stray', { app: 'db' }));
   await env.client.create(builtin.statefulSets, newSet(ns, 'db', 1));
   // the sync ran (status written) and, db-0 being taken, keeps failing without touching it
