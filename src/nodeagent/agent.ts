@@ -14,6 +14,7 @@ import { nodeSubnet, SubnetAllocator } from './ipam.js';
 import { buildLease, buildNode, DEFAULT_CAPACITY, NODE_LEASE_NAMESPACE, nodeStatus, SimNodeSpec } from './node-object.js';
 import { containerEvents } from './pod-events.js';
 import { buildPodStatus, isTerminalPhase, statusDiffers } from './pod-status.js';
+import type { KubeletApi } from './kubelet-api.js';
 import type { Runtime } from './runtime.js';
 import { SimRuntime } from './sim-runtime.js';
 import { Node, Pod, rfc3339, rfc3339Micro } from './types.js';
@@ -47,6 +48,11 @@ export interface NodeAgentOptions {
    * node's InternalIP its gateway address on the pod bridge, instead of kind-like simulated values.
    */
   machine?: { capacity: Record<string, string>; info: NonNullable<SimNodeSpec['machine']>; internalIP: (podSubnet: string) => string };
+  /**
+   * Where the default simulated runtime keeps its containers' CRI logs (`<logDir>/<ns>_<pod>_<uid>/…`); default a
+   * temporary directory removed when the agent stops.
+   */
+  logDir?: string;
   workers?: number;
   onError?: (err: unknown, during: string) => void;
   /**
@@ -59,6 +65,8 @@ export interface NodeAgentOptions {
 export interface NodeAgent {
   readonly nodeNames: string[];
   readonly runtime: Runtime;
+  /** What the API server calls for exec, attach, port-forward and logs of pods on these nodes (the runtime's). */
+  readonly kubelet: KubeletApi;
   stop(): Promise<void>;
 }
 
@@ -94,7 +102,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   const leaseRenewMs = opts.heartbeat?.leaseRenewMs ?? 10_000;
   const nodeStatusMs = opts.heartbeat?.nodeStatusMs ?? 60_000;
   const onError = opts.onError ?? ((err: unknown, during: string) => console.warn(`node agent: ${during}: ${err instanceof Error ? err.message : String(err)}`));
-  const runtime: Runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs });
+  const runtime: Runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs, logDir: opts.logDir });
 
   const nodes = new Map<string, SimNode>();
   for (let i = 0; i < count; i++) {
@@ -294,6 +302,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   return {
     nodeNames: [...nodes.keys()],
     runtime,
+    kubelet: runtime.kubelet,
     async stop() {
       for (const t of timers) clearInterval(t);
       queue.shutDown();

@@ -4,14 +4,49 @@
 import type { KubeObject } from '../apimachinery/types.js';
 import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
-import type { ComponentContext, RunningComponent } from '../server/components.js';
-import { startNodeAgent } from './agent.js';
+import { join } from 'node:path';
+import type { Component, ComponentContext, RunningComponent } from '../server/components.js';
+import { NodeAgent, startNodeAgent } from './agent.js';
 import { nodeSubnet } from './ipam.js';
+import type { Runtime } from './runtime.js';
 
-export async function startNodeAgentComponent(ctx: ComponentContext): Promise<RunningComponent> {
+export interface NodeAgentComponentOptions {
+  /** A runtime other than the configured one (tests); `logDir` is where its containers' CRI logs belong. */
+  runtime?: (ctx: ComponentContext, logDir: string) => Runtime;
+}
+
+/** Container logs of `berth up` live under the data dir, as the kubelet's under /var/log/pods. */
+export const podLogDir = (dataDir: string) => join(dataDir, 'logs', 'pods');
+
+/**
+ * Starts the agent and registers its runtime's KubeletApi for each of its nodes with the API server
+ * (ServerContext.kubelets): how pods/exec, attach, portforward and log reach the node — in-process, where upstream
+ * the API server dials the kubelet.
+ */
+export async function startNodeAgentComponent(ctx: ComponentContext, opts: NodeAgentComponentOptions = {}): Promise<RunningComponent> {
+  const agent = await startAgent(ctx, opts);
+  for (const node of agent.nodeNames) ctx.server.kubelets.set(node, agent.kubelet);
+  return {
+    async stop() {
+      for (const node of agent.nodeNames) {
+        if (ctx.server.kubelets.get(node) === agent.kubelet) ctx.server.kubelets.delete(node);
+      }
+      await agent.stop();
+    },
+  };
+}
+
+/** The node-agent component with a runtime of the caller's (tests); `berth up` lists startNodeAgentComponent. */
+export function nodeAgentComponent(opts: NodeAgentComponentOptions): Component {
+  return { name: 'node-agent', controller: true, start: (ctx) => startNodeAgentComponent(ctx, opts) };
+}
+
+async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions): Promise<NodeAgent> {
   const client = ctx.clientAs({ userAgent: 'berth-node-agent' });
   const o = ctx.options;
-  const base = { nodes: o.nodes, simStartDelayMs: o.simStartDelayMs, podCidr: o.clusterCidr, informers: ctx.informers };
+  const logDir = podLogDir(ctx.dataDir);
+  const base = { nodes: o.nodes, simStartDelayMs: o.simStartDelayMs, podCidr: o.clusterCidr, informers: ctx.informers, logDir };
+  if (opts.runtime) return startNodeAgent(client, { ...base, runtime: opts.runtime(ctx, logDir) });
   if (o.runtime !== 'process') return startNodeAgent(client, base);
 
   const [{ ProcessRuntime }, { machineNodeInfo }, { gatewayOf }] = await Promise.all([

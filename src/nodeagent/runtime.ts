@@ -1,5 +1,7 @@
 // What the agent needs from a container runtime (a tiny CRI): run a pod's containers as its spec says, report
-// their states, stop them. The simulated runtime implements it; a process runtime can replace it later.
+// their states, stop them, and serve what the API server asks of a kubelet (exec, attach, port-forward, logs).
+// The simulated runtime implements it; a process runtime can replace it.
+import type { KubeletApi } from './kubelet-api.js';
 import type { ContainerState, Pod } from './types.js';
 
 export interface RuntimeContainer {
@@ -30,6 +32,8 @@ export interface RuntimePod {
 }
 
 export interface Runtime {
+  /** The kubelet's streaming and log endpoints for the pods this runtime runs (one for all the agent's nodes). */
+  readonly kubelet: KubeletApi;
   /** Creates or keeps running the pod's containers; idempotent. `podIP` is the sandbox's address. */
   syncPod(pod: Pod, podIP: string): void;
   /** The runtime's view of the pod, or undefined when it does not know it. */

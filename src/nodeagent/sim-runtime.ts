@@ -1,11 +1,20 @@
 // A container runtime that runs nothing: timers move each pod through what a kubelet would report — sandbox,
 // init containers one by one to Completed, app containers Running and Ready, exits, CrashLoopBackOff restarts
-// and graceful or forced stops — steered by the pod's sim.berth.dev/* annotations.
+// and graceful or forced stops — steered by the pod's sim.berth.dev/* annotations. Each container instance's
+// lifecycle (started, exited, stopped) is written to its CRI log, so `kubectl logs` works with every option;
+// exec, attach and port-forward are refused with a Status that says how to get real pods.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiError } from '../apimachinery/errors.js';
 import { simBehaviour, SimBehaviour } from './annotations.js';
 import { imageID, normalizeImage } from './images/reference.js';
 import { Backoff, backOffKey, restartDecision } from './kubelet/backoff.js';
 import { exitCodeOf, terminatedState } from './kubelet/exit-status.js';
+import type { KubeletApi, PodRef, StreamingTarget } from './kubelet-api.js';
+import { PodLogDirectory } from './logs/pod-logs.js';
+import type { ContainerLogWriter } from './logs/writer.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
 import { ContainerSpec, ContainerStatus, Pod, rfc3339 } from './types.js';
 
@@ -20,6 +29,8 @@ export interface SimRuntimeOptions {
   /** How long a container that honours SIGTERM takes to stop. */
   stopDelayMs?: number;
   now?: () => Date;
+  /** Root of the containers' CRI logs; default a temporary directory removed by close(). */
+  logDir?: string;
 }
 
 interface SimPod {
@@ -31,6 +42,17 @@ interface SimPod {
   state: RuntimePod;
   timers: Set<NodeJS.Timeout>;
   killing?: Promise<void>;
+  logs: PodLogDirectory;
+  /** The log writer of each container's current instance. */
+  writers: Map<RuntimeContainer, ContainerLogWriter>;
+}
+
+/** Why a simulated pod cannot stream, and how to get one that can. */
+export function simulatedRefusal(target: Pick<StreamingTarget, 'kind' | 'pod'>): ApiError {
+  const what = target.kind === 'portforward' ? 'forward ports to' : target.kind === 'attach' ? 'attach to' : 'exec into';
+  return new ApiError(400, 'BadRequest',
+    `pod ${target.pod.namespace}/${target.pod.name} runs on Berth's simulated runtime, which starts no processes: there is nothing to ${what}. ` +
+    'For real pods, run "berth up --runtime process" as root on Linux.');
 }
 
 export class SimRuntime implements Runtime {
@@ -41,12 +63,43 @@ export class SimRuntime implements Runtime {
   private readonly stopDelayMs: number;
   private readonly now: () => Date;
   private closed = false;
+  private logRoot?: string;
+  private readonly ownLogRoot: boolean;
+
+  /** Exec, attach and port-forward are refused (nothing runs); logs show each container's lifecycle. */
+  readonly kubelet: KubeletApi = {
+    prepare: (target) => {
+      throw simulatedRefusal(target);
+    },
+    exec: async (pod) => {
+      throw simulatedRefusal({ kind: 'exec', pod });
+    },
+    attach: async (pod) => {
+      throw simulatedRefusal({ kind: 'attach', pod });
+    },
+    portForward: async (pod) => {
+      throw simulatedRefusal({ kind: 'portforward', pod });
+    },
+    logs: async (pod, container, opts, out, signal) => {
+      const sp = this.pods.get(pod.uid);
+      if (!sp) throw new ApiError(404, 'NotFound', `pod "${pod.name}" does not exist`);
+      const c = [...sp.state.initContainers, ...sp.state.containers, ...(sp.state.ephemeralContainers ?? [])].find((x) => x.name === container);
+      await sp.logs.serve(container, c, opts, out, signal);
+    },
+  };
 
   constructor(opts: SimRuntimeOptions = {}) {
     this.startDelayMs = opts.startDelayMs ?? 300;
     this.stopDelayMs = opts.stopDelayMs ?? Math.min(this.startDelayMs, 100);
     this.now = opts.now ?? (() => new Date());
     this.backOff = new Backoff({ initialMs: opts.backOffBaseMs, maxMs: opts.backOffMaxMs, now: () => this.now().getTime() });
+    this.logRoot = opts.logDir;
+    this.ownLogRoot = !opts.logDir;
+  }
+
+  private logsOf(pod: PodRef): PodLogDirectory {
+    this.logRoot ??= mkdtempSync(join(tmpdir(), 'berth-sim-logs-'));
+    return new PodLogDirectory(this.logRoot, pod, { holdOpen: false });
   }
 
   onChange(listener: (uid: string) => void): void {
@@ -60,14 +113,18 @@ export class SimRuntime implements Runtime {
   syncPod(pod: Pod, podIP: string): void {
     const uid = pod.metadata.uid ?? '';
     if (this.closed || !uid || this.pods.has(uid)) return;
+    const name = pod.metadata.name ?? '';
+    const namespace = pod.metadata.namespace ?? '';
     const sp: SimPod = {
       uid,
-      name: pod.metadata.name ?? '',
-      namespace: pod.metadata.namespace ?? '',
+      name,
+      namespace,
       restartPolicy: pod.spec.restartPolicy ?? 'Always',
       behaviour: simBehaviour(pod, this.startDelayMs),
       state: { uid, sandboxReady: false, initContainers: [], containers: [], killed: false },
       timers: new Set(),
+      logs: this.logsOf({ namespace, name, uid }),
+      writers: new Map(),
     };
     this.pods.set(uid, sp);
     if (this.adopt(sp, pod, podIP)) return;
@@ -91,7 +148,7 @@ export class SimRuntime implements Runtime {
       const delay = forced ? Math.max(0, gracePeriodMs) : Math.min(this.stopDelayMs, Math.max(0, gracePeriodMs));
       const stop = () => {
         for (const c of [...sp.state.initContainers, ...sp.state.containers]) {
-          if (c.state.running) this.terminate(c, forced ? exitCodeOf(null, 'SIGKILL') : 0);
+          if (c.state.running) this.terminate(sp, c, forced ? exitCodeOf(null, 'SIGKILL') : 0, forced ? 'SIGKILL after the grace period' : 'SIGTERM');
         }
         sp.state.killed = true;
         this.changed(sp);
@@ -114,26 +171,32 @@ export class SimRuntime implements Runtime {
     this.clearTimers(sp);
     this.pods.delete(uid);
     this.backOff.gc();
+    // The kubelet removes a pod's logs with the pod.
+    sp.logs.remove().catch(() => {});
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    const flushing: Promise<void>[] = [];
     for (const sp of this.pods.values()) {
       for (const t of sp.timers) (t as NodeJS.Timeout & { settle?: () => void }).settle?.();
       this.clearTimers(sp);
+      flushing.push(sp.logs.closeAll().catch(() => {}));
     }
     this.pods.clear();
+    await Promise.all(flushing);
+    if (this.ownLogRoot && this.logRoot) rmSync(this.logRoot, { recursive: true, force: true });
   }
 
   // ---- the simulated life of a pod -------------------------------------------------------------------------
 
   private runInit(sp: SimPod, index: number): void {
     const c = sp.state.initContainers[index];
-    this.start(c);
+    this.start(sp, c);
     this.changed(sp);
     this.after(sp, sp.behaviour.startDelayMs, () => {
       const code = index === 0 && sp.behaviour.initExitCode !== undefined ? sp.behaviour.initExitCode : 0;
-      this.terminate(c, code);
+      this.terminate(sp, c, code);
       if (code !== 0) {
         // A failed init container restarts unless the pod never restarts (then the pod fails).
         if (sp.restartPolicy !== 'Never') this.scheduleRestart(sp, c, () => this.runInit(sp, index));
@@ -153,7 +216,7 @@ export class SimRuntime implements Runtime {
   }
 
   private runApp(sp: SimPod, c: RuntimeContainer): void {
-    this.start(c);
+    this.start(sp, c);
     const b = sp.behaviour;
     if (!b.neverReady) {
       if (b.readyAfterMs <= 0) c.ready = true;
@@ -162,7 +225,7 @@ export class SimRuntime implements Runtime {
     if (b.exitCode !== undefined) {
       const code = b.exitCode;
       this.after(sp, b.runMs, () => {
-        this.terminate(c, code);
+        this.terminate(sp, c, code);
         const restart = sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0);
         if (restart) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
       });
@@ -198,19 +261,32 @@ export class SimRuntime implements Runtime {
     });
   }
 
-  private start(c: RuntimeContainer): void {
+  private start(sp: SimPod, c: RuntimeContainer): void {
     c.containerID = `${SIM_RUNTIME_SCHEME}://${randomBytes(32).toString('hex')}`;
-    c.state = { running: { startedAt: rfc3339(this.now()) } };
+    const at = rfc3339(this.now());
+    c.state = { running: { startedAt: at } };
     c.started = true;
     c.ready = false;
+    const writer = sp.logs.startInstance(c.name, c.containerID, c.restartCount);
+    sp.writers.set(c, writer);
+    writer.writeLine('stdout', `simulated container "${c.name}" started at ${at} (image ${c.image}); Berth's simulated runtime runs no process in it`).catch(() => {});
   }
 
-  private terminate(c: RuntimeContainer, exitCode: number): void {
-    c.state = {
-      terminated: terminatedState({ exitCode, startedAt: c.state.running?.startedAt, finishedAt: rfc3339(this.now()), containerID: c.containerID }),
-    };
+  /** `signal`: the container was stopped (killPod) rather than exiting by itself. */
+  private terminate(sp: SimPod, c: RuntimeContainer, exitCode: number, signal?: string): void {
+    const at = rfc3339(this.now());
+    const terminated = terminatedState({ exitCode, startedAt: c.state.running?.startedAt, finishedAt: at, containerID: c.containerID });
+    c.state = { terminated };
     c.ready = false;
     c.started = false;
+    const writer = sp.writers.get(c);
+    if (writer) {
+      sp.writers.delete(c);
+      const line = signal
+        ? `simulated container "${c.name}" stopped at ${at} (${signal}), exit code ${exitCode}`
+        : `simulated container "${c.name}" exited at ${at} with code ${exitCode} (${terminated.reason})`;
+      writer.writeLine('stdout', line).then(() => writer.close()).catch(() => {});
+    }
   }
 
 
@@ -236,7 +312,7 @@ export class SimRuntime implements Runtime {
         if (sp.behaviour.exitCode !== undefined) {
           const code = sp.behaviour.exitCode;
           this.after(sp, sp.behaviour.runMs, () => {
-            this.terminate(c, code);
+            this.terminate(sp, c, code);
             if (sp.restartPolicy === 'Always' || (sp.restartPolicy === 'OnFailure' && code !== 0)) this.scheduleRestart(sp, c, () => this.runApp(sp, c));
           });
         }

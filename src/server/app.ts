@@ -10,7 +10,7 @@ import {
 } from './discovery.js';
 import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
-import { parseRequestInfo } from './request-info.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { handleResource, subresourceServed } from './resources.js';
 
 export const SERVER_VERSION = {
@@ -41,8 +41,7 @@ export function createRequestHandler(ctx: ServerContext, authenticate: Authentic
 }
 
 async function handle(ctx: ServerContext, authenticate: Authenticate, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://berth.invalid');
-  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  const { path, query } = requestPath(req.url);
   const authenticated = authenticate(req);
   const publicPath = PUBLIC_PATHS.has(path) || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
   if (!authenticated && !publicPath) throw errUnauthorized();
@@ -55,14 +54,24 @@ async function handle(ctx: ServerContext, authenticate: Authenticate, req: Incom
       return writeText(res, 500, `Internal Server Error: ${JSON.stringify(req.url ?? '')}: ${e.message}`);
     }
   }
-  const info = parseRequestInfo(req.method ?? 'GET', path, url.searchParams);
-  if (user && ctx.authorizer) {
-    const decision = await ctx.authorizer.authorize({ user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path });
-    if (!decision.allowed) throw errForbidden({ group: info.group, resource: info.resource }, info.name, decision.reason ?? `User "${user.username}" cannot ${info.verb} resource`);
-  }
-  if (info.isResourceRequest) return handleResource(ctx, req, res, info, url.searchParams, user!);
+  const info = parseRequestInfo(req.method ?? 'GET', path, query);
+  if (user) await authorize(ctx, user, info);
+  if (info.isResourceRequest) return handleResource(ctx, req, res, info, query, user!);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
-  return handleNonResource(ctx, req, res, path, url.searchParams);
+  return handleNonResource(ctx, req, res, path, query);
+}
+
+/** The authorizer's decision for a parsed request (no authorizer: everything is allowed); 403 when denied. */
+export async function authorize(ctx: ServerContext, user: UserInfo, info: RequestInfo): Promise<void> {
+  if (!ctx.authorizer) return;
+  const decision = await ctx.authorizer.authorize({ user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path: info.path });
+  if (!decision.allowed) throw errForbidden({ group: info.group, resource: info.resource }, info.name, decision.reason ?? `User "${user.username}" cannot ${info.verb} resource`);
+}
+
+/** Splits a request URL into its cleaned path (no trailing slash) and query. */
+export function requestPath(rawUrl: string | undefined): { path: string; query: URLSearchParams } {
+  const url = new URL(rawUrl ?? '/', 'https://berth.invalid');
+  return { path: url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname, query: url.searchParams };
 }
 
 async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {

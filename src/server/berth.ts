@@ -3,6 +3,7 @@
 // cluster both start it through here.
 import { mkdirSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
@@ -28,6 +29,7 @@ import { createFieldManager } from './field-manager.js';
 import { InProcessTransport } from './in-process.js';
 import { OpenApiCache } from './openapi.js';
 import { createSchemaOps } from './schema-ops.js';
+import { createUpgradeListener } from './upgrade.js';
 
 export interface BerthOptions {
   dataDir: string;
@@ -91,10 +93,16 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     ready: () => ready,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     subresources: new Map(),
+    upgrades: new Map(),
+    kubelets: new Map(),
   };
-  const https = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem },
-    createRequestHandler(ctx, (req) => authenticateRequest(req, pki)));
+  const authenticate = (req: IncomingMessage) => authenticateRequest(req, pki);
+  const handler = createRequestHandler(ctx, authenticate);
+  const https = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem }, handler);
   const server = https.server;
+  // exec, attach and port-forward arrive as HTTP/1.1 connection upgrades (SPDY/3.1 or WebSocket): one entry for all.
+  const upgrades = createUpgradeListener(ctx, authenticate, handler);
+  server.on('upgrade', upgrades.listener);
   // The components' own way in (kube-apiserver's loopback client): the same request handler, called in-process.
   const loopback = new InProcessTransport((authenticate) => createRequestHandler(ctx, authenticate));
   await new Promise<void>((resolve, reject) => {
@@ -159,6 +167,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   } catch (e) {
     ready = false;
     await stopComponents();
+    upgrades.closeAll();
     https.closeAllConnections();
     server.close();
     await loopback.close();
@@ -174,6 +183,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
       await Promise.all([
         new Promise<void>((resolve) => {
           server.close(() => resolve());
+          upgrades.closeAll();
           https.closeAllConnections();
         }),
         loopback.close(),

@@ -39,6 +39,8 @@ export const COMPONENTS: Component[] = [
       return { stop() {} };
     },
   },
+  // pods/log, exec, attach and portforward (the kubelet's streaming endpoints, reached through ServerContext.kubelets)
+  lazy('pod-streaming', false, async () => (await import('./streaming/component.js')).podStreamingComponent),
   lazy('access-reviews', false, async () => (await import('../registry/authorization/component.js')).accessReviewComponent),
   lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
@@ -69,6 +71,7 @@ export const COMPONENTS: Component[] = [
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
   clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
     .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler' }), { informers: ctx.informers })),
+  // runs the pods and registers each node's kubelet (ServerContext.kubelets) for exec, attach, portforward, log
   clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
   lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),

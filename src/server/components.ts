@@ -2,6 +2,7 @@
 // plugins. Each is a Component started once the server listens and the kubeconfig exists (controllers are API
 // clients and can use it), and stopped before the server closes, in reverse order.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { KubeClient } from '../client/client.js';
 import type { SharedInformerFactory } from '../client/informer.js';
@@ -88,6 +89,14 @@ export interface Component {
 /** A subresource served outside the generic REST store (pods/binding, pods/log, …). */
 export type SubresourceHandler = (
   ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo,
+) => Promise<void>;
+
+/**
+ * A subresource served over an upgraded connection (SPDY/3.1 or WebSocket), after authentication and authorization.
+ * It owns `socket`: it answers with a Status (before the upgrade) or upgrades it.
+ */
+export type UpgradeHandler = (
+  ctx: ServerContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo,
 ) => Promise<void>;
 
 /** Key for ServerContext.subresources: `<group>/<resource>/<subresource>`, e.g. `/pods/binding`. */

@@ -6,7 +6,8 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
 import type { Store } from '../storage/interface.js';
-import type { SubresourceHandler } from './components.js';
+import type { KubeletApi } from '../nodeagent/kubelet-api.js';
+import type { SubresourceHandler, UpgradeHandler } from './components.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -48,4 +49,12 @@ export interface ServerContext {
   bookmarkIntervalMs: number;
   /** Subresources served outside the generic store, keyed by subresourceKey(group, resource, sub). */
   subresources: Map<string, SubresourceHandler>;
+  /** Subresources reached by connection upgrades (pods/exec, attach, portforward), keyed like `subresources`. */
+  upgrades: Map<string, UpgradeHandler>;
+  /**
+   * How the API server reaches each node's kubelet (exec, attach, port-forward, logs), by node name: the node agent
+   * component registers its runtime's KubeletApi for every node it runs (upstream: the kubelet's address in the
+   * Node object and a TLS connection to it).
+   */
+  kubelets: Map<string, KubeletApi>;
 }

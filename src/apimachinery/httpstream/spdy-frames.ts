@@ -287,6 +287,14 @@ export class HeaderBlockDecoder {
  * dictionary), they need no zlib state, and they keep frame writing synchronous. The headers Berth sends are
  * a few bytes (empty SYN_REPLYs, three short fields in a client SYN_STREAM), so compression would gain nothing.
  */
+function storedBlockHeader(length: number): Buffer {
+  const h = Buffer.alloc(5);
+  h[0] = 0x00; // BFINAL=0, BTYPE=00 (stored)
+  h.writeUInt16LE(length, 1);
+  h.writeUInt16LE(~length & 0xffff, 3);
+  return h;
+}
+
 export class HeaderBlockEncoder {
   private started = false;
 
@@ -299,12 +307,12 @@ export class HeaderBlockEncoder {
     }
     for (let off = 0; off < raw.length; off += 0xffff) {
       const piece = raw.subarray(off, Math.min(raw.length, off + 0xffff));
-      const h = Buffer.alloc(5);
-      h[0] = 0x00; // BFINAL=0, BTYPE=00 (stored)
-      h.writeUInt16LE(piece.length, 1);
-      h.writeUInt16LE(~piece.length & 0xffff, 3);
-      parts.push(h, piece);
+      parts.push(storedBlockHeader(piece.length), piece);
     }
+    // The sync-flush marker (an empty stored block), as zlib's Z_SYNC_FLUSH ends a block: Go's flate reader hands out
+    // a block's data only at such a point, otherwise it reads on for the next block header, hits the end of the
+    // frame, and fails the connection's every later header block.
+    parts.push(storedBlockHeader(0));
     return Buffer.concat(parts);
   }
 }

@@ -133,6 +133,9 @@ describe('header blocks', () => {
     const second = encoder.encode({ streamtype: 'data', port: '9' });
     assert.deepEqual([...first.subarray(0, 2)], [0x78, 0x01]); // no FDICT: readers need not have the dictionary
     assert.equal((0x78 * 256 + 0x01) % 31, 0);
+    // Each block ends at a sync-flush point (an empty stored block), where Go's flate reader hands its data out.
+    assert.deepEqual([...first.subarray(-5)], [0, 0, 0, 0xff, 0xff]);
+    assert.deepEqual([...second.subarray(-5)], [0, 0, 0, 0xff, 0xff]);
     // Our own decoder (dictionary configured) and a plain inflater both read them.
     const decoder = new HeaderBlockDecoder();
     assert.deepEqual(await decoder.decode(first), {});

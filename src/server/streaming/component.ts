@@ -1,0 +1,40 @@
+// The pod subresources that reach a node's kubelet: pods/log (a plain GET) and pods/exec, attach, portforward
+// (connection upgrades; a request without the upgrade is answered as upstream: 400 Upgrade request required).
+import { subresourceKey, type Component } from '../components.js';
+import type { ServerContext } from '../context.js';
+import type { RequestInfo } from '../request-info.js';
+import { handlePodLog } from './pod-log.js';
+import { getPod, streamingKubelet, validateContainer } from './pod-target.js';
+import { portForwardUpgrade } from './portforward.js';
+import { remoteCommandUpgrade, upgradeRequired } from './remotecommand.js';
+
+const key = (sub: string) => subresourceKey('', 'pods', sub);
+
+/** A plain POST/GET to exec, attach or portforward: the same checks as the upgrade, then 400 (UpgradeRequired). */
+async function withoutUpgrade(ctx: ServerContext, info: RequestInfo, query: URLSearchParams): Promise<void> {
+  const pod = await getPod(ctx, info.namespace, info.name);
+  if (info.subresource !== 'portforward') validateContainer(pod, query.get('container') ?? '');
+  streamingKubelet(ctx, pod);
+  upgradeRequired();
+}
+
+export const podStreamingComponent: Component = {
+  name: 'pod-streaming',
+  controller: false,
+  async start(ctx) {
+    const server = ctx.server;
+    server.subresources.set(key('log'), (sctx, req, res, info, query) => handlePodLog(sctx, req, res, info, query));
+    for (const sub of ['exec', 'attach', 'portforward']) {
+      server.subresources.set(key(sub), (sctx, _req, _res, info, query) => withoutUpgrade(sctx, info, query));
+    }
+    server.upgrades.set(key('exec'), remoteCommandUpgrade('exec'));
+    server.upgrades.set(key('attach'), remoteCommandUpgrade('attach'));
+    server.upgrades.set(key('portforward'), portForwardUpgrade);
+    return {
+      stop() {
+        for (const sub of ['log', 'exec', 'attach', 'portforward']) server.subresources.delete(key(sub));
+        for (const sub of ['exec', 'attach', 'portforward']) server.upgrades.delete(key(sub));
+      },
+    };
+  },
+};

@@ -1,0 +1,110 @@
+// The one place upgraded connections enter the API server (Node's `upgrade` event; with HTTP/2 and allowHTTP1 the
+// same event carries HTTP/1.1 upgrades): authentication and authorization as for any request — a SPDY POST is
+// `create`, a WebSocket GET is `get` on the subresource — then the subresource's UpgradeHandler, which answers with
+// a Status before upgrading or takes the socket over. A request that only carries upgrade headers by the way
+// (a GET of some other path) is served as an ordinary request.
+import { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ApiError, errInternal, errUnauthorized, isApiError } from '../apimachinery/errors.js';
+import { authorize, requestPath, type Authenticate } from './app.js';
+import { writeStatus } from './codec.js';
+import { subresourceKey } from './components.js';
+import type { ServerContext } from './context.js';
+import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
+import type { UserInfo } from '../registry/types.js';
+import { parseRequestInfo } from './request-info.js';
+
+/** Sockets a handler took over; destroyed when the server closes (the HTTP server no longer tracks them). */
+const upgraded = new WeakSet<Duplex>();
+
+export interface UpgradeListener {
+  listener(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Destroys every upgraded connection (server shutdown). */
+  closeAll(): void;
+}
+
+export function createUpgradeListener(ctx: ServerContext, authenticate: Authenticate, serveHttp: (req: IncomingMessage, res: ServerResponse) => void): UpgradeListener {
+  const open = new Set<Duplex>();
+  const listener = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {}); // a client that vanishes mid-handshake is not an error of ours
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
+    route(ctx, authenticate, serveHttp, req, socket, head).catch((e: unknown) => {
+      if (upgraded.has(socket)) {
+        if (!isApiError(e)) console.error('berth: streaming session failed', req.method, req.url, e);
+        socket.destroy();
+        return;
+      }
+      const err = isApiError(e) ? e : errInternal(e);
+      if (!isApiError(e)) console.error('berth: internal error', req.method, req.url, e);
+      writeStatus(responseOn(req, socket), err);
+    });
+  };
+  return {
+    listener,
+    closeAll() {
+      for (const s of open) s.destroy();
+      open.clear();
+    },
+  };
+}
+
+async function route(ctx: ServerContext, authenticate: Authenticate, serveHttp: (req: IncomingMessage, res: ServerResponse) => void, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const { path, query } = requestPath(req.url);
+  const method = req.method ?? 'GET';
+  const info = parseRequestInfo(method, path, query);
+  const def = info.isResourceRequest ? ctx.registry.lookup(info.group, info.version, info.resource) : undefined;
+  const handler = def ? ctx.upgrades.get(subresourceKey(def.group, def.resource, info.subresource)) : undefined;
+  if (!handler && (method === 'GET' || method === 'HEAD')) {
+    serveHttp(req, responseOn(req, socket));
+    return;
+  }
+  const authenticated = authenticate(req);
+  if (!authenticated) throw errUnauthorized();
+  let user: UserInfo;
+  try {
+    user = await impersonatedUser(req, authenticated, ctx.authorizer);
+  } catch (e) {
+    if (!(e instanceof ImpersonationHeaderError)) throw e;
+    return writePlainError(req, socket, 500, `Internal Server Error: ${JSON.stringify(req.url ?? '')}: ${e.message}`);
+  }
+  if (!handler) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
+  await authorize(ctx, user, info);
+  if (socket instanceof Object && 'setKeepAlive' in socket) (socket as Socket).setKeepAlive(true, 30_000);
+  await handler(ctx, req, socket, head, info, query, user);
+}
+
+/** Marks a socket as taken over: errors after this point close it instead of answering a Status. */
+export function markUpgraded(socket: Duplex): void {
+  upgraded.add(socket);
+}
+
+/** A ServerResponse on an upgrade request's socket, for answering it without upgrading (then closing it). */
+export function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once('finish', () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+    // A client that never reads our answer must not keep the socket.
+    setTimeout(() => socket.destroy(), 5000).unref();
+  });
+  return res;
+}
+
+/** A plain-text error before the upgrade, as the kubelet writes its own (kubectl: `unable to upgrade connection: …`). */
+export function writePlainError(req: IncomingMessage, socket: Duplex, code: number, text: string, headers: Record<string, string> = {}): void {
+  const res = responseOn(req, socket);
+  res.writeHead(code, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Content-Length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+}
+
+export function isWebSocketRequest(req: IncomingMessage): boolean {
+  return /\bupgrade\b/i.test(String(req.headers.connection ?? '')) && String(req.headers.upgrade ?? '').toLowerCase().includes('websocket');
+}
+
+export function isSpdyRequest(req: IncomingMessage): boolean {
+  return /\bupgrade\b/i.test(String(req.headers.connection ?? '')) && String(req.headers.upgrade ?? '').toLowerCase().includes('spdy/3.1');
+}
