@@ -203,9 +203,14 @@ export class HostRuntime implements Runtime {
     const uid = pod.metadata.uid ?? '';
     if (this.closed || !uid || this.pods.has(uid)) return;
     const ref = { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', uid };
+    const hasInits = (pod.spec.initContainers ?? []).length > 0;
+    // As the kubelet reports them: app containers wait in PodInitializing while init containers run.
     const mk = (spec: ContainerSpec, init: boolean): HostContainer => ({
       spec, init, sinks: new Set(),
-      status: { name: spec.name, image: spec.image ?? '', imageID: '', state: { waiting: { reason: 'ContainerCreating' } }, lastState: {}, restartCount: 0, ready: false, started: false },
+      status: {
+        name: spec.name, image: spec.image ?? '', imageID: '', lastState: {}, restartCount: 0, ready: false, started: false,
+        state: { waiting: { reason: !init && hasInits ? 'PodInitializing' : 'ContainerCreating' } },
+      },
     });
     const inits = (pod.spec.initContainers ?? []).map((c) => mk(c, true));
     const apps = (pod.spec.containers ?? []).map((c) => mk(c, false));
