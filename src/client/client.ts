@@ -1,9 +1,10 @@
 // Generic CRUD for any resource, addressed by a ResourceDescriptor. Controllers talk to the API server only
 // through this, so they run the same in-process (loopback HTTPS) and as a separate process.
+import { type Duplex, type Readable, Writable } from 'node:stream';
 import type { KubeList, KubeObject, Status } from '../apimachinery/types.js';
 import { RestClient, RetryPolicy, Transport, UndiciTransport, UndiciTransportOptions } from './http.js';
 import { ClusterConnection, loadKubeconfig, LoadKubeconfigOptions } from './kubeconfig.js';
-import { ResourceDescriptor, resourceLabel, resourcePath } from './resources.js';
+import { builtin, ResourceDescriptor, resourceLabel, resourcePath } from './resources.js';
 import { watchResource, WatchEvent, WatchOptions } from './watch.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -54,6 +55,41 @@ export interface DeleteOptions extends NamespaceOption {
   dryRun?: boolean;
 }
 export interface DeleteCollectionOptions extends DeleteOptions, Omit<ListOptions, 'namespace'> {}
+
+export interface ExecOptions extends NamespaceOption {
+  /** The container; the pod's only container when absent. */
+  container?: string;
+  /** Input: a string or Buffer (then EOF), or a stream (its end is the EOF). */
+  stdin?: string | Buffer | Readable;
+  /** Where output goes; without them it is collected into the result. */
+  stdout?: Writable;
+  stderr?: Writable;
+  /** A terminal: stderr merges into stdout; `onResize` reports size changes (call the listener with each size). */
+  tty?: boolean;
+  onResize?(listener: (size: { width: number; height: number }) => void): void;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** Collected output (empty when a stream was given). */
+  stdout: string;
+  stderr: string;
+}
+
+/** pods/log options (core/v1 PodLogOptions). */
+export interface LogOptions extends NamespaceOption {
+  container?: string;
+  follow?: boolean;
+  previous?: boolean;
+  timestamps?: boolean;
+  sinceSeconds?: number;
+  sinceTime?: string;
+  tailLines?: number;
+  limitBytes?: number;
+  stream?: 'Stdout' | 'Stderr' | 'All';
+  signal?: AbortSignal;
+}
 
 export interface Scale extends KubeObject {
   spec?: { replicas?: number };
@@ -161,6 +197,66 @@ export class KubeClient {
 
   updateScale(res: ResourceDescriptor, name: string, scale: Scale, opts: WriteOptions = {}): Promise<Scale> {
     return this.rest.request<Scale>({ method: 'PUT', path: this.objectPath(res, opts.namespace ?? scale.metadata.namespace, name, 'scale'), body: scale, query: this.writeQuery(opts) });
+  }
+
+  /**
+   * Runs `command` in a pod's container (`kubectl exec`): WebSocket v5 over the network, the API server's own path
+   * in-process. Resolves with the exit code (a non-zero code is not an error) and, without stream options, the output.
+   */
+  async exec(name: string, command: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    if (command.length === 0) throw new Error('exec needs a command');
+    return this.remoteCommand('exec', name, command, opts);
+  }
+
+  /** Attaches to a container's main process (`kubectl attach`); resolves when it exits or `signal` aborts. */
+  attach(name: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    return this.remoteCommand('attach', name, [], opts);
+  }
+
+  /** A container's log as text (`kubectl logs`); for `follow`, see logStream. */
+  async logs(name: string, opts: LogOptions = {}): Promise<string> {
+    const res = await this.logStream(name, { ...opts, follow: false });
+    return res.text();
+  }
+
+  /** A container's log as it arrives (`kubectl logs -f` with follow): the response body, until it ends or `signal` aborts. */
+  async logStream(name: string, opts: LogOptions = {}) {
+    const ns = opts.namespace ?? this.defaultNamespace;
+    return this.rest.stream({
+      method: 'GET', path: this.objectPath(builtin.pods, ns, name, 'log'), signal: opts.signal,
+      query: {
+        container: opts.container, follow: opts.follow || undefined, previous: opts.previous || undefined,
+        timestamps: opts.timestamps || undefined, sinceSeconds: opts.sinceSeconds, sinceTime: opts.sinceTime,
+        tailLines: opts.tailLines, limitBytes: opts.limitBytes, stream: opts.stream,
+      },
+    });
+  }
+
+  /** A connection to `port` on the pod (`kubectl port-forward` for one connection). Destroy it when done. */
+  async portForward(name: string, port: number, opts: NamespaceOption & { signal?: AbortSignal } = {}): Promise<Duplex> {
+    const { portForward } = await import('./pod-streams.js');
+    const path = this.objectPath(builtin.pods, opts.namespace ?? this.defaultNamespace, name, 'portforward');
+    return portForward(this.rest.transport, path, port, opts.signal ?? new AbortController().signal);
+  }
+
+  private async remoteCommand(kind: 'exec' | 'attach', name: string, command: string[], opts: ExecOptions): Promise<ExecResult> {
+    const { remoteCommand, stdinStream } = await import('./pod-streams.js');
+    const ns = opts.namespace ?? this.defaultNamespace;
+    const collected = { stdout: [] as Buffer[], stderr: [] as Buffer[] };
+    const sink = (into: Buffer[]) => new Writable({ write(chunk: Buffer, _e, cb) { into.push(chunk); cb(); } });
+    const stdout = opts.stdout ?? sink(collected.stdout);
+    const stderr = opts.tty ? undefined : opts.stderr ?? sink(collected.stderr);
+    const stdin = stdinStream(opts.stdin);
+    const params = [
+      ...command.map((c) => `command=${encodeURIComponent(c)}`),
+      ...(opts.container ? [`container=${encodeURIComponent(opts.container)}`] : []),
+      `stdin=${!!stdin}`, 'stdout=true', `stderr=${!!stderr}`, `tty=${!!opts.tty}`,
+    ];
+    const path = `${this.objectPath(builtin.pods, ns, name, kind)}?${params.join('&')}`;
+    const exitCode = await remoteCommand(this.rest.transport, path, {
+      stdin, stdout, stderr, tty: !!opts.tty, onResize: opts.onResize, signal: opts.signal ?? new AbortController().signal,
+    });
+    return { exitCode, stdout: Buffer.concat(collected.stdout).toString('utf8'), stderr: Buffer.concat(collected.stderr).toString('utf8') };
   }
 
   /** A raw watch stream; see watchResource. Informers are the robust way to follow a resource. */

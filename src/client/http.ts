@@ -1,6 +1,7 @@
 // The HTTP layer under every client call: a pluggable transport (undici over TLS in production, an in-memory fake
 // in tests), Status decoding into ApiError, a request timeout, and retries with jittered exponential backoff for
 // throttling (429, honouring Retry-After), server errors and broken connections — never for other 4xx.
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { Agent } from 'undici';
 import { ApiError } from '../apimachinery/errors.js';
 import type { Status } from '../apimachinery/types.js';
@@ -31,9 +32,43 @@ export interface HttpResponse {
   events?: AsyncIterable<{ type: string; object: unknown }>;
 }
 
+/** The client's side of an exec or attach session (the same shape the API server hands a kubelet). */
+export interface SessionStreams {
+  stdin?: Readable;
+  stdout?: Writable;
+  stderr?: Writable;
+  tty: boolean;
+  onResize?(listener: (size: { width: number; height: number }) => void): void;
+  signal: AbortSignal;
+}
+
+/**
+ * exec, attach and port-forward for clients inside the API server's process, which cannot upgrade a connection:
+ * the server checks and authorizes them as it does upgrades, then hands these streams to the node's kubelet.
+ */
+export interface InProcessStreaming {
+  /** `path`: `/api/v1/namespaces/{ns}/pods/{name}/exec?…` or `…/attach?…`. Resolves with the exit code; Status errors throw ApiError. */
+  remoteCommand(path: string, streams: SessionStreams): Promise<{ exitCode: number }>;
+  /** `path`: `/api/v1/namespaces/{ns}/pods/{name}/portforward`. A connection to the pod's port. */
+  portForward(path: string, port: number, signal: AbortSignal): Promise<Duplex>;
+}
+
+/** What a client needs to open connections of its own to the server (WebSocket and SPDY upgrades). */
+export interface DirectConnection {
+  /** e.g. https://127.0.0.1:6443 */
+  origin: string;
+  tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
+  /** Authentication headers (a bearer token). */
+  headers: Record<string, string>;
+}
+
 export interface Transport {
   request(req: HttpRequest): Promise<HttpResponse>;
   close(): Promise<void>;
+  /** Network transports: how to connect directly, for upgraded connections (exec over WebSocket, port-forward over SPDY). */
+  direct?(): DirectConnection;
+  /** In-process transports: streaming sessions without an upgrade. */
+  readonly streaming?: InProcessStreaming;
   /** Takes JSON request bodies as values (`HttpRequest.json`) instead of text. */
   readonly jsonBodies?: boolean;
   /**
@@ -55,7 +90,7 @@ export class UndiciTransport implements Transport {
   private readonly origin: string;
   private readonly token?: string;
 
-  constructor(conn: ClusterConnection, opts: UndiciTransportOptions = {}) {
+  constructor(private readonly conn: ClusterConnection, opts: UndiciTransportOptions = {}) {
     const url = new URL(conn.server);
     this.origin = url.origin;
     this.token = conn.token;
@@ -90,9 +125,21 @@ export class UndiciTransport implements Transport {
     };
   }
 
+  direct(): DirectConnection {
+    return directConnection(this.conn);
+  }
+
   async close(): Promise<void> {
     await this.agent.destroy();
   }
+}
+
+export function directConnection(conn: ClusterConnection): DirectConnection {
+  return {
+    origin: new URL(conn.server).origin,
+    tls: { ca: conn.ca, cert: conn.cert, key: conn.key, rejectUnauthorized: !conn.insecureSkipTlsVerify, servername: conn.tlsServerName },
+    headers: conn.token ? { authorization: `Bearer ${conn.token}` } : {},
+  };
 }
 
 /**

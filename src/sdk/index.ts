@@ -3,7 +3,7 @@
 export {
   KubeClient, PATCH_CONTENT_TYPES,
   type KubeClientOptions, type PatchType, type PatchOptions, type WriteOptions, type ListOptions, type DeleteOptions,
-  type DeleteCollectionOptions, type NamespaceOption, type Scale,
+  type DeleteCollectionOptions, type NamespaceOption, type Scale, type ExecOptions, type ExecResult, type LogOptions,
 } from '../client/client.js';
 export { loadKubeconfig, parseKubeconfig, type ClusterConnection, type LoadKubeconfigOptions } from '../client/kubeconfig.js';
 export { RestClient, UndiciTransport, DEFAULT_RETRY, backoffDelay, type RetryPolicy, type Transport } from '../client/http.js';

@@ -17,7 +17,8 @@ import { builtinResources } from '../registry/builtin.js';
 import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
 import { GenericStore, RequestContext } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
-import type { ResourceDef } from '../registry/types.js';
+import type { ResourceDef, UserInfo } from '../registry/types.js';
+import type { InProcessStreaming } from '../client/http.js';
 import { openSqliteStore } from '../storage/sqlite.js';
 import { createRequestHandler } from './app.js';
 import { createHttpsServer } from './https-server.js';
@@ -104,7 +105,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const upgrades = createUpgradeListener(ctx, authenticate, handler);
   server.on('upgrade', upgrades.listener);
   // The components' own way in (kube-apiserver's loopback client): the same request handler, called in-process.
-  const loopback = new InProcessTransport((authenticate) => createRequestHandler(ctx, authenticate));
+  const loopback = new InProcessTransport((authenticate) => createRequestHandler(ctx, authenticate), (user) => lazyStreaming(ctx, user));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 6443, host, () => resolve());
@@ -203,6 +204,15 @@ async function choosePodRuntime(wanted: BerthRuntimeOptions['runtime'], announce
   if (why && wanted === 'process') throw new Error(`--runtime process: ${why}`);
   announce(why ? `runtime: sim (${why})` : 'runtime: process');
   return why ? 'sim' : 'process';
+}
+
+/** The in-process streaming code, loaded on first use (it is not on the start-up path). */
+function lazyStreaming(ctx: ServerContext, user: UserInfo): InProcessStreaming {
+  const load = () => import('./streaming/in-process.js').then((m) => m.inProcessStreaming(ctx, user));
+  return {
+    remoteCommand: async (path, streams) => (await load()).remoteCommand(path, streams),
+    portForward: async (path, port, signal) => (await load()).portForward(path, port, signal),
+  };
 }
 
 const systemCtx: RequestContext = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };

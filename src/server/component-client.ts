@@ -8,7 +8,7 @@
 import { createSecureContext } from 'node:tls';
 import { Agent } from 'undici';
 import { KubeClient } from '../client/client.js';
-import { HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
+import { DirectConnection, directConnection, HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
 import type { InProcessTransport } from './in-process.js';
@@ -43,7 +43,7 @@ export class SharedTransport implements Transport {
   private readonly token?: string;
   private closed?: Promise<void>;
 
-  constructor(conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
+  constructor(private readonly conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
     this.origin = new URL(conn.server).origin;
     const connect: Agent.Options['connect'] = {
       secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
@@ -67,6 +67,10 @@ export class SharedTransport implements Transport {
     return { status: res.statusCode, headers: flat, body: res.body, text: () => res.body.text(), cancel: () => res.body.destroy() };
   }
 
+  direct(): DirectConnection {
+    return directConnection(this.conn);
+  }
+
   close(): Promise<void> {
     return (this.closed ??= Promise.all([this.requests.destroy(), this.watches.destroy()]).then(() => {}));
   }
@@ -78,7 +82,10 @@ function isWatch(path: string): boolean {
 }
 
 /** The transport seen by one identity's client: closing that client must not close everyone's connections. */
-const unclosable = (t: Transport): Transport => ({ request: (req) => t.request(req), close: async () => {}, jsonBodies: t.jsonBodies, sharesSignals: t.sharesSignals });
+const unclosable = (t: Transport): Transport => ({
+  request: (req) => t.request(req), close: async () => {}, jsonBodies: t.jsonBodies, sharesSignals: t.sharesSignals,
+  direct: t.direct && (() => t.direct!()), streaming: t.streaming,
+});
 
 /** Created on first use, so a Berth whose components need no client opens no connection. */
 export class ComponentClients {

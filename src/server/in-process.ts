@@ -12,7 +12,7 @@ import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeader, Outgoing
 import { Readable } from 'node:stream';
 import { deepFreeze, jsonRoundTrip } from '../apimachinery/json.js';
 import { onAbort } from '../client/abort.js';
-import type { HttpRequest, HttpResponse, Transport } from '../client/http.js';
+import type { HttpRequest, HttpResponse, InProcessStreaming, Transport } from '../client/http.js';
 import type { UserInfo } from '../registry/types.js';
 
 /** Upstream's loopback identity (every authenticated user is also in system:authenticated). */
@@ -248,12 +248,18 @@ function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
 export class InProcessTransport implements Transport {
   readonly jsonBodies = true;
   readonly sharesSignals = true;
+  /** exec, attach and port-forward, which cannot upgrade here: handed to the server's streaming code directly. */
+  readonly streaming?: InProcessStreaming;
   private readonly handler: Handler;
   private readonly open = new Set<() => void>();
   private closed = false;
 
-  constructor(handlerFor: (authenticate: (req: IncomingMessage) => UserInfo | undefined) => Handler) {
+  constructor(
+    handlerFor: (authenticate: (req: IncomingMessage) => UserInfo | undefined) => Handler,
+    streamingFor?: (user: UserInfo) => InProcessStreaming,
+  ) {
     this.handler = handlerFor((req) => (req instanceof InProcessRequest ? { ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] } : undefined));
+    if (streamingFor) this.streaming = streamingFor({ ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] });
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createServer, Server } from 'node:net';
+import { connect, Server } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { kubectlBinary } from '../support/real-clients.js';
 import { kubectlInTerminal } from '../support/pty-kubectl.js';
+import { startEchoServer } from '../support/echo-server.js';
 import { startStreamingCluster, StreamingCluster } from '../support/streaming-cluster.js';
 import { eventually, kubectl, kubectlOk, rawRequest } from './harness.js';
 
@@ -37,13 +38,7 @@ before(async () => {
   // Fetch kubectl 1.35 before the clock starts on anything else.
   for (const v of VERSIONS) kubectlBinary(v);
   c = await startStreamingCluster({ runtime: 'host' });
-  echo = createServer((s) => {
-    s.on('error', () => {});
-    s.pipe(s);
-  });
-  echo.listen(0, '127.0.0.1');
-  await once(echo, 'listening');
-  echoPort = (echo.address() as { port: number }).port;
+  ({ server: echo, port: echoPort } = await startEchoServer());
   await kOk(33, ['apply', '-f', '-'], { input: podYaml('box', [{ name: 'a', command: ['sleep', '3600'] }, { name: 'b', command: ['sleep', '3600'] }]) });
   await kOk(33, ['apply', '-f', '-'], { input: podYaml('done', [{ name: 'c', command: ['true'] }], 'Never') });
   await kOk(33, ['create', 'service', 'clusterip', 'box', `--tcp=7000:${echoPort}`]);

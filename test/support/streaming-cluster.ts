@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { nodeAgentComponent } from '../../src/nodeagent/component.js';
 import { startBerth, type Berth } from '../../src/server/berth.js';
 import { COMPONENTS } from '../../src/server/component-list.js';
+import type { Component } from '../../src/server/components.js';
 import { HostRuntime } from './host-runtime.js';
 
 export interface StreamingCluster {
@@ -20,7 +21,7 @@ export interface StreamingCluster {
   stop(): Promise<void>;
 }
 
-export async function startStreamingCluster(opts: { runtime: 'host' | 'sim'; simStartDelayMs?: number }): Promise<StreamingCluster> {
+export async function startStreamingCluster(opts: { runtime: 'host' | 'sim'; simStartDelayMs?: number; extraComponents?: Component[] }): Promise<StreamingCluster> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-streaming-'));
   const home = join(dataDir, 'home');
   const cwd = join(dataDir, 'work');
@@ -31,7 +32,10 @@ export async function startStreamingCluster(opts: { runtime: 'host' | 'sim'; sim
     runtime: opts.runtime === 'host' ? (_ctx, logDir) => (runtime = new HostRuntime({ logDir, cwd })) : undefined,
   });
   // DNS and the operators are not needed here.
-  const components = COMPONENTS.filter((c) => c.name !== 'dns' && c.name !== 'etcd-operator').map((c) => (c.name === 'node-agent' ? agent : c));
+  const components = [
+    ...COMPONENTS.filter((c) => c.name !== 'dns' && c.name !== 'etcd-operator').map((c) => (c.name === 'node-agent' ? agent : c)),
+    ...(opts.extraComponents ?? []),
+  ];
   const berth = await startBerth({
     dataDir, port: 0, components,
     runtime: { nodes: 1, simStartDelayMs: opts.simStartDelayMs ?? 0, dnsPort: 0, featureGates: {}, controllers: true },

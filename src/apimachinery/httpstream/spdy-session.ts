@@ -106,8 +106,9 @@ export class SpdySession extends EventEmitter {
     this.nextPingId = opts.role === 'client' ? 1 : 2;
     conn.on('data', (chunk: Buffer) => this.onBytes(chunk));
     conn.on('drain', () => this.drained());
-    conn.on('end', () => this.destroy());
-    conn.on('close', () => this.destroy());
+    // The peer is done: what it sent is still handled (frames may wait behind a header block), then we close.
+    conn.on('end', () => this.peerDone());
+    conn.on('close', () => this.peerDone());
     conn.on('error', (e) => this.destroy(e));
   }
 
@@ -157,7 +158,12 @@ export class SpdySession extends EventEmitter {
     this.closedFlag = true;
     for (const s of [...this.streams.values()]) {
       s.wasReset = true; // no RST on a dead connection
-      s.destroy();
+      // A stream the peer finished keeps what it received for its reader; the others end abruptly.
+      if (s.remoteClosed) {
+        if (!s.writableEnded) s.end();
+      } else {
+        s.destroy();
+      }
     }
     this.streams.clear();
     this.queue.length = 0;
@@ -169,6 +175,13 @@ export class SpdySession extends EventEmitter {
   }
 
   // ---- frames in ---------------------------------------------------------------------------------------------
+
+  private peerEnded = false;
+
+  private peerDone(): void {
+    this.peerEnded = true;
+    if (!this.processing && this.queue.length === 0) this.destroy();
+  }
 
   private onBytes(chunk: Buffer): void {
     if (this.closedFlag) return;
@@ -202,6 +215,7 @@ export class SpdySession extends EventEmitter {
     } finally {
       this.processing = false;
     }
+    if (this.peerEnded) this.destroy();
   }
 
   private onSynStream(f: Extract<Frame, { kind: 'syn_stream' }>, headers: SpdyHeaders): void {
