@@ -1,0 +1,235 @@
+// Streaming benchmark: `kubectl exec POD -- true` round trips and a port-forward's throughput and latency, each next
+// to the same operation done directly in the same run (spawning `true` here; a TCP connection straight to the echo
+// server), printed as overheads and ratios.
+//
+// By default it starts Berth in a process of its own with the test-only HostRuntime (pods are host processes), and a
+// pod whose main process is a Node echo server on 127.0.0.1 (its "pod port"). This process is only the client.
+// Against a cluster with real pods:
+//   node dist/bench/streaming.js --kubeconfig K --pod P [--namespace N] --echo-port 7
+// where the pod runs `true` and an echo server on that port (e.g. `socat TCP-LISTEN:7,fork,reuseaddr EXEC:cat`),
+// and --direct-host H is the pod IP for the direct connection.
+// Usage: node dist/bench/streaming.js [--runs 20] [--mib 64] [--json file]
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { connect, Socket } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
+import type { KubeObject } from '../src/apimachinery/types.js';
+import { KubeClient } from '../src/client/client.js';
+import { builtin } from '../src/client/resources.js';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { kubectlBinary } from '../test/support/real-clients.js';
+import { fixed, median, table } from './lib/report.js';
+
+interface Args { runs: number; mib: number; json?: string; kubeconfig?: string; pod: string; namespace: string; echoPort?: number; directHost: string }
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { runs: 20, mib: 64, pod: 'bench', namespace: 'default', directHost: '127.0.0.1' };
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[++i];
+    switch (argv[i - 1]) {
+      case '--runs': a.runs = Number(v); break;
+      case '--mib': a.mib = Number(v); break;
+      case '--json': a.json = v; break;
+      case '--kubeconfig': a.kubeconfig = v; break;
+      case '--pod': a.pod = v; break;
+      case '--namespace': a.namespace = v; break;
+      case '--echo-port': a.echoPort = Number(v); break;
+      case '--direct-host': a.directHost = v; break;
+      default: throw new Error(`unknown argument ${argv[i - 1]}`);
+    }
+  }
+  return a;
+}
+
+const run = (bin: string, args: string[], env: NodeJS.ProcessEnv) => new Promise<void>((resolve, reject) => {
+  execFile(bin, args, { env }, (err) => (err ? reject(err) : resolve()));
+});
+
+async function timed(n: number, f: () => Promise<unknown>): Promise<number[]> {
+  await f(); // warm-up
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await f();
+    out.push(performance.now() - t);
+  }
+  return out;
+}
+
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] ?? NaN;
+
+/** Sends `bytes` through an echo connection and reads them back; MB/s of payload. */
+async function throughput(sock: Socket, bytes: number): Promise<number> {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  let received = 0;
+  const t = performance.now();
+  const done = new Promise<void>((resolve) => {
+    sock.on('data', (d: Buffer) => {
+      received += d.length;
+      if (received >= bytes) resolve();
+    });
+  });
+  for (let sent = 0; sent < bytes; sent += chunk.length) {
+    if (!sock.write(chunk)) await once(sock, 'drain');
+  }
+  await done;
+  sock.removeAllListeners('data');
+  return bytes / 1048576 / ((performance.now() - t) / 1000);
+}
+
+/** Median round trip of one byte, `n` times. */
+async function pingPong(sock: Socket, n: number): Promise<number> {
+  const rtts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    sock.write('x');
+    await once(sock, 'data');
+    rtts.push(performance.now() - t);
+  }
+  return median(rtts);
+}
+
+async function connectTo(port: number, host = '127.0.0.1'): Promise<Socket> {
+  const s = connect(port, host);
+  s.setNoDelay(true);
+  await once(s, 'connect');
+  return s;
+}
+
+async function startPortForward(bin: string, target: string, remote: number, env: NodeJS.ProcessEnv) {
+  const child = spawn(bin, ['port-forward', target, `:${remote}`], { env });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 400 && !/127\.0\.0\.1:(\d+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+  if (!port) throw new Error(`kubectl port-forward did not start: ${out}`);
+  return { port, stop: () => child.kill('SIGINT') };
+}
+
+/** `berth` with the HostRuntime in a child process; resolves with its kubeconfig. */
+async function startHostCluster(): Promise<{ kubeconfig: string; stop(): Promise<void> }> {
+  const script = fileURLToPath(new URL('./lib/host-cluster.js', import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  for (let i = 0; i < 600 && !/^kubeconfig: (.+)$/m.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  const kubeconfig = /^kubeconfig: (.+)$/m.exec(out)?.[1];
+  if (!kubeconfig) throw new Error(`the benchmark cluster did not start: ${out}`);
+  return {
+    kubeconfig,
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const s = createServer().listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const load0 = loadavg()[0];
+  const cluster = args.kubeconfig ? undefined : await startHostCluster();
+  const kubeconfig = args.kubeconfig ?? cluster!.kubeconfig;
+  const remotePort = args.echoPort ?? await freePort();
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: kubeconfig };
+  const client = KubeClient.fromKubeconfig({ path: kubeconfig }, { userAgent: 'bench-streaming' });
+  try {
+    if (cluster) {
+      // The pod's main process is the echo server the port-forward reaches.
+      const echo = `require('net').createServer((s) => { s.setNoDelay(true); s.pipe(s); s.on('error', () => {}); }).listen(${remotePort}, '127.0.0.1')`;
+      await client.create(builtin.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: args.pod, namespace: args.namespace }, spec: { containers: [{ name: 'main', image: 'node', command: [process.execPath, '-e', echo] }] } } as KubeObject);
+      for (let i = 0; i < 200; i++) {
+        const p = await client.get(builtin.pods, args.pod, { namespace: args.namespace });
+        if ((p.status as { phase?: string })?.phase === 'Running') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      for (let i = 0; i < 200; i++) {
+        const ok = await connectTo(remotePort).then((s) => (s.destroy(), true), () => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const ns = ['-n', args.namespace];
+    const k27 = kubectlBinary(27);
+    const k33 = kubectlBinary(33);
+
+    // ---- exec round trips ----
+    const direct = await timed(args.runs, () => run('true', [], env));
+    const getPod = await timed(args.runs, () => run(k33, ['get', 'pod', args.pod, ...ns, '-o', 'name'], env));
+    const exec33 = await timed(args.runs, () => run(k33, ['exec', args.pod, ...ns, '--', 'true'], env));
+    const exec27 = await timed(args.runs, () => run(k27, ['exec', args.pod, ...ns, '--', 'true'], env));
+    const sdk = await timed(args.runs, () => client.exec(args.pod, ['true'], { namespace: args.namespace }));
+    const base = median(direct);
+    const execRows = [
+      ['spawn `true` directly (baseline)', direct],
+      ['kubectl 1.33 get pod (process + 1 request)', getPod],
+      ['kubectl 1.33 exec -- true (WebSocket v5)', exec33],
+      ['kubectl 1.27 exec -- true (SPDY/3.1)', exec27],
+      ['SDK exec over HTTPS (WebSocket v5)', sdk],
+    ].map(([name, xs]) => [name as string, fixed(median(xs as number[])), fixed(p90(xs as number[])), fixed(median(xs as number[]) - base), fixed(median(xs as number[]) / base, 1) + '×']);
+
+    // ---- port-forward ----
+    const bytes = args.mib * 1048576;
+    const measure = async (port: number, host?: string) => {
+      const s = await connectTo(port, host);
+      const rtt = await pingPong(s, 300);
+      const mbs = await throughput(s, bytes);
+      s.destroy();
+      return { rtt, mbs };
+    };
+    const directPf = await measure(remotePort, args.kubeconfig ? args.directHost : '127.0.0.1');
+    const results: [string, { rtt: number; mbs: number }][] = [['direct TCP to the echo server (baseline)', directPf]];
+    for (const [label, bin, extra] of [
+      ['kubectl 1.33 port-forward (WebSocket tunnel)', k33, {}],
+      ['kubectl 1.33 port-forward (SPDY)', k33, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
+      ['kubectl 1.27 port-forward (SPDY)', k27, {}],
+    ] as const) {
+      const pf = await startPortForward(bin, `pod/${args.pod}`, remotePort, { ...env, ...extra } as NodeJS.ProcessEnv);
+      try {
+        results.push([label, await measure(pf.port)]);
+      } finally {
+        pf.stop();
+      }
+    }
+    const sdkConn = await client.portForward(args.pod, remotePort, { namespace: args.namespace });
+    sdkConn.destroy();
+    const pfRows = results.map(([name, r]) => [name, fixed(r.mbs, 0), fixed(r.mbs / directPf.mbs * 100, 0) + '%', fixed(r.rtt, 3), fixed(r.rtt - directPf.rtt, 3)]);
+
+    const report = [
+      `Berth streaming benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}`,
+      `Target: ${args.kubeconfig ? `cluster ${kubeconfig}, pod ${args.namespace}/${args.pod}` : 'Berth in its own process, HostRuntime (pods are host processes)'}; 1-min load average at start ${fixed(load0, 2)}`,
+      '',
+      `Exec round trip (${args.runs} runs, ms)`,
+      table(['', 'median', 'p90', '+ms', 'ratio'], execRows),
+      '',
+      `Port-forward (${args.mib} MiB echoed, 300 one-byte round trips)`,
+      table(['', 'MB/s', 'of direct', 'RTT ms', '+ms'], pfRows),
+    ].join('\n');
+    console.log(report);
+    if (args.json) writeFileSync(args.json, JSON.stringify({ exec: Object.fromEntries(execRows.map((r) => [r[0], r.slice(1)])), portForward: Object.fromEntries(results) }, null, 2));
+  } finally {
+    await client.close();
+    await cluster?.stop();
+  }
+}
+
+const limit = setTimeout(() => {
+  console.error('streaming benchmark: hard time limit reached');
+  process.exit(2);
+}, 600_000);
+limit.unref();
+main().then(() => process.exit(0), (e) => {
+  console.error(e);
+  process.exit(1);
+});
