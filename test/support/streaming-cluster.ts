@@ -38,7 +38,8 @@ export async function startStreamingCluster(opts: { runtime: 'host' | 'sim'; sim
   ];
   const berth = await startBerth({
     dataDir, port: 0, components,
-    runtime: { nodes: 1, simStartDelayMs: opts.simStartDelayMs ?? 0, dnsPort: 0, featureGates: {}, controllers: true },
+    // 'sim' for the rest of the node (networking, node info); the HostRuntime replaces the simulated pods.
+    runtime: { nodes: 1, simStartDelayMs: opts.simStartDelayMs ?? 0, dnsPort: 0, featureGates: {}, controllers: true, runtime: 'sim' },
   });
   return {
     berth, kubeconfig: berth.kubeconfigPath, home, cwd, dataDir, runtime,

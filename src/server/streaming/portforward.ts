@@ -114,49 +114,58 @@ export function servePortForwardSession(session: SpdySession, kubelet: KubeletAp
   });
 }
 
-/** One forwarded connection: the data stream and the pod's port piped both ways; failures on the error stream. */
+/** Errors that only say a stream was torn down (by us, or as the other side finished), not that forwarding failed. */
+const TEARDOWN = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ABORT_ERR', 'ERR_STREAM_DESTROYED', 'EPIPE']);
+
+/**
+ * One forwarded connection: the data stream and the pod's port piped both ways until both directions ended or one
+ * side went away; a failure to connect, or an error while data still flows, is written to the error stream (as the
+ * kubelet reports containerd's PortForward error).
+ */
 async function forward(kubelet: KubeletApi, pod: PodRef, port: number, data: SpdyStream, error: SpdyStream, connectionGone: AbortSignal): Promise<void> {
   const ac = new AbortController();
   const abort = () => ac.abort();
   connectionGone.addEventListener('abort', abort, { once: true });
   data.once('close', abort);
-  const fail = (e: unknown) => {
+  const report = (e: unknown) => {
     const message = `error forwarding port ${port} to pod ${pod.namespace}/${pod.name}, uid ${pod.uid}: ${e instanceof Error ? e.message : String(e)}`;
     if (!error.destroyed && !error.writableEnded) error.end(message);
-    if (!data.destroyed) data.end();
   };
-  let conn: Duplex;
   try {
-    conn = await kubelet.portForward(pod, port, ac.signal);
-  } catch (e) {
-    connectionGone.removeEventListener('abort', abort);
-    return fail(e);
-  }
-  if (ac.signal.aborted) {
-    conn.destroy();
-    connectionGone.removeEventListener('abort', abort);
-    return;
-  }
-  await new Promise<void>((resolve) => {
-    let failed = false;
-    conn.on('error', (e) => {
-      failed = true;
-      fail(e);
-      done();
+    let conn: Duplex;
+    try {
+      conn = await kubelet.portForward(pod, port, ac.signal);
+    } catch (e) {
+      report(e);
+      if (!data.destroyed) data.end();
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      let ending = false;
+      const done = () => {
+        conn.destroy();
+        if (!error.destroyed && !error.writableEnded) error.end();
+        resolve();
+      };
+      conn.on('error', (e: NodeJS.ErrnoException) => {
+        if (!ending && !ac.signal.aborted && !TEARDOWN.has(e.code ?? '')) report(e);
+        if (!data.destroyed) data.end();
+        done();
+      });
+      if (ac.signal.aborted) return done();
+      // Once either direction finished, the connection is winding down: errors are teardown, not failures.
+      conn.once('end', () => { ending = true; });
+      data.once('end', () => { ending = true; });
+      // Client half-closed: half-close towards the pod. Pod side ended: close the data stream (kubectl then resets it).
+      data.pipe(conn);
+      conn.pipe(data);
+      conn.once('close', done);
+      data.once('close', done);
+      ac.signal.addEventListener('abort', done, { once: true });
     });
-    const done = () => {
-      conn.destroy();
-      if (!failed && !error.destroyed && !error.writableEnded) error.end();
-      resolve();
-    };
-    // Client half-closed: half-close towards the pod. Pod side ended: close the data stream (kubectl then resets it).
-    data.pipe(conn);
-    conn.pipe(data);
-    conn.once('close', done);
-    data.once('close', done);
-    ac.signal.addEventListener('abort', done, { once: true });
-  });
-  connectionGone.removeEventListener('abort', abort);
+  } finally {
+    connectionGone.removeEventListener('abort', abort);
+  }
 }
 
 /** The kubelet's WebSocket port-forward: `?ports=80,443`, channels 2i (data) and 2i+1 (error) per port. */
@@ -195,7 +204,9 @@ async function serveWebSocketPorts(req: IncomingMessage, socket: Duplex, head: B
     try {
       const conn = await kubelet.portForward(pod, port, ac.signal);
       conns[i] = conn;
-      conn.on('error', (e) => sender.send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${pod.name}: ${e.message}`)));
+      conn.on('error', (e: NodeJS.ErrnoException) => {
+        if (!ac.signal.aborted && !TEARDOWN.has(e.code ?? '')) sender.send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${pod.name}: ${e.message}`));
+      });
       const out = sender.writer(2 * i);
       conn.pipe(out);
       await new Promise<void>((resolve) => {

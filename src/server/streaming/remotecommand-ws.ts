@@ -44,7 +44,7 @@ export class ChannelSender {
 
   /** A Writable for one output channel, with the connection's backpressure. */
   writer(channel: number): Writable {
-    return new Writable({
+    const w = new Writable({
       write: (chunk: Buffer, _enc, cb) => {
         if (this.ws.readyState !== this.ws.OPEN) return cb(Object.assign(new Error('the WebSocket is closed'), { code: 'ERR_STREAM_DESTROYED' }));
         let waiting = false;
@@ -56,6 +56,9 @@ export class ChannelSender {
         else waiting = true;
       },
     });
+    // Writes after the client left fail; that is the client's leaving, already handled through the session.
+    w.on('error', () => {});
+    return w;
   }
 }
 

@@ -1,0 +1,85 @@
+// The streaming paths against real pods (`berth up --runtime process`; root on Linux only): kubectl 1.27 (SPDY) and
+// 1.33 (WebSocket) exec with output, exit code and stdin, seed 000's `cat /etc/hosts` and `hostname`, cp both ways,
+// logs, and port-forward with concurrent connections over SPDY and the WebSocket tunnel to an app that listens only
+// on the pod's 127.0.0.1. The API server's side is tested in depth in ../streaming-*.test.ts; this checks it
+// meets the process runtime's KubeletApi.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { kubectlBinary } from '../../support/real-clients.js';
+import { applyYaml, eventually, kubectl, kubectlOk, needsPrograms, needsRealPods, RealCluster, realPodsUnavailable, startRealCluster, waitReady } from './harness.js';
+
+let c: RealCluster | undefined;
+
+before(async () => {
+  if (realPodsUnavailable()) return;
+  c = await startRealCluster();
+  await applyYaml(c, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web-1
+spec:
+  containers:
+  - name: web
+    image: busybox
+    command: ["sh", "-c", "echo booted; exec python3 -m http.server 8080 --bind 127.0.0.1"]
+`);
+  await waitReady(c, 'default', 'web-1');
+});
+
+after(async () => {
+  await c?.stop();
+  c?.cleanup();
+});
+
+const k = (v: number, args: string[], opts: Parameters<typeof kubectl>[2] = {}) => kubectl(c!, args, { bin: kubectlBinary(v), ...opts });
+
+test('exec over SPDY (1.27) and WebSocket (1.33): output, exit code, stdin, /etc/hosts and hostname', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  for (const v of [27, 33]) {
+    const r = await k(v, ['exec', 'web-1', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.equal(r.code, 3, r.stderr);
+    assert.equal(r.stdout, 'out\n');
+    assert.match(r.stderr, /command terminated with exit code 3/);
+    assert.equal((await k(v, ['exec', 'web-1', '--', 'hostname'])).stdout, 'web-1\n');
+    assert.match((await k(v, ['exec', 'web-1', '--', 'cat', '/etc/hosts'])).stdout, /# Kubernetes-managed hosts file\.[\s\S]*\tweb-1\n/);
+    assert.equal((await k(v, ['exec', '-i', 'web-1', '--', 'cat'], { input: `stdin through ${v}\n` })).stdout, `stdin through ${v}\n`);
+  }
+});
+
+test('cp into the pod and back, and logs', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t) || !needsPrograms(t, 'tar')) return;
+  const dir = join(c!.dataDir, 'cp');
+  mkdirSync(join(dir, 'tree', 'sub'), { recursive: true });
+  writeFileSync(join(dir, 'tree', 'sub', 'f.txt'), 'copied\n');
+  await kubectlOk(c!, ['cp', join(dir, 'tree'), 'web-1:/tmp/tree']);
+  assert.equal((await k(33, ['exec', 'web-1', '--', 'cat', '/tmp/tree/sub/f.txt'])).stdout, 'copied\n');
+  await kubectlOk(c!, ['cp', 'web-1:/tmp/tree', join(dir, 'back')], { bin: kubectlBinary(27) });
+  assert.equal(readFileSync(join(dir, 'back', 'sub', 'f.txt'), 'utf8'), 'copied\n');
+  assert.match(await kubectlOk(c!, ['logs', 'web-1']), /^booted$/m);
+});
+
+test('port-forward to an app on the pod\'s 127.0.0.1, ten connections at once, SPDY and the WebSocket tunnel', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  for (const v of [27, 33]) {
+    const child = spawn(kubectlBinary(v), ['port-forward', 'pod/web-1', ':8080'], { env: { HOME: c!.home, KUBECONFIG: c!.kubeconfig, PATH: process.env.PATH! } });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    try {
+      const port = await eventually(() => Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]) || undefined, 20_000, 50);
+      const codes = await Promise.all(Array.from({ length: 10 }, () => new Promise<number>((resolve, reject) => {
+        request({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        }).on('error', reject).end();
+      })));
+      assert.deepEqual(codes, Array(10).fill(200));
+    } finally {
+      child.kill('SIGINT');
+    }
+  }
+});
