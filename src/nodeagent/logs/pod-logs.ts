@@ -66,12 +66,36 @@ export class PodLogDirectory {
   async serve(containerName: string, status: RuntimeContainer | undefined, opts: ContainerLogOptions, out: Writable, signal: AbortSignal): Promise<void> {
     const { containerID, instanceOf } = logInstanceFor(this.pod.name, containerName, status, opts.previous);
     const known = this.instances.get(containerID);
-    // After an agent restart the map is empty: the file of an instance follows from its restart count.
-    const path = known?.path ?? this.pathFor(containerName, instanceOf === 'current' ? status!.restartCount : Math.max(0, status!.restartCount - 1));
+    // After an agent restart the map is empty: the file of an instance follows from the restart count.
+    const path = known?.path ?? this.pathFor(containerName, instanceFileIndex(status!, instanceOf));
     out.write(Buffer.alloc(0));
-    const writer = known?.writer;
-    await readContainerLog(path, opts, out, signal, writer ? followWriter(writer) : undefined);
+    await readContainerLog(path, opts, out, signal, known?.writer ? followWriter(known.writer) : undefined);
   }
+}
+
+/**
+ * pods/log for a runtime that keeps its own writers: the container's log directory
+ * (`<root>/<ns>_<pod>_<uid>/<container>`), its status, and the running instance's writer (for `follow`).
+ */
+export async function serveContainerLog(
+  containerDir: string, podName: string, containerName: string, status: RuntimeContainer | undefined,
+  opts: ContainerLogOptions, out: Writable, signal: AbortSignal, running?: ContainerLogWriter,
+): Promise<void> {
+  const { instanceOf } = logInstanceFor(podName, containerName, status, opts.previous);
+  const path = join(containerDir, `${instanceFileIndex(status!, instanceOf)}.log`);
+  out.write(Buffer.alloc(0));
+  const follow = instanceOf === 'current' && running?.path === path ? followWriter(running) : undefined;
+  await readContainerLog(path, opts, out, signal, follow);
+}
+
+/**
+ * Which `<n>.log` holds an instance, as the kubelet numbers them: the current instance's is its restart count; the
+ * last terminated one's is the one before — unless no new instance started yet (a crash-loop back-off), when the
+ * last terminated one is still the current count.
+ */
+export function instanceFileIndex(status: RuntimeContainer, which: 'current' | 'last'): number {
+  if (which === 'current') return status.restartCount;
+  return status.state.running || status.state.terminated ? Math.max(0, status.restartCount - 1) : status.restartCount;
 }
 
 /**

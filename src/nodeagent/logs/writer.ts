@@ -70,7 +70,11 @@ export class ContainerLogWriter extends EventEmitter {
     });
   }
 
-  /** Appends `chunk` of one stream: complete lines now, an unfinished line when it completes or the writer closes. */
+  /**
+   * Appends `chunk` of one stream: complete lines now, an unfinished line when it completes or the writer closes.
+   * Resolves once on disk; never rejects (a failed write is reported as an `error-logged` event), so callers may
+   * ignore the promise.
+   */
   write(stream: LogStream, chunk: Buffer | string): Promise<void> {
     if (!this.running) return Promise.resolve();
     const data = this.tails[stream].length ? Buffer.concat([this.tails[stream], Buffer.from(chunk)]) : Buffer.from(chunk);
@@ -144,11 +148,11 @@ export class ContainerLogWriter extends EventEmitter {
   }
 
   private enqueue(step: () => Promise<void>): Promise<void> {
-    const next = this.chain.then(step);
-    this.chain = next.catch((e: unknown) => {
+    // A disk error loses those lines, not the container: reported, never thrown at the process's output pipe.
+    this.chain = this.chain.then(step).catch((e: unknown) => {
       this.emit('error-logged', e);
     });
-    return next;
+    return this.chain;
   }
 
   private async handle(): Promise<FileHandle> {

@@ -11,7 +11,7 @@ import { after, describe, test } from 'node:test';
 import { ApiError } from '../../../../src/apimachinery/errors.js';
 import type { ContainerLogOptions } from '../../../../src/nodeagent/kubelet-api.js';
 import { formatTimestamp, parseRecord, parseTimestamp } from '../../../../src/nodeagent/logs/cri-format.js';
-import { followWriter, logInstanceFor, PodLogDirectory } from '../../../../src/nodeagent/logs/pod-logs.js';
+import { followWriter, instanceFileIndex, logInstanceFor, PodLogDirectory, serveContainerLog } from '../../../../src/nodeagent/logs/pod-logs.js';
 import { readContainerLog } from '../../../../src/nodeagent/logs/reader.js';
 import { ContainerLogWriter } from '../../../../src/nodeagent/logs/writer.js';
 import type { RuntimeContainer } from '../../../../src/nodeagent/runtime.js';
@@ -256,5 +256,45 @@ describe('which instance pods/log reads (validateContainerLogStatus)', () => {
     assert.equal(await collect(false), 'second run\n');
     await dir.remove();
     assert.deepEqual(readdirSync(root).filter((f) => f.startsWith('ns_web')), []);
+  });
+});
+
+describe('serveContainerLog (runtimes that keep their own writers)', () => {
+  const status = (over: Partial<RuntimeContainer>): RuntimeContainer => ({
+    name: 'c', image: 'i', imageID: '', state: {}, lastState: {}, restartCount: 0, ready: false, started: false, ...over,
+  });
+
+  test('the file of an instance follows the restart count, also in a crash-loop back-off', () => {
+    const running = status({ state: { running: {} }, restartCount: 2, lastState: { terminated: { exitCode: 1, containerID: 'x' } } });
+    assert.equal(instanceFileIndex(running, 'current'), 2);
+    assert.equal(instanceFileIndex(running, 'last'), 1);
+    const backoff = status({ state: { waiting: { reason: 'CrashLoopBackOff' } }, restartCount: 2, lastState: { terminated: { exitCode: 1, containerID: 'x' } } });
+    assert.equal(instanceFileIndex(backoff, 'last'), 2);
+  });
+
+  test('reads the chosen file and follows the running writer until it closes', async () => {
+    const dir = join(root, 'svc', 'ns_p_u', 'c');
+    const first = new ContainerLogWriter(join(dir, '0.log'));
+    await first.writeLine('stdout', 'run 0');
+    await first.close();
+    const second = new ContainerLogWriter(join(dir, '1.log'));
+    await second.writeLine('stdout', 'run 1');
+    const st = status({ containerID: 'x://1', state: { running: {} }, restartCount: 1, lastState: { terminated: { exitCode: 1, containerID: 'x://0' } } });
+    const collect = async (opts: Partial<ContainerLogOptions>) => {
+      const out = new PassThrough();
+      let t = '';
+      out.on('data', (d: Buffer) => { t += d; });
+      const done = serveContainerLog(dir, 'p', 'c', st, { ...base, ...opts }, out, new AbortController().signal, second);
+      return { done, text: () => t };
+    };
+    const prev = await collect({ previous: true });
+    await prev.done;
+    assert.equal(prev.text(), 'run 0\n');
+    const followed = await collect({ follow: true });
+    while (!followed.text().includes('run 1')) await new Promise((r) => setTimeout(r, 5));
+    await second.writeLine('stdout', 'more');
+    await second.close();
+    await followed.done;
+    assert.equal(followed.text(), 'run 1\nmore\n');
   });
 });
