@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { readTerminationMessageFile, TerminationMessageFile } from '../kubelet/exit-status.js';
 import type { CgroupTree } from './cgroups.js';
 import { ExitStatus, launch, Launched, signalNumber } from './helper.js';
-import type { CriLog } from './kubelet-shim.js';
+import type { ContainerLogWriter } from '../logs/writer.js';
 import { ContainerFilesystem, mountDirectives, VolumeMount } from './mount-plan.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -45,7 +45,7 @@ export interface ContainerInstanceOptions {
   imageVolumes?: string[];
   filesystem: Omit<ContainerFilesystem, 'rootfs' | 'upper' | 'work' | 'terminationLog'> & { terminationMessagePath?: string };
   process: ProcessSpec;
-  log: CriLog;
+  log: ContainerLogWriter;
 }
 
 export interface ContainerExit extends ExitStatus {
@@ -67,6 +67,11 @@ export class ContainerInstance {
   mainPid?: number;
   startedAt?: Date;
   private exitPromise?: Promise<ContainerExit>;
+
+  /** This run's CRI log writer (pods/log follows it while the run lasts). */
+  get log(): ContainerLogWriter {
+    return this.opts.log;
+  }
 
   constructor(private readonly opts: ContainerInstanceOptions) {
     this.id = opts.id;

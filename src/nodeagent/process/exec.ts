@@ -103,7 +103,38 @@ export async function forwardPort(sandboxPid: number, port: number, signal: Abor
   } catch (e) {
     throw new ExecError(e instanceof Error ? e.message : String(e));
   }
-  const conn = Duplex.from({ readable: launched.stdout!, writable: launched.stdin! });
+  // Not Duplex.from: the helper exits at the pod side's EOF, closing its stdin while its last output may still be
+  // on the way; Duplex.from would call that a premature close and drop the output. Here the pipe's close only ends
+  // our writing (what the pod no longer reads is moot), and the readable side ends when the output does.
+  const stdin = launched.stdin!;
+  const stdout = launched.stdout!;
+  stdin.on('error', () => {});
+  const conn = new Duplex({
+    read: () => stdout.resume(),
+    write: (chunk: Buffer, _enc, cb) => {
+      if (stdin.destroyed || stdin.writableEnded) return cb();
+      if (stdin.write(chunk)) return cb();
+      const go = () => {
+        stdin.off('drain', go);
+        stdin.off('close', go);
+        cb();
+      };
+      stdin.on('drain', go);
+      stdin.on('close', go);
+    },
+    final: (cb) => {
+      if (!stdin.destroyed) stdin.end();
+      cb();
+    },
+    destroy: (err, cb) => {
+      kill();
+      cb(err);
+    },
+  });
+  stdout.on('data', (d: Buffer) => {
+    if (!conn.push(d)) stdout.pause();
+  });
+  stdout.once('end', () => conn.push(null));
   conn.on('close', kill);
   return conn;
 }

@@ -26,7 +26,7 @@ import { execCapture } from './exec.js';
 import { StartError } from './helper.js';
 import { runHook } from './hooks.js';
 import type { PullPolicy } from '../images/image-manager.js';
-import { openCriLog } from './kubelet-shim.js';
+import { ContainerLogWriter } from '../logs/writer.js';
 import { ProcessUser, resolveUser, UserError } from './user.js';
 import type { PodContext } from './pod-context.js';
 import { Sandbox } from './sandbox.js';
@@ -310,7 +310,7 @@ export class PodWorker {
         stdin: !!spec.stdin, tty: !!spec.tty,
         oomScoreAdj: this.qos === 'guaranteed' ? -997 : this.qos === 'besteffort' ? 1000 : 500,
       },
-      log: openCriLog(this.logPath(spec.name, restartCount)),
+      log: new ContainerLogWriter(this.logPath(spec.name, restartCount)),
     });
     try {
       await instance.start();

@@ -10,6 +10,7 @@ import { HostNetwork, gatewayOf } from '../../networking/host-network.js';
 import { claimInstance, InstanceNames, instanceNames, releaseInstance } from '../../networking/instance.js';
 import { runQuiet } from '../../networking/command.js';
 import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
+import { podLogDirName, serveContainerLog } from '../logs/pod-logs.js';
 import type { Runtime, RuntimePod } from '../runtime.js';
 import type { Pod } from '../types.js';
 import { ImageCatalog } from '../images/catalog.js';
@@ -232,8 +233,9 @@ export class ProcessRuntime implements Runtime {
         return forwardPort(pid, port, signal);
       },
       logs: async (pod: PodRef, container: string, opts: ContainerLogOptions, out, signal): Promise<void> => {
-        const { logs } = await import('./logs-shim.js');
-        return logs(join(this.ctx.logsDir, `${pod.namespace}_${pod.name}_${pod.uid}`, container), this.worker(pod).instanceOf(container), opts, out, signal);
+        const { instance, status } = this.worker(pod).instanceOf(container);
+        const dir = join(this.ctx.logsDir, podLogDirName(pod), container);
+        return serveContainerLog(dir, pod.name, container, status, opts, out, signal, instance?.log);
       },
     };
   }

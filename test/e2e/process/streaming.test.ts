@@ -26,7 +26,15 @@ spec:
   containers:
   - name: web
     image: busybox
-    command: ["sh", "-c", "echo booted; exec python3 -m http.server 8080 --bind 127.0.0.1"]
+    # http.server's listen backlog of 5 would refuse some of ten simultaneous connections: 64 here.
+    command:
+    - python3
+    - -c
+    - |
+      import http.server as h
+      print('booted', flush=True)
+      h.ThreadingHTTPServer.request_queue_size = 64
+      h.ThreadingHTTPServer(('127.0.0.1', 8080), h.SimpleHTTPRequestHandler).serve_forever()
 `);
   await waitReady(c, 'default', 'web-1');
 });
@@ -61,6 +69,44 @@ test('cp into the pod and back, and logs', { timeout: 120_000 }, async (t) => {
   await kubectlOk(c!, ['cp', 'web-1:/tmp/tree', join(dir, 'back')], { bin: kubectlBinary(27) });
   assert.equal(readFileSync(join(dir, 'back', 'sub', 'f.txt'), 'utf8'), 'copied\n');
   assert.match(await kubectlOk(c!, ['logs', 'web-1']), /^booted$/m);
+});
+
+test('logs of real containers: -f until the container exits, --previous after a restart, --timestamps, --tail', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  await applyYaml(c!, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ticker
+spec:
+  restartPolicy: Never
+  containers:
+  - name: t
+    image: busybox
+    command: ["sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 0.5; done"]
+`);
+  await eventually(async () => (await kubectlOk(c!, ['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 100);
+  assert.equal(await kubectlOk(c!, ['logs', '-f', 'ticker'], { timeoutMs: 30_000 }), 'tick 1\ntick 2\ntick 3\n');
+  await applyYaml(c!, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: twice
+spec:
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "if [ -f /data/ran ]; then echo second; exec sleep 3600; fi; touch /data/ran; echo first; exit 1"]
+    volumeMounts:
+    - name: data
+      mountPath: /data
+  volumes:
+  - name: data
+    emptyDir: {}
+`);
+  await eventually(async () => (await kubectl(c!, ['logs', 'twice'])).stdout === 'second\n', 60_000, 200);
+  assert.equal(await kubectlOk(c!, ['logs', 'twice', '--previous']), 'first\n');
+  assert.match(await kubectlOk(c!, ['logs', 'twice', '--timestamps', '--tail=1']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z second\n$/);
 });
 
 test('port-forward to an app on the pod\'s 127.0.0.1, ten connections at once, SPDY and the WebSocket tunnel', { timeout: 120_000 }, async (t) => {
