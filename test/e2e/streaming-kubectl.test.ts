@@ -240,6 +240,15 @@ test('run -i --rm of a command that finished before the attach falls back to its
   assert.match(r.stdout + r.stderr, /pod "quick" deleted/);
 });
 
+test('discovery lists the streaming subresources with upstream\'s verbs, now that they are served', async () => {
+  const list = JSON.parse(await kOk(33, ['get', '--raw', '/api/v1'])) as { resources: { name: string; verbs: string[] }[] };
+  const verbs = (name: string) => list.resources.find((r) => r.name === name)?.verbs;
+  assert.deepEqual(verbs('pods/exec'), ['create', 'get']);
+  assert.deepEqual(verbs('pods/attach'), ['create', 'get']);
+  assert.deepEqual(verbs('pods/portforward'), ['create', 'get']);
+  assert.deepEqual(verbs('pods/log'), ['get']);
+});
+
 test('errors: missing pod, completed pod, container not running, a container name required, unknown container', async () => {
   let r = await k(27, ['exec', 'nope', '--', 'true']);
   assert.match(r.stderr, /Error from server \(NotFound\): pods "nope" not found/);
