@@ -11,7 +11,7 @@ import { launch, StartError } from './helper.js';
 export class ExecError extends Error {}
 
 /** The directives that put a new process into a running container's namespaces, cgroup and identity. */
-export function enterContainerDirectives(cgroups: CgroupTree, instance: ContainerInstance): string[] {
+export function enterContainerDirectives(cgroups: CgroupTree, instance: ContainerInstance, opts: { session?: boolean } = {}): string[] {
   const pid = instance.mainPid!;
   const d = ['pdeathsig'];
   for (const f of cgroups.procsFiles(instance.cgroup)) d.push('cgroup', f);
@@ -23,7 +23,11 @@ export function enterContainerDirectives(cgroups: CgroupTree, instance: Containe
     // the container is going away; the exec will find out
   }
   const p = instance.process;
-  d.push('fork', 'chdir', cwd, 'caps', p.capabilities === 'all' ? 'all' : p.capabilities.join(',') || '-');
+  d.push('fork');
+  // A terminal session is taken before the capabilities drop: after the fork the pty is still the helper's
+  // controlling terminal, and only CAP_SYS_ADMIN lets TIOCSCTTY move it to the new session.
+  if (opts.session) d.push('session');
+  d.push('chdir', cwd, 'caps', p.capabilities === 'all' ? 'all' : p.capabilities.join(',') || '-');
   if (p.noNewPrivileges) d.push('nonewprivs');
   d.push('user', String(p.uid), String(p.gid), p.groups.length ? p.groups.join(',') : '-');
   return d;
@@ -32,8 +36,7 @@ export function enterContainerDirectives(cgroups: CgroupTree, instance: Containe
 /** Runs `command` in the container with the client's streams; resolves with its exit code. */
 export async function execInContainer(cgroups: CgroupTree, instance: ContainerInstance, command: string[], streams: ContainerStreams): Promise<StreamResult> {
   if (command.length === 0) throw new ExecError('command is required');
-  const directives = [...enterContainerDirectives(cgroups, instance)];
-  if (streams.tty) directives.push('session');
+  const directives = [...enterContainerDirectives(cgroups, instance, { session: streams.tty })];
   directives.push('exec', String(command.length), ...command);
   const launched = launch(directives, { env: instance.process.env, stdin: !!streams.stdin, tty: streams.tty ? { cols: 80, rows: 24 } : undefined });
   const kill = () => launched.kill('SIGKILL');

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { kubectlInTerminal } from '../../support/pty-kubectl.js';
 import { kubectlBinary } from '../../support/real-clients.js';
 import { applyYaml, eventually, kubectl, kubectlOk, needsPrograms, needsRealPods, RealCluster, realPodsUnavailable, startRealCluster, waitReady } from './harness.js';
 
@@ -56,6 +57,39 @@ test('exec over SPDY (1.27) and WebSocket (1.33): output, exit code, stdin, /etc
     assert.equal((await k(v, ['exec', 'web-1', '--', 'hostname'])).stdout, 'web-1\n');
     assert.match((await k(v, ['exec', 'web-1', '--', 'cat', '/etc/hosts'])).stdout, /# Kubernetes-managed hosts file\.[\s\S]*\tweb-1\n/);
     assert.equal((await k(v, ['exec', '-i', 'web-1', '--', 'cat'], { input: `stdin through ${v}\n` })).stdout, `stdin through ${v}\n`);
+  }
+});
+
+test('exec -it and run -it --rm: a terminal in the container, of the client\'s size, following resizes', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  const env = { HOME: c!.home, KUBECONFIG: c!.kubeconfig };
+  for (const v of [27, 33]) {
+    const term = kubectlInTerminal(kubectlBinary(v), ['exec', '-it', 'web-1', '--', 'sh'], env);
+    try {
+      term.type('stty size; hostname; echo marker-$((6*7))\r');
+      await term.waitFor('marker-42');
+      assert.match(term.output(), /33 101/);
+      assert.match(term.output(), /web-1/);
+      term.resize(120, 40);
+      await new Promise((r) => setTimeout(r, 300));
+      term.type('stty size; exit 5\r');
+      assert.equal((await term.exited).exitCode, 5, term.output());
+      assert.match(term.output(), /40 120/);
+      assert.match(term.output(), /command terminated with exit code 5/);
+    } finally {
+      term.kill();
+    }
+  }
+  const run = kubectlInTerminal(kubectlBinary(33), ['run', 'shell', '--image=busybox', '-it', '--rm', '--restart=Never', '--', 'sh'], env);
+  try {
+    await run.waitFor("If you don't see a command prompt, try pressing enter.", 60_000);
+    run.type('echo inside-$((6*7)) $(hostname)\r');
+    await run.waitFor('inside-42 shell');
+    run.type('exit\r');
+    assert.equal((await run.exited).exitCode, 0, run.output());
+    assert.match(run.output(), /pod "shell" deleted/);
+  } finally {
+    run.kill();
   }
 });
 
