@@ -4,16 +4,19 @@
 //
 // By default it starts Berth in a process of its own with the test-only HostRuntime (pods are host processes), and a
 // pod whose main process is a Node echo server on 127.0.0.1 (its "pod port"). This process is only the client.
-// Against a cluster with real pods:
+// With --runtime process (root on Linux) it starts `berth up --runtime process` instead: a real pod runs a Python
+// echo server on its pod IP, which the direct connection reaches over the node bridge.
+// Against a cluster of your own:
 //   node dist/bench/streaming.js --kubeconfig K --pod P [--namespace N] --echo-port 7
 // where the pod runs `true` and an echo server on that port (e.g. `socat TCP-LISTEN:7,fork,reuseaddr EXEC:cat`),
 // and --direct-host H is the pod IP for the direct connection.
 // Usage: node dist/bench/streaming.js [--runs 20] [--mib 64] [--json file]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, Socket } from 'node:net';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { spawn } from 'node:child_process';
 import type { KubeObject } from '../src/apimachinery/types.js';
@@ -24,10 +27,10 @@ import { fileURLToPath } from 'node:url';
 import { kubectlBinary } from '../test/support/real-clients.js';
 import { fixed, median, table } from './lib/report.js';
 
-interface Args { runs: number; mib: number; json?: string; kubeconfig?: string; pod: string; namespace: string; echoPort?: number; directHost: string }
+interface Args { runs: number; mib: number; json?: string; kubeconfig?: string; pod: string; namespace: string; echoPort?: number; directHost: string; runtime: 'host' | 'process' }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { runs: 20, mib: 64, pod: 'bench', namespace: 'default', directHost: '127.0.0.1' };
+  const a: Args = { runs: 20, mib: 64, pod: 'bench', namespace: 'default', directHost: '127.0.0.1', runtime: 'host' };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[++i];
     switch (argv[i - 1]) {
@@ -39,6 +42,7 @@ function parseArgs(argv: string[]): Args {
       case '--namespace': a.namespace = v; break;
       case '--echo-port': a.echoPort = Number(v); break;
       case '--direct-host': a.directHost = v; break;
+      case '--runtime': a.runtime = v === 'process' ? 'process' : 'host'; break;
       default: throw new Error(`unknown argument ${argv[i - 1]}`);
     }
   }
@@ -110,10 +114,13 @@ async function startPortForward(bin: string, target: string, remote: number, env
   return { port, stop: () => child.kill('SIGINT') };
 }
 
-/** `berth` with the HostRuntime in a child process; resolves with its kubeconfig. */
-async function startHostCluster(): Promise<{ kubeconfig: string; stop(): Promise<void> }> {
+/** Berth in a child process (the HostRuntime, or `berth up --runtime process`); resolves with its kubeconfig. */
+async function startCluster(runtime: 'host' | 'process'): Promise<{ kubeconfig: string; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./lib/host-cluster.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-streaming-'));
+  const args = runtime === 'host' ? [script] : [cli, 'up', '--data-dir', dataDir, '--port', '0', '--nodes', '1', '--runtime', 'process'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   for (let i = 0; i < 600 && !/^kubeconfig: (.+)$/m.test(out); i++) await new Promise((r) => setTimeout(r, 50));
@@ -124,6 +131,7 @@ async function startHostCluster(): Promise<{ kubeconfig: string; stop(): Promise
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -139,23 +147,38 @@ async function freePort(): Promise<number> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const load0 = loadavg()[0];
-  const cluster = args.kubeconfig ? undefined : await startHostCluster();
+  const cluster = args.kubeconfig ? undefined : await startCluster(args.runtime);
   const kubeconfig = args.kubeconfig ?? cluster!.kubeconfig;
   const remotePort = args.echoPort ?? await freePort();
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: kubeconfig };
   const client = KubeClient.fromKubeconfig({ path: kubeconfig }, { userAgent: 'bench-streaming' });
   try {
     if (cluster) {
-      // The pod's main process is the echo server the port-forward reaches.
-      const echo = `require('net').createServer((s) => { s.setNoDelay(true); s.pipe(s); s.on('error', () => {}); }).listen(${remotePort}, '127.0.0.1')`;
-      await client.create(builtin.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: args.pod, namespace: args.namespace }, spec: { containers: [{ name: 'main', image: 'node', command: [process.execPath, '-e', echo] }] } } as KubeObject);
-      for (let i = 0; i < 200; i++) {
+      // The pod's main process is the echo server the port-forward reaches: Node on the HostRuntime (on the host's
+      // 127.0.0.1), Python in a real pod (on all its addresses, so the direct connection can use the pod IP).
+      const nodeEcho = `require('net').createServer((s) => { s.setNoDelay(true); s.pipe(s); s.on('error', () => {}); }).listen(${remotePort}, '127.0.0.1')`;
+      const pyEcho = [
+        'import socket, threading',
+        `srv = socket.create_server(('0.0.0.0', ${remotePort}), backlog=64)`,
+        'def pump(c):',
+        '    c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)',
+        '    while (d := c.recv(65536)): c.sendall(d)',
+        '    c.close()',
+        'while True: threading.Thread(target=pump, args=(srv.accept()[0],), daemon=True).start()',
+      ].join('\n');
+      const command = args.runtime === 'host' ? [process.execPath, '-e', nodeEcho] : ['python3', '-c', pyEcho];
+      await client.create(builtin.pods, { apiVersion: 'v1', kind: 'Pod', metadata: { name: args.pod, namespace: args.namespace }, spec: { containers: [{ name: 'main', image: 'busybox', command }] } } as KubeObject);
+      for (let i = 0; i < 600; i++) {
         const p = await client.get(builtin.pods, args.pod, { namespace: args.namespace });
-        if ((p.status as { phase?: string })?.phase === 'Running') break;
-        await new Promise((r) => setTimeout(r, 50));
+        const status = p.status as { phase?: string; podIP?: string } | undefined;
+        if (status?.phase === 'Running') {
+          if (args.runtime === 'process' && status.podIP) args.directHost = status.podIP;
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
       for (let i = 0; i < 200; i++) {
-        const ok = await connectTo(remotePort).then((s) => (s.destroy(), true), () => false);
+        const ok = await connectTo(remotePort, args.directHost).then((s) => (s.destroy(), true), () => false);
         if (ok) break;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -181,14 +204,16 @@ async function main(): Promise<void> {
 
     // ---- port-forward ----
     const bytes = args.mib * 1048576;
+    // Each path warms up first (JIT, TLS and socket buffers), then the median of three transfers.
     const measure = async (port: number, host?: string) => {
       const s = await connectTo(port, host);
+      await throughput(s, 8 * 1048576);
       const rtt = await pingPong(s, 300);
-      const mbs = await throughput(s, bytes);
+      const rounds = [await throughput(s, bytes), await throughput(s, bytes), await throughput(s, bytes)];
       s.destroy();
-      return { rtt, mbs };
+      return { rtt, mbs: median(rounds) };
     };
-    const directPf = await measure(remotePort, args.kubeconfig ? args.directHost : '127.0.0.1');
+    const directPf = await measure(remotePort, args.directHost);
     const results: [string, { rtt: number; mbs: number }][] = [['direct TCP to the echo server (baseline)', directPf]];
     for (const [label, bin, extra] of [
       ['kubectl 1.33 port-forward (WebSocket tunnel)', k33, {}],
@@ -208,12 +233,12 @@ async function main(): Promise<void> {
 
     const report = [
       `Berth streaming benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}`,
-      `Target: ${args.kubeconfig ? `cluster ${kubeconfig}, pod ${args.namespace}/${args.pod}` : 'Berth in its own process, HostRuntime (pods are host processes)'}; 1-min load average at start ${fixed(load0, 2)}`,
+      `Target: ${args.kubeconfig ? `cluster ${kubeconfig}, pod ${args.namespace}/${args.pod}` : args.runtime === 'process' ? 'berth up --runtime process (a real pod; direct = its pod IP)' : 'Berth in its own process, HostRuntime (pods are host processes)'}; 1-min load average at start ${fixed(load0, 2)}`,
       '',
       `Exec round trip (${args.runs} runs, ms)`,
       table(['', 'median', 'p90', '+ms', 'ratio'], execRows),
       '',
-      `Port-forward (${args.mib} MiB echoed, 300 one-byte round trips)`,
+      `Port-forward (median of 3 × ${args.mib} MiB echoed after an 8 MiB warm-up; 300 one-byte round trips)`,
       table(['', 'MB/s', 'of direct', 'RTT ms', '+ms'], pfRows),
     ].join('\n');
     console.log(report);

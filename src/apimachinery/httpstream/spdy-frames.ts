@@ -59,26 +59,49 @@ export class SpdyProtocolError extends Error {}
  * port-forward tunnel); a partial frame waits for the rest, bounded by the 24-bit length field.
  */
 export class FrameParser {
-  private buf: Buffer = Buffer.alloc(0);
+  /** Pieces of an incomplete frame, joined only once the frame is complete (a frame often spans TLS records). */
+  private pieces: Buffer[] = [];
+  private held = 0;
+  /** Total size of the frame being collected, once its header is known. */
+  private need = 0;
 
   push(chunk: Buffer): Frame[] {
-    this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
     const frames: Frame[] = [];
+    let buf = chunk;
+    if (this.held) {
+      this.pieces.push(chunk);
+      this.held += chunk.length;
+      if (this.need === 0 && this.held >= 8) this.need = 8 + frameLength(Buffer.concat(this.pieces, 8));
+      if (this.need === 0 || this.held < this.need) return frames;
+      buf = Buffer.concat(this.pieces, this.held);
+      this.pieces = [];
+      this.held = 0;
+      this.need = 0;
+    }
     let off = 0;
-    while (this.buf.length - off >= 8) {
-      const length = this.buf.readUIntBE(off + 5, 3);
-      if (this.buf.length - off < 8 + length) break;
-      frames.push(parseFrame(this.buf.subarray(off, off + 8 + length)));
+    while (buf.length - off >= 8) {
+      const length = frameLength(buf, off);
+      if (buf.length - off < 8 + length) break;
+      frames.push(parseFrame(buf.subarray(off, off + 8 + length)));
       off += 8 + length;
     }
-    this.buf = off === this.buf.length ? Buffer.alloc(0) : this.buf.subarray(off);
+    if (off < buf.length) {
+      const rest = buf.subarray(off);
+      this.pieces = [rest];
+      this.held = rest.length;
+      this.need = rest.length >= 8 ? 8 + frameLength(rest) : 0;
+    }
     return frames;
   }
 
   /** Bytes of an incomplete frame held back. */
   get pending(): number {
-    return this.buf.length;
+    return this.held;
   }
+}
+
+function frameLength(buf: Buffer, off = 0): number {
+  return buf.readUIntBE(off + 5, 3);
 }
 
 function parseFrame(f: Buffer): Frame {
@@ -130,14 +153,18 @@ function controlHeader(type: number, flags: number, length: number): Buffer {
   return h;
 }
 
+/** The 8-byte header of a data frame carrying `length` bytes (written before the payload, which is not copied). */
+export function dataFrameHeader(streamId: number, length: number, fin = false): Buffer {
+  if (length > MAX_FRAME_PAYLOAD) throw new RangeError('data frame payload too large');
+  const h = Buffer.allocUnsafe(8);
+  h.writeUInt32BE(streamId & 0x7fffffff, 0);
+  h[4] = fin ? FLAG_FIN : 0;
+  h.writeUIntBE(length, 5, 3);
+  return h;
+}
+
 export function dataFrame(streamId: number, payload: Buffer, fin = false): Buffer {
-  if (payload.length > MAX_FRAME_PAYLOAD) throw new RangeError('data frame payload too large');
-  const frame = Buffer.allocUnsafe(8 + payload.length);
-  frame.writeUInt32BE(streamId & 0x7fffffff, 0);
-  frame[4] = fin ? FLAG_FIN : 0;
-  frame.writeUIntBE(payload.length, 5, 3);
-  payload.copy(frame, 8);
-  return frame;
+  return Buffer.concat([dataFrameHeader(streamId, payload.length, fin), payload]);
 }
 
 export function synStreamFrame(streamId: number, headerBlock: Buffer, flags = 0, associatedId = 0, priority = 0): Buffer {

@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { Duplex } from 'node:stream';
 import {
-  dataFrame, Frame, FrameParser, goAwayFrame, GoAwayStatus, HeaderBlockDecoder, HeaderBlockEncoder, pingFrame,
+  dataFrame, dataFrameHeader, Frame, FrameParser, goAwayFrame, GoAwayStatus, HeaderBlockDecoder, HeaderBlockEncoder, pingFrame,
   RstStatus, rstStreamFrame, SpdyHeaders, SpdyProtocolError, synReplyFrame, synStreamFrame, FLAG_FIN,
 } from './spdy-frames.js';
 
@@ -326,9 +326,14 @@ export class SpdySession extends EventEmitter {
       return;
     }
     let room = true;
+    this.conn.cork();
     for (let off = 0; off < chunk.length; off += MAX_DATA_PAYLOAD) {
-      room = this.write(dataFrame(stream.id, chunk.subarray(off, off + MAX_DATA_PAYLOAD)));
+      const piece = chunk.subarray(off, off + MAX_DATA_PAYLOAD);
+      // Header and payload go out together (one writev), the payload uncopied.
+      this.write(dataFrameHeader(stream.id, piece.length));
+      room = this.write(piece);
     }
+    process.nextTick(() => this.conn.uncork());
     if (room || this.closedFlag) cb();
     else this.drainWaiters.push(() => cb());
   }

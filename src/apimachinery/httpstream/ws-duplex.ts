@@ -36,6 +36,15 @@ export class WebSocketDuplex extends Duplex {
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.send(chunk, cb);
+  }
+
+  /** Corked writes (a SPDY frame's header and payload) travel as one message. */
+  override _writev(chunks: { chunk: Buffer }[], cb: (err?: Error | null) => void): void {
+    this.send(Buffer.concat(chunks.map((c) => c.chunk)), cb);
+  }
+
+  private send(chunk: Buffer, cb: (err?: Error | null) => void): void {
     if (this.ws.readyState !== this.ws.OPEN) {
       cb(Object.assign(new Error('the WebSocket is closed'), { code: 'ERR_STREAM_DESTROYED' }));
       return;
