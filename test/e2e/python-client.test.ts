@@ -2,20 +2,11 @@
 // `watch=True`, `force=True`, replace without resourceVersion) through test/e2e/fixtures/python-client.py.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { Cluster, startCluster } from './harness.js';
 import { repoPath } from '../repo-path.js';
+import { PYTHON, pythonClientMissing } from '../support/python-client.js';
 
-const PYTHON = '/usr/bin/python3';
-
-function pythonClientMissing(): string | undefined {
-  try {
-    execFileSync(PYTHON, ['-c', 'import kubernetes'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'the Python client is not installed (apt-get install python3-kubernetes)';
-  }
-}
 
 const missing = pythonClientMissing();
 let c: Cluster;

@@ -1,27 +1,18 @@
 // The Python client's `stream` (Debian's python3-kubernetes 22.x: WebSocket `v4.channel.k8s.io` for exec, the
 // kubelet's WebSocket port-forward) through test/e2e/fixtures/python-stream.py, against the test-only HostRuntime.
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import type { Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { KubeClient } from '../../src/client/client.js';
 import { builtin } from '../../src/client/resources.js';
 import { repoPath } from '../repo-path.js';
+import { PYTHON, pythonClientMissing } from '../support/python-client.js';
 import { startEchoServer } from '../support/echo-server.js';
 import { startStreamingCluster, StreamingCluster } from '../support/streaming-cluster.js';
 import { eventually } from './harness.js';
 
-const PYTHON = '/usr/bin/python3';
-
-function pythonClientMissing(): string | undefined {
-  try {
-    execFileSync(PYTHON, ['-c', 'import kubernetes'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return 'the Python client is not installed (apt-get install python3-kubernetes)';
-  }
-}
 
 const missing = pythonClientMissing();
 let c: StreamingCluster;
