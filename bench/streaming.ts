@@ -25,6 +25,7 @@ import { builtin } from '../src/client/resources.js';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { kubectlBinary } from '../test/support/real-clients.js';
+import { cpuSeconds } from './lib/processes.js';
 import { fixed, median, table } from './lib/report.js';
 
 interface Args { runs: number; mib: number; json?: string; kubeconfig?: string; pod: string; namespace: string; echoPort?: number; directHost: string; runtime: 'host' | 'process' }
@@ -52,17 +53,6 @@ function parseArgs(argv: string[]): Args {
 const run = (bin: string, args: string[], env: NodeJS.ProcessEnv) => new Promise<void>((resolve, reject) => {
   execFile(bin, args, { env }, (err) => (err ? reject(err) : resolve()));
 });
-
-async function timed(n: number, f: () => Promise<unknown>): Promise<number[]> {
-  await f(); // warm-up
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await f();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
 
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)] ?? NaN;
 
@@ -111,11 +101,11 @@ async function startPortForward(bin: string, target: string, remote: number, env
   for (let i = 0; i < 400 && !/127\.0\.0\.1:(\d+)/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
   const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
   if (!port) throw new Error(`kubectl port-forward did not start: ${out}`);
-  return { port, stop: () => child.kill('SIGINT') };
+  return { port, pid: child.pid, stop: () => child.kill('SIGINT') };
 }
 
 /** Berth in a child process (the HostRuntime, or `berth up --runtime process`); resolves with its kubeconfig. */
-async function startCluster(runtime: 'host' | 'process'): Promise<{ kubeconfig: string; stop(): Promise<void> }> {
+async function startCluster(runtime: 'host' | 'process'): Promise<{ kubeconfig: string; pid?: number; stop(): Promise<void> }> {
   const script = fileURLToPath(new URL('./lib/host-cluster.js', import.meta.url));
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-streaming-'));
@@ -128,6 +118,7 @@ async function startCluster(runtime: 'host' | 'process'): Promise<{ kubeconfig: 
   if (!kubeconfig) throw new Error(`the benchmark cluster did not start: ${out}`);
   return {
     kubeconfig,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -187,34 +178,45 @@ async function main(): Promise<void> {
     const k27 = kubectlBinary(27);
     const k33 = kubectlBinary(33);
 
-    // ---- exec round trips ----
-    const direct = await timed(args.runs, () => run('true', [], env));
-    const getPod = await timed(args.runs, () => run(k33, ['get', 'pod', args.pod, ...ns, '-o', 'name'], env));
-    const exec33 = await timed(args.runs, () => run(k33, ['exec', args.pod, ...ns, '--', 'true'], env));
-    const exec27 = await timed(args.runs, () => run(k27, ['exec', args.pod, ...ns, '--', 'true'], env));
-    const sdk = await timed(args.runs, () => client.exec(args.pod, ['true'], { namespace: args.namespace }));
-    const base = median(direct);
-    const execRows = [
-      ['spawn `true` directly (baseline)', direct],
-      ['kubectl 1.33 get pod (process + 1 request)', getPod],
-      ['kubectl 1.33 exec -- true (WebSocket v5)', exec33],
-      ['kubectl 1.27 exec -- true (SPDY/3.1)', exec27],
-      ['SDK exec over HTTPS (WebSocket v5)', sdk],
-    ].map(([name, xs]) => [name as string, fixed(median(xs as number[])), fixed(p90(xs as number[])), fixed(median(xs as number[]) - base), fixed(median(xs as number[]) / base, 1) + '×']);
+    // ---- exec round trips: the scenarios take turns, so drift on a shared machine hits all of them alike ----
+    const scenarios: [string, () => Promise<unknown>][] = [
+      ['spawn `true` directly (baseline)', () => run('true', [], env)],
+      ['kubectl 1.33 get pod (process + 1 request)', () => run(k33, ['get', 'pod', args.pod, ...ns, '-o', 'name'], env)],
+      ['kubectl 1.33 exec -- true (WebSocket v5)', () => run(k33, ['exec', args.pod, ...ns, '--', 'true'], env)],
+      ['kubectl 1.27 exec -- true (SPDY/3.1)', () => run(k27, ['exec', args.pod, ...ns, '--', 'true'], env)],
+      ['SDK exec over HTTPS (WebSocket v5)', () => client.exec(args.pod, ['true'], { namespace: args.namespace })],
+    ];
+    const times = scenarios.map(() => [] as number[]);
+    for (const [, f] of scenarios) await f(); // warm-up
+    for (let i = 0; i < args.runs; i++) {
+      for (const [j, [, f]] of scenarios.entries()) {
+        const t = performance.now();
+        await f();
+        times[j].push(performance.now() - t);
+      }
+    }
+    const base = median(times[0]);
+    const execRows = scenarios.map(([name], j) => [name, fixed(median(times[j])), fixed(p90(times[j])), fixed(median(times[j]) - base), fixed(median(times[j]) / base, 1) + '×']);
 
     // ---- port-forward ----
     const bytes = args.mib * 1048576;
     // Each path warms up first (JIT, TLS and socket buffers), then the median of three transfers.
-    const measure = async (port: number, host?: string) => {
+    // CPU per MiB moved: Berth's (when it runs here), kubectl's, and this client's.
+    const cpu = (pid?: number) => (pid ? cpuSeconds(pid) : NaN);
+    const measure = async (port: number, host?: string, kubectlPid?: number) => {
       const s = await connectTo(port, host);
       await throughput(s, 8 * 1048576);
       const rtt = await pingPong(s, 300);
+      const before = [cpu(cluster?.pid), cpu(kubectlPid), cpu(process.pid)];
       const rounds = [await throughput(s, bytes), await throughput(s, bytes), await throughput(s, bytes)];
+      const after = [cpu(cluster?.pid), cpu(kubectlPid), cpu(process.pid)];
       s.destroy();
-      return { rtt, mbs: median(rounds) };
+      const perMiB = after.map((a, i) => ((a - before[i]!) * 1000) / (3 * args.mib));
+      return { rtt, mbs: median(rounds), berthMsPerMiB: perMiB[0]!, kubectlMsPerMiB: perMiB[1]!, clientMsPerMiB: perMiB[2]! };
     };
     const directPf = await measure(remotePort, args.directHost);
-    const results: [string, { rtt: number; mbs: number }][] = [['direct TCP to the echo server (baseline)', directPf]];
+    type Measured = Awaited<ReturnType<typeof measure>>;
+    const results: [string, Measured][] = [['direct TCP to the echo server (baseline)', directPf]];
     for (const [label, bin, extra] of [
       ['kubectl 1.33 port-forward (WebSocket tunnel)', k33, {}],
       ['kubectl 1.33 port-forward (SPDY)', k33, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }],
@@ -222,14 +224,15 @@ async function main(): Promise<void> {
     ] as const) {
       const pf = await startPortForward(bin, `pod/${args.pod}`, remotePort, { ...env, ...extra } as NodeJS.ProcessEnv);
       try {
-        results.push([label, await measure(pf.port)]);
+        results.push([label, await measure(pf.port, '127.0.0.1', pf.pid)]);
       } finally {
         pf.stop();
       }
     }
     const sdkConn = await client.portForward(args.pod, remotePort, { namespace: args.namespace });
     sdkConn.destroy();
-    const pfRows = results.map(([name, r]) => [name, fixed(r.mbs, 0), fixed(r.mbs / directPf.mbs * 100, 0) + '%', fixed(r.rtt, 3), fixed(r.rtt - directPf.rtt, 3)]);
+    const pfRows = results.map(([name, r]) => [name, fixed(r.mbs, 0), fixed(r.mbs / directPf.mbs * 100, 0) + '%', fixed(r.rtt, 3), fixed(r.rtt - directPf.rtt, 3),
+      fixed(r.berthMsPerMiB, 1), fixed(r.kubectlMsPerMiB, 1), fixed(r.clientMsPerMiB, 1)]);
 
     const report = [
       `Berth streaming benchmark — ${new Date().toISOString().slice(0, 10)}, ${cpus().length} CPUs (${cpus()[0]?.model.trim()}), Node ${process.version}`,
@@ -239,7 +242,7 @@ async function main(): Promise<void> {
       table(['', 'median', 'p90', '+ms', 'ratio'], execRows),
       '',
       `Port-forward (median of 3 × ${args.mib} MiB echoed after an 8 MiB warm-up; 300 one-byte round trips)`,
-      table(['', 'MB/s', 'of direct', 'RTT ms', '+ms'], pfRows),
+      table(['', 'MB/s', 'of direct', 'RTT ms', '+ms', 'Berth CPU ms/MiB', 'kubectl', 'client'], pfRows),
     ].join('\n');
     console.log(report);
     if (args.json) writeFileSync(args.json, JSON.stringify({ exec: Object.fromEntries(execRows.map((r) => [r[0], r.slice(1)])), portForward: Object.fromEntries(results) }, null, 2));
