@@ -481,25 +481,26 @@ describe('discovery lists what is served', () => {
     }
   });
 
+  // pods/resize is not served (pods/log, the example before, is now: src/server/streaming/).
   test('a subresource appears in both discovery forms once a handler serves it, and goes with it', async () => {
-    const key = subresourceKey('', 'pods', 'log');
+    const key = subresourceKey('', 'pods', 'resize');
     const aggregated = async () => {
       const doc = json(await req('GET', '/api', undefined, { Accept: 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList' }));
       const pods = doc.items[0].versions[0].resources.find((r: { resource: string }) => r.resource === 'pods');
       return (pods.subresources as { subresource: string }[]).map((s) => s.subresource);
     };
     const legacy = async () => (json(await req('GET', '/api/v1')).resources as { name: string }[]).map((r) => r.name).filter((n) => n.startsWith('pods/'));
-    assert.ok(!(await aggregated()).includes('log'));
-    assert.ok(!(await legacy()).includes('pods/log'));
-    subresources.set(key, async (_ctx, _req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('logs'); });
+    assert.ok(!(await aggregated()).includes('resize'));
+    assert.ok(!(await legacy()).includes('pods/resize'));
+    subresources.set(key, async (_ctx, _req, res) => { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('resized'); });
     try {
-      assert.ok((await aggregated()).includes('log'));
-      assert.ok((await legacy()).includes('pods/log'));
-      assert.equal((await req('GET', '/api/v1/namespaces/default/pods/any/log')).body, 'logs');
+      assert.ok((await aggregated()).includes('resize'));
+      assert.ok((await legacy()).includes('pods/resize'));
+      assert.equal((await req('GET', '/api/v1/namespaces/default/pods/any/resize')).body, 'resized');
     } finally {
       subresources.delete(key);
     }
-    assert.ok(!(await legacy()).includes('pods/log'));
+    assert.ok(!(await legacy()).includes('pods/resize'));
   });
 });
 
