@@ -3,7 +3,7 @@
 // 10.<k>.0.0/17 for pods and 10.<k>.128.0/17 for Services, k picked at random and retried when another running
 // Berth already has it (Berth refuses overlapping ranges and names the other data dir).
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { instanceNames } from '../../../src/networking/instance.js';
@@ -77,13 +77,21 @@ export async function createNamespace(c: Cluster, ns: string): Promise<void> {
 /** What this Berth instance left on the host: processes in its cgroups, mounts under its data dir, its bridge and veths. */
 export function hostLeftovers(c: Cluster): { processes: number; mounts: string[]; links: string[]; cgroups: string[]; routes: string[] } {
   const id = instanceId(c);
-  // Every helper names the instance's cgroups or its data dir on its command line; pod programs die with them.
-  const procs = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('berth-run') && (l.includes(c.dataDir) || l.includes(`/berth-${id}/`)));
+  // Every process of the instance (sandboxes, relays, pod programs) runs in its cgroup tree.
+  const procs = cgroupProcesses(existsSync('/sys/fs/cgroup/cgroup.controllers') ? `/sys/fs/cgroup/berth-${id}` : `/sys/fs/cgroup/memory/berth-${id}`);
   const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').filter((l) => l.includes(c.dataDir));
   const links = execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(`berth${id}`) || l.includes(`bv${id}`));
   const cgroups = ['memory', 'cpu', 'pids', ''].filter((ctl) => existsSync(`/sys/fs/cgroup/${ctl ? `${ctl}/` : ''}berth-${id}`));
   const routes = execFileSync('ip', ['-4', 'route', 'show', 'type', 'unreachable'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes((c as RealCluster).clusterCidr ?? '-') || l.includes((c as RealCluster).serviceCidr ?? '-'));
   return { processes: procs.length, mounts, links, cgroups, routes };
+}
+
+function cgroupProcesses(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  const out: number[] = [];
+  for (const line of readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n')) if (line) out.push(Number(line));
+  for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) out.push(...cgroupProcesses(`${dir}/${e.name}`));
+  return out;
 }
 
 /** The instance id Berth derives from the data dir (names of its bridge, veths, cgroups and nftables table). */
