@@ -33,6 +33,8 @@ export interface ResolverOptions {
 
 export const SCHEMA_VERSION = '1.1.0';
 const REVERSE_ZONE = 'in-addr.arpa';
+/** CNAMEs followed within the zone before the answer stops (a loop of ExternalNames ends there). */
+const MAX_CNAME_CHAIN = 8;
 
 export class ClusterResolver {
   readonly zone: string;
@@ -52,6 +54,11 @@ export class ClusterResolver {
   }
 
   resolve(qname: string, qtype: string): Resolution {
+    return this.resolveChasing(qname, qtype, 0);
+  }
+
+  /** A CNAME answer (ExternalName) is followed when its target is in the zone, as CoreDNS does. */
+  private resolveChasing(qname: string, qtype: string, depth: number): Resolution {
     const owner = qname.replace(/\.$/, '');
     const name = owner.toLowerCase();
     const type = qtype.toUpperCase();
@@ -60,7 +67,18 @@ export class ClusterResolver {
     const labels = name === this.zone ? [] : name.slice(0, -(this.zone.length + 1)).split('.');
     const r = new Builder(owner, type, this.ttl);
     this.forward(labels, r);
-    return r.finish(this.soa(this.zone));
+    const res = r.finish(this.soa(this.zone));
+    const cname = res.answers.at(-1);
+    if (type === 'CNAME' || cname?.type !== 'CNAME' || depth >= MAX_CNAME_CHAIN) return res;
+    const target = String(cname.data);
+    if (!this.answers(target) || target.toLowerCase().endsWith(REVERSE_ZONE)) return res; // outside the zone: the server asks upstream
+    const more = this.resolveChasing(target, type, depth + 1);
+    return {
+      rcode: more.rcode === 'NXDOMAIN' ? 'NXDOMAIN' : res.rcode,
+      answers: [...res.answers, ...more.answers],
+      authorities: more.answers.length ? [] : more.authorities,
+      additionals: [...res.additionals, ...more.additionals],
+    };
   }
 
   private forward(labels: string[], r: Builder): void {

@@ -17,8 +17,8 @@ export interface DnsServerOptions {
   /** 0 picks a free port (the same for UDP and TCP). */
   port?: number;
   /**
-   * Nameservers for names outside the cluster zone (CoreDNS `forward . /etc/resolv.conf`); without them such
-   * queries are REFUSED.
+   * Nameservers for names outside the cluster zone (CoreDNS `forward . /etc/resolv.conf`), `ip` or `ip:port`;
+   * without them such queries are REFUSED.
    */
   forwardTo?: string[];
 }
@@ -32,6 +32,12 @@ export function nameserversOf(resolvConf: string): string[] {
 
 /** Builds the response to one wire-format query, or undefined when nothing should be sent back. */
 export function answerQuery(resolver: ClusterResolver, query: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+  return answer(resolver, query, transport)?.buf;
+}
+
+/** The response, and whether its answer ends in a CNAME that leaves the zone (for the server to follow upstream). */
+function answer(resolver: ClusterResolver, query: Buffer, transport: 'udp' | 'tcp'): { buf: Buffer; cnameOut?: boolean } | undefined {
+  const buf = (b: Buffer | undefined) => (b ? { buf: b } : undefined);
   if (query.length < 12) return undefined; // no header to answer
   const id = query.readUInt16BE(0);
   const flags = query.readUInt16BE(2);
@@ -42,14 +48,14 @@ export function answerQuery(resolver: ClusterResolver, query: Buffer, transport:
   try {
     req = dnsPacket.decode(query);
   } catch {
-    return headerOnly(id, opcode, rd, RCODES.FORMERR);
+    return buf(headerOnly(id, opcode, rd, RCODES.FORMERR));
   }
-  if (opcode !== OPCODE_QUERY) return headerOnly(id, opcode, rd, RCODES.NOTIMP);
-  if (req.questions.length !== 1) return headerOnly(id, opcode, rd, RCODES.FORMERR);
+  if (opcode !== OPCODE_QUERY) return buf(headerOnly(id, opcode, rd, RCODES.NOTIMP));
+  if (req.questions.length !== 1) return buf(headerOnly(id, opcode, rd, RCODES.FORMERR));
   const q = req.questions[0];
   const opt = req.additionals.find((a) => a.type === 'OPT');
   const respOpt: Answer[] = opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, options: [] }] : [];
-  const limit = transport === 'tcp' ? 65535 : Math.max(512, Math.min(opt?.udpPayloadSize ?? 512, 4096));
+  const limit = transport === 'tcp' ? 65535 : udpLimitOf(opt);
 
   let result;
   if (q.class !== undefined && q.class !== 'IN' && q.class !== 'ANY') {
@@ -66,21 +72,36 @@ export function answerQuery(resolver: ClusterResolver, query: Buffer, transport:
     id, type: 'response', flags: authoritative | rd | RCODES[result.rcode],
     questions: [q], answers: result.answers, authorities: result.authorities, additionals: [...result.additionals, ...respOpt],
   };
-  let buf: Buffer;
+  const last = result.answers.at(-1);
+  const cnameOut = last?.type === 'CNAME' && q.type !== 'CNAME' && !resolver.answers(String(last.data));
+  let out: Buffer;
   try {
-    buf = dnsPacket.encode(response);
+    out = dnsPacket.encode(response);
   } catch {
-    return headerOnly(id, opcode, rd, RCODES.SERVFAIL);
+    return buf(headerOnly(id, opcode, rd, RCODES.SERVFAIL));
   }
-  if (buf.length <= limit) return buf;
+  if (out.length <= limit) return { buf: out, cnameOut };
   // too big for this UDP client: drop the additionals first, then signal truncation
   response.additionals = respOpt;
-  buf = dnsPacket.encode(response);
-  if (buf.length <= limit) return buf;
+  out = dnsPacket.encode(response);
+  if (out.length <= limit) return { buf: out, cnameOut };
   response.flags = (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE;
   response.answers = [];
   response.authorities = [];
-  return dnsPacket.encode(response);
+  return buf(dnsPacket.encode(response));
+}
+
+/** The largest UDP answer the client takes: 512, or its EDNS payload size up to 4096. */
+function udpLimitOf(opt: Answer | undefined): number {
+  return Math.max(512, Math.min((opt as { udpPayloadSize?: number } | undefined)?.udpPayloadSize ?? 512, 4096));
+}
+
+function udpLimit(query: Buffer): number {
+  try {
+    return udpLimitOf(dnsPacket.decode(query).additionals?.find((a) => a.type === 'OPT'));
+  } catch {
+    return 512;
+  }
 }
 
 function headerOnly(id: number, opcode: number, rd: number, rcode: number): Buffer {
@@ -144,8 +165,47 @@ export class ClusterDnsServer {
       void this.forward(msg).then((out) => { if (out) this.udp?.send(out, rinfo.port, rinfo.address); });
       return;
     }
-    const out = answerQuery(this.resolver, msg, 'udp');
-    if (out) this.udp?.send(out, rinfo.port, rinfo.address);
+    const out = answer(this.resolver, msg, 'udp');
+    if (!out) return;
+    if (!out.cnameOut || !this.opts.forwardTo?.length) {
+      this.udp?.send(out.buf, rinfo.port, rinfo.address);
+      return;
+    }
+    void this.followCname(msg, out.buf, 'udp').then((full) => this.udp?.send(full, rinfo.port, rinfo.address));
+  }
+
+  /**
+   * An answer ending in a CNAME to a name outside the zone (an ExternalName Service) gets the target's records from
+   * upstream appended, as CoreDNS does, since stub resolvers do not follow CNAMEs themselves.
+   */
+  private async followCname(query: Buffer, out: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer> {
+    let res: Packet;
+    try {
+      res = dnsPacket.decode(out);
+    } catch {
+      return out;
+    }
+    const q = res.questions?.[0];
+    const target = String(res.answers?.at(-1)?.data ?? '');
+    if (!q || q.type === 'CNAME' || !target || this.resolver.answers(target)) return out;
+    const ask = dnsPacket.encode({ type: 'query', id: query.readUInt16BE(0), flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: q.type, name: target, class: 'IN' }] });
+    const reply = await this.forward(ask);
+    if (!reply) return out;
+    let upstream: Packet;
+    try {
+      upstream = dnsPacket.decode(reply);
+    } catch {
+      return out;
+    }
+    if (!upstream.answers?.length) return out;
+    res.answers = [...(res.answers ?? []), ...upstream.answers];
+    res.authorities = [];
+    const full = dnsPacket.encode(res);
+    if (transport === 'tcp' || full.length <= udpLimit(query)) return full;
+    // too big for this UDP client: truncated, so it asks again over TCP
+    res.flags = (res.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE;
+    res.answers = [];
+    return dnsPacket.encode(res);
   }
 
   /** Whether a query asks about a name outside the cluster zone and there is somewhere to forward it. */
@@ -172,7 +232,8 @@ export class ClusterDnsServer {
         const timer = setTimeout(() => done(), FORWARD_TIMEOUT_MS);
         sock.on('error', () => done());
         sock.on('message', (b) => { if (b.length >= 2 && b.readUInt16BE(0) === msg.readUInt16BE(0)) done(b); });
-        sock.send(msg, 53, server);
+        const [host, port] = server.includes(':') ? [server.slice(0, server.lastIndexOf(':')), Number(server.slice(server.lastIndexOf(':') + 1))] : [server, 53];
+        sock.send(msg, port, host);
       });
       if (answer) return answer;
     }
@@ -214,7 +275,11 @@ export class ClusterDnsServer {
           sock.write(frame);
         };
         if (this.forwarded(msg)) void this.forward(Buffer.from(msg)).then(reply);
-        else reply(answerQuery(this.resolver, msg, 'tcp'));
+        else {
+          const out = answer(this.resolver, msg, 'tcp');
+          if (out?.cnameOut && this.opts.forwardTo?.length) void this.followCname(Buffer.from(msg), out.buf, 'tcp').then(reply);
+          else reply(out?.buf);
+        }
       }
     });
   }

@@ -175,3 +175,61 @@ describe('cluster DNS server', () => {
     assert.equal(viaTcp.answers.length, 60);
   });
 });
+
+describe('ExternalName answers follow the CNAME, as CoreDNS does (stub resolvers do not)', () => {
+  const data = ClusterDnsData.empty();
+  let upstream: dgram.Socket;
+  let server: ClusterDnsServer;
+  let port = 0;
+
+  before(async () => {
+    // a stand-in for the host's nameserver, on loopback: it knows one outside name
+    upstream = dgram.createSocket('udp4');
+    upstream.on('message', (m, r) => {
+      const q = dnsPacket.decode(m);
+      const name = q.questions![0].name;
+      const answers = name === 'db.example.test' ? [{ type: 'A' as const, name, ttl: 30, class: 'IN' as const, data: '192.0.2.55' }] : [];
+      upstream.send(dnsPacket.encode({ id: q.id, type: 'response', flags: dnsPacket.RECURSION_DESIRED, questions: q.questions, answers }), r.port, r.address);
+    });
+    await new Promise<void>((resolve) => upstream.bind(0, '127.0.0.1', () => resolve()));
+    server = new ClusterDnsServer(new ClusterResolver(data), { forwardTo: [`127.0.0.1:${upstream.address().port}`] });
+    data.services.upsert(service('backend', { type: 'ClusterIP', clusterIP: '10.96.3.3', clusterIPs: ['10.96.3.3'] }));
+    data.services.upsert(service('alias', { type: 'ExternalName', externalName: 'backend.default.svc.cluster.local' }));
+    data.services.upsert(service('alias2', { type: 'ExternalName', externalName: 'alias.default.svc.cluster.local.' }));
+    data.services.upsert(service('outside', { type: 'ExternalName', externalName: 'db.example.test' }));
+    data.services.upsert(service('loop', { type: 'ExternalName', externalName: 'loop.default.svc.cluster.local' }));
+    data.services.upsert(service('dangling', { type: 'ExternalName', externalName: 'nope.default.svc.cluster.local' }));
+    port = await server.start();
+  });
+  after(async () => {
+    await server.stop();
+    upstream.close();
+  });
+
+  it('a target in the zone is answered in the same response', async () => {
+    const r = await udp(port, 'alias.default.svc.cluster.local');
+    assert.deepEqual(r.answers.map((a) => [a.type, a.name, a.data]), [
+      ['CNAME', 'alias.default.svc.cluster.local', 'backend.default.svc.cluster.local'],
+      ['A', 'backend.default.svc.cluster.local', '10.96.3.3'],
+    ]);
+    const two = await udp(port, 'alias2.default.svc.cluster.local');
+    assert.deepEqual(two.answers.map((a) => a.type), ['CNAME', 'CNAME', 'A']);
+    assert.deepEqual((await udp(port, 'alias.default.svc.cluster.local', 'CNAME')).answers.map((a) => a.type), ['CNAME']);
+  });
+
+  it('a target outside the zone is asked upstream and appended (UDP and TCP)', async () => {
+    const r = await udp(port, 'outside.default.svc.cluster.local');
+    assert.deepEqual(r.answers.map((a) => [a.type, a.data]), [['CNAME', 'db.example.test'], ['A', '192.0.2.55']]);
+    const [t] = await tcp(port, [{ name: 'outside.default.svc.cluster.local', type: 'A' }]);
+    assert.deepEqual(t.answers.map((a) => [a.type, a.data]), [['CNAME', 'db.example.test'], ['A', '192.0.2.55']]);
+  });
+
+  it('a loop of ExternalNames ends, and a missing target is NXDOMAIN after the CNAME', async () => {
+    const [loop] = await tcp(port, [{ name: 'loop.default.svc.cluster.local', type: 'A' }]);
+    assert.equal(loop.answers.filter((a) => a.type === 'CNAME').length, 9);
+    const dangling = await udp(port, 'dangling.default.svc.cluster.local');
+    assert.equal(dangling.rcode, 'NXDOMAIN');
+    assert.deepEqual(dangling.answers.map((a) => a.type), ['CNAME']);
+  });
+});
+
