@@ -1,6 +1,24 @@
 // Runs the host's networking and mount tools (ip, nft, …) as child processes: namespaces, links and rules are
 // changed by those programs, never from inside Node (see src/nodeagent/process/README.md).
 import { execFile } from 'node:child_process';
+import { accessSync, constants, statSync } from 'node:fs';
+
+/** Where the host's tools are looked for (and the PATH they run with). */
+const SYSTEM_PATH = ['/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** The first executable `name` in the system directories, or undefined. */
+export function findProgram(name: string): string | undefined {
+  for (const dir of SYSTEM_PATH) {
+    const path = `${dir}/${name}`;
+    try {
+      accessSync(path, constants.X_OK);
+      if (statSync(path).isFile()) return path;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
 
 export class CommandError extends Error {
   constructor(readonly command: string, readonly code: number | string | null, readonly stderr: string) {
@@ -8,14 +26,21 @@ export class CommandError extends Error {
   }
 }
 
-/** Runs `file args…` (with optional stdin) and resolves with its stdout; rejects with its stderr. */
-export function run(file: string, args: string[], opts: { input?: string; timeoutMs?: number } = {}): Promise<string> {
+/**
+ * Runs `file args…` (with optional stdin) and resolves with its stdout; rejects with its stderr. `onSpawn` learns the
+ * child's pid before it reads its input (e.g. to recognise its own changes in `nft monitor`).
+ */
+export function run(file: string, args: string[], opts: { input?: string; timeoutMs?: number; onSpawn?: (pid: number) => void } = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile(file, args, { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } }, (err, stdout, stderr) => {
+    const child = execFile(file, args, { timeout: opts.timeoutMs ?? 30_000, maxBuffer: 16 * 1024 * 1024, env: { PATH: SYSTEM_PATH.join(':'), LC_ALL: 'C' } }, (err, stdout, stderr) => {
       if (err) reject(new CommandError(`${file} ${args.join(' ')}`.slice(0, 300), (err as NodeJS.ErrnoException).code ?? null, stderr || err.message));
       else resolve(stdout);
     });
-    if (opts.input !== undefined) child.stdin!.end(opts.input);
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
+    if (opts.input !== undefined) {
+      child.stdin!.on('error', () => { /* the program exited without reading; its exit status says why */ });
+      child.stdin!.end(opts.input);
+    }
   });
 }
 

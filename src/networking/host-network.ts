@@ -22,6 +22,16 @@ export function gatewayOf(subnet: string): string {
   return formatIPv4(c.base + 1);
 }
 
+/**
+ * The host's address on the pod network, where pods reach Berth's own servers (API server, cluster DNS): the first
+ * node's gateway, i.e. the first address of the cluster range. It exists on the bridge once there is a node.
+ */
+export function hostAddressOnPodNetwork(clusterCidr: string): string {
+  const c = parseCidr(clusterCidr);
+  if (!c) throw new Error(`invalid cluster CIDR ${clusterCidr}`);
+  return formatIPv4(c.base + 1);
+}
+
 export class HostNetwork {
   constructor(readonly opts: HostNetworkOptions) {}
 

@@ -10,7 +10,7 @@ import { EventRecorder } from '../client/events.js';
 import { SharedInformer, type SharedInformerFactory } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
-import { nodeSubnet, SubnetAllocator } from './ipam.js';
+import { NODE_NAME_PREFIX, nodeSubnet, SubnetAllocator } from './ipam.js';
 import { buildLease, buildNode, DEFAULT_CAPACITY, NODE_LEASE_NAMESPACE, nodeStatus, SimNodeSpec } from './node-object.js';
 import { containerEvents } from './pod-events.js';
 import { buildPodStatus, isTerminalPhase, statusDiffers } from './pod-status.js';
@@ -97,7 +97,7 @@ const nodeInternalIP = (index: number) => `172.18.${Math.floor((index + 2) / 256
 
 export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions = {}): Promise<NodeAgent> {
   const count = opts.nodes ?? 3;
-  const prefix = opts.namePrefix ?? 'berth-node-';
+  const prefix = opts.namePrefix ?? NODE_NAME_PREFIX;
   const podCidr = opts.podCidr ?? '10.244.0.0/16';
   const leaseRenewMs = opts.heartbeat?.leaseRenewMs ?? 10_000;
   const nodeStatusMs = opts.heartbeat?.nodeStatusMs ?? 60_000;

@@ -7,7 +7,7 @@ import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { join } from 'node:path';
 import type { Component, ComponentContext, RunningComponent } from '../server/components.js';
 import { NodeAgent, startNodeAgent } from './agent.js';
-import { nodeSubnet } from './ipam.js';
+import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';
 
 export interface NodeAgentComponentOptions {
@@ -52,9 +52,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
   const [{ ProcessRuntime }, { machineNodeInfo }, { gatewayOf }] = await Promise.all([
     import('./process/runtime.js'), import('./machine.js'), import('../networking/host-network.js'),
   ]);
-  const prefix = 'berth-node-';
-  const nodeSubnets = new Map<string, string>();
-  for (let i = 0; i < o.nodes; i++) nodeSubnets.set(`${prefix}${i + 1}`, nodeSubnet(o.clusterCidr, i));
+  const subnets = nodeSubnets(o.clusterCidr, o.nodes);
   const f = ctx.informers;
   const stores = {
     configMaps: f.informerFor<KubeObject>(builtin.configMaps).store,
@@ -65,7 +63,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
   };
   const { capacity, machine } = machineNodeInfo(ctx.dataDir);
   const runtime = await ProcessRuntime.start({
-    dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets,
+    dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: subnets,
     clusterDNS: clusterDnsIP(o.serviceCidr),
     view: {
       configMap: (ns, name) => stores.configMaps.get(`${ns}/${name}`),
@@ -77,7 +75,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
     },
   });
   try {
-    return await startNodeAgent(client, { ...base, namePrefix: prefix, runtime, machine: { capacity, info: machine, internalIP: gatewayOf } });
+    return await startNodeAgent(client, { ...base, namePrefix: NODE_NAME_PREFIX, runtime, machine: { capacity, info: machine, internalIP: gatewayOf } });
   } catch (e) {
     await runtime.close();
     throw e;

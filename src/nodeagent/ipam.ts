@@ -20,6 +20,16 @@ export function nodeSubnet(clusterCidr: string, index: number): string {
   return `${formatIPv4((base + index * 256) >>> 0)}/24`;
 }
 
+/** The node names the node agent registers: `<prefix><n>`, n from 1. */
+export const NODE_NAME_PREFIX = 'berth-node-';
+
+/** Node name → pod subnet, for the first `count` nodes of `clusterCidr` (node n gets subnet n-1). */
+export function nodeSubnets(clusterCidr: string, count: number, prefix = NODE_NAME_PREFIX): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < count; i++) out.set(`${prefix}${i + 1}`, nodeSubnet(clusterCidr, i));
+  return out;
+}
+
 export class SubnetAllocator {
   private readonly base: number;
   private readonly used = new Map<number, string>(); // address → owner (pod uid)

@@ -33,10 +33,30 @@ export interface ServiceSpec {
   healthCheckNodePort?: number;
   publishNotReadyAddresses?: boolean;
   externalName?: string;
+  externalIPs?: string[];
+  sessionAffinity?: string;
+  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+  internalTrafficPolicy?: string;
+  loadBalancerClass?: string;
+  loadBalancerIP?: string;
+  loadBalancerSourceRanges?: string[];
+}
+
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ipMode?: string;
+  ports?: { port: number; protocol: string; error?: string }[];
+}
+
+export interface ServiceStatus {
+  loadBalancer?: { ingress?: LoadBalancerIngress[] };
+  conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
 }
 
 export interface Service extends KubeObject {
   spec?: ServiceSpec;
+  status?: ServiceStatus;
 }
 
 export interface ServiceAllocatorOptions {
