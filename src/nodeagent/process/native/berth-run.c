@@ -458,6 +458,21 @@ static void do_podnet(char **a) {
   if (err < 0) fail("create veth %s: %s", veth, strerror(-err));
   close(ns);
   set_up(host_inet, veth);
+  /* hairpin (kubelet's hairpin-veth): a pod reaching itself through its Service gets its DNATed packets back out
+   * of the bridge port they came in by */
+  struct ifreq vq;
+  memset(&vq, 0, sizeof vq);
+  snprintf(vq.ifr_name, IFNAMSIZ, "%s", veth);
+  if (ioctl(host_inet, SIOCGIFINDEX, &vq) < 0) fail("veth %s: %s", veth, strerror(errno));
+  h = nl_start(RTM_SETLINK, 0);
+  ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_family = AF_BRIDGE;
+  ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index = vq.ifr_ifindex;
+  struct rtattr *protinfo = nla_put(h, sizeof nlbuf, IFLA_PROTINFO | NLA_F_NESTED, NULL, 0);
+  __u8 on = 1;
+  nla_put(h, sizeof nlbuf, IFLA_BRPORT_MODE, &on, sizeof on);
+  nla_end(h, protinfo);
+  err = nl_talk(h);
+  if (err < 0) fail("hairpin mode on %s: %s", veth, strerror(-err));
 
   int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (s < 0) fail("socket: %s", strerror(errno));
