@@ -75,6 +75,8 @@ export const COMPONENTS: Component[] = [
   clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
   lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),
+  // kube-proxy's job for real pods (process runtime only); after DNS, whose Service it also serves
+  lazy('service-proxy', true, async () => (await import('../proxy/component.js')).serviceProxyComponent),
   {
     name: 'etcd-operator', controller: true, // only with `berth up --operator etcd`
     async start(ctx) {
