@@ -10,6 +10,7 @@ import { ClusterResolver, ResolverOptions } from './resolver.js';
 import { ClusterDnsServer, nameserversOf } from './server.js';
 import { readFileSync } from 'node:fs';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
+import { hostAddressOnPodNetwork } from '../networking/host-network.js';
 
 function readHostResolvConf(): string {
   try {
@@ -83,11 +84,14 @@ export async function startClusterDns(opts: StartClusterDnsOptions): Promise<Run
 export const clusterDnsComponent: Component = {
   name: 'dns', controller: true,
   async start(ctx) {
-    // With real pods, pods ask the kube-dns Service IP (a local address on the node bridge) on port 53.
+    // With real pods, pods ask the kube-dns Service IP (a local address on the node bridge) on port 53; the
+    // Service's endpoint, where the service proxy sends that traffic, is the host's address on the pod network.
     const realPods = ctx.options.runtime === 'process';
+    const listeners = realPods ? [{ host: clusterDnsIP(ctx.options.serviceCidr), port: 53 }] : [];
+    if (realPods && ctx.options.nodes > 0) listeners.push({ host: hostAddressOnPodNetwork(ctx.options.clusterCidr), port: 53 });
     const dns = await startClusterDns({
       informers: ctx.informers, port: ctx.options.dnsPort,
-      extraListeners: realPods ? [{ host: clusterDnsIP(ctx.options.serviceCidr), port: 53 }] : [],
+      extraListeners: listeners,
       forwardTo: nameserversOf(readHostResolvConf()),
     });
     ctx.announce(`dns: 127.0.0.1:${dns.port}`);

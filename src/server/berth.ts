@@ -12,9 +12,11 @@ import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
+import { hostAddressOnPodNetwork } from '../networking/host-network.js';
 import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
 import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
+import { ServiceIPRange } from '../registry/core-service-alloc/ranges.js';
 import { GenericStore, RequestContext } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
@@ -81,7 +83,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   objects.gracePeriods.set('/Pod', podGracePeriod);
   objects.useAdmission(namespaceLifecycle(objects, registry));
 
-  const pki = await ensurePki(opts.dataDir, { hosts: host === '0.0.0.0' || host === '::' ? [] : [host] });
+  const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
+  if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));
+  const pki = await ensurePki(opts.dataDir, { hosts: [...(host === '0.0.0.0' || host === '::' ? [] : [host]), ...inClusterNames(runtime)] });
   let ready = false;
   const openapi = new OpenApiCache(registry, model);
   const ctx: ServerContext = {
@@ -119,8 +123,6 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
 
-  const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
-  if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));
   // The client side (undici, informers) loads once the API is ready: it is not needed to serve, and loading it
   // later keeps it off the start-up path.
   let clients: ComponentClients | undefined;
@@ -192,6 +194,16 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
       await store.close();
     },
   };
+}
+
+/**
+ * The names pods use for the API server, as kube-apiserver puts them in its serving certificate: the `kubernetes`
+ * Service's DNS names and ClusterIP, and with real pods the host's address on the pod network (its endpoint).
+ */
+function inClusterNames(runtime: BerthRuntimeOptions): string[] {
+  const names = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', new ServiceIPRange(runtime.serviceCidr).firstIP()];
+  if (runtime.runtime === 'process' && runtime.nodes > 0) names.push(hostAddressOnPodNetwork(runtime.clusterCidr));
+  return names;
 }
 
 /** `auto` becomes process where the machine allows it; the choice (and why not) is announced. */

@@ -1,7 +1,8 @@
 // `berth up` component: Service ClusterIP/NodePort allocation (admission + storage watch) and the `kubernetes`
 // Service. Not a "controller": allocation is part of the API's contract, so it runs with --no-controllers too.
+import { hostAddressOnPodNetwork } from '../../networking/host-network.js';
 import type { Component } from '../../server/components.js';
-import { ensureDnsService, ensureKubernetesService, startServiceAllocation } from './index.js';
+import { ensureDnsEndpointSlice, ensureDnsService, ensureKubernetesService, startServiceAllocation } from './index.js';
 import { clusterDnsIP } from './ranges.js';
 
 export const serviceAllocationComponent: Component = {
@@ -10,10 +11,14 @@ export const serviceAllocationComponent: Component = {
     const deps = { objects: ctx.objects, registry: ctx.registry, store: ctx.store };
     const running = await startServiceAllocation(deps, { serviceCIDR: ctx.options.serviceCidr });
     const url = new URL(ctx.url);
-    const ip = /^\d+\.\d+\.\d+\.\d+$/.test(url.hostname) ? url.hostname : '127.0.0.1';
     const port = Number(url.port) || 443;
+    // With real pods the API server is published where pods reach it: the host's address on the pod network (the
+    // service proxy forwards it); otherwise where it listens.
+    const podNetwork = ctx.options.runtime === 'process' && ctx.options.nodes > 0 ? hostAddressOnPodNetwork(ctx.options.clusterCidr) : undefined;
+    const ip = podNetwork ?? (/^\d+\.\d+\.\d+\.\d+$/.test(url.hostname) ? url.hostname : '127.0.0.1');
     await ensureKubernetesService(deps, running.allocator, { ip, port });
     await ensureDnsService(deps, clusterDnsIP(ctx.options.serviceCidr));
+    if (podNetwork) await ensureDnsEndpointSlice(deps, podNetwork);
     return running;
   },
 };

@@ -156,24 +156,40 @@ async function ensureKubernetesEndpoints(deps: ServiceAllocationDeps, master: Ma
 }
 
 async function ensureKubernetesEndpointSlice(deps: ServiceAllocationDeps, master: MasterEndpoint): Promise<void> {
-  const def = deps.registry.lookup('discovery.k8s.io', 'v1', 'endpointslices');
-  if (!def) return;
-  const desired = {
+  await ensureOwnEndpointSlice(deps, 'default', 'kubernetes', {}, {
     addressType: 'IPv4',
     endpoints: [{ addresses: [master.ip], conditions: { ready: true } }],
     ports: [HTTPS_PORT(master.port)],
-  };
-  const existing = await getOrUndefined(deps.objects, def, 'default', 'kubernetes');
+  });
+}
+
+/**
+ * The kube-dns Service's EndpointSlice with real pods: Berth's DNS server answers on the host's address on the pod
+ * network (as a CoreDNS pod would be its endpoint), so the service proxy sends the Service's traffic there.
+ */
+export async function ensureDnsEndpointSlice(deps: ServiceAllocationDeps, address: string): Promise<void> {
+  await ensureOwnEndpointSlice(deps, 'kube-system', 'kube-dns', { 'endpointslice.kubernetes.io/managed-by': 'cluster-dns.berth.dev' }, {
+    addressType: 'IPv4',
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
+    ports: [{ name: 'dns', port: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, protocol: 'TCP' }],
+  });
+}
+
+/** Creates or repairs an EndpointSlice named after its (selector-less) Service. */
+async function ensureOwnEndpointSlice(deps: ServiceAllocationDeps, namespace: string, service: string, labels: Record<string, string>, desired: { addressType: string; endpoints: unknown[]; ports: unknown[] }): Promise<void> {
+  const def = deps.registry.lookup('discovery.k8s.io', 'v1', 'endpointslices');
+  if (!def) return;
+  const existing = await getOrUndefined(deps.objects, def, namespace, service);
   if (!existing) {
     await createIgnoringExists(deps.objects, def, {
       apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
+      metadata: { name: service, namespace, labels: { 'kubernetes.io/service-name': service, ...labels } },
       ...desired,
     });
     return;
   }
   if (JSON.stringify(existing.endpoints) === JSON.stringify(desired.endpoints) && JSON.stringify(existing.ports) === JSON.stringify(desired.ports)) return;
-  await deps.objects.guaranteedUpdate(def, 'default', 'kubernetes', systemCtx(), '', undefined, (cur) => ({ ...cur, ...desired }));
+  await deps.objects.guaranteedUpdate(def, namespace, service, systemCtx(), '', undefined, (cur) => ({ ...cur, ...desired }));
 }
 
 async function getOrUndefined(objects: GenericStore, def: Parameters<GenericStore['get']>[0], ns: string, name: string): Promise<KubeObject | undefined> {
