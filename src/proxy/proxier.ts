@@ -65,6 +65,7 @@ export class Proxier {
   private initialized = false;
   private running?: Promise<void>;
   private timer?: NodeJS.Timeout;
+  private timerDue = 0;
   private failures = 0;
   private stopped = false;
   readonly stats: SyncStats = { full: 0, incremental: 0, failures: 0, lastDurationMs: 0 };
@@ -111,9 +112,9 @@ export class Proxier {
     this.schedule(0);
   }
 
-  /** Resolves when no sync is running or pending (tests and benchmarks). */
+  /** Resolves when every change seen so far is in the table (the deferred stale-chain clean-up aside). */
   async idle(): Promise<void> {
-    while (this.running || this.timer || this.dirty.size) {
+    while (this.running || this.dirty.size || (this.needFull && this.initialized)) {
       if (this.running) await this.running;
       else await new Promise((r) => setTimeout(r, 5));
     }
@@ -132,7 +133,13 @@ export class Proxier {
   }
 
   private schedule(delayMs: number): void {
-    if (this.stopped || !this.initialized || this.timer) return;
+    if (this.stopped || !this.initialized) return;
+    const due = Date.now() + delayMs;
+    if (this.timer) {
+      if (this.timerDue <= due) return;
+      clearTimeout(this.timer); // a change does not wait for the stale-chain clean-up
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.running) return; // the running sync schedules the next one when it ends

@@ -6,9 +6,10 @@
 // (none for that traffic policy) before NAT; masquerade by packet mark in postrouting.
 //
 // What differs, and why: NodePorts answer on 127.0.0.1 and the node addresses only (never the machine's outside
-// interfaces); the forward hook keeps pod and Service traffic on the instance's bridge; anything still addressed to
-// the Service range after DNAT is rejected at once (the range is routed to the bridge so the host can reach
-// ClusterIPs); "Local" traffic policy is decided per Berth node (see topology.ts).
+// interfaces); the forward hook keeps pod and Service traffic on the instance's bridge; arriving traffic is checked
+// for "no endpoints" in prerouting right after DNAT rather than in input/forward (see skeleton); anything still
+// addressed to the Service range after DNAT is rejected at once (the range is routed to the bridge so the host can
+// reach ClusterIPs); "Local" traffic policy is decided per Berth node (see topology.ts).
 import { createHash } from 'node:crypto';
 import { endpointString, EndpointInfo } from './endpoints.js';
 import { ServicePortInfo, externallyAccessible, usesClusterEndpoints, usesLocalEndpoints } from './service-port.js';
@@ -61,7 +62,11 @@ export function skeleton(l: TableLayout): string[] {
   const t = l.table;
   const out: string[] = [`add table ${t} { comment ${quote(l.comment)}; }`];
   const base: [string, string, string, number][] = [
-    // filter chains run just before DNAT so they see the Service address; the post-DNAT check right after it
+    // Arriving traffic is checked right after DNAT, still in prerouting: rejected there, a pod's packet is never
+    // routed back out of the bridge, which would send the pod an ICMP redirect first (and the redirect spends the
+    // per-host ICMP allowance, so the reject would not reach the pod). The host's own traffic is checked just
+    // before DNAT, and right after it for the Service range.
+    ['filter-prerouting-post-dnat', 'filter', 'prerouting', -90],
     ['filter-input', 'filter', 'input', -110],
     ['filter-forward', 'filter', 'forward', -110],
     ['filter-output', 'filter', 'output', -110],
@@ -83,9 +88,8 @@ export function skeleton(l: TableLayout): string[] {
   // else, and nothing from elsewhere is forwarded onto it.
   rule('filter-forward', `iifname ${b} oifname != ${b} drop`);
   rule('filter-forward', `iifname != ${b} oifname ${b} drop`);
-  rule('filter-forward', 'ct state new jump endpoints-check');
-  rule('filter-forward', 'ct state new jump service-range-check');
-  rule('filter-input', 'ct state new jump endpoints-check');
+  rule('filter-prerouting-post-dnat', 'ct state new jump endpoints-check');
+  rule('filter-prerouting-post-dnat', 'ct state new jump service-range-check');
   // route_localnet is on for the bridge (NodePorts on 127.0.0.1 reach pods through it); like kube-proxy's
   // iptables mode, never let a packet from the bridge open a connection to the host's loopback services.
   rule('filter-input', `iifname ${b} ip daddr 127.0.0.0/8 ct state != { established, related } drop`);

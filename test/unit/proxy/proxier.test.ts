@@ -47,7 +47,7 @@ class RecordingNft {
   }
 }
 
-function setup() {
+function setup(staleChainDelayMs = 0) {
   const services = new FakeInformer<Service>();
   const slices = new FakeInformer<EndpointSlice>();
   const nft = new RecordingNft();
@@ -56,7 +56,7 @@ function setup() {
     layout: LAYOUT, nft: nft as unknown as NftTable, services: services.as(), slices: slices.as(),
     loadBalancerAddresses: new Set(['10.244.0.1']), endpointRange: parseCidr('10.244.0.0/16')!,
     event: (svc, type, reason, message) => events.push(`${svc.metadata.name} ${type} ${reason}: ${message}`),
-    log: () => {}, staleChainDelayMs: 0,
+    log: () => {}, staleChainDelayMs,
   });
   return { services, slices, nft, events, proxier };
 }
@@ -91,15 +91,27 @@ describe('proxier', () => {
     await proxier.stop();
   });
 
+  it('a change does not wait for the deferred deletion of stale chains', { timeout: 10_000 }, async () => {
+    const { services, slices, nft, proxier } = setup(60_000);
+    services.put(service('web', {}));
+    slices.put(slice('web-1', 'web', [{ ip: '10.244.0.2' }, { ip: '10.244.0.3' }]));
+    await proxier.start();
+    slices.put(slice('web-1', 'web', [{ ip: '10.244.0.2' }])); // one endpoint chain becomes stale
+    await proxier.idle();
+    slices.put(slice('web-1', 'web', [{ ip: '10.244.0.4' }]));
+    await proxier.idle();
+    assert.match(nft.scripts.at(-1)!, /dnat ip to 10\.244\.0\.4:8080/);
+    assert.ok(!nft.scripts.join('').includes('delete chain'), 'the stale chains wait their turn');
+    await proxier.stop();
+  });
+
   it('a failed transaction is followed by a full sync that restores everything', async () => {
     const { services, slices, nft, proxier } = setup();
     services.put(service('web', {}));
     await proxier.start();
     nft.failNext = true;
     slices.put(slice('web-1', 'web', [{ ip: '10.244.0.2' }]));
-    await proxier.idle();
-    await new Promise((r) => setTimeout(r, 600)); // the retry waits (back-off)
-    await proxier.idle();
+    await proxier.idle(); // the retry, after its back-off, is a full sync
     assert.equal(proxier.stats.failures, 1);
     assert.equal(proxier.stats.full, 2);
     assert.match(nft.scripts.at(-1)!, /^add table .*\n[\s\S]*dnat ip to 10\.244\.0\.2:8080/);

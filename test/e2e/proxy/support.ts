@@ -1,0 +1,145 @@
+// Real pods for the service proxy's tests: HTTP backends that answer with their pod name and the client address they
+// see, and a client pod the test gives shell commands to. Until `kubectl exec` lands (branch streaming), the client
+// runs a small loop that executes command files dropped into a hostPath directory and writes their output next to
+// them; everything else goes through the real kubectl.
+import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyYaml, eventually, kubectlOk, RealCluster, waitReady } from '../process/harness.js';
+
+/** A python3 HTTP server on 8080 answering `<pod name> <client address>`. */
+export function backendPod(name: string, labels: Record<string, string>, opts: { node?: string; readinessGate?: string } = {}): string {
+  const server = [
+    'import http.server, socket',
+    'class H(http.server.BaseHTTPRequestHandler):',
+    '  def do_GET(s):',
+    "    b = ('%s %s\\n' % (socket.gethostname(), s.client_address[0])).encode()",
+    "    s.send_response(200); s.send_header('Content-Length', str(len(b))); s.end_headers(); s.wfile.write(b)",
+    '  def log_message(s, *a): pass',
+    "http.server.ThreadingHTTPServer(('', 8080), H).serve_forever()",
+  ].join('\n');
+  return `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: ${JSON.stringify(labels)}
+spec:
+  terminationGracePeriodSeconds: 1
+  ${opts.node ? `nodeName: ${opts.node}` : ''}
+  ${opts.readinessGate ? `readinessGates: [{conditionType: "${opts.readinessGate}"}]` : ''}
+  containers:
+  - name: web
+    image: busybox
+    command: ["python3", "-c", ${JSON.stringify(server)}]
+    ports: [{containerPort: 8080, name: http}]
+`;
+}
+
+/** A UDP echo server on 5353 answering `<pod name> <client address>` (socat). */
+export function udpEchoPod(name: string, labels: Record<string, string>): string {
+  return `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: ${JSON.stringify(labels)}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: echo
+    image: busybox
+    command: ["socat", "UDP4-RECVFROM:5353,fork", "SYSTEM:echo $(hostname) $SOCAT_PEERADDR"]
+`;
+}
+
+export interface RunResult {
+  code: number;
+  out: string;
+}
+
+/** A pod that runs shell scripts the test hands it (through a hostPath directory) in its own network and DNS. */
+export class PodShell {
+  private seq = 0;
+
+  private constructor(readonly c: RealCluster, readonly name: string, readonly dir: string, readonly ip: string) {}
+
+  static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[]; env?: Record<string, string> } = {}): Promise<PodShell> {
+    const dir = mkdtempSync(join(tmpdir(), `berth-podshell-${name}-`));
+    chmodSync(dir, 0o755);
+    const loop = 'while :; do for f in /q/*.cmd; do [ -e "$f" ] || continue; b="${f%.cmd}"; sh "$f" >"$b.out" 2>&1; echo $? >"$b.rc.tmp"; mv "$b.rc.tmp" "$b.rc"; rm -f "$f"; done; sleep 0.02; done';
+    await applyYaml(c, `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: ${JSON.stringify(opts.labels ?? { role: 'client' })}
+spec:
+  terminationGracePeriodSeconds: 1
+  ${opts.node ? `nodeName: ${opts.node}` : ''}
+  automountServiceAccountToken: false
+  volumes:
+  - name: q
+    hostPath: {path: ${dir}, type: Directory}
+${(opts.volumes ?? []).map((v) => `  - ${v}`).join('\n')}
+  containers:
+  - name: shell
+    image: busybox
+    command: ["sh", "-c", ${JSON.stringify(loop)}]
+    env: ${JSON.stringify(Object.entries(opts.env ?? {}).map(([name, value]) => ({ name, value })))}
+    volumeMounts:
+    - {name: q, mountPath: /q}
+${(opts.mounts ?? []).map((m) => `    - ${m}`).join('\n')}
+`);
+    const ip = await waitReady(c, 'default', name, 90_000);
+    return new PodShell(c, name, dir, ip);
+  }
+
+  /** Runs `script` with sh inside the pod; resolves with its exit status and output. */
+  async run(script: string, timeoutMs = 30_000): Promise<RunResult> {
+    const id = `${process.pid}-${++this.seq}`;
+    const base = join(this.dir, id);
+    writeFileSync(`${base}.tmp`, script);
+    renameSync(`${base}.tmp`, `${base}.cmd`);
+    await eventually(() => existsSync(`${base}.rc`), timeoutMs, 20);
+    const res = { code: Number(readFileSync(`${base}.rc`, 'utf8').trim()), out: readFileSync(`${base}.out`, 'utf8') };
+    rmSync(`${base}.rc`, { force: true });
+    rmSync(`${base}.out`, { force: true });
+    return res;
+  }
+
+  /** Like run, but fails on a non-zero status. */
+  async ok(script: string, timeoutMs?: number): Promise<string> {
+    const r = await this.run(script, timeoutMs);
+    if (r.code !== 0) throw new Error(`in pod ${this.name}: ${script}\nexit ${r.code}: ${r.out}`);
+    return r.out;
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** `n` GETs of `url` from inside the pod, one connection each: the answers, one `<pod> <client>` line per request. */
+export async function requests(shell: PodShell, url: string, n: number): Promise<string[]> {
+  const out = await shell.ok(`for i in $(seq ${n}); do curl -sS --max-time 5 ${url} || echo FAILED; done`);
+  return out.trim().split('\n');
+}
+
+/** Sets (or adds) a pod condition through the status subresource, as a readiness-gate controller does. */
+export async function setPodCondition(c: RealCluster, pod: string, type: string, status: 'True' | 'False'): Promise<void> {
+  const conditions = JSON.parse(await kubectlOk(c, ['get', 'pod', pod, '-o', 'jsonpath={.status.conditions}'])) as { type: string }[];
+  const others = conditions.filter((x) => x.type !== type);
+  const patch = { status: { conditions: [...others, { type, status, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }] } };
+  await kubectlOk(c, ['patch', 'pod', pod, '--subresource=status', '--type=merge', '-p', JSON.stringify(patch)]);
+}
+
+/** Counts of each distinct first word (the backend's pod name). */
+export function tally(lines: string[]): Record<string, number> {
+  const t: Record<string, number> = {};
+  for (const l of lines) {
+    const k = l.split(' ')[0];
+    t[k] = (t[k] ?? 0) + 1;
+  }
+  return t;
+}
