@@ -51,11 +51,12 @@ export function berthNodeArgs(): string[] {
  * `berth up` has started its controllers and printed the kubeconfig line (both times are reported). `cli` may be another
  * build's `dist/src/cli/main.js` (a baseline measured in the same run).
  */
-export async function startBerthProcess(dataDir: string, cli = BERTH_CLI): Promise<ServerProcess> {
+export async function startBerthProcess(dataDir: string, cli = BERTH_CLI, opts: { runtime?: 'sim' | 'process'; args?: string[] } = {}): Promise<ServerProcess> {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const proc = track(spawn(process.execPath, [...berthNodeArgs(), cli, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const args = ['up', '--runtime', opts.runtime ?? 'sim', '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])];
+  const proc = track(spawn(process.execPath, [...berthNodeArgs(), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
   printed.catch(() => {}); // surfaced below, after readiness
   await Promise.race([waitReady(url), printed.then(() => new Promise(() => {}))]);

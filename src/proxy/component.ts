@@ -69,6 +69,7 @@ export async function startServiceProxy(ctx: ComponentContext): Promise<RunningS
     monitor?.stop();
     await proxier?.stop();
     await forwarder?.close();
+    table.close();
     await table.delete();
     await host.revert();
     await recorder.flush();

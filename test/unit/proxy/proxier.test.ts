@@ -85,6 +85,7 @@ describe('proxier', () => {
     // the Service goes: its elements out, its chains flushed, then deleted once stale
     services.remove(service('web', {}));
     await proxier.idle();
+    for (let i = 0; i < 100 && !nft.scripts.at(-1)!.startsWith('delete chain'); i++) await new Promise((r) => setTimeout(r, 10));
     const last = nft.scripts.slice(-2).join('');
     assert.match(last, /delete element inet berth-unit service-ips \{ 10\.96\.0\.20 \. tcp \. 80 \}/);
     assert.match(last, /delete chain inet berth-unit svc-/);
