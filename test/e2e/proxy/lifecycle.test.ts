@@ -23,9 +23,9 @@ function tableExists(c: RealCluster): boolean {
     return false;
   }
 }
-/** `nft monitor` processes this Berth started (they die with it, through the parent-death signal). */
-const monitors = (pid: number) => execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' }).split('\n')
-  .filter((l) => /\/nft monitor$/.test(l) && l.trim().split(/\s+/)[1] === String(pid)).map((l) => Number(l.trim().split(/\s+/)[0]));
+/** The `nft monitor` and `nft -i` processes this Berth started (they die with it, through the parent-death signal). */
+const nftHelpers = (pid: number) => execFileSync('ps', ['-eo', 'pid,ppid,args'], { encoding: 'utf8' }).split('\n')
+  .filter((l) => /\/nft (monitor|-i)$/.test(l) && l.trim().split(/\s+/)[1] === String(pid)).map((l) => l.trim().split(/\s+/));
 const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 test('the table is there while Berth runs, gone after Ctrl-C; after kill -9 the next start replaces it and serves again', { timeout: 240_000 }, async (t) => {
@@ -47,12 +47,12 @@ spec:
     const clusterIP = (await kubectlOk(c, ['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
     const get = () => execFileSync('curl', ['-sS', '--max-time', '3', `http://${clusterIP}/`], { encoding: 'utf8' });
     assert.match(await eventually(() => { try { return get(); } catch { return undefined; } }, 20_000, 100), /^web-0 /);
-    const watchers = monitors(c.proc.pid!);
-    assert.equal(watchers.length, 1, 'one nft monitor');
+    const helpers = nftHelpers(c.proc.pid!);
+    assert.deepEqual(helpers.map((h) => h.at(-1)).sort(), ['-i', 'monitor'], 'one nft monitor, one nft -i');
 
     await c.kill();
     assert.ok(tableExists(c), 'kill -9 cannot remove the table');
-    await eventually(() => !alive(watchers[0]), 5_000, 50);
+    await eventually(() => helpers.every((h) => !alive(Number(h[0]))), 5_000, 50);
 
     const again = await startRealCluster({ dataDir: c.dataDir, ranges: { clusterCidr: c.clusterCidr, serviceCidr: c.serviceCidr } });
     try {

@@ -7,6 +7,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyYaml, eventually, kubectlOk, RealCluster, waitReady } from '../process/harness.js';
 
+/** A pod running one container from the host's programs (the temporary image catalog maps any image to the host). */
+function hostProgramPod(name: string, labels: Record<string, string>, command: string[], extraSpec = '', ports: { name: string; containerPort: number }[] = []): string {
+  return `
+apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: ${JSON.stringify(labels)}
+spec:
+  terminationGracePeriodSeconds: 1
+${extraSpec}
+  containers:
+  - name: main
+    image: busybox
+    command: ${JSON.stringify(command)}
+    ports: ${JSON.stringify(ports)}
+`;
+}
+
 /** A python3 HTTP server on 8080 answering `<pod name> <client address>`. */
 export function backendPod(name: string, labels: Record<string, string>, opts: { node?: string; readinessGate?: string } = {}): string {
   const server = [
@@ -18,39 +37,13 @@ export function backendPod(name: string, labels: Record<string, string>, opts: {
     '  def log_message(s, *a): pass',
     "http.server.ThreadingHTTPServer(('', 8080), H).serve_forever()",
   ].join('\n');
-  return `
-apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  labels: ${JSON.stringify(labels)}
-spec:
-  terminationGracePeriodSeconds: 1
-  ${opts.node ? `nodeName: ${opts.node}` : ''}
-  ${opts.readinessGate ? `readinessGates: [{conditionType: "${opts.readinessGate}"}]` : ''}
-  containers:
-  - name: web
-    image: busybox
-    command: ["python3", "-c", ${JSON.stringify(server)}]
-    ports: [{containerPort: 8080, name: http}]
-`;
+  const extra = [opts.node ? `  nodeName: ${opts.node}` : '', opts.readinessGate ? `  readinessGates: [{conditionType: "${opts.readinessGate}"}]` : ''].filter(Boolean).join('\n');
+  return hostProgramPod(name, labels, ['python3', '-c', server], extra, [{ name: 'http', containerPort: 8080 }]);
 }
 
 /** A UDP echo server on 5353 answering `<pod name> <client address>` (socat). */
 export function udpEchoPod(name: string, labels: Record<string, string>): string {
-  return `
-apiVersion: v1
-kind: Pod
-metadata:
-  name: ${name}
-  labels: ${JSON.stringify(labels)}
-spec:
-  terminationGracePeriodSeconds: 1
-  containers:
-  - name: echo
-    image: busybox
-    command: ["socat", "UDP4-RECVFROM:5353,fork", "SYSTEM:echo $(hostname) $SOCAT_PEERADDR"]
-`;
+  return hostProgramPod(name, labels, ['socat', 'UDP4-RECVFROM:5353,fork', 'SYSTEM:echo $(hostname) $SOCAT_PEERADDR']);
 }
 
 export interface RunResult {
