@@ -178,9 +178,24 @@ spec:
   assert.deepEqual(external.split(' ').sort(), [...nodeIPs].sort(), 'the node addresses, as k3s ServiceLB publishes them');
   const shown = await kubectlOk(c!, ['get', 'svc', 'web-lb']);
   assert.match(shown, new RegExp(`web-lb\\s+LoadBalancer\\s+\\S+\\s+${nodeIPs.join(',').replace(/\./g, '\\.')}\\s+8088:\\d+/TCP`));
+  // a second load balancer wanting the same port waits, with upstream's event, until the first lets go
+  await applyYaml(c!, `
+apiVersion: v1
+kind: Service
+metadata: {name: web-lb2}
+spec:
+  type: LoadBalancer
+  selector: {idx: "1"}
+  ports: [{name: http, port: 8088, targetPort: 8080}]
+`);
+  await eventually(async () => (await kubectlOk(c!, ['get', 'events', '--field-selector', 'involvedObject.name=web-lb2', '-o', 'jsonpath={.items[*].message}'])).includes('port TCP/8088 of the node addresses is already used by Service default/web-lb'), 15_000, 200);
+  assert.match(await kubectlOk(c!, ['get', 'svc', 'web-lb2']), /<pending>/);
   const vip = external.split(' ')[0];
   assert.match(await eventually(() => { try { return host(`http://${vip}:8088/`); } catch { return undefined; } }, 15_000, 100), /^web-[012] /);
   assert.match(await client!.ok(`curl -sS --max-time 5 http://${vip}:8088/`), /^web-[012] /, 'pods reach the load balancer too');
+  await kubectlOk(c!, ['delete', 'svc', 'web-lb']);
+  await eventually(async () => (await kubectlOk(c!, ['get', 'svc', 'web-lb2', '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}'])).trim() === external, 15_000, 200);
+  assert.match(await eventually(() => { try { return host(`http://${vip}:8088/`).startsWith('web-1') ? 'web-1' : undefined; } catch { return undefined; } }, 15_000, 100), /web-1/);
   const clusterIP = (await kubectlOk(c!, ['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
   assert.match(host(`http://${clusterIP}/`), /^web-[012] /);
   // an address of the Service range with no Service behind it fails at once
@@ -257,6 +272,14 @@ endpoints:
   await waitReady(c!, 'default', 'udp-0', 60_000);
   const echo = await eventually(async () => (await client!.run('echo hi | socat -t2 - UDP4:echo:53')).out.trim() || undefined, 15_000, 200);
   assert.equal(echo, `udp-0 ${client!.ip}`);
+  // A UDP flow (same source port) keeps its conntrack entry, and with it its endpoint: when the endpoint goes, the
+  // proxy deletes the entry, so the flow's next datagram reaches the new endpoint instead of a gone one.
+  await applyYaml(c!, udpEchoPod('udp-1', { app: 'udp2' }));
+  await waitReady(c!, 'default', 'udp-1', 60_000);
+  const flow = 'echo hi | socat -t2 - UDP4:echo:53,sourceport=40053';
+  assert.equal((await client!.ok(flow)).trim(), `udp-0 ${client!.ip}`);
+  await kubectlOk(c!, ['patch', 'service', 'echo', '-p', '{"spec":{"selector":{"app":"udp2"}}}']);
+  assert.equal(await eventually(async () => { const out = (await client!.ok(flow)).trim(); return out.startsWith('udp-1') ? out : undefined; }, 10_000, 200), `udp-1 ${client!.ip}`);
   assert.match(await client!.ok('curl -sS --max-time 5 http://web-headless:8080/'), /^web-[0-2] /);
   assert.equal((await client!.ok('curl -sS --max-time 5 http://manual/')).split(' ')[0], 'web-2');
 });
