@@ -132,8 +132,10 @@ export class Proxier {
     if (this.initialized) this.schedule(0);
   }
 
-  private schedule(delayMs: number): void {
+  private schedule(wanted: number): void {
     if (this.stopped || !this.initialized) return;
+    // after failures, nothing (not even a new change) retries before the back-off is over
+    const delayMs = this.failures ? Math.max(wanted, Math.min(30_000, 500 * 2 ** (this.failures - 1))) : wanted;
     const due = Date.now() + delayMs;
     if (this.timer) {
       if (this.timerDue <= due) return;
@@ -146,7 +148,7 @@ export class Proxier {
       this.running = this.syncOnce().finally(() => {
         this.running = undefined;
         if (this.stopped) return;
-        if (this.needFull || this.dirty.size) this.schedule(this.failures ? Math.min(30_000, 500 * 2 ** (this.failures - 1)) : 0);
+        if (this.needFull || this.dirty.size) this.schedule(0);
         else if (this.staleChains.size) this.schedule(this.o.staleChainDelayMs ?? 1000);
       });
     }, delayMs);
@@ -296,8 +298,12 @@ export class Proxier {
     return out;
   }
 
+  /** Gives back the map keys a programmed port holds (its elements are exactly what it claimed). */
   private release(portKey: string): void {
-    for (const [claim, owner] of this.claims) if (owner === portKey) this.claims.delete(claim);
+    for (const e of this.ports.get(portKey)?.unit.elements ?? []) {
+      const claim = `${e.map}|${e.key}`;
+      if (this.claims.get(claim) === portKey) this.claims.delete(claim);
+    }
   }
 
   /** Warning events for what the proxy cannot do, once per distinct set of problems. */
