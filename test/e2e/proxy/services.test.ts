@@ -324,12 +324,12 @@ test('in-pod kubectl with the in-cluster config, and https://kubernetes.default.
   // kubectl is a host binary: a hostPath volume mounts it (the image catalog has no kubectl entry yet)
   const inPod = await PodShell.start(c!, 'kubectl-client', {
     labels: { role: 'kubectl' },
-    // what the kubelet's service links give every pod
-    env: { KUBERNETES_SERVICE_HOST: kubernetesIP, KUBERNETES_SERVICE_PORT: '443' },
     volumes: ['name: sa\n    secret: {secretName: sa-token}', 'name: kubectl\n    hostPath: {path: /usr/lib/google-cloud-sdk/bin/kubectl.1.33, type: File}'],
     mounts: ['{name: sa, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}', '{name: kubectl, mountPath: /usr/local/bin/kubectl, readOnly: true}'],
   });
   try {
+    // the kubelet's service links give every pod the API server's address
+    assert.equal((await inPod.ok('echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"')).trim(), `${kubernetesIP}:443`);
     const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
     const version = await inPod.ok(`curl -sS --max-time 5 --cacert ${sa}/ca.crt -H "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/version`);
     assert.match(version, /"gitVersion": ?"v1\.33/);

@@ -57,7 +57,7 @@ export class PodShell {
 
   private constructor(readonly c: RealCluster, readonly name: string, readonly dir: string, readonly ip: string) {}
 
-  static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[]; env?: Record<string, string> } = {}): Promise<PodShell> {
+  static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[] } = {}): Promise<PodShell> {
     const dir = mkdtempSync(join(tmpdir(), `berth-podshell-${name}-`));
     chmodSync(dir, 0o755);
     const loop = 'while :; do for f in /q/*.cmd; do [ -e "$f" ] || continue; b="${f%.cmd}"; sh "$f" >"$b.out" 2>&1; echo $? >"$b.rc.tmp"; mv "$b.rc.tmp" "$b.rc"; rm -f "$f"; done; sleep 0.02; done';
@@ -79,7 +79,6 @@ ${(opts.volumes ?? []).map((v) => `  - ${v}`).join('\n')}
   - name: shell
     image: busybox
     command: ["sh", "-c", ${JSON.stringify(loop)}]
-    env: ${JSON.stringify(Object.entries(opts.env ?? {}).map(([name, value]) => ({ name, value })))}
     volumeMounts:
     - {name: q, mountPath: /q}
 ${(opts.mounts ?? []).map((m) => `    - ${m}`).join('\n')}
