@@ -8,7 +8,7 @@
 //     noticed by `nft monitor`, rewritten whole).
 // Usage: node dist/bench/proxy.js [--services N] [--json <file>]
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,8 +25,8 @@ import { startBerthProcess } from './lib/processes.js';
 import { fixed, median, percent, table } from './lib/report.js';
 
 const CONNECTS_PER_ROUND = 400;
-const ROUNDS = 5;
-const STREAM_BYTES = 256 * 1024 * 1024;
+const ROUNDS = 7;
+const STREAM_BYTES = 512 * 1024 * 1024;
 const CHANGES = 20;
 
 const SERVER_PY = `
@@ -40,6 +40,7 @@ def serve(port):
     s.bind(('', port)); s.listen(4096)
     while True:
         c, _ = s.accept(); threading.Thread(target=sink, args=(c,), daemon=True).start()
+threading.Thread(target=serve, args=(9001,), daemon=True).start()
 serve(9000)
 `;
 
@@ -99,12 +100,21 @@ async function podIP(client: KubeClient, name: string): Promise<string> {
   throw new Error(`pod ${name} not ready in 60 s`);
 }
 
+/** A pod's container log, as the runtime writes it under the data dir. */
+function podLog(root: string, pod: string): string {
+  const dir = join(root, 'data', 'logs', 'pods');
+  const podDir = readdirSync(dir).find((d) => d.startsWith(`default_${pod}_`));
+  if (!podDir) return '(no log)';
+  const c = join(dir, podDir, 'c');
+  return readdirSync(c).map((f) => readFileSync(join(c, f), 'utf8')).join('').slice(-2000);
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One HTTP GET on a new connection; the body, or undefined on any failure. */
-function get(url: string): Promise<string | undefined> {
+function get(url: string, timeoutMs = 500): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const req = http.get(url, { agent: false, timeout: 500 }, (res) => {
+    const req = http.get(url, { agent: false, timeout: timeoutMs }, (res) => {
       let b = '';
       res.on('data', (d) => { b += d; });
       res.on('end', () => resolve(b));
@@ -115,10 +125,13 @@ function get(url: string): Promise<string | undefined> {
   });
 }
 
-/** Time from `t0` until `url` answers `want` (polled on new connections). */
-async function until(url: string, want: string, t0: number): Promise<number> {
+/**
+ * Time from `t0` until `url` answers `want` (polled on new connections). While the table is gone a connection to a
+ * ClusterIP goes unanswered rather than refused, so that poll uses a short timeout.
+ */
+async function until(url: string, want: string, t0: number, attemptMs = 500): Promise<number> {
   for (;;) {
-    if ((await get(url)) === want) return performance.now() - t0;
+    if ((await get(url, attemptMs)) === want) return performance.now() - t0;
     if (performance.now() - t0 > 10_000) throw new Error(`${url} did not answer ${want} within 10 s`);
   }
 }
@@ -130,10 +143,14 @@ async function dataPlane(client: KubeClient, root: string, serverIP: string, clu
   const resultFile = join(out, 'result.json');
   await client.create(builtin.pods, pod('bench-client', 'berth-node-1', ['python3', '-c', CLIENT_PY], {
     restartNever: true, hostDir: out,
-    env: { DIRECT: `${serverIP}:9000`, SERVICE: `${clusterIP}:9000`, ROUNDS: String(ROUNDS), N: String(CONNECTS_PER_ROUND), BYTES: String(STREAM_BYTES), OUT: '/out/result.json' },
+    // Direct connections go to another port of the server: a direct connection and a DNATed one from the same
+    // source port to the same server port would have the same reply tuple, and conntrack drops the later one's SYN
+    // until the earlier entry expires (kube-proxy has that too; it takes thousands of both kinds to hit it).
+    env: { DIRECT: `${serverIP}:9001`, SERVICE: `${clusterIP}:9000`, ROUNDS: String(ROUNDS), N: String(CONNECTS_PER_ROUND), BYTES: String(STREAM_BYTES), OUT: '/out/result.json' },
   }));
   for (let i = 0; !existsSync(resultFile); i++) {
-    if (i > 3000) throw new Error('the client pod wrote no result in 5 minutes');
+    const phase = (await client.get<KubeObject & { status?: { phase?: string } }>(builtin.pods, 'bench-client', { namespace: 'default' })).status?.phase;
+    if (i > 3000 || phase === 'Failed' || phase === 'Succeeded') throw new Error(`the client pod wrote no result (phase ${phase}): ${podLog(root, 'bench-client')}`);
     await sleep(100);
   }
   const res = JSON.parse(readFileSync(resultFile, 'utf8')) as Record<'direct' | 'service', { connect: number[][]; stream: number[] }>;
@@ -208,7 +225,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < 3; i++) {
       const t = performance.now();
       execFileSync('nft', ['delete', 'table', 'inet', table_]);
-      rewrite.push(await until(`http://${probe}:${81 + ((CHANGES - 1) % 2)}/`, 'a', t));
+      rewrite.push(await until(`http://${probe}:${81 + ((CHANGES - 1) % 2)}/`, 'a', t, 20));
       await sleep(500);
     }
 
