@@ -83,7 +83,7 @@ function pod(name: string, node: string, command: string[], opts: { labels?: Rec
       ...(opts.restartNever ? { restartPolicy: 'Never' } : {}),
       ...(opts.hostDir ? { volumes: [{ name: 'out', hostPath: { path: opts.hostDir, type: 'Directory' } }] } : {}),
       containers: [{
-        name: 'c', image: 'busybox', command,
+        name: 'c', image: 'debian:12', command,
         env: Object.entries(opts.env ?? {}).map(([n, value]) => ({ name: n, value })),
         ...(opts.hostDir ? { volumeMounts: [{ name: 'out', mountPath: '/out' }] } : {}),
       }],

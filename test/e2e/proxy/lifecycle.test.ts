@@ -46,7 +46,16 @@ spec:
     await waitReady(c, 'default', 'web-0', 90_000);
     const clusterIP = (await kubectlOk(c, ['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
     const get = () => execFileSync('curl', ['-sS', '--max-time', '3', `http://${clusterIP}/`], { encoding: 'utf8' });
-    assert.match(await eventually(() => { try { return get(); } catch { return undefined; } }, 20_000, 100), /^web-0 /);
+    /** The ClusterIP's answer once it comes; a failure says which step and what curl said last. */
+    const served = async (step: string) => {
+      let last = '';
+      try {
+        return await eventually(() => { try { return get(); } catch (e) { last = String((e as { stderr?: unknown }).stderr ?? e); return undefined; } }, 30_000, 100);
+      } catch {
+        throw new Error(`${step}: ${clusterIP} did not answer in 30 s; curl: ${last}; table:\n${tableExists(c) ? execFileSync('nft', ['list', 'table', 'inet', tableOf(c)], { encoding: 'utf8' }).slice(0, 3000) : '(none)'}`);
+      }
+    };
+    assert.match(await served('before the crash'), /^web-0 /);
     const helpers = nftHelpers(c.proc.pid!);
     assert.deepEqual(helpers.map((h) => h.at(-1)).sort(), ['-i', 'monitor'], 'one nft monitor, one nft -i');
 
@@ -57,7 +66,7 @@ spec:
     const again = await startRealCluster({ dataDir: c.dataDir, ranges: { clusterCidr: c.clusterCidr, serviceCidr: c.serviceCidr } });
     try {
       await waitReady(again, 'default', 'web-0', 90_000);
-      assert.match(await eventually(() => { try { return get(); } catch { return undefined; } }, 20_000, 100), /^web-0 /, 'served again after the restart');
+      assert.match(await served('after the restart'), /^web-0 /);
       const listed = execFileSync('nft', ['list', 'table', 'inet', tableOf(c)], { encoding: 'utf8' });
       assert.equal(listed.match(/chain nat-prerouting/g)?.length, 1, 'one table, rewritten whole');
     } finally {

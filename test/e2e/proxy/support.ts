@@ -1,13 +1,14 @@
 // Real pods for the service proxy's tests: HTTP backends that answer with their pod name and the client address they
 // see, and a client pod the test gives shell commands to. Until `kubectl exec` lands (branch streaming), the client
 // runs a small loop that executes command files dropped into a hostPath directory and writes their output next to
-// them; everything else goes through the real kubectl.
+// them; everything else goes through the real kubectl. Pods use the `debian` image: the host's userland (GNU date,
+// curl, python3, socat), where `busybox` would give busybox's applets.
 import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyYaml, eventually, kubectlOk, RealCluster, waitReady } from '../process/harness.js';
 
-/** A pod running one container from the host's programs (the temporary image catalog maps any image to the host). */
+/** A pod running one program of the host's userland (the catalog's debian image). */
 function hostProgramPod(name: string, labels: Record<string, string>, command: string[], extraSpec = '', ports: { name: string; containerPort: number }[] = []): string {
   return `
 apiVersion: v1
@@ -20,7 +21,7 @@ spec:
 ${extraSpec}
   containers:
   - name: main
-    image: busybox
+    image: debian:12
     command: ${JSON.stringify(command)}
     ports: ${JSON.stringify(ports)}
 `;
@@ -77,7 +78,7 @@ spec:
 ${(opts.volumes ?? []).map((v) => `  - ${v}`).join('\n')}
   containers:
   - name: shell
-    image: busybox
+    image: debian:12
     command: ["sh", "-c", ${JSON.stringify(loop)}]
     volumeMounts:
     - {name: q, mountPath: /q}
