@@ -33,7 +33,6 @@ spec:
 });
 
 after(async () => {
-  client?.dispose();
   await c?.stop();
   c?.cleanup();
 });
@@ -341,7 +340,7 @@ test('in-pod kubectl with the in-cluster config, and https://kubernetes.default.
     assert.match(pods, /pod\/web-0/);
     assert.match(await inPod.ok('HOME=/tmp kubectl auth whoami -o jsonpath={.status.userInfo.username}'), /berth-admin/);
   } finally {
-    inPod.dispose();
+    await kubectlOk(c!, ['delete', 'pod', 'kubectl-client', '--wait=false']);
   }
 });
 

@@ -1,12 +1,7 @@
 // Real pods for the service proxy's tests: HTTP backends that answer with their pod name and the client address they
-// see, and a client pod the test gives shell commands to. Until `kubectl exec` lands (branch streaming), the client
-// runs a small loop that executes command files dropped into a hostPath directory and writes their output next to
-// them; everything else goes through the real kubectl. Pods use the `debian` image: the host's userland (GNU date,
-// curl, python3, socat), where `busybox` would give busybox's applets.
-import { mkdtempSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { applyYaml, eventually, kubectlOk, RealCluster, waitReady } from '../process/harness.js';
+// see, and client pods the test runs commands in with the real `kubectl exec`. Pods use the `debian` image: the
+// host's userland (GNU date, curl, python3, socat), where `busybox` would give busybox's applets.
+import { applyYaml, kubectl, kubectlOk, RealCluster, waitReady } from '../process/harness.js';
 
 /** A pod running one program of the host's userland (the catalog's debian image). */
 function hostProgramPod(name: string, labels: Record<string, string>, command: string[], extraSpec = '', ports: { name: string; containerPort: number }[] = []): string {
@@ -52,16 +47,11 @@ export interface RunResult {
   out: string;
 }
 
-/** A pod that runs shell scripts the test hands it (through a hostPath directory) in its own network and DNS. */
+/** A pod the test runs shell scripts in (`kubectl exec`), with the pod's own network and DNS. */
 export class PodShell {
-  private seq = 0;
-
-  private constructor(readonly c: RealCluster, readonly name: string, readonly dir: string, readonly ip: string) {}
+  private constructor(readonly c: RealCluster, readonly name: string, readonly ip: string) {}
 
   static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[] } = {}): Promise<PodShell> {
-    const dir = mkdtempSync(join(tmpdir(), `berth-podshell-${name}-`));
-    chmodSync(dir, 0o755);
-    const loop = 'while :; do for f in /q/*.cmd; do [ -e "$f" ] || continue; b="${f%.cmd}"; sh "$f" >"$b.out" 2>&1; echo $? >"$b.rc.tmp"; mv "$b.rc.tmp" "$b.rc"; rm -f "$f"; done; sleep 0.02; done';
     await applyYaml(c, `
 apiVersion: v1
 kind: Pod
@@ -72,44 +62,30 @@ spec:
   terminationGracePeriodSeconds: 1
   ${opts.node ? `nodeName: ${opts.node}` : ''}
   automountServiceAccountToken: false
-  volumes:
-  - name: q
-    hostPath: {path: ${dir}, type: Directory}
+  volumes: ${opts.volumes?.length ? '' : '[]'}
 ${(opts.volumes ?? []).map((v) => `  - ${v}`).join('\n')}
   containers:
   - name: shell
     image: debian:12
-    command: ["sh", "-c", ${JSON.stringify(loop)}]
-    volumeMounts:
-    - {name: q, mountPath: /q}
+    command: ["sleep", "infinity"]
+    volumeMounts: ${opts.mounts?.length ? '' : '[]'}
 ${(opts.mounts ?? []).map((m) => `    - ${m}`).join('\n')}
 `);
     const ip = await waitReady(c, 'default', name, 90_000);
-    return new PodShell(c, name, dir, ip);
+    return new PodShell(c, name, ip);
   }
 
-  /** Runs `script` with sh inside the pod; resolves with its exit status and output. */
+  /** Runs `script` with sh inside the pod; resolves with its exit status and output (stdout, then stderr). */
   async run(script: string, timeoutMs = 30_000): Promise<RunResult> {
-    const id = `${process.pid}-${++this.seq}`;
-    const base = join(this.dir, id);
-    writeFileSync(`${base}.tmp`, script);
-    renameSync(`${base}.tmp`, `${base}.cmd`);
-    await eventually(() => existsSync(`${base}.rc`), timeoutMs, 20);
-    const res = { code: Number(readFileSync(`${base}.rc`, 'utf8').trim()), out: readFileSync(`${base}.out`, 'utf8') };
-    rmSync(`${base}.rc`, { force: true });
-    rmSync(`${base}.out`, { force: true });
-    return res;
+    const r = await kubectl(this.c, ['exec', this.name, '--', 'sh', '-c', script], { timeoutMs });
+    return { code: r.code, out: r.stdout + r.stderr };
   }
 
   /** Like run, but fails on a non-zero status. */
   async ok(script: string, timeoutMs?: number): Promise<string> {
-    const r = await this.run(script, timeoutMs);
-    if (r.code !== 0) throw new Error(`in pod ${this.name}: ${script}\nexit ${r.code}: ${r.out}`);
-    return r.out;
-  }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    const r = await kubectl(this.c, ['exec', this.name, '--', 'sh', '-c', script], { timeoutMs });
+    if (r.code !== 0) throw new Error(`in pod ${this.name}: ${script}\nexit ${r.code}: ${r.stdout}${r.stderr}`);
+    return r.stdout;
   }
 }
 
