@@ -62,8 +62,22 @@ export async function podField(c: Cluster, ns: string, pod: string, jsonpath: st
 
 /** Waits until the pod is Running and Ready; returns its IP. */
 export async function waitReady(c: Cluster, ns: string, pod: string, timeoutMs = 60_000): Promise<string> {
-  await eventually(async () => (await podField(c, ns, pod, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True', timeoutMs, 200);
+  try {
+    await eventually(async () => (await podField(c, ns, pod, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True', timeoutMs, 200);
+  } catch (e) {
+    throw new Error(`pod ${ns}/${pod} not Ready: ${(e as Error).message}\n${await podDiagnosis(c, ns, pod)}`);
+  }
   return podField(c, ns, pod, '{.status.podIP}');
+}
+
+/** What a failed wait shows: the pod's status, its events and its logs (so a CI failure explains itself). */
+export async function podDiagnosis(c: Cluster, ns: string, pod: string): Promise<string> {
+  const parts = await Promise.all([
+    kubectl(c, ['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status}']),
+    kubectl(c, ['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${pod}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']),
+    kubectl(c, ['logs', pod, '-n', ns, '--all-containers', '--tail=20']),
+  ]);
+  return parts.map((r, i) => `${['status', 'events', 'logs'][i]}: ${r.stdout}${r.stderr}`).join('\n');
 }
 
 export async function applyYaml(c: Cluster, yaml: string, ns?: string): Promise<string> {
