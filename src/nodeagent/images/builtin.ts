@@ -73,7 +73,7 @@ function berthLauncher(host: HostFacts): LayerItem {
 }
 
 export function builtinEntries(host: HostFacts): ImageEntry[] {
-  const nodeBinary = host.berthCommand().node;
+  const { node: nodeBinary, root: berthRoot } = host.berthCommand();
   const entries: Omit<ImageEntry, 'source'>[] = [
     {
       name: 'redis',
@@ -277,7 +277,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       match: [{ repository: 'ghcr.io/berth-dev/berth' }],
       description: 'Berth itself, as installed on the host (`berth operator etcd --in-cluster` for the operator Deployment)',
       notes: ['every tag runs the Berth that runs the node'],
-      config: { cmd: ['berth', '--help'], env: [PATH] },
+      config: { cmd: ['berth', '--help'], env: [PATH], hostPaths: [berthRoot] },
       requires: [{ path: nodeBinary, package: 'nodejs' }],
       layer: ({ host }) => [berthLauncher(host)],
     },
@@ -286,7 +286,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       match: [{ repository: 'quay.io/coreos/etcd-operator' }],
       description: "Berth's EtcdCluster operator under etcd-operator's name",
       notes: ['CoreOS\'s Go operator is not packaged; `etcd-operator` runs `berth operator etcd --in-cluster` (-cluster-wide honoured, other flags ignored)'],
-      config: { cmd: ['etcd-operator'], env: [PATH] },
+      config: { cmd: ['etcd-operator'], env: [PATH], hostPaths: [berthRoot] },
       requires: [{ path: nodeBinary, package: 'nodejs' }],
       layer: ({ host }) => [berthLauncher(host), script('/usr/local/bin/etcd-operator', 'etcd-operator/etcd-operator')],
     },

@@ -41,7 +41,7 @@ export function defaultHostFacts(root = '/'): HostFacts {
     berthCommand() {
       const pkg = packageRoot();
       const main = join(pkg, 'dist/src/cli/main.js');
-      return { node: process.execPath, main };
+      return { node: process.execPath, main, root: pkg };
     },
   };
 }

@@ -20,6 +20,11 @@ export interface ImageConfig {
   exposedPorts?: string[];
   /** VOLUME: directories that start empty (a fresh directory per container) unless a pod volume is mounted there. */
   volumes?: string[];
+  /**
+   * Not OCI: host directories the image's programs live in, bound read-only at the same path. The overlay shows the
+   * host's root, but containers get private /tmp and /run, where an installation (a checkout of Berth) may live.
+   */
+  hostPaths?: string[];
 }
 
 /** A host program the image runs and the Debian package that provides it. */
@@ -58,8 +63,8 @@ export interface HostFacts {
   root: string;
   /** Absolute paths of busybox's applets on the host, from `busybox --list-full` (empty without busybox). */
   busyboxApplets(): string[];
-  /** The node binary and Berth's CLI entry point, for the Berth image. */
-  berthCommand(): { node: string; main: string };
+  /** The node binary, Berth's CLI entry point and its package root, for the Berth image. */
+  berthCommand(): { node: string; main: string; root: string };
 }
 
 export interface ImageEntry {

@@ -5,6 +5,8 @@
 // /etc/hosts, /etc/resolv.conf and /etc/hostname, the termination-message file and the pod's volumes; Berth's data
 // dir is hidden, and the paths runc masks or makes read-only by default are masked or read-only here too.
 
+import { isAbsolute, posix, relative } from 'node:path';
+
 export interface VolumeMount {
   /** Host path of the volume (or of the subPath inside it). */
   source: string;
@@ -101,6 +103,15 @@ export function mountDirectives(fs: ContainerFilesystem): string[] {
     else {
       d.push('mkdir', `@${v.target}`);
       mount(v.source, `@${v.target}`, '-', v.readOnly ? 'bind,rec,ro' : 'bind,rec');
+    }
+  }
+  // A volume whose host directory holds Berth's state (a hostPath of /, a checkout of Berth with its data dir inside)
+  // must not open a way back to it.
+  for (const v of fs.volumes) {
+    if (v.file) continue;
+    for (const h of fs.hide) {
+      const rel = relative(v.source, h);
+      if (!rel.startsWith('..') && !isAbsolute(rel)) d.push('mask', `@${posix.join(v.target, rel)}`);
     }
   }
   if (!fs.privileged) {

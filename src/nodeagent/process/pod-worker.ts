@@ -274,6 +274,10 @@ export class PodWorker {
     let volumeMounts;
     try {
       volumeMounts = this.volumes!.mountsFor(spec, env);
+      // The image's host directories (read-only), unless a pod volume takes their place.
+      for (const path of image.hostPaths ?? []) {
+        if (!volumeMounts.some((m) => m.target === path)) volumeMounts.unshift({ source: path, target: path, readOnly: true });
+      }
     } catch (e) {
       if (!(e instanceof VolumeError)) throw e;
       this.setWaiting(slot, 'CreateContainerConfigError', e.message);

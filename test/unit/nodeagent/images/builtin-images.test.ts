@@ -154,4 +154,8 @@ test('the Berth image launches this Berth', () => {
   assert.match(launcher, new RegExp(`^exec '${process.execPath}' '.*/dist/src/cli/main\\.js' "\\$@"$`, 'm'));
   const op = layer('quay.io/coreos/etcd-operator:v0.9.4');
   assert.match(read(op, 'usr/local/bin/etcd-operator'), /exec berth operator etcd --in-cluster \$scope/);
+  // The installation is bound into the container: a checkout under /tmp is hidden by the container's private /tmp.
+  const root = /'([^']*)\/dist\/src\/cli\/main\.js'/.exec(launcher)![1];
+  assert.deepEqual(img.config.hostPaths, [root]);
+  assert.deepEqual(op.config.hostPaths, [root]);
 });

@@ -27,7 +27,7 @@ export class FakeHost {
     return {
       root: this.root,
       busyboxApplets: () => ['/bin/sh', '/bin/ls', '/sbin/ifconfig', '/usr/bin/wget', '/bin/busybox'],
-      berthCommand: () => ({ node: '/usr/bin/node', main: '/opt/berth/dist/src/cli/main.js' }),
+      berthCommand: () => ({ node: '/usr/bin/node', main: '/opt/berth/dist/src/cli/main.js', root: '/opt/berth' }),
     };
   }
 
