@@ -76,6 +76,24 @@ export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr
   const service = mustParse(serviceCidr, '--service-cidr');
   if (cidrsOverlap(cluster, service)) throw new InstanceConflictError(`--cluster-cidr ${formatCidr(cluster)} overlaps --service-cidr ${formatCidr(service)}`);
   mkdirSync(recordsDir(), { recursive: true, mode: 0o755 });
+  checkOthers(names, cluster, service);
+  const record: InstanceRecord = { id: names.id, pid: process.pid, pidStart: processStart(process.pid) ?? '', dataDir, clusterCidr: formatCidr(cluster), serviceCidr: formatCidr(service) };
+  const file = join(recordsDir(), `${names.id}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(record));
+  renameSync(`${file}.tmp`, file);
+  // Two Berths starting at once may both pass the check above; each looks again after writing its record, so at
+  // least the later one sees the other (both may refuse; neither runs on ranges the other holds).
+  try {
+    checkOthers(names, cluster, service);
+  } catch (e) {
+    rmSync(file, { force: true });
+    throw e;
+  }
+  return record;
+}
+
+/** Refuses when a live instance holds this data dir or a range overlapping ours; forgets dead instances' records. */
+function checkOthers(names: InstanceNames, cluster: Cidr, service: Cidr): void {
   for (const file of readdirSync(recordsDir())) {
     if (!file.endsWith('.json')) continue;
     let other: InstanceRecord;
@@ -84,6 +102,7 @@ export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr
     } catch {
       continue;
     }
+    if (other.id === names.id && other.pid === process.pid) continue; // our own record
     if (!isLive(other)) {
       if (other.id !== names.id) rmSync(join(recordsDir(), file), { force: true });
       continue;
@@ -98,11 +117,6 @@ export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr
       }
     }
   }
-  const record: InstanceRecord = { id: names.id, pid: process.pid, pidStart: processStart(process.pid) ?? '', dataDir, clusterCidr: formatCidr(cluster), serviceCidr: formatCidr(service) };
-  const file = join(recordsDir(), `${names.id}.json`);
-  writeFileSync(`${file}.tmp`, JSON.stringify(record));
-  renameSync(`${file}.tmp`, file);
-  return record;
 }
 
 export function releaseInstance(names: InstanceNames): void {
