@@ -113,7 +113,13 @@ export class Lab {
   async sh(command: string, opts: StepOptions = {}): Promise<Result> {
     const timeoutMs = (opts.timeoutMs ?? (opts.until ? 240_000 : 120_000)) * this.scale;
     const deadline = Date.now() + timeoutMs;
+    let last: { output: string; exitCode: number; ms: number } | undefined;
     for (;;) {
+      // Not enough time left for another run as long as the last one: report what the last run showed.
+      if (opts.until && last && Date.now() + last.ms + 2000 > deadline) {
+        throw new LabError(`\`${command}\` never showed what the lab waits for in ${Math.round(timeoutMs / 1000)} s; last output (exit ${last.exitCode}):\n${last.output}`);
+      }
+      const started = Date.now();
       let run;
       try {
         run = await runInTerminal(command, {
@@ -128,11 +134,9 @@ export class Lab {
       const result = new Result(command, run.output, run.exitCode);
       const codeOk = run.interrupted || run.exitCode === (opts.exitCode ?? 0);
       if (opts.until && !(codeOk && safe(() => opts.until!(result)))) {
-        if (Date.now() + 2000 < deadline) {
-          await sleep(2000);
-          continue;
-        }
-        throw new LabError(`\`${command}\` never showed what the lab waits for in ${Math.round(timeoutMs / 1000)} s; last output (exit ${run.exitCode}):\n${run.output}`);
+        last = { output: run.output, exitCode: run.exitCode, ms: Date.now() - started };
+        await sleep(2000);
+        continue;
       }
       if (!codeOk) throw new LabError(`\`${command}\` exited with ${run.exitCode}${opts.exitCode !== undefined ? ` (expected ${opts.exitCode})` : ''}:\n${run.output}`);
       this.record({ command, output: run.output, ...(opts.unordered ? { unordered: true } : {}) });
