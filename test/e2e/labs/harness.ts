@@ -14,9 +14,6 @@ export interface LabRun {
   cluster: RealCluster;
 }
 
-/** Heavier variants of the labs (more members, both helm majors…) run only with BERTH_LABS_FULL=1. */
-export const fullLabs = process.env.BERTH_LABS_FULL === '1';
-
 export async function runLabOnRealCluster(t: TestContext, definition: LabDefinition, opts: { programs?: string[]; args?: string[]; path?: string[] } = {}): Promise<LabRun | undefined> {
   if (!needsRealPods(t) || !needsPrograms(t, ...(opts.programs ?? []))) return undefined;
   let cluster = await startRealCluster({ args: opts.args });
