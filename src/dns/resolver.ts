@@ -11,6 +11,7 @@
 //   dns-version.<zone>                 TXT "1.1.0"
 // Names that exist with no data of the asked type get NOERROR and an empty answer; unknown names NXDOMAIN; both
 // carry the zone's SOA in the authority section.
+import { randomInt } from 'node:crypto';
 import type { Answer } from 'dns-packet';
 import type { Service } from '../controllers/endpointslice/types.js';
 import { ClusterDnsData, ServiceEndpoint } from './data.js';
@@ -257,8 +258,26 @@ class Builder {
   finish(soa: Answer): Resolution {
     if (!this.found) return { rcode: 'NXDOMAIN', answers: [], authorities: [soa], additionals: [] };
     if (!this.answers.length) return { rcode: 'NOERROR', answers: [], authorities: [soa], additionals: [] };
-    return { rcode: 'NOERROR', answers: this.answers, authorities: [], additionals: this.additionals };
+    return { rcode: 'NOERROR', answers: loadBalanced(this.answers), authorities: [], additionals: this.additionals };
   }
+}
+
+/**
+ * The A records of an answer in a random order, as CoreDNS's `loadbalance` plugin (in kubeadm's default Corefile)
+ * gives them: clients that take the first address of a headless Service spread over its pods. Other records keep
+ * their places.
+ */
+function loadBalanced(answers: Answer[]): Answer[] {
+  const slots = answers.flatMap((a, i) => (a.type === 'A' ? [i] : []));
+  if (slots.length < 2) return answers;
+  const a = slots.map((i) => answers[i]);
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  const out = [...answers];
+  slots.forEach((slot, k) => { out[slot] = a[k]; });
+  return out;
 }
 
 const isHeadless = (svc: Service) => svc.spec?.clusterIP === 'None';

@@ -48,6 +48,8 @@ interface Slot {
   prober?: ContainerProber;
   /** The image's STOPSIGNAL, once its image was found. */
   stopSignal?: string;
+  /** The pod's spec changed this container's image: the running instance is being stopped to start the new one. */
+  definitionChanged?: boolean;
 }
 
 export class PodWorker {
@@ -107,6 +109,7 @@ export class PodWorker {
   update(pod: Pod): void {
     if (pod.metadata.uid !== this.pod.metadata.uid) return;
     this.pod = pod;
+    this.restartChangedContainers(pod);
     // Ephemeral containers (kubectl debug) run once each, in the sandbox, as soon as they are added.
     for (const spec of pod.spec.ephemeralContainers ?? []) {
       if (this.slots.has(`ephemeral/${spec.name}`) || this.isStopping()) continue;
@@ -124,6 +127,27 @@ export class PodWorker {
           await this.sleep(run.retryMs);
         }
       })());
+    }
+  }
+
+  /**
+   * A container's image is the one field of a running pod's containers an update may change. As kuberuntime's
+   * computePodActions does, a running container whose spec changed is killed (with the pod's grace period) and
+   * started again with the new spec whatever the restart policy says; the new start is a new container, so no back-off.
+   */
+  private restartChangedContainers(pod: Pod): void {
+    if (this.isStopping()) return;
+    for (const spec of pod.spec.containers ?? []) {
+      const slot = this.slots.get(`app/${spec.name}`);
+      if (!slot || slot.spec.image === spec.image) continue;
+      slot.spec = spec;
+      const inst = slot.instance;
+      if (!inst?.running || slot.definitionChanged) continue;
+      slot.definitionChanged = true;
+      slot.prober?.stopLivenessAndStartup();
+      this.event({ type: 'Normal', reason: 'Killing', message: `Container ${spec.name} definition changed, will be restarted` }, slot);
+      const grace = (pod.spec.terminationGracePeriodSeconds ?? 30) * 1000;
+      void inst.stop(Math.max(MIN_GRACE_MS, grace), this.stopSignalOf(slot));
     }
   }
 
@@ -199,6 +223,12 @@ export class PodWorker {
       if (this.isStopping()) return;
       // Not created yet (image, configuration): tried again shortly, as the kubelet does on its next sync.
       if (run.retryMs !== undefined) { await this.sleep(run.retryMs); continue; }
+      if (slot.definitionChanged) {
+        slot.definitionChanged = false;
+        if (slot.status.state.terminated) slot.status.lastState = { terminated: slot.status.state.terminated };
+        slot.status.restartCount++;
+        continue;
+      }
       const exit = run.exit;
       const failed = !exit || exit.exitCode !== 0;
       if (policy === 'Never' || (policy === 'OnFailure' && !failed)) return;

@@ -33,6 +33,7 @@ export const EtcdClusterKind = defineKind({
     size: Type.Optional(Type.Integer()), serviceName: str(), clientPort: Type.Optional(Type.Integer()),
     members: Type.Optional(Type.Object({ ready: Type.Optional(Type.Array(Type.String())), unready: Type.Optional(Type.Array(Type.String())) })),
     currentVersion: str(), targetVersion: str(),
+    serverVersion: Type.Optional(Type.String({ description: 'The etcd version the member processes report (may differ from spec.version: see the VersionMapped condition).' })),
     simulated: Type.Optional(Type.Boolean({ description: 'Membership changes went to a simulated etcd API (no etcd process runs).' })),
     simulatedSteps: Type.Optional(Type.Array(Type.String())),
   }),

@@ -103,5 +103,5 @@ export function operatorManifest(opts: ManifestOptions = {}): KubeObject[] {
 }
 
 export function operatorManifestYaml(opts: ManifestOptions = {}): string {
-  return operatorManifest(opts).map((o) => stringify(o)).join('---\n');
+  return operatorManifest(opts).map((o) => stringify(o, { aliasDuplicateObjects: false })).join('---\n');
 }

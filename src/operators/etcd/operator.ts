@@ -12,8 +12,9 @@ import { builtin } from '../../client/resources.js';
 import type { Controller, ReconcileContext, Request } from '../../sdk/controller.js';
 import { ControllerBuilder } from '../../sdk/controller.js';
 import { Manager, ManagerOptions } from '../../sdk/manager.js';
-import { clientService, memberPod, memberPVC, peerService } from './manifests.js';
+import { clientService, imageName, memberPod, memberPVC, peerService } from './manifests.js';
 import { clientServiceName, clientURL, clusterLabels, Member, peerURL, peerURLPairs, uniqueMemberName } from './members.js';
+import { EtcdClientMembership } from './etcd-membership.js';
 import { EtcdMembershipApi, SimulatedEtcdMembership } from './membership.js';
 import { MemberPodView, planStep, Step } from './plan.js';
 import {
@@ -29,7 +30,13 @@ export const ETCD_CONTROLLER_NAME = 'etcd-operator';
 export interface EtcdOperatorOptions {
   /** Watch one namespace; all namespaces when unset (etcd-operator's -cluster-wide). */
   namespace?: string;
+  /**
+   * One membership API for every cluster (tests). Without it, a cluster whose member pods are simulated (Berth's
+   * simulated runtime: no etcd process) gets the simulated API, one whose members are real processes etcd's own.
+   */
   membership?: EtcdMembershipApi;
+  /** The API for real members (default: etcd's gRPC cluster API through the etcd3 client). */
+  etcdMembership?: EtcdMembershipApi & Partial<Pick<EtcdClientMembership, 'serverVersions'>>;
   workers?: number;
   /** Every cluster is looked at again this often even without events (default 8000, etcd-operator's interval). */
   resyncIntervalMs?: number;
@@ -41,8 +48,14 @@ export interface EtcdOperatorOptions {
   maxSimulatedSteps?: number;
 }
 
+/** What runs in a cluster's member pods: learnt from their containers' IDs once one has started. */
+type MemberRuntime = 'simulated' | 'real';
+
 interface ClusterState {
   uid: string;
+  runtime?: MemberRuntime;
+  /** Said in status.simulatedSteps once the members turn out to be simulated (the seed starts before we know). */
+  pendingNotes?: string[];
   /** The etcd membership as we last knew it; undefined until MemberList after a (re)start. */
   members?: Map<string, Member>;
   lastStepAt: number;
@@ -92,11 +105,15 @@ export class EtcdOperator {
 }
 
 export class EtcdClusterReconciler {
+  /** The API for simulated members (or the one API the options gave). */
   readonly membership: EtcdMembershipApi;
+  /** The API for members that are real etcd processes. */
+  readonly etcdMembership: EtcdMembershipApi & Partial<Pick<EtcdClientMembership, 'serverVersions'>>;
   private readonly states = new Map<string, ClusterState>();
 
   constructor(private readonly opts: EtcdOperatorOptions = {}, private readonly canAct: () => boolean = () => true) {
     this.membership = opts.membership ?? new SimulatedEtcdMembership();
+    this.etcdMembership = opts.membership ?? opts.etcdMembership ?? new EtcdClientMembership();
   }
 
   /** One step for the cluster `namespace/name`. */
@@ -108,13 +125,14 @@ export class EtcdClusterReconciler {
       return;
     }
     const state = this.stateFor(key, cached);
-    return new ClusterPass(this.opts, this.membership, ctx, state, () => this.canAct() && !ctx.signal.aborted).run(newer(cached, state.lastWritten));
+    const apis = { simulated: this.membership, real: this.etcdMembership };
+    return new ClusterPass(this.opts, apis, ctx, state, () => this.canAct() && !ctx.signal.aborted).run(newer(cached, state.lastWritten));
   }
 
   private stateFor(key: string, cluster: EtcdCluster): ClusterState {
     let s = this.states.get(key);
     if (!s || s.uid !== cluster.metadata.uid) {
-      if (s) this.membership.forget(s.uid);
+      if (s) this.forget(s);
       s = { uid: cluster.metadata.uid!, lastStepAt: 0 };
       this.states.set(key, s);
     }
@@ -123,8 +141,13 @@ export class EtcdClusterReconciler {
 
   private dropState(key: string): void {
     const s = this.states.get(key);
-    if (s) this.membership.forget(s.uid);
+    if (s) this.forget(s);
     this.states.delete(key);
+  }
+
+  private forget(s: ClusterState): void {
+    this.membership.forget(s.uid);
+    this.etcdMembership.forget(s.uid);
   }
 }
 
@@ -133,10 +156,15 @@ class ClusterPass {
   private readonly client: KubeClient;
   private readonly recorder: EventRecorder;
 
-  constructor(private readonly opts: EtcdOperatorOptions, private readonly membership: EtcdMembershipApi,
+  constructor(private readonly opts: EtcdOperatorOptions, private readonly apis: Record<MemberRuntime, EtcdOperatorOptions['etcdMembership'] & EtcdMembershipApi>,
     private readonly ctx: ReconcileContext<EtcdCluster>, private readonly state: ClusterState, private readonly canAct: () => boolean) {
     this.client = ctx.client;
     this.recorder = ctx.recorder;
+  }
+
+  /** The membership API for this cluster's members (the simulated one until a member showed it is real). */
+  private get membership(): EtcdMembershipApi {
+    return this.apis[this.state.runtime ?? 'simulated'];
   }
 
   async run(cluster: EtcdCluster): Promise<ReconcileResult> {
@@ -159,7 +187,6 @@ class ClusterPass {
       return resync;
     }
     status.controlPaused = false;
-    if (this.membership.simulated) status.simulated = true;
 
     if (!status.phase || status.phase === 'Creating') {
       await this.create(cluster, spec, status);
@@ -168,15 +195,17 @@ class ClusterPass {
 
     await this.ensureServices(cluster);
     const pods = await this.memberPods(cluster);
+    this.learnRuntime(pods, status);
     const running = pods.filter((p) => p.phase === 'Running');
     const pending = pods.some((p) => p.phase === 'Pending');
     if (!state.members && running.length > 0 && !pending) {
-      const listed = await this.membership.memberList(state.uid, running.map((p) => clientURL(this.member(cluster, spec, p.name))));
+      const listed = await this.membership.memberList(state.uid, this.endpoints(cluster, spec, running));
       state.members = new Map(listed.map((m) => [m.name, { ...this.member(cluster, spec, m.name), id: m.id }]));
       this.noteSimulated(status, `MemberList: ${listed.map((m) => m.name).sort().join(', ')}`);
     }
 
-    const plan = planStep({ size: spec.size, version: spec.version, pods, members: [...(state.members?.keys() ?? [])] });
+    const real = state.runtime === 'real';
+    const plan = planStep({ size: spec.size, version: spec.version, pods, members: [...(state.members?.keys() ?? [])], membershipNeedsReady: real });
     const stepping = plan.step.kind === 'addMember' || plan.step.kind === 'removeMember' || plan.step.kind === 'removeDeadMember' || plan.step.kind === 'upgradeMember';
     const minGap = this.opts.minStepIntervalMs ?? 500;
     if (stepping && Date.now() - state.lastStepAt < minGap) return { requeueAfter: minGap - (Date.now() - state.lastStepAt) };
@@ -193,6 +222,7 @@ class ClusterPass {
     const unready = after.filter((p) => p.phase === 'Running' && !p.ready).map((p) => p.name).sort();
     status.members = { ...(ready.length ? { ready } : {}), ...(unready.length ? { unready } : {}) };
     status.size = state.members?.size ?? running.length;
+    if (real) await this.reportVersions(cluster, spec, status, after);
     await this.writeStatus(cluster, status);
     return plan.step.kind === 'settled' ? resync : { requeueAfter: Math.min(resync.requeueAfter, Math.max(minGap, 200)) };
   }
@@ -229,7 +259,8 @@ class ClusterPass {
     const state = this.state;
     const members = state.members ?? new Map<string, Member>();
     state.members = members;
-    const endpoints = () => [...members.values()].map(clientURL);
+    // Running members other than `except` (a member being removed is asked through the others).
+    const endpoints = (except?: string) => this.endpoints(cluster, spec, pods.filter((p) => p.phase === 'Running' && members.has(p.name) && p.name !== except));
     switch (step.kind) {
       case 'wait':
         return;
@@ -246,12 +277,12 @@ class ClusterPass {
       }
       case 'removeMember':
         setScalingDown(status, members.size, spec.size);
-        await this.removeMember(cluster, status, step.name, endpoints());
+        await this.removeMember(cluster, status, step.name, endpoints(step.name));
         break;
       case 'removeDeadMember':
         setRecovering(status, 'Replacing dead member', `The dead member ${step.name} is being replaced`);
         this.event(cluster, 'Normal', 'Replacing Dead Member', `The dead member ${step.name} is being replaced`);
-        await this.removeMember(cluster, status, step.name, endpoints());
+        await this.removeMember(cluster, status, step.name, endpoints(step.name));
         break;
       case 'lostQuorum':
         setCondition(status, 'Available', 'False', 'Lost quorum', `${step.running} of ${step.members} members are running; quorum is ${Math.floor(step.members / 2) + 1}`);
@@ -326,18 +357,78 @@ class ClusterPass {
     const list = await this.client.list(builtin.pods, { namespace: cluster.metadata.namespace, labelSelector: selector });
     return list.items
       .filter((p) => !p.metadata.deletionTimestamp && p.metadata.ownerReferences?.[0]?.uid === cluster.metadata.uid)
-      .map(podView);
+      .map(podView)
+      .map((p) => (this.state.runtime === 'real' ? { ...p, ready: p.ready && p.imageCurrent !== false } : p));
   }
 
   private member(cluster: EtcdCluster, spec: Spec, name: string): Member {
     return { name, id: '', clusterName: cluster.metadata.name!, namespace: cluster.metadata.namespace!, clusterDomain: spec.pod?.ClusterDomain || undefined };
   }
 
+  /** Keeps a membership step in status when the cluster's membership is simulated (and says nothing otherwise). */
   private noteSimulated(status: EtcdClusterStatus, step: string): void {
+    const state = this.state;
+    if (!state.runtime) {
+      (state.pendingNotes ??= []).push(step);
+      return;
+    }
     if (!this.membership.simulated) return;
-    const steps = [...(status.simulatedSteps ?? []), `${step} (simulated: no etcd process)`];
+    const notes = [...(state.pendingNotes ?? []), step];
+    state.pendingNotes = undefined;
+    const steps = [...(status.simulatedSteps ?? []), ...notes.map((n) => `${n} (simulated: no etcd process)`)];
     status.simulatedSteps = steps.slice(-(this.opts.maxSimulatedSteps ?? 20));
     status.simulated = true;
+  }
+
+  /**
+   * Whether the members are real etcd processes, from the first member container that started: Berth's simulated
+   * runtime gives its containers IDs of the scheme `berth-sim` (SIM_RUNTIME_SCHEME in nodeagent/sim-runtime.ts).
+   */
+  private learnRuntime(pods: MemberPodView[], status: EtcdClusterStatus): void {
+    const state = this.state;
+    if (!state.runtime) {
+      const ids = pods.map((p) => p.containerID).filter((id): id is string => !!id);
+      if (ids.length === 0) return;
+      state.runtime = ids.some((id) => id.startsWith('berth-sim://')) ? 'simulated' : 'real';
+    }
+    if (this.membership.simulated) {
+      status.simulated = true;
+      if (state.pendingNotes?.length) this.noteSimulated(status, state.pendingNotes.pop()!);
+    } else {
+      state.pendingNotes = undefined;
+      delete status.simulated;
+      delete status.simulatedSteps;
+      // A real member counts as ready only once it runs the image its pod asks for (an upgrade restarts it).
+      for (const p of pods) p.ready = p.ready && p.imageCurrent !== false;
+    }
+  }
+
+  /** Client URLs to reach `pods`: pod IPs for real members (the operator may run outside the cluster DNS), DNS names for simulated ones. */
+  private endpoints(cluster: EtcdCluster, spec: Spec, pods: MemberPodView[]): string[] {
+    if (this.state.runtime === 'real') return pods.filter((p) => p.podIP).map((p) => `http://${p.podIP}:${ETCD_CLIENT_PORT}`);
+    return pods.map((p) => clientURL(this.member(cluster, spec, p.name)));
+  }
+
+  /**
+   * What the member processes run, said in status: the image catalog runs every etcd v3 tag as the etcd it has, so
+   * `spec.version` may not be the server's version (condition VersionMapped), and a version it has no image for
+   * leaves the upgraded member waiting on its image (VersionMapped False, with the kubelet's message).
+   */
+  private async reportVersions(cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus, pods: MemberPodView[]): Promise<void> {
+    const pulling = pods.find((p) => p.waiting && /^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)$/.test(p.waiting.reason));
+    if (pulling) {
+      setCondition(status, 'VersionMapped', 'False', 'ImageUnavailable',
+        `etcd ${spec.version} has no image here: member ${pulling.name} waits with ${pulling.waiting!.reason}${pulling.waiting!.message ? `: ${pulling.waiting!.message}` : ''}`);
+      return;
+    }
+    const api = this.apis.real;
+    if (!api.serverVersions) return;
+    const running = pods.filter((p) => p.phase === 'Running' && p.ready);
+    const versions = [...new Set((await api.serverVersions(this.endpoints(cluster, spec, running))).values())].sort();
+    if (versions.length === 0) return;
+    status.serverVersion = versions.join(', ');
+    if (versions.length === 1 && versions[0] === spec.version) clearCondition(status, 'VersionMapped');
+    else if (versions.length === 1) setCondition(status, 'VersionMapped', 'True', 'CatalogVersion', `spec.version ${spec.version} runs as etcd ${versions[0]}: the image ${imageName(spec.repository, spec.version)} is the image catalog's etcd`);
   }
 
   private async writeStatus(cluster: EtcdCluster, status: EtcdClusterStatus): Promise<void> {
@@ -350,14 +441,30 @@ class ClusterPass {
   }
 }
 
+interface PodFields {
+  spec?: { containers?: { name: string; image?: string }[] };
+  status?: {
+    phase?: string; podIP?: string; conditions?: { type: string; status: string }[];
+    containerStatuses?: { name: string; image?: string; containerID?: string; state?: { waiting?: { reason?: string; message?: string } } }[];
+  };
+}
+
 function podView(p: KubeObject): MemberPodView {
-  const status = (p.status ?? {}) as { phase?: string; conditions?: { type: string; status: string }[] };
+  const { spec, status = {} } = p as KubeObject & PodFields;
+  const etcd = status.containerStatuses?.find((c) => c.name === 'etcd');
+  const want = spec?.containers?.find((c) => c.name === 'etcd')?.image ?? '';
+  const waiting = etcd?.state?.waiting;
   return {
     name: p.metadata.name!,
     phase: status.phase ?? 'Pending',
     ready: status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
     version: p.metadata.annotations?.[ETCD_VERSION_ANNOTATION] ?? '',
     creationTimestamp: p.metadata.creationTimestamp,
+    ...(status.podIP ? { podIP: status.podIP } : {}),
+    ...(etcd?.containerID ? { containerID: etcd.containerID } : {}),
+    ...(waiting?.reason ? { waiting: { reason: waiting.reason, ...(waiting.message ? { message: waiting.message } : {}) } } : {}),
+    // The status names the image qualified (docker.io/library/…, quay.io/…): the spec's may be short.
+    imageCurrent: !etcd?.image || etcd.image === want || etcd.image.endsWith(`/${want}`),
   };
 }
 

@@ -15,6 +15,13 @@ export interface MemberPodView {
   /** The etcd.version annotation. */
   version: string;
   creationTimestamp?: string;
+  podIP?: string;
+  /** The etcd container's ID (`<runtime>://…`) once it ran: says whether a real process runs in the pod. */
+  containerID?: string;
+  /** Why the etcd container waits (ErrImagePull, CrashLoopBackOff…), with the kubelet's message. */
+  waiting?: { reason: string; message?: string };
+  /** The etcd container runs the image the pod's spec names (false while an upgrade's restart is due). */
+  imageCurrent?: boolean;
 }
 
 export type Step =
@@ -41,6 +48,11 @@ export interface PlanInput {
   members: string[];
   /** Upgrades wait until every member is ready (a restarting member must rejoin before the next goes down). */
   upgradeNeedsReady?: boolean;
+  /**
+   * Adding or removing a member waits until every running member is ready: with real etcd processes a member that
+   * has not joined yet does not count toward quorum, and etcd refuses a reconfiguration that could lose it.
+   */
+  membershipNeedsReady?: boolean;
 }
 
 export function planStep(input: PlanInput): Plan {
@@ -55,6 +67,10 @@ export function planStep(input: PlanInput): Plan {
     const deletePods = running.filter((p) => !members.has(p.name)).map((p) => p.name);
     const live = running.filter((p) => members.has(p.name));
     if (live.length === members.size) {
+      const unready = live.filter((p) => !p.ready).map((p) => p.name);
+      if (input.membershipNeedsReady && members.size !== input.size && unready.length > 0) {
+        return { deletePods, step: { kind: 'wait', reason: `members not ready: ${unready.join(', ')}` } };
+      }
       if (members.size < input.size) return { deletePods, step: { kind: 'addMember' } };
       if (members.size > input.size) return { deletePods, step: { kind: 'removeMember', name: pickMemberToRemove(live) } };
       return { deletePods, step: { kind: 'settled' } };

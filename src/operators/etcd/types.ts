@@ -47,7 +47,8 @@ export interface EtcdClusterSpec {
 }
 
 export type ClusterPhase = '' | 'Creating' | 'Running' | 'Failed';
-export type ClusterConditionType = 'Available' | 'Recovering' | 'Scaling' | 'Upgrading';
+/** etcd-operator's four, and VersionMapped: the members run another etcd than spec.version (or none: no image). */
+export type ClusterConditionType = 'Available' | 'Recovering' | 'Scaling' | 'Upgrading' | 'VersionMapped';
 
 export interface ClusterCondition {
   type: ClusterConditionType;
@@ -69,6 +70,8 @@ export interface EtcdClusterStatus {
   members?: { ready?: string[]; unready?: string[] };
   currentVersion?: string;
   targetVersion?: string;
+  /** The etcd server version the members report (real members only), when the operator could ask them. */
+  serverVersion?: string;
   /** True when membership changes went to a simulated etcd API (no etcd process behind the pods). */
   simulated?: boolean;
   /** The most recent simulated membership calls, oldest first. */

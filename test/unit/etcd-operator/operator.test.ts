@@ -49,7 +49,9 @@ before(async () => {
   kubelet = SharedInformer.forResource(client, builtin.pods, { labelSelector: 'app=etcd' });
   const run = async (p: KubeObject) => {
     if (holdPending(p) || p.metadata.deletionTimestamp || (p.status as { phase?: string } | undefined)?.phase === 'Running') return;
-    await client.updateStatus(builtin.pods, { ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }).catch(() => {});
+    // Container IDs of the simulated runtime's scheme: the operator learns from them that no etcd process runs.
+    const containerStatuses = [{ name: 'etcd', ready: true, restartCount: 0, containerID: `berth-sim://${p.metadata.uid}`, state: { running: {} } }];
+    await client.updateStatus(builtin.pods, { ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses } }).catch(() => {});
   };
   kubelet.addEventHandler({ onAdd: run, onUpdate: (_o, n) => run(n) });
   kubelet.run();

@@ -1,0 +1,48 @@
+// Runs one course lab (examples/<lab>/lab.ts) end to end on a Berth of its own with real pods: the lab's own checks,
+// a Ctrl-C restart of Berth where the lab asks for one (stop with SIGINT, start again on the same data dir and
+// ranges), and then the lab's README must show the transcript this run saw.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { Lab, LabDefinition, runLab } from '../../../examples/lib/lab.js';
+import { compareTranscripts, readmeTranscript, renderTranscript } from '../../../examples/lib/transcript.js';
+import { needsPrograms, needsRealPods, RealCluster, startRealCluster } from '../process/harness.js';
+
+export interface LabRun {
+  lab: Lab;
+  cluster: RealCluster;
+}
+
+export async function runLabOnRealCluster(t: TestContext, definition: LabDefinition, opts: { programs?: string[]; args?: string[]; path?: string[] } = {}): Promise<LabRun | undefined> {
+  if (!needsRealPods(t) || !needsPrograms(t, ...(opts.programs ?? []))) return undefined;
+  let cluster = await startRealCluster({ args: opts.args });
+  const ranges = { clusterCidr: cluster.clusterCidr, serviceCidr: cluster.serviceCidr };
+  const { dataDir, home } = cluster;
+  t.after(async () => {
+    await cluster.stop();
+    cluster.cleanup();
+  });
+  let restarts = 0;
+  const lab = await runLab(definition, {
+    kubeconfig: cluster.kubeconfig, home, path: opts.path,
+    log: process.env.BERTH_LABS_VERBOSE ? (l) => console.log(l) : undefined,
+    onEntry: process.env.BERTH_LABS_VERBOSE ? (e) => console.log(`$ ${e.command}\n${e.output}`) : undefined,
+    restart: async () => {
+      await cluster.stop();
+      cluster = await startRealCluster({ dataDir, ranges, args: opts.args });
+      restarts++;
+    },
+  }).catch((e) => {
+    throw new Error(`lab ${definition.name}: ${e instanceof Error ? e.message : String(e)}`);
+  });
+  t.diagnostic(`lab ${definition.name}: ${lab.transcript.length} steps, ${restarts} Berth restart(s)`);
+  if (process.env.BERTH_LABS_TRANSCRIPT) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(process.env.BERTH_LABS_TRANSCRIPT, `${definition.name}.md`), renderTranscript(lab.sections));
+  }
+  const readme = readmeTranscript(readFileSync(join(lab.dir, 'README.md'), 'utf8'));
+  assert.ok(readme.length > 0, `examples/${definition.name}/README.md has no transcript`);
+  assert.deepEqual(compareTranscripts(readme, lab.transcript, definition.normalizers, lab.skipped), [], `examples/${definition.name}/README.md differs from what the lab saw`);
+  return { lab, cluster };
+}
