@@ -9,7 +9,7 @@ import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
-import { decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
+import { assertJsonDepth, decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
 import { inProcessResponse } from './in-process.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
@@ -232,6 +232,7 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
   }
   const buf = await readBody(req);
   if (buf.length === 0) throw errBadRequest('the body of the request was empty');
+  if (type !== 'apply') assertJsonDepth(buf);
   if (type === 'apply') {
     if (!query.get('fieldManager')) throw errBadRequest('PATCH, application/apply-patch+yaml requests must include a fieldManager query parameter');
     const applied = parseYamlBody(buf);

@@ -1,0 +1,89 @@
+// Upstream's input limits over HTTPS against one in-process Berth (API server only): nesting depth of JSON and YAML
+// bodies, patches that would change an object's identity, URL paths with dot segments or encoded separators, the
+// size of error bodies, duplicate keys under fieldValidation, integer ranges per OpenAPI format.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBerth, type Berth } from '../../../src/server/berth.js';
+import { credentials, rawRequest, type RawResponse } from '../../e2e/harness.js';
+
+let berth: Berth;
+let dataDir: string;
+const c = () => ({ kubeconfig: berth.kubeconfigPath });
+const req = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
+  rawRequest(c(), method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), headers);
+const json = (r: RawResponse) => JSON.parse(r.body);
+
+/** A request whose path is sent byte for byte (no URL normalisation on the client side). */
+function rawPathRequest(method: string, path: string): Promise<RawResponse> {
+  const cred = credentials(c());
+  const url = new URL(cred.server);
+  return new Promise((resolve, reject) => {
+    const r = https.request({ host: url.hostname, port: url.port, path, method, ca: cred.ca, cert: cred.cert, key: cred.key }, (res) => {
+      let data = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { data += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'berth-limits-'));
+  berth = await startBerth({ dataDir, port: 0, runtime: { controllers: false } });
+});
+
+after(async () => {
+  await berth?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const CM = '/api/v1/namespaces/default/configmaps';
+const configMap = (name: string, data: Record<string, string> = { a: '1' }) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data });
+
+describe('nesting depth', () => {
+  test('a JSON body nested 1,000,000 deep is a 400 with Go\'s "exceeded max depth", and /readyz still answers', async () => {
+    const n = 1_000_000;
+    const body = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep"},"data":${'['.repeat(n)}${']'.repeat(n)}}`;
+    const r = await req('POST', CM, body);
+    assert.equal(r.status, 400, r.body.slice(0, 300));
+    assert.equal(json(r).message, `couldn't get version/kind; json parse error: invalid character '[' exceeded max depth`);
+    assert.equal((await req('GET', '/readyz')).status, 200);
+  });
+
+  test('10,000 levels are within the limit (the depth error is not raised)', async () => {
+    const n = 9_990;
+    const body = `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"deep-ok"},"data":{"a":"1"},"x":${'['.repeat(n)}${']'.repeat(n)}}`;
+    const r = await req('POST', CM, body);
+    assert.doesNotMatch(r.body, /exceeded max depth/);
+  });
+
+  test('a merge patch nested too deep is a 400 before it is applied', async () => {
+    assert.equal((await req('POST', CM, configMap('deep-patch'))).status, 201);
+    const n = 20_000;
+    const r = await req('PATCH', `${CM}/deep-patch`, `{"data":{"a":${'['.repeat(n)}${']'.repeat(n)}}}`, { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(r.status, 400);
+    assert.match(json(r).message, /exceeded max depth/);
+  });
+
+  test('a YAML body with flow collections nested 100,000 deep is a 400 with go-yaml\'s message', async () => {
+    const n = 100_000;
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep-yaml\ndata: ${'['.repeat(n)}${']'.repeat(n)}\n`;
+    const r = await req('POST', CM, body, { 'Content-Type': 'application/yaml' });
+    assert.equal(r.status, 400);
+    assert.equal(json(r).message, 'error converting YAML to JSON: yaml: line 5: exceeded max depth of 10000');
+  });
+
+  test('a YAML body of 20,000 nested block sequences is a 400, not a crash', async () => {
+    const body = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: deep-yaml2\ndata:\n  x: ${'- '.repeat(20_000)}x\n`;
+    const r = await req('POST', CM, body, { 'Content-Type': 'application/yaml' });
+    assert.equal(r.status, 400);
+    assert.match(json(r).message, /^error converting YAML to JSON: /);
+    assert.equal((await req('GET', '/readyz')).status, 200);
+  });
+});
