@@ -19,6 +19,7 @@ import { boolParam, int64Param } from './query-params.js';
 import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
 import { serveWatch } from './watch.js';
+import { checkPatchedIdentity } from './patched-identity.js';
 
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/json-patch+json': 'json',
@@ -257,6 +258,7 @@ async function patchResource(ctx: ServerContext, req: IncomingMessage, def: Reso
   const object = await ctx.objects.guaranteedUpdate(def, ns, name, rctx, sub, pre, (current) => {
     const patched = ctx.schema.patch(def, type, current, buf, validation) as KubeObject;
     if (patched === null || typeof patched !== 'object' || Array.isArray(patched)) throw errBadRequest('the patch produced a value that is not an object');
+    checkPatchedIdentity(ctx.registry, def, ns, name, type, patched);
     rctx.warnings.length = 0;
     checkFields(ctx, def, patched, query, rctx.warnings);
     return patched;

@@ -87,3 +87,58 @@ describe('nesting depth', () => {
     assert.equal((await req('GET', '/readyz')).status, 200);
   });
 });
+
+describe('patches that would change the object\'s identity', () => {
+  before(async () => {
+    assert.equal((await req('POST', CM, configMap('ident'))).status, 201);
+  });
+  const patch = (type: string, body: unknown, path = `${CM}/ident`) => req('PATCH', path, body, { 'Content-Type': `application/${type}+json` });
+
+  for (const type of ['merge-patch', 'strategic-merge-patch']) {
+    test(`${type}: another metadata.name is a 400 naming both`, async () => {
+      const r = await patch(type, { metadata: { name: 'other' } });
+      assert.equal(r.status, 400);
+      assert.equal(json(r).message, 'the name of the object (other) does not match the name on the URL (ident)');
+    });
+    test(`${type}: another metadata.namespace is a 400`, async () => {
+      const r = await patch(type, { metadata: { namespace: 'kube-system' } });
+      assert.equal(r.status, 400);
+      assert.equal(json(r).message, 'the namespace of the provided object does not match the namespace sent on the request');
+    });
+  }
+
+  test('json-patch: removing metadata.name is a 400 with the empty name', async () => {
+    const r = await patch('json-patch', [{ op: 'remove', path: '/metadata/name' }]);
+    assert.equal(r.status, 400);
+    assert.equal(json(r).message, 'the name of the object () does not match the name on the URL (ident)');
+  });
+
+  test('merge-patch: another registered kind is upstream\'s 422 on `patch` (no conversion)', async () => {
+    const r = await patch('merge-patch', { kind: 'Secret' });
+    assert.equal(r.status, 422);
+    const s = json(r);
+    assert.equal(s.reason, 'Invalid');
+    assert.match(s.message, /^ "" is invalid: patch: Invalid value: ".*": converting \(k8s\.io\/api\/core\/v1\) Secret to \(k8s\.io\/kubernetes\/pkg\/apis\/core\) ConfigMap: unknown conversion$/s);
+    assert.equal(s.details.causes[0].field, 'patch');
+  });
+
+  test('json-patch: an unregistered apiVersion is upstream\'s "no kind is registered" 422', async () => {
+    const r = await patch('json-patch', [{ op: 'replace', path: '/apiVersion', value: 'v2' }]);
+    assert.equal(r.status, 422);
+    assert.match(json(r).message, /: no kind "ConfigMap" is registered for version "v2" in scheme "pkg\/api\/legacyscheme\/scheme\.go:30"$/);
+  });
+
+  test('strategic-merge-patch: a changed kind is ignored, as upstream converts by type', async () => {
+    const r = await patch('strategic-merge-patch', { kind: 'Secret', data: { b: '2' } });
+    assert.equal(r.status, 200, r.body);
+    assert.equal(json(r).kind, 'ConfigMap');
+  });
+
+  test('the object is unchanged after the refused patches', async () => {
+    const r = await req('GET', `${CM}/ident`);
+    const obj = json(r);
+    assert.equal(obj.metadata.name, 'ident');
+    assert.equal(obj.metadata.namespace, 'default');
+    assert.equal(obj.kind, 'ConfigMap');
+  });
+});
