@@ -20,6 +20,7 @@ import { RequestInfo } from './request-info.js';
 import { toTableResponse } from './tables.js';
 import { serveWatch } from './watch.js';
 import { checkPatchedIdentity } from './patched-identity.js';
+import { pathSegmentNameErrors } from './request-path.js';
 
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/json-patch+json': 'json',
@@ -36,6 +37,9 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
   }
   const ns = def.namespaced ? info.namespace : '';
   const sub = info.subresource;
+  // The registry's key functions refuse names that are not one path segment (upstream's NamespaceKeyFunc).
+  const nameErrors = info.name ? pathSegmentNameErrors(info.name) : [];
+  if (nameErrors.length) throw errBadRequest(`Name parameter invalid: ${JSON.stringify(info.name)}: ${nameErrors.join(';')}`);
   const special = ctx.subresources.get(subresourceKey(def.group, def.resource, sub));
   if (special) return special(ctx, req, res, info, query, user);
   // namespaces/finalize has only a PUT route; a strategy-backed subresource (pods/ephemeralcontainers) get/put/patch.

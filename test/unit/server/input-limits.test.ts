@@ -142,3 +142,35 @@ describe('patches that would change the object\'s identity', () => {
     assert.equal(obj.kind, 'ConfigMap');
   });
 });
+
+describe('URL paths with dot segments or encoded separators', () => {
+  for (const [label, path, shown] of [['%2e%2e', `${CM}/%2e%2e`, '..'], ['..', `${CM}/..`, '..'], ['%2E', `${CM}/%2E`, '.']] as const) {
+    test(`${label} as a name is upstream's 400 "Name parameter invalid", never the object the dots would resolve to`, async () => {
+      const r = await rawPathRequest('GET', path);
+      assert.equal(r.status, 400, r.body);
+      const s = json(r);
+      assert.equal(s.kind, 'Status');
+      assert.equal(s.message, `Name parameter invalid: "${shown}": may not be '${shown}'`);
+    });
+  }
+
+  test('an encoded slash splits segments as in url.Path: a%2Fb is name a, subresource b (404)', async () => {
+    assert.equal((await req('POST', CM, configMap('a'))).status, 201);
+    const r = await rawPathRequest('GET', `${CM}/a%2Fb`);
+    assert.equal(r.status, 404);
+    assert.equal(json(r).kind, 'Status');
+  });
+
+  test('a name with an encoded % is refused; a bad escape is a 400', async () => {
+    const r = await rawPathRequest('GET', `${CM}/x%25y`);
+    assert.equal(r.status, 400);
+    assert.equal(json(r).message, `Name parameter invalid: "x%y": may not contain '%'`);
+    assert.equal((await rawPathRequest('GET', `${CM}/x%zz`)).status, 400);
+  });
+
+  test('dot segments elsewhere are not resolved either: /api/v1/namespaces/default/configmaps/../.. is not the namespace list', async () => {
+    const r = await rawPathRequest('GET', `${CM}/../..`);
+    assert.notEqual(json(r).kind, 'NamespaceList');
+    assert.notEqual(json(r).kind, 'Namespace');
+  });
+});
