@@ -6,6 +6,7 @@ import { ApiError, errBadRequest, errNotAcceptable, errRequestEntityTooLarge, er
 import type { Status } from '../apimachinery/types.js';
 import { PROTOBUF_CONTENT_TYPE } from '../apimachinery/protobuf/encode.js';
 import { inProcessResponse, jsonBodyOf } from './in-process.js';
+import { boundedStatus } from './status-size.js';
 import { NestingDepthError, scanJson, yamlDepthExceededAt, MAX_NESTING_DEPTH } from '../apimachinery/json-limits.js';
 
 /** Upstream's limit for a request body (3 MiB). */
@@ -225,7 +226,7 @@ export function writeStatus(res: ServerResponse, err: ApiError): void {
     res.destroy();
     return;
   }
-  const text = JSON.stringify(status);
+  const text = boundedStatus(status);
   res.writeHead(err.code, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',

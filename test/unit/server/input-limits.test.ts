@@ -174,3 +174,22 @@ describe('URL paths with dot segments or encoded separators', () => {
     assert.notEqual(json(r).kind, 'Namespace');
   });
 });
+
+describe('error bodies', () => {
+  test('a 1 MiB name gives an error body of at most 64 KiB that still says what is wrong', async () => {
+    const name = 'a'.repeat(1024 * 1024);
+    const r = await req('POST', CM, configMap(name));
+    assert.equal(r.status, 422);
+    assert.ok(Buffer.byteLength(r.body) <= 64 * 1024, `error body of ${Buffer.byteLength(r.body)} bytes`);
+    const s = json(r);
+    assert.equal(s.reason, 'Invalid');
+    assert.ok(/^ConfigMap "a{1000,}\.\.\. \(\d+ more characters\)$/.test(s.message), s.message.slice(-200));
+    assert.equal(s.details.causes[0].field, 'metadata.name');
+  });
+
+  test('a small error is sent whole', async () => {
+    const r = await req('POST', CM, configMap('Bad_Name'));
+    assert.equal(r.status, 422);
+    assert.doesNotMatch(r.body, /more characters/);
+  });
+});
