@@ -193,3 +193,35 @@ describe('error bodies', () => {
     assert.doesNotMatch(r.body, /more characters/);
   });
 });
+
+describe('duplicate keys under fieldValidation', () => {
+  const body = (name: string) => `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"${name}","labels":{"x":"1","x":"2"}},"data":{"a":"1"},"data":{"b":"2"},"bogus":1,"bogus":2}`;
+
+  test('Strict: a 400 listing each repeated field by path (a field both unknown and repeated only as unknown)', async () => {
+    const r = await req('POST', `${CM}?fieldValidation=Strict`, body('dup-strict'));
+    assert.equal(r.status, 400, r.body);
+    assert.equal(json(r).message, 'strict decoding error: unknown field "bogus", duplicate field "metadata.labels.x", duplicate field "data"');
+  });
+
+  test('Warn (the default): created, with one warning per repeated field', async () => {
+    const r = await req('POST', CM, body('dup-warn'));
+    assert.equal(r.status, 201, r.body);
+    const warnings = String(r.headers.warning ?? '');
+    assert.match(warnings, /duplicate field \\"metadata\.labels\.x\\"/);
+    assert.match(warnings, /duplicate field \\"data\\"/);
+    assert.match(warnings, /unknown field \\"bogus\\"/);
+  });
+
+  test('Ignore: created without warnings', async () => {
+    const r = await req('POST', `${CM}?fieldValidation=Ignore`, body('dup-ignore'));
+    assert.equal(r.status, 201, r.body);
+    assert.equal(r.headers.warning, undefined);
+  });
+
+  test('keys repeated inside list items are found with the item index', async () => {
+    const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"dup-pod"},"spec":{"containers":[{"name":"a","image":"x"},{"name":"b","image":"x","image":"y"}]}}';
+    const r = await req('POST', '/api/v1/namespaces/default/pods?fieldValidation=Strict', pod);
+    assert.equal(r.status, 400, r.body);
+    assert.equal(json(r).message, 'strict decoding error: duplicate field "spec.containers[1].image"');
+  });
+});
