@@ -225,3 +225,34 @@ describe('duplicate keys under fieldValidation', () => {
     assert.equal(json(r).message, 'strict decoding error: duplicate field "spec.containers[1].image"');
   });
 });
+
+describe('integer fields range-checked per OpenAPI format', () => {
+  const deployment = (name: string, replicas: string) => `{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"${name}"},"spec":{"replicas":${replicas},"selector":{"matchLabels":{"app":"x"}},"template":{"metadata":{"labels":{"app":"x"}},"spec":{"containers":[{"name":"c","image":"x"}]}}}}`;
+  const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+
+  test('Deployment replicas 1e29 (int32) is refused as upstream\'s decoder refuses it: 400, nothing stored', async () => {
+    const r = await req('POST', DEPLOYMENTS, deployment('huge', '1e29'));
+    assert.equal(r.status, 400, r.body);
+    assert.equal(json(r).message, 'Deployment in version "v1" cannot be handled as a Deployment: json: cannot unmarshal number 1e+29 into Go struct field DeploymentSpec.spec.replicas of type int32');
+    assert.equal((await req('GET', `${DEPLOYMENTS}/huge`)).status, 404);
+  });
+
+  test('2^31 does not fit int32; 2^31-1 does', async () => {
+    assert.equal((await req('POST', DEPLOYMENTS, deployment('over', '2147483648'))).status, 400);
+    const r = await req('POST', DEPLOYMENTS, deployment('max', '2147483647'));
+    assert.equal(r.status, 201, r.body);
+  });
+
+  test('an int64 field past 2^63 is refused with its Go type', async () => {
+    const pod = '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p64"},"spec":{"activeDeadlineSeconds":1e20,"containers":[{"name":"a","image":"x"}]}}';
+    const r = await req('POST', '/api/v1/namespaces/default/pods', pod);
+    assert.equal(r.status, 400, r.body);
+    assert.equal(json(r).message, 'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal number 100000000000000000000 into Go struct field PodSpec.spec.activeDeadlineSeconds of type int64');
+  });
+
+  test('a merge patch setting replicas out of range is refused too', async () => {
+    const r = await req('PATCH', `${DEPLOYMENTS}/max`, '{"spec":{"replicas":1e29}}', { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal(r.status, 400, r.body);
+    assert.match(json(r).message, /cannot unmarshal number 1e\+29 into Go struct field DeploymentSpec\.spec\.replicas of type int32/);
+  });
+});
