@@ -92,3 +92,14 @@ spec:
     assert.match(r.stderr, /must be a valid regular expression, but isn't: error parsing regexp: invalid escape sequence: `\\1`/);
   });
 });
+
+describe('start-up messages', () => {
+  test('a second berth up on a data dir in use says so, with the pid of the one using it', async () => {
+    await assert.rejects(startCluster({ dataDir: c.dataDir }), (e: Error) => {
+      assert.match(e.message, new RegExp(`berth: data dir ${c.dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is in use by berth \\(pid ${c.proc.pid}\\)`));
+      assert.doesNotMatch(e.message, /database is locked/);
+      return true;
+    });
+    assert.equal((await rawRequest(c, 'GET', '/readyz')).status, 200);
+  });
+});
