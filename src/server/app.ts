@@ -11,6 +11,7 @@ import {
 import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { splitRequestTarget } from './request-path.js';
 import { handleResource, subresourceServed } from './resources.js';
 
 export const SERVER_VERSION = {
@@ -70,8 +71,7 @@ export async function authorize(ctx: ServerContext, user: UserInfo, info: Reques
 
 /** Splits a request URL into its cleaned path (no trailing slash) and query. */
 export function requestPath(rawUrl: string | undefined): { path: string; query: URLSearchParams } {
-  const url = new URL(rawUrl ?? '/', 'https://berth.invalid');
-  return { path: url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname, query: url.searchParams };
+  return splitRequestTarget(rawUrl);
 }
 
 async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {

@@ -1,6 +1,7 @@
 // Assembles a running Berth: SQLite storage, the resource registry, the REST machinery, admission, controllers
 // and the HTTPS server, plus the in-process channel the components reach it through. `berth up` and the embedded test
 // cluster both start it through here.
+import { lockDataDir } from './data-dir-lock.js';
 import { mkdirSync } from 'node:fs';
 import type { Http2SecureServer } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
@@ -73,6 +74,7 @@ const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-l
 export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+  const dataDirLock = lockDataDir(opts.dataDir);
   const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit });
   const model = builtinModel();
   const registry = new ResourceRegistry();
@@ -175,6 +177,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     server.close();
     await loopback.close();
     await store.close();
+    dataDirLock.release();
     throw e;
   }
 
@@ -192,6 +195,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
         loopback.close(),
       ]);
       await store.close();
+      dataDirLock.release();
     },
   };
 }

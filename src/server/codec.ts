@@ -6,6 +6,8 @@ import { ApiError, errBadRequest, errNotAcceptable, errRequestEntityTooLarge, er
 import type { Status } from '../apimachinery/types.js';
 import { PROTOBUF_CONTENT_TYPE } from '../apimachinery/protobuf/encode.js';
 import { inProcessResponse, jsonBodyOf } from './in-process.js';
+import { boundedStatus } from './status-size.js';
+import { NestingDepthError, scanJson, yamlDepthExceededAt, MAX_NESTING_DEPTH } from '../apimachinery/json-limits.js';
 
 /** Upstream's limit for a request body (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -42,22 +44,48 @@ export const JSON_TYPES = ['application/json', 'application/yaml', 'application/
 
 export function parseJsonBody(buf: Buffer): unknown {
   try {
-    return JSON.parse(buf.toString('utf8'));
+    const text = buf.toString('utf8');
+    scanJson(text);
+    return JSON.parse(text);
   } catch (e) {
     throw errBadRequest(`couldn't get version/kind; json parse error: ${(e as Error).message}`);
   }
 }
 
-export function parseYamlBody(buf: Buffer): unknown {
+/** A body too deeply nested for upstream's JSON decoder: 400 before anything walks it. */
+export function assertJsonDepth(buf: Buffer): void {
   try {
-    const docs = YAML.parseAllDocuments(buf.toString('utf8'), { uniqueKeys: false });
+    scanJson(buf.toString('utf8'));
+  } catch (e) {
+    if (e instanceof NestingDepthError) throw errBadRequest(`couldn't get version/kind; json parse error: ${e.message}`);
+    throw e;
+  }
+}
+
+export function parseYamlBody(buf: Buffer): unknown {
+  const text = buf.toString('utf8');
+  const deepAt = yamlDepthExceededAt(text);
+  if (deepAt) throw errBadRequest(`error converting YAML to JSON: yaml: line ${deepAt}: exceeded max depth of ${MAX_NESTING_DEPTH}`);
+  try {
+    // No pretty errors: their context excerpt runs a regular expression over the whole text.
+    const docs = YAML.parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
     const first = Array.isArray(docs) ? docs[0] : docs;
     if (!first) return null;
-    if (first.errors.length) throw first.errors[0];
+    if (first.errors.length) {
+      const err = first.errors[0];
+      throw new Error(`yaml: line ${lineAt(text, err.pos[0])}: ${err.message}`);
+    }
     return first.toJS({ maxAliasCount: 100 });
   } catch (e) {
+    // RangeError: nesting the parser's recursion could not take.
     throw errBadRequest(`error converting YAML to JSON: ${(e as Error).message}`);
   }
+}
+
+function lineAt(text: string, pos: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 /** Decodes a create/update body by Content-Type. Protobuf is delegated (it needs the type model). */
@@ -198,7 +226,7 @@ export function writeStatus(res: ServerResponse, err: ApiError): void {
     res.destroy();
     return;
   }
-  const text = JSON.stringify(status);
+  const text = boundedStatus(status);
   res.writeHead(err.code, {
     'Content-Type': 'application/json',
     'Cache-Control': 'no-cache, private',

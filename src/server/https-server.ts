@@ -17,6 +17,23 @@ export interface HttpsServerOptions {
 /** Go's http2 default (kube-apiserver's --http2-max-streams-per-connection unset). */
 const MAX_CONCURRENT_STREAMS = 250;
 
+/**
+ * TLS 1.2 suites as upstream's secure defaults (ECDHE with AEAD ciphers: AES-GCM, ChaCha20-Poly1305; no CBC-SHA1,
+ * no RSA key exchange), TLS 1.3 suites as Go offers them; TLS 1.2 is the minimum.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256', 'TLS_AES_256_GCM_SHA384', 'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * HTTP/2 rapid reset (CVE-2023-44487): nghttp2's limit on incoming RST_STREAM frames (a burst, then a rate per
+ * second) ends a session that opens and cancels streams faster, and sessions that keep sending refused streams or
+ * invalid frames are ended too.
+ */
+const H2_ABUSE_LIMITS = { streamResetBurst: 1000, streamResetRate: 33, maxSessionRejectedStreams: 100, maxSessionInvalidFrames: 1000 };
+
 export interface HttpsServer {
   server: Http2SecureServer;
   /** Ends every connection at once (HTTP/2 sessions and HTTP/1.1 sockets, upgraded ones too). */
@@ -27,6 +44,7 @@ export function createHttpsServer(opts: HttpsServerOptions, handler: (req: Incom
   const server = createSecureServer({
     key: opts.key, cert: opts.cert, ca: opts.ca, requestCert: true, rejectUnauthorized: false,
     allowHTTP1: true, settings: { maxConcurrentStreams: MAX_CONCURRENT_STREAMS },
+    minVersion: 'TLSv1.2', ciphers: TLS_CIPHERS, honorCipherOrder: true, ...H2_ABUSE_LIMITS,
   }, handler as unknown as Parameters<typeof createSecureServer>[1]);
   // HTTP/1.1 keep-alive (the http module reads these from the server for connections it takes over).
   (server as unknown as { keepAliveTimeout: number }).keepAliveTimeout = 65_000;

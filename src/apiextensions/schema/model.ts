@@ -1,5 +1,6 @@
 // The in-memory form of a CRD's openAPIV3Schema: one SchemaNode per JSONSchemaProps, with the raw props kept for
 // error reporting. Built once by compileSchema; validation, defaulting, pruning and CEL all walk this tree.
+import { compileRe2, type Re2Pattern } from '../../apimachinery/re2.js';
 export type JSONSchemaProps = Record<string, unknown>;
 
 export interface ValidationRule {
@@ -32,7 +33,7 @@ export interface SchemaNode {
   maxLength?: number;
   minLength?: number;
   pattern?: string;
-  patternRegExp?: RegExp;
+  patternRegExp?: Re2Pattern;
   maxItems?: number;
   minItems?: number;
   uniqueItems: boolean;
@@ -55,22 +56,9 @@ const num = (v: unknown): number | undefined => (typeof v === 'number' && Number
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const isObj = (v: unknown): v is JSONSchemaProps => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Converts a Go RE2 pattern to a JS RegExp; `(?i)`-style leading flags become JS flags. Throws on bad syntax. */
-export function compilePattern(pattern: string): RegExp {
-  let src = pattern;
-  let flags = 'u';
-  const lead = /^\(\?([imsU]+)\)/.exec(src);
-  if (lead) {
-    src = src.slice(lead[0].length);
-    for (const f of lead[1]) if (f === 'i' || f === 'm' || f === 's') flags += f;
-  }
-  // RE2 allows \z for end-of-text; JS spells it $ without the m flag.
-  src = src.replace(/\\z/g, '$');
-  try {
-    return new RegExp(src, flags);
-  } catch {
-    return new RegExp(src, flags.replace('u', ''));
-  }
+/** A CRD `pattern` on RE2 semantics (Go's regexp, as kube-openapi validates it). Throws on bad syntax. */
+export function compilePattern(pattern: string): Re2Pattern {
+  return compileRe2(pattern);
 }
 
 export function buildNode(raw: JSONSchemaProps): SchemaNode {

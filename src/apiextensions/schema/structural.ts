@@ -87,7 +87,7 @@ function valueValidation(s: SchemaNode, skipAnyOf: boolean, skipFirstAllOfAnyOf:
     try {
       compilePattern(s.pattern);
     } catch (e) {
-      errs.push(invalid(path.child('pattern').toString(), s.pattern, `must be a valid regular expression, but isn't: error parsing regexp: ${(e as Error).message}`));
+      errs.push(invalid(path.child('pattern').toString(), s.pattern, `must be a valid regular expression, but isn't: error parsing regexp: ${(e as Error).message.replace(/^error parsing regexp: /, '')}`));
     }
   }
   return errs;

@@ -10,8 +10,10 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 export function findTypeError(model: TypeModel, structName: string, obj: unknown): string | undefined {
   const rootName = shortName(structName);
   let found: string | undefined;
+  // Go names the innermost struct holding the field (DeploymentSpec.spec.replicas), without its package.
+  let struct = rootName.split('.').pop()!;
   const report = (json: string, path: string, type: TypeRef) => {
-    found ??= `json: cannot unmarshal ${json} into Go struct field ${rootName}.${path} of type ${goType(type)}`;
+    found ??= `json: cannot unmarshal ${json} into Go struct field ${struct}.${path} of type ${goType(type)}`;
   };
   const walk = (type: TypeRef, value: unknown, path: string): void => {
     if (found || value === null || value === undefined) return; // null is the zero value in Go
@@ -28,7 +30,7 @@ export function findTypeError(model: TypeModel, structName: string, obj: unknown
         return;
       case 'integer':
         if (typeof value !== 'number') report(jsonKind(value), path, type);
-        else if (!Number.isInteger(value)) report(`number ${value}`, path, type);
+        else if (!Number.isInteger(value) || !fitsFormat(value, type.format)) report(`number ${value}`, path, type);
         return;
       case 'number':
         if (typeof value !== 'number') report(jsonKind(value), path, type);
@@ -58,10 +60,13 @@ export function findTypeError(model: TypeModel, structName: string, obj: unknown
         const def = model.structs.get(type.name);
         if (!def) return;
         const fields = fieldsByName(def);
+        const outer = struct;
         for (const [k, v] of Object.entries(value)) {
           const f = fields.get(k);
+          struct = type.name.split('.').pop()!;
           if (f) walk(f.type, v, path ? `${path}.${k}` : k);
         }
+        struct = outer;
         return;
       }
     }
@@ -69,6 +74,15 @@ export function findTypeError(model: TypeModel, structName: string, obj: unknown
   if (!isObject(obj)) return `json: cannot unmarshal ${jsonKind(obj)} into Go value of type ${rootName}`;
   walk({ kind: 'ref', name: structName }, obj, '');
   return found;
+}
+
+/**
+ * Whether an integer fits its Go type (OpenAPI format int32/int64), as strconv.ParseInt decides; a number past
+ * 2^63 was stored before (Deployment replicas 1e29) and broke every Go client's decoding of the list.
+ */
+function fitsFormat(value: number, format: 'int32' | 'int64'): boolean {
+  if (format === 'int32') return value >= -0x8000_0000 && value <= 0x7fff_ffff;
+  return value >= -(2 ** 63) && value < 2 ** 63;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

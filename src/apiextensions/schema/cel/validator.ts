@@ -2,6 +2,7 @@
 // value its schema node matches; transition rules (using oldSelf) only when a correlated old value exists. Each
 // evaluation step is counted: a rule over its per-call limit, or all rules together over the runtime budget, stop
 // validation with upstream's errors instead of hanging.
+import { withRe2RegExp } from '../../../apimachinery/re2.js';
 import { FieldError, FieldPath, forbidden, internalError, invalid, required } from '../../../apimachinery/field-errors.js';
 import { GoValueFieldError } from '../goformat.js';
 import type { SchemaNode, ValidationRule } from '../model.js';
@@ -56,7 +57,8 @@ function run(program: CelProgram, activation: Record<string, unknown>, limit: nu
   meter.limit = limit;
   meter.deadline = Date.now() + EVAL_TIME_LIMIT_MS;
   try {
-    const value = program(activation);
+    // matches() on RE2 semantics, not JavaScript's backtracking engine.
+    const value = withRe2RegExp(() => program(activation));
     return { ok: true, value, cost: meter.steps };
   } catch (e) {
     return { ok: false, error: e as Error, cost: meter.steps, costExceeded: e instanceof CostExceeded };
