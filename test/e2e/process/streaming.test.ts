@@ -119,7 +119,8 @@ spec:
     image: busybox
     command: ["sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 0.5; done"]
 `);
-  await eventually(async () => (await kubectlOk(c!, ['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 100);
+  // It runs for 1.5 s: a slow poll may only see it Succeeded (logs -f then prints everything and ends at once).
+  await eventually(async () => ['Running', 'Succeeded'].includes(await kubectlOk(c!, ['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])), 60_000, 100);
   assert.equal(await kubectlOk(c!, ['logs', '-f', 'ticker'], { timeoutMs: 30_000 }), 'tick 1\ntick 2\ntick 3\n');
   await applyYaml(c!, `
 apiVersion: v1
