@@ -150,6 +150,8 @@ export class Container {
         const target = root + resolveOnHost('/', m.containerPath);
         return [`mkdir -p ${quote(target)}`, `mount --bind ${quote(m.hostPath)} ${quote(target)}`];
       }),
+      // The image's host directories, read-only at the same path (as the process runtime binds them).
+      ...(spec.config.hostPaths ?? []).flatMap((p) => [`mkdir -p ${quote(root + p)}`, `mount --bind -o ro ${quote(p)} ${quote(root + p)}`]),
       `exec chroot ${quote(root)} /usr/bin/env -i ${Object.entries(env).map(([k, v]) => quote(`${k}=${v}`)).join(' ')} `
         + `/bin/sh -c 'cd "$0" && exec "$@"' ${[cwd, ...argv].map(quote).join(' ')}`,
     ].join('\n');

@@ -223,6 +223,9 @@ class ClusterPass {
     status.members = { ...(ready.length ? { ready } : {}), ...(unready.length ? { unready } : {}) };
     status.size = state.members?.size ?? running.length;
     if (real) await this.reportVersions(cluster, spec, status, after);
+    // Steps noted before the runtime was known go into status only now, with a write right after: a sync that
+    // returns early (the step gap) must not take them with it.
+    if (state.runtime && state.pendingNotes?.length) this.noteSimulated(status, state.pendingNotes.pop()!);
     await this.writeStatus(cluster, status);
     return plan.step.kind === 'settled' ? resync : { requeueAfter: Math.min(resync.requeueAfter, Math.max(minGap, 200)) };
   }
@@ -393,7 +396,6 @@ class ClusterPass {
     }
     if (this.membership.simulated) {
       status.simulated = true;
-      if (state.pendingNotes?.length) this.noteSimulated(status, state.pendingNotes.pop()!);
     } else {
       state.pendingNotes = undefined;
       delete status.simulated;
