@@ -7,7 +7,9 @@ import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { PAGE_SIZE, SCHEMA_VERSION } from '../../../src/storage/schema.js';
 import { pod, tempDir } from './fixtures/temp-store.js';
 
-const key = (name: string) => `/registry/core/pods/default/${name}`;
+/** Keys as schemas 1-3 wrote them, and as they read after the move to upstream's layout (schema 4). */
+const oldKey = (name: string) => `/registry/core/pods/default/${name}`;
+const key = (name: string) => `/registry/pods/default/${name}`;
 
 // The file layout written by schema 1 (kv was a WITHOUT ROWID table).
 const SCHEMA_1 = `
@@ -25,11 +27,11 @@ function writeSchema1File(path: string): void {
     JSON.stringify({ ...pod(name), ...extra, metadata: { name, namespace: 'default', resourceVersion: String(rv) } });
   const kv = db.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)');
   const history = db.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)');
-  kv.run(key('b'), text('b', 3), 3, 3);
-  history.run(2, key('a'), 1, text('a', 2), null);
-  history.run(3, key('b'), 1, text('b', 3), null);
-  kv.run(key('a'), text('a', 4, { status: { phase: 'Running' } }), 2, 4);
-  history.run(4, key('a'), 2, text('a', 4, { status: { phase: 'Running' } }), text('a', 2));
+  kv.run(oldKey('b'), text('b', 3), 3, 3);
+  history.run(2, oldKey('a'), 1, text('a', 2), null);
+  history.run(3, oldKey('b'), 1, text('b', 3), null);
+  kv.run(oldKey('a'), text('a', 4, { status: { phase: 'Running' } }), 2, 4);
+  history.run(4, oldKey('a'), 2, text('a', 4, { status: { phase: 'Running' } }), text('a', 2));
   db.close();
 }
 
@@ -41,13 +43,13 @@ test('a schema-1 file opens with its objects, revisions and watch history intact
   assert.equal(store.currentRevision(), 4);
   const a = await store.get(key('a'));
   assert.deepEqual({ create: a?.createRevision, mod: a?.modRevision, phase: a?.value.status }, { create: 2, mod: 4, phase: { phase: 'Running' } });
-  const listed = await store.list('/registry/core/pods/default/');
+  const listed = await store.list('/registry/pods/default/');
   assert.deepEqual(listed.items.map((i) => [i.key, i.value.metadata.resourceVersion]), [[key('a'), '4'], [key('b'), '3']]);
-  const page = await store.list('/registry/core/pods/', { limit: 1 });
+  const page = await store.list('/registry/pods/', { limit: 1 });
   assert.deepEqual([page.items.length, page.continueAfter, page.remaining], [1, key('a'), 1]);
 
   const events: StoreEvent[] = [];
-  const w = store.watch('/registry/core/pods/', 1, (ev) => events.push(ev));
+  const w = store.watch('/registry/pods/', 1, (ev) => events.push(ev));
   assert.deepEqual(events.map((e) => [e.type, e.revision, e.prevObject?.metadata.resourceVersion]), [['ADDED', 2, undefined], ['ADDED', 3, undefined], ['MODIFIED', 4, '2']]);
   w.stop();
 
@@ -66,9 +68,38 @@ test('a schema-1 file opens with its objects, revisions and watch history intact
   assert.equal(leftovers.n, 0);
 
   const again = openSqliteStore({ path });
-  assert.deepEqual((await again.list('/registry/core/pods/default/')).items.map((i) => i.key), [key('a'), key('b'), key('c')]);
+  assert.deepEqual((await again.list('/registry/pods/default/')).items.map((i) => i.key), [key('a'), key('b'), key('c')]);
   assert.equal(again.currentRevision(), 5);
   await again.close();
+});
+
+test('a schema-3 file moves every key, current and in the history, into upstream\'s layout', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const old = new Database(path);
+  old.pragma('journal_mode = WAL');
+  old.exec(SCHEMA_2.replace("('schema_version', 2)", "('schema_version', 3)"));
+  old.exec('ALTER TABLE history ADD COLUMN prev_revision INTEGER');
+  const keys = [
+    ['/registry/core/services/default/kubernetes', '/registry/services/specs/default/kubernetes'],
+    ['/registry/core/endpoints/default/kubernetes', '/registry/services/endpoints/default/kubernetes'],
+    ['/registry/core/nodes/n1', '/registry/minions/n1'],
+    ['/registry/apps/statefulsets/default/web', '/registry/statefulsets/default/web'],
+    ['/registry/apiextensions.k8s.io/customresourcedefinitions/crontabs.stable.example.com', '/registry/apiextensions.k8s.io/customresourcedefinitions/crontabs.stable.example.com'],
+    ['/registry/stable.example.com/crontabs/default/c', '/registry/stable.example.com/crontabs/default/c'],
+  ];
+  keys.forEach(([k], i) => {
+    const text = JSON.stringify({ apiVersion: 'v1', kind: 'X', metadata: { name: 'x', resourceVersion: String(i + 2) } });
+    old.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)').run(k, text, i + 2, i + 2);
+    old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?, ?)').run(i + 2, k, 1, text, null, null);
+  });
+  old.close();
+
+  const store = openSqliteStore({ path });
+  t.after(() => store.close());
+  assert.deepEqual((await store.list('/registry/')).items.map((i) => i.key).sort(), keys.map(([, k]) => k).sort());
+  const events: string[] = [];
+  store.watch('/registry/', 1, (ev) => events.push(ev.key)).stop();
+  assert.deepEqual(events, keys.map(([, k]) => k));
 });
 
 test('a file from a newer schema is refused', (t) => {
@@ -93,9 +124,9 @@ test('a schema-2 file keeps its inline previous values, and new updates point at
   old.pragma('journal_mode = WAL');
   old.exec(SCHEMA_2);
   const text = (rv: number, v: number) => JSON.stringify({ ...pod('a'), spec: { v }, metadata: { name: 'a', namespace: 'default', resourceVersion: String(rv) } });
-  old.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)').run(key('a'), text(3, 2), 2, 3);
-  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(2, key('a'), 1, text(2, 1), null);
-  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(3, key('a'), 2, text(3, 2), text(2, 1));
+  old.prepare('INSERT INTO kv VALUES (?, ?, ?, ?)').run(oldKey('a'), text(3, 2), 2, 3);
+  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(2, oldKey('a'), 1, text(2, 1), null);
+  old.prepare('INSERT INTO history VALUES (?, ?, ?, ?, ?)').run(3, oldKey('a'), 2, text(3, 2), text(2, 1));
   old.close();
 
   const store = openSqliteStore({ path, exclusive: false });
@@ -119,7 +150,7 @@ test('a schema-2 file keeps its inline previous values, and new updates point at
   const again = openSqliteStore({ path });
   t.after(() => again.close());
   const events: StoreEvent[] = [];
-  again.watch('/registry/core/pods/', 1, (ev) => events.push(ev)).stop();
+  again.watch('/registry/pods/', 1, (ev) => events.push(ev)).stop();
   assert.deepEqual(events.map((e) => [e.revision, e.prevObject?.spec]), [[2, undefined], [3, { v: 1 }], [4, { v: 2 }]]);
   assert.deepEqual((await again.get(key('a')))?.value.spec, { v: 3 });
 });
