@@ -88,19 +88,24 @@ export class EtcdStore implements Store {
     const end = prefixEnd(start);
     const after = opts.continueAfter !== undefined && opts.continueAfter >= prefix ? this.etcdKey(opts.continueAfter) : undefined;
     const from = after === undefined ? start : Buffer.concat([after, Buffer.from([0])]);
-    if (after !== undefined && from.compare(end) >= 0) return { items: [], revision: opts.revision && opts.revision < this.revision ? opts.revision : this.revision };
-    // A revision this store has not seen yet may still be etcd's current one: read at the current state then.
-    const atRevision = opts.revision !== undefined && opts.revision < this.revision ? opts.revision : undefined;
-    if (atRevision !== undefined && atRevision < this.compacted) throw this.expired(prefix, atRevision);
+    if (after !== undefined && from.compare(end) >= 0) return { items: [], revision: opts.revision ?? this.revision };
+    if (opts.revision !== undefined && opts.revision < this.compacted) throw this.expired(prefix, opts.revision);
+    const range = (revision: number | undefined) => this.call(() => this.client.kv.range({ key: from, range_end: end, limit: limit || undefined, revision }));
+    // Always ask etcd at the revision: this client's view of the newest revision may lag other servers' writes. A
+    // revision etcd has not reached reads its current state.
+    let atRevision = opts.revision;
     let res: IRangeResponse;
     try {
-      res = await this.call(() => this.client.kv.range({ key: from, range_end: end, limit: limit || undefined, revision: atRevision }));
+      res = await range(atRevision);
     } catch (e) {
-      if (atRevision !== undefined && e instanceof StorageError && e.code === 'Expired') {
+      if (atRevision === undefined || !(e instanceof StorageError)) throw e;
+      if (e.code === 'Expired') {
         this.compacted = Math.max(this.compacted, atRevision + 1);
         throw this.expired(prefix, atRevision);
       }
-      throw e;
+      if (!e.message.includes(FUTURE)) throw e;
+      atRevision = undefined;
+      res = await range(undefined);
     }
     const hidden = this.compactKeyBuffer();
     const items: StoredObject[] = [];
@@ -371,7 +376,7 @@ export function storageErrorOf(e: unknown): StorageError | Error {
   if (e instanceof StorageError) return e;
   const message = e instanceof Error ? e.message : String(e);
   if (message.includes(COMPACTED)) return new StorageError('Expired', '', message);
-  if (message.includes(FUTURE)) return new StorageError('Internal', '', message);
+  if (message.includes(FUTURE)) return new StorageError('Internal', '', message); // callers check the message
   const name = e instanceof Error ? e.constructor.name : '';
   if (/Unavailable|DeadlineExceeded|BrokenCircuit|Cancelled|ClientClosed/i.test(name) || /no leader|leader changed|timed out|deadline|unavailable|connect/i.test(message)) {
     return new StorageError('Unavailable', '', message);
