@@ -4,6 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { connectEtcd } from '../../../src/storage/etcd/client.js';
@@ -12,7 +15,7 @@ import { openEtcdStore, type EtcdStore } from '../../../src/storage/etcd/etcd-st
 import { keyFor } from '../../../src/storage/helpers.js';
 import { StorageError, type StoreEvent } from '../../../src/storage/interface.js';
 import type { ValueTransformer } from '../../../src/storage/value-transformer.js';
-import { etcdUnavailable, startEtcd, type EtcdCluster } from '../../support/etcd.js';
+import { etcdUnavailable, makeEtcdTls, startEtcd, type EtcdCluster } from '../../support/etcd.js';
 import { eventually, pod } from './conformance/suite.js';
 
 const run = promisify(execFile);
@@ -50,6 +53,26 @@ test('objects live under --etcd-prefix in upstream\'s layout, their values witho
   assert.equal(String(rev), created.value.metadata.resourceVersion);
   // Nothing outside the prefix.
   assert.deepEqual((await etcdctl(etcd.servers, 'get', '--prefix', '/', '--keys-only')).stdout.split('\n').filter(Boolean).sort(), [...keys].sort());
+});
+
+test('TLS to etcd with a client certificate (--etcd-cafile, --etcd-certfile, --etcd-keyfile); without one etcd refuses', { skip }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-etcd-tls-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const tls = makeEtcdTls(dir);
+  const etcd = await startEtcd({ tls });
+  t.after(() => etcd.stop());
+  assert.match(etcd.servers, /^https:/);
+  const client = connectEtcd({ servers: [etcd.servers], caFile: tls.caFile, certFile: tls.clientCertFile, keyFile: tls.clientKeyFile });
+  const store = await openEtcdStore({ client });
+  t.after(async () => {
+    await store.close();
+    client.close();
+  });
+  const created = await store.create(keyFor('', 'pods', 'default', 'a'), pod('a'));
+  assert.equal((await store.get(created.key))?.modRevision, created.modRevision);
+  const anonymous = connectEtcd({ servers: [etcd.servers], caFile: tls.caFile, requestTimeoutMs: 2000 });
+  t.after(() => anonymous.close());
+  await assert.rejects(openEtcdStore({ client: anonymous }), (e: unknown) => e instanceof StorageError && e.code === 'Unavailable');
 });
 
 test('a watch outlives the loss of the etcd leader and of its own member in a 3-member cluster: every acknowledged write once, in order', { skip, timeout: 120_000 }, async (t) => {
