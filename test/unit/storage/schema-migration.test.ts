@@ -1,10 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import Database from 'better-sqlite3';
 import type { StoreEvent } from '../../../src/storage/interface.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { PAGE_SIZE, SCHEMA_VERSION } from '../../../src/storage/schema.js';
+import { upstreamKeyOf } from '../../../src/storage/key-layout.js';
+import { repoPath } from '../../repo-path.js';
 import { pod, tempDir } from './fixtures/temp-store.js';
 
 /** Keys as schemas 1-3 wrote them, and as they read after the move to upstream's layout (schema 4). */
@@ -161,4 +165,54 @@ test('a new file gets the larger page size', async (t) => {
   const db = new Database(path, { readonly: true });
   t.after(() => db.close());
   assert.equal(db.pragma('page_size', { simple: true }), PAGE_SIZE);
+});
+
+interface RawRow { key: string; value: string; create_revision: number; mod_revision: number }
+
+test('a data dir written by Berth before upstream\'s layout (schema 3, made through its API) keeps every object, revision and event', async (t) => {
+  // tools/make-schema3-fixture.sh made this file with the previous Berth and the real kubectl.
+  const path = join(tempDir(t), 'state.db');
+  writeFileSync(path, gunzipSync(readFileSync(repoPath('test/unit/storage/fixtures/schema3-state.db.gz'))));
+  const raw = new Database(path, { readonly: true });
+  assert.equal(raw.prepare<[], { value: number }>("SELECT value FROM meta WHERE name = 'schema_version'").get()?.value, 3);
+  const rows = raw.prepare<[], RawRow>('SELECT key, value, create_revision, mod_revision FROM kv').all();
+  const history = raw.prepare<[], { revision: number; key: string; type: number }>('SELECT revision, key, type FROM history ORDER BY revision').all();
+  raw.close();
+  assert.ok(rows.length > 50 && history.length > rows.length, `fixture has ${rows.length} objects, ${history.length} events`);
+
+  const store = openSqliteStore({ path });
+  t.after(() => store.close());
+  assert.equal(store.currentRevision(), history.at(-1)!.revision);
+  const all = await store.list('/registry/');
+  assert.equal(all.items.length, rows.length, 'no object lost or added');
+  for (const row of rows) {
+    const got = await store.get(upstreamKeyOf(row.key));
+    assert.ok(got, `${row.key} is at ${upstreamKeyOf(row.key)}`);
+    assert.deepEqual([got.value, got.createRevision, got.modRevision], [JSON.parse(row.value), row.create_revision, row.mod_revision], row.key);
+  }
+  const keys = new Set(all.items.map((i) => i.key));
+  for (const k of ['/registry/services/specs/shop/web', '/registry/services/endpoints/shop/web', '/registry/minions/berth-node-1', '/registry/pods/shop/db-0',
+    '/registry/secrets/shop/creds', '/registry/statefulsets/shop/db', '/registry/roles/shop/reader', '/registry/clusterroles/watcher',
+    '/registry/ingress/shop/web', '/registry/leases/shop/lock', '/registry/endpointslices/shop/web-zpwsb',
+    '/registry/apiextensions.k8s.io/customresourcedefinitions/crontabs.stable.example.com', '/registry/stable.example.com/crontabs/shop/nightly']) {
+    assert.ok(keys.has(k), `${k} listed`);
+  }
+  assert.deepEqual([...keys].filter((k) => /^\/registry\/(core|apps|batch|rbac\.authorization\.k8s\.io|networking\.k8s\.io)\//.test(k)), [], 'no key left in the old layout');
+
+  // The history replays as before, under the new keys: a watch from the start sees every event once, in order.
+  const events: StoreEvent[] = [];
+  store.watch('/registry/', 1, (ev) => events.push(ev)).stop();
+  assert.deepEqual(events.map((e) => [e.revision, e.key, e.type]),
+    history.map((h) => [h.revision, upstreamKeyOf(h.key), ({ 1: 'ADDED', 2: 'MODIFIED', 3: 'DELETED' } as const)[h.type as 1 | 2 | 3]]));
+  assert.ok(events.some((e) => e.type === 'DELETED' && e.key === '/registry/configmaps/shop/gone'));
+
+  // Opened again, nothing moves a second time, and writes carry on from the old revision.
+  await store.close();
+  const again = openSqliteStore({ path });
+  t.after(() => again.close());
+  assert.equal((await again.list('/registry/')).items.length, rows.length);
+  const settings = await again.get('/registry/configmaps/shop/settings');
+  assert.deepEqual(settings?.value.data, { mode: 'slow' });
+  const next = await again.update(settings!.key, { ...settings!.value, data: { mode: 'fast' } }, settings!.modRevision);
+  assert.equal(next.modRevision, history.at(-1)!.revision + 1);
 });
