@@ -70,7 +70,8 @@ const apiservers: Proc[] = [];
 const managers: Proc[] = [];
 const schedulers: Proc[] = [];
 const cluster = () => ({ kubeconfig, home: join(dir, 'home') });
-const LEADER_FLAGS = ['--leader-elect-lease-duration', '4s', '--leader-elect-renew-deadline', '3s', '--leader-elect-retry-period', '1s'];
+// Short enough that takeovers fit the test, long enough that a leader on a busy 2-core machine still renews in time.
+const LEADER_FLAGS = ['--leader-elect-lease-duration', '8s', '--leader-elect-renew-deadline', '6s', '--leader-elect-retry-period', '1s'];
 
 const apiserverArgs = (i: number) => ['apiserver', '--data-dir', join(dir, `api-${i}`), '--pki-from', shared, '--port', String(apiPorts[i]),
   '--etcd-servers', etcd.servers, '--etcd-compaction-interval', '30s'];
@@ -101,13 +102,19 @@ after(async () => {
 
 /** The one process of `procs` that says it leads, once exactly one does and the Lease names it. */
 async function leaderOf(procs: Proc[], lease: string): Promise<Proc> {
-  return eventually(async () => {
-    const leading = procs.filter((p) => p.proc.exitCode === null && p.proc.signalCode === null && /leading as /.test(p.out()));
-    if (leading.length !== 1) return undefined;
-    const identity = /leading as (\S+)/.exec(leading[0]!.out())![1];
-    const holder = await kubectlOk(cluster(), ['get', 'lease', lease, '-n', 'kube-system', '-o', 'jsonpath={.spec.holderIdentity}']);
-    return holder === identity ? leading[0] : undefined;
-  }, 30_000, 250);
+  try {
+    return await eventually(async () => {
+      const leading = procs.filter((p) => p.proc.exitCode === null && p.proc.signalCode === null && /leading as /.test(p.out()));
+      if (leading.length !== 1) return undefined;
+      const identity = /leading as (\S+)/.exec(leading[0]!.out())![1];
+      const holder = await kubectlOk(cluster(), ['get', 'lease', lease, '-n', 'kube-system', '-o', 'jsonpath={.spec.holderIdentity}']);
+      return holder === identity ? leading[0] : undefined;
+    }, 30_000, 250);
+  } catch (e) {
+    // Say what each candidate did (a leader that missed its renew deadline exits, as upstream's do).
+    const state = procs.map((p, i) => `candidate ${i}: ${p.proc.exitCode ?? p.proc.signalCode ?? 'running'}\n${p.out().slice(-600)}${p.err().slice(-600)}`);
+    throw new Error(`no single leader of ${lease}: ${(e as Error).message}\n${state.join('\n')}`);
+  }
 }
 
 async function restartApiserver(i: number): Promise<void> {
