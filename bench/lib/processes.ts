@@ -47,15 +47,20 @@ export function berthNodeArgs(): string[] {
 }
 
 /**
- * Starts `berth up` on a port chosen beforehand, so /readyz can be polled from the spawn on: the API is ready before
+ * Starts `berth up` (or `berth apiserver`) on a port chosen beforehand, so /readyz can be polled from the spawn on: the API is ready before
  * `berth up` has started its controllers and printed the kubeconfig line (both times are reported). `cli` may be another
  * build's `dist/src/cli/main.js` (a baseline measured in the same run).
  */
-export async function startBerthProcess(dataDir: string, cli = BERTH_CLI, opts: { runtime?: 'sim' | 'process'; args?: string[] } = {}): Promise<ServerProcess> {
+export async function startBerthProcess(
+  dataDir: string, cli = BERTH_CLI, opts: { runtime?: 'sim' | 'process'; args?: string[]; command?: 'up' | 'apiserver' } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const url = `https://127.0.0.1:${port}`;
   const t0 = performance.now();
-  const args = ['up', '--runtime', opts.runtime ?? 'sim', '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])];
+  const command = opts.command ?? 'up';
+  // berth apiserver runs no pods, so it takes no --runtime.
+  const runtime = command === 'up' ? ['--runtime', opts.runtime ?? 'sim'] : [];
+  const args = [command, ...runtime, '--data-dir', dataDir, '--port', String(port), ...(opts.args ?? [])];
   const proc = track(spawn(process.execPath, [...berthNodeArgs(), cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   const printed = waitForOutput(proc, /^kubeconfig: (.+)$/m, /^server: (.+)$/m).then((lines) => ({ lines, ms: performance.now() - t0 }));
   printed.catch(() => {}); // surfaced below, after readiness

@@ -5,7 +5,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { formatCidr, parseCidr } from '../networking/ipv4.js';
 import { startBerth } from '../server/berth.js';
+import { addEtcdOptions, etcdOptionsFrom, type EtcdFlags } from './etcd-flags.js';
+import { registerApiServerCommand } from './apiserver.js';
+import { registerControlPlaneCommands } from './control-plane.js';
 import { registerOperatorCommand } from './operator.js';
+import { stopOnSignals } from './signals.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
 
@@ -43,8 +47,8 @@ function parseFeatureGates(v: string): Record<string, boolean> {
 const program = new Command();
 program.name('berth').description('A Kubernetes-compatible control plane for stateful workloads, on embedded SQLite');
 
-program
-  .command('up')
+addEtcdOptions(program
+  .command('up'))
   .description('start the API server, controllers and node agent in the foreground')
   .option('--data-dir <dir>', 'where state, certificates and the kubeconfig live', '.berth')
   .option('--port <port>', 'HTTPS port (0 picks a free one)', int('--port', 0, 65535), 6443)
@@ -59,30 +63,21 @@ program
   .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
   .option('--operator <name>', 'also run a bundled operator in-process (etcd); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--no-default-storage-class', "don't create the default StorageClass 'standard'")
-  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] }) => {
+  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
     const announced: string[] = [];
     const berth = await startBerth({
-      dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host,
+      dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
     });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
     for (const line of announced) process.stdout.write(`${line}\n`);
     process.stdout.write(`server: ${berth.url}\n`);
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      process.stderr.write(`berth: ${signal}, shutting down\n`);
-      berth.close().then(() => process.exit(0), (e) => {
-        console.error(e);
-        process.exit(1);
-      });
-    };
-    process.on('SIGINT', () => stop('SIGINT'));
-    process.on('SIGTERM', () => stop('SIGTERM'));
+    stopOnSignals(() => berth.close());
   });
 
+registerApiServerCommand(program);
+registerControlPlaneCommands(program);
 registerOperatorCommand(program);
 registerCrdCommand(program);
 registerImagesCommand(program);

@@ -57,6 +57,8 @@ export interface ListOptions {
   continue?: string;
   /** Read the state at this revision (resourceVersionMatch=Exact) instead of the current one. */
   revision?: number;
+  /** The current state may come from the watch cache (resourceVersion "0" or NotOlderThan, once reached). */
+  cached?: boolean;
 }
 
 export interface ListResponse<T = KubeObject> {
@@ -144,8 +146,9 @@ export class GenericStore {
 
   // ---- reads -----------------------------------------------------------------------------------------------
 
-  async get(def: ResourceDef, namespace: string, name: string): Promise<KubeObject> {
-    const cur = await this.store.get(this.keyFor(def, namespace, name));
+  /** `cached`: the object may come from the watch cache (GET with a resourceVersion, once the cache reached it). */
+  async get(def: ResourceDef, namespace: string, name: string, opts: { cached?: boolean } = {}): Promise<KubeObject> {
+    const cur = await this.store.get(this.keyFor(def, namespace, name), opts.cached ? { cached: true } : undefined);
     if (!cur) throw errNotFound(this.groupResource(def), name);
     return this.present(def, cur.value);
   }
@@ -215,7 +218,8 @@ export class GenericStore {
     for (;;) {
       let page: Awaited<ReturnType<Store['list']>>;
       try {
-        page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter, revision: revision || at });
+        const cached = !!opts.cached && !revision && at === undefined;
+        page = await this.store.list(prefix, { limit: limit ? Math.max(limit - items.length, 1) * 2 : 0, continueAfter, revision: revision || at, cached });
       } catch (e) {
         if (!(e instanceof StorageError && e.code === 'Expired')) throw e;
         if (!token) throw errExpired('The resourceVersion for the provided list is too old.');
@@ -262,7 +266,8 @@ export class GenericStore {
     const matches = (o: KubeObject | undefined) => !!o && (!opts.selector || opts.selector.matches(def.conversion ? def.conversion.fromStorage(o) : o, def));
     const fromNow = opts.resourceVersion === '' || opts.resourceVersion === '0';
     if (opts.sendInitialEvents ?? fromNow) {
-      const initial = await this.store.list(prefix);
+      // A consistent read unless the client named a revision it already has (then the watch cache may answer).
+      const initial = await this.store.list(prefix, { cached: opts.resourceVersion !== '' });
       from = initial.revision;
       for (const item of initial.items) if (matches(item.value)) onEvent('ADDED', this.present(def, item.value));
       opts.onInitialEventsEnd?.(from);

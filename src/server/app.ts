@@ -1,7 +1,8 @@
 // The request pipeline: authentication → authorization hook → routing to health, version, discovery, OpenAPI or the
 // resource endpoints; every failure leaves as a Status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errForbidden, errInternal, errUnauthorized, isApiError } from '../apimachinery/errors.js';
+import { ApiError, errForbidden, errInternal, errTimeout, errUnauthorized, isApiError } from '../apimachinery/errors.js';
+import { StorageError } from '../storage/interface.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
 import { writeJson, writeStatus, writeText } from './codec.js';
 import type { ServerContext } from './context.js';
@@ -29,13 +30,17 @@ export const SERVER_VERSION = {
 /** Paths anyone may read, as upstream's system:public-info-viewer role allows. */
 const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
+const STORAGE_TIMEOUT = 'Timeout: request did not complete within requested timeout - context deadline exceeded';
+
 export type Authenticate = (req: IncomingMessage) => UserInfo | undefined;
 
 export function createRequestHandler(ctx: ServerContext, authenticate: Authenticate) {
   return (req: IncomingMessage, res: ServerResponse) => {
     handle(ctx, authenticate, req, res).catch((e: unknown) => {
-      const err = isApiError(e) ? e : errInternal(e);
-      if (!isApiError(e)) console.error('berth: internal error', req.method, req.url, e);
+      const unavailable = e instanceof StorageError && e.code === 'Unavailable';
+      // A store that did not answer in time (etcd down or without a leader): upstream's request timeout.
+      const err = isApiError(e) ? e : unavailable ? errTimeout(STORAGE_TIMEOUT) : errInternal(e);
+      if (!isApiError(e) && !unavailable) console.error('berth: internal error', req.method, req.url, e);
       writeStatus(res, err);
     });
   };
@@ -80,9 +85,9 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
       return writeJson(res, 200, SERVER_VERSION);
     case '/healthz':
     case '/livez':
-      return health(res, query, true);
+      return health(ctx, res, query, 'healthz', true);
     case '/readyz':
-      return health(res, query, ctx.ready());
+      return health(ctx, res, query, 'readyz', ctx.ready());
     case '/api': {
       const v = aggregatedDiscoveryVersion(req.headers.accept);
       if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, true, v, servedBy(ctx)), aggregatedContentType(v));
@@ -127,12 +132,15 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
   throw notFound();
 }
 
-function health(res: ServerResponse, query: URLSearchParams, ok: boolean): void {
-  if (query.has('verbose')) {
-    const lines = ['[+]ping ok', '[+]log ok', `[${ok ? '+' : '-'}]storage ${ok ? 'ok' : 'failed'}`];
-    return writeText(res, ok ? 200 : 500, lines.join('\n') + `\n${ok ? 'healthz check passed' : 'healthz check failed'}\n`);
-  }
-  return writeText(res, ok ? 200 : 500, ok ? 'ok' : 'not ready');
+/** /healthz, /livez, /readyz as upstream's healthz handler: the checks' lines when verbose or failing. */
+async function health(ctx: ServerContext, res: ServerResponse, query: URLSearchParams, name: string, started: boolean): Promise<void> {
+  const checks: [string, boolean][] = [['ping', true], ['log', true]];
+  if (ctx.storageHealth) checks.push(['etcd', await ctx.storageHealth()]);
+  checks.push(['storage', started]);
+  const ok = checks.every(([, passed]) => passed);
+  if (ok && !query.has('verbose')) return writeText(res, 200, 'ok');
+  const lines = checks.map(([check, passed]) => (passed ? `[+]${check} ok` : `[-]${check} failed: reason withheld`));
+  return writeText(res, ok ? 200 : 500, `${lines.join('\n')}\n${name} check ${ok ? 'passed' : 'failed'}\n`);
 }
 
 const servedBy = (ctx: ServerContext) => (def: ResourceDef, sub: string) => subresourceServed(ctx, def, sub);

@@ -22,7 +22,7 @@ import { GenericStore, RequestContext } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
 import type { InProcessStreaming } from '../client/http.js';
-import { openSqliteStore } from '../storage/sqlite.js';
+import { openStorage, type EtcdStorageOptions } from '../storage/open.js';
 import { createRequestHandler } from './app.js';
 import { createHttpsServer } from './https-server.js';
 import type { ComponentClients } from './component-client.js';
@@ -37,11 +37,15 @@ import { createUpgradeListener } from './upgrade.js';
 
 export interface BerthOptions {
   dataDir: string;
+  /** Data dir whose pki/ holds the certificates (default dataDir): API servers of one cluster share one. */
+  pkiDataDir?: string;
   /** 0 picks a free port. */
   port?: number;
   host?: string;
   /** Watch history retained in storage (events). */
   historyLimit?: number;
+  /** Store objects in etcd (kube-apiserver's --etcd-* flags) instead of SQLite in the data dir. */
+  etcd?: EtcdStorageOptions;
   bookmarkIntervalMs?: number;
   /** Runtime options (nodes, sim timing, DNS, feature gates, controllers on/off); defaults in DEFAULT_RUNTIME. */
   runtime?: Partial<BerthRuntimeOptions>;
@@ -75,7 +79,14 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const dataDirLock = lockDataDir(opts.dataDir);
-  const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit });
+  let storage: Awaited<ReturnType<typeof openStorage>>;
+  try {
+    storage = await openStorage({ dataDir: opts.dataDir, historyLimit: opts.historyLimit, etcd: opts.etcd });
+  } catch (e) {
+    dataDirLock.release();
+    throw e;
+  }
+  const store = storage.store;
   const model = builtinModel();
   const registry = new ResourceRegistry();
   for (const def of builtinResources()) registry.add(def);
@@ -87,7 +98,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
   if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));
-  const pki = await ensurePki(opts.dataDir, { hosts: [...(host === '0.0.0.0' || host === '::' ? [] : [host]), ...inClusterNames(runtime)] });
+  const pki = await ensurePki(opts.pkiDataDir ?? opts.dataDir, { hosts: [...(host === '0.0.0.0' || host === '::' ? [] : [host]), ...inClusterNames(runtime)] });
   let ready = false;
   const openapi = new OpenApiCache(registry, model);
   const ctx: ServerContext = {
@@ -98,6 +109,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     serverAddress: '',
     openapi,
     ready: () => ready,
+    storageHealth: storage.health,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 60_000,
     subresources: new Map(),
     upgrades: new Map(),
@@ -176,7 +188,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     https.closeAllConnections();
     server.close();
     await loopback.close();
-    await store.close();
+    await storage.close();
     dataDirLock.release();
     throw e;
   }
@@ -194,7 +206,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
         }),
         loopback.close(),
       ]);
-      await store.close();
+      await storage.close();
       dataDirLock.release();
     },
   };

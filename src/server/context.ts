@@ -45,6 +45,8 @@ export interface ServerContext {
   };
   /** Set when start-up is complete (readyz). */
   ready(): boolean;
+  /** The `etcd` check of /healthz, /livez and /readyz: whether the store answers (absent for SQLite). */
+  storageHealth?(): Promise<boolean>;
   /** Bookmark interval for watches (ms). */
   bookmarkIntervalMs: number;
   /** Subresources served outside the generic store, keyed by subresourceKey(group, resource, sub). */

@@ -23,9 +23,10 @@ export async function awaitRevision(store: Store, resourceVersion: string, waitM
       then();
     };
     timer = setTimeout(() => done(() => reject(errTooLargeResourceVersion(minimum, store.currentRevision(), TOO_LARGE_RETRY_SECONDS))), waitMs);
-    // Every write passes through a watch of the whole key space; the first one at or past `minimum` ends the wait.
+    // Every write passes through a watch of the whole key space; the first one at or past `minimum` ends the wait
+    // (or a progress notification past it: with etcd, the revision may belong to a write outside Berth's keys).
     watcher = store.watch('', store.currentRevision(), (ev) => {
       if (ev.revision >= minimum) done(resolve);
-    });
+    }, { onProgress: (rev) => { if (rev >= minimum) done(resolve); } });
   });
 }

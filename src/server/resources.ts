@@ -64,8 +64,10 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
     case 'get': {
       const fmt = format();
       // GetOptions.resourceVersion: the object as of a state at least that new (the current one, once reached).
-      await awaitRevision(ctx.store, query.get('resourceVersion') ?? '');
-      const obj = await ctx.objects.get(def, ns, info.name);
+      const rv = query.get('resourceVersion') ?? '';
+      await awaitRevision(ctx.store, rv);
+      // Any resourceVersion (even "0") lets the watch cache answer; none asks for a consistent read.
+      const obj = await ctx.objects.get(def, ns, info.name, { cached: rv !== '' });
       if (sub === 'scale') return writeFormatted(res, 200, scaleOf(def, obj), fmt);
       return respondObject(ctx, res, def, 200, obj, fmt, rctx.warnings, query);
     }
@@ -73,7 +75,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
       const fmt = format();
       const opts = listOptionsFrom(query);
       const selector = listSelector(def, query);
-      const listOpts = { selector, limit: opts.limit, continue: opts.continue || undefined, revision: await listRevision(ctx, opts) };
+      const listOpts = { selector, limit: opts.limit, continue: opts.continue || undefined, ...(await listRevision(ctx, opts)) };
       if (fmt.kind === 'json' && !inProcessResponse(res)) {
         // Plain JSON over the wire: the items' stored texts spliced into the list, nothing parsed or serialised again.
         const joined = await ctx.objects.listJoined(def, ns, listOpts);
@@ -148,20 +150,21 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
 }
 
 /**
- * Which state a list reads (etcd3 GetList's resourceVersion semantics): undefined for the current one (no
- * resourceVersion, "0", NotOlderThan, or the legacy form without a limit, each once the store has reached the
- * revision), the revision itself for Exact (also the legacy form with a limit). A continued list brings its own.
+ * Which state a list reads (etcd3 GetList's resourceVersion semantics): the current one (no resourceVersion: a
+ * consistent read; "0", NotOlderThan, or the legacy form without a limit: once the store has reached the revision,
+ * and the watch cache may answer), or the revision itself for Exact (also the legacy form with a limit). A continued
+ * list brings its own.
  */
-async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<number | undefined> {
+async function listRevision(ctx: ServerContext, opts: ListOptions): Promise<{ revision?: number; cached?: boolean }> {
   const rv = opts.resourceVersion;
   if (opts.continue) {
     if (rv && rv !== '0') throw errBadRequest('specifying resource version is not allowed when using continue');
-    return undefined;
+    return {};
   }
-  if (!rv) return undefined;
+  if (!rv) return {};
   await awaitRevision(ctx.store, rv);
   const exact = opts.resourceVersionMatch === EXACT || (!opts.resourceVersionMatch && opts.limit > 0 && rv !== '0');
-  return exact ? parseResourceVersion(rv) : undefined;
+  return exact ? { revision: parseResourceVersion(rv) } : { cached: true };
 }
 
 const LIST_END = Buffer.from(']}');

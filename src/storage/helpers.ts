@@ -1,25 +1,9 @@
-// Conveniences on top of the Store contract: the key scheme and the read-modify-write loop handlers rely on.
+// Conveniences on top of the Store contract: the key scheme (key-layout.ts) and the read-modify-write loop handlers
+// rely on.
 import type { KubeObject } from '../apimachinery/types.js';
 import { StorageError, type Store, type StoredObject } from './interface.js';
 
-/** Storage group segment: the core group ('') is spelled 'core'. */
-function groupSegment(group: string): string {
-  return group === '' ? 'core' : group;
-}
-
-/**
- * `/registry/<group>/<resource>/<namespace>/<name>`, or `/registry/<group>/<resource>/<name>` for cluster-scoped
- * objects (namespace '' or undefined).
- */
-export function keyFor(group: string, resource: string, namespace: string | undefined, name: string): string {
-  return namespace ? `${prefixFor(group, resource, namespace)}${name}` : `${prefixFor(group, resource)}${name}`;
-}
-
-/** `/registry/<group>/<resource>/` (all namespaces) or `/registry/<group>/<resource>/<namespace>/`. */
-export function prefixFor(group: string, resource: string, namespace?: string): string {
-  const base = `/registry/${groupSegment(group)}/${resource}/`;
-  return namespace ? `${base}${namespace}/` : base;
-}
+export { keyFor, prefixFor } from './key-layout.js';
 
 export interface GuaranteedUpdateOptions {
   /** Attempts before giving up with the last Conflict (default 16). */

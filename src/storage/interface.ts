@@ -53,9 +53,34 @@ export interface Watcher {
   stop(): void;
 }
 
+export interface ReadOptions {
+  /**
+   * The answer may come from a cache as of currentRevision() instead of a consistent read (resourceVersion "0" and
+   * NotOlderThan semantics, once the caller has waited for the revision it needs). Stores without a cache ignore it.
+   */
+  cached?: boolean;
+}
+
+export interface ListOptions extends ReadOptions {
+  limit?: number;
+  continueAfter?: string;
+  revision?: number;
+}
+
+export interface WatchOptions {
+  /**
+   * The store ended the watch (no further events): Expired when it can no longer deliver every event (the history it
+   * needed was compacted), Internal on other failures. Without it such failures are logged and the watch just ends.
+   */
+  onError?: (err: StorageError) => void;
+  /** Every event under the prefix up to `revision` has been delivered (etcd's progress notifications). */
+  onProgress?: (revision: number) => void;
+}
+
 export class StorageError extends Error {
   constructor(
-    readonly code: 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Expired' | 'Internal',
+    /** Unavailable: the store could not be reached in time (etcd down or without a leader); the outcome of a write is unknown. */
+    readonly code: 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Expired' | 'Unavailable' | 'Internal',
     readonly key: string,
     message: string,
     /** Current object for Conflict, when known. */
@@ -66,13 +91,13 @@ export class StorageError extends Error {
 }
 
 export interface Store {
-  get(key: string): Promise<StoredObject | undefined>;
+  get(key: string, opts?: ReadOptions): Promise<StoredObject | undefined>;
   /**
    * Keys under prefix in key order, starting after `continueAfter`; at most `limit` when limit > 0. With `revision`,
    * the keys as they were at that revision (a consistent snapshot, as etcd's range read at a revision); Expired when
    * it is older than compactedRevision(). A revision at or past the current one reads the current state.
    */
-  list(prefix: string, opts?: { limit?: number; continueAfter?: string; revision?: number }): Promise<ListResult>;
+  list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   /**
    * The current values under prefix (after `continueAfter`, at most `limit`) as one buffer: their stored JSON texts
    * in key order joined with commas, i.e. a JSON list's items ready to splice into a response. Optional: stores that
@@ -89,16 +114,21 @@ export interface Store {
   /** Removes the key; same precondition rules as update. Returns the deleted object (rv = deletion revision). */
   delete(key: string, expectedModRevision?: number): Promise<StoredObject>;
   /**
-   * Delivers, in revision order, every event under `prefix` with revision > fromRevision, then live events.
-   * Throws StorageError('Expired') when fromRevision is older than the retained history.
-   * `onEvent` is called synchronously with the write for live events; it must not throw.
+   * Delivers, in revision order and each exactly once, every event under `prefix` with revision > fromRevision, then
+   * live events. Throws StorageError('Expired') when fromRevision is known to be older than the retained history
+   * (a store that learns it later reports it through opts.onError). Live events follow the write's commit: SQLite
+   * and the watch cache call `onEvent` synchronously with the write (SQLite before the write's promise resolves),
+   * etcd when its watch stream brings them. `onEvent` must not throw.
    */
-  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void): Watcher;
-  /** The revision of the last write. */
+  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void, opts?: WatchOptions): Watcher;
+  /**
+   * The newest revision this store knows to be committed: the last write for SQLite, the newest revision etcd
+   * reported to this client, the revision the watch cache has caught up to.
+   */
   currentRevision(): number;
   /** Oldest revision a watch may start from (events after it are retained). */
   compactedRevision(): number;
   /** Drops history at or below `revision`; later watches from an older revision get Expired. */
-  compact(revision: number): void;
+  compact(revision: number): void | Promise<void>;
   close(): Promise<void>;
 }

@@ -8,10 +8,12 @@
 //            prev_value is filled in only when the row it points at is about to be trimmed (or already was).
 //            Schema 2 stored prev_value on every row, which doubled the bytes written per update
 //   meta     small durable counters (the explicit compaction point, schema version)
+// Schema 4 moved the keys to upstream's layout (key-layout.ts): `/registry/core/pods/…` became `/registry/pods/…`.
 import type Database from 'better-sqlite3';
 import type { StoreEventType } from './interface.js';
+import { upstreamKeyOf } from './key-layout.js';
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 /** Revision of an empty store; like etcd, the first write gets revision 2 and "0" is never a real revision. */
 export const INITIAL_REVISION = 1;
 
@@ -69,6 +71,7 @@ export function migrate(db: Database.Database): void {
     if (!hasKv) db.exec(KV_TABLE('kv'));
     else if (row && row.value < 2) rebuildKvWithRowids(db);
     addPrevRevision(db);
+    if (row && row.value < 4) moveToUpstreamKeys(db);
     db.prepare('INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)').run('schema_version', SCHEMA_VERSION);
     db.prepare('INSERT OR IGNORE INTO meta (name, value) VALUES (?, ?)').run('compacted_revision', INITIAL_REVISION);
   }).immediate();
@@ -87,6 +90,13 @@ DROP TABLE kv_schema1;`);
 function addPrevRevision(db: Database.Database): void {
   const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('history')").all();
   if (!columns.some((c) => c.name === 'prev_revision')) db.exec('ALTER TABLE history ADD COLUMN prev_revision INTEGER');
+}
+
+/** Schema 3 → 4: every key, current and in the history, rewritten into upstream's layout. */
+function moveToUpstreamKeys(db: Database.Database): void {
+  db.function('berth_upstream_key', { deterministic: true }, (key: unknown) => upstreamKeyOf(String(key)));
+  db.exec(`UPDATE kv SET key = berth_upstream_key(key);
+UPDATE history SET key = berth_upstream_key(key);`);
 }
 
 export const EVENT_TYPE_CODES: Record<StoreEventType, number> = { ADDED: 1, MODIFIED: 2, DELETED: 3 };

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../apimachinery/types.js';
 import { EventRing, HistoryEntry } from './event-ring.js';
-import { StorageError, type JoinedValues, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher } from './interface.js';
+import { StorageError, type JoinedValues, type ListOptions, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher, type WatchOptions } from './interface.js';
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
 import {
@@ -91,7 +91,7 @@ export class SqliteStore implements Store {
     return row && storedFromRow(row);
   }
 
-  async list(prefix: string, opts: { limit?: number; continueAfter?: string; revision?: number } = {}): Promise<ListResult> {
+  async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
     this.assertOpen();
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : 0;
     if (opts.revision !== undefined && opts.revision < this.revision) return this.listAt(prefix, opts.revision, opts.continueAfter, limit);
@@ -217,13 +217,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void): Watcher {
+  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void, opts?: WatchOptions): Watcher {
     this.assertOpen();
     const compacted = this.compactedRevision();
     if (fromRevision < compacted) {
       throw new StorageError('Expired', prefix, `too old resource version: ${fromRevision} (${compacted})`);
     }
-    return this.hub.watch(prefix, fromRevision, onEvent, this.ring);
+    return this.hub.watch(prefix, fromRevision, onEvent, (after) => this.ring.at(after + 1), opts);
   }
 
   currentRevision(): number {

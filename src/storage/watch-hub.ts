@@ -1,14 +1,22 @@
-// Watch fan-out. Watchers are indexed by the /registry/<group>/<resource>/ part of their prefix so a write only
+// Watch fan-out. Watchers are indexed by the /registry/<resource prefix>/ part of their prefix so a write only
 // visits watchers of its own resource (plus the few with broader prefixes). Delivery goes through one queue so
 // that a callback which itself writes, or starts a watch, never reorders or duplicates events for anybody.
-import type { HistoryEntry, EventRing } from './event-ring.js';
-import type { StoreEvent, Watcher } from './interface.js';
-import { resourceBucket } from './key-range.js';
+import type { StorageError, StoreEvent, Watcher, WatchOptions } from './interface.js';
+import { resourceBucket } from './key-layout.js';
+
+/** A retained write as the hub needs it (event-ring.ts's HistoryEntry). */
+export interface HubEntry {
+  readonly revision: number;
+  readonly key: string;
+  /** The event, parsed once and shared by every receiver. */
+  event(): StoreEvent;
+}
 
 interface Registration {
   readonly prefix: string;
   readonly bucket: string | undefined;
   readonly onEvent: (ev: StoreEvent) => void;
+  readonly opts: WatchOptions | undefined;
   /** Highest revision already handled; guards against a replayed event arriving again live. */
   lastRevision: number;
   stopped: boolean;
@@ -17,7 +25,7 @@ interface Registration {
 export class WatchHub {
   private readonly byBucket = new Map<string, Set<Registration>>();
   private readonly broad = new Set<Registration>();
-  private readonly pending: HistoryEntry[] = [];
+  private readonly pending: HubEntry[] = [];
   private dispatching = false;
   private count = 0;
 
@@ -27,11 +35,14 @@ export class WatchHub {
     return this.count;
   }
 
-  /** Replays retained events after `fromRevision` from `ring`, then subscribes to live ones. */
-  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void, ring: EventRing): Watcher {
-    const reg: Registration = { prefix, bucket: resourceBucket(prefix), onEvent, lastRevision: fromRevision, stopped: false };
-    // The ring may grow while replaying (a callback that writes); keep reading until caught up.
-    for (let entry = ring.at(fromRevision + 1); entry && !reg.stopped; entry = ring.at(entry.revision + 1)) {
+  /**
+   * Replays the retained events after `fromRevision` (`next(r)` gives the first retained entry after revision r),
+   * then subscribes to live ones.
+   */
+  watch(prefix: string, fromRevision: number, onEvent: (ev: StoreEvent) => void, next: (after: number) => HubEntry | undefined, opts?: WatchOptions): Watcher {
+    const reg: Registration = { prefix, bucket: resourceBucket(prefix), onEvent, opts, lastRevision: fromRevision, stopped: false };
+    // The history may grow while replaying (a callback that writes); keep reading until caught up.
+    for (let entry = next(fromRevision); entry && !reg.stopped; entry = next(entry.revision)) {
       this.deliver(reg, entry);
     }
     const watcher: Watcher = { stop: () => this.remove(reg) };
@@ -40,7 +51,7 @@ export class WatchHub {
   }
 
   /** Hands a committed write to every interested watcher, in revision order. */
-  publish(entry: HistoryEntry): void {
+  publish(entry: HubEntry): void {
     this.pending.push(entry);
     if (this.dispatching) return;
     this.dispatching = true;
@@ -52,15 +63,27 @@ export class WatchHub {
     }
   }
 
-  stopAll(): void {
-    for (const set of this.byBucket.values()) for (const reg of set) reg.stopped = true;
-    for (const reg of this.broad) reg.stopped = true;
+  /** Tells the watchers that asked for progress that every event up to `revision` has been delivered. */
+  progress(revision: number): void {
+    const regs = [...this.broad, ...[...this.byBucket.values()].flatMap((set) => [...set])];
+    for (const reg of regs) {
+      if (reg.stopped || !reg.opts?.onProgress || revision <= reg.lastRevision) continue;
+      reg.lastRevision = revision;
+      reg.opts.onProgress(revision);
+    }
+  }
+
+  /** Ends every watch; with `reason`, watchers that take errors hear it (a watch cache that had to start over). */
+  stopAll(reason?: StorageError): void {
+    const regs = [...this.broad, ...[...this.byBucket.values()].flatMap((set) => [...set])];
+    for (const reg of regs) reg.stopped = true;
     this.byBucket.clear();
     this.broad.clear();
     this.count = 0;
+    if (reason) for (const reg of regs) reg.opts?.onError?.(reason);
   }
 
-  private fanOut(entry: HistoryEntry): void {
+  private fanOut(entry: HubEntry): void {
     if (this.count === 0) return;
     const bucket = resourceBucket(entry.key);
     const sameResource = bucket === undefined ? undefined : this.byBucket.get(bucket);
@@ -68,7 +91,7 @@ export class WatchHub {
     for (const reg of this.broad) this.deliver(reg, entry);
   }
 
-  private deliver(reg: Registration, entry: HistoryEntry): void {
+  private deliver(reg: Registration, entry: HubEntry): void {
     if (reg.stopped || entry.revision <= reg.lastRevision) return;
     reg.lastRevision = entry.revision;
     if (!entry.key.startsWith(reg.prefix)) return;

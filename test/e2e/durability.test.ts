@@ -1,7 +1,8 @@
-// Restart keeps every object; an acknowledged write survives kill -9 of the server.
+// Restart keeps every object; an acknowledged write survives kill -9 of the server (and of etcd, on etcd).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import { etcdUnavailable, startEtcd } from '../support/etcd.js';
 import { kubectlOk, rawRequest, startCluster } from './harness.js';
 
 test('restart with the same data dir keeps every object and resourceVersions move forward', async () => {
@@ -26,8 +27,12 @@ test('restart with the same data dir keeps every object and resourceVersions mov
   }
 });
 
-test('acknowledged creates survive kill -9', async () => {
-  const c = await startCluster();
+/**
+ * Four writers create ConfigMaps until the server is SIGKILLed (with `killMore`, e.g. etcd, at the same moment);
+ * a server started again on the same data dir (and etcd) lists every create that got its 201.
+ */
+async function acknowledgedCreatesSurvive(args: string[], killMore: () => Promise<void> = async () => {}, restartMore: () => Promise<void> = async () => {}) {
+  const c = await startCluster({ args });
   const acked: string[] = [];
   try {
     const agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
@@ -45,12 +50,13 @@ test('acknowledged creates survive kill -9', async () => {
     };
     const writers = [0, 1, 2, 3].map(writer);
     await new Promise((r) => setTimeout(r, 1500));
-    await c.kill();
+    await Promise.all([c.kill(), killMore()]);
     stop = true;
     await Promise.all(writers);
     agent.destroy();
     assert.ok(acked.length > 20, `only ${acked.length} writes were acknowledged`);
-    const c2 = await startCluster({ dataDir: c.dataDir });
+    await restartMore();
+    const c2 = await startCluster({ dataDir: c.dataDir, args });
     try {
       const list = JSON.parse((await rawRequest(c2, 'GET', '/api/v1/namespaces/default/configmaps')).body);
       const names = new Set(list.items.map((i: { metadata: { name: string } }) => i.metadata.name));
@@ -62,4 +68,13 @@ test('acknowledged creates survive kill -9', async () => {
   } finally {
     c.cleanup();
   }
+}
+
+test('acknowledged creates survive kill -9', () => acknowledgedCreatesSurvive([]));
+
+test('on etcd, acknowledged creates survive kill -9 of the server and of etcd at once', { skip: etcdUnavailable(), timeout: 120_000 }, async (t) => {
+  const etcd = await startEtcd();
+  t.after(() => etcd.stop());
+  const member = etcd.members[0]!;
+  await acknowledgedCreatesSurvive(['--no-controllers', '--etcd-servers', etcd.servers], () => member.kill(), () => member.restart());
 });

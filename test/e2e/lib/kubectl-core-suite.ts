@@ -28,10 +28,13 @@ export interface CoreSuite {
   watching(args: string[]): { synced: Promise<void>; done: Promise<{ code: number; stdout: string; stderr: string }> };
 }
 
-/** Registers the core suite for the kubectl at `bin` (minor version `minor`); returns what extra tests need. */
-export function kubectlCoreSuite(bin: string, minor: number, clusterArgs: string[] = []): CoreSuite {
+/**
+ * Registers the core suite for the kubectl at `bin` (minor version `minor`); returns what extra tests need.
+ * `clusterArgs` may be a function, called when the cluster starts (e.g. to start what the cluster needs first).
+ */
+export function kubectlCoreSuite(bin: string, minor: number, clusterArgs: string[] | (() => Promise<string[]>) = []): CoreSuite {
   let c: Cluster;
-  before(async () => { c = await startCluster({ args: clusterArgs }); });
+  before(async () => { c = await startCluster({ args: typeof clusterArgs === 'function' ? await clusterArgs() : clusterArgs }); });
   after(async () => { await c?.stop(); c?.cleanup(); });
 
   const k = (args: string[], opts?: Parameters<typeof kubectl>[2]) => kubectlOk(c, args, { bin, ...opts });

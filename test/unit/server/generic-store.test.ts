@@ -115,7 +115,7 @@ test('a kind served from another kind\'s storage is converted both ways (events.
     regarding: { kind: 'Pod', name: 'p', namespace: 'ns' },
   }, ctx());
   assert.equal(created.note, 'hello');
-  const stored = (await store.get('/registry/core/events/ns/e1'))!.value;
+  const stored = (await store.get('/registry/events/ns/e1'))!.value;
   assert.equal(stored.apiVersion, 'v1');
   assert.equal(stored.message, 'hello');
   assert.deepEqual(stored.involvedObject, { kind: 'Pod', name: 'p', namespace: 'ns' });

@@ -10,11 +10,11 @@ import { pod, tempStore } from '../storage/fixtures/temp-store.js';
 test('a stored event object is sent as its stored text, byte for byte what JSON.stringify gives', async (t) => {
   const { store } = tempStore(t);
   const events: StoreEvent[] = [];
-  store.watch('/registry/core/pods/', store.currentRevision(), (ev) => events.push(ev));
+  store.watch('/registry/pods/', store.currentRevision(), (ev) => events.push(ev));
   const tricky = { spec: { note: 'quote " backslash \\ tab \t snowman ☃ emoji 😀 nul \u0000', n: [0, -1.5, 1e21, 123456789012345680000], empty: {}, list: [] } };
-  await store.create('/registry/core/pods/default/a', pod('a', 'default', tricky));
-  await store.update('/registry/core/pods/default/a', pod('a', 'default', { ...tricky, metadata: { labels: { x: 'y' } } }));
-  await store.delete('/registry/core/pods/default/a');
+  await store.create('/registry/pods/default/a', pod('a', 'default', tricky));
+  await store.update('/registry/pods/default/a', pod('a', 'default', { ...tricky, metadata: { labels: { x: 'y' } } }));
+  await store.delete('/registry/pods/default/a');
   assert.equal(events.length, 3);
   for (const ev of events) {
     assert.notEqual(storedJsonText(ev.object), undefined, `${ev.type} carries its text`);

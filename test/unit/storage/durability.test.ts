@@ -62,7 +62,7 @@ for (const durability of ['normal', 'full'] as const) {
       assert.equal(item.value.metadata.resourceVersion, String(item.modRevision));
     }
     // And it keeps working, continuing the revision sequence.
-    const next = await store.create('/registry/core/configmaps/default/after-crash', { metadata: { name: 'after-crash' } });
+    const next = await store.create('/registry/configmaps/default/after-crash', { metadata: { name: 'after-crash' } });
     assert.equal(next.modRevision, INITIAL_REVISION + all.items.length + updates + 1);
   });
 }

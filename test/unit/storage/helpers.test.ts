@@ -1,38 +1,53 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { builtinResources } from '../../../src/registry/builtin.js';
 import { guaranteedUpdate, keyFor, prefixFor } from '../../../src/storage/helpers.js';
+import { resourceBucket } from '../../../src/storage/key-layout.js';
 import { StorageError } from '../../../src/storage/interface.js';
 import { pod, tempStore } from './fixtures/temp-store.js';
 
-test('keyFor and prefixFor build the /registry/<group>/<resource>/[<namespace>/]<name> scheme', () => {
-  assert.equal(keyFor('apps', 'statefulsets', 'default', 'web'), '/registry/apps/statefulsets/default/web');
-  assert.equal(keyFor('', 'pods', 'kube-system', 'dns'), '/registry/core/pods/kube-system/dns');
-  assert.equal(keyFor('', 'namespaces', undefined, 'default'), '/registry/core/namespaces/default');
-  assert.equal(keyFor('storage.k8s.io', 'storageclasses', '', 'standard'), '/registry/storage.k8s.io/storageclasses/standard');
-  assert.equal(prefixFor('', 'pods'), '/registry/core/pods/');
-  assert.equal(prefixFor('', 'pods', 'default'), '/registry/core/pods/default/');
-  assert.equal(prefixFor('apps', 'statefulsets', ''), '/registry/apps/statefulsets/');
+test('keyFor and prefixFor lay keys out as kube-apiserver does in etcd: /registry/<resource prefix>/[<namespace>/]<name>', () => {
+  assert.equal(keyFor('apps', 'statefulsets', 'default', 'web'), '/registry/statefulsets/default/web');
+  assert.equal(keyFor('', 'pods', 'kube-system', 'dns'), '/registry/pods/kube-system/dns');
+  assert.equal(keyFor('', 'namespaces', undefined, 'default'), '/registry/namespaces/default');
+  assert.equal(keyFor('storage.k8s.io', 'storageclasses', '', 'standard'), '/registry/storageclasses/standard');
+  // upstream's SpecialDefaultResourcePrefixes
+  assert.equal(keyFor('', 'services', 'default', 'kubernetes'), '/registry/services/specs/default/kubernetes');
+  assert.equal(keyFor('', 'endpoints', 'default', 'kubernetes'), '/registry/services/endpoints/default/kubernetes');
+  assert.equal(keyFor('', 'nodes', undefined, 'n1'), '/registry/minions/n1');
+  assert.equal(keyFor('', 'replicationcontrollers', 'default', 'rc'), '/registry/controllers/default/rc');
+  assert.equal(keyFor('networking.k8s.io', 'ingresses', 'default', 'web'), '/registry/ingress/default/web');
+  // servers with their own storage: CRDs and custom resources are group-qualified
+  assert.equal(keyFor('apiextensions.k8s.io', 'customresourcedefinitions', undefined, 'crontabs.stable.example.com'),
+    '/registry/apiextensions.k8s.io/customresourcedefinitions/crontabs.stable.example.com');
+  assert.equal(keyFor('stable.example.com', 'crontabs', 'default', 'c'), '/registry/stable.example.com/crontabs/default/c');
+  assert.equal(prefixFor('', 'pods'), '/registry/pods/');
+  assert.equal(prefixFor('', 'pods', 'default'), '/registry/pods/default/');
+  assert.equal(prefixFor('apps', 'statefulsets', ''), '/registry/statefulsets/');
   assert.ok(keyFor('', 'pods', 'default', 'a').startsWith(prefixFor('', 'pods', 'default')));
 });
 
-test('guaranteedUpdate retries on a conflicting concurrent write and applies the change to the newer object', async (t) => {
-  const { store } = tempStore(t);
-  const key = keyFor('', 'pods', 'default', 'a');
-  await store.create(key, pod('a', 'default', { status: { restarts: 0 }, spec: {} }));
-  let calls = 0;
-  const result = await guaranteedUpdate(store, key, async (cur) => {
-    calls++;
-    if (calls === 1) {
-      // Someone else writes between our read and our write.
-      await store.update(key, { ...cur.value, spec: { nodeName: 'n1' } });
-    }
-    const status = cur.value.status as { restarts: number };
-    return { ...cur.value, status: { restarts: status.restarts + 1 } };
-  });
-  assert.equal(calls, 2);
-  assert.deepEqual(result.value.spec, { nodeName: 'n1' }, 'the concurrent write is kept');
-  assert.deepEqual(result.value.status, { restarts: 1 });
-  assert.equal(result.modRevision, store.currentRevision());
+test('watch fan-out buckets are the resource prefixes', () => {
+  assert.equal(resourceBucket('/registry/pods/default/web-0'), '/registry/pods/');
+  assert.equal(resourceBucket('/registry/pods/'), '/registry/pods/');
+  assert.equal(resourceBucket('/registry/namespaces/default'), '/registry/namespaces/');
+  assert.equal(resourceBucket('/registry/services/specs/default/kubernetes'), '/registry/services/specs/');
+  assert.equal(resourceBucket('/registry/services/'), undefined);
+  assert.equal(resourceBucket('/registry/stable.example.com/crontabs/default/c'), '/registry/stable.example.com/crontabs/');
+  assert.equal(resourceBucket('/registry/'), undefined);
+  assert.equal(resourceBucket(''), undefined);
+});
+
+test('every built-in kind has its own storage prefix, and none is inside another', () => {
+  const prefixes = new Map<string, string>();
+  for (const def of builtinResources()) {
+    const sr = def.storageResource ?? def;
+    const prefix = prefixFor(sr.group, sr.resource);
+    const owner = `${sr.group}/${sr.resource}`;
+    assert.ok(!prefixes.has(prefix) || prefixes.get(prefix) === owner, `${prefix} is used by ${prefixes.get(prefix)} and ${owner}`);
+    prefixes.set(prefix, owner);
+  }
+  for (const a of prefixes.keys()) for (const b of prefixes.keys()) if (a !== b) assert.ok(!b.startsWith(a), `${b} is inside ${a}`);
 });
 
 test('guaranteedUpdate skips the write when nothing changed, even if tryUpdate edits in place', async (t) => {
@@ -49,20 +64,6 @@ test('guaranteedUpdate skips the write when nothing changed, even if tryUpdate e
   });
   assert.equal(changed.modRevision, created.modRevision + 1);
   assert.deepEqual((await store.get(key))!.value.metadata.labels, { app: 'web' });
-});
-
-test('guaranteedUpdate re-reads a stale cached object instead of trusting a no-op against it', async (t) => {
-  const { store } = tempStore(t);
-  const key = keyFor('', 'pods', 'default', 'a');
-  const stale = await store.create(key, pod('a'));
-  await store.update(key, pod('a', 'default', { spec: { v: 2 } }));
-  const seen: unknown[] = [];
-  const result = await guaranteedUpdate(store, key, (cur) => {
-    seen.push(cur.value.spec);
-    return cur.value;
-  }, { current: stale });
-  assert.equal(seen.length, 2);
-  assert.deepEqual(result.value.spec, { v: 2 });
 });
 
 test('guaranteedUpdate gives up after maxAttempts, and reports missing keys', async (t) => {

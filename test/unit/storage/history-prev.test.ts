@@ -8,7 +8,7 @@ import type { StoreEvent } from '../../../src/storage/interface.js';
 import type { SqliteStore } from '../../../src/storage/sqlite.js';
 import { pod, tempStore } from './fixtures/temp-store.js';
 
-const key = (name: string) => `/registry/core/pods/default/${name}`;
+const key = (name: string) => `/registry/pods/default/${name}`;
 
 /** prev_value (as stored, or null) and prev_revision of the history row at `revision`. */
 function historyRow(path: string, revision: number): { prev_value: string | null; prev_revision: number | null } | undefined {
@@ -22,7 +22,7 @@ function historyRow(path: string, revision: number): { prev_value: string | null
 
 function eventsFrom(store: SqliteStore, from: number): StoreEvent[] {
   const events: StoreEvent[] = [];
-  store.watch('/registry/core/pods/', from, (ev) => events.push(ev)).stop();
+  store.watch('/registry/pods/', from, (ev) => events.push(ev)).stop();
   return events;
 }
 
@@ -92,7 +92,7 @@ test('reads and writes answered from the in-memory window match the table, and h
   got.value.metadata.labels = { x: 'y' };
   assert.deepEqual((await store.get(key('a')))!.value.spec, { v: 1 }, 'a caller editing its copy changes nothing stored');
   const events: StoreEvent[] = [];
-  store.watch('/registry/core/pods/', a.modRevision - 1, (ev) => events.push(ev));
+  store.watch('/registry/pods/', a.modRevision - 1, (ev) => events.push(ev));
   assert.deepEqual(events[0]!.object.spec, { v: 1 });
 
   // Same-batch writes of one key see each other; a stale precondition still conflicts, with the current object.
