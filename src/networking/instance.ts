@@ -67,6 +67,16 @@ const isLive = (r: InstanceRecord) => r.pid === process.pid ? false : processSta
 
 export class InstanceConflictError extends Error {}
 
+/** Whether instance `id` is this process's or a live one in the registry. */
+export function isInstanceLive(id: string, own: InstanceNames): boolean {
+  if (id === own.id) return true;
+  try {
+    return isLive(JSON.parse(readFileSync(join(recordsDir(), `${id}.json`), 'utf8')) as InstanceRecord);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Registers this process as instance `names.id` with its ranges. Throws InstanceConflictError when a live
  * instance uses an overlapping range (naming its data dir) or the same data dir. Stale records are dropped.

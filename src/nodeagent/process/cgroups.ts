@@ -142,3 +142,13 @@ function removeTree(dir: string): void {
     // still busy (a process that outlived its kill): the next start tries again
   }
 }
+
+/** Ids of the Berth instances (`berth-<id>`) that have a cgroup tree on the host. */
+export function instanceCgroupIds(version: CgroupVersion = cgroupVersion()): string[] {
+  const dir = version === 2 ? ROOT : join(ROOT, V1_CONTROLLERS[1]!);
+  try {
+    return readdirSync(dir).map((n) => /^berth-([0-9a-f]{6})$/.exec(n)?.[1]).filter((id): id is string => !!id);
+  } catch {
+    return [];
+  }
+}

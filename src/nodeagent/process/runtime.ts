@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../../apimachinery/errors.js';
 import { HostNetwork, gatewayOf } from '../../networking/host-network.js';
-import { claimInstance, InstanceNames, instanceNames, releaseInstance } from '../../networking/instance.js';
+import { claimInstance, InstanceNames, instanceNames, isInstanceLive, releaseInstance } from '../../networking/instance.js';
+import { sweepOrphans } from '../../networking/orphans.js';
 import { runQuiet } from '../../networking/command.js';
 import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
 import { podLogDirName, serveContainerLog } from '../logs/pod-logs.js';
@@ -16,7 +17,7 @@ import type { Pod } from '../types.js';
 import { ImageCatalog } from '../images/catalog.js';
 import { ImageManager } from '../images/image-manager.js';
 import { Backoff, CONTAINER_BACKOFF_INITIAL_MS, CONTAINER_BACKOFF_MAX_MS } from '../kubelet/backoff.js';
-import { CgroupTree } from './cgroups.js';
+import { CgroupTree, instanceCgroupIds } from './cgroups.js';
 import { execInContainer, forwardPort } from './exec.js';
 import { launch, type Launched } from './helper.js';
 import type { ClusterView, PodContext } from './pod-context.js';
@@ -91,6 +92,7 @@ export class ProcessRuntime implements Runtime {
     const rt = new ProcessRuntime(opts);
     claimInstance(rt.names, opts.dataDir, opts.clusterCidr, opts.serviceCidr);
     try {
+      await rt.sweepOrphans();
       await rt.cleanLeftovers();
       await rt.startWatchdog();
       mkdirSync(rt.ctx.podsDir, { recursive: true, mode: 0o700 });
@@ -160,6 +162,16 @@ export class ProcessRuntime implements Runtime {
     await this.network.teardown();
     this.watchdog?.kill('SIGTERM');
     releaseInstance(this.names);
+  }
+
+  /** What Berths that are gone (and whose data dirs may be gone too) left: their bridges, tables and cgroups. */
+  private async sweepOrphans(): Promise<void> {
+    const live = (id: string) => isInstanceLive(id, this.names);
+    const swept = await sweepOrphans(live);
+    for (const id of instanceCgroupIds(this.cgroups.version)) {
+      if (!live(id)) await new CgroupTree(`berth-${id}`, this.cgroups.version).destroy('');
+    }
+    if (swept.length) this.ctx.log(`removed what ${swept.length} Berth instance(s) no longer running left on the host (${swept.map((id) => `berth${id}`).join(', ')})`);
   }
 
   /** What a Berth killed with -9 left: processes in its cgroups, tmpfs volumes, writable layers, the bridge. */

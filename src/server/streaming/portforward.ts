@@ -185,12 +185,19 @@ async function serveWebSocketPorts(req: IncomingMessage, socket: Duplex, head: B
   const ac = new AbortController();
   ws.once('close', () => ac.abort());
   const conns: (Duplex | undefined)[] = [];
+  // What a client sends before its port's connection is up (clients write at once) waits here, in order.
+  const early: Buffer[][] = ports.map(() => []);
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
     let msg = Buffer.isBuffer(raw) ? raw : Buffer.from(raw);
     if (sender.base64 && !isBinary) msg = Buffer.concat([Buffer.from([msg[0] - 0x30]), Buffer.from(msg.subarray(1).toString('latin1'), 'base64')]);
     const channel = msg[0];
-    const conn = channel % 2 === 0 ? conns[channel / 2] : undefined;
-    if (conn && msg.length > 1 && !conn.write(msg.subarray(1))) {
+    if (channel % 2 !== 0 || channel / 2 >= ports.length || msg.length <= 1) return;
+    const conn = conns[channel / 2];
+    if (!conn) {
+      early[channel / 2]!.push(msg.subarray(1));
+      return;
+    }
+    if (!conn.write(msg.subarray(1))) {
       ws.pause();
       conn.once('drain', () => ws.resume());
     }
@@ -203,6 +210,7 @@ async function serveWebSocketPorts(req: IncomingMessage, socket: Duplex, head: B
     sender.send(2 * i + 1, prefix);
     try {
       const conn = await kubelet.portForward(pod, port, ac.signal);
+      for (const chunk of early[i]!.splice(0)) conn.write(chunk);
       conns[i] = conn;
       conn.on('error', (e: NodeJS.ErrnoException) => {
         if (!ac.signal.aborted && !TEARDOWN.has(e.code ?? '')) sender.send(2 * i + 1, Buffer.from(`error forwarding port ${port} to pod ${pod.name}: ${e.message}`));

@@ -3,8 +3,10 @@
 // process, mount, link, route and cgroup; after kill -9 the pods die with Berth and the next start cleans what was left.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { applyYaml, createNamespace, eventually, hostLeftovers, kubectlOk, needsRealPods, startRealCluster } from './harness.js';
+import { applyYaml, createNamespace, eventually, hostLeftovers, instanceId, kubectlOk, needsRealPods, startRealCluster } from './harness.js';
 
 const sleepers = (n: number) => `
 apiVersion: apps/v1
@@ -92,5 +94,32 @@ test('a second Berth whose ranges overlap a running one refuses to start and nam
   } finally {
     await first.stop();
     first.cleanup();
+  }
+});
+
+test('what a Berth that is gone left (its data dir deleted too) is removed by the next Berth to start: bridge, table, cgroup', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  // An orphan as a killed Berth leaves it: a down bridge holding a pod range's gateway (its linkdown route still
+  // wins over nothing), its nftables table and an empty cgroup; no live instance in the registry has its id.
+  const id = randomBytes(3).toString('hex');
+  execFileSync('ip', ['link', 'add', `berth${id}`, 'type', 'bridge']);
+  execFileSync('ip', ['addr', 'add', '10.254.250.1/24', 'dev', `berth${id}`]);
+  execFileSync('nft', ['add', 'table', 'inet', `berth-${id}`]);
+  const cgroup = existsSync('/sys/fs/cgroup/cgroup.controllers') ? `/sys/fs/cgroup/berth-${id}` : `/sys/fs/cgroup/memory/berth-${id}`;
+  mkdirSync(cgroup);
+  const c = await startRealCluster();
+  try {
+    assert.equal(spawnSync('ip', ['link', 'show', `berth${id}`]).status, 1, 'the orphan bridge is gone');
+    assert.equal(spawnSync('nft', ['list', 'table', 'inet', `berth-${id}`]).status, 1, 'the orphan table is gone');
+    assert.equal(existsSync(cgroup), false, 'the orphan cgroup is gone');
+    assert.equal(execFileSync('ip', ['-4', 'route', 'show', '10.254.250.0/24'], { encoding: 'utf8' }).trim(), '');
+    // The running instance's own bridge is not an orphan.
+    assert.equal(spawnSync('ip', ['link', 'show', `berth${instanceId(c)}`]).status, 0);
+  } finally {
+    spawnSync('ip', ['link', 'del', `berth${id}`]);
+    spawnSync('nft', ['delete', 'table', 'inet', `berth-${id}`]);
+    if (existsSync(cgroup)) rmdirSync(cgroup);
+    await c.stop();
+    c.cleanup();
   }
 });
