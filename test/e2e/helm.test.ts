@@ -2,7 +2,7 @@
 // test/support/real-clients.ts) against one `berth up`, each in its own namespace: create, lint, template, install
 // (with and without --wait, and a StatefulSet chart with volume claims), list, status, get, history, upgrade,
 // rollback, a failed upgrade undone by --atomic / --rollback-on-failure, uninstall; the release records (Secrets)
-// end deployed, superseded, failed or uninstalled. Hooks and `helm test` need Job controller (not part of this file).
+// end deployed, superseded, failed or uninstalled; pre/post-install hook Jobs and `helm test --logs`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -71,6 +71,26 @@ spec:
 `);
 }
 
+/** A chart whose release is a ConfigMap, with a pre-install and a post-install hook Job. */
+function hooksChart(dir: string): void {
+  mkdirSync(join(dir, 'templates'), { recursive: true });
+  writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: hooked\nversion: 0.1.0\n');
+  const job = (name: string, hook: string) => `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ .Release.Name }}-${name}
+  annotations: {"helm.sh/hook": ${hook}}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: hook, image: busybox, command: [sh, -c, "echo ${hook}"]}]
+`;
+  writeFileSync(join(dir, 'templates', 'pre.yaml'), job('pre', 'pre-install'));
+  writeFileSync(join(dir, 'templates', 'post.yaml'), job('post', 'post-install'));
+  writeFileSync(join(dir, 'templates', 'config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-config\ndata: {k: v}\n');
+}
+
 for (const major of [3, 4] as const) {
   describe(`helm ${major}`, () => {
     const ns = `helm${major}`;
@@ -131,6 +151,23 @@ for (const major of [3, 4] as const) {
       assert.match(r.stderr + r.stdout, /rolled back|rollback/i);
       assert.deepEqual(await records(ns, 'waited'), { 1: 'superseded', 2: 'failed', 3: 'deployed' });
       assert.match(await h(['status', 'waited', '-n', ns]), /STATUS: deployed\nREVISION: 3/);
+    });
+
+    test('hooks: a pre-install and a post-install Job run to completion around the release; helm test --logs', async () => {
+      hooksChart(join(chartDir(), 'hooked'));
+      assert.match(await h(['install', 'hooked', join(chartDir(), 'hooked'), '-n', ns, '--wait', '--timeout', '90s']), /STATUS: deployed/);
+      const jobs = await kubectlOk(c, ['get', 'jobs', '-n', ns, '-o', 'jsonpath={range .items[*]}{.metadata.name}={.status.succeeded} {end}']);
+      assert.equal(jobs.trim(), 'hooked-post=1 hooked-pre=1', 'both hook Jobs ran to completion');
+      // The pre-install hook ran before the release's ConfigMap existed, the post-install one after.
+      const created = async (kind: string, name: string) => Date.parse(await kubectlOk(c, ['get', kind, name, '-n', ns, '-o', 'jsonpath={.metadata.creationTimestamp}']));
+      assert.ok(await created('job', 'hooked-pre') <= await created('configmap', 'hooked-config'));
+      assert.ok(await created('configmap', 'hooked-config') <= await created('job', 'hooked-post'));
+      // helm test runs the test hook pod of the chart helm create wrote, and --logs prints its logs.
+      const tested = await h(['test', 'plain', '-n', ns, '--logs', '--timeout', '60s']);
+      assert.match(tested, /TEST SUITE:\s+plain-web-test-connection/);
+      assert.match(tested, /Phase:\s+Succeeded/);
+      assert.match(tested, /POD LOGS: plain-web-test-connection/);
+      assert.match(await h(['uninstall', 'hooked', '-n', ns]), /release "hooked" uninstalled/);
     });
 
     test('uninstall (with --keep-history the record stays, uninstalled)', async () => {

@@ -1,6 +1,6 @@
 // What kubectl 1.34/1.35 (client-go 0.34/0.35: WatchList informers, HTTP/2, protobuf) do beyond the core suite and
 // what hung or failed on Berth before issue 15: rollout status, wait for a condition / jsonpath / deletion,
-// delete --wait, apply --prune, auth whoami --as. Registered by the per-version test files on their core suite's
+// delete --wait, apply --prune, auth whoami --as, create job --from=cronjob, drain. Registered by the per-version test files on their core suite's
 // cluster.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +36,41 @@ export function kubectlModernSuite({ k, run, deleted, cluster, watching }: CoreS
       const g = await gone.done;
       assert.equal(g.code, 0, g.stderr);
       assert.equal(g.stdout, 'configmap/gate condition met\n');
+    });
+
+    test('create job --from=cronjob: a manual run of the CronJob\'s template, owned by it', async () => {
+      await k(['create', 'cronjob', 'nightly', '-n', 'modern', '--image=busybox', '--schedule=0 0 1 1 *', '--', 'echo', 'hi']);
+      assert.equal(await k(['create', 'job', 'nightly-manual', '-n', 'modern', '--from=cronjob/nightly']), 'job.batch/nightly-manual created\n');
+      const job = JSON.parse(await k(['get', 'job', 'nightly-manual', '-n', 'modern', '-o', 'json']));
+      assert.equal(job.metadata.annotations['cronjob.kubernetes.io/instantiate'], 'manual');
+      assert.equal(job.metadata.ownerReferences[0].kind, 'CronJob');
+      assert.equal(job.metadata.ownerReferences[0].name, 'nightly');
+      assert.deepEqual(job.spec.template.spec.containers[0].command, ['echo', 'hi']);
+      assert.equal(await k(['wait', '--for=condition=Complete', 'job/nightly-manual', '-n', 'modern', '--timeout=60s']), 'job.batch/nightly-manual condition met\n');
+    });
+
+    test('drain evicts the selected pods of a node and cordons it; a PodDisruptionBudget makes it refuse', async () => {
+      const node = 'berth-node-2';
+      const pod = (name: string, app: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'modern', labels: { app } }, spec: { nodeName: node, containers: [{ name: 'c', image: 'nginx' }] } });
+      await k(['apply', '-f', '-'], { input: pod('drain-me', 'drainme') });
+      await k(['wait', '--for=condition=Ready', 'pod/drain-me', '-n', 'modern', '--timeout=60s']);
+      // Only pods matching the selector are evicted, so the other tests' pods on that node stay.
+      const out = await k(['drain', node, '--pod-selector=app=drainme', '--force', '--timeout=60s']);
+      assert.match(out, new RegExp(`node/${node} cordoned`));
+      assert.match(out, /pod\/drain-me evicted/);
+      assert.match(out, new RegExp(`node/${node} drained`));
+      assert.equal(await k(['get', 'node', node, '-o', 'jsonpath={.spec.unschedulable}']), 'true');
+      await k(['uncordon', node]);
+      // With a budget that allows no disruption the eviction is refused and drain gives up at its timeout.
+      await k(['apply', '-f', '-'], { input: pod('guarded', 'guarded') });
+      await k(['wait', '--for=condition=Ready', 'pod/guarded', '-n', 'modern', '--timeout=60s']);
+      await k(['create', 'poddisruptionbudget', 'guard', '-n', 'modern', '--selector=app=guarded', '--min-available=1']);
+      await k(['wait', '--for=jsonpath={.status.currentHealthy}=1', 'pdb/guard', '-n', 'modern', '--timeout=30s']);
+      const refused = await run(['drain', node, '--pod-selector=app=guarded', '--force', '--timeout=5s']);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr + refused.stdout, /Cannot evict pod as it would violate the pod's disruption budget/);
+      await k(['uncordon', node]);
+      assert.equal(await k(['get', 'pod', 'guarded', '-n', 'modern', '-o', 'jsonpath={.status.phase}']), 'Running');
     });
 
     test('delete --wait returns once a gracefully terminating pod is gone', async () => {
