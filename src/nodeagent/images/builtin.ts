@@ -24,6 +24,20 @@ function busyboxLayer(host: HostFacts): LayerItem[] {
     .map((p) => symlink(p, '/bin/busybox'));
 }
 
+/**
+ * Upstream busybox up to 1.28 built nslookup on the C library's resolver: resolv.conf's search list applies and the
+ * output is 1.28's (etcd-operator's member pods, busybox:1.28.0-glibc, wait on `nslookup <member>.<cluster>.<ns>.svc`,
+ * which Debian's 1.35 applet sends as typed and never resolves). From 1.29 nslookup has its own resolver and format,
+ * as Debian's applet.
+ */
+const LIBC_NSLOOKUP_TAG = /^1\.(?:[0-9]|1[0-9]|2[0-8])(?:[.-]|$)/;
+
+function busyboxImageLayer(host: HostFacts, tag: string | undefined): LayerItem[] {
+  const applets = busyboxLayer(host);
+  if (!tag || !LIBC_NSLOOKUP_TAG.test(tag)) return applets;
+  return applets.map((item) => (item.path.endsWith('/nslookup') ? script(item.path, 'busybox/nslookup') : item));
+}
+
 /** The upstream nginx image's files: config, default site, pages, log symlinks, entrypoint. */
 function nginxBase(site: string): LayerItem[] {
   return [
@@ -136,10 +150,15 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       name: 'busybox',
       match: [{ repository: 'busybox' }],
       description: "Debian's busybox: its applets (sh, nslookup, wget, hostname…) in place of the host's commands",
-      notes: ['every tag runs the host\'s busybox (a glibc build)', 'commands busybox lacks still come from the host'],
+      notes: [
+        'every tag runs the host\'s busybox (a glibc build)',
+        'commands busybox lacks still come from the host',
+        'tags up to 1.28 (1.28.0-glibc is etcd-operator\'s) have busybox 1.28\'s nslookup: the C library resolves the name with resolv.conf\'s search list and ndots, output in 1.28\'s format (Server:, Name:, Address N:); with a server argument it is Debian\'s applet',
+        'later tags\' nslookup is Debian\'s 1.35 applet, in the format of upstream\'s since 1.29: it asks for the name as typed (no search list)',
+      ],
       config: { cmd: ['sh'], env: [PATH] },
-      requires: [{ path: '/bin/busybox', package: 'busybox' }],
-      layer: ({ host }) => busyboxLayer(host),
+      requires: [{ path: '/bin/busybox', package: 'busybox' }, { path: '/usr/bin/getent', package: 'libc-bin' }],
+      layer: ({ host, tag }) => busyboxImageLayer(host, tag),
     },
     {
       name: 'alpine',

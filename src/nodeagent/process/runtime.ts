@@ -213,6 +213,14 @@ export class ProcessRuntime implements Runtime {
 
   private kubeletApi(): KubeletApi {
     return {
+      // Before the upgrade, as the kubelet's GetExec/GetAttach look the container up among the runtime's running
+      // ones: the status the API server checked may be a moment old (a command that has just ended), and a refusal
+      // after the upgrade reaches kubectl only as a closed stream ('websocket: close sent'), not as its message.
+      prepare: (target) => {
+        if (target.kind === 'portforward' || !target.container) return;
+        const { instance, spec } = this.worker(target.pod).instanceOf(target.container);
+        if (spec && !instance?.running) throw new ApiError(500, 'InternalError', `container not found ("${target.container}")`, {});
+      },
       exec: async (pod: PodRef, container: string, command: string[], streams: ContainerStreams): Promise<StreamResult> => {
         const { instance } = this.running(pod, container);
         return execInContainer(this.cgroups, instance, command, streams);

@@ -27,10 +27,13 @@ export class EtcdClientMembership implements EtcdMembershipApi {
     return { id: res.member.ID };
   }
 
-  async memberRemove(_clusterKey: string, endpoints: string[], id: string): Promise<void> {
-    if (!id) return;
+  async memberRemove(clusterKey: string, endpoints: string[], id: string, name: string): Promise<void> {
+    // A member the operator knows only from its pod has no ID yet: etcd's member list names it (etcd-operator fills
+    // the IDs from MemberList). Without this a dead member stayed in etcd, and with it no new member could be added.
+    const target = id || (await this.memberList(clusterKey, endpoints)).find((m) => m.name === name)?.id;
+    if (!target) return;
     try {
-      await this.call(endpoints, (c) => c.cluster.memberRemove({ ID: id }));
+      await this.call(endpoints, (c) => c.cluster.memberRemove({ ID: target }));
     } catch (e) {
       // etcd-operator treats ErrMemberNotFound as done: the member is already gone.
       if (!/member not found/i.test(e instanceof Error ? e.message : String(e))) throw e;

@@ -1,9 +1,10 @@
 // Container lifecycle on real processes, as the kubelet reports it: exit codes and reasons (Completed, Error,
 // OOMKilled, StartError), CrashLoopBackOff, init containers in order, the termination message, the kubelet's
-// /etc/hosts and hostname, the grace period for a PID 1 that ignores SIGTERM, and what a pod can see of the host.
+// /etc/hosts and hostname, busybox's nslookup applying the search list, the grace period for a PID 1 that ignores
+// SIGTERM, and what a pod can see of the host.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { applyYaml, containerLog, createNamespace, eventually, kubectlOk, needsPrograms, needsRealPods, podField, RealCluster, realPodsUnavailable, startRealCluster, waitReady, waitTerminated } from './harness.js';
+import { applyYaml, containerLog, createNamespace, eventually, kubectl, kubectlOk, needsPrograms, needsRealPods, podField, RealCluster, realPodsUnavailable, startRealCluster, waitReady, waitTerminated } from './harness.js';
 
 let c: RealCluster | undefined;
 const NS = 'life';
@@ -134,6 +135,36 @@ spec:
   const procs = Number(/PROCS (\d+)/.exec(out)?.[1]);
   assert.ok(procs > 0 && procs < 5, `a pod sees only its own processes (${procs})`);
   assert.ok(out.includes('DATADIR-HIDDEN'), 'Berth\'s data dir is not visible inside a pod');
+});
+
+test('busybox:1.28.0-glibc nslookup applies the search list: etcd-operator\'s DNS-wait init container finishes; 1.28\'s output and failure', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  // etcd-operator's member pods wait for their own DNS name this way (a dotted name under ndots:5).
+  await applyYaml(c!, pod('dns-wait', `
+initContainers:
+- name: check-dns
+  image: busybox:1.28.0-glibc
+  command: ["/bin/sh", "-c", "while ( ! nslookup kubernetes.default.svc ); do sleep 1; done"]
+containers:
+- name: main
+  image: busybox:1.28.0-glibc
+  command: ["sleep", "3600"]
+`), NS);
+  await waitReady(c!, NS, 'dns-wait');
+  const svcIP = (await kubectlOk(c!, ['get', 'svc', 'kubernetes', '-n', 'default', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+  const dots = (ip: string) => ip.replace(/\./g, '\\.');
+  const ok = await kubectl(c!, ['exec', 'dns-wait', '-n', NS, '--', 'nslookup', 'kubernetes.default']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const lines = ok.stdout.split('\n');
+  assert.equal(lines[0], `Server:    ${c!.dnsIP}`, ok.stdout);
+  assert.match(lines[1], new RegExp(`^Address 1: ${dots(c!.dnsIP)}( kube-dns\\.kube-system\\.svc\\.cluster\\.local)?$`), ok.stdout);
+  assert.equal(lines[2], '', ok.stdout);
+  assert.equal(lines[3], 'Name:      kubernetes.default', ok.stdout);
+  assert.match(lines[4], new RegExp(`^Address 1: ${dots(svcIP)}( kubernetes\\.default\\.svc\\.cluster\\.local)?$`), ok.stdout);
+  const bad = await kubectl(c!, ['exec', 'dns-wait', '-n', NS, '--', 'nslookup', 'no-such-service.default']);
+  assert.equal(bad.code, 1, bad.stderr);
+  assert.equal(bad.stdout.split('\n')[0], `Server:    ${c!.dnsIP}`);
+  assert.match(bad.stderr, /^nslookup: can't resolve 'no-such-service\.default'$/m);
 });
 
 test('deleting a pod whose PID 1 ignores SIGTERM waits the grace period, then kills it', { timeout: 120_000 }, async (t) => {

@@ -148,6 +148,34 @@ test('busybox: every applet but busybox itself links to /bin/busybox, placed whe
   assert.ok(checked > 200);
 });
 
+test('busybox up to 1.28: nslookup is busybox 1.28\'s (the C library\'s resolver), with its output format and failure', { skip: skipUnless('busybox:1.28.0-glibc') }, () => {
+  for (const [tag, libc] of [['1.28', true], ['1.27.2-uclibc', true], ['1.29', false], ['1.36.1-glibc', false], ['latest', false]] as const) {
+    const has = execFileSync('sh', ['-c', 'grep -l "getent ahosts" "$1"/*/bin/nslookup "$1"/bin/nslookup 2>/dev/null || true', '-', layer(`busybox:${tag}`).layerDir], { encoding: 'utf8' }).trim() !== '';
+    assert.equal(has, libc, `busybox:${tag}`);
+  }
+  const img = layer('busybox:1.28.0-glibc');
+  const nslookup = execFileSync('sh', ['-c', 'ls -d "$1"/*/bin/nslookup "$1"/bin/nslookup 2>/dev/null | head -1', '-', img.layerDir], { encoding: 'utf8' }).trim();
+  assert.ok(nslookup, 'the layer has nslookup');
+  assert.match(read(img, nslookup.slice(img.layerDir.length + 1)), /getent ahosts/, 'it resolves through the C library');
+  // /etc/hosts answers localhost; the server line is resolv.conf's first nameserver. A network namespace of its own
+  // keeps the lookups off the host's network (no interface is up: the DNS part fails at once).
+  const ok = spawnSync('unshare', ['-rn', nslookup, 'localhost'], { encoding: 'utf8' });
+  assert.equal(ok.status, 0, ok.stderr);
+  const server = /^nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? '127.0.0.1';
+  const lines = ok.stdout.split('\n');
+  assert.equal(lines[0], `Server:    ${server}`);
+  assert.match(lines[1], new RegExp(`^Address 1: ${server.replace(/\./g, '\\.')}( \\S+)?$`));
+  assert.equal(lines[2], '');
+  assert.equal(lines[3], 'Name:      localhost');
+  assert.match(lines[4], /^Address 1: (127\.0\.0\.1|::1) localhost/);
+  const bad = spawnSync('unshare', ['-rn', nslookup, 'no-such-name.default.svc'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.equal(bad.stdout.split('\n')[0], `Server:    ${server}`);
+  assert.equal(bad.stderr, "nslookup: can't resolve 'no-such-name.default.svc'\n");
+  // A server argument goes to Debian's applet (which asks that server itself).
+  assert.match(read(img, nslookup.slice(img.layerDir.length + 1)), /exec \/bin\/busybox nslookup "\$@"/);
+});
+
 test('the Berth image launches this Berth', () => {
   const img = layer('ghcr.io/berth-dev/berth:0.1.0');
   const launcher = read(img, 'usr/local/bin/berth');
