@@ -48,8 +48,11 @@ export function errInvalid(group: string, kind: string, name: string, errs: Fiel
 
 export const errBadRequest = (message: string) => new ApiError(400, 'BadRequest', message);
 
-export const errForbidden = (gr: GroupResource, name: string, why: string) =>
-  new ApiError(403, 'Forbidden', `${qualifiedResource(gr)} "${name}" is forbidden: ${why}`, { name, group: gr.group, kind: gr.resource });
+/** NewForbidden: `<resource> "<name>" is forbidden: why`, without the name when there is none. */
+export const errForbidden = (gr: GroupResource, name: string, why: string) => {
+  const what = gr.resource ? (name ? `${qualifiedResource(gr)} ${JSON.stringify(name)} is forbidden` : `${qualifiedResource(gr)} is forbidden`) : 'forbidden';
+  return new ApiError(403, 'Forbidden', `${what}: ${why}`, { name, group: gr.group, kind: gr.resource });
+};
 
 export const errMethodNotSupported = (gr: GroupResource, action: string) =>
   new ApiError(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${qualifiedResource(gr)}"`, { group: gr.group, kind: gr.resource });

@@ -147,7 +147,28 @@ export interface AdmissionPlugin {
   validate?(attrs: AdmissionAttributes): Promise<void> | void;
 }
 
-/** Authorization hook; RBAC comes later. */
+/** What an authorizer is asked (upstream's authorizer.Attributes). */
+export interface AuthorizationAttributes {
+  user: UserInfo;
+  verb: string;
+  group: string;
+  resource: string;
+  subresource: string;
+  namespace: string;
+  name: string;
+  path: string;
+  /** Whether this names a resource (default: a resource is set); the others are checked by path. */
+  resourceRequest?: boolean;
+}
+
+/** An authorizer's answer: allowed, or not (with `denied` when it said no rather than having no opinion). */
+export interface AuthorizationDecision {
+  allowed: boolean;
+  denied?: boolean;
+  reason?: string;
+}
+
+/** Authorization hook (the union of the privileged-group, Node and RBAC authorizers in `berth up`). */
 export interface Authorizer {
-  authorize(attrs: { user: UserInfo; verb: string; group: string; resource: string; subresource: string; namespace: string; name: string; path: string }): Promise<{ allowed: boolean; reason?: string }>;
+  authorize(attrs: AuthorizationAttributes): Promise<AuthorizationDecision> | AuthorizationDecision;
 }
