@@ -26,7 +26,8 @@ export function authenticateRequest(req: IncomingMessage, pki: AuthMaterial): Us
   return userFromClientCertificate(req, pki) ?? userFromBearerToken(req, pki);
 }
 
-function userFromClientCertificate(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
+/** The user a verified client certificate names (cached per connection), or undefined. */
+export function userFromClientCertificate(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
   const connection = connectionOf(req);
   const cached = certUsers.get(connection);
   if (cached && cached.pki === pki) return cached.user;
@@ -74,11 +75,24 @@ function first(v: string | string[] | undefined): string | undefined {
 
 function userFromBearerToken(req: IncomingMessage, pki: AuthMaterial): UserInfo | undefined {
   const presented = bearerToken(req);
-  if (presented === undefined || !tokenMatches(presented, Buffer.from(pki.adminToken, 'utf8'))) return undefined;
+  return presented === undefined ? undefined : userFromAdminToken(presented, pki);
+}
+
+/** The static admin token's user (a token file entry of kube-apiserver), or undefined for any other token. */
+export function userFromAdminToken(presented: string, pki: AuthMaterial): UserInfo | undefined {
+  if (!tokenMatches(presented, Buffer.from(pki.adminToken, 'utf8'))) return undefined;
   return { username: ADMIN_USER, groups: withAuthenticated([ADMIN_GROUP]) };
 }
 
-function bearerToken(req: IncomingMessage): string | undefined {
+/** Whether the peer presented a certificate at all (verified or not). */
+export function presentedClientCertificate(req: IncomingMessage): boolean {
+  const socket = req.socket as Partial<TLSSocket>;
+  if (typeof socket.getPeerCertificate !== 'function') return false;
+  const peer = socket.getPeerCertificate();
+  return !!peer && Object.keys(peer).length > 0;
+}
+
+export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   if (!header) return undefined;
   return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
@@ -93,6 +107,6 @@ function tokenMatches(presented: string, expected: Buffer): boolean {
   return bytes.length === expected.length && timingSafeEqual(bytes, expected);
 }
 
-function withAuthenticated(groups: string[]): string[] {
+export function withAuthenticated(groups: string[]): string[] {
   return groups.includes(AUTHENTICATED_GROUP) ? groups : [...groups, AUTHENTICATED_GROUP];
 }

@@ -119,6 +119,17 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions): Pro
   return { dir, caCertPem, caKeyPem, servingCertPem, servingKeyPem, adminCertPem, adminKeyPem, adminToken };
 }
 
+/**
+ * A client certificate for `user` in `groups`, signed by the cluster CA (what `kubeadm kubeconfig user` hands out):
+ * authentication reads the user from CN and the groups from O.
+ */
+export async function issueClientCertificate(pki: Pick<Pki, 'caCertPem' | 'caKeyPem'>, user: string, groups: string[] = []): Promise<{ certPem: string; keyPem: string }> {
+  await loadX509();
+  const escape = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  const subject = [...groups.map((g) => `O=${escape(g)}`), `CN=${escape(user)}`].join(', ');
+  return createLeaf({ certPem: pki.caCertPem, keyPem: pki.caKeyPem }, { subject, usage: x509.ExtendedKeyUsage.clientAuth });
+}
+
 /** Key files and tokens: owner read/write only, also when the file already existed with looser bits. */
 function writeSecret(path: string, content: string): void {
   writeFileSync(path, content, { mode: 0o600 });

@@ -620,7 +620,8 @@ export class GenericStore {
     if (errs.length) throw errInvalid(def.group, def.kind, obj.metadata.name ?? '', errs);
   }
 
-  private async admit(op: AdmissionOperation, def: ResourceDef, namespace: string, name: string, subresource: string, obj: KubeObject | undefined, old: KubeObject | undefined, ctx: RequestContext) {
+  /** Runs the admission chain (also for subresources served outside this store, e.g. serviceaccounts/token). */
+  async admit(op: AdmissionOperation, def: ResourceDef, namespace: string, name: string, subresource: string, obj: KubeObject | undefined, old: KubeObject | undefined, ctx: RequestContext) {
     if (!this.admission.length) return;
     const attrs: AdmissionAttributes = { operation: op, def, namespace, name, subresource, object: obj, oldObject: old, dryRun: ctx.dryRun, user: ctx.user };
     for (const p of this.admission) await p.admit?.(attrs);

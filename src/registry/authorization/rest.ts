@@ -14,7 +14,8 @@ import { subresourceKey, type SubresourceHandler } from '../../server/components
 import type { ServerContext } from '../../server/context.js';
 import type { RequestInfo } from '../../server/request-info.js';
 import { managerFromUserAgent } from '../../server/resources.js';
-import { AUTHENTICATION_GROUP, selfSubjectReview } from '../authentication/index.js';
+import { AUTHENTICATION_GROUP, selfSubjectReview, tokenReviewStatus } from '../authentication/index.js';
+import { required } from '../../apimachinery/field-errors.js';
 import type { ResourceDef, UserInfo } from '../types.js';
 import { reviewAccess, rulesFor, userFromSpec } from './access-review.js';
 import { AUTHORIZATION_GROUP } from './index.js';
@@ -70,6 +71,15 @@ export const REVIEW_KINDS: ReviewKind[] = [
         kind: 'SelfSubjectRulesReview', apiVersion: `${AUTHORIZATION_GROUP}/v1`, metadata: zeroMeta(), spec: {},
         status: await rulesFor(ctx.authorizer, user, namespace),
       };
+    },
+  },
+  {
+    group: AUTHENTICATION_GROUP, resource: 'tokenreviews', echoes: true,
+    async answer({ ctx, obj }) {
+      const spec = specOf(obj) as { token?: string; audiences?: string[] };
+      if (!spec.token) throw errInvalid(AUTHENTICATION_GROUP, 'TokenReview', '', [required('spec.token')]);
+      const result = ctx.reviewToken ? await ctx.reviewToken(spec.token, spec.audiences ?? []) : { error: 'token reviews are not served' };
+      return { kind: obj.kind, apiVersion: obj.apiVersion, metadata: obj.metadata, spec: obj.spec, status: tokenReviewStatus(result) };
     },
   },
   {
