@@ -142,8 +142,8 @@ export interface Statements {
   getKv: Stmt<[string], KvRow>;
   getKvRevisions: Stmt<[string], KvRevisions>;
   getKvValue: Stmt<[string], { value: string }>;
-  insertKv: Stmt<[string, string, number, number]>;
-  updateKv: Stmt<[string, number, string]>;
+  insertKv: Stmt<[string, string | Buffer, number, number]>;
+  updateKv: Stmt<[string | Buffer, number, string]>;
   deleteKv: Stmt<[string]>;
   listFromBounded: Stmt<[string, string, number], KvRow>;
   listAfterBounded: Stmt<[string, string, number], KvRow>;
@@ -157,9 +157,14 @@ export interface Statements {
   joinAfterBounded: Stmt<[string, string, number], JoinedRow>;
   joinFrom: Stmt<[string, number], JoinedRow>;
   joinAfter: Stmt<[string, number], JoinedRow>;
-  insertHistory: Stmt<[number, string, number, string, string | null, number | null]>;
-  storePrevValue: Stmt<[string, number]>;
+  insertHistory: Stmt<[number, string, number, string | Buffer, string | Buffer | null, number | null]>;
+  storePrevValue: Stmt<[string | Buffer, number]>;
   historyValue: Stmt<[number], { value: string }>;
+  /** Re-encryption at start: rows under a prefix, and rewriting a value in place (same revision). */
+  kvUnder: Stmt<[string, string], { key: string; value: string | Buffer }>;
+  historyUnder: Stmt<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>;
+  rewriteKv: Stmt<[string | Buffer, string]>;
+  rewriteHistory: Stmt<[string | Buffer, string | Buffer | null, number]>;
   deleteHistoryThrough: Stmt<[number]>;
   historyAfter: Stmt<[number], HistoryRow>;
   historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
@@ -173,10 +178,10 @@ export function prepareStatements(db: Database.Database): Statements {
     getKv: db.prepare<[string], KvRow>(`SELECT ${KV_COLUMNS} FROM kv WHERE key = ?`),
     getKvRevisions: db.prepare<[string], KvRevisions>('SELECT create_revision, mod_revision FROM kv WHERE key = ?'),
     getKvValue: db.prepare<[string], { value: string }>('SELECT value FROM kv WHERE key = ?'),
-    insertKv: db.prepare<[string, string, number, number]>(
+    insertKv: db.prepare<[string, string | Buffer, number, number]>(
       'INSERT INTO kv (key, value, create_revision, mod_revision) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO NOTHING',
     ),
-    updateKv: db.prepare<[string, number, string]>('UPDATE kv SET value = ?, mod_revision = ? WHERE key = ?'),
+    updateKv: db.prepare<[string | Buffer, number, string]>('UPDATE kv SET value = ?, mod_revision = ? WHERE key = ?'),
     deleteKv: db.prepare<[string]>('DELETE FROM kv WHERE key = ?'),
 
     // Range scans over the primary key: [lower or (lower, upper). LIMIT -1 means no limit.
@@ -199,11 +204,17 @@ export function prepareStatements(db: Database.Database): Statements {
     joinFrom: db.prepare<[string, number], JoinedRow>(joinedRange('key >= ?')),
     joinAfter: db.prepare<[string, number], JoinedRow>(joinedRange('key > ?')),
 
-    insertHistory: db.prepare<[number, string, number, string, string | null, number | null]>(
+    insertHistory: db.prepare<[number, string, number, string | Buffer, string | Buffer | null, number | null]>(
       'INSERT INTO history (revision, key, type, value, prev_value, prev_revision) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    storePrevValue: db.prepare<[string, number]>('UPDATE history SET prev_value = ? WHERE revision = ?'),
+    storePrevValue: db.prepare<[string | Buffer, number]>('UPDATE history SET prev_value = ? WHERE revision = ?'),
     historyValue: db.prepare<[number], { value: string }>('SELECT value FROM history WHERE revision = ?'),
+    kvUnder: db.prepare<[string, string], { key: string; value: string | Buffer }>('SELECT key, value FROM kv WHERE key >= ? AND key < ?'),
+    historyUnder: db.prepare<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>(
+      'SELECT revision, key, value, prev_value FROM history WHERE key >= ? AND key < ?',
+    ),
+    rewriteKv: db.prepare<[string | Buffer, string]>('UPDATE kv SET value = ? WHERE key = ?'),
+    rewriteHistory: db.prepare<[string | Buffer, string | Buffer | null, number]>('UPDATE history SET value = ?, prev_value = ? WHERE revision = ?'),
     deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),
     historyAfter: db.prepare<[number], HistoryRow>(
       'SELECT revision, key, type, value, prev_value, prev_revision FROM history WHERE revision > ? ORDER BY revision',

@@ -13,7 +13,7 @@ export type PastState = { text: string; createRevision: number; modRevision: num
  */
 export function pastStates(
   ring: EventRing, prefix: string, revision: number, after: string | undefined,
-  prevTextOf: (prevRevision: number) => string | undefined,
+  prevTextOf: (prevRevision: number, key: string) => string | undefined,
 ): Map<string, PastState> {
   const past = new Map<string, PastState>();
   const newest = ring.newest()?.revision ?? revision;
@@ -25,7 +25,7 @@ export function pastStates(
       past.set(e.key, null);
       continue;
     }
-    const text = e.prevText ?? prevTextOf(e.prevRevision);
+    const text = e.prevText ?? prevTextOf(e.prevRevision, e.key);
     if (text === undefined) throw new Error(`snapshot at ${revision}: the value of ${e.key} at ${e.prevRevision} is gone`);
     past.set(e.key, { text, createRevision: e.createRevision, modRevision: e.prevRevision });
   }

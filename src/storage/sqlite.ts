@@ -1,7 +1,7 @@
 // The Store contract on an embedded SQLite file (better-sqlite3). One process owns the file; all writes run
 // synchronously inside one transaction each, so the in-memory revision counter, the event ring and the watcher
 // notifications always agree with what was committed.
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../apimachinery/types.js';
@@ -22,6 +22,7 @@ import {
   type Statements,
 } from './schema.js';
 import { WatchHub } from './watch-hub.js';
+import type { ValueTransformer } from './encryption/transformer.js';
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 
@@ -36,6 +37,8 @@ export interface SqliteStoreOptions {
   exclusive?: boolean;
   /** How long to wait for a lock held by another process before failing (default 5000 ms). */
   busyTimeoutMs?: number;
+  /** Encryption at rest for some keys (EncryptionConfiguration); values of other keys are stored as JSON text. */
+  transformer?: ValueTransformer;
   /** Called when a watch callback throws (default: logged to stderr). */
   onWatchCallbackError?: (err: unknown, ev: StoreEvent) => void;
 }
@@ -63,19 +66,28 @@ export class SqliteStore implements Store {
   private batchByKey = new Map<string, HistoryEntry>();
   /** Writes waiting for the next group commit. */
   private batch: PendingWrite[] = [];
+  private readonly enc?: ValueTransformer;
 
   constructor(opts: SqliteStoreOptions) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.ring = new EventRing(this.historyLimit);
     this.trimBatch = Math.max(1, Math.floor(this.historyLimit / 8));
     this.hub = new WatchHub(opts.onWatchCallbackError ?? logWatchCallbackError);
-    if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+    this.enc = opts.transformer;
+    if (opts.path !== ':memory:') {
+      mkdirSync(dirname(opts.path), { recursive: true });
+      // The database holds every object: owner-only whatever the directory's mode (SQLite gives its WAL and
+      // shared-memory files the database file's mode).
+      if (!existsSync(opts.path)) closeSync(openSync(opts.path, 'a', 0o600));
+      for (const f of [opts.path, `${opts.path}-wal`, `${opts.path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+    }
     this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
     try {
       configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
       migrate(this.db);
       this.stmts = prepareStatements(this.db);
       this.inTransaction = this.db.transaction((write: () => void) => write());
+      if (this.enc) this.reencrypt();
       this.loadHistory();
     } catch (err) {
       this.db.close();
@@ -88,7 +100,7 @@ export class SqliteStore implements Store {
     const known = this.ring.newestOf(key);
     if (known && known.createRevision > 0) return known.type === 'DELETED' ? undefined : storedFromEntry(known);
     const row = this.stmts.getKv.get(key);
-    return row && storedFromRow(row);
+    return row && storedFromRow(this.plain(row));
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -103,7 +115,7 @@ export class SqliteStore implements Store {
       result.continueAfter = last;
       result.remaining = this.countAfter(prefix, last);
     }
-    result.items = rows.map(listedFromRow);
+    result.items = rows.map((r) => listedFromRow(this.plain(r)));
     return result;
   }
 
@@ -113,6 +125,20 @@ export class SqliteStore implements Store {
     const upper = prefixUpperBound(prefix);
     const s = this.stmts;
     const after = opts.continueAfter !== undefined && opts.continueAfter >= prefix ? opts.continueAfter : undefined;
+    if (this.enc?.overlaps(prefix)) {
+      // encrypted values are joined here, not in SQL
+      const rows = this.scan(prefix, after, limit).map((r) => this.plain(r));
+      const result: JoinedValues = { bytes: Buffer.from(rows.map((r) => r.value).join(',')), count: rows.length, revision: this.revision };
+      const last = rows[rows.length - 1]?.key;
+      if (limit > 0 && rows.length === limit && last !== undefined) {
+        const remaining = this.countAfter(prefix, last);
+        if (remaining > 0) {
+          result.continueAfter = last;
+          result.remaining = remaining;
+        }
+      }
+      return result;
+    }
     const row = after !== undefined
       ? (upper === undefined ? s.joinAfter.get(after, limit) : s.joinAfterBounded.get(after, upper, limit))!
       : (upper === undefined ? s.joinFrom.get(prefix, limit) : s.joinFromBounded.get(prefix, upper, limit))!;
@@ -131,7 +157,7 @@ export class SqliteStore implements Store {
   private listAt(prefix: string, revision: number, continueAfter: string | undefined, limit: number): ListResult {
     const compacted = this.compactedRevision();
     if (revision < compacted) throw new StorageError('Expired', prefix, `required revision ${revision} has been compacted (${compacted})`);
-    const past = pastStates(this.ring, prefix, revision, continueAfter, (rev) => this.stmts.historyValue.get(rev)?.value);
+    const past = pastStates(this.ring, prefix, revision, continueAfter, (rev, key) => this.historyText(rev, key));
     const resurrected = [...past].filter((e): e is [string, NonNullable<PastState>] => e[1] !== null).sort((a, b) => (a[0] < b[0] ? -1 : 1));
     const want = limit > 0 ? limit + 1 : Infinity;
     const out: StoredObject[] = [];
@@ -139,7 +165,7 @@ export class SqliteStore implements Store {
     for (const row of this.scanAll(prefix, continueAfter, limit > 0 ? limit + 1 : -1)) {
       while (next < resurrected.length && resurrected[next]![0] < row.key && out.length < want) out.push(listedFromPast(resurrected[next++]!));
       if (out.length >= want) break;
-      if (!past.has(row.key)) out.push(listedFromRow(row));
+      if (!past.has(row.key)) out.push(listedFromRow(this.plain(row)));
       if (out.length >= want) break;
     }
     while (next < resurrected.length && out.length < want) out.push(listedFromPast(resurrected[next++]!));
@@ -182,7 +208,7 @@ export class SqliteStore implements Store {
     return this.enqueue((rev) => {
       const stamped = withResourceVersion(value, rev);
       const text = JSON.stringify(stamped);
-      if (this.stmts.insertKv.run(key, text, rev, rev).changes === 0) {
+      if (this.stmts.insertKv.run(key, this.disk(key, text), rev, rev).changes === 0) {
         throw new StorageError('KeyExists', key, `key exists: ${key}`);
       }
       this.appendHistory(new HistoryEntry(rev, key, 'ADDED', text, rev));
@@ -196,8 +222,8 @@ export class SqliteStore implements Store {
       const current = this.currentFor(key, expectedModRevision);
       const stamped = withResourceVersion(value, rev);
       const text = JSON.stringify(stamped);
-      const prevText = current.text ?? this.stmts.getKvValue.get(key)!.value;
-      this.stmts.updateKv.run(text, rev, key);
+      const prevText = current.text ?? this.text(key, this.stmts.getKvValue.get(key)!.value);
+      this.stmts.updateKv.run(this.disk(key, text), rev, key);
       this.appendHistory(new HistoryEntry(rev, key, 'MODIFIED', text, current.createRevision, prevText, current.modRevision));
       return { key, value: stamped, createRevision: current.createRevision, modRevision: rev };
     });
@@ -208,7 +234,7 @@ export class SqliteStore implements Store {
     return this.enqueue((rev) => {
       const current = this.currentFor(key, expectedModRevision);
       // As upstream, the DELETED event and the returned object carry the deletion revision.
-      const lastText = current.text ?? this.stmts.getKvValue.get(key)!.value;
+      const lastText = current.text ?? this.text(key, this.stmts.getKvValue.get(key)!.value);
       const last = JSON.parse(lastText) as KubeObject;
       last.metadata = { ...last.metadata, resourceVersion: String(rev) };
       this.stmts.deleteKv.run(key);
@@ -333,7 +359,7 @@ export class SqliteStore implements Store {
     const { revision, key, prevText, prevRevision } = entry;
     entry.selfContained = prevText === null || prevRevision <= this.trimmedThrough;
     const storedPrev = prevText !== null && entry.selfContained ? prevText : null;
-    this.stmts.insertHistory.run(revision, key, EVENT_TYPE_CODES[entry.type], entry.valueText, storedPrev, prevRevision || null);
+    this.stmts.insertHistory.run(revision, key, EVENT_TYPE_CODES[entry.type], this.disk(key, entry.valueText), storedPrev === null ? null : this.disk(key, storedPrev), prevRevision || null);
     this.batchEntries.push(entry);
     this.batchByKey.set(key, entry);
   }
@@ -359,7 +385,7 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (let entry = this.ring.at(through + 1); entry; entry = this.ring.at(entry.revision + 1)) {
         if (entry.selfContained || entry.prevRevision > through) continue;
-        this.stmts.storePrevValue.run(entry.prevText!, entry.revision);
+        this.stmts.storePrevValue.run(this.disk(entry.key, entry.prevText!), entry.revision);
         copied.push(entry);
       }
       this.stmts.deleteHistoryThrough.run(through);
@@ -388,7 +414,7 @@ export class SqliteStore implements Store {
         'Conflict',
         key,
         `resource version conflicts: ${key}: expected ${expectedModRevision}, current ${current.modRevision}`,
-        storedFromRow(this.stmts.getKv.get(key)!),
+        storedFromRow(this.plain(this.stmts.getKv.get(key)!)),
       );
     }
     return current;
@@ -415,7 +441,8 @@ export class SqliteStore implements Store {
     this.revision = Math.max(bounds.hi ?? 0, explicitCompaction);
     this.trimmedThrough = bounds.lo === null ? this.revision : bounds.lo - 1;
     const from = Math.max(explicitCompaction, this.revision - this.historyLimit);
-    for (const row of this.stmts.historyAfter.all(from)) {
+    for (const raw of this.stmts.historyAfter.all(from)) {
+      const row = this.enc ? { ...raw, value: this.text(raw.key, raw.value), prev_value: raw.prev_value === null ? null : this.text(raw.key, raw.prev_value) } : raw;
       const newest = this.ring.newest();
       if (newest && row.revision !== newest.revision + 1) this.ring.clear(); // a gap: only what follows it is usable
       this.ring.push(this.entryFromRow(row));
@@ -433,8 +460,59 @@ export class SqliteStore implements Store {
     if (row.prev_value !== null || row.prev_revision === null) {
       return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, row.prev_value, row.prev_revision ?? 0, true);
     }
-    const prevText = previous?.valueText ?? this.stmts.historyValue.get(row.prev_revision)?.value ?? null;
+    const prevText = previous?.valueText ?? this.historyText(row.prev_revision, row.key) ?? null;
     return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, prevText, row.prev_revision, prevText === null);
+  }
+
+  /** A value as stored on disk (encrypted for the keys the transformer handles). */
+  private disk(key: string, text: string): string | Buffer {
+    return this.enc ? this.enc.toStorage(key, text) : text;
+  }
+
+  /** A stored value's JSON text. */
+  private text(key: string, stored: string | Buffer): string {
+    return this.enc ? this.enc.fromStorage(key, stored) : (stored as string);
+  }
+
+  private plain<R extends { key: string; value: string }>(row: R): R {
+    return this.enc && typeof row.value !== 'string' ? { ...row, value: this.text(row.key, row.value) } : row;
+  }
+
+  private historyText(revision: number, key: string): string | undefined {
+    const v = this.stmts.historyValue.get(revision)?.value;
+    return v === undefined ? undefined : this.text(key, v);
+  }
+
+  /**
+   * Rewrites, in place and without new revisions, every value of an encrypted resource that its first provider did
+   * not write (plaintext from before encryption, or an older key after rotation); when any was rewritten, the file
+   * is vacuumed so that no old bytes remain in free pages.
+   */
+  private reencrypt(): void {
+    const enc = this.enc!;
+    let rewritten = 0;
+    this.db.transaction(() => {
+      for (const prefix of ['/registry/']) {
+        const upper = prefixUpperBound(prefix)!;
+        for (const row of this.stmts.kvUnder.all(prefix, upper)) {
+          if (!enc.handles(row.key) || enc.isCurrent(row.value)) continue;
+          this.stmts.rewriteKv.run(enc.toStorage(row.key, enc.fromStorage(row.key, row.value)), row.key);
+          rewritten++;
+        }
+        for (const row of this.stmts.historyUnder.all(prefix, upper)) {
+          if (!enc.handles(row.key)) continue;
+          if (enc.isCurrent(row.value) && (row.prev_value === null || enc.isCurrent(row.prev_value))) continue;
+          const prev = row.prev_value === null ? null : enc.toStorage(row.key, enc.fromStorage(row.key, row.prev_value));
+          this.stmts.rewriteHistory.run(enc.toStorage(row.key, enc.fromStorage(row.key, row.value)), prev, row.revision);
+          rewritten++;
+        }
+      }
+    })();
+    if (rewritten > 0) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    }
   }
 
   private assertOpen(): void {
