@@ -8,6 +8,7 @@ import { PROTOBUF_CONTENT_TYPE } from '../apimachinery/protobuf/encode.js';
 import { inProcessResponse, jsonBodyOf } from './in-process.js';
 import { boundedStatus } from './status-size.js';
 import { NestingDepthError, scanJson, yamlDepthExceededAt, MAX_NESTING_DEPTH } from '../apimachinery/json-limits.js';
+import { auditedRequestBodies, auditedResponseBodies, wantsRequestBody, wantsResponseBody } from '../audit/auditor.js';
 
 /** Upstream's limit for a request body (3 MiB). */
 export const MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024;
@@ -92,7 +93,10 @@ function lineAt(text: string, pos: number): number {
 /** A create/update body as a value: an in-process client's as handed over, otherwise decoded by content type. */
 export async function readObjectBody(req: IncomingMessage, protobuf: (b: Buffer) => unknown): Promise<unknown> {
   const raw = await readJsonBody(req);
-  return 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, protobuf);
+  const value = 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, protobuf);
+  // the audit log's requestObject: the body as sent (handlers go on to change it)
+  if (wantsRequestBody.has(req)) auditedRequestBodies.set(req, structuredClone(value));
+  return value;
 }
 
 export function decodeObjectBody(contentType: string | undefined, buf: Buffer, protobuf: (b: Buffer) => unknown): unknown {
@@ -168,6 +172,7 @@ export function negotiateFormat(accept: string | undefined, protobuf?: (obj: unk
 }
 
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  if (wantsResponseBody.has(res)) auditedResponseBodies.set(res, body);
   const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
   if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
   const inProcess = inProcessResponse(res);
@@ -193,6 +198,7 @@ export function writeJsonParts(res: ServerResponse, code: number, parts: Buffer[
 }
 
 export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {
+  if (wantsResponseBody.has(res)) auditedResponseBodies.set(res, body);
   if (format.kind === 'protobuf' && !inProcessResponse(res)) {
     const bytes = format.encode(body);
     if (bytes) {
@@ -222,6 +228,8 @@ export function formatWarning(text: string): string {
 
 export function writeStatus(res: ServerResponse, err: ApiError): void {
   const status: Status = err.toStatus();
+  // the audit log reports a failure's status, whatever the level
+  auditedResponseBodies.set(res, status);
   if (res.headersSent) {
     res.destroy();
     return;
