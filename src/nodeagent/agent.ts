@@ -60,6 +60,8 @@ export interface NodeAgentOptions {
    * instead of an informer of its own on `client`.
    */
   informers?: SharedInformerFactory;
+  /** Each node's own client (as system:node:<name>); default: `client` for all. */
+  clientFor?: (nodeName: string) => KubeClient;
 }
 
 export interface NodeAgent {
@@ -72,6 +74,8 @@ export interface NodeAgent {
 
 interface SimNode {
   spec: SimNodeSpec;
+  /** The node's own client (upstream: the kubelet's credentials, system:node:<name>). */
+  client: KubeClient;
   ips: SubnetAllocator;
   events: EventRecorder;
   lease?: KubeObject;
@@ -115,7 +119,8 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
         capacity: { ...(m?.capacity ?? DEFAULT_CAPACITY), ...(opts.capacity ?? {}) }, labels: opts.labels, machine: m?.info,
       },
       ips: new SubnetAllocator(subnet),
-      events: new EventRecorder(client, { component: 'kubelet', host: name, onError: (e) => onError(e, 'event') }),
+      client: opts.clientFor?.(name) ?? client,
+      events: new EventRecorder(opts.clientFor?.(name) ?? client, { component: 'kubelet', host: name, onError: (e) => onError(e, 'event') }),
     });
   }
 
@@ -126,21 +131,21 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   const registerNode = async (n: SimNode): Promise<void> => {
     let node: Node;
     try {
-      node = await client.create<Node>(builtin.nodes, buildNode(n.spec, new Date()), W);
+      node = await n.client.create<Node>(builtin.nodes, buildNode(n.spec, new Date()), W);
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 409)) throw e;
-      node = await client.get<Node>(builtin.nodes, n.spec.name);
+      node = await n.client.get<Node>(builtin.nodes, n.spec.name);
     }
     await updateNodeStatus(n, node);
   };
 
   const updateNodeStatus = async (n: SimNode, current?: Node): Promise<void> => {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const node = current ?? await client.get<Node>(builtin.nodes, n.spec.name);
+      const node = current ?? await n.client.get<Node>(builtin.nodes, n.spec.name);
       current = undefined;
       const status = nodeStatus(n.spec, new Date(), node.status?.conditions, bootTime);
       try {
-        await client.updateStatus<Node>(builtin.nodes, { ...node, status }, W);
+        await n.client.updateStatus<Node>(builtin.nodes, { ...node, status }, W);
         return;
       } catch (e) {
         if (!(e instanceof ApiError && e.code === 409)) throw e;
@@ -152,7 +157,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     const now = new Date();
     if (n.lease) {
       try {
-        n.lease = await client.update(builtin.leases, { ...n.lease, spec: { ...(n.lease.spec as object), renewTime: rfc3339Micro(now) } }, W);
+        n.lease = await n.client.update(builtin.leases, { ...n.lease, spec: { ...(n.lease.spec as object), renewTime: rfc3339Micro(now) } }, W);
         return;
       } catch (e) {
         if (!(e instanceof ApiError && (e.code === 409 || e.code === 404))) throw e;
@@ -160,12 +165,12 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       }
     }
     try {
-      const node = await client.get<Node>(builtin.nodes, n.spec.name);
-      n.lease = await client.create(builtin.leases, buildLease(node, now), W);
+      const node = await n.client.get<Node>(builtin.nodes, n.spec.name);
+      n.lease = await n.client.create(builtin.leases, buildLease(node, now), W);
     } catch (e) {
       if (!(e instanceof ApiError && e.code === 409)) throw e;
-      const existing = await client.get(builtin.leases, n.spec.name, { namespace: NODE_LEASE_NAMESPACE });
-      n.lease = await client.update(builtin.leases, { ...existing, spec: { ...(existing.spec as object), holderIdentity: n.spec.name, renewTime: rfc3339Micro(now) } }, W);
+      const existing = await n.client.get(builtin.leases, n.spec.name, { namespace: NODE_LEASE_NAMESPACE });
+      n.lease = await n.client.update(builtin.leases, { ...existing, spec: { ...(existing.spec as object), holderIdentity: n.spec.name, renewTime: rfc3339Micro(now) } }, W);
     }
   };
 
@@ -222,7 +227,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     const status = buildPodStatus({ pod, runtime: rt, hostIP: n.spec.internalIP, startTime: t.startTime, now: new Date() });
     if (!statusDiffers(pod.status, status)) return true;
     try {
-      const updated = await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
+      const updated = await n.client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
       t.written = { over: pod.metadata.resourceVersion ?? '', pod: updated };
     } catch (e) {
       if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return false;
@@ -246,7 +251,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     if (rt && !rt.killed) return;
     if (!(await publishStatus(pod, t, n))) return { requeueAfter: 50 };
     try {
-      await client.delete(builtin.pods, pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
+      await n.client.delete(builtin.pods, pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
     } catch (e) {
       if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
     }

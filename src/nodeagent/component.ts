@@ -9,6 +9,7 @@ import type { Component, ComponentContext, RunningComponent } from '../server/co
 import { NodeAgent, startNodeAgent } from './agent.js';
 import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';
+import { TokenManager, type IssuedToken } from './kubelet/token-manager.js';
 
 export interface NodeAgentComponentOptions {
   /** A runtime other than the configured one (tests); `logDir` is where its containers' CRI logs belong. */
@@ -62,6 +63,17 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
     services: f.informerFor<KubeObject>(builtin.services).store,
   };
   const { capacity, machine } = machineNodeInfo(ctx.dataDir);
+  // The kubelet's token manager: TokenRequests bound to the pod, refreshed at 80% of their lifetime.
+  const tokens = new TokenManager(async (r) => {
+    const body = {
+      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
+      spec: { audiences: r.audiences, expirationSeconds: r.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: r.boundPod.name, uid: r.boundPod.uid } },
+    };
+    const out = await client.rest.request<{ status: IssuedToken }>({
+      method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/serviceaccounts/${encodeURIComponent(r.serviceAccountName)}/token`, body,
+    });
+    return out.status;
+  });
   const runtime = await ProcessRuntime.start({
     dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: subnets,
     clusterDNS: clusterDnsIP(o.serviceCidr),
@@ -72,6 +84,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
       persistentVolume: (name) => stores.volumes.get(name),
       services: () => stores.services.list(),
       nodeAllocatable: () => machine.allocatable,
+      serviceAccountToken: (_node, r) => tokens.get(r),
     },
   });
   try {

@@ -13,6 +13,7 @@ import type { SharedInformer, SharedInformerFactory } from '../client/informer.j
 import { builtin } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
+import { ProvisionedVolumes } from './ledger.js';
 import { claimClass, storageBytes } from '../controllers/volume/helpers.js';
 import {
   ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, ANN_BETA_STORAGE_PROVISIONER,
@@ -33,6 +34,7 @@ export function volumeDirectory(dataDir: string, namespace: string, claimName: s
 }
 
 const claimRefKind = { kind: 'PersistentVolumeClaim', apiVersion: 'v1' };
+const pvRefKind = { kind: 'PersistentVolume', apiVersion: 'v1' };
 
 export class LocalProvisioner {
   readonly claimQueue = new WorkQueue<string>({ name: 'local-provisioner-claims' });
@@ -41,6 +43,7 @@ export class LocalProvisioner {
   private readonly volumes: SharedInformer<PersistentVolume>;
   private readonly classes: SharedInformer<StorageClass>;
   private readonly recorder: EventRecorder;
+  private readonly ledger: ProvisionedVolumes;
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
 
@@ -48,6 +51,7 @@ export class LocalProvisioner {
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.volumes = factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
     this.classes = factory.informerFor<StorageClass>(builtin.storageClasses);
+    this.ledger = new ProvisionedVolumes(opts.dataDir);
     this.recorder = new EventRecorder(client, { component: LOCAL_PROVISIONER, onError: (e) => this.report('events', e) });
     const addClaim = (c: PersistentVolumeClaim) => this.claimQueue.add(objectKey(c));
     this.claims.addEventHandler({ onAdd: addClaim, onUpdate: (_o, c) => addClaim(c) });
@@ -114,6 +118,8 @@ export class LocalProvisioner {
       return;
     }
     const dir = volumeDirectory(this.opts.dataDir, ns, name, pvName);
+    // recorded before the directory exists, so that only what this provisioner made can ever be deleted
+    this.ledger.record(pvName, dir);
     await mkdir(dir, { recursive: true, mode: 0o777 });
     const pv: PersistentVolume = {
       apiVersion: 'v1',
@@ -132,10 +138,12 @@ export class LocalProvisioner {
       },
     };
     try {
-      await this.client.create(builtin.persistentVolumes, pv);
+      const created = await this.client.create(builtin.persistentVolumes, pv);
+      this.ledger.record(pvName, dir, created.metadata.uid);
     } catch (e) {
       if (e instanceof ApiError && e.code === 409) return; // an earlier attempt made it
       await rm(dir, { recursive: true, force: true });
+      this.ledger.forget(pvName);
       this.recorder.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${e instanceof Error ? e.message : String(e)}`, claimRefKind);
       throw e;
     }
@@ -169,10 +177,16 @@ export class LocalProvisioner {
     if (!pv || pv.metadata.annotations?.[ANN_DYNAMICALLY_PROVISIONED] !== LOCAL_PROVISIONER) return;
     if (pv.status?.phase !== VOLUME_RELEASED || pv.spec.persistentVolumeReclaimPolicy !== 'Delete') return;
     const path = pv.spec.hostPath?.path;
-    // only ever remove what we made: a directory directly under <dataDir>/volumes
+    // Only ever remove what this provisioner made: the directory recorded for this PV (and its UID) when it was
+    // provisioned, never a path someone wrote into a PV of their own.
+    if (path && !this.ledger.owns(name, path, pv.metadata.uid)) {
+      this.recorder.event(pv, 'Warning', 'VolumeFailedDelete', `refusing to delete ${path}: this provisioner did not create it for volume ${name}`, pvRefKind);
+      return;
+    }
     if (path && join(path, '..') === join(this.opts.dataDir, 'volumes')) await rm(path, { recursive: true, force: true });
     try {
       await this.client.delete(builtin.persistentVolumes, name, { preconditions: { uid: pv.metadata.uid } });
+      this.ledger.forget(name);
     } catch (e) {
       if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
     }

@@ -1,5 +1,6 @@
 // What a pod worker needs from the runtime around it: where things go on disk, the instance's cgroups and network,
 // the cluster objects a pod refers to (ConfigMaps, Secrets, claims), and where to report.
+import type { TokenRequest } from '../kubelet/volume-payload.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { InstanceNames } from '../../networking/instance.js';
 import type { Pod } from '../types.js';
@@ -17,6 +18,8 @@ export interface ClusterView {
   services(): KubeObject[];
   /** A node's status.allocatable (resourceFieldRef defaults). */
   nodeAllocatable(nodeName: string): Record<string, string>;
+  /** A projected service account token for a pod on the node (the kubelet's token manager); absent: none. */
+  serviceAccountToken?(nodeName: string, req: TokenRequest): Promise<string>;
 }
 
 export interface PodContext {

@@ -8,7 +8,7 @@ import { join, normalize } from 'node:path';
 import { run, runQuiet } from '../../networking/command.js';
 import { AtomicWriter } from '../kubelet/atomic-writer.js';
 import { expandSubPathExpr } from '../kubelet/expansion.js';
-import { applyOwnership, mountFailedMessage, volumeOwnershipPlan, volumePayload, type VolumeSources } from '../kubelet/volume-payload.js';
+import { applyOwnership, mountFailedMessage, volumeOwnershipPlan, volumePayload, type TokenRequest, type VolumeSources } from '../kubelet/volume-payload.js';
 import type { ConfigMap, ContainerSpec, Pod, Secret, Volume } from '../types.js';
 import type { VolumeMount } from './mount-plan.js';
 import type { PodContext } from './pod-context.js';
@@ -86,7 +86,7 @@ export class PodVolumes {
 
   /** Writes a projected volume's current contents (atomic writer: containers see the old or the new set). */
   private async project(v: Volume, path: string): Promise<boolean> {
-    const payload = volumePayload(v, this.pod, this.sources());
+    const payload = volumePayload(v, this.pod, { ...this.sources(), serviceAccountToken: await this.tokensFor(v) });
     if (!payload) return false;
     const fsGroup = this.pod.spec.securityContext?.fsGroup;
     return new AtomicWriter(path).write(payload, fsGroup === undefined ? undefined
@@ -109,6 +109,31 @@ export class PodVolumes {
       }
     }
     return changed;
+  }
+
+  /**
+   * The tokens a projected volume needs, obtained first (TokenRequest is a call to the API server; the payload is
+   * built synchronously from what is at hand), as the sync hook volumePayload asks them from.
+   */
+  private async tokensFor(v: Volume): Promise<VolumeSources['serviceAccountToken']> {
+    const wanted = (v.projected?.sources ?? []).filter((s) => s.serviceAccountToken);
+    const request = this.ctx.view.serviceAccountToken;
+    if (!wanted.length || !request) return undefined;
+    const tokens = new Map<string, string>();
+    const key = (r: TokenRequest) => `${r.audiences.join(',')}/${r.expirationSeconds ?? ''}`;
+    for (const s of wanted) {
+      const r: TokenRequest = {
+        namespace: this.pod.metadata.namespace ?? '', serviceAccountName: this.pod.spec.serviceAccountName || 'default',
+        audiences: s.serviceAccountToken!.audience ? [s.serviceAccountToken!.audience] : [], expirationSeconds: s.serviceAccountToken!.expirationSeconds,
+        boundPod: { name: this.pod.metadata.name ?? '', uid: this.pod.metadata.uid ?? '' },
+      };
+      tokens.set(key(r), await request(this.pod.spec.nodeName ?? '', r));
+    }
+    return (r) => {
+      const t = tokens.get(key(r));
+      if (t === undefined) throw new Error('service account token was not obtained');
+      return t;
+    };
   }
 
   get hasProjected(): boolean {
