@@ -63,18 +63,35 @@ addEtcdOptions(program
   .option('--no-controllers', 'serve the API only (no controllers, node agent, scheduler or DNS)')
   .option('--operator <name>', 'also run a bundled operator in-process (etcd); repeatable', (v: string, prev: string[]) => [...prev, v], [] as string[])
   .option('--no-default-storage-class', "don't create the default StorageClass 'standard'")
-  .action(async (opts: { dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
+  .option('--authorization-mode <mode>', 'Node,RBAC (default) or AlwaysAllow (every authenticated request allowed; benchmarks)', authorizationMode, 'Node,RBAC')
+  .option('--encryption-provider-config <file>', 'EncryptionConfiguration for data at rest (default: <data-dir>/encryption-config.yaml, made on first start)')
+  .option('--audit-policy-file <file>', 'audit.k8s.io/v1 Policy (default: <data-dir>/audit-policy.yaml, made on first start)')
+  .option('--audit-log-path <file>', 'where audit events go (default: <data-dir>/audit/audit.log)')
+  .option('--audit-log-maxsize <mb>', 'rotate the audit log past this many megabytes', int('--audit-log-maxsize', 0, 1_000_000), 100)
+  .option('--audit-log-maxbackup <n>', 'rotated audit logs kept', int('--audit-log-maxbackup', 0, 100_000), 10)
+  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
+      authorization: opts.authorizationMode !== 'AlwaysAllow',
+      encryptionProviderConfig: opts.encryptionProviderConfig ? resolve(opts.encryptionProviderConfig) : undefined,
+      audit: {
+        policyFile: opts.auditPolicyFile ? resolve(opts.auditPolicyFile) : undefined, logPath: opts.auditLogPath ? resolve(opts.auditLogPath) : undefined,
+        maxSizeMB: opts.auditLogMaxsize, maxBackups: opts.auditLogMaxbackup,
+      },
     });
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
     for (const line of announced) process.stdout.write(`${line}\n`);
     process.stdout.write(`server: ${berth.url}\n`);
     stopOnSignals(() => berth.close());
   });
+
+function authorizationMode(v: string): string {
+  if (v !== 'Node,RBAC' && v !== 'RBAC' && v !== 'AlwaysAllow') throw new InvalidArgumentError('--authorization-mode: Node,RBAC, RBAC or AlwaysAllow');
+  return v;
+}
 
 registerApiServerCommand(program);
 registerControlPlaneCommands(program);

@@ -3,7 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errForbidden, errInternal, errTimeout, errUnauthorized, isApiError } from '../apimachinery/errors.js';
 import { StorageError } from '../storage/interface.js';
-import type { ResourceDef, UserInfo } from '../registry/types.js';
+import type { AuthorizationDecision, ResourceDef, UserInfo } from '../registry/types.js';
 import { writeJson, writeStatus, writeText } from './codec.js';
 import type { ServerContext } from './context.js';
 import {
@@ -13,6 +13,8 @@ import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../ope
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { splitRequestTarget } from './request-path.js';
+import { anonymousUser } from '../authentication/request.js';
+import type { RequestAudit } from '../audit/auditor.js';
 import { handleResource, subresourceServed } from './resources.js';
 
 export const SERVER_VERSION = {
@@ -32,11 +34,13 @@ const PUBLIC_PATHS = new Set(['/version', '/healthz', '/livez', '/readyz']);
 
 const STORAGE_TIMEOUT = 'Timeout: request did not complete within requested timeout - context deadline exceeded';
 
-export type Authenticate = (req: IncomingMessage) => UserInfo | undefined;
+/** The request's user; undefined without credentials; throws a 401 ApiError for credentials nobody accepts. */
+export type Authenticate = (req: IncomingMessage) => UserInfo | undefined | Promise<UserInfo | undefined>;
 
 export function createRequestHandler(ctx: ServerContext, authenticate: Authenticate) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    handle(ctx, authenticate, req, res).catch((e: unknown) => {
+    const audit = ctx.auditor?.start(req, res);
+    handle(ctx, authenticate, req, res, audit).catch((e: unknown) => {
       const unavailable = e instanceof StorageError && e.code === 'Unavailable';
       // A store that did not answer in time (etcd down or without a leader): upstream's request timeout.
       const err = isApiError(e) ? e : unavailable ? errTimeout(STORAGE_TIMEOUT) : errInternal(e);
@@ -46,12 +50,21 @@ export function createRequestHandler(ctx: ServerContext, authenticate: Authentic
   };
 }
 
-async function handle(ctx: ServerContext, authenticate: Authenticate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(ctx: ServerContext, authenticate: Authenticate, req: IncomingMessage, res: ServerResponse, audit?: RequestAudit): Promise<void> {
   const { path, query } = requestPath(req.url);
-  const authenticated = authenticate(req);
+  let authenticated: UserInfo | undefined;
+  try {
+    const found = authenticate(req);
+    authenticated = found instanceof Promise ? await found : found;
+  } catch (e) {
+    audit?.unauthenticated(parseRequestInfo(req.method ?? 'GET', path, query));
+    throw e;
+  }
   const publicPath = PUBLIC_PATHS.has(path) || path.startsWith('/healthz/') || path.startsWith('/livez/') || path.startsWith('/readyz/');
-  if (!authenticated && !publicPath) throw errUnauthorized();
-  let user = authenticated;
+  // Without credentials a request is the anonymous user, whom the authorizer judges (--anonymous-auth=true); a
+  // server without an authorizer serves anonymous users only the public paths.
+  if (!authenticated && !ctx.authorizer && !publicPath) throw errUnauthorized();
+  let user = authenticated ?? (ctx.authorizer ? anonymousUser() : undefined);
   if (authenticated) {
     try {
       user = await impersonatedUser(req, authenticated, ctx.authorizer);
@@ -61,17 +74,28 @@ async function handle(ctx: ServerContext, authenticate: Authenticate, req: Incom
     }
   }
   const info = parseRequestInfo(req.method ?? 'GET', path, query);
-  if (user) await authorize(ctx, user, info);
+  audit?.identify(authenticated, user, info);
+  if (user) audit?.authorized(await authorize(ctx, user, info, audit));
   if (info.isResourceRequest) return handleResource(ctx, req, res, info, query, user!);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   return handleNonResource(ctx, req, res, path, query);
 }
 
-/** The authorizer's decision for a parsed request (no authorizer: everything is allowed); 403 when denied. */
-export async function authorize(ctx: ServerContext, user: UserInfo, info: RequestInfo): Promise<void> {
-  if (!ctx.authorizer) return;
-  const decision = await ctx.authorizer.authorize({ user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name, path: info.path });
-  if (!decision.allowed) throw errForbidden({ group: info.group, resource: info.resource }, info.name, decision.reason ?? `User "${user.username}" cannot ${info.verb} resource`);
+/**
+ * The authorizer's decision for a parsed request (no authorizer: everything is allowed, undefined); a 403 with
+ * upstream's wording when denied (recorded in the audit event first).
+ */
+export async function authorize(ctx: ServerContext, user: UserInfo, info: RequestInfo, audit?: RequestAudit): Promise<AuthorizationDecision | undefined> {
+  if (!ctx.authorizer) return undefined;
+  const decision = await ctx.authorizer.authorize({
+    user, verb: info.verb, group: info.group, resource: info.resource, subresource: info.subresource, namespace: info.namespace, name: info.name,
+    path: info.path, resourceRequest: info.isResourceRequest,
+  });
+  if (!decision.allowed) {
+    audit?.authorized(decision);
+    throw forbidden(info, user.username, decision.reason);
+  }
+  return decision;
 }
 
 /** Splits a request URL into its cleaned path (no trailing slash) and query. */
@@ -97,6 +121,15 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
       const v = aggregatedDiscoveryVersion(req.headers.accept);
       if (v) return writeJson(res, 200, aggregatedDiscovery(ctx.registry, false, v, servedBy(ctx)), aggregatedContentType(v));
       return writeJson(res, 200, apiGroupList(ctx.registry));
+    }
+    case '/.well-known/openid-configuration':
+    case '/openid/v1/jwks': {
+      const issuer = ctx.serviceAccountIssuer;
+      if (!issuer) break;
+      const doc = path === '/openid/v1/jwks' ? issuer.jwks() : issuer.openidConfiguration();
+      const type = path === '/openid/v1/jwks' ? 'application/jwk-set+json' : 'application/json';
+      res.setHeader('Cache-Control', 'public, max-age=3600');
+      return writeJson(res, 200, doc, type);
     }
     case '/openapi/v3':
       return writeJson(res, 200, ctx.openapi.root());
@@ -130,6 +163,21 @@ async function handleNonResource(ctx: ServerContext, req: IncomingMessage, res: 
     if (doc) return writeJson(res, 200, doc);
   }
   throw notFound();
+}
+
+/** responsewriters.Forbidden: upstream's wording for a request the authorizer did not allow. */
+export function forbidden(info: RequestInfo, username: string, reason: string | undefined): ApiError {
+  let msg: string;
+  if (!info.isResourceRequest) {
+    msg = `User ${JSON.stringify(username)} cannot ${info.verb} path ${JSON.stringify(info.path)}`;
+  } else {
+    const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource;
+    const scope = info.namespace ? `in the namespace ${JSON.stringify(info.namespace)}` : 'at the cluster scope';
+    msg = `User ${JSON.stringify(username)} cannot ${info.verb} resource ${JSON.stringify(resource)} in API group ${JSON.stringify(info.group)} ${scope}`;
+  }
+  if (reason) msg += `: ${reason}`;
+  if (!info.isResourceRequest) return new ApiError(403, 'Forbidden', `forbidden: ${msg}`, {});
+  return errForbidden({ group: info.group, resource: info.resource }, info.name, msg);
 }
 
 /** /healthz, /livez, /readyz as upstream's healthz handler: the checks' lines when verbose or failing. */

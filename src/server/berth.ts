@@ -2,7 +2,10 @@
 // and the HTTPS server, plus the in-process channel the components reach it through. `berth up` and the embedded test
 // cluster both start it through here.
 import { lockDataDir } from './data-dir-lock.js';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { Auditor } from '../audit/auditor.js';
+import { AuditLog } from '../audit/log.js';
+import { DEFAULT_POLICY_YAML, loadPolicy } from '../audit/policy.js';
 import type { Http2SecureServer } from 'node:http2';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +15,29 @@ import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import { authenticateRequest, ensurePki, writeKubeconfig } from '../pki/index.js';
+import { ensurePki, writeKubeconfig } from '../pki/index.js';
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
+import { createRequestAuthenticator } from '../authentication/request.js';
+import { userFromAdminToken } from '../pki/authn.js';
+import { bootstrapTokenAuthenticator } from '../authentication/bootstrap-token.js';
+import { ensureSigningKey, publicJwk } from '../authentication/serviceaccount/jwt.js';
+import { DEFAULT_ISSUER, ServiceAccountTokens } from '../authentication/serviceaccount/tokens.js';
+import { createTokenRequest } from '../registry/core/token-request.js';
+import { subresourceKey } from './components.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
+import { managerFromUserAgent } from './resources.js';
+import { ApiError } from '../apimachinery/errors.js';
+import { ClusterRoleAggregator } from '../authorization/rbac/aggregation.js';
+import { RbacAuthorizer } from '../authorization/rbac/authorizer.js';
+import { bootstrapPolicy } from '../authorization/rbac/bootstrap-policy.js';
+import { rbacEscalationAdmission } from '../authorization/rbac/escalation.js';
+import { RbacIndex } from '../authorization/rbac/index.js';
+import { reconcileBootstrapPolicy } from '../authorization/rbac/reconcile.js';
+import { UnionAuthorizer } from '../authorization/union.js';
+import { NodeAuthorizer } from '../authorization/node/authorizer.js';
+import { NodeGraph } from '../authorization/node/graph.js';
+import { nodeRestrictionAdmission } from '../authorization/node/restriction.js';
+import { keyFor } from '../storage/helpers.js';
 import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
 import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
@@ -23,6 +47,7 @@ import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
 import type { InProcessStreaming } from '../client/http.js';
 import { openStorage, type EtcdStorageOptions } from '../storage/open.js';
+import { ensureDefaultEncryptionConfiguration, loadEncryptionConfiguration } from '../storage/encryption/transformer.js';
 import { createRequestHandler } from './app.js';
 import { createHttpsServer } from './https-server.js';
 import type { ComponentClients } from './component-client.js';
@@ -51,6 +76,12 @@ export interface BerthOptions {
   runtime?: Partial<BerthRuntimeOptions>;
   /** Replaces the built-in component list (tests). */
   components?: Component[];
+  /** An EncryptionConfiguration file (kube-apiserver's --encryption-provider-config); default: <data-dir>/encryption-config.yaml, made on first start. */
+  encryptionProviderConfig?: string;
+  /** The audit log (kube-apiserver's --audit-policy-file, --audit-log-path, --audit-log-maxsize, --audit-log-maxbackup); false: none. */
+  audit?: false | { policyFile?: string; logPath?: string; maxSizeMB?: number; maxBackups?: number };
+  /** false: no authorizer at all (every authenticated request allowed, as AlwaysAllow); benchmarks' baseline. */
+  authorization?: boolean;
   /** Called for each line `berth up` should print after `kubeconfig:` (e.g. `dns: 127.0.0.1:N`). */
   announce?: (line: string) => void;
 }
@@ -79,9 +110,14 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const host = opts.host ?? '127.0.0.1';
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const dataDirLock = lockDataDir(opts.dataDir);
+  // Secrets are encrypted at rest (EncryptionConfiguration; by default aescbc with a key made on first start, next to
+  // the certificates: API servers sharing one etcd and one pki dir share the key too).
   let storage: Awaited<ReturnType<typeof openStorage>>;
   try {
-    storage = await openStorage({ dataDir: opts.dataDir, historyLimit: opts.historyLimit, etcd: opts.etcd });
+    const transformer = opts.encryptionProviderConfig
+      ? loadEncryptionConfiguration(opts.encryptionProviderConfig)
+      : ensureDefaultEncryptionConfiguration(join(opts.pkiDataDir ?? opts.dataDir, 'encryption-config.yaml'));
+    storage = await openStorage({ dataDir: opts.dataDir, historyLimit: opts.historyLimit, etcd: opts.etcd, transformer });
   } catch (e) {
     dataDirLock.release();
     throw e;
@@ -98,6 +134,18 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
   if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));
+  // Authorization as kubeadm sets it up (Node,RBAC): the RBAC objects are read from storage as they change.
+  const rbac = await RbacIndex.start(store);
+  const rbacAuthorizer = new RbacAuthorizer(rbac);
+  const nodeGraph = await NodeGraph.start(store);
+  const nodeAuthorizer = new NodeAuthorizer(nodeGraph, async (ns, claim) => {
+    const pvc = await store.get(keyFor('', 'persistentvolumeclaims', ns, claim));
+    return (pvc?.value.spec as { volumeName?: string } | undefined)?.volumeName;
+  });
+  const authorizer = opts.authorization === false ? undefined : new UnionAuthorizer([nodeAuthorizer, rbacAuthorizer], rbacAuthorizer);
+  if (authorizer) objects.useAdmission(rbacEscalationAdmission(rbac, authorizer));
+  objects.useAdmission(nodeRestrictionAdmission(async (ns, name) => (await store.get(keyFor('', 'pods', ns, name)))?.value));
+
   const pki = await ensurePki(opts.pkiDataDir ?? opts.dataDir, { hosts: [...(host === '0.0.0.0' || host === '::' ? [] : [host]), ...inClusterNames(runtime)] });
   let ready = false;
   const openapi = new OpenApiCache(registry, model);
@@ -114,8 +162,59 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     subresources: new Map(),
     upgrades: new Map(),
     kubelets: new Map(),
+    authorizer,
   };
-  const authenticate = (req: IncomingMessage) => authenticateRequest(req, pki);
+  // ServiceAccount tokens signed by <data-dir>/pki/sa.key; the issuer's audiences are the API server's.
+  const getOrUndefined = async (resource: string, ns: string, name: string) => {
+    try {
+      return await objects.get(registry.lookup('', 'v1', resource)!, ns, name);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return undefined;
+      throw e;
+    }
+  };
+  const saTokens = new ServiceAccountTokens(ensureSigningKey(opts.pkiDataDir ?? opts.dataDir), DEFAULT_ISSUER, [DEFAULT_ISSUER], {
+    serviceAccount: (ns, name) => getOrUndefined('serviceaccounts', ns, name),
+    pod: (ns, name) => getOrUndefined('pods', ns, name),
+    secret: (ns, name) => getOrUndefined('secrets', ns, name),
+    node: (name) => getOrUndefined('nodes', '', name),
+  });
+  const bootstrapTokens = bootstrapTokenAuthenticator((ns, name) => getOrUndefined('secrets', ns, name));
+  const tokenAuthenticators = [saTokens.authenticate, bootstrapTokens];
+  ctx.reviewToken = async (token, audiences) => {
+    const admin = userFromAdminToken(token, pki);
+    if (admin) return { user: admin, audiences: audiences.length ? audiences : [DEFAULT_ISSUER] };
+    const sa = await saTokens.validate(token, Date.now(), audiences.length ? audiences : saTokens.apiAudiences);
+    if (sa.user) return sa;
+    const boot = await bootstrapTokens(token);
+    if (boot) return { user: boot, audiences: audiences.length ? audiences : [DEFAULT_ISSUER] };
+    return { error: sa.error ? `[invalid bearer token, ${sa.error}]` : 'invalid bearer token' };
+  };
+  ctx.serviceAccountIssuer = {
+    openidConfiguration: () => ({
+      issuer: DEFAULT_ISSUER, jwks_uri: `https://${ctx.serverAddress}/openid/v1/jwks`,
+      response_types_supported: ['id_token'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: [saTokens.key.alg],
+    }),
+    jwks: () => ({ keys: [publicJwk(saTokens.key)] }),
+  };
+  ctx.subresources.set(subresourceKey('', 'serviceaccounts', 'token'), async (sctx, req, res, info, query, user) => {
+    if (info.verb !== 'create') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+    const fmt = negotiateFormat(req.headers.accept);
+    const body = await readObjectBody(req, (b) => sctx.decodeProtobuf(b));
+    const dryRun = query.getAll('dryRun').includes('All');
+    const out = await createTokenRequest({ objects, registry, tokens: saTokens }, info.namespace, info.name, body, {
+      user, dryRun, fieldManager: query.get('fieldManager') ?? managerFromUserAgent(req.headers['user-agent']), warnings: [],
+    });
+    writeFormatted(res, 201, out, fmt);
+  });
+  // The audit log: <data-dir>/audit/audit.log with the policy in <data-dir>/audit-policy.yaml, made on first start.
+  if (opts.audit !== false) {
+    const policyPath = opts.audit?.policyFile ?? join(opts.dataDir, 'audit-policy.yaml');
+    if (!opts.audit?.policyFile && !existsSync(policyPath)) writeFileSync(policyPath, DEFAULT_POLICY_YAML, { mode: 0o600 });
+    const log = new AuditLog({ path: opts.audit?.logPath ?? join(opts.dataDir, 'audit', 'audit.log'), maxSizeMB: opts.audit?.maxSizeMB ?? 100, maxBackups: opts.audit?.maxBackups ?? 10 });
+    ctx.auditor = new Auditor(loadPolicy(policyPath), log);
+  }
+  const authenticate = createRequestAuthenticator(pki, tokenAuthenticators);
   const handler = createRequestHandler(ctx, authenticate);
   const https = createHttpsServer({ key: pki.servingKeyPem, cert: pki.servingCertPem, ca: pki.caCertPem }, handler);
   const server = https.server;
@@ -134,6 +233,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   ctx.serverAddress = `${urlHost}:${port}`;
 
   await bootstrap(objects, registry);
+  await reconcileBootstrapPolicy(objects, registry, bootstrapPolicy());
+  const aggregator = new ClusterRoleAggregator(rbac, objects, registry);
+  await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
 
@@ -188,6 +290,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     https.closeAllConnections();
     server.close();
     await loopback.close();
+    await aggregator.stop();
+    rbac.stop();
+    nodeGraph.stop();
     await storage.close();
     dataDirLock.release();
     throw e;
@@ -206,6 +311,10 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
         }),
         loopback.close(),
       ]);
+      await aggregator.stop();
+      rbac.stop();
+      nodeGraph.stop();
+      await ctx.auditor?.log.drain();
       await storage.close();
       dataDirLock.release();
     },

@@ -11,6 +11,7 @@ import { KubeClient } from '../client/client.js';
 import { DirectConnection, directConnection, HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
+import type { UserInfo } from '../registry/types.js';
 import type { InProcessTransport } from './in-process.js';
 
 /** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
@@ -20,6 +21,11 @@ export type ComponentConnection = { inProcess: InProcessTransport } | { kubeconf
 export interface ClientIdentity {
   userAgent: string;
   fieldManager?: string;
+  /**
+   * Who the component is to the authorizer in-process (upstream's identity for it, e.g. system:kube-scheduler);
+   * the loopback user (system:apiserver, system:masters) when absent. Over a kubeconfig, its credentials decide.
+   */
+  user?: UserInfo;
 }
 
 export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
@@ -113,7 +119,8 @@ export class ComponentClients {
     this.transport ??= 'inProcess' in this.connection
       ? this.connection.inProcess
       : new SharedTransport(loadKubeconfig({ path: this.connection.kubeconfigPath }), this.opts);
-    return new KubeClient({ transport: unclosable(this.transport), userAgent: identity.userAgent, fieldManager: identity.fieldManager });
+    const transport = identity.user && 'inProcess' in this.connection ? this.connection.inProcess.as(identity.user) : unclosable(this.transport);
+    return new KubeClient({ transport, userAgent: identity.userAgent, fieldManager: identity.fieldManager });
   }
 
   /** After the components have stopped: the informers, then the connections. */

@@ -45,6 +45,15 @@ export const COMPONENTS: Component[] = [
   lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
   {
+    // ServiceAccount admission needs the accounts kube-controller-manager makes; like envtest, an API server started
+    // without controllers runs without it.
+    name: 'serviceaccount-admission', controller: false,
+    async start(ctx) {
+      if (ctx.options.controllers) ctx.objects.useAdmission((await import('../admission/service-account.js')).serviceAccountAdmission(ctx.objects, ctx.registry));
+      return { stop() {} };
+    },
+  },
+  {
     name: 'quota-admission', controller: false, // LimitRanger, then ResourceQuota (last, as upstream's plugin order)
     async start(ctx) {
       const [{ limitRanger }, { resourceQuotaAdmission }] = await Promise.all([import('../admission/limit-ranger.js'), import('../admission/resource-quota.js')]);

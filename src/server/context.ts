@@ -5,6 +5,8 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
+import type { Auditor } from '../audit/auditor.js';
+import type { TokenReviewResult } from '../registry/authentication/index.js';
 import type { Store } from '../storage/interface.js';
 import type { KubeletApi } from '../nodeagent/kubelet-api.js';
 import type { SubresourceHandler, UpgradeHandler } from './components.js';
@@ -35,6 +37,12 @@ export interface ServerContext {
   /** `application/vnd.kubernetes.protobuf` bytes of a built-in kind's object (or list, Status); undefined otherwise. */
   encodeProtobuf(obj: unknown): Uint8Array | undefined;
   authorizer?: Authorizer;
+  /** The audit log (policy and backend); absent: no auditing. */
+  auditor?: Auditor;
+  /** TokenReview: what the server's token authenticators make of a token (for these audiences; [] = the API's). */
+  reviewToken?(token: string, audiences: string[]): Promise<TokenReviewResult>;
+  /** The service-account issuer's discovery documents (/.well-known/openid-configuration, /openid/v1/jwks). */
+  serviceAccountIssuer?: { openidConfiguration(): unknown; jwks(): unknown };
   /** host:port clients reach the server at (discovery's serverAddressByClientCIDRs). */
   serverAddress: string;
   openapi: {

@@ -29,7 +29,8 @@ export class InProcessRequest extends Readable {
   readonly hasJsonBody: boolean;
   private readonly text?: string;
 
-  constructor(req: HttpRequest) {
+  /** `user`: who the request is from (a component's own identity); the loopback user when absent. */
+  constructor(req: HttpRequest, readonly user?: Readonly<UserInfo>) {
     // Not destroyed once read: 'close' means the client went away, as for a request on a connection.
     super({ autoDestroy: false });
     this.method = req.method;
@@ -258,13 +259,27 @@ export class InProcessTransport implements Transport {
     handlerFor: (authenticate: (req: IncomingMessage) => UserInfo | undefined) => Handler,
     streamingFor?: (user: UserInfo) => InProcessStreaming,
   ) {
-    this.handler = handlerFor((req) => (req instanceof InProcessRequest ? { ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] } : undefined));
+    this.handler = handlerFor((req) => {
+      if (!(req instanceof InProcessRequest)) return undefined;
+      const user = req.user ?? LOOPBACK_USER;
+      return { ...user, groups: [...user.groups] };
+    });
     if (streamingFor) this.streaming = streamingFor({ ...LOOPBACK_USER, groups: [...LOOPBACK_USER.groups] });
   }
 
-  async request(req: HttpRequest): Promise<HttpResponse> {
+  /** The same channel speaking as `user` (a component's upstream identity) instead of the loopback user. */
+  as(user: Readonly<UserInfo>): Transport {
+    return {
+      request: (req) => this.request(req, user),
+      close: async () => {},
+      jsonBodies: this.jsonBodies,
+      sharesSignals: this.sharesSignals,
+    };
+  }
+
+  async request(req: HttpRequest, user?: Readonly<UserInfo>): Promise<HttpResponse> {
     if (this.closed) throw Object.assign(new Error('the in-process API channel is closed'), { code: 'ECONNREFUSED' });
-    const request = new InProcessRequest(req);
+    const request = new InProcessRequest(req, user);
     const response = new InProcessResponse();
     const cancel = () => {
       if (!response.writableEnded) response.end();

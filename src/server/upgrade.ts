@@ -14,6 +14,9 @@ import type { ServerContext } from './context.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import type { UserInfo } from '../registry/types.js';
 import { parseRequestInfo } from './request-info.js';
+import { EventEmitter } from 'node:events';
+import { anonymousUser } from '../authentication/request.js';
+import type { RequestAudit } from '../audit/auditor.js';
 
 /** Sockets a handler took over; destroyed when the server closes (the HTTP server no longer tracks them). */
 const upgraded = new WeakSet<Duplex>();
@@ -30,7 +33,11 @@ export function createUpgradeListener(ctx: ServerContext, authenticate: Authenti
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not an error of ours
     open.add(socket);
     socket.once('close', () => open.delete(socket));
-    route(ctx, authenticate, serveHttp, req, socket, head).catch((e: unknown) => {
+    // the audit event's view of the exchange: 101 once upgraded, the error's code otherwise; complete on close
+    const exchange = Object.assign(new EventEmitter(), { statusCode: 101 });
+    socket.once('close', () => exchange.emit('close'));
+    const audit = ctx.auditor?.start(req, exchange as unknown as ServerResponse);
+    route(ctx, authenticate, serveHttp, req, socket, head, audit).catch((e: unknown) => {
       if (upgraded.has(socket)) {
         if (!isApiError(e)) console.error('berth: streaming session failed', req.method, req.url, e);
         socket.destroy();
@@ -38,6 +45,7 @@ export function createUpgradeListener(ctx: ServerContext, authenticate: Authenti
       }
       const err = isApiError(e) ? e : errInternal(e);
       if (!isApiError(e)) console.error('berth: internal error', req.method, req.url, e);
+      exchange.statusCode = err.code;
       writeStatus(responseOn(req, socket), err);
     });
   };
@@ -50,7 +58,10 @@ export function createUpgradeListener(ctx: ServerContext, authenticate: Authenti
   };
 }
 
-async function route(ctx: ServerContext, authenticate: Authenticate, serveHttp: (req: IncomingMessage, res: ServerResponse) => void, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function route(
+  ctx: ServerContext, authenticate: Authenticate, serveHttp: (req: IncomingMessage, res: ServerResponse) => void, req: IncomingMessage, socket: Duplex, head: Buffer,
+  audit?: RequestAudit,
+): Promise<void> {
   const { path, query } = requestPath(req.url);
   const method = req.method ?? 'GET';
   const info = parseRequestInfo(method, path, query);
@@ -60,17 +71,25 @@ async function route(ctx: ServerContext, authenticate: Authenticate, serveHttp: 
     serveHttp(req, responseOn(req, socket));
     return;
   }
-  const authenticated = authenticate(req);
-  if (!authenticated) throw errUnauthorized();
-  let user: UserInfo;
+  let authenticated: UserInfo | undefined;
   try {
-    user = await impersonatedUser(req, authenticated, ctx.authorizer);
+    authenticated = await authenticate(req);
+  } catch (e) {
+    audit?.unauthenticated(info);
+    throw e;
+  }
+  // without credentials: the anonymous user, whom the authorizer judges (no authorizer: refused)
+  if (!authenticated && !ctx.authorizer) throw errUnauthorized();
+  let user: UserInfo = authenticated ?? anonymousUser();
+  try {
+    if (authenticated) user = await impersonatedUser(req, authenticated, ctx.authorizer);
   } catch (e) {
     if (!(e instanceof ImpersonationHeaderError)) throw e;
     return writePlainError(req, socket, 500, `Internal Server Error: ${JSON.stringify(req.url ?? '')}: ${e.message}`);
   }
   if (!handler) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
-  await authorize(ctx, user, info);
+  audit?.identify(authenticated, user, info);
+  audit?.authorized(await authorize(ctx, user, info, audit));
   if (socket instanceof Object && 'setKeepAlive' in socket) (socket as Socket).setKeepAlive(true, 30_000);
   await handler(ctx, req, socket, head, info, query, user);
 }

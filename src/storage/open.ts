@@ -35,7 +35,7 @@ export interface OpenedStorage {
 export async function openStorage(opts: StorageOptions): Promise<OpenedStorage> {
   if (!opts.etcd) {
     const { openSqliteStore } = await import('./sqlite.js');
-    const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit });
+    const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit, transformer: opts.transformer });
     return { store, close: () => store.close() };
   }
   const [{ connectEtcd }, { openEtcdStore }, { startCompactor, DEFAULT_COMPACTION_INTERVAL_MS }, { startCacher }] = await Promise.all([

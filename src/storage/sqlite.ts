@@ -22,7 +22,7 @@ import {
   type Statements,
 } from './schema.js';
 import { WatchHub } from './watch-hub.js';
-import type { ValueTransformer } from './encryption/transformer.js';
+import { isScoped, type ScopedValueTransformer, type ValueTransformer } from './value-transformer.js';
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
 
@@ -37,7 +37,10 @@ export interface SqliteStoreOptions {
   exclusive?: boolean;
   /** How long to wait for a lock held by another process before failing (default 5000 ms). */
   busyTimeoutMs?: number;
-  /** Encryption at rest for some keys (EncryptionConfiguration); values of other keys are stored as JSON text. */
+  /**
+   * The value path (encryption at rest). A scoped transformer changes only the keys it handles (the others stay JSON
+   * text, joined in SQL) and its stale values are rewritten at open; any other transformer applies to every key.
+   */
   transformer?: ValueTransformer;
   /** Called when a watch callback throws (default: logged to stderr). */
   onWatchCallbackError?: (err: unknown, ev: StoreEvent) => void;
@@ -66,14 +69,14 @@ export class SqliteStore implements Store {
   private batchByKey = new Map<string, HistoryEntry>();
   /** Writes waiting for the next group commit. */
   private batch: PendingWrite[] = [];
-  private readonly enc?: ValueTransformer;
+  private readonly enc?: ScopedValueTransformer;
 
   constructor(opts: SqliteStoreOptions) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
     this.ring = new EventRing(this.historyLimit);
     this.trimBatch = Math.max(1, Math.floor(this.historyLimit / 8));
     this.hub = new WatchHub(opts.onWatchCallbackError ?? logWatchCallbackError);
-    this.enc = opts.transformer;
+    this.enc = opts.transformer ? scoped(opts.transformer) : undefined;
     if (opts.path !== ':memory:') {
       mkdirSync(dirname(opts.path), { recursive: true });
       // The database holds every object: owner-only whatever the directory's mode (SQLite gives its WAL and
@@ -466,12 +469,16 @@ export class SqliteStore implements Store {
 
   /** A value as stored on disk (encrypted for the keys the transformer handles). */
   private disk(key: string, text: string): string | Buffer {
-    return this.enc ? this.enc.toStorage(key, text) : text;
+    if (!this.enc?.handles(key)) return text;
+    const plain = Buffer.from(text);
+    const stored = this.enc.toStorage(key, plain);
+    return stored === plain ? text : stored; // left as it is (identity): stays text
   }
 
   /** A stored value's JSON text. */
   private text(key: string, stored: string | Buffer): string {
-    return this.enc ? this.enc.fromStorage(key, stored) : (stored as string);
+    if (!this.enc || typeof stored === 'string') return stored as string;
+    return this.enc.fromStorage(key, stored).toString('utf8');
   }
 
   private plain<R extends { key: string; value: string }>(row: R): R {
@@ -495,15 +502,15 @@ export class SqliteStore implements Store {
       for (const prefix of ['/registry/']) {
         const upper = prefixUpperBound(prefix)!;
         for (const row of this.stmts.kvUnder.all(prefix, upper)) {
-          if (!enc.handles(row.key) || enc.isCurrent(row.value)) continue;
-          this.stmts.rewriteKv.run(enc.toStorage(row.key, enc.fromStorage(row.key, row.value)), row.key);
+          if (!enc.handles(row.key) || this.isCurrent(row.key, row.value)) continue;
+          this.stmts.rewriteKv.run(this.disk(row.key, this.text(row.key, row.value)), row.key);
           rewritten++;
         }
         for (const row of this.stmts.historyUnder.all(prefix, upper)) {
           if (!enc.handles(row.key)) continue;
-          if (enc.isCurrent(row.value) && (row.prev_value === null || enc.isCurrent(row.prev_value))) continue;
-          const prev = row.prev_value === null ? null : enc.toStorage(row.key, enc.fromStorage(row.key, row.prev_value));
-          this.stmts.rewriteHistory.run(enc.toStorage(row.key, enc.fromStorage(row.key, row.value)), prev, row.revision);
+          if (this.isCurrent(row.key, row.value) && (row.prev_value === null || this.isCurrent(row.key, row.prev_value))) continue;
+          const prev = row.prev_value === null ? null : this.disk(row.key, this.text(row.key, row.prev_value));
+          this.stmts.rewriteHistory.run(this.disk(row.key, this.text(row.key, row.value)), prev, row.revision);
           rewritten++;
         }
       }
@@ -513,6 +520,10 @@ export class SqliteStore implements Store {
       this.db.exec('VACUUM');
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     }
+  }
+
+  private isCurrent(key: string, stored: string | Buffer): boolean {
+    return this.enc!.isCurrent(key, typeof stored === 'string' ? Buffer.from(stored) : stored);
   }
 
   private assertOpen(): void {
@@ -569,4 +580,16 @@ function withResourceVersion(value: KubeObject, rev: number): KubeObject {
 
 function logWatchCallbackError(err: unknown, ev: StoreEvent): void {
   console.error(`storage: watch callback failed on ${ev.type} ${ev.key} at revision ${ev.revision}:`, err);
+}
+
+/** A transformer that does not say which keys it changes changes them all. */
+function scoped(t: ValueTransformer): ScopedValueTransformer {
+  if (isScoped(t)) return t;
+  return {
+    toStorage: (key, plain) => t.toStorage(key, plain),
+    fromStorage: (key, stored) => t.fromStorage(key, stored),
+    handles: () => true,
+    overlaps: () => true,
+    isCurrent: () => true,
+  };
 }

@@ -6,19 +6,8 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
-
-export interface ValueTransformer {
-  /** Whether values under this storage key are transformed. */
-  handles(key: string): boolean;
-  /** Whether any key under `prefix` may be transformed (such lists cannot be joined in SQL). */
-  overlaps(prefix: string): boolean;
-  /** The bytes to store for `text` (the first provider's form). */
-  toStorage(key: string, text: string): Buffer | string;
-  /** The text of stored bytes; throws when no provider can read them. */
-  fromStorage(key: string, stored: Buffer | string): string;
-  /** Whether stored bytes were written by the first provider (anything else is rewritten at start). */
-  isCurrent(stored: Buffer | string): boolean;
-}
+import { prefixFor } from '../key-layout.js';
+import type { ScopedValueTransformer } from '../value-transformer.js';
 
 interface Provider {
   prefix: Buffer;
@@ -63,18 +52,18 @@ function aesgcm(name: string, secret: Buffer): Provider {
 
 const IDENTITY: Provider = { prefix: Buffer.alloc(0), encrypt: (_k, p) => p, decrypt: (_k, s) => s };
 
-/** `secrets` → `/registry/core/secrets/`, `deployments.apps` → `/registry/apps/deployments/`. */
+/** `secrets` → `/registry/secrets/`, `deployments.apps` → `/registry/deployments/`, as the store lays keys out. */
 export function storagePrefixOf(resource: string): string {
   const dot = resource.indexOf('.');
-  const [res, group] = dot < 0 ? [resource, 'core'] : [resource.slice(0, dot), resource.slice(dot + 1) || 'core'];
-  return `/registry/${group}/${res}/`;
+  const [res, group] = dot < 0 ? [resource, ''] : [resource.slice(0, dot), resource.slice(dot + 1)];
+  return prefixFor(group, res);
 }
 
 interface KeyConfig { name?: string; secret?: string }
 interface ProviderConfig { aescbc?: { keys?: KeyConfig[] }; aesgcm?: { keys?: KeyConfig[] }; secretbox?: unknown; identity?: unknown; kms?: unknown }
 interface EncryptionConfiguration { kind?: string; apiVersion?: string; resources?: { resources?: string[]; providers?: ProviderConfig[] }[] }
 
-class ConfiguredTransformer implements ValueTransformer {
+class ConfiguredTransformer implements ScopedValueTransformer {
   constructor(private readonly rules: { prefix: string; providers: Provider[] }[]) {}
 
   private ruleFor(key: string) {
@@ -90,33 +79,31 @@ class ConfiguredTransformer implements ValueTransformer {
     return this.rules.some((r) => r.prefix.startsWith(prefix) || prefix.startsWith(r.prefix));
   }
 
-  toStorage(key: string, text: string): Buffer | string {
+  toStorage(key: string, plain: Buffer): Buffer {
     const rule = this.ruleFor(key);
-    if (!rule) return text;
+    if (!rule) return plain;
     const p = rule.providers[0]!;
-    if (p === IDENTITY) return text;
-    return Buffer.concat([p.prefix, p.encrypt(key, Buffer.from(text))]);
+    if (p === IDENTITY) return plain;
+    return Buffer.concat([p.prefix, p.encrypt(key, plain)]);
   }
 
-  fromStorage(key: string, stored: Buffer | string): string {
-    if (typeof stored === 'string') return stored;
+  fromStorage(key: string, stored: Buffer): Buffer {
     const rule = this.ruleFor(key);
-    for (const p of rule?.providers ?? []) {
+    if (!rule) return stored;
+    for (const p of rule.providers) {
       if (p === IDENTITY || !startsWith(stored, p.prefix)) continue;
-      return p.decrypt(key, stored.subarray(p.prefix.length)).toString('utf8');
+      return p.decrypt(key, stored.subarray(p.prefix.length));
     }
-    if (stored[0] === 0x7b /* { */) return stored.toString('utf8');
+    if (stored[0] === 0x7b /* { */) return stored;
     const head = stored.subarray(0, Math.min(stored.length, 40)).toString('latin1');
     const known = /^k8s:enc:[a-z0-9]+:v1:[^:]*:/.exec(head)?.[0] ?? '';
     throw new Error(`no matching prefix found${known ? ` (${known.slice(0, -1)})` : ''} for ${key}: the encryption configuration lacks its key`);
   }
 
-  isCurrent(stored: Buffer | string): boolean {
-    // called only for handled keys
-    return this.rules.some((r) => {
-      const first = r.providers[0]!;
-      return first === IDENTITY ? typeof stored === 'string' : typeof stored !== 'string' && startsWith(stored, first.prefix);
-    });
+  isCurrent(key: string, stored: Buffer): boolean {
+    const first = this.ruleFor(key)?.providers[0];
+    if (!first || first === IDENTITY) return stored[0] === 0x7b /* plaintext JSON */;
+    return startsWith(stored, first.prefix);
   }
 }
 
@@ -132,7 +119,7 @@ function keyOf(k: KeyConfig, kind: string, sizes: number[]): { name: string; sec
 }
 
 /** Parses an EncryptionConfiguration file (YAML or JSON). */
-export function loadEncryptionConfiguration(path: string): ValueTransformer {
+export function loadEncryptionConfiguration(path: string): ScopedValueTransformer {
   const cfg = parse(readFileSync(path, 'utf8')) as EncryptionConfiguration;
   if (cfg?.kind !== 'EncryptionConfiguration') throw new Error(`${path}: not an EncryptionConfiguration`);
   const rules: { prefix: string; providers: Provider[] }[] = [];
@@ -158,10 +145,10 @@ export function loadEncryptionConfiguration(path: string): ValueTransformer {
  * The data dir's configuration, made on first start: Secrets encrypted with aescbc under a fresh 32-byte key (identity
  * after it, so data written before encryption stays readable until rewritten). The file is 0600.
  */
-export function ensureDefaultEncryptionConfiguration(path: string): ValueTransformer {
+export function ensureDefaultEncryptionConfiguration(path: string): ScopedValueTransformer {
   if (!existsSync(path)) {
     const secret = randomBytes(32).toString('base64');
-    writeFileSync(path, [
+    const text = [
       'apiVersion: apiserver.config.k8s.io/v1',
       'kind: EncryptionConfiguration',
       'resources:',
@@ -174,7 +161,13 @@ export function ensureDefaultEncryptionConfiguration(path: string): ValueTransfo
       `              secret: ${secret}`,
       '      - identity: {}',
       '',
-    ].join('\n'), { mode: 0o600 });
+    ].join('\n');
+    // 'wx': API servers starting together on one pki dir keep the first one's key
+    try {
+      writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
   }
   chmodSync(path, 0o600);
   return loadEncryptionConfiguration(path);
