@@ -16,6 +16,8 @@ export interface RequestSpec {
   body?: string;
   contentType?: string;
   accept?: string;
+  /** Extra request headers (e.g. Authorization). */
+  headers?: Record<string, string>;
 }
 
 export interface LoadOptions {
@@ -89,6 +91,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadSample> {
           headers: {
             ...(spec.body !== undefined ? { 'content-type': spec.contentType ?? 'application/json' } : {}),
             ...(spec.accept ? { accept: spec.accept } : {}),
+            ...(spec.headers ?? {}),
           },
         });
         for await (const chunk of res.body) bytes += (chunk as Buffer).length;
