@@ -113,9 +113,17 @@ kind: Policy
 # The RequestReceived stage doubles the lines without saying much more.
 omitStages: ["RequestReceived"]
 rules:
-  # Berth's own components talk to the API in-process as the loopback user.
+  # Berth's controllers talk to the API in-process as the loopback user.
   - level: None
     users: ["system:apiserver"]
+  # Each node's Lease heartbeat (every 10 s).
+  - level: None
+    userGroups: ["system:nodes"]
+    verbs: ["update", "patch"]
+    namespaces: ["kube-node-lease"]
+    resources:
+      - group: "coordination.k8s.io"
+        resources: ["leases"]
   # Reads by the system components and nodes.
   - level: None
     users: ["system:kube-controller-manager", "system:kube-scheduler", "system:kube-proxy"]

@@ -10,6 +10,12 @@ import { NodeAgent, startNodeAgent } from './agent.js';
 import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';
 import { TokenManager, type IssuedToken } from './kubelet/token-manager.js';
+import type { KubeClient } from '../client/client.js';
+import type { UserInfo } from '../registry/types.js';
+
+const KUBELET_USER_AGENT = 'kubelet/v1.33.0 (linux/amd64) kubernetes/berth';
+/** The identity a node's kubelet authenticates as (its client certificate's CN and O upstream). */
+export const nodeUser = (node: string): UserInfo => ({ username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] });
 
 export interface NodeAgentComponentOptions {
   /** A runtime other than the configured one (tests); `logDir` is where its containers' CRI logs belong. */
@@ -44,9 +50,16 @@ export function nodeAgentComponent(opts: NodeAgentComponentOptions): Component {
 
 async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions): Promise<NodeAgent> {
   const client = ctx.clientAs({ userAgent: 'berth-node-agent' });
+  // Each node writes as itself (system:node:<name> in system:nodes), held by the Node authorizer and NodeRestriction.
+  const nodeClients = new Map<string, KubeClient>();
+  const clientFor = (node: string) => {
+    let c = nodeClients.get(node);
+    if (!c) nodeClients.set(node, (c = ctx.clientAs({ userAgent: KUBELET_USER_AGENT, fieldManager: 'kubelet', user: nodeUser(node) })));
+    return c;
+  };
   const o = ctx.options;
   const logDir = podLogDir(ctx.dataDir);
-  const base = { nodes: o.nodes, simStartDelayMs: o.simStartDelayMs, podCidr: o.clusterCidr, informers: ctx.informers, logDir };
+  const base = { nodes: o.nodes, simStartDelayMs: o.simStartDelayMs, podCidr: o.clusterCidr, informers: ctx.informers, logDir, clientFor };
   if (opts.runtime) return startNodeAgent(client, { ...base, runtime: opts.runtime(ctx, logDir) });
   if (o.runtime !== 'process') return startNodeAgent(client, base);
 
@@ -63,17 +76,25 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
     services: f.informerFor<KubeObject>(builtin.services).store,
   };
   const { capacity, machine } = machineNodeInfo(ctx.dataDir);
-  // The kubelet's token manager: TokenRequests bound to the pod, refreshed at 80% of their lifetime.
-  const tokens = new TokenManager(async (r) => {
-    const body = {
-      apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
-      spec: { audiences: r.audiences, expirationSeconds: r.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: r.boundPod.name, uid: r.boundPod.uid } },
-    };
-    const out = await client.rest.request<{ status: IssuedToken }>({
-      method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/serviceaccounts/${encodeURIComponent(r.serviceAccountName)}/token`, body,
-    });
-    return out.status;
-  });
+  // The kubelet's token manager (one per node, asking as that node): TokenRequests bound to the pod, refreshed at
+  // 80% of their lifetime.
+  const tokenManagers = new Map<string, TokenManager>();
+  const tokensFor = (node: string) => {
+    let m = tokenManagers.get(node);
+    if (!m) {
+      tokenManagers.set(node, (m = new TokenManager(async (r) => {
+        const body = {
+          apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
+          spec: { audiences: r.audiences, expirationSeconds: r.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: r.boundPod.name, uid: r.boundPod.uid } },
+        };
+        const out = await clientFor(node).rest.request<{ status: IssuedToken }>({
+          method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/serviceaccounts/${encodeURIComponent(r.serviceAccountName)}/token`, body,
+        });
+        return out.status;
+      })));
+    }
+    return m;
+  };
   const runtime = await ProcessRuntime.start({
     dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: subnets,
     clusterDNS: clusterDnsIP(o.serviceCidr),
@@ -84,7 +105,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
       persistentVolume: (name) => stores.volumes.get(name),
       services: () => stores.services.list(),
       nodeAllocatable: () => machine.allocatable,
-      serviceAccountToken: (_node, r) => tokens.get(r),
+      serviceAccountToken: (node, r) => tokensFor(node).get(r),
     },
   });
   try {

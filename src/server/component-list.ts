@@ -79,7 +79,7 @@ export const COMPONENTS: Component[] = [
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
   clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
-    .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler' }), { informers: ctx.informers })),
+    .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler', user: { username: 'system:kube-scheduler', groups: ['system:authenticated'] } }), { informers: ctx.informers })),
   // runs the pods and registers each node's kubelet (ServerContext.kubelets) for exec, attach, portforward, log
   clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),

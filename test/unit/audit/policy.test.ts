@@ -11,6 +11,10 @@ const attrs = (over: Partial<AuditAttributes>): AuditAttributes => ({
 test('the default policy: components are silent, secrets are metadata only, writes carry their request', () => {
   const p = parsePolicy(DEFAULT_POLICY_YAML);
   assert.equal(evaluate(p, attrs({ user: { username: 'system:apiserver', groups: ['system:masters'] } })).level, 'None');
+  const node = { username: 'system:node:berth-node-1', groups: ['system:nodes', 'system:authenticated'] };
+  assert.equal(evaluate(p, attrs({ user: node, verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-node-lease' })).level, 'None');
+  assert.equal(evaluate(p, attrs({ user: node, verb: 'update', subresource: 'status' })).level, 'Request', 'a node\'s pod status writes are recorded');
+  assert.equal(evaluate(p, attrs({ user: { username: 'system:kube-scheduler', groups: ['system:authenticated'] }, verb: 'watch' })).level, 'None');
   assert.equal(evaluate(p, attrs({ resource: 'secrets', verb: 'create' })).level, 'Metadata');
   assert.equal(evaluate(p, attrs({ verb: 'create' })).level, 'Request');
   assert.equal(evaluate(p, attrs({ verb: 'create', subresource: 'exec' })).level, 'Request');
