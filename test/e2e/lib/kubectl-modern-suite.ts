@@ -98,7 +98,10 @@ export function kubectlModernSuite({ k, run, deleted, cluster, watching }: CoreS
       assert.match(out, /^ATTRIBUTE\s+VALUE\nUsername\s+jane\nUID\s+u-1\nGroups\s+\[devs system:authenticated\]\n$/);
       const sa = JSON.parse(await k(['auth', 'whoami', '--as=system:serviceaccount:modern:builder', '-o', 'json']));
       assert.deepEqual(sa.status.userInfo.groups, ['system:serviceaccounts', 'system:serviceaccounts:modern', 'system:authenticated']);
-      // the request itself is then made as jane (everything is allowed until RBAC is enforced)
+      // the request itself is then made as jane, whom RBAC allows nothing here yet
+      const denied = await run(['create', 'configmap', 'by-jane', '-n', 'modern', '--as=jane']);
+      assert.match(denied.stderr, /configmaps is forbidden: User "jane" cannot create resource "configmaps" in API group "" in the namespace "modern"/);
+      await k(['create', 'rolebinding', 'jane-edit', '--clusterrole=edit', '--user=jane', '-n', 'modern']);
       assert.equal(await k(['create', 'configmap', 'by-jane', '-n', 'modern', '--as=jane']), 'configmap/by-jane created\n');
     });
   });
