@@ -4,7 +4,7 @@
 // default kube-controller-manager client rate limit imposes on the controller's own writes (20 QPS, burst 30).
 // The whole sequence runs --repeat times, each on a fresh server, and the report gives the median run of each
 // scenario with the spread: a single run on these shared machines varies by a third either way.
-// Run: node dist/bench/statefulset.js [--ordered 100] [--parallel 1000] [--nodes 12] [--repeat 3] [--json out.json]
+// Run: node dist/bench/statefulset.js [--ordered 100] [--parallel 1000] [--nodes 12] [--repeat 3] [--json out.json] [--cli other/dist/src/cli/main.js]
 // Profile the server: BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node dist/bench/statefulset.js
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,12 +37,14 @@ const PARALLEL = Number(arg('parallel', '1000'));
 const NODES = Number(arg('nodes', String(Math.max(3, Math.ceil((PARALLEL * 1.1) / 110)))));
 const JSON_OUT = arg('json', '');
 const REPEAT = Math.max(1, Number(arg('repeat', '3')));
+/** Another build's CLI (dist/src/cli/main.js), to compare builds in alternating runs. */
+const CLI = arg('cli', BERTH_CLI);
 
 interface Berth { proc: ChildProcess; kubeconfig: string; dataDir: string; stop(): Promise<void> }
 
 async function startBerth(): Promise<Berth> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-sts-'));
-  const proc = spawn(process.execPath, [...berthNodeArgs(), BERTH_CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...berthNodeArgs(), CLI, 'up', '--runtime', 'sim', '--data-dir', dataDir, '--port', '0', '--sim-start-delay', '0', '--nodes', String(NODES)], { stdio: ['ignore', 'pipe', 'pipe'] });
   process.on('exit', () => { if (proc.exitCode === null) proc.kill('SIGKILL'); });
   let err = '';
   proc.stderr!.on('data', (d) => { err += d; });
