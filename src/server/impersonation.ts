@@ -2,7 +2,7 @@
 // `Impersonate-User`, `Impersonate-Group` (repeatable), `Impersonate-Uid` and `Impersonate-Extra-<key>` make the
 // request act as another user once the authorizer allows the requester the `impersonate` verb on each: users,
 // groups and serviceaccounts in the core group, uids and userextras (subresource = the extra key) in
-// authentication.k8s.io. Without an authorizer (no RBAC yet) everything is allowed, as AlwaysAllow would.
+// authentication.k8s.io. Without an authorizer (--authorization-mode AlwaysAllow) everything is allowed.
 import type { IncomingMessage } from 'node:http';
 import { errForbidden } from '../apimachinery/errors.js';
 import type { Authorizer, UserInfo } from '../registry/types.js';

@@ -3,7 +3,6 @@
 // balancers and ClusterIPs. One cluster (with ranges of its own) for the whole file.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { applyYaml, eventually, instanceId, kubectlOk, needsPrograms, needsRealPods, podField, RealCluster, realPodsUnavailable, startRealCluster, waitReady } from '../process/harness.js';
 import { backendPod, PodShell, requests, setPodCondition, tally, udpEchoPod } from './support.js';
@@ -313,23 +312,25 @@ endpoints:
   assert.match(r.out, /Connection refused|Couldn't connect/);
 });
 
-test('in-pod kubectl with the in-cluster config, and https://kubernetes.default.svc verified against the cluster CA', { timeout: 120_000 }, async (t) => {
+test('in-pod kubectl with the in-cluster config and the pod\'s ServiceAccount token, and https://kubernetes.default.svc verified against the cluster CA', { timeout: 120_000 }, async (t) => {
   if (!needsRealPods(t)) return;
-  // Until the ServiceAccount token volume lands, the admin token stands in for it, in a Secret at the same path.
-  const token = readFileSync(`${c!.dataDir}/pki/admin.token`, 'utf8').trim();
-  const ca = readFileSync(`${c!.dataDir}/pki/ca.crt`, 'utf8');
-  await kubectlOk(c!, ['create', 'secret', 'generic', 'sa-token', `--from-literal=token=${token}`, `--from-literal=ca.crt=${ca}`, '--from-literal=namespace=default']);
+  // As a real user would: the pod runs as its own ServiceAccount, which a RoleBinding lets read this namespace.
+  await kubectlOk(c!, ['create', 'serviceaccount', 'pod-reader']);
+  await kubectlOk(c!, ['create', 'rolebinding', 'pod-reader-view', '--clusterrole=view', '--serviceaccount=default:pod-reader']);
   const kubernetesIP = (await kubectlOk(c!, ['get', 'svc', 'kubernetes', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
   // kubectl is a host binary: a hostPath volume mounts it (the image catalog has no kubectl entry yet)
   const inPod = await PodShell.start(c!, 'kubectl-client', {
     labels: { role: 'kubectl' },
-    volumes: ['name: sa\n    secret: {secretName: sa-token}', 'name: kubectl\n    hostPath: {path: /usr/lib/google-cloud-sdk/bin/kubectl.1.33, type: File}'],
-    mounts: ['{name: sa, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}', '{name: kubectl, mountPath: /usr/local/bin/kubectl, readOnly: true}'],
+    serviceAccount: 'pod-reader',
+    volumes: ['name: kubectl\n    hostPath: {path: /usr/lib/google-cloud-sdk/bin/kubectl.1.33, type: File}'],
+    mounts: ['{name: kubectl, mountPath: /usr/local/bin/kubectl, readOnly: true}'],
   });
   try {
     // the kubelet's service links give every pod the API server's address
     assert.equal((await inPod.ok('echo "$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT"')).trim(), `${kubernetesIP}:443`);
+    // the kube-api-access volume: the account's token, the cluster CA, the namespace
     const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+    assert.equal((await inPod.ok(`cat ${sa}/namespace`)).trim(), 'default');
     const version = await inPod.ok(`curl -sS --max-time 5 --cacert ${sa}/ca.crt -H "Authorization: Bearer $(cat ${sa}/token)" https://kubernetes.default.svc/version`);
     assert.match(version, /"gitVersion": ?"v1\.33/);
     for (const name of ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc.cluster.local', kubernetesIP]) {
@@ -338,7 +339,11 @@ test('in-pod kubectl with the in-cluster config, and https://kubernetes.default.
     const pods = await inPod.ok('HOME=/tmp kubectl get pods -o name');
     assert.match(pods, /pod\/kubectl-client/);
     assert.match(pods, /pod\/web-0/);
-    assert.match(await inPod.ok('HOME=/tmp kubectl auth whoami -o jsonpath={.status.userInfo.username}'), /berth-admin/);
+    assert.equal(await inPod.ok('HOME=/tmp kubectl auth whoami -o jsonpath={.status.userInfo.username}'), 'system:serviceaccount:default:pod-reader');
+    // view reads; it does not write
+    const denied = await inPod.run('HOME=/tmp kubectl delete pod web-0');
+    assert.notEqual(denied.code, 0);
+    assert.match(denied.out, /pods "web-0" is forbidden: User "system:serviceaccount:default:pod-reader" cannot delete resource "pods" in API group "" in the namespace "default"/);
   } finally {
     await kubectlOk(c!, ['delete', 'pod', 'kubectl-client', '--wait=false']);
   }

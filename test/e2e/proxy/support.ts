@@ -51,7 +51,8 @@ export interface RunResult {
 export class PodShell {
   private constructor(readonly c: RealCluster, readonly name: string, readonly ip: string) {}
 
-  static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[] } = {}): Promise<PodShell> {
+  /** `serviceAccount`: run as that account with its token mounted (kube-api-access-*); otherwise no token. */
+  static async start(c: RealCluster, name: string, opts: { node?: string; labels?: Record<string, string>; volumes?: string[]; mounts?: string[]; serviceAccount?: string } = {}): Promise<PodShell> {
     await applyYaml(c, `
 apiVersion: v1
 kind: Pod
@@ -61,7 +62,7 @@ metadata:
 spec:
   terminationGracePeriodSeconds: 1
   ${opts.node ? `nodeName: ${opts.node}` : ''}
-  automountServiceAccountToken: false
+  ${opts.serviceAccount ? `serviceAccountName: ${opts.serviceAccount}` : 'automountServiceAccountToken: false'}
   volumes: ${opts.volumes?.length ? '' : '[]'}
 ${(opts.volumes ?? []).map((v) => `  - ${v}`).join('\n')}
   containers:
