@@ -66,7 +66,8 @@ export class RequestAudit {
       ev.objectRef = ref;
     }
     this.event = ev;
-    if (levelAtLeast(config.level, 'Request')) wantsRequestBody.add(this.req);
+    // A create names its object in the body: upstream's LogRequestObject completes objectRef from it at any level.
+    if (levelAtLeast(config.level, 'Request') || (info.verb === 'create' && !info.name)) wantsRequestBody.add(this.req);
     if (levelAtLeast(config.level, 'RequestResponse')) wantsResponseBody.add(this.res);
     this.emit('RequestReceived');
     this.res.once('finish', () => this.complete());
@@ -98,6 +99,12 @@ export class RequestAudit {
     }
     this.event.responseStatus = status;
     const request = auditedRequestBodies.get(this.req);
+    const ref = this.event.objectRef as Record<string, string> | undefined;
+    const name = (request as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+    if (ref && !ref.name && typeof name === 'string' && name) {
+      const { resource, namespace, ...rest } = ref;
+      this.event.objectRef = { resource, ...(namespace ? { namespace } : {}), name, ...rest };
+    }
     if (request !== undefined && levelAtLeast(this.config!.level, 'Request')) this.event.requestObject = this.trim(request);
     if (body !== undefined && wantsResponseBody.has(this.res)) this.event.responseObject = this.trim(body);
     this.emit('ResponseComplete');

@@ -240,11 +240,12 @@ test('the audit log records a create, a denied delete and an exec', async () => 
     return exec ? lines : undefined;
   });
   assert.equal(statSync(log).mode & 0o777, 0o600);
-  const create = events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'configmaps' && e.objectRef?.name === undefined && e.responseStatus.code === 201);
+  const create = events.find((e) => e.verb === 'create' && e.objectRef?.resource === 'configmaps' && e.objectRef?.name === 'audited' && e.responseStatus.code === 201);
   assert.ok(create);
   assert.equal(create.kind, 'Event');
   assert.equal(create.apiVersion, 'audit.k8s.io/v1');
   assert.equal(create.stage, 'ResponseComplete');
+  assert.equal(create.objectRef.namespace, 'default', 'objectRef completed from the created object, as LogRequestObject');
   assert.equal(create.user.username, 'berth-admin');
   assert.match(create.requestReceivedTimestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
   const denied = events.find((e) => e.verb === 'delete' && e.objectRef?.name === 'audited');
