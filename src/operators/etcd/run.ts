@@ -60,7 +60,8 @@ export async function runEtcdOperator(opts: RunEtcdOperatorOptions = {}): Promis
       const crd = await ensureEtcdClusterCRD(client);
       log(`crd: etcdclusters.etcd.database.coreos.com ${crd}`);
     }
-    const endpoint = opts.healthPort !== undefined ? { port: opts.healthPort } : false;
+    // In a pod the kubelet probes the pod's IP, so the endpoints listen on every address there (loopback otherwise).
+    const endpoint = opts.healthPort !== undefined ? { port: opts.healthPort, ...(opts.inCluster ? { host: '0.0.0.0' } : {}) } : false;
     const operator = new EtcdOperator(client, {
       ...opts,
       health: endpoint, metrics: endpoint,
