@@ -94,9 +94,13 @@ function lineAt(text: string, pos: number): number {
 export async function readObjectBody(req: IncomingMessage, protobuf: (b: Buffer) => unknown): Promise<unknown> {
   const raw = await readJsonBody(req);
   const value = 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, protobuf);
-  // the audit log's requestObject: the body as sent (handlers go on to change it)
-  if (wantsRequestBody.has(req)) auditedRequestBodies.set(req, structuredClone(value));
+  noteAuditedRequestBody(req, value);
   return value;
+}
+
+/** The audit log's requestObject: the decoded body as sent (handlers go on to change it), when the policy asks. */
+export function noteAuditedRequestBody(req: IncomingMessage, value: unknown): void {
+  if (wantsRequestBody.has(req)) auditedRequestBodies.set(req, structuredClone(value));
 }
 
 export function decodeObjectBody(contentType: string | undefined, buf: Buffer, protobuf: (b: Buffer) => unknown): unknown {

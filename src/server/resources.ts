@@ -9,7 +9,7 @@ import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
 import { apiVersionOf, KubeObject } from '../apimachinery/types.js';
 import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } from '../registry/generic-store.js';
 import { ResourceDef, UserInfo } from '../registry/types.js';
-import { assertJsonDepth, decodeObjectBody, mediaType, negotiateFormat, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
+import { assertJsonDepth, decodeObjectBody, mediaType, negotiateFormat, noteAuditedRequestBody, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
 import { inProcessResponse } from './in-process.js';
 import { subresourceKey } from './components.js';
 import { PatchType, ServerContext } from './context.js';
@@ -214,6 +214,7 @@ function fieldValidation(query: URLSearchParams): 'Strict' | 'Warn' | 'Ignore' {
 async function decodeObject(ctx: ServerContext, req: IncomingMessage, def: ResourceDef, query: URLSearchParams, warnings: string[]): Promise<KubeObject> {
   const raw = await readJsonBody(req);
   const obj = 'value' in raw ? raw.value : decodeObjectBody(req.headers['content-type'], raw, (b) => ctx.decodeProtobuf(b));
+  noteAuditedRequestBody(req, obj);
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw errBadRequest('Object \'Kind\' is missing in the request body');
   // Repeated keys of a JSON body, as sigs.k8s.io/json's strict decoding reports them (not looked for under Ignore).
   const jsonBody = !('value' in raw) && ['', 'application/json'].includes(mediaType(req.headers['content-type']));
