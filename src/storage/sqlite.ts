@@ -22,6 +22,7 @@ import {
   type Statements,
 } from './schema.js';
 import { WatchHub } from './watch-hub.js';
+import { KEY_ROOT } from './key-layout.js';
 import { isScoped, type ScopedValueTransformer, type ValueTransformer } from './value-transformer.js';
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
@@ -499,7 +500,7 @@ export class SqliteStore implements Store {
     const enc = this.enc!;
     let rewritten = 0;
     this.db.transaction(() => {
-      for (const prefix of ['/registry/']) {
+      for (const prefix of [`${KEY_ROOT}/`]) {
         const upper = prefixUpperBound(prefix)!;
         for (const row of this.stmts.kvUnder.all(prefix, upper)) {
           if (!enc.handles(row.key) || this.isCurrent(row.key, row.value)) continue;

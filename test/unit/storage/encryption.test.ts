@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { loadEncryptionConfiguration, storagePrefixOf } from '../../../src/storage/encryption/transformer.js';
+import { KEY_ROOT, keyFor, prefixFor } from '../../../src/storage/key-layout.js';
 
 const key32 = (b: number) => Buffer.alloc(32, b).toString('base64');
 const config = (dir: string, name: string, providers: string) => {
@@ -19,26 +20,28 @@ const bytes = (dir: string) => Buffer.concat(['state.db', 'state.db-wal'].map((f
 const secret = (v: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'ns' }, data: { v: Buffer.from(v).toString('base64') } });
 
 test('storage keys of configured resources', () => {
-  assert.equal(storagePrefixOf('secrets'), '/registry/core/secrets/');
-  assert.equal(storagePrefixOf('deployments.apps'), '/registry/apps/deployments/');
+  assert.equal(storagePrefixOf('secrets'), prefixFor('', 'secrets'));
+  assert.equal(storagePrefixOf('secrets'), '/registry/secrets/');
+  assert.equal(storagePrefixOf('deployments.apps'), '/registry/deployments/');
+  assert.equal(storagePrefixOf('widgets.example.com'), '/registry/example.com/widgets/');
 });
 
 test('plaintext from before encryption and values of a rotated key are rewritten at open', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-enc-'));
   const path = join(dir, 'state.db');
-  const key = '/registry/core/secrets/ns/s';
+  const key = keyFor('', 'secrets', 'ns', 's');
   let store = openSqliteStore({ path });
   await store.create(key, secret('first-canary'));
   await store.update(key, secret('second-canary'));
-  await store.create('/registry/core/configmaps/ns/c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { x: 'visible-canary' } });
+  await store.create(keyFor('', 'configmaps', 'ns', 'c'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { x: 'visible-canary' } });
   await store.close();
   assert.match(bytes(dir), /second-canary|c2Vjb25kLWNhbmFyeQ/);
 
   store = openSqliteStore({ path, transformer: config(dir, 'one', `${aescbc('key1', 1)}      - identity: {}\n`) });
   assert.equal(Buffer.from(((await store.get(key))!.value.data as { v: string }).v, 'base64').toString(), 'second-canary');
   await store.update(key, secret('third-canary'));
-  assert.equal((await store.list('/registry/core/secrets/')).items.length, 1);
-  assert.equal((await store.joinedValues!('/registry/core/')).count, 2);
+  assert.equal((await store.list(prefixFor('', 'secrets'))).items.length, 1);
+  assert.equal((await store.joinedValues!(`${KEY_ROOT}/`)).count, 2);
   await store.close();
   const after = bytes(dir);
   assert.doesNotMatch(after, /first-canary|second-canary|third-canary|Zmlyc3QtY2FuYXJ5|c2Vjb25kLWNhbmFyeQ|dGhpcmQtY2FuYXJ5/);
@@ -57,8 +60,11 @@ test('plaintext from before encryption and values of a rotated key are rewritten
 test('aesgcm binds the value to its key', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-enc-'));
   const t = config(dir, 'gcm', `      - aesgcm:\n          keys:\n            - name: g\n              secret: ${key32(7)}\n`);
-  const sealed = t.toStorage('/registry/core/secrets/a/b', '{"x":1}') as Buffer;
+  const sealed = t.toStorage(keyFor('', 'secrets', 'a', 'b'), Buffer.from('{"x":1}'));
   assert.equal(sealed.subarray(0, 20).toString(), 'k8s:enc:aesgcm:v1:g:');
-  assert.equal(t.fromStorage('/registry/core/secrets/a/b', sealed), '{"x":1}');
-  assert.throws(() => t.fromStorage('/registry/core/secrets/a/c', sealed));
+  assert.equal(t.fromStorage(keyFor('', 'secrets', 'a', 'b'), sealed).toString(), '{"x":1}');
+  assert.throws(() => t.fromStorage(keyFor('', 'secrets', 'a', 'c'), sealed));
+  // other resources pass through as they are
+  const cm = Buffer.from('{"y":2}');
+  assert.equal(t.toStorage(keyFor('', 'configmaps', 'a', 'b'), cm), cm);
 });

@@ -15,6 +15,7 @@ import { openEtcdStore, type EtcdStore } from '../../../src/storage/etcd/etcd-st
 import { keyFor } from '../../../src/storage/helpers.js';
 import { StorageError, type StoreEvent } from '../../../src/storage/interface.js';
 import type { ValueTransformer } from '../../../src/storage/value-transformer.js';
+import { ensureDefaultEncryptionConfiguration } from '../../../src/storage/encryption/transformer.js';
 import { etcdUnavailable, makeEtcdTls, startEtcd, type EtcdCluster } from '../../support/etcd.js';
 import { eventually, pod } from './conformance/suite.js';
 
@@ -215,3 +216,20 @@ async function leaderOf(etcd: EtcdCluster) {
   }
   throw new Error('no leader');
 }
+
+test('an EncryptionConfiguration seals Secrets in etcd (aescbc) and leaves other values as JSON', { skip }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-etcd-enc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const etcd = await withEtcd(t);
+  const transformer = ensureDefaultEncryptionConfiguration(join(dir, 'encryption-config.yaml'));
+  const store = await storeOn(t, [etcd.servers], { prefix: '/custom', transformer });
+  const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, data: { password: 'aHVudGVyMg==' } };
+  await store.create(keyFor('', 'secrets', 'default', 's'), secret);
+  await store.create(keyFor('', 'configmaps', 'default', 'c'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' }, data: { x: 'visible' } });
+  const raw = (await etcdctl(etcd.servers, 'get', '/custom/secrets/default/s', '--print-value-only')).stdout;
+  assert.ok(raw.startsWith('k8s:enc:aescbc:v1:key1:') && !raw.includes('aHVudGVyMg=='), 'stored sealed');
+  assert.match((await etcdctl(etcd.servers, 'get', '/custom/configmaps/default/c', '--print-value-only')).stdout, /"visible"/);
+  assert.deepEqual((await store.get(keyFor('', 'secrets', 'default', 's')))!.value.data, secret.data);
+  const other = await storeOn(t, [etcd.servers], { prefix: '/custom' });
+  await assert.rejects(other.get(keyFor('', 'secrets', 'default', 's')), /cannot decode/, 'without the key the value is not readable');
+});
