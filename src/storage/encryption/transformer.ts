@@ -4,7 +4,8 @@
 // aesgcm `k8s:enc:aesgcm:v1:<key>:` + nonce + AES-GCM with the storage key as additional data; identity stores
 // plaintext. Values with no known prefix are read as plaintext (data written before encryption was turned on).
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parse } from 'yaml';
 import { prefixFor } from '../key-layout.js';
 import type { ScopedValueTransformer } from '../value-transformer.js';
@@ -163,6 +164,7 @@ export function ensureDefaultEncryptionConfiguration(path: string): ScopedValueT
       '',
     ].join('\n');
     // 'wx': API servers starting together on one pki dir keep the first one's key
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     try {
       writeFileSync(path, text, { mode: 0o600, flag: 'wx' });
     } catch (e) {
