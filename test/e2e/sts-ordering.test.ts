@@ -154,7 +154,13 @@ test('minReadySeconds: the next ordinal waits until its predecessor is available
   assert.equal(lagging.status.availableReplicas, 0, 'ready but not yet available (availableReplicas has no omitempty)');
   await eventually(async () => (await pods(c, ns)).length === 2, 10_000, 20);
   const waited = Date.now() - readyAt;
-  assert.ok(waited >= 1500, `web-1 was created ${waited} ms after web-0 became Ready`);
+  // Measured on the server's clock (seconds): web-0's Ready transition to web-1's creation is at least
+  // minReadySeconds (2 s, so at least 1 s once both are truncated to seconds); the test's own clock only sees web-0
+  // Ready when its poll does, which on a loaded machine is late.
+  const at = async (pod: string, path: string) => Date.parse((await kubectlOk(c, ['get', 'pod', pod, '-n', ns, '-o', `jsonpath=${path}`])).trim());
+  const readyOnServer = await at('web-0', '{.status.conditions[?(@.type=="Ready")].lastTransitionTime}');
+  const createdOnServer = await at('web-1', '{.metadata.creationTimestamp}');
+  assert.ok(createdOnServer - readyOnServer >= 1000, `web-1 was created ${createdOnServer - readyOnServer} ms after web-0 became Ready (server clock; ${waited} ms as this test saw it)`);
   const s = await eventually(async () => {
     const x = await sts(c, ns);
     return x.status?.availableReplicas === 2 ? x : undefined;
