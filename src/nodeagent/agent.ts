@@ -241,7 +241,10 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   const finishDeletion = async (pod: Pod, t: TrackedPod, n: SimNode): Promise<{ requeueAfter?: number } | void> => {
     if (!t.killStarted) {
       t.killStarted = true;
-      const graceMs = Math.max(0, Date.parse(pod.metadata.deletionTimestamp!) - Date.now());
+      // The kubelet kills with the pod's deletionGracePeriodSeconds; deletionTimestamp has whole seconds only, so
+      // counting down to it cut up to a second off the grace period.
+      const graceSeconds = pod.metadata.deletionGracePeriodSeconds;
+      const graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : Math.max(0, Date.parse(pod.metadata.deletionTimestamp!) - Date.now());
       for (const c of pod.status?.containerStatuses ?? []) {
         if (c.state.running) n.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.containers{${c.name}}`, kind: 'Pod', apiVersion: 'v1' });
       }
