@@ -3,7 +3,7 @@
 // is None.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { UserInfo } from '../registry/types.js';
+import type { AuthorizationAttributes } from '../registry/types.js';
 
 export type Level = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
 export type Stage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete' | 'Panic';
@@ -29,17 +29,8 @@ export interface Policy {
   omitManagedFields?: boolean;
 }
 
-export interface AuditAttributes {
-  user: UserInfo;
-  verb: string;
-  resourceRequest: boolean;
-  group: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
-  path: string;
-}
+/** What a policy rule is matched against: the request's authorizer attributes (upstream's authorizer.Attributes). */
+export type AuditAttributes = AuthorizationAttributes & { resourceRequest: boolean };
 
 export interface RequestAuditConfig {
   level: Level;

@@ -23,7 +23,7 @@ import { bootstrapTokenAuthenticator } from '../authentication/bootstrap-token.j
 import { ensureSigningKey, publicJwk } from '../authentication/serviceaccount/jwt.js';
 import { DEFAULT_ISSUER, ServiceAccountTokens } from '../authentication/serviceaccount/tokens.js';
 import { createTokenRequest } from '../registry/core/token-request.js';
-import { subresourceKey } from './components.js';
+import { stopInReverse, subresourceKey } from './components.js';
 import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
 import { managerFromUserAgent } from './resources.js';
 import { ApiError } from '../apimachinery/errors.js';
@@ -256,14 +256,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   const running: [string, RunningComponent][] = [];
   // Components first (their workers may still write), then the informers and connections they shared.
   const stopComponents = async () => {
-    for (const [name, c] of running.reverse()) {
-      try {
-        await c.stop();
-      } catch (e) {
-        console.error(`berth: stopping ${name}:`, e);
-      }
-    }
-    running.length = 0;
+    await stopInReverse(running);
     try {
       await clients?.close();
     } catch (e) {

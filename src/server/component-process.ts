@@ -6,7 +6,7 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { DEFAULT_RUNTIME } from './berth.js';
 import { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
-import type { BerthRuntimeOptions, ComponentContext, RunningComponent } from './components.js';
+import { stopInReverse, type BerthRuntimeOptions, type ComponentContext, type RunningComponent } from './components.js';
 
 export interface ComponentProcessOptions {
   kubeconfigPath: string;
@@ -56,14 +56,7 @@ export function componentProcess(opts: ComponentProcessOptions): RunningComponen
       }
     },
     async stop() {
-      for (const [name, c] of running.reverse()) {
-        try {
-          await c.stop();
-        } catch (e) {
-          console.error(`berth: stopping ${name}:`, e);
-        }
-      }
-      running.length = 0;
+      await stopInReverse(running);
     },
     close: () => clients.close(),
   };

@@ -101,3 +101,15 @@ export type UpgradeHandler = (
 
 /** Key for ServerContext.subresources: `<group>/<resource>/<subresource>`, e.g. `/pods/binding`. */
 export const subresourceKey = (group: string, resource: string, subresource: string) => `${group}/${resource}/${subresource}`;
+
+/** Stops started components, the last started first; a failure is logged and the others still stop. Empties the list. */
+export async function stopInReverse(running: [string, RunningComponent][]): Promise<void> {
+  for (const [name, c] of running.reverse()) {
+    try {
+      await c.stop();
+    } catch (e) {
+      console.error(`berth: stopping ${name}:`, e);
+    }
+  }
+  running.length = 0;
+}
