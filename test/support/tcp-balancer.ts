@@ -20,9 +20,12 @@ export async function startTcpBalancer(backends: { host: string; port: number }[
     client.on('close', () => open.delete(client));
     client.on('error', () => client.destroy());
     client.pause();
+    // Each connection walks every backend once from its own starting point: a shared counter advanced per attempt
+    // would let concurrent connections' retries land on the same dead backend twice and give up with a live one left.
+    const first = next++;
     const tryBackend = (attempt: number) => {
       if (attempt >= backends.length) return client.destroy();
-      const i = next++ % backends.length;
+      const i = (first + attempt) % backends.length;
       const upstream = createConnection(backends[i]!);
       const onConnectError = () => {
         upstream.destroy();
