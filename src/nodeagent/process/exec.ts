@@ -2,7 +2,8 @@
 // both through berth-run: join the container's namespaces (net, uts, ipc, pid, then mount: its root and cwd) and
 // its cgroup, take its user, capabilities and environment, and run the command as a child in its PID namespace.
 import { readlinkSync } from 'node:fs';
-import { Duplex, type Readable, Writable } from 'node:stream';
+import type { Socket } from 'node:net';
+import { type Readable, Writable } from 'node:stream';
 import type { ContainerStreams, StreamResult } from '../kubelet-api.js';
 import type { CgroupTree } from './cgroups.js';
 import type { ContainerInstance } from './container.js';
@@ -93,53 +94,28 @@ function writeWithBackpressure(to: Writable | undefined, chunk: Buffer, pause: (
   }
 }
 
-/** A connection to `port` on the pod's localhost, made inside its network namespace. */
-export async function forwardPort(sandboxPid: number, port: number, signal: AbortSignal): Promise<Duplex> {
-  const launched = launch(['pdeathsig', 'join', 'net', `/proc/${sandboxPid}/ns/net`, 'connect', String(port)], { env: {}, stdin: true });
+/**
+ * A connection to `port` on the pod's localhost, dialled inside its network namespace by the helper, which hands the
+ * connected socket over and exits: the data then flows between this process and the pod's port directly.
+ */
+export async function forwardPort(sandboxPid: number, port: number, signal: AbortSignal): Promise<Socket> {
+  const launched = launch(['pdeathsig', 'join', 'net', `/proc/${sandboxPid}/ns/net`, 'handoff', String(port)], { env: {}, receiveSocket: true });
   const kill = () => launched.kill('SIGKILL');
   signal.addEventListener('abort', kill, { once: true });
-  void launched.exited.then(() => signal.removeEventListener('abort', kill));
-  let errText = '';
-  launched.stderr?.on('data', (d: Buffer) => { if (errText.length < 4096) errText += d.toString(); });
   try {
-    await launched.started;
-  } catch (e) {
-    throw new ExecError(e instanceof Error ? e.message : String(e));
+    try {
+      await launched.started;
+    } catch (e) {
+      throw new ExecError(e instanceof Error ? e.message : String(e));
+    }
+    const conn = await launched.socket!;
+    if (signal.aborted) conn.destroy();
+    else signal.addEventListener('abort', () => conn.destroy(), { once: true });
+    conn.setNoDelay(true);
+    return conn;
+  } finally {
+    signal.removeEventListener('abort', kill);
   }
-  // Not Duplex.from: the helper exits at the pod side's EOF, closing its stdin while its last output may still be
-  // on the way; Duplex.from would call that a premature close and drop the output. Here the pipe's close only ends
-  // our writing (what the pod no longer reads is moot), and the readable side ends when the output does.
-  const stdin = launched.stdin!;
-  const stdout = launched.stdout!;
-  stdin.on('error', () => {});
-  const conn = new Duplex({
-    read: () => stdout.resume(),
-    write: (chunk: Buffer, _enc, cb) => {
-      if (stdin.destroyed || stdin.writableEnded) return cb();
-      if (stdin.write(chunk)) return cb();
-      const go = () => {
-        stdin.off('drain', go);
-        stdin.off('close', go);
-        cb();
-      };
-      stdin.on('drain', go);
-      stdin.on('close', go);
-    },
-    final: (cb) => {
-      if (!stdin.destroyed) stdin.end();
-      cb();
-    },
-    destroy: (err, cb) => {
-      kill();
-      cb(err);
-    },
-  });
-  stdout.on('data', (d: Buffer) => {
-    if (!conn.push(d)) stdout.pause();
-  });
-  stdout.once('end', () => conn.push(null));
-  conn.on('close', kill);
-  return conn;
 }
 
 /** Runs a command in the container for the kubelet itself (exec probes, hooks): combined output, a time limit. */

@@ -5,6 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { constants } from 'node:os';
+import type { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
@@ -35,6 +36,8 @@ export interface Launched {
   readonly stderr?: Readable;
   /** The terminal, when launched with one. */
   readonly pty?: import('node-pty').IPty;
+  /** With receiveSocket: the socket the helper handed over; rejects when it exits without one. */
+  readonly socket?: Promise<Socket>;
   /** Sends a signal to the helper; the relay forwards catchable ones to the program, SIGKILL takes both down. */
   kill(signal: NodeJS.Signals): void;
 }
@@ -48,11 +51,31 @@ export interface LaunchOptions {
   tty?: { cols: number; rows: number };
   /** Directives run with fd 3 closed (nothing to report to). */
   quiet?: boolean;
+  /** Open a Node IPC channel (fd 5, NODE_CHANNEL_FD) on which the helper can hand over a socket (`handoff`). */
+  receiveSocket?: boolean;
 }
 
 /** A signal's number (SIGTERM → 15); 15 for names this platform does not know. */
 export function signalNumber(name: string): number {
   return (constants.signals as Record<string, number>)[name] ?? 15;
+}
+
+/**
+ * The first socket the helper hands over on its IPC channel (Node's own handle passing: the fd arrives as SCM_RIGHTS
+ * with a NODE_HANDLE message and becomes a net.Socket); the channel is closed then, which lets the helper exit.
+ */
+function receiveSocket(child: ChildProcess): Promise<Socket> {
+  const got = new Promise<Socket>((resolve, reject) => {
+    child.on('message', (_msg, handle) => {
+      if (!handle || !('remoteAddress' in handle)) return;
+      resolve(handle as Socket);
+      if (child.connected) child.disconnect();
+    });
+    child.once('close', () => reject(new Error('the helper handed over no socket')));
+    child.once('error', reject);
+  });
+  got.catch(() => {});
+  return got;
 }
 
 /** Spawns berth-run with `directives` (see berth-run.c for the list). */
@@ -61,8 +84,9 @@ export function launch(directives: string[], opts: LaunchOptions): Launched {
   // The directives travel on fd 4 (`berth-run -`), which keeps `ps` readable.
   const child: ChildProcess = spawn(HELPER_PATH, ['-'], {
     env: opts.env,
-    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', opts.quiet ? 'ignore' : 'pipe', 'pipe'],
+    stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe', opts.quiet ? 'ignore' : 'pipe', 'pipe', ...(opts.receiveSocket ? ['ipc' as const] : [])],
   });
+  const socket = opts.receiveSocket ? receiveSocket(child) : undefined;
   const spec = child.stdio[4] as Writable | null;
   spec?.on('error', () => {}); // a helper that failed to start
   spec?.end(directives.join('\0'));
@@ -130,6 +154,7 @@ export function launch(directives: string[], opts: LaunchOptions): Launched {
     stdin: child.stdin ?? undefined,
     stdout: child.stdout ?? undefined,
     stderr: child.stderr ?? undefined,
+    socket,
     kill: (signal) => {
       try {
         child.kill(signal);

@@ -45,6 +45,8 @@
  *   connect <port>                 connect to localhost:<port> (IPv4, then IPv6) in the current network namespace,
  *                                  report `connected`, and copy stdin → socket and socket → stdout until the
  *                                  socket's end (port-forward, as containerd dials inside the pod's netns)
+ *   handoff <port>                 dial as connect does, then pass the connected socket to the runtime over its Node
+ *                                  IPC channel (NODE_CHANNEL_FD) and exit: the runtime copies, no relay in between
  *   rootfs <dir>                   the container root being assembled: a path argument written `@/a/b` means a/b
  *                                  inside it, resolved as the container would see it (symlinks, absolute ones
  *                                  included, stay inside the root; missing directories are created by mkdir/mkfile)
@@ -765,11 +767,10 @@ static int copy_some(int from, int to) {
   return 1;
 }
 
-static void do_connect(const char *port_s) __attribute__((noreturn));
-static void do_connect(const char *port_s) {
+/* A TCP connection to localhost:<port> in the current network namespace (IPv4, then IPv6), or fail(). */
+static int dial_localhost(const char *port_s) {
   int port = atoi(port_s);
   if (port < 1 || port > 65535) fail("invalid port %s", port_s);
-  signal(SIGPIPE, SIG_IGN);
   int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   struct sockaddr_in a4;
   memset(&a4, 0, sizeof a4);
@@ -789,6 +790,57 @@ static void do_connect(const char *port_s) {
     if (s < 0 || connect(s, (struct sockaddr *)&a6, sizeof a6) < 0)
       fail("failed to connect to localhost:%d inside the pod's network namespace, IPv4: %s IPv6 dial tcp6 [::1]:%d: connect: %s", port, why4, port, strerror(errno));
   }
+  return s;
+}
+
+/*
+ * `handoff <port>`: dial as `connect` does, then give the connected socket to the runtime instead of relaying it
+ * (containerd, too, dials inside the netns and copies in its own process). The runtime spawned us with a Node IPC
+ * channel (its fd in NODE_CHANNEL_FD): one line of JSON, a NODE_HANDLE message of type net.Socket, carries the fd as
+ * SCM_RIGHTS; Node answers NODE_HANDLE_ACK and hands the runtime a net.Socket over that fd. We exit after the
+ * answer (or the channel's end): the socket is the runtime's alone then.
+ */
+static void do_handoff(const char *port_s) __attribute__((noreturn));
+static void do_handoff(const char *port_s) {
+  const char *chan = getenv("NODE_CHANNEL_FD");
+  if (!chan) fail("handoff needs the runtime's IPC channel (NODE_CHANNEL_FD)");
+  int ch = atoi(chan);
+  int s = dial_localhost(port_s);
+  /* libuv adopts a received fd as it is: it must be non-blocking already (the flag is the socket's, shared). */
+  int fl = fcntl(s, F_GETFL);
+  if (fl < 0 || fcntl(s, F_SETFL, fl | O_NONBLOCK) < 0) fail("handoff: fcntl: %s", strerror(errno));
+  if (status_fd >= 0) { close(status_fd); status_fd = -1; }
+  static const char msg[] = "{\"cmd\":\"NODE_HANDLE\",\"type\":\"net.Socket\",\"msg\":{\"connected\":true}}\n";
+  struct iovec iov = { (void *)msg, sizeof msg - 1 };
+  union { struct cmsghdr h; char buf[CMSG_SPACE(sizeof(int))]; } ctl;
+  memset(&ctl, 0, sizeof ctl);
+  struct msghdr mh;
+  memset(&mh, 0, sizeof mh);
+  mh.msg_iov = &iov;
+  mh.msg_iovlen = 1;
+  mh.msg_control = ctl.buf;
+  mh.msg_controllen = sizeof ctl.buf;
+  struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(cm), &s, sizeof(int));
+  while (sendmsg(ch, &mh, MSG_NOSIGNAL) < 0) {
+    if (errno != EINTR) _exit(1);
+  }
+  close(s);
+  char ack[256];
+  for (;;) {
+    ssize_t n = read(ch, ack, sizeof ack);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || memmem(ack, (size_t)n, "NODE_HANDLE_ACK", 15)) _exit(0);
+  }
+}
+
+static void do_connect(const char *port_s) __attribute__((noreturn));
+static void do_connect(const char *port_s) {
+  signal(SIGPIPE, SIG_IGN);
+  int s = dial_localhost(port_s);
   report("connected");
   if (status_fd >= 0) { close(status_fd); status_fd = -1; }
   struct pollfd fds[2] = { { 0, POLLIN, 0 }, { s, POLLIN, 0 } };
@@ -951,6 +1003,9 @@ int main(int argc, char **argv) {
     } else if (!strcmp(d, "connect")) {
       need(argc, i, 1, d);
       do_connect(argv[i + 1]);
+    } else if (!strcmp(d, "handoff")) {
+      need(argc, i, 1, d);
+      do_handoff(argv[i + 1]);
     } else if (!strcmp(d, "watchdog")) {
       need(argc, i, 1, d);
       do_watchdog(argc - i - 1, &argv[i + 1]);
