@@ -25,7 +25,7 @@ import { builtin } from '../src/client/resources.js';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { kubectlBinary } from '../test/support/real-clients.js';
-import { cpuSeconds } from './lib/processes.js';
+import { berthNodeArgs, cpuSeconds } from './lib/processes.js';
 import { fixed, median, table } from './lib/report.js';
 
 interface Args { runs: number; mib: number; json?: string; kubeconfig?: string; pod: string; namespace: string; echoPort?: number; directHost: string; runtime: 'host' | 'process' }
@@ -110,7 +110,7 @@ async function startCluster(runtime: 'host' | 'process'): Promise<{ kubeconfig: 
   const cli = fileURLToPath(new URL('../src/cli/main.js', import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-streaming-'));
   const args = runtime === 'host' ? [script] : [cli, 'up', '--data-dir', dataDir, '--port', '0', '--nodes', '1', '--runtime', 'process'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...berthNodeArgs(), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => { out += d; });
   for (let i = 0; i < 600 && !/^kubeconfig: (.+)$/m.test(out); i++) await new Promise((r) => setTimeout(r, 50));
