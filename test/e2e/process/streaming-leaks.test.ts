@@ -192,6 +192,9 @@ test('500 exec and port-forward sessions against a real pod leave no process, de
     throw new Error(`left behind after 500 sessions: before ${JSON.stringify(before)}, after ${JSON.stringify(now)}`);
   });
   t.diagnostic(`before ${JSON.stringify(before)}, after ${JSON.stringify(settled)}`);
-  // And the pod still serves.
+  // And the pod still serves; a port nobody listens on is the kubelet's error, not a hang.
   assert.equal((await client.exec('target', ['echo', 'still here'])).stdout, 'still here\n');
+  const closed = await client.portForward('target', 1);
+  const [err] = await once(closed, 'error');
+  assert.match(String(err.message), /error forwarding port 1 to pod default\/target, uid .*: failed to connect to localhost:1 inside the pod's network namespace/);
 });

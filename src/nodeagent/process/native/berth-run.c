@@ -42,11 +42,10 @@
  *                                  (on SIGTERM: exit quietly). One per Berth instance, for programs that changed
  *                                  their user and so lost their own parent-death signal
  *   exec <n> <argv…>               execvp in the current environment (PATH resolved in the current root)
- *   connect <port>                 connect to localhost:<port> (IPv4, then IPv6) in the current network namespace,
- *                                  report `connected`, and copy stdin → socket and socket → stdout until the
- *                                  socket's end (port-forward, as containerd dials inside the pod's netns)
- *   handoff <port>                 dial as connect does, then pass the connected socket to the runtime over its Node
- *                                  IPC channel (NODE_CHANNEL_FD) and exit: the runtime copies, no relay in between
+ *   handoff <port>                 connect to localhost:<port> (IPv4, then IPv6) in the current network namespace
+ *                                  and pass the connected socket to the runtime over its Node IPC channel
+ *                                  (NODE_CHANNEL_FD), then exit (port-forward, as containerd dials inside the pod's
+ *                                  netns and copies in its own process)
  *   rootfs <dir>                   the container root being assembled: a path argument written `@/a/b` means a/b
  *                                  inside it, resolved as the container would see it (symlinks, absolute ones
  *                                  included, stay inside the root; missing directories are created by mkdir/mkfile)
@@ -794,7 +793,7 @@ static int dial_localhost(const char *port_s) {
 }
 
 /*
- * `handoff <port>`: dial as `connect` does, then give the connected socket to the runtime instead of relaying it
+ * `handoff <port>`: dial, then give the connected socket to the runtime instead of relaying it
  * (containerd, too, dials inside the netns and copies in its own process). The runtime spawned us with a Node IPC
  * channel (its fd in NODE_CHANNEL_FD): one line of JSON, a NODE_HANDLE message of type net.Socket, carries the fd as
  * SCM_RIGHTS; Node answers NODE_HANDLE_ACK and hands the runtime a net.Socket over that fd. We exit after the
@@ -834,31 +833,6 @@ static void do_handoff(const char *port_s) {
     ssize_t n = read(ch, ack, sizeof ack);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || memmem(ack, (size_t)n, "NODE_HANDLE_ACK", 15)) _exit(0);
-  }
-}
-
-static void do_connect(const char *port_s) __attribute__((noreturn));
-static void do_connect(const char *port_s) {
-  signal(SIGPIPE, SIG_IGN);
-  int s = dial_localhost(port_s);
-  report("connected");
-  if (status_fd >= 0) { close(status_fd); status_fd = -1; }
-  struct pollfd fds[2] = { { 0, POLLIN, 0 }, { s, POLLIN, 0 } };
-  int in_open = 1;
-  for (;;) {
-    fds[0].fd = in_open ? 0 : -1;
-    if (poll(fds, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      _exit(1);
-    }
-    if (in_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR))) {
-      int r = copy_some(0, s);
-      if (r <= 0) { in_open = 0; shutdown(s, SHUT_WR); }
-    }
-    if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-      int r = copy_some(s, 1);
-      if (r <= 0) _exit(0);
-    }
   }
 }
 
@@ -1000,9 +974,6 @@ int main(int argc, char **argv) {
       i += 3;
     } else if (!strcmp(d, "session")) {
       do_session();
-    } else if (!strcmp(d, "connect")) {
-      need(argc, i, 1, d);
-      do_connect(argv[i + 1]);
     } else if (!strcmp(d, "handoff")) {
       need(argc, i, 1, d);
       do_handoff(argv[i + 1]);
