@@ -166,7 +166,7 @@ test('exec -c, the defaulted container, and a running sidecar (restartable init 
   }
 });
 
-test('exec -it: a terminal in the container, of the client\'s size, following resizes', { timeout: 120_000 }, async (t) => {
+test('exec -it: a terminal in the container, of the client\'s size, following resizes; Ctrl-C reaches the command', { timeout: 120_000 }, async (t) => {
   if (!needsRealPods(t)) return;
   for (const v of VERSIONS) {
     const term = kubectlInTerminal(kubectlBinary(v), ['exec', '-it', 'web-1', '--', 'sh'], terminalEnv());
@@ -175,6 +175,12 @@ test('exec -it: a terminal in the container, of the client\'s size, following re
       await term.waitFor('marker-42');
       assert.match(term.output(), /33 101/);
       assert.match(term.output(), /web-1/);
+      // Ctrl-C goes to the command in the foreground, not to kubectl: the shell goes on.
+      term.type('sleep 100\r');
+      await new Promise((r) => setTimeout(r, 500));
+      term.type('\x03');
+      term.type('echo after-ctrl-$((6*7))\r');
+      await term.waitFor('after-ctrl-42');
       term.resize(120, 40);
       await new Promise((r) => setTimeout(r, 300));
       term.type('stty size; exit 5\r');
