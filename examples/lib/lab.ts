@@ -185,6 +185,8 @@ export class Lab {
     }
     await this.options.restart();
     await this.waitFor('the API server after the restart', async () => (await this.quiet('kubectl get --raw /readyz')).trim() === 'ok', 60_000);
+    // The Berth that came back must run real pods too (a restart with another runtime would simulate the rest).
+    await assertRealRuntime(this);
   }
 
   private record(entry: Entry): void {
