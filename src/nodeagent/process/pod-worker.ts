@@ -223,12 +223,7 @@ export class PodWorker {
       if (this.isStopping()) return;
       // Not created yet (image, configuration): tried again shortly, as the kubelet does on its next sync.
       if (run.retryMs !== undefined) { await this.sleep(run.retryMs); continue; }
-      if (slot.definitionChanged) {
-        slot.definitionChanged = false;
-        if (slot.status.state.terminated) slot.status.lastState = { terminated: slot.status.state.terminated };
-        slot.status.restartCount++;
-        continue;
-      }
+      if (run.redefined) continue;
       const exit = run.exit;
       const failed = !exit || exit.exitCode !== 0;
       if (policy === 'Never' || (policy === 'OnFailure' && !failed)) return;
@@ -241,7 +236,7 @@ export class PodWorker {
    * not start (StartError: its terminated state says why); `retryMs` when it was not even created (image or
    * configuration trouble: its waiting state says why) and is to be tried again after that long.
    */
-  private async runOnce(slot: Slot): Promise<{ exit?: ContainerExit; retryMs?: number }> {
+  private async runOnce(slot: Slot): Promise<{ exit?: ContainerExit; retryMs?: number; redefined?: boolean }> {
     const spec = slot.spec;
     const pulled = this.ctx.images.ensureImageExists(this.pod.metadata.uid!, spec.image ?? '', spec.imagePullPolicy as PullPolicy | undefined);
     for (const e of pulled.events) this.event(e, slot);
@@ -383,12 +378,21 @@ export class PodWorker {
     slot.prober = undefined;
     const logLines = () => tailLogLines(this.logPath(spec.name, restartCount), 80);
     const message = terminationMessage({ exitCode: exit.exitCode, reason: exit.oomKilled ? 'OOMKilled' : '', terminationMessagePolicy: spec.terminationMessagePolicy, file: exit.terminationFile, logLines });
-    slot.status.state = {
-      terminated: terminatedState({ exitCode: exit.exitCode, oomKilled: exit.oomKilled, message, startedAt: rfc3339(exit.startedAt), finishedAt: rfc3339(exit.finishedAt), containerID: instance.containerID }),
-    };
-    if (exit.signal) slot.status.state.terminated!.signal = exit.signal;
+    const terminated = terminatedState({ exitCode: exit.exitCode, oomKilled: exit.oomKilled, message, startedAt: rfc3339(exit.startedAt), finishedAt: rfc3339(exit.finishedAt), containerID: instance.containerID });
+    if (exit.signal) terminated.signal = exit.signal;
     slot.status.ready = false;
     slot.status.started = false;
+    if (slot.definitionChanged && !this.isStopping()) {
+      // Stopped for its new definition: kuberuntime kills and starts it within one sync, so no status shows it
+      // stopped in between (a restartPolicy: Never pod would turn Failed, for good, and its controller replace it).
+      // The state stays as it was until the new run starts; the ended run is already lastState.
+      slot.definitionChanged = false;
+      slot.status.lastState = { terminated };
+      slot.status.restartCount++;
+      this.changed();
+      return { exit, redefined: true };
+    }
+    slot.status.state = { terminated };
     this.changed();
     return { exit };
   }

@@ -177,3 +177,21 @@ test('deleting a pod whose PID 1 ignores SIGTERM waits the grace period, then ki
   assert.ok(took >= 2500, `the grace period was honoured (${took} ms)`);
   assert.ok(took < 30_000, `SIGKILL followed the grace period (${took} ms)`);
 });
+
+test('a new image in a running pod\'s spec restarts the container in place whatever the restartPolicy: a Never pod stays Running', { timeout: 120_000 }, async (t) => {
+  if (!needsRealPods(t)) return;
+  // etcd-operator upgrades its member pods (restartPolicy: Never) this way; a pod that showed its container stopped
+  // would turn Failed for good (a terminal phase is final) and be replaced instead of upgraded.
+  await applyYaml(c!, pod('reimage', 'restartPolicy: Never\nterminationGracePeriodSeconds: 2\ncontainers:\n- name: c\n  image: busybox:1.36\n  command: ["sleep", "3600"]'), NS);
+  await waitReady(c!, NS, 'reimage');
+  const uid = await podField(c!, NS, 'reimage', '{.metadata.uid}');
+  await kubectlOk(c!, ['patch', 'pod', 'reimage', '-n', NS, '-p', '{"spec":{"containers":[{"name":"c","image":"busybox:1.37"}]}}']);
+  await eventually(async () => (await podField(c!, NS, 'reimage', '{.status.containerStatuses[0].restartCount}/{.status.containerStatuses[0].ready}')) === '1/true', 60_000)
+    .catch(async (e) => { throw new Error(`${e}: ${await kubectlOk(c!, ['get', 'pod', 'reimage', '-n', NS, '-o', 'jsonpath={.status}'])}`); });
+  assert.equal(await podField(c!, NS, 'reimage', '{.status.phase}'), 'Running');
+  assert.equal(await podField(c!, NS, 'reimage', '{.metadata.uid}'), uid);
+  assert.match(await podField(c!, NS, 'reimage', '{.status.containerStatuses[0].image}'), /busybox:1\.37$/);
+  assert.ok(await podField(c!, NS, 'reimage', '{.status.containerStatuses[0].lastState.terminated.finishedAt}'), 'the old container\'s run is lastState');
+  const events = await kubectlOk(c!, ['get', 'events', '-n', NS, '--field-selector', 'involvedObject.name=reimage,reason=Killing', '-o', 'jsonpath={.items[*].message}']);
+  assert.match(events, /Container c definition changed, will be restarted/);
+});
