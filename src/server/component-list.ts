@@ -79,6 +79,8 @@ export const COMPONENTS: Component[] = [
   lazy('certificate-controllers', true, async () => (await import('../controllers/certificates/component.js')).certificateControllersComponent),
   // a podCIDR for every Node from --cluster-cidr (nodes joining from other machines; berth up's own bring theirs)
   lazy('node-ipam-controller', true, async () => (await import('../controllers/nodeipam/component.js')).nodeIpamComponent),
+  // NotReady/Unknown after the grace period, the unreachable and not-ready taints, NoExecute taint eviction
+  lazy('node-lifecycle-controller', true, async () => (await import('../controllers/nodelifecycle/component.js')).nodeLifecycleComponent),
   lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
