@@ -128,7 +128,7 @@ async function startProcessNode(client: KubeClient, informers: SharedInformerFac
   const { capacity, machine } = machineNodeInfo(o.dataDir);
   const tokensFor = nodeTokenManagers(() => client);
   const runtime = await ProcessRuntime.start({
-    dataDir: o.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: new Map([[o.nodeName, o.podCIDR]]),
+    dataDir: o.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: new Map([[o.nodeName, o.podCIDR]]), onLinkCidr: o.podCIDR,
     clusterDNS: clusterDnsIP(o.serviceCidr),
     view: {
       configMap: (ns, name) => refs.get('configmaps', ns, name),
