@@ -18,7 +18,7 @@ const SPECS: ProcessSpec[] = [
   {
     command: 'controller-manager', lease: 'kube-controller-manager',
     description: 'run the controllers (kube-controller-manager\'s share, with namespace deletion and garbage collection) against an API server',
-    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'cluster-info', 'deployment-controllers',
+    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'cluster-info', 'certificate-controllers', 'node-ipam-controller', 'node-lifecycle-controller', 'deployment-controllers',
       'persistentvolume-controllers', 'local-provisioner', 'endpoint-controllers'],
   },
   {
@@ -35,6 +35,9 @@ interface Flags {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  clusterCidr: string;
+  nodeMonitorGracePeriod: number;
+  nodeMonitorPeriod: number;
 }
 
 export function registerControlPlaneCommands(program: Command): void {
@@ -44,6 +47,9 @@ export function registerControlPlaneCommands(program: Command): void {
       .description(spec.description)
       .option('--data-dir <dir>', 'the cluster\'s data dir (its pki/ca.crt, volumes of the local provisioner)', '.berth')
       .option('--kubeconfig <file>', 'how to reach the API server (default: <data-dir>/kubeconfig)')
+      .option('--cluster-cidr <cidr>', 'pod IP range; each Node gets a /24 of it (controller-manager\'s node IPAM)', '10.244.0.0/16')
+      .option('--node-monitor-grace-period <duration>', 'a node not heard from for this long becomes Unknown (NotReady) and tainted unreachable', goDurationMs('--node-monitor-grace-period'), 50_000)
+      .option('--node-monitor-period <duration>', 'how often node health is checked', goDurationMs('--node-monitor-period'), 5_000)
       .option('--no-leader-elect', 'act at once, without a Lease (only when a single instance runs)')
       .option('--leader-elect-lease-duration <duration>', 'how long standbys wait after the last renewal before taking over', goDurationMs('--leader-elect-lease-duration'), 15_000)
       .option('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before it gives up', goDurationMs('--leader-elect-renew-deadline'), 10_000)
@@ -56,7 +62,9 @@ async function run(spec: ProcessSpec, flags: Flags): Promise<void> {
   const [{ componentProcess }, { LeaderElector }] = await Promise.all([import('../server/component-process.js'), import('../sdk/leader-election.js')]);
   const dataDir = resolve(flags.dataDir);
   const proc = componentProcess({
-    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, 'kubeconfig')), dataDir,
+    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, 'kubeconfig')), dataDir, runtime: {
+      clusterCidr: flags.clusterCidr, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriod, nodeMonitorPeriodMs: flags.nodeMonitorPeriod,
+    },
     announce: (line) => process.stdout.write(`${line}\n`),
   });
   let stopping = false;

@@ -8,6 +8,7 @@ import { startBerth } from '../server/berth.js';
 import { addEtcdOptions, etcdOptionsFrom, type EtcdFlags } from './etcd-flags.js';
 import { registerApiServerCommand } from './apiserver.js';
 import { registerControlPlaneCommands } from './control-plane.js';
+import { registerNodeCommands } from './node.js';
 import { registerOperatorCommand } from './operator.js';
 import { stopOnSignals } from './signals.js';
 import { registerCrdCommand } from './crd.js';
@@ -95,6 +96,7 @@ function authorizationMode(v: string): string {
 
 registerApiServerCommand(program);
 registerControlPlaneCommands(program);
+registerNodeCommands(program);
 registerOperatorCommand(program);
 registerCrdCommand(program);
 registerImagesCommand(program);

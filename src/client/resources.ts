@@ -32,6 +32,7 @@ export const builtin = {
   replicaSets: d('apps', 'v1', 'replicasets', 'ReplicaSet', true),
   daemonSets: d('apps', 'v1', 'daemonsets', 'DaemonSet', true),
   controllerRevisions: d('apps', 'v1', 'controllerrevisions', 'ControllerRevision', true),
+  certificateSigningRequests: d('certificates.k8s.io', 'v1', 'certificatesigningrequests', 'CertificateSigningRequest', false),
   leases: d('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   endpointSlices: d('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   storageClasses: d('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),

@@ -1,9 +1,9 @@
 // One Berth on this machine among possibly several (tests run many in parallel): the names of everything it creates
 // on the host — bridge, veth links, nftables table, cgroups — derive from its data dir, and its pod and Service
-// ranges are registered under /run/berth/instances so that a second instance whose ranges overlap a running one's
-// refuses to start and names the other data dir.
+// ranges are registered under /run/berth/instances so that a second instance whose ranges overlap a running one's in
+// the same network namespace refuses to start and names the other data dir.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cidr, cidrsOverlap, formatCidr, parseCidr } from './ipv4.js';
 
@@ -50,6 +50,20 @@ export interface InstanceRecord {
   dataDir: string;
   clusterCidr: string;
   serviceCidr: string;
+  /**
+   * The network namespace it runs in (`net:[inode]`): ranges clash only inside one (machines simulated as network
+   * namespaces each run a node of the same cluster, with the same pod range).
+   */
+  netns?: string;
+}
+
+/** This process's network namespace. */
+function ownNetns(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/net');
+  } catch {
+    return undefined;
+  }
 }
 
 const recordsDir = () => join(RUN_ROOT, 'instances');
@@ -87,7 +101,7 @@ export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr
   if (cidrsOverlap(cluster, service)) throw new InstanceConflictError(`--cluster-cidr ${formatCidr(cluster)} overlaps --service-cidr ${formatCidr(service)}`);
   mkdirSync(recordsDir(), { recursive: true, mode: 0o755 });
   checkOthers(names, cluster, service);
-  const record: InstanceRecord = { id: names.id, pid: process.pid, pidStart: processStart(process.pid) ?? '', dataDir, clusterCidr: formatCidr(cluster), serviceCidr: formatCidr(service) };
+  const record: InstanceRecord = { id: names.id, pid: process.pid, pidStart: processStart(process.pid) ?? '', dataDir, clusterCidr: formatCidr(cluster), serviceCidr: formatCidr(service), netns: ownNetns() };
   const file = join(recordsDir(), `${names.id}.json`);
   writeFileSync(`${file}.tmp`, JSON.stringify(record));
   renameSync(`${file}.tmp`, file);
@@ -118,6 +132,7 @@ function checkOthers(names: InstanceNames, cluster: Cidr, service: Cidr): void {
       continue;
     }
     if (other.id === names.id) throw new InstanceConflictError(`data dir ${other.dataDir} is in use by berth (pid ${other.pid})`);
+    if (other.netns && other.netns !== ownNetns()) continue;
     for (const [mine, flag] of [[cluster, '--cluster-cidr'], [service, '--service-cidr']] as [Cidr, string][]) {
       for (const theirs of [other.clusterCidr, other.serviceCidr]) {
         const t = parseCidr(theirs);

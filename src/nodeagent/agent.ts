@@ -60,6 +60,11 @@ export interface NodeAgentOptions {
    * instead of an informer of its own on `client`.
    */
   informers?: SharedInformerFactory;
+  /**
+   * The nodes by name, each with its podCIDR (from the node IPAM) and address: a node joined from another machine
+   * (`berth node join`). Replaces `nodes`, `namePrefix` and the address `machine.internalIP` would give.
+   */
+  named?: { name: string; podCIDR: string; internalIP: string }[];
   /** Each node's own client (as system:node:<name>); default: `client` for all. */
   clientFor?: (nodeName: string) => KubeClient;
 }
@@ -109,13 +114,15 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
   const runtime: Runtime = opts.runtime ?? new SimRuntime({ startDelayMs: opts.simStartDelayMs ?? 300, backOffBaseMs: opts.backOffBaseMs, backOffMaxMs: opts.backOffMaxMs, logDir: opts.logDir });
 
   const nodes = new Map<string, SimNode>();
-  for (let i = 0; i < count; i++) {
-    const name = `${prefix}${i + 1}`;
+  const m = opts.machine;
+  const layout = opts.named ?? Array.from({ length: count }, (_, i) => {
     const subnet = nodeSubnet(podCidr, i);
-    const m = opts.machine;
+    return { name: `${prefix}${i + 1}`, podCIDR: subnet, internalIP: m ? m.internalIP(subnet) : nodeInternalIP(i) };
+  });
+  for (const { name, podCIDR: subnet, internalIP } of layout) {
     nodes.set(name, {
       spec: {
-        name, podCIDR: subnet, internalIP: m ? m.internalIP(subnet) : nodeInternalIP(i),
+        name, podCIDR: subnet, internalIP,
         capacity: { ...(m?.capacity ?? DEFAULT_CAPACITY), ...(opts.capacity ?? {}) }, labels: opts.labels, machine: m?.info,
       },
       ips: new SubnetAllocator(subnet),

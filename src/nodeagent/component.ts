@@ -76,25 +76,7 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
     services: f.informerFor<KubeObject>(builtin.services).store,
   };
   const { capacity, machine } = machineNodeInfo(ctx.dataDir);
-  // The kubelet's token manager (one per node, asking as that node): TokenRequests bound to the pod, refreshed at
-  // 80% of their lifetime.
-  const tokenManagers = new Map<string, TokenManager>();
-  const tokensFor = (node: string) => {
-    let m = tokenManagers.get(node);
-    if (!m) {
-      tokenManagers.set(node, (m = new TokenManager(async (r) => {
-        const body = {
-          apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
-          spec: { audiences: r.audiences, expirationSeconds: r.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: r.boundPod.name, uid: r.boundPod.uid } },
-        };
-        const out = await clientFor(node).rest.request<{ status: IssuedToken }>({
-          method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/serviceaccounts/${encodeURIComponent(r.serviceAccountName)}/token`, body,
-        });
-        return out.status;
-      })));
-    }
-    return m;
-  };
+  const tokensFor = nodeTokenManagers(clientFor);
   const runtime = await ProcessRuntime.start({
     dataDir: ctx.dataDir, clusterCidr: o.clusterCidr, serviceCidr: o.serviceCidr, nodeSubnets: subnets,
     clusterDNS: clusterDnsIP(o.serviceCidr),
@@ -114,4 +96,28 @@ async function startAgent(ctx: ComponentContext, opts: NodeAgentComponentOptions
     await runtime.close();
     throw e;
   }
+}
+
+/**
+ * The kubelet's token manager, one per node asking as that node: TokenRequests bound to the pod, refreshed at 80%
+ * of their lifetime.
+ */
+export function nodeTokenManagers(clientFor: (node: string) => KubeClient): (node: string) => TokenManager {
+  const tokenManagers = new Map<string, TokenManager>();
+  return (node: string) => {
+    let m = tokenManagers.get(node);
+    if (!m) {
+      tokenManagers.set(node, (m = new TokenManager(async (r) => {
+        const body = {
+          apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest',
+          spec: { audiences: r.audiences, expirationSeconds: r.expirationSeconds, boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: r.boundPod.name, uid: r.boundPod.uid } },
+        };
+        const out = await clientFor(node).rest.request<{ status: IssuedToken }>({
+          method: 'POST', path: `/api/v1/namespaces/${encodeURIComponent(r.namespace)}/serviceaccounts/${encodeURIComponent(r.serviceAccountName)}/token`, body,
+        });
+        return out.status;
+      })));
+    }
+    return m;
+  };
 }

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 
 // @peculiar/x509 is loaded only when something must be issued: a restart with valid certificates never pays for it.
 let x509: typeof X509Lib;
-async function loadX509(): Promise<void> {
-  if (x509) return;
+export async function loadX509(): Promise<typeof X509Lib> {
+  if (x509) return x509;
   await import('./reflect-metadata.js');
   x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+  return x509;
 }
 
 export const ADMIN_USER = 'berth-admin';
@@ -58,7 +59,7 @@ const RENEW_BEFORE_DAYS = 30;
 const BACKDATE_MS = 60 * 60 * 1000;
 
 const KEY_ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
+export const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 
 type KeyPair = webcrypto.CryptoKeyPair;
 type X509KeyPair = Parameters<typeof X509Lib.X509CertificateGenerator.createSelfSigned>[0]['keys'];
@@ -171,7 +172,7 @@ function canonicalHost(host: string): string {
   return new URL(`http://[${host}]/`).hostname;
 }
 
-function serialNumber(): string {
+export function serialNumber(): string {
   const bytes = randomBytes(16);
   bytes[0] &= 0x7f; // positive, as Go's x509 parser requires
   bytes[0] |= 0x01; // and without a leading zero byte
@@ -183,15 +184,15 @@ function validity(days: number): { notBefore: Date; notAfter: Date } {
   return { notBefore: new Date(now - BACKDATE_MS), notAfter: new Date(now + days * DAY_MS) };
 }
 
-async function generateKeys(): Promise<KeyPair> {
+export async function generateKeys(): Promise<KeyPair> {
   return webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify']);
 }
 
-async function exportPrivateKey(key: webcrypto.CryptoKey): Promise<string> {
+export async function exportPrivateKey(key: webcrypto.CryptoKey): Promise<string> {
   return x509.PemConverter.encode(await webcrypto.subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
 }
 
-async function importPrivateKey(pem: string): Promise<webcrypto.CryptoKey> {
+export async function importPrivateKey(pem: string): Promise<webcrypto.CryptoKey> {
   return webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), KEY_ALGORITHM, true, ['sign']);
 }
 

@@ -1,11 +1,12 @@
 // Every built-in resource, grouped in the order upstream's discovery lists API groups (kube-apiserver's group
-// priorities: core 18000, apps 17800, events.k8s.io 17750, … batch 17400, networking 17200, policy 17100, rbac 17000,
+// priorities: core 18000, apps 17800, events.k8s.io 17750, … batch 17400, certificates 17300, networking 17200, policy 17100, rbac 17000,
 // storage 16800, scheduling 16600, coordination 16500, apiextensions 16400, discovery 16200).
 import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './apps/index.js';
 import { accessReviewResources } from './authorization/index.js';
 import { autoscalingResources } from './autoscaling/index.js';
 import { batchResources } from './batch/index.js';
+import { certificatesResources } from './certificates/index.js';
 import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
 import { discoveryResources } from './discovery/index.js';
@@ -36,6 +37,7 @@ export function builtinResources(): ResourceDef[] {
     ...accessReviewResources(),
     ...autoscalingResources(),
     ...batchResources(),
+    ...certificatesResources(),
     ...networkingResources(),
     ...policyResources(),
     ...rbacResources(),

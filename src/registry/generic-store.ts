@@ -312,7 +312,7 @@ export class GenericStore {
     }
     fillSystemFieldsOnCreate(obj, this.now(), def.tracksGeneration);
     def.strategy.defaults?.(obj);
-    def.strategy.prepareForCreate?.(obj);
+    def.strategy.prepareForCreate?.(obj, ctx.user);
     await this.admit('CREATE', def, namespace, obj.metadata.name, '', obj, undefined, ctx);
     this.validate(def, obj, undefined, '');
     ctx.warnings.push(...(def.strategy.warnings?.(obj) ?? []));

@@ -8,7 +8,7 @@ export interface Strategy {
   /** SetDefaults_* for the kind; runs on create and update, before validation. */
   defaults?(obj: KubeObject): void;
   /** Kind-specific PrepareForCreate (e.g. Pod phase Pending, clearing status). Generic metadata is done already. */
-  prepareForCreate?(obj: KubeObject): void;
+  prepareForCreate?(obj: KubeObject, user?: UserInfo): void;
   /** Kind-specific PrepareForUpdate of the main resource (status is already copied from old when status is a subresource). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   validate?(obj: KubeObject): FieldError[];

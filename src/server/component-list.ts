@@ -75,6 +75,12 @@ export const COMPONENTS: Component[] = [
     await (await import('../controllers/clusterinfo/cluster-info.js')).ensureClusterInfo(ctx.client, { server: ctx.url, caPem: readFileSync(caCertPath(ctx.dataDir), 'utf8') });
     return { stop() {} };
   }),
+  // csrapproving and csrsigning: kubelet TLS bootstrap for nodes joining with a bootstrap token
+  lazy('certificate-controllers', true, async () => (await import('../controllers/certificates/component.js')).certificateControllersComponent),
+  // a podCIDR for every Node from --cluster-cidr (nodes joining from other machines; berth up's own bring theirs)
+  lazy('node-ipam-controller', true, async () => (await import('../controllers/nodeipam/component.js')).nodeIpamComponent),
+  // NotReady/Unknown after the grace period, the unreachable and not-ready taints, NoExecute taint eviction
+  lazy('node-lifecycle-controller', true, async () => (await import('../controllers/nodelifecycle/component.js')).nodeLifecycleComponent),
   lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),

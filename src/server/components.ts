@@ -33,6 +33,9 @@ export interface BerthRuntimeOptions {
   controllers: boolean;
   /** Operators to run in-process, e.g. ['etcd'] (`berth up --operator etcd`). */
   operators?: string[];
+  /** kube-controller-manager's --node-monitor-grace-period (ms; default 50 s) and --node-monitor-period (5 s). */
+  nodeMonitorGracePeriodMs?: number;
+  nodeMonitorPeriodMs?: number;
   /** Offer the default StorageClass `standard` on first start (false: no default class, like a bare cluster). */
   defaultStorageClass?: boolean;
 }

@@ -5,60 +5,23 @@
 // takes over. Everything on loopback, etcd started by the test.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ApiError } from '../../src/apimachinery/errors.js';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { KubeClient } from '../../src/client/client.js';
 import { SharedInformer } from '../../src/client/informer.js';
 import { builtin } from '../../src/client/resources.js';
 import { etcdUnavailable, freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
+import { startBerthCommand, type BerthProcess } from '../support/berth-process.js';
 import { startTcpBalancer, type TcpBalancer } from '../support/tcp-balancer.js';
 import { eventually, kubectlOk } from './harness.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const skip = etcdUnavailable();
 
-interface Proc {
-  proc: ChildProcess;
-  out(): string;
-  /** The tail of its stderr. */
-  err(): string;
-  kill(): Promise<void>;
-}
-
-/** Starts `berth <args>` and waits for a stdout line matching `ready`. */
-async function berth(args: string[], ready: RegExp, timeoutMs = 30_000): Promise<Proc> {
-  const proc = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  proc.stdout!.on('data', (d) => { out += d; });
-  proc.stderr!.on('data', (d) => { err = (err + d).slice(-8000); });
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`berth ${args[0]} did not get ready: ${out}\n${err}`)), timeoutMs);
-    const check = () => {
-      if (ready.test(out)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.once('exit', (code) => reject(new Error(`berth ${args[0]} exited with ${code}: ${err}`)));
-  });
-  return {
-    proc,
-    out: () => out,
-    err: () => err,
-    async kill() {
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
+type Proc = BerthProcess;
+const berth = (args: string[], ready: RegExp, timeoutMs = 30_000) => startBerthCommand(args, ready, { timeoutMs });
 
 let etcd: EtcdCluster;
 let dir: string;

@@ -524,9 +524,15 @@ export function bootstrapPolicy(): BootstrapPolicy {
   // what kubeadm adds for nodes joining with a bootstrap token
   const kubeletBootstrap = clusterBinding('system:node-bootstrapper', group(DEFAULT_NODE_TOKEN_GROUP));
   kubeletBootstrap.metadata.name = 'kubeadm:kubelet-bootstrap';
+  // kubeadm's auto-approval: the csrapproving controller approves node client CSRs of the token's group, and
+  // renewals by a node of its own certificate
+  const autoApprove = clusterBinding('system:certificates.k8s.io:certificatesigningrequests:nodeclient', group(DEFAULT_NODE_TOKEN_GROUP));
+  autoApprove.metadata.name = 'kubeadm:node-autoapprove-bootstrap';
+  const autoRenew = clusterBinding('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', group('system:nodes'));
+  autoRenew.metadata.name = 'kubeadm:node-autoapprove-certificate-rotation';
   return {
     clusterRoles: [...clusterRoles(), ...controllerRoles],
-    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap],
+    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap, autoApprove, autoRenew],
     namespaced: namespacedObjects(),
   };
 }

@@ -29,6 +29,12 @@ export interface ProcessRuntimeOptions {
   serviceCidr: string;
   /** Node name → its pod subnet (a /24 of clusterCidr). */
   nodeSubnets: Map<string, string>;
+  /**
+   * What pods reach on-link over the bridge: the whole pod range when all the cluster's nodes share this machine's
+   * bridge (`berth up`, the default); the node's own podCIDR on a machine of its own, whose other pods are behind
+   * the gateway (routed host-gw to their machines).
+   */
+  onLinkCidr?: string;
   /** The cluster DNS Service IP: a local address on the bridge where Berth's DNS server answers pods. */
   clusterDNS: string;
   view: ClusterView;
@@ -67,7 +73,7 @@ export class ProcessRuntime implements Runtime {
       logsDir: join(opts.dataDir, 'logs', 'pods'),
       cgroups: this.cgroups,
       network: {
-        bridge: this.names.bridge, clusterCidr: opts.clusterCidr, prefixLength: 24,
+        bridge: this.names.bridge, clusterCidr: opts.onLinkCidr ?? opts.clusterCidr, prefixLength: 24,
         gatewayFor: (node) => gatewayOf(opts.nodeSubnets.get(node) ?? subnets[0]),
       },
       clusterDNS: [opts.clusterDNS],

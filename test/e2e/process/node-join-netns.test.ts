@@ -1,0 +1,180 @@
+// Several machines on this one machine (issue 21): each "machine" a network namespace with its own address on a
+// test bridge, running `berth node join` with real pods (the process runtime) on the podCIDR the node IPAM gave it;
+// the control plane (`berth apiserver` on SQLite, `berth controller-manager`, `berth scheduler`) listens on the
+// bridge's host address. A pod on machine A reaches a pod on machine B by IP through host-gw routes; a machine whose
+// link goes down turns NotReady after the grace period; stopping the agents and removing the namespaces leaves
+// nothing behind. Traffic stays on the test's bridge and inside its namespaces. Needs root; skips otherwise.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { instanceNames } from '../../../src/networking/instance.js';
+import { startBerthCommand, type BerthProcess } from '../../support/berth-process.js';
+import { eventually, kubectl, kubectlOk } from '../harness.js';
+import { realPodsUnavailable } from './harness.js';
+
+const why = realPodsUnavailable();
+const skip = why ?? false;
+const tag = randomBytes(2).toString('hex');
+const net = randomInt(16, 250); // the machines' L2 network: 172.30.<net>.0/24
+const k = randomInt(200, 250); // pods 10.<k>.0.0/17, Services 10.<k>.128.0/17
+const clusterCidr = `10.${k}.0.0/17`;
+const serviceCidr = `10.${k}.128.0/17`;
+const bridge = `bjbr${tag}`;
+const hostIP = `172.30.${net}.254`;
+const machines = [
+  { name: 'machine-a', ns: `bj${tag}a`, ip: `172.30.${net}.1`, hostVeth: `bj${tag}a0` },
+  { name: 'machine-b', ns: `bj${tag}b`, ip: `172.30.${net}.2`, hostVeth: `bj${tag}b0` },
+];
+
+let dir: string;
+let kubeconfig: string;
+const procs: BerthProcess[] = [];
+const agents = new Map<string, BerthProcess>();
+const cluster = () => ({ kubeconfig, home: join(dir, 'home') });
+const sh = (file: string, args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const quiet = (file: string, args: string[]) => { try { sh(file, args); } catch { /* already gone */ } };
+const inNs = (ns: string, args: string[]) => sh('ip', ['netns', 'exec', ns, ...args]);
+
+function setUpMachines(): void {
+  sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
+  sh('ip', ['addr', 'add', `${hostIP}/24`, 'dev', bridge]);
+  sh('ip', ['link', 'set', bridge, 'up']);
+  for (const m of machines) {
+    sh('ip', ['netns', 'add', m.ns]);
+    sh('ip', ['link', 'add', m.hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', m.ns]);
+    sh('ip', ['link', 'set', m.hostVeth, 'master', bridge, 'up']);
+    inNs(m.ns, ['ip', 'addr', 'add', `${m.ip}/24`, 'dev', 'eth0']);
+    inNs(m.ns, ['ip', 'link', 'set', 'eth0', 'up']);
+    inNs(m.ns, ['ip', 'link', 'set', 'lo', 'up']);
+    // a router between its pods and the network, as flannel's host-gw needs
+    inNs(m.ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
+  }
+}
+
+function tearDownMachines(): void {
+  for (const m of machines) {
+    quiet('ip', ['netns', 'del', m.ns]);
+    quiet('ip', ['link', 'del', m.hostVeth]);
+  }
+  quiet('ip', ['link', 'del', bridge]);
+}
+
+before(async () => {
+  if (skip) return;
+  dir = mkdtempSync(join(tmpdir(), 'berth-netns-'));
+  mkdirSync(join(dir, 'home'), { recursive: true });
+  setUpMachines();
+  const shared = join(dir, 'cluster');
+  const api = await startBerthCommand(['apiserver', '--data-dir', join(dir, 'api'), '--pki-from', shared, '--host', hostIP, '--port', '0', '--service-cidr', serviceCidr], /^server: /m);
+  procs.push(api);
+  const server = /^server: (\S+)/m.exec(api.out())![1]!;
+  kubeconfig = join(dir, 'api', 'kubeconfig');
+  const common = ['--data-dir', shared, '--kubeconfig', kubeconfig, '--no-leader-elect'];
+  procs.push(await startBerthCommand(['controller-manager', ...common, '--cluster-cidr', clusterCidr, '--node-monitor-grace-period', '20s', '--node-monitor-period', '1s'], /running/));
+  procs.push(await startBerthCommand(['scheduler', ...common], /running/));
+  const tokenProc = await startBerthCommand(['token', 'create', '--data-dir', shared, '--kubeconfig', kubeconfig], /^[a-z0-9]{6}\.[a-z0-9]{16}$/m);
+  await tokenProc.stop();
+  const token = tokenProc.out().trim();
+  // nsenter rather than `ip netns exec`, which mounts a sysfs of the namespace over /sys and so hides the cgroup tree
+  for (const m of machines) {
+    agents.set(m.name, await startBerthCommand(['node', 'join', '--server', server, '--token', token, '--certificate-authority', join(shared, 'pki', 'ca.crt'),
+      '--data-dir', join(dir, m.name), '--node-name', m.name, '--node-ip', m.ip, '--runtime', 'process', '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr],
+    /joined/, { timeoutMs: 90_000, prefix: ['nsenter', `--net=/run/netns/${m.ns}`, '--'] }));
+  }
+});
+
+after(async () => {
+  if (skip) return;
+  for (const a of agents.values()) await a.stop();
+  for (const p of procs.reverse()) await p.kill();
+  tearDownMachines();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The client's container log (read on machine-a's disk: joined nodes serve no logs yet), routes and nftables. */
+function diagnosis(serverIP: string): string {
+  const logs = (() => {
+    try {
+      return sh('sh', ['-c', `cat ${join(dir, 'machine-a', 'logs', 'pods')}/default_client_*/main/*.log`]);
+    } catch (e) {
+      return String(e);
+    }
+  })();
+  const a = machines[0]!;
+  return [`client log: ${logs}`, `machine-a route get ${serverIP}: ${inNs(a.ns, ['ip', 'route', 'get', serverIP])}`,
+    ...machines.map((m) => `${m.name} routes:\n${inNs(m.ns, ['ip', '-4', 'route'])}\nnft:\n${inNs(m.ns, ['nft', 'list', 'ruleset'])}`)].join('\n');
+}
+
+const podCidrOf = async (node: string) => kubectlOk(cluster(), ['get', 'node', node, '-o', 'jsonpath={.spec.podCIDR}']);
+
+test('kubectl get nodes shows the two machines Ready at their own addresses; each routes the other\'s podCIDR via it', { skip }, async () => {
+  for (const m of machines) {
+    await eventually(async () => /\bReady\b/.test(await kubectlOk(cluster(), ['get', 'node', m.name, '--no-headers'])), 30_000, 250);
+    assert.equal(await kubectlOk(cluster(), ['get', 'node', m.name, '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']), m.ip);
+  }
+  const [a, b] = machines as [typeof machines[0], typeof machines[0]];
+  const [cidrA, cidrB] = [await podCidrOf(a.name), await podCidrOf(b.name)];
+  assert.notEqual(cidrA, cidrB);
+  await eventually(() => inNs(a.ns, ['ip', '-4', 'route']).includes(`${cidrB} via ${b.ip}`), 20_000, 250);
+  await eventually(() => inNs(b.ns, ['ip', '-4', 'route']).includes(`${cidrA} via ${a.ip}`), 20_000, 250);
+  // the rest of the pod and Service ranges stays on the machine
+  for (const m of machines) {
+    const unreachable = inNs(m.ns, ['ip', '-4', 'route', 'show', 'type', 'unreachable']);
+    assert.match(unreachable, new RegExp(`unreachable ${clusterCidr.replace(/\./g, '\\.')}`));
+    assert.match(unreachable, new RegExp(`unreachable ${serviceCidr.replace(/\./g, '\\.')}`));
+  }
+});
+
+test('a pod on machine A reaches a pod on machine B by IP', { skip, timeout: 180_000 }, async () => {
+  const pod = (name: string, node: string, command: string[], restartPolicy = 'Always') => JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, labels: { app: name } },
+    spec: { nodeName: node, restartPolicy, automountServiceAccountToken: false, containers: [{ name: 'main', image: 'busybox', command }] },
+  });
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: pod('server', 'machine-b', ['sh', '-c', 'mkdir -p /tmp/www && echo hello-from-b > /tmp/www/index.html && exec httpd -f -p 8080 -h /tmp/www']) });
+  const ip = await eventually(async () => {
+    const out = JSON.parse(await kubectlOk(cluster(), ['get', 'pod', 'server', '-o', 'json']));
+    return out.status.phase === 'Running' && out.status.podIP ? out.status.podIP as string : undefined;
+  }, 60_000, 250);
+  const cidrB = await podCidrOf('machine-b');
+  assert.ok(ip.startsWith(cidrB.split('.').slice(0, 3).join('.') + '.'), `${ip} in ${cidrB}`);
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: pod('client', 'machine-a', ['sh', '-c', `ping -c 2 -W 2 ${ip} && printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${ip} 8080 | grep hello-from-b`], 'Never') });
+  const phase = await eventually(async () => {
+    const p = await kubectlOk(cluster(), ['get', 'pod', 'client', '-o', 'jsonpath={.status.phase}']);
+    return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+  }, 60_000, 250);
+  assert.equal(phase, 'Succeeded', `machine-a's pod pinged and fetched the page served on machine-b\n${diagnosis(ip)}`);
+  const clientIP = await kubectlOk(cluster(), ['get', 'pod', 'client', '-o', 'jsonpath={.status.podIP}']);
+  assert.ok(clientIP.startsWith((await podCidrOf('machine-a')).split('.').slice(0, 3).join('.') + '.'));
+});
+
+test('a machine whose link goes down turns NotReady after the grace period', { skip, timeout: 120_000 }, async () => {
+  inNs(machines[1]!.ns, ['ip', 'link', 'set', 'eth0', 'down']);
+  const row = await eventually(async () => {
+    const r = await kubectlOk(cluster(), ['get', 'node', 'machine-b', '--no-headers']);
+    return /\bNotReady\b/.test(r) ? r : undefined;
+  }, 60_000, 500);
+  assert.match(row, /machine-b\s+NotReady/);
+  assert.match(await kubectlOk(cluster(), ['get', 'node', 'machine-a', '--no-headers']), /machine-a\s+Ready/);
+  inNs(machines[1]!.ns, ['ip', 'link', 'set', 'eth0', 'up']);
+});
+
+test('stopping the agents and removing the machines leaves no netns, link, route, nftables table or cgroup', { skip, timeout: 120_000 }, async () => {
+  for (const a of agents.values()) await a.stop();
+  for (const m of machines) {
+    const id = instanceNames(join(dir, m.name)).id;
+    const links = inNs(m.ns, ['ip', '-o', 'link']);
+    assert.ok(!links.includes(`berth${id}`) && !links.includes(`bv${id}`), links);
+    assert.doesNotMatch(inNs(m.ns, ['ip', '-4', 'route']), /via 172\.30\.|unreachable/);
+    assert.doesNotMatch(inNs(m.ns, ['nft', 'list', 'tables']), new RegExp(`berth-${id}`));
+    for (const ctl of ['', 'memory/', 'cpu/', 'pids/']) assert.equal(existsSync(`/sys/fs/cgroup/${ctl}berth-${id}`), false, `cgroup ${ctl}berth-${id}`);
+  }
+  agents.clear();
+  tearDownMachines();
+  const namespaces = sh('ip', ['netns', 'list']);
+  for (const m of machines) assert.ok(!namespaces.includes(m.ns));
+  assert.doesNotMatch(sh('ip', ['-o', 'link']), new RegExp(`bj${tag}|${bridge}`));
+});
