@@ -11,6 +11,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
+import { defaultTolerationSeconds } from '../admission/default-toleration-seconds.js';
 import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
@@ -131,6 +132,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   objects.beforeDelete.set('/Namespace', namespaceBlocksDeletion);
   objects.gracePeriods.set('/Pod', podGracePeriod);
   objects.useAdmission(namespaceLifecycle(objects, registry));
+  objects.useAdmission(defaultTolerationSeconds());
 
   const runtime: BerthRuntimeOptions = { ...DEFAULT_RUNTIME, ...(opts.runtime ?? {}) };
   if (runtime.controllers) runtime.runtime = await choosePodRuntime(runtime.runtime, (line) => opts.announce?.(line));

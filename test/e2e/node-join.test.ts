@@ -178,7 +178,11 @@ test('a machine that disappears: its node turns NotReady after the grace period;
   await kubectlOk(cluster(), ['cordon', 'machine-a']);
   await kubectlOk(cluster(), ['apply', '-f', '-'], { input: JSON.stringify({
     apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
-    spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'redis', image: 'redis:7' }] } } },
+    spec: { serviceName: 'db', replicas: 1, selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: {
+      containers: [{ name: 'redis', image: 'redis:7' }],
+      // DefaultTolerationSeconds gives every pod 300 s on an unreachable node; this one asks for 2 s
+      tolerations: [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 2 }],
+    } } },
   }) });
   const first = await eventually(async () => {
     const p = JSON.parse((await kubectl(cluster(), ['get', 'pod', 'db-0', '-o', 'json'])).stdout || 'null');
