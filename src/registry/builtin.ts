@@ -11,6 +11,7 @@ import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
+import { flowcontrolResources } from './flowcontrol/index.js';
 import { networkingResources } from './networking/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
@@ -41,6 +42,7 @@ export function builtinResources(): ResourceDef[] {
     ...networkingResources(),
     ...policyResources(),
     ...rbacResources(),
+    ...flowcontrolResources(),
     ...storageResources(),
     ...schedulingResources(),
     ...coordinationResources(),
