@@ -62,7 +62,6 @@ export class QueueSet {
     if (queue.waiting.length === 0 && queue.executingSeats === 0) queue.clock = Math.max(queue.clock, this.lowestBusyClock());
     return new Promise((resolve) => {
       const w: Waiter = { seats, resolve, queue, timer: setTimeout(() => this.timeOut(w), this.maxWaitMs) };
-      w.timer.unref?.();
       queue.waiting.push(w);
       this.dispatch();
     });
