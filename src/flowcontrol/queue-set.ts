@@ -1,11 +1,10 @@
 // Fair queuing of one priority level, after upstream's k8s.io/apiserver/pkg/util/flowcontrol/fairqueuing/queueset:
 // a flow is dealt a hand of queues by shuffle sharding (its hash picks `handSize` of `queues`) and its request joins
 // the shortest of them; requests leave the queues in the order of their virtual finish time in seats (self-clocked
-// fair queuing: a queue's clock advances by the seats it was given, and a queue that was idle starts at the lowest
-// clock among the busy ones, so no flow saves up credit). Every backlogged queue is thus served the same seats in
-// turn: one flow with many requests waiting cannot hold back another's. Upstream measures service in seat-seconds;
-// Berth counts seats at dispatch, which keeps the same guarantee (each backlogged queue gets its turn within one
-// round) without predicting durations.
+// fair queuing: a queue's clock advances by the service it was given in seat-milliseconds, and a queue that was
+// idle starts at the lowest clock among the busy ones, so no flow saves up credit). As upstream, a request is
+// charged an estimate when it starts and the clock is corrected by what it really took when it ends, so a flow of
+// long LISTs and a flow of quick GETs get the same server time, not the same number of requests.
 import { createHash } from 'node:crypto';
 
 export interface QueueSetConfig {
@@ -26,10 +25,13 @@ interface Waiter {
   queue: Queue;
 }
 
+/** The service a request is charged when dispatched, per seat, in milliseconds (corrected when it ends). */
+const ESTIMATED_MS = 1;
+
 interface Queue {
   index: number;
   waiting: Waiter[];
-  /** Seats given to this queue, the virtual clock. */
+  /** Seat-milliseconds of service given to this queue, the virtual clock. */
   clock: number;
   executingSeats: number;
 }
@@ -55,11 +57,12 @@ export class QueueSet {
   /** Waits for `seats` seats for a request of the flow `flowKey` (or is refused). */
   admit(flowKey: string, seats: number): Promise<Admission> {
     seats = Math.max(1, Math.min(seats, this.config.concurrencyLimit));
-    if (this.seatsInUse + seats <= this.config.concurrencyLimit && this.waiting === 0) return Promise.resolve(this.start(seats, undefined));
-    if (this.config.queues === 0) return Promise.resolve({ ok: false, reason: 'concurrency-limit' });
-    const queue = this.pickQueue(flowKey);
+    const queue = this.config.queues === 0 ? undefined : this.pickQueue(flowKey);
+    if (queue && queue.waiting.length === 0 && queue.executingSeats === 0) queue.clock = Math.max(queue.clock, this.lowestBusyClock());
+    // Seats free and nobody waiting: at once (still charged to the flow's queue, so that its clock tells its share).
+    if (this.seatsInUse + seats <= this.config.concurrencyLimit && this.waiting === 0) return Promise.resolve(this.start(seats, queue));
+    if (!queue) return Promise.resolve({ ok: false, reason: 'concurrency-limit' });
     if (queue.waiting.length >= this.config.queueLengthLimit) return Promise.resolve({ ok: false, reason: 'queue-full' });
-    if (queue.waiting.length === 0 && queue.executingSeats === 0) queue.clock = Math.max(queue.clock, this.lowestBusyClock());
     return new Promise((resolve) => {
       const w: Waiter = { seats, resolve, queue, timer: setTimeout(() => this.timeOut(w), this.maxWaitMs) };
       queue.waiting.push(w);
@@ -71,8 +74,9 @@ export class QueueSet {
     this.seatsInUse += seats;
     if (queue) {
       queue.executingSeats += seats;
-      queue.clock += seats;
+      queue.clock += seats * ESTIMATED_MS;
     }
+    const started = performance.now();
     let released = false;
     return {
       ok: true,
@@ -80,7 +84,10 @@ export class QueueSet {
         if (released) return;
         released = true;
         this.seatsInUse -= seats;
-        if (queue) queue.executingSeats -= seats;
+        if (queue) {
+          queue.executingSeats -= seats;
+          queue.clock += seats * (performance.now() - started - ESTIMATED_MS);
+        }
         this.dispatch();
       },
     };
@@ -132,7 +139,7 @@ export class QueueSet {
 }
 
 /** The virtual finish time of a queue's head request: its clock after serving it. */
-const finish = (q: Queue) => q.clock + q.waiting[0]!.seats;
+const finish = (q: Queue) => q.clock + q.waiting[0]!.seats * ESTIMATED_MS;
 
 const load = (q: Queue) => q.waiting.reduce((n, w) => n + w.seats, 0) + q.executingSeats;
 
