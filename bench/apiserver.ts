@@ -11,6 +11,7 @@ import { LoadResult, LoadSample, newPool, RequestSpec, runLoad, summarize, Tls }
 import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
+import { allowImpersonatedUsers, measureNoisyNeighbour, NoisyNeighbourResult } from './lib/noisy-neighbour.js';
 
 const COLD_STARTS = 5;
 const WARM_STARTS = 3;
@@ -23,7 +24,7 @@ const WATCH_CREATES = 200;
 /** Each scenario runs this many rounds, interleaved with the others, so drift on a shared machine hits all alike. */
 const ROUNDS = 3;
 const WARMUP_MS = 250;
-const HARD_LIMIT_MS = 150_000;
+const HARD_LIMIT_MS = 240_000;
 
 interface Args { durationMs: number; json?: string }
 
@@ -159,7 +160,18 @@ async function main(): Promise<void> {
     log(`watch latency: ${WATCHERS} watchers, ${WATCH_CREATES} creates at ${WATCH_RATE}/s`);
     const watch = await measureWatchLatency({ origin: berth.url, tls, namespace: 'watch', watchers: WATCHERS, createsPerSecond: WATCH_RATE, creates: WATCH_CREATES });
     const loaded = memoryMiB(berth.pid);
+    const noisy = async (target: ServerProcess) => {
+      await allowImpersonatedUsers(target.url, tls);
+      return measureNoisyNeighbour({ origin: target.url, tls, getPath: '/api/v1/namespaces/bench/configmaps/get-me', listPath: '/api/v1/namespaces/list/configmaps', durationMs: args.durationMs });
+    };
+    log(`noisy neighbour: a lister of ${LIST_SIZE} configmaps on 8 connections beside one user's GETs`);
+    const noisyApf = await noisy(berth);
     await berth.stop();
+    log('noisy neighbour without priority and fairness (a second server, seeded the same)');
+    const noApf = await startBerthProcess(join(root, 'no-apf'), undefined, { args: ['--enable-priority-and-fairness', 'false'] });
+    await seed(noApf.url, tls);
+    const noisyWithout = await noisy(noApf);
+    await noApf.stop();
     log('done');
 
     const report = {
@@ -169,13 +181,21 @@ async function main(): Promise<void> {
       memoryMiB: { idle, afterLoad: loaded, bareIdle },
       load: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, ...r })),
       watch,
+      noisyNeighbour: { withPriorityAndFairness: noisyApf, without: noisyWithout },
       durationS: (performance.now() - began) / 1000,
     };
     printReport(report.machine, fresh, existing, freshComponents, idle, loaded, bareIdle.rss, results, watch, report.durationS);
+    printNoisyNeighbour(noisyApf, noisyWithout);
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+function printNoisyNeighbour(withApf: NoisyNeighbourResult, without: NoisyNeighbourResult): void {
+  const row = (name: string, r: NoisyNeighbourResult) => [name, fixed(r.quietP99Ms), fixed(r.noisyP50Ms), fixed(r.noisyP99Ms), count(r.lists), fixed(r.listP50Ms), r.errors];
+  console.log(`\nNoisy neighbour: ${LIST_SIZE}-item LISTs on 8 connections (user lister) beside one GET at a time (user alice)`);
+  console.log(table(['Server', 'GET p99 quiet ms', 'GET p50 noisy ms', 'GET p99 noisy ms', 'lists', 'list p50 ms', 'GET errors'], [row('priority and fairness', withApf), row('without (--enable-priority-and-fairness false)', without)]));
 }
 
 /** Creates the namespaces and objects the scenarios read and patch; returns the GET body of `get-me`. */
