@@ -45,17 +45,24 @@ async function ensure(objects: GenericStore, def: ResourceDef, kind: string, wan
   await objects.update(def, '', want.name, next, ctx);
 }
 
-/** Feeds the filter every FlowSchema and PriorityLevelConfiguration as they change; returns a stop function. */
-export async function followConfiguration(objects: GenericStore, registry: ResourceRegistry, apf: PriorityAndFairness): Promise<() => void> {
+/**
+ * Feeds the filter every FlowSchema and PriorityLevelConfiguration as they change, and keeps each schema's
+ * `Dangling` condition (kubectl's MISSINGPL column) as upstream's controller does; returns a stop function.
+ */
+export async function followConfiguration(objects: GenericStore, registry: ResourceRegistry, apf: PriorityAndFairness, ctx: RequestContext): Promise<() => void> {
   const schemas = new Map<string, FlowSchema>();
   const levels = new Map<string, PriorityLevelConfiguration>();
+  const fsDef = registry.lookup(GROUP, 'v1', 'flowschemas')!;
   let pending = false;
+  let stopped = false;
   const apply = () => {
     if (pending) return;
     pending = true;
     queueMicrotask(() => {
       pending = false;
+      if (stopped) return;
       apf.configure([...schemas.values()], [...levels.values()]);
+      for (const fs of schemas.values()) void markDangling(objects, fsDef, fs, !levels.has(fs.spec.priorityLevelConfiguration?.name ?? ''), ctx);
     });
   };
   const follow = <T extends KubeObject>(resource: string, into: Map<string, T>) =>
@@ -66,5 +73,30 @@ export async function followConfiguration(objects: GenericStore, registry: Resou
     });
   const watchers = [await follow('prioritylevelconfigurations', levels), await follow('flowschemas', schemas)];
   apf.configure([...schemas.values()], [...levels.values()]);
-  return () => { for (const w of watchers) w.stop(); };
+  return () => {
+    stopped = true;
+    for (const w of watchers) w.stop();
+  };
+}
+
+/** Sets the schema's Dangling condition when it is not what it should be (upstream's wording). */
+async function markDangling(objects: GenericStore, def: ResourceDef, fs: FlowSchema, dangling: boolean, ctx: RequestContext): Promise<void> {
+  const status = dangling ? 'True' : 'False';
+  const conditions = ((fs.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []);
+  if (conditions.find((c) => c.type === 'Dangling')?.status === status) return;
+  const plName = fs.spec.priorityLevelConfiguration?.name ?? '';
+  const condition = {
+    type: 'Dangling', status, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    reason: dangling ? 'NotFound' : 'Found',
+    message: dangling
+      ? `This FlowSchema references the PriorityLevelConfiguration object named ${JSON.stringify(plName)} but there is no such object`
+      : `This FlowSchema references the PriorityLevelConfiguration object named ${JSON.stringify(plName)} and it exists`,
+  };
+  const next = structuredClone(fs) as FlowSchema & { status?: { conditions?: unknown[] } };
+  next.status = { conditions: [...conditions.filter((c) => c.type !== 'Dangling'), condition] };
+  try {
+    await objects.update(def, '', fs.metadata.name ?? '', next, ctx, 'status');
+  } catch {
+    // Changed or deleted meanwhile: its watch event brings it round again.
+  }
 }

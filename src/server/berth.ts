@@ -245,7 +245,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   await ensureBootstrapConfiguration(objects, registry, systemCtx);
   const stopFlowControl = opts.priorityAndFairness === false
     ? () => {}
-    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)));
+    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemCtx);
   const aggregator = new ClusterRoleAggregator(rbac, objects, registry);
   await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');

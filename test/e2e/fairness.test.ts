@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import https from 'node:https';
-import { startCluster, kubectlOk, rawRequest, credentials, type Cluster } from './harness.js';
+import { startCluster, kubectlOk, rawRequest, credentials, eventually, type Cluster } from './harness.js';
 
 const HEAVY = process.env.BERTH_HEAVY === '1';
 let c: Cluster;
@@ -27,7 +27,11 @@ const uidOf = async (resource: string, name: string) => (await kubectlOk(c, ['ge
 
 describe('flowcontrol.apiserver.k8s.io/v1 objects', () => {
   test('kubectl get flowschemas and prioritylevelconfigurations list the bootstrap configuration with upstream\'s columns', async () => {
-    const fs = await kubectlOk(c, ['get', 'flowschemas']);
+    // MISSINGPL comes from each schema's Dangling condition, which the server writes once it has seen the levels.
+    const fs = await eventually(async () => {
+      const out = await kubectlOk(c, ['get', 'flowschemas']);
+      return out.trim().split('\n').slice(1).every((l) => /\sFalse$/.test(l)) && out;
+    }, 15_000);
     const lines = fs.trim().split('\n');
     assert.match(lines[0]!, /^NAME\s+PRIORITYLEVEL\s+MATCHINGPRECEDENCE\s+DISTINGUISHERMETHOD\s+AGE\s+MISSINGPL$/);
     // Sorted by name, as kubectl prints them; the precedence and distinguisher are upstream's.
@@ -46,6 +50,10 @@ describe('flowcontrol.apiserver.k8s.io/v1 objects', () => {
     assert.match(pl, /\nexempt\s+Exempt\s+<none>\s+<none>\s+<none>\s+<none>\s/);
     assert.match(pl, /\nglobal-default\s+Limited\s+20\s+128\s+6\s+50\s/);
     assert.match(pl, /\nworkload-low\s+Limited\s+100\s+128\s+6\s+50\s/);
+    const dangling = JSON.parse(await kubectlOk(c, ['get', 'flowschema', 'global-default', '-o', 'jsonpath={.status.conditions[0]}']));
+    assert.equal(dangling.type, 'Dangling');
+    assert.equal(dangling.reason, 'Found');
+    assert.equal(dangling.message, 'This FlowSchema references the PriorityLevelConfiguration object named "global-default" and it exists');
     const annotations = JSON.parse(await kubectlOk(c, ['get', 'flowschema', 'catch-all', '-o', 'jsonpath={.metadata.annotations}']));
     assert.equal(annotations['apf.kubernetes.io/autoupdate-spec'], 'true');
   });
@@ -55,6 +63,31 @@ describe('flowcontrol.apiserver.k8s.io/v1 objects', () => {
     const r = await rawRequest(c, 'POST', '/apis/flowcontrol.apiserver.k8s.io/v1/prioritylevelconfigurations', JSON.stringify(bad));
     assert.equal(r.status, 422, r.body);
     assert.match(JSON.parse(r.body).message, /spec\.limited\.limitResponse\.queuing\.handSize: Invalid value: 8: should not be greater than queues \(4\)/);
+  });
+});
+
+describe('bootstrap configuration kept at start (the ensurer)', () => {
+  test('a changed mandatory object gets its spec back, a suggested one only while autoupdate-spec is "true", a deleted one comes back', { timeout: 120_000 }, async () => {
+    const d = await startCluster({ args: ['--no-controllers'] });
+    try {
+      await kubectlOk(d, ['patch', 'prioritylevelconfiguration', 'catch-all', '--type=merge', '-p', '{"spec":{"limited":{"nominalConcurrencyShares":50}}}']);
+      await kubectlOk(d, ['patch', 'prioritylevelconfiguration', 'workload-low', '--type=merge', '-p', '{"metadata":{"annotations":{"apf.kubernetes.io/autoupdate-spec":"false"}},"spec":{"limited":{"nominalConcurrencyShares":7}}}']);
+      await kubectlOk(d, ['patch', 'prioritylevelconfiguration', 'workload-high', '--type=merge', '-p', '{"spec":{"limited":{"nominalConcurrencyShares":9}}}']);
+      await kubectlOk(d, ['delete', 'flowschema', 'global-default']);
+      await d.stop();
+      const again = await startCluster({ dataDir: d.dataDir, args: ['--no-controllers'] });
+      try {
+        const shares = async (name: string) => (await kubectlOk(again, ['get', 'prioritylevelconfiguration', name, '-o', 'jsonpath={.spec.limited.nominalConcurrencyShares}'])).trim();
+        assert.equal(await shares('catch-all'), '5');
+        assert.equal(await shares('workload-low'), '7');
+        assert.equal(await shares('workload-high'), '40');
+        assert.match(await kubectlOk(again, ['get', 'flowschema', 'global-default']), /global-default\s+global-default\s+9900\s+ByUser/);
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      d.cleanup();
+    }
   });
 });
 
