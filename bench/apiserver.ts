@@ -1,7 +1,7 @@
 // API server benchmark: cold start, idle memory, GET/LIST/CREATE/PATCH throughput and latency, and watch fan-out
 // latency of `berth up`, next to a bare Node HTTPS server measured by the same client in the same run.
 // Every server runs in its own process; this process only drives load (undici, keep-alive, client certificate).
-// Usage: node dist/bench/apiserver.js [--duration <seconds per run>] [--json <file>]
+// Usage: node dist/bench/apiserver.js [--duration <seconds per run>] [--json <file>] [--only noisy-neighbour]
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { LoadResult, LoadSample, newPool, RequestSpec, runLoad, summarize, Tls }
 import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
+import { allowImpersonatedUsers, measureNoisyNeighbour, NoisyNeighbourResult } from './lib/noisy-neighbour.js';
 
 const COLD_STARTS = 5;
 const WARM_STARTS = 3;
@@ -23,15 +24,16 @@ const WATCH_CREATES = 200;
 /** Each scenario runs this many rounds, interleaved with the others, so drift on a shared machine hits all alike. */
 const ROUNDS = 3;
 const WARMUP_MS = 250;
-const HARD_LIMIT_MS = 150_000;
+const HARD_LIMIT_MS = 240_000;
 
-interface Args { durationMs: number; json?: string }
+interface Args { durationMs: number; json?: string; noisyOnly?: boolean }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { durationMs: 3000 };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--duration') args.durationMs = Number(argv[++i]) * 1000;
     else if (argv[i] === '--json') args.json = argv[++i];
+    else if (argv[i] === '--only' && argv[i + 1] === 'noisy-neighbour') { args.noisyOnly = true; i++; }
     else throw new Error(`unknown argument ${argv[i]}`);
   }
   if (!(args.durationMs > 0 && args.durationMs <= 10_000)) throw new Error('--duration must be in (0, 10] seconds');
@@ -90,6 +92,16 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'berth-bench-'));
   const log = (msg: string) => process.stderr.write(`[${fixed((performance.now() - began) / 1000)} s] ${msg}\n`);
   try {
+    if (args.noisyOnly) {
+      const berth = await startBerthProcess(join(root, 'main'));
+      const conn = loadKubeconfig({ path: berth.kubeconfig! });
+      const tls: Tls = { ca: conn.ca!, cert: conn.cert!, key: conn.key! };
+      await seed(berth.url, tls);
+      const r = await noisyNeighbours(berth, tls, root, args, log);
+      printNoisyNeighbour(r.withApf, r.without);
+      if (args.json) writeFileSync(args.json, JSON.stringify({ date: new Date().toISOString(), loadAtStart, noisyNeighbour: r }, null, 2) + '\n');
+      return;
+    }
     log(`cold starts (${COLD_STARTS} fresh data dirs, ${WARM_STARTS} on an existing one)`);
     const fresh: number[] = [];
     const freshComponents: number[] = [];
@@ -159,7 +171,7 @@ async function main(): Promise<void> {
     log(`watch latency: ${WATCHERS} watchers, ${WATCH_CREATES} creates at ${WATCH_RATE}/s`);
     const watch = await measureWatchLatency({ origin: berth.url, tls, namespace: 'watch', watchers: WATCHERS, createsPerSecond: WATCH_RATE, creates: WATCH_CREATES });
     const loaded = memoryMiB(berth.pid);
-    await berth.stop();
+    const { withApf: noisyApf, without: noisyWithout } = await noisyNeighbours(berth, tls, root, args, log);
     log('done');
 
     const report = {
@@ -169,13 +181,40 @@ async function main(): Promise<void> {
       memoryMiB: { idle, afterLoad: loaded, bareIdle },
       load: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, ...r })),
       watch,
+      noisyNeighbour: { withPriorityAndFairness: noisyApf, without: noisyWithout },
       durationS: (performance.now() - began) / 1000,
     };
     printReport(report.machine, fresh, existing, freshComponents, idle, loaded, bareIdle.rss, results, watch, report.durationS);
+    printNoisyNeighbour(noisyApf, noisyWithout);
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The noisy neighbour on `berth` (then stopped), and on a second server without priority and fairness. */
+async function noisyNeighbours(berth: ServerProcess, berthTls: Tls, root: string, args: Args, log: (msg: string) => void): Promise<{ withApf: NoisyNeighbourResult; without: NoisyNeighbourResult }> {
+  const noisy = async (target: ServerProcess, tls: Tls) => {
+    await allowImpersonatedUsers(target.url, tls);
+    return measureNoisyNeighbour({ origin: target.url, tls, getPath: '/api/v1/namespaces/bench/configmaps/get-me', listPath: '/api/v1/namespaces/list/configmaps', durationMs: args.durationMs });
+  };
+  log(`noisy neighbour: a lister of ${LIST_SIZE} configmaps on 8 connections beside one user's GETs`);
+  const withApf = await noisy(berth, berthTls);
+  await berth.stop();
+  log('noisy neighbour without priority and fairness (a second server, seeded the same)');
+  const noApf = await startBerthProcess(join(root, 'no-apf'), undefined, { args: ['--enable-priority-and-fairness', 'false'] });
+  const conn = loadKubeconfig({ path: noApf.kubeconfig! });
+  const tls: Tls = { ca: conn.ca!, cert: conn.cert!, key: conn.key! };
+  await seed(noApf.url, tls);
+  const without = await noisy(noApf, tls);
+  await noApf.stop();
+  return { withApf, without };
+}
+
+function printNoisyNeighbour(withApf: NoisyNeighbourResult, without: NoisyNeighbourResult): void {
+  const row = (name: string, r: NoisyNeighbourResult) => [name, fixed(r.quietP99Ms), fixed(r.noisyP50Ms), fixed(r.noisyP99Ms), count(r.lists), fixed(r.listP50Ms), r.errors];
+  console.log(`\nNoisy neighbour: ${LIST_SIZE}-item LISTs on 8 connections (user lister) beside one GET at a time (user alice)`);
+  console.log(table(['Server', 'GET p99 quiet ms', 'GET p50 noisy ms', 'GET p99 noisy ms', 'lists', 'list p50 ms', 'GET errors'], [row('priority and fairness', withApf), row('without (--enable-priority-and-fairness false)', without)]));
 }
 
 /** Creates the namespaces and objects the scenarios read and patch; returns the GET body of `get-me`. */

@@ -22,6 +22,13 @@ function int(name: string, min: number, max: number) {
   };
 }
 
+function boolFlag(name: string) {
+  return (v: string) => {
+    if (v !== 'true' && v !== 'false') throw new InvalidArgumentError(`${name} must be true or false`);
+    return v === 'true';
+  };
+}
+
 function runtimeChoice(v: string): 'auto' | 'process' | 'sim' {
   if (v !== 'auto' && v !== 'process' && v !== 'sim') throw new InvalidArgumentError('--runtime must be process, sim or auto');
   return v;
@@ -70,13 +77,18 @@ addEtcdOptions(program
   .option('--audit-log-path <file>', 'where audit events go (default: <data-dir>/audit/audit.log)')
   .option('--audit-log-maxsize <mb>', 'rotate the audit log past this many megabytes', int('--audit-log-maxsize', 0, 1_000_000), 100)
   .option('--audit-log-maxbackup <n>', 'rotated audit logs kept', int('--audit-log-maxbackup', 0, 100_000), 10)
-  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
+  .option('--enable-priority-and-fairness <bool>', 'API priority and fairness: classify, queue fairly, 429 when a level is full', boolFlag('--enable-priority-and-fairness'), true)
+  .option('--max-requests-inflight <n>', 'seats (with --max-mutating-requests-inflight) shared out to the priority levels', int('--max-requests-inflight', 1, 100_000), 400)
+  .option('--max-mutating-requests-inflight <n>', 'see --max-requests-inflight', int('--max-mutating-requests-inflight', 0, 100_000), 200)
+  .action(async (opts: { enablePriorityAndFairness: boolean; maxRequestsInflight: number; maxMutatingRequestsInflight: number; authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
       authorization: opts.authorizationMode !== 'AlwaysAllow',
+      priorityAndFairness: opts.enablePriorityAndFairness,
+      serverConcurrency: opts.maxRequestsInflight + opts.maxMutatingRequestsInflight,
       encryptionProviderConfig: opts.encryptionProviderConfig ? resolve(opts.encryptionProviderConfig) : undefined,
       audit: {
         policyFile: opts.auditPolicyFile ? resolve(opts.auditPolicyFile) : undefined, logPath: opts.auditLogPath ? resolve(opts.auditLogPath) : undefined,

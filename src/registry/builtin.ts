@@ -1,6 +1,6 @@
 // Every built-in resource, grouped in the order upstream's discovery lists API groups (kube-apiserver's group
 // priorities: core 18000, apps 17800, events.k8s.io 17750, … batch 17400, certificates 17300, networking 17200, policy 17100, rbac 17000,
-// storage 16800, scheduling 16600, coordination 16500, apiextensions 16400, discovery 16200).
+// storage 16800, scheduling 16600, coordination 16500, apiextensions 16400, discovery 16200, flowcontrol 16100).
 import { apiextensionsResources } from '../apiextensions/crd-resource.js';
 import { appsResources } from './apps/index.js';
 import { accessReviewResources } from './authorization/index.js';
@@ -11,6 +11,7 @@ import { coordinationResources } from './coordination/index.js';
 import { coreResources } from './core/index.js';
 import { discoveryResources } from './discovery/index.js';
 import { eventsResources } from './events/index.js';
+import { flowcontrolResources } from './flowcontrol/index.js';
 import { networkingResources } from './networking/index.js';
 import { policyResources } from './policy/index.js';
 import { rbacResources } from './rbac/index.js';
@@ -46,5 +47,6 @@ export function builtinResources(): ResourceDef[] {
     ...coordinationResources(),
     ...apiextensionsResources(),
     ...discoveryResources(),
+    ...flowcontrolResources(),
   ].map((def) => ({ ...def, unconditionalUpdate: !REFUSE_UNCONDITIONAL_UPDATE.has(`${def.group}/${def.kind}`) }));
 }

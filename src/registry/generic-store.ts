@@ -179,11 +179,11 @@ export class GenericStore {
   }
 
   /**
-   * list() as a JSON list's items already joined (`a,b,c` as UTF-8 bytes), for a response spliced from storage.
+   * list() as a JSON list's items already joined (`a,b,c` as UTF-8 bytes, in pieces), for a response spliced from storage.
    * Without a selector, at the current state, of a kind stored as served, the store joins the stored texts itself;
    * otherwise the texts of listTexts() are joined.
    */
-  async listJoined(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<Omit<ListResponse, 'items'> & { items: Buffer; count: number }> {
+  async listJoined(def: ResourceDef, namespace: string, opts: ListOptions = {}): Promise<Omit<ListResponse, 'items'> & { items: Buffer[]; count: number }> {
     const prefix = this.prefixFor(def, namespace);
     const token = opts.continue ? decodeContinue(opts.continue, prefix) : undefined;
     const at = token ? token.rv : opts.revision;
@@ -191,7 +191,7 @@ export class GenericStore {
     const atCurrent = at === undefined || at === -1 || at >= current;
     if (this.store.joinedValues && !opts.selector && !def.conversion && !def.storageResource && atCurrent) {
       const joined = await this.store.joinedValues(prefix, { limit: opts.limit && opts.limit > 0 ? opts.limit : undefined, continueAfter: token?.key });
-      const res: Omit<ListResponse, 'items'> & { items: Buffer; count: number } = { items: joined.bytes, count: joined.count, resourceVersion: String(joined.revision) };
+      const res: Omit<ListResponse, 'items'> & { items: Buffer[]; count: number } = { items: joined.chunks, count: joined.count, resourceVersion: String(joined.revision) };
       if (joined.continueAfter) {
         res.continue = encodeContinue(joined.revision, joined.continueAfter, prefix);
         if (joined.remaining) res.remainingItemCount = joined.remaining;
@@ -199,7 +199,7 @@ export class GenericStore {
       return res;
     }
     const texts = await this.listTexts(def, namespace, opts);
-    return { ...texts, items: Buffer.from(texts.items.join(',')), count: texts.items.length };
+    return { ...texts, items: [Buffer.from(texts.items.join(','))], count: texts.items.length };
   }
 
   /** The list loop: `pick` gives what an item contributes, or undefined when the selector leaves it out. */

@@ -1,7 +1,7 @@
 // The request pipeline: authentication → authorization hook → routing to health, version, discovery, OpenAPI or the
 // resource endpoints; every failure leaves as a Status.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errForbidden, errInternal, errTimeout, errUnauthorized, isApiError } from '../apimachinery/errors.js';
+import { ApiError, errForbidden, errInternal, errTimeout, errTooManyRequests, errUnauthorized, isApiError } from '../apimachinery/errors.js';
 import { StorageError } from '../storage/interface.js';
 import type { AuthorizationDecision, ResourceDef, UserInfo } from '../registry/types.js';
 import { writeJson, writeStatus, writeText } from './codec.js';
@@ -75,6 +75,26 @@ async function handle(ctx: ServerContext, authenticate: Authenticate, req: Incom
   }
   const info = parseRequestInfo(req.method ?? 'GET', path, query);
   audit?.identify(authenticated, user, info);
+  // Priority and fairness sits between impersonation and authorization, as in upstream's handler chain.
+  const decision = user && ctx.flowControl ? await ctx.flowControl.admit(user, info, query) : undefined;
+  if (decision) {
+    res.setHeader('X-Kubernetes-PF-FlowSchema-UID', decision.classification.flowSchema.metadata.uid ?? '');
+    res.setHeader('X-Kubernetes-PF-PriorityLevel-UID', decision.classification.priorityLevel.metadata.uid ?? '');
+    if (decision.kind === 'reject') throw errTooManyRequests(decision.retryAfterSeconds);
+    const { release, noteListBytes } = decision;
+    // Released when the handler is done or the client went away, whichever comes first.
+    res.once('close', release);
+    if (noteListBytes) res.once('finish', () => noteListBytes(Number(res.getHeader('Content-Length') ?? 0)));
+    try {
+      return await authorizedHandle(ctx, req, res, info, path, query, user, audit);
+    } finally {
+      release();
+    }
+  }
+  return authorizedHandle(ctx, req, res, info, path, query, user, audit);
+}
+
+async function authorizedHandle(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, path: string, query: URLSearchParams, user: UserInfo | undefined, audit?: RequestAudit): Promise<void> {
   if (user) audit?.authorized(await authorize(ctx, user, info, audit));
   if (info.isResourceRequest) return handleResource(ctx, req, res, info, query, user!);
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});

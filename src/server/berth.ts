@@ -50,6 +50,8 @@ import type { InProcessStreaming } from '../client/http.js';
 import { openStorage, type EtcdStorageOptions } from '../storage/open.js';
 import { ensureDefaultEncryptionConfiguration, loadEncryptionConfiguration } from '../storage/encryption/transformer.js';
 import { createRequestHandler } from './app.js';
+import { ensureBootstrapConfiguration, followConfiguration } from '../flowcontrol/config.js';
+import { PriorityAndFairness } from '../flowcontrol/filter.js';
 import { createHttpsServer } from './https-server.js';
 import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
@@ -81,6 +83,12 @@ export interface BerthOptions {
   encryptionProviderConfig?: string;
   /** The audit log (kube-apiserver's --audit-policy-file, --audit-log-path, --audit-log-maxsize, --audit-log-maxbackup); false: none. */
   audit?: false | { policyFile?: string; logPath?: string; maxSizeMB?: number; maxBackups?: number };
+  /**
+   * API priority and fairness (kube-apiserver's --enable-priority-and-fairness, default on) and the seats it shares
+   * out (--max-requests-inflight + --max-mutating-requests-inflight, default 600).
+   */
+  priorityAndFairness?: boolean;
+  serverConcurrency?: number;
   /** false: no authorizer at all (every authenticated request allowed, as AlwaysAllow); benchmarks' baseline. */
   authorization?: boolean;
   /** Called for each line `berth up` should print after `kubeconfig:` (e.g. `dns: 127.0.0.1:N`). */
@@ -236,6 +244,10 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
 
   await bootstrap(objects, registry);
   await reconcileBootstrapPolicy(objects, registry, bootstrapPolicy());
+  await ensureBootstrapConfiguration(objects, registry, systemCtx);
+  const stopFlowControl = opts.priorityAndFairness === false
+    ? () => {}
+    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemCtx);
   const aggregator = new ClusterRoleAggregator(rbac, objects, registry);
   await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
@@ -286,6 +298,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     server.close();
     await loopback.close();
     await aggregator.stop();
+    stopFlowControl();
     rbac.stop();
     nodeGraph.stop();
     await storage.close();
@@ -307,6 +320,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
         loopback.close(),
       ]);
       await aggregator.stop();
+      stopFlowControl();
       rbac.stop();
       nodeGraph.stop();
       await ctx.auditor?.log.drain();

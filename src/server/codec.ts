@@ -191,14 +191,45 @@ export function writeJson(res: ServerResponse, code: number, body: unknown, cont
   res.end(bytes);
 }
 
-/** A JSON body the caller already has as bytes, in pieces (a list spliced from stored texts). */
-export function writeJsonParts(res: ServerResponse, code: number, parts: Buffer[], warnings: string[] = []): void {
+/** Bytes handed to the socket at a time for a large body: TLS encrypts each write at once, in the event loop. */
+const WRITE_SLICE = 64 * 1024;
+
+/**
+ * A JSON body the caller already has as bytes, in pieces (a list spliced from stored texts). A large body goes out
+ * a slice at a time, waiting for the socket between slices, so that one client's 5 MB list does not hold every
+ * other request for the whole of its encryption.
+ */
+export async function writeJsonParts(res: ServerResponse, code: number, parts: Buffer[], warnings: string[] = []): Promise<void> {
   const length = parts.reduce((n, p) => n + p.length, 0);
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(length) };
   if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
   res.writeHead(code, headers);
-  for (const p of parts.slice(0, -1)) res.write(p);
-  res.end(parts[parts.length - 1]);
+  if (length <= WRITE_SLICE) {
+    for (const p of parts.slice(0, -1)) res.write(p);
+    res.end(parts[parts.length - 1]);
+    return;
+  }
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i += WRITE_SLICE) {
+      if (res.destroyed) return;
+      const flushed = res.write(p.subarray(i, i + WRITE_SLICE));
+      await (flushed ? new Promise<void>((r) => setImmediate(r)) : drained(res));
+    }
+  }
+  res.end();
+}
+
+/** Resolves when the response's socket wants more, or is gone. */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 export function writeFormatted(res: ServerResponse, code: number, body: unknown, format: ResponseFormat, warnings: string[] = []): void {

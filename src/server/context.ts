@@ -6,6 +6,7 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
 import type { Auditor } from '../audit/auditor.js';
+import type { PriorityAndFairness } from '../flowcontrol/filter.js';
 import type { TokenReviewResult } from '../registry/authentication/index.js';
 import type { Store } from '../storage/interface.js';
 import type { KubeletApi } from '../nodeagent/kubelet-api.js';
@@ -37,6 +38,8 @@ export interface ServerContext {
   /** `application/vnd.kubernetes.protobuf` bytes of a built-in kind's object (or list, Status); undefined otherwise. */
   encodeProtobuf(obj: unknown): Uint8Array | undefined;
   authorizer?: Authorizer;
+  /** API priority and fairness (absent: every request runs at once). */
+  flowControl?: PriorityAndFairness;
   /** The audit log (policy and backend); absent: no auditing. */
   auditor?: Auditor;
   /** TokenReview: what the server's token authenticators make of a token (for these audiences; [] = the API's). */

@@ -80,7 +80,7 @@ export async function handleResource(ctx: ServerContext, req: IncomingMessage, r
         // Plain JSON over the wire: the items' stored texts spliced into the list, nothing parsed or serialised again.
         const joined = await ctx.objects.listJoined(def, ns, listOpts);
         const head = JSON.stringify({ kind: def.listKind, apiVersion: apiVersionOf(def.group, def.version), metadata: listMeta(joined) });
-        return writeJsonParts(res, 200, [Buffer.from(`${head.slice(0, -1)},"items":[`), joined.items, LIST_END], rctx.warnings);
+        return writeJsonParts(res, 200, [Buffer.from(`${head.slice(0, -1)},"items":[`), ...joined.items, LIST_END], rctx.warnings);
       }
       const list = await ctx.objects.list(def, ns, listOpts);
       if (fmt.kind === 'table') {

@@ -40,7 +40,8 @@ export interface ListResult {
 }
 
 export interface JoinedValues {
-  bytes: Buffer;
+  /** The values joined with commas, in pieces to be written in order (a large list is read a page at a time). */
+  chunks: Buffer[];
   count: number;
   /** Store revision the values were read at. */
   revision: number;
@@ -100,7 +101,7 @@ export interface Store {
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
   /**
    * The current values under prefix (after `continueAfter`, at most `limit`) as one buffer: their stored JSON texts
-   * in key order joined with commas, i.e. a JSON list's items ready to splice into a response. Optional: stores that
+   * in key order joined with commas (in pieces), i.e. a JSON list's items ready to splice into a response. Optional: stores that
    * keep values as JSON text offer it.
    */
   joinedValues?(prefix: string, opts?: { limit?: number; continueAfter?: string }): Promise<JoinedValues>;
