@@ -122,6 +122,18 @@ function goType(t: TypeRef): string {
   }
 }
 
+/** What Go's decoder leaves for a JSON null in a list element or map value of this type (null: a nil slice/map/pointer). */
+function zeroValue(type: TypeRef): unknown {
+  switch (type.kind) {
+    case 'ref': return {};
+    case 'string': return '';
+    case 'integer': case 'number': case 'intOrString': return 0;
+    case 'boolean': return false;
+    case 'quantity': return '0';
+    default: return null;
+  }
+}
+
 /**
  * Gives `null` the meaning Go's decoder gives it: a null struct field is the zero value (dropped here), a null element
  * of a list of structs is an empty struct, a null element of a list of strings is "". Run after findTypeError passed,
@@ -129,17 +141,14 @@ function goType(t: TypeRef): string {
  */
 export function normalizeNulls(model: TypeModel, structName: string, obj: unknown): void {
   const walk = (type: TypeRef, value: unknown): unknown => {
-    if (value === null) {
-      if (type.kind === 'ref') return {};
-      if (type.kind === 'string') return '';
-      return null;
-    }
+    if (value === null) return zeroValue(type);
     switch (type.kind) {
       case 'array':
-        if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = walk(type.items, value[i]) ?? value[i];
+        if (Array.isArray(value)) for (let i = 0; i < value.length; i++) value[i] = walk(type.items, value[i]);
         return value;
       case 'map':
-        if (isObject(value)) for (const k of Object.keys(value)) if (value[k] !== null) walk(type.values, value[k]);
+        // a null map value decodes to the value type's zero: labels {"a": null} are {"a": ""} in Go
+        if (isObject(value)) for (const k of Object.keys(value)) value[k] = walk(type.values, value[k]);
         return value;
       case 'ref': {
         const def = model.structs.get(type.name);
