@@ -69,10 +69,12 @@ addEtcdOptions(program
   .option('--audit-log-path <file>', 'where audit events go (default: <data-dir>/audit/audit.log)')
   .option('--audit-log-maxsize <mb>', 'rotate the audit log past this many megabytes', int('--audit-log-maxsize', 0, 1_000_000), 100)
   .option('--audit-log-maxbackup <n>', 'rotated audit logs kept', int('--audit-log-maxbackup', 0, 100_000), 10)
-  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
+  .option('--watch-history-mb <mib>', 'MiB of object text the SQLite watch history keeps; the oldest events are compacted first', int('--watch-history-mb', 1, 1_000_000), 128)
+  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[]; watchHistoryMb: number } & EtcdFlags) => {
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
+      historyMaxBytes: opts.watchHistoryMb * 1024 * 1024,
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
       authorization: opts.authorizationMode !== 'AlwaysAllow',

@@ -109,13 +109,14 @@ export interface KvRow {
   mod_revision: number;
 }
 
-export interface HistoryRow {
+/** A history row without its values (octet_length reads the record header, not the value's pages). */
+export interface HistoryShape {
   revision: number;
   key: string;
   type: number;
-  value: string;
-  prev_value: string | null;
   prev_revision: number | null;
+  inline_prev: number;
+  bytes: number;
 }
 
 /** The revisions of a key's row: what a write needs to check its precondition, without reading the value. */
@@ -166,7 +167,9 @@ export interface Statements {
   rewriteKv: Stmt<[string | Buffer, string]>;
   rewriteHistory: Stmt<[string | Buffer, string | Buffer | null, number]>;
   deleteHistoryThrough: Stmt<[number]>;
-  historyAfter: Stmt<[number], HistoryRow>;
+  /** The newest rows after a revision, newest first, without their values: what start-up keeps of the history. */
+  historyShapesDesc: Stmt<[number, number], HistoryShape>;
+  historyRow: Stmt<[number], { value: string | Buffer; prev_value: string | Buffer | null; prev_revision: number | null }>;
   historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
   historyRows: Stmt<[], { n: number }>;
   getMeta: Stmt<[string], { value: number }>;
@@ -216,8 +219,13 @@ export function prepareStatements(db: Database.Database): Statements {
     rewriteKv: db.prepare<[string | Buffer, string]>('UPDATE kv SET value = ? WHERE key = ?'),
     rewriteHistory: db.prepare<[string | Buffer, string | Buffer | null, number]>('UPDATE history SET value = ?, prev_value = ? WHERE revision = ?'),
     deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),
-    historyAfter: db.prepare<[number], HistoryRow>(
-      'SELECT revision, key, type, value, prev_value, prev_revision FROM history WHERE revision > ? ORDER BY revision',
+    historyShapesDesc: db.prepare<[number, number], HistoryShape>(
+      `SELECT revision, key, type, prev_revision, prev_value IS NOT NULL AS inline_prev,
+         octet_length(value) + coalesce(octet_length(prev_value), 0) AS bytes
+       FROM history WHERE revision > ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    historyRow: db.prepare<[number], { value: string | Buffer; prev_value: string | Buffer | null; prev_revision: number | null }>(
+      'SELECT value, prev_value, prev_revision FROM history WHERE revision = ?',
     ),
     historyBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
       'SELECT min(revision) AS lo, max(revision) AS hi FROM history',
