@@ -162,8 +162,8 @@ export interface Statements {
   storePrevValue: Stmt<[string | Buffer, number]>;
   historyValue: Stmt<[number], { value: string }>;
   /** Re-encryption at start: rows under a prefix, and rewriting a value in place (same revision). */
-  kvUnder: Stmt<[string, string], { key: string; value: string | Buffer }>;
-  historyUnder: Stmt<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>;
+  kvKeysUnder: Stmt<[string, string], { key: string }>;
+  historyKeysUnder: Stmt<[string, string], { revision: number; key: string }>;
   rewriteKv: Stmt<[string | Buffer, string]>;
   rewriteHistory: Stmt<[string | Buffer, string | Buffer | null, number]>;
   deleteHistoryThrough: Stmt<[number]>;
@@ -212,10 +212,8 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     storePrevValue: db.prepare<[string | Buffer, number]>('UPDATE history SET prev_value = ? WHERE revision = ?'),
     historyValue: db.prepare<[number], { value: string }>('SELECT value FROM history WHERE revision = ?'),
-    kvUnder: db.prepare<[string, string], { key: string; value: string | Buffer }>('SELECT key, value FROM kv WHERE key >= ? AND key < ?'),
-    historyUnder: db.prepare<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>(
-      'SELECT revision, key, value, prev_value FROM history WHERE key >= ? AND key < ?',
-    ),
+    kvKeysUnder: db.prepare<[string, string], { key: string }>('SELECT key FROM kv WHERE key >= ? AND key < ?'),
+    historyKeysUnder: db.prepare<[string, string], { revision: number; key: string }>('SELECT revision, key FROM history WHERE key >= ? AND key < ?'),
     rewriteKv: db.prepare<[string | Buffer, string]>('UPDATE kv SET value = ? WHERE key = ?'),
     rewriteHistory: db.prepare<[string | Buffer, string | Buffer | null, number]>('UPDATE history SET value = ?, prev_value = ? WHERE revision = ?'),
     deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),

@@ -542,16 +542,20 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const prefix of [`${KEY_ROOT}/`]) {
         const upper = prefixUpperBound(prefix)!;
-        for (const row of this.stmts.kvUnder.all(prefix, upper)) {
-          if (!enc.handles(row.key) || this.isCurrent(row.key, row.value)) continue;
-          this.stmts.rewriteKv.run(this.disk(row.key, this.text(row.key, row.value)), row.key);
+        // Keys first, values one at a time: the other resources' values are never read into memory.
+        for (const { key } of this.stmts.kvKeysUnder.all(prefix, upper)) {
+          if (!enc.handles(key)) continue;
+          const value = this.stmts.getKvValue.get(key)!.value;
+          if (this.isCurrent(key, value)) continue;
+          this.stmts.rewriteKv.run(this.disk(key, this.text(key, value)), key);
           rewritten++;
         }
-        for (const row of this.stmts.historyUnder.all(prefix, upper)) {
-          if (!enc.handles(row.key)) continue;
-          if (this.isCurrent(row.key, row.value) && (row.prev_value === null || this.isCurrent(row.key, row.prev_value))) continue;
-          const prev = row.prev_value === null ? null : this.disk(row.key, this.text(row.key, row.prev_value));
-          this.stmts.rewriteHistory.run(this.disk(row.key, this.text(row.key, row.value)), prev, row.revision);
+        for (const { revision, key } of this.stmts.historyKeysUnder.all(prefix, upper)) {
+          if (!enc.handles(key)) continue;
+          const row = this.stmts.historyRow.get(revision)!;
+          if (this.isCurrent(key, row.value) && (row.prev_value === null || this.isCurrent(key, row.prev_value))) continue;
+          const prev = row.prev_value === null ? null : this.disk(key, this.text(key, row.prev_value));
+          this.stmts.rewriteHistory.run(this.disk(key, this.text(key, row.value)), prev, revision);
           rewritten++;
         }
       }

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { startCluster, kubectl, kubectlOk, eventually, rawRequest, type Cluster } from './harness.js';
 
 const HEAVY = process.env.BERTH_HEAVY === '1';
@@ -101,5 +102,78 @@ describe('start-up messages', () => {
       return true;
     });
     assert.equal((await rawRequest(c, 'GET', '/readyz')).status, 200);
+  });
+});
+
+/** Resident memory of a process in MB (Linux /proc). */
+function rssMb(pid: number): number {
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  assert.ok(m, 'VmRSS in /proc/<pid>/status');
+  return Number(m[1]) / 1024;
+}
+
+/** The highest RSS of `pid` seen every 50 ms while `during` runs. */
+async function peakRssMb(pid: number, during: Promise<unknown>): Promise<number> {
+  let peak = rssMb(pid);
+  const timer = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 50);
+  try {
+    await during;
+  } finally {
+    clearInterval(timer);
+  }
+  return Math.max(peak, rssMb(pid));
+}
+
+describe('watch history bounded by bytes', { skip: process.platform !== 'linux' && 'reads RSS from /proc (Linux only)' }, () => {
+  // Issue #19 measured 94 → 1,378 MB during 600 such updates and 616 MB right after a restart. The history may hold
+  // 128 MiB of text by default; the rest of the ceiling is the server itself and the garbage of 900 KB requests.
+  const UPDATES = HEAVY ? 600 : 100;
+  const STORM_CEILING_MB = 600;
+  const RESTART_CEILING_MB = 200;
+  const path = '/api/v1/namespaces/default/configmaps';
+  let s: Cluster;
+  before(async () => { s = await startCluster({ args: ['--no-controllers'] }); });
+  after(async () => {
+    await s?.stop();
+    s?.cleanup();
+  });
+
+  test(`${UPDATES} updates of a 900 KB ConfigMap keep RSS under ${STORM_CEILING_MB} MB, and under ${RESTART_CEILING_MB} MB after a restart; watchers behind the window get 410`, { timeout: HEAVY ? 600_000 : 180_000 }, async (t) => {
+    const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const cm = (i: number) => JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big' }, data: { blob: String(i % 10).repeat(900 * 1024) } });
+      const created = await rawRequest(s, 'POST', path, cm(0), {}, { agent });
+      assert.equal(created.status, 201, created.body);
+      const firstRv = JSON.parse(created.body).metadata.resourceVersion as string;
+      const startMb = rssMb(s.proc.pid!);
+      const storm = (async () => {
+        for (let i = 1; i <= UPDATES; i++) {
+          const r = await rawRequest(s, 'PUT', `${path}/big`, cm(i), {}, { agent });
+          assert.equal(r.status, 200, r.body.slice(0, 300));
+        }
+      })();
+      const t0 = performance.now();
+      const peak = await peakRssMb(s.proc.pid!, storm);
+      t.diagnostic(`RSS ${startMb.toFixed(0)} → peak ${peak.toFixed(0)} MB over ${UPDATES} updates in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      assert.ok(peak < STORM_CEILING_MB, `RSS went from ${startMb.toFixed(0)} to ${peak.toFixed(0)} MB during ${UPDATES} updates`);
+
+      // A watch from before the window: 410 as upstream words it (the client relists).
+      const old = await rawRequest(s, 'GET', `${path}?watch=1&resourceVersion=${firstRv}&timeoutSeconds=2`, undefined, {}, { agent });
+      const ev = JSON.parse(old.body.split('\n')[0]!);
+      assert.equal(ev.type, 'ERROR');
+      assert.equal(ev.object.code, 410);
+      assert.match(ev.object.message, /too old resource version/);
+
+      await s.stop();
+      s = await startCluster({ dataDir: s.dataDir, args: ['--no-controllers'] });
+      await eventually(async () => (await rawRequest(s, 'GET', '/readyz')).status === 200, 15_000);
+      const restarted = rssMb(s.proc.pid!);
+      t.diagnostic(`RSS ${restarted.toFixed(0)} MB after a restart`);
+      assert.ok(restarted < RESTART_CEILING_MB, `RSS ${restarted.toFixed(0)} MB after a restart`);
+      const got = await rawRequest(s, 'GET', `${path}/big`);
+      assert.equal(JSON.parse(got.body).data.blob, String(UPDATES % 10).repeat(900 * 1024));
+    } finally {
+      agent.destroy();
+    }
   });
 });
