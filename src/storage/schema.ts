@@ -54,10 +54,56 @@ export function configureConnection(db: Database.Database, durability: Durabilit
   // Only takes effect while the file is still empty (existing files keep theirs): 8 KiB pages hold several
   // objects of a few KB each where 4 KiB pages held one, so a commit writes fewer pages and the trees stay shallow.
   db.pragma(`page_size = ${PAGE_SIZE}`);
+  // Also only for a new file (useIncrementalVacuum converts an older one): freed pages can be given back to the OS.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('temp_store = MEMORY');
   if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+}
+
+/**
+ * SQLite's quick_check of the whole file (structure, not index contents), at start: a damaged file stops the server
+ * with the file's name instead of failing later on some read.
+ */
+export function checkIntegrity(db: Database.Database, path: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma('quick_check(20)') as { quick_check: string }[]).map((r) => r.quick_check);
+  } catch (e) {
+    problems = [e instanceof Error ? e.message : String(e)];
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new Error(`${path} is damaged (SQLite quick_check failed): ${problems.join('; ')}; restore it from a backup or move it away to start empty`);
+}
+
+/** auto_vacuum mode 2: INCREMENTAL. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+
+/**
+ * Files made before incremental vacuum (auto_vacuum NONE) are rebuilt once by VACUUM, which is the only way SQLite
+ * changes the mode of a file that has tables. The layout stays readable by older servers: no schema version bump.
+ */
+export function useIncrementalVacuum(db: Database.Database): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.exec('VACUUM');
+}
+
+/**
+ * Gives free pages back to the file system when they are more than a quarter of the file (and at least 1 MiB):
+ * after mass deletion or history compaction the file shrinks instead of staying at its high-water mark.
+ * Returns the pages freed.
+ */
+export function vacuumFreePages(db: Database.Database): number {
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const total = db.pragma('page_count', { simple: true }) as number;
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  if (free * pageSize < 1024 * 1024 || free * 4 < total) return 0;
+  db.pragma('incremental_vacuum');
+  // In WAL mode the file shrinks when the truncation is checkpointed.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return free;
 }
 
 export function migrate(db: Database.Database): void {

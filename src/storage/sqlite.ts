@@ -10,6 +10,7 @@ import { StorageError, type JoinedValues, type ListOptions, type ListResult, typ
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
 import {
+  checkIntegrity,
   configureConnection,
   EVENT_TYPE_CODES,
   EVENT_TYPES_BY_CODE,
@@ -20,6 +21,8 @@ import {
   type HistoryShape,
   type KvRow,
   type Statements,
+  useIncrementalVacuum,
+  vacuumFreePages,
 } from './schema.js';
 import { WatchHub } from './watch-hub.js';
 import { KEY_ROOT } from './key-layout.js';
@@ -50,6 +53,8 @@ export interface SqliteStoreOptions {
    * text, joined in SQL) and its stale values are rewritten at open; any other transformer applies to every key.
    */
   transformer?: ValueTransformer;
+  /** How often free pages are given back to the file system (default 60 s; 0: never, tests call housekeeping()). */
+  vacuumIntervalMs?: number;
   /** Called when a watch callback throws (default: logged to stderr). */
   onWatchCallbackError?: (err: unknown, ev: StoreEvent) => void;
 }
@@ -82,6 +87,7 @@ export class SqliteStore implements Store {
   /** Writes waiting for the next group commit. */
   private batch: PendingWrite[] = [];
   private readonly enc?: ScopedValueTransformer;
+  private readonly vacuumTimer?: NodeJS.Timeout;
 
   constructor(opts: SqliteStoreOptions) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -100,8 +106,15 @@ export class SqliteStore implements Store {
     }
     this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
     try {
-      configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
+      try {
+        configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
+      } catch (e) {
+        // e.g. `file is not a database`: name the file
+        throw new Error(`${opts.path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (opts.path !== ':memory:') checkIntegrity(this.db, opts.path);
       migrate(this.db);
+      useIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
       this.inTransaction = this.db.transaction((write: () => void) => write());
       if (this.enc) this.reencrypt();
@@ -109,6 +122,22 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       throw err;
+    }
+    const every = opts.vacuumIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.vacuumTimer = setInterval(() => this.housekeeping(), every);
+      this.vacuumTimer.unref();
+    }
+  }
+
+  /** Gives the file's free pages back (periodically; tests call it directly). Returns the pages freed. */
+  housekeeping(): number {
+    if (this.closed) return 0;
+    try {
+      return vacuumFreePages(this.db);
+    } catch (err) {
+      console.error('storage: incremental vacuum failed:', err);
+      return 0;
     }
   }
 
@@ -314,6 +343,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.flush(); // acknowledge what was already accepted
     this.closed = true;
+    if (this.vacuumTimer) clearInterval(this.vacuumTimer);
     this.hub.stopAll();
     this.db.close();
   }
