@@ -10,6 +10,7 @@ import { registerApiServerCommand } from './apiserver.js';
 import { registerControlPlaneCommands } from './control-plane.js';
 import { registerOperatorCommand } from './operator.js';
 import { stopOnSignals } from './signals.js';
+import { setVerbosity } from '../controllers/sync-errors.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
 
@@ -69,8 +70,10 @@ addEtcdOptions(program
   .option('--audit-log-path <file>', 'where audit events go (default: <data-dir>/audit/audit.log)')
   .option('--audit-log-maxsize <mb>', 'rotate the audit log past this many megabytes', int('--audit-log-maxsize', 0, 1_000_000), 100)
   .option('--audit-log-maxbackup <n>', 'rotated audit logs kept', int('--audit-log-maxbackup', 0, 100_000), 10)
+  .option('--v <level>', "log verbosity, as klog's -v: 4 also prints controllers' expected races (an object deleted while being synced)", int('--v', 0, 10), 0)
   .option('--watch-history-mb <mib>', 'MiB of object text the SQLite watch history keeps; the oldest events are compacted first', int('--watch-history-mb', 1, 1_000_000), 128)
-  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[]; watchHistoryMb: number } & EtcdFlags) => {
+  .action(async (opts: { authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[]; watchHistoryMb: number; v: number } & EtcdFlags) => {
+    if (opts.v) setVerbosity(opts.v);
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
