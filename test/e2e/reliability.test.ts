@@ -4,7 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
-import { startCluster, kubectl, kubectlOk, eventually, rawRequest, type Cluster } from './harness.js';
+import tls from 'node:tls';
+import { startCluster, kubectl, kubectlOk, eventually, rawRequest, credentials, type Cluster } from './harness.js';
 
 const HEAVY = process.env.BERTH_HEAVY === '1';
 let c: Cluster;
@@ -214,5 +215,68 @@ describe('shutdown under load', () => {
       await s.stop().catch(() => undefined);
       s.cleanup();
     }
+  });
+});
+
+/** A watch over HTTP/1.1 on its own TLS connection; `stall` stops reading at once (the kernel buffers fill, then the server's). */
+function openWatch(c: Cluster, path: string, stall: boolean): { socket: tls.TLSSocket; received: () => number; closed: Promise<void> } {
+  const cred = credentials(c);
+  const url = new URL(cred.server);
+  const socket = tls.connect({ host: url.hostname, port: Number(url.port), ca: cred.ca, cert: cred.cert, key: cred.key, ALPNProtocols: ['http/1.1'] });
+  let bytes = 0;
+  socket.on('data', (d: Buffer) => { bytes += d.length; });
+  socket.on('error', () => {});
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  socket.once('secureConnect', () => {
+    socket.write(`GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: application/json\r\n\r\n`);
+    if (stall) socket.pause();
+  });
+  return { socket, received: () => bytes, closed };
+}
+
+describe('slow watch consumers', { skip: process.platform !== 'linux' && 'reads RSS from /proc (Linux only)' }, () => {
+  const OBJECTS = 10_000;
+  const STALLED = 40;
+  // Issue #19: 40 watchers that never read, over 10k objects, took RSS from 544 to 2,051 MB. Each may now queue
+  // 4 MiB (WATCH_BUFFER_LIMIT_BYTES) before it is closed; the rest is the 10k objects' own history and garbage.
+  // (Here, with the kernel's socket buffers absorbing part of each stream, unbounded buffers measured +262 MB and
+  // were never closed; bounded, +155 MB.)
+  const CEILING_MB = 210;
+  let s: Cluster;
+  before(async () => { s = await startCluster({ args: ['--no-controllers'] }); });
+  after(async () => {
+    await s?.stop();
+    s?.cleanup();
+  });
+
+  test(`${STALLED} stalled watchers over ${OBJECTS} objects cost less than ${CEILING_MB} MB and are closed`, { timeout: 300_000 }, async (t) => {
+    const path = '/api/v1/namespaces/default/configmaps';
+    const rv = JSON.parse((await rawRequest(s, 'GET', path)).body).metadata.resourceVersion as string;
+    const watches = Array.from({ length: STALLED }, () => openWatch(s, `${path}?watch=1&resourceVersion=${rv}`, true));
+    const reader = openWatch(s, `${path}?watch=1&resourceVersion=${rv}`, false); // a client that keeps up
+    await new Promise((r) => setTimeout(r, 1000));
+    const startMb = rssMb(s.proc.pid!);
+    const agents = Array.from({ length: 8 }, () => new https.Agent({ keepAlive: true, maxSockets: 1 }));
+    const blob = 'x'.repeat(3000);
+    const t0 = performance.now();
+    const writes = Promise.all(agents.map(async (agent, w) => {
+      for (let i = w; i < OBJECTS; i += agents.length) {
+        const r = await rawRequest(s, 'POST', path, JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `cm-${i}` }, data: { blob } }), {}, { agent });
+        assert.equal(r.status, 201, r.body);
+      }
+    }));
+    const peak = await peakRssMb(s.proc.pid!, writes);
+    for (const a of agents) a.destroy();
+    t.diagnostic(`RSS ${startMb.toFixed(0)} → peak ${peak.toFixed(0)} MB while ${OBJECTS} objects were created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    assert.ok(peak - startMb < CEILING_MB, `RSS grew by ${(peak - startMb).toFixed(0)} MB`);
+
+    // The stalled watches were closed: once read, each stream ends (a client would watch again from its last event).
+    for (const w of watches) w.socket.resume();
+    const ended = await Promise.race([Promise.all(watches.map((w) => w.closed)).then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+    assert.ok(ended, `${watches.filter((w) => !w.socket.closed).length} stalled watches still open`);
+    // The one that kept up is still open and saw every event.
+    assert.equal(reader.socket.closed, false, 'a watcher that reads is not closed');
+    assert.ok(reader.received() > OBJECTS * blob.length, `the reading watcher got ${reader.received()} bytes`);
+    reader.socket.destroy();
   });
 });
