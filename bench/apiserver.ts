@@ -12,6 +12,7 @@ import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, ServerProcess, 
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
 import { allowImpersonatedUsers, measureNoisyNeighbour, NoisyNeighbourResult } from './lib/noisy-neighbour.js';
+import { IdleWatchersResult, measureIdleWatchers } from './lib/idle-watchers.js';
 
 const COLD_STARTS = 5;
 const WARM_STARTS = 3;
@@ -21,6 +22,8 @@ const CONCURRENCIES = [1, 16] as const;
 const WATCHERS = 100;
 const WATCH_RATE = 50;
 const WATCH_CREATES = 200;
+/** Idle watch streams, one TLS connection each, for the memory-per-watcher figure. */
+const IDLE_WATCHERS = 500;
 /** Each scenario runs this many rounds, interleaved with the others, so drift on a shared machine hits all alike. */
 const ROUNDS = 3;
 const WARMUP_MS = 250;
@@ -171,6 +174,9 @@ async function main(): Promise<void> {
     log(`watch latency: ${WATCHERS} watchers, ${WATCH_CREATES} creates at ${WATCH_RATE}/s`);
     const watch = await measureWatchLatency({ origin: berth.url, tls, namespace: 'watch', watchers: WATCHERS, createsPerSecond: WATCH_RATE, creates: WATCH_CREATES });
     const loaded = memoryMiB(berth.pid);
+    log(`memory per idle watcher: ${IDLE_WATCHERS} watches, one connection each`);
+    const idleWatchers = await measureIdleWatchers({ origin: berth.url, tls, pid: berth.pid, namespace: 'idle-watch', watchers: IDLE_WATCHERS, settleMs: IDLE_MS });
+    // last: it stops `berth`
     const { withApf: noisyApf, without: noisyWithout } = await noisyNeighbours(berth, tls, root, args, log);
     log('done');
 
@@ -182,9 +188,10 @@ async function main(): Promise<void> {
       load: results.map(({ scenario, ...r }) => ({ scenario: scenario.name, ...r })),
       watch,
       noisyNeighbour: { withPriorityAndFairness: noisyApf, without: noisyWithout },
+      idleWatchers,
       durationS: (performance.now() - began) / 1000,
     };
-    printReport(report.machine, fresh, existing, freshComponents, idle, loaded, bareIdle.rss, results, watch, report.durationS);
+    printReport(report.machine, fresh, existing, freshComponents, idle, loaded, bareIdle.rss, results, watch, idleWatchers, report.durationS);
     printNoisyNeighbour(noisyApf, noisyWithout);
     if (args.json) writeFileSync(args.json, JSON.stringify(report, null, 2) + '\n');
   } finally {
@@ -250,7 +257,7 @@ type Memory = ReturnType<typeof memoryMiB>;
 
 function printReport(
   machine: { cpus: number; model?: string; node: string; loadAtStart: number; foreignCpuShare: number }, fresh: number[], existing: number[], freshComponents: number[], idle: Memory, loaded: Memory,
-  bareRss: number, results: Measured[], watch: WatchResult, durationS: number,
+  bareRss: number, results: Measured[], watch: WatchResult, idleWatchers: IdleWatchersResult, durationS: number,
 ): void {
   const out: string[] = [];
   const find = (name: string, c: number) => results.find((r) => r.scenario.name === name && r.concurrency === c);
@@ -284,6 +291,12 @@ function printReport(
     ['p50 / p99 / max from create response', `${fixed(watch.p50Ms, 2)} / ${fixed(watch.p99Ms, 2)} / ${fixed(watch.maxMs, 2)} ms`],
     ['p50 / p99 from create request sent', `${fixed(watch.p50FromSendMs, 2)} / ${fixed(watch.p99FromSendMs, 2)} ms`],
     ['parsed before the create response', percent(watch.beforeResponse)],
+  ]));
+  out.push('');
+  out.push(table(['Idle watchers', 'value'], [
+    ['watch streams (one TLS connection each)', String(idleWatchers.watchers)],
+    ['RSS before → after', `${fixed(idleWatchers.rssBeforeMiB)} → ${fixed(idleWatchers.rssAfterMiB)} MiB`],
+    ['RSS per idle watcher', `${fixed(idleWatchers.perWatcherKiB)} KiB`],
   ]));
   out.push('');
 

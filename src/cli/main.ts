@@ -11,6 +11,7 @@ import { registerControlPlaneCommands } from './control-plane.js';
 import { registerNodeCommands } from './node.js';
 import { registerOperatorCommand } from './operator.js';
 import { stopOnSignals } from './signals.js';
+import { setVerbosity } from '../controllers/sync-errors.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
 
@@ -80,10 +81,14 @@ addEtcdOptions(program
   .option('--enable-priority-and-fairness <bool>', 'API priority and fairness: classify, queue fairly, 429 when a level is full', boolFlag('--enable-priority-and-fairness'), true)
   .option('--max-requests-inflight <n>', 'seats (with --max-mutating-requests-inflight) shared out to the priority levels', int('--max-requests-inflight', 1, 100_000), 400)
   .option('--max-mutating-requests-inflight <n>', 'see --max-requests-inflight', int('--max-mutating-requests-inflight', 0, 100_000), 200)
-  .action(async (opts: { enablePriorityAndFairness: boolean; maxRequestsInflight: number; maxMutatingRequestsInflight: number; authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[] } & EtcdFlags) => {
+  .option('--v <level>', "log verbosity, as klog's -v: 4 also prints controllers' expected races (an object deleted while being synced)", int('--v', 0, 10), 0)
+  .option('--watch-history-mb <mib>', 'MiB of object text the SQLite watch history keeps; the oldest events are compacted first', int('--watch-history-mb', 1, 1_000_000), 128)
+  .action(async (opts: { enablePriorityAndFairness: boolean; maxRequestsInflight: number; maxMutatingRequestsInflight: number; authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[]; watchHistoryMb: number; v: number } & EtcdFlags) => {
+    if (opts.v) setVerbosity(opts.v);
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
+      historyMaxBytes: opts.watchHistoryMb * 1024 * 1024,
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
       announce: (line) => announced.push(line),
       authorization: opts.authorizationMode !== 'AlwaysAllow',

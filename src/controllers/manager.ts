@@ -16,6 +16,7 @@ import { newReplicationManager } from './replication/replication-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished.js';
+import { warnSyncError } from './sync-errors.js';
 
 export interface ControllerManagerOptions {
   /** Where to connect when no `client` is given. */
@@ -71,7 +72,7 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
   const informers = opts.informers ?? new SharedInformerFactory(client);
   const report = (controller: string) => (key: string, err: unknown) => {
     if (opts.onError) opts.onError(controller, key, err);
-    else console.warn(`${controller}: error syncing ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`);
+    else warnSyncError(err, `${controller}: error syncing ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`);
   };
   const common = (name: string) => ({ workers: opts.workers, onError: report(name), now: opts.now });
 

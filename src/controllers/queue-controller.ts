@@ -15,6 +15,7 @@ import { recheckDeletionTimestamp } from './statefulset/controller-refs.js';
 import type { ObjectCache } from '../client/store.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue, type RateLimiter } from '../client/workqueue.js';
+import { warnSyncError } from './sync-errors.js';
 
 export interface QueueControllerOptions {
   /** Concurrent syncs (kube-controller-manager's --concurrent-*-syncs); default 5. */
@@ -46,7 +47,7 @@ export abstract class QueueController {
     this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
     this.workers = opts.workers ?? 5;
     this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name });
-    this.onError = opts.onError ?? ((key, err) => console.warn(`${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
+    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
   }
 
   /** One reconcile of `key`; throwing re-queues it rate limited, `requeueAfter` (ms) looks again later. */

@@ -72,6 +72,8 @@ export interface BerthOptions {
   host?: string;
   /** Watch history retained in storage (events). */
   historyLimit?: number;
+  /** ... and bytes of object text (SQLite). */
+  historyMaxBytes?: number;
   /** Store objects in etcd (kube-apiserver's --etcd-* flags) instead of SQLite in the data dir. */
   etcd?: EtcdStorageOptions;
   bookmarkIntervalMs?: number;
@@ -126,7 +128,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     const transformer = opts.encryptionProviderConfig
       ? loadEncryptionConfiguration(opts.encryptionProviderConfig)
       : ensureDefaultEncryptionConfiguration(join(opts.pkiDataDir ?? opts.dataDir, 'encryption-config.yaml'));
-    storage = await openStorage({ dataDir: opts.dataDir, historyLimit: opts.historyLimit, etcd: opts.etcd, transformer });
+    storage = await openStorage({ dataDir: opts.dataDir, historyLimit: opts.historyLimit, historyMaxBytes: opts.historyMaxBytes, etcd: opts.etcd, transformer });
   } catch (e) {
     dataDirLock.release();
     throw e;

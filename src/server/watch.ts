@@ -23,6 +23,13 @@ const encodedFrames = new WeakMap<object, Record<string, Buffer>>();
 // Upstream picks a random timeout in [minRequestTimeout, 2*minRequestTimeout) with a 1800 s default.
 const DEFAULT_MIN_TIMEOUT_S = 1800;
 
+/**
+ * Bytes of live events a watch may have waiting for its client, beyond what its initial state and replay left
+ * queued, before it is closed as too slow. Upstream's cacher likewise terminates a watcher whose buffer stays full
+ * ("Forcing watcher close due to unresponsiveness"); the client watches again from the last resourceVersion it saw.
+ */
+export const WATCH_BUFFER_LIMIT_BYTES = 4 * 1024 * 1024;
+
 /** The annotation of the bookmark that ends a WatchList's initial state (metav1.InitialEventsAnnotationKey). */
 export const INITIAL_EVENTS_END_ANNOTATION = 'k8s.io/initial-events-end';
 
@@ -51,9 +58,20 @@ export async function serveWatch(
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   const frame = (type: string, object: unknown) => encodeWatchFrame(type, protobuf!.encode(object) ?? new Uint8Array());
+  // Set once the initial state and the replay are out: from then on, queued bytes beyond it close the watch.
+  let allowance = Infinity;
+  let watcher: { stop(): void } | undefined;
+  const closeIfStalled = () => {
+    if (res.writableLength <= allowance || res.destroyed) return;
+    watcher?.stop();
+    res.destroy();
+  };
   const write = (type: string, object: unknown) => {
     if (inProcess) inProcess.writeEvent(type, object);
-    else if (!res.writableEnded) res.write(protobuf ? frame(type, object) : JSON.stringify({ type, object }) + '\n');
+    else if (!res.writableEnded) {
+      res.write(protobuf ? frame(type, object) : JSON.stringify({ type, object }) + '\n');
+      closeIfStalled();
+    }
   };
   // Event objects are shared by every watcher of a resource: serialise each plain-JSON (or protobuf) event once.
   const writeShared = (type: string, obj: KubeObject) => {
@@ -63,6 +81,7 @@ export async function serveWatch(
     let encoded = cache.get(obj) as Record<string, string | Buffer> | undefined;
     if (!encoded) cache.set(obj, (encoded = {}));
     res.write((encoded[type] ??= protobuf ? frame(type, obj) : watchLine(type, obj)));
+    closeIfStalled();
   };
   let first = true;
   const encode = (obj: KubeObject) => {
@@ -76,7 +95,6 @@ export async function serveWatch(
     return obj;
   };
 
-  let watcher: { stop(): void } | undefined;
   let lastRv = 0;
   try {
     const endOfInitialEvents = (revision: number) => {
@@ -92,6 +110,10 @@ export async function serveWatch(
       if (fmt.kind === 'json' || fmt.kind === 'protobuf') writeShared(type, obj);
       else write(type, encode(obj));
     });
+    if (!inProcess) {
+      allowance = res.writableLength + WATCH_BUFFER_LIMIT_BYTES;
+      if (res.destroyed) watcher.stop(); // closed while the initial state was written
+    }
   } catch (e) {
     if (e instanceof ApiError) {
       write('ERROR', e.toStatus());
@@ -119,5 +141,6 @@ export async function serveWatch(
     req.on('close', finish);
     res.on('close', finish);
     res.on('error', finish);
+    if (res.destroyed) finish(); // closed as too slow before these listeners were there
   });
 }

@@ -23,33 +23,68 @@ export class HistoryEntry {
   prevEntry: HistoryEntry | undefined;
   private nextEntry: HistoryEntry | undefined;
 
+  /** The texts, when held in memory; a cold entry (read back at start) reads them from disk on each use instead. */
+  private value: string | undefined;
+  private prev: string | null | undefined;
+  private readonly read: (() => { value: string; prev: string | null }) | undefined;
+  /** What the entry counts against the ring's byte budget: its value and the previous value it holds. */
+  readonly bytes: number;
+
   constructor(
     readonly revision: number,
     readonly key: string,
     readonly type: StoreEventType,
-    readonly valueText: string,
+    valueText: string,
     /** The key's create revision (etcd's create_revision); 0 when unknown (some rows read back at startup). */
     readonly createRevision: number,
     /** The previous value's text (the text of the write at prevRevision); null for ADDED. */
-    readonly prevText: string | null = null,
+    prevText: string | null = null,
     /** Revision of the same key's previous write; 0 for ADDED. */
     readonly prevRevision: number = 0,
     /** Whether the history row needs no other row: ADDED, or prevText stored inline rather than by prevRevision. */
     public selfContained = true,
-  ) {}
+    cold?: { bytes: number; read: () => { value: string; prev: string | null } },
+  ) {
+    this.value = cold ? undefined : valueText;
+    this.prev = cold ? undefined : prevText;
+    this.read = cold?.read;
+    this.bytes = cold ? cold.bytes : valueText.length + (prevText?.length ?? 0);
+  }
+
+  /**
+   * An entry whose texts stay on disk: start-up reads only the revisions, keys and sizes of the history, so the
+   * memory it takes does not grow with the size of the objects written before.
+   */
+  static cold(
+    revision: number, key: string, type: StoreEventType, createRevision: number, prevRevision: number, selfContained: boolean,
+    bytes: number, read: () => { value: string; prev: string | null },
+  ): HistoryEntry {
+    return new HistoryEntry(revision, key, type, '', createRevision, null, prevRevision, selfContained, { bytes, read });
+  }
+
+  get valueText(): string {
+    return this.value ?? this.read!().value;
+  }
+
+  /** The previous value's text; null for ADDED. */
+  get prevText(): string | null {
+    if (this.prev !== undefined) return this.prev;
+    return this.type === 'ADDED' ? null : this.read!().prev;
+  }
 
   /**
    * The event, parsed once and shared by every watcher that receives it: receivers must treat it as read-only.
    * The previous value is produced only when some receiver reads it (watches without a selector never do).
    */
   event(): StoreEvent {
-    if (!this.parsed) {
-      const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object: JSON.parse(this.valueText) };
-      jsonTexts.set(ev.object, this.valueText);
-      if (this.prevText !== null) definePrevObject(ev, this);
-      this.parsed = ev;
-    }
-    return this.parsed;
+    if (this.parsed) return this.parsed;
+    const text = this.valueText;
+    const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object: JSON.parse(text) };
+    jsonTexts.set(ev.object, text);
+    if (this.read ? this.type !== 'ADDED' : this.prev !== null) definePrevObject(ev, this);
+    // A cold entry's event is not kept: replaying old history must not pull it all back into memory.
+    if (!this.read) this.parsed = ev;
+    return ev;
   }
 
   /** Called by the ring: `prev` is this key's previous write and still retained. */
@@ -85,11 +120,19 @@ export class EventRing {
   private readonly slots: (HistoryEntry | undefined)[];
   private head = 0; // slot of the oldest entry
   private size = 0;
+  private heldBytes = 0;
+  /** Bytes of every entry that has left the window so far (the store trims its disk history by it too). */
+  evictedBytes = 0;
   /** Each key's newest retained write: the current state of recently written keys, without a read of SQLite. */
   private readonly newestByKey = new Map<string, HistoryEntry>();
 
-  constructor(readonly capacity: number) {
+  /**
+   * At most `capacity` entries and, beyond the newest one, at most `maxBytes` of their texts: the oldest go first,
+   * so a burst of large objects shortens the window (watchers behind it get 410) instead of growing memory.
+   */
+  constructor(readonly capacity: number, readonly maxBytes = Infinity) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`history capacity must be a positive integer, got ${capacity}`);
+    if (!(maxBytes > 0)) throw new RangeError(`history byte budget must be positive, got ${maxBytes}`);
     this.slots = new Array(capacity);
   }
 
@@ -97,23 +140,25 @@ export class EventRing {
     return this.size;
   }
 
-  /** Appends the next revision; when full, the oldest entry falls out. */
+  /** Bytes the retained entries count against the budget. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Appends the next revision; the oldest entries fall out past the count or the byte budget. */
   push(entry: HistoryEntry): void {
     const last = this.newest();
     if (last && entry.revision !== last.revision + 1) {
       throw new Error(`history must be contiguous: got revision ${entry.revision} after ${last.revision}`);
     }
-    if (this.size === this.capacity) {
-      this.forget(this.slots[this.head]!);
-      this.slots[this.head] = entry;
-      this.head = (this.head + 1) % this.capacity;
-    } else {
-      this.slots[(this.head + this.size) % this.capacity] = entry;
-      this.size++;
-    }
+    if (this.size === this.capacity) this.dropOldest();
+    this.slots[(this.head + this.size) % this.capacity] = entry;
+    this.size++;
+    this.heldBytes += entry.bytes;
     const prev = this.newestByKey.get(entry.key);
     if (prev && prev.revision === entry.prevRevision) entry.linkPrev(prev);
     this.newestByKey.set(entry.key, entry);
+    while (this.heldBytes > this.maxBytes && this.size > 1) this.dropOldest();
   }
 
   /** The newest retained write of `key` (a DELETED entry means the key is absent), if any is retained. */
@@ -140,12 +185,7 @@ export class EventRing {
 
   /** Forgets every entry with revision <= `revision`. */
   dropThrough(revision: number): void {
-    while (this.size > 0 && this.slots[this.head]!.revision <= revision) {
-      this.forget(this.slots[this.head]!);
-      this.slots[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-      this.size--;
-    }
+    while (this.size > 0 && this.slots[this.head]!.revision <= revision) this.dropOldest();
   }
 
   clear(): void {
@@ -154,6 +194,17 @@ export class EventRing {
     this.newestByKey.clear();
     this.head = 0;
     this.size = 0;
+    this.heldBytes = 0;
+  }
+
+  private dropOldest(): void {
+    const entry = this.slots[this.head]!;
+    this.forget(entry);
+    this.heldBytes -= entry.bytes;
+    this.evictedBytes += entry.bytes;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.size--;
   }
 
   /** Bookkeeping for an entry leaving the window. */

@@ -21,6 +21,8 @@ export interface StorageOptions {
   dataDir: string;
   /** SQLite's watch history (events). */
   historyLimit?: number;
+  /** ... and its bytes of object text. */
+  historyMaxBytes?: number;
   etcd?: EtcdStorageOptions;
   transformer?: ValueTransformer;
 }
@@ -35,7 +37,7 @@ export interface OpenedStorage {
 export async function openStorage(opts: StorageOptions): Promise<OpenedStorage> {
   if (!opts.etcd) {
     const { openSqliteStore } = await import('./sqlite.js');
-    const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit, transformer: opts.transformer });
+    const store = openSqliteStore({ path: join(opts.dataDir, 'state.db'), historyLimit: opts.historyLimit, historyMaxBytes: opts.historyMaxBytes, transformer: opts.transformer });
     return { store, close: () => store.close() };
   }
   const [{ connectEtcd }, { openEtcdStore }, { startCompactor, DEFAULT_COMPACTION_INTERVAL_MS }, { startCacher }] = await Promise.all([

@@ -54,10 +54,56 @@ export function configureConnection(db: Database.Database, durability: Durabilit
   // Only takes effect while the file is still empty (existing files keep theirs): 8 KiB pages hold several
   // objects of a few KB each where 4 KiB pages held one, so a commit writes fewer pages and the trees stay shallow.
   db.pragma(`page_size = ${PAGE_SIZE}`);
+  // Also only for a new file (useIncrementalVacuum converts an older one): freed pages can be given back to the OS.
+  db.pragma('auto_vacuum = INCREMENTAL');
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('temp_store = MEMORY');
   if (exclusive) db.pragma('locking_mode = EXCLUSIVE');
+}
+
+/**
+ * SQLite's quick_check of the whole file (structure, not index contents), at start: a damaged file stops the server
+ * with the file's name instead of failing later on some read.
+ */
+export function checkIntegrity(db: Database.Database, path: string): void {
+  let problems: string[];
+  try {
+    problems = (db.pragma('quick_check(20)') as { quick_check: string }[]).map((r) => r.quick_check);
+  } catch (e) {
+    problems = [e instanceof Error ? e.message : String(e)];
+  }
+  if (problems.length === 1 && problems[0] === 'ok') return;
+  throw new Error(`${path} is damaged (SQLite quick_check failed): ${problems.join('; ')}; restore it from a backup or move it away to start empty`);
+}
+
+/** auto_vacuum mode 2: INCREMENTAL. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+
+/**
+ * Files made before incremental vacuum (auto_vacuum NONE) are rebuilt once by VACUUM, which is the only way SQLite
+ * changes the mode of a file that has tables. The layout stays readable by older servers: no schema version bump.
+ */
+export function useIncrementalVacuum(db: Database.Database): void {
+  if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+  db.pragma('auto_vacuum = INCREMENTAL');
+  db.exec('VACUUM');
+}
+
+/**
+ * Gives free pages back to the file system when they are more than a quarter of the file (and at least 1 MiB):
+ * after mass deletion or history compaction the file shrinks instead of staying at its high-water mark.
+ * Returns the pages freed.
+ */
+export function vacuumFreePages(db: Database.Database): number {
+  const free = db.pragma('freelist_count', { simple: true }) as number;
+  const total = db.pragma('page_count', { simple: true }) as number;
+  const pageSize = db.pragma('page_size', { simple: true }) as number;
+  if (free * pageSize < 1024 * 1024 || free * 4 < total) return 0;
+  db.pragma('incremental_vacuum');
+  // In WAL mode the file shrinks when the truncation is checkpointed.
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  return free;
 }
 
 export function migrate(db: Database.Database): void {
@@ -109,13 +155,14 @@ export interface KvRow {
   mod_revision: number;
 }
 
-export interface HistoryRow {
+/** A history row without its values (octet_length reads the record header, not the value's pages). */
+export interface HistoryShape {
   revision: number;
   key: string;
   type: number;
-  value: string;
-  prev_value: string | null;
   prev_revision: number | null;
+  inline_prev: number;
+  bytes: number;
 }
 
 /** The revisions of a key's row: what a write needs to check its precondition, without reading the value. */
@@ -161,12 +208,14 @@ export interface Statements {
   storePrevValue: Stmt<[string | Buffer, number]>;
   historyValue: Stmt<[number], { value: string }>;
   /** Re-encryption at start: rows under a prefix, and rewriting a value in place (same revision). */
-  kvUnder: Stmt<[string, string], { key: string; value: string | Buffer }>;
-  historyUnder: Stmt<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>;
+  kvKeysUnder: Stmt<[string, string], { key: string }>;
+  historyKeysUnder: Stmt<[string, string], { revision: number; key: string }>;
   rewriteKv: Stmt<[string | Buffer, string]>;
   rewriteHistory: Stmt<[string | Buffer, string | Buffer | null, number]>;
   deleteHistoryThrough: Stmt<[number]>;
-  historyAfter: Stmt<[number], HistoryRow>;
+  /** The newest rows after a revision, newest first, without their values: what start-up keeps of the history. */
+  historyShapesDesc: Stmt<[number, number], HistoryShape>;
+  historyRow: Stmt<[number], { value: string | Buffer; prev_value: string | Buffer | null; prev_revision: number | null }>;
   historyBounds: Stmt<[], { lo: number | null; hi: number | null }>;
   historyRows: Stmt<[], { n: number }>;
   getMeta: Stmt<[string], { value: number }>;
@@ -209,15 +258,18 @@ export function prepareStatements(db: Database.Database): Statements {
     ),
     storePrevValue: db.prepare<[string | Buffer, number]>('UPDATE history SET prev_value = ? WHERE revision = ?'),
     historyValue: db.prepare<[number], { value: string }>('SELECT value FROM history WHERE revision = ?'),
-    kvUnder: db.prepare<[string, string], { key: string; value: string | Buffer }>('SELECT key, value FROM kv WHERE key >= ? AND key < ?'),
-    historyUnder: db.prepare<[string, string], { revision: number; key: string; value: string | Buffer; prev_value: string | Buffer | null }>(
-      'SELECT revision, key, value, prev_value FROM history WHERE key >= ? AND key < ?',
-    ),
+    kvKeysUnder: db.prepare<[string, string], { key: string }>('SELECT key FROM kv WHERE key >= ? AND key < ?'),
+    historyKeysUnder: db.prepare<[string, string], { revision: number; key: string }>('SELECT revision, key FROM history WHERE key >= ? AND key < ?'),
     rewriteKv: db.prepare<[string | Buffer, string]>('UPDATE kv SET value = ? WHERE key = ?'),
     rewriteHistory: db.prepare<[string | Buffer, string | Buffer | null, number]>('UPDATE history SET value = ?, prev_value = ? WHERE revision = ?'),
     deleteHistoryThrough: db.prepare<[number]>('DELETE FROM history WHERE revision <= ?'),
-    historyAfter: db.prepare<[number], HistoryRow>(
-      'SELECT revision, key, type, value, prev_value, prev_revision FROM history WHERE revision > ? ORDER BY revision',
+    historyShapesDesc: db.prepare<[number, number], HistoryShape>(
+      `SELECT revision, key, type, prev_revision, prev_value IS NOT NULL AS inline_prev,
+         octet_length(value) + coalesce(octet_length(prev_value), 0) AS bytes
+       FROM history WHERE revision > ? ORDER BY revision DESC LIMIT ?`,
+    ),
+    historyRow: db.prepare<[number], { value: string | Buffer; prev_value: string | Buffer | null; prev_revision: number | null }>(
+      'SELECT value, prev_value, prev_revision FROM history WHERE revision = ?',
     ),
     historyBounds: db.prepare<[], { lo: number | null; hi: number | null }>(
       'SELECT min(revision) AS lo, max(revision) AS hi FROM history',

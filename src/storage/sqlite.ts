@@ -10,6 +10,7 @@ import { StorageError, type JoinedValues, type ListOptions, type ListResult, typ
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
 import {
+  checkIntegrity,
   configureConnection,
   EVENT_TYPE_CODES,
   EVENT_TYPES_BY_CODE,
@@ -17,21 +18,30 @@ import {
   migrate,
   prepareStatements,
   type Durability,
-  type HistoryRow,
+  type HistoryShape,
   type KvRow,
   type Statements,
+  useIncrementalVacuum,
+  vacuumFreePages,
 } from './schema.js';
 import { WatchHub } from './watch-hub.js';
 import { KEY_ROOT } from './key-layout.js';
 import { isScoped, type ScopedValueTransformer, type ValueTransformer } from './value-transformer.js';
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
+/** Bytes of object text the watch history may hold (values and the previous values they replaced). */
+export const DEFAULT_HISTORY_MAX_BYTES = 128 * 1024 * 1024;
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:' (tests). Parent directories are created. */
   path: string;
   /** How many recent write events are retained for watches (default 10000). */
   historyLimit?: number;
+  /**
+   * The same window bounded by the size of its texts (default 128 MiB): the oldest events are compacted first, on
+   * disk too, and watches from before them get 410 Expired.
+   */
+  historyMaxBytes?: number;
   /** 'normal' (default) survives a process crash; 'full' fsyncs every commit and survives power loss. */
   durability?: Durability;
   /** Hold an exclusive lock on the file for the store's lifetime (default true). */
@@ -43,6 +53,8 @@ export interface SqliteStoreOptions {
    * text, joined in SQL) and its stale values are rewritten at open; any other transformer applies to every key.
    */
   transformer?: ValueTransformer;
+  /** How often free pages are given back to the file system (default 60 s; 0: never, tests call housekeeping()). */
+  vacuumIntervalMs?: number;
   /** Called when a watch callback throws (default: logged to stderr). */
   onWatchCallbackError?: (err: unknown, ev: StoreEvent) => void;
 }
@@ -59,6 +71,10 @@ export class SqliteStore implements Store {
   private readonly historyLimit: number;
   /** Rows of the history table are deleted in batches once this many fall out of the ring. */
   private readonly trimBatch: number;
+  /** ... or once this many bytes did. */
+  private readonly trimBatchBytes: number;
+  /** The ring's evictedBytes when history rows were last trimmed. */
+  private trimmedAtEvictedBytes = 0;
   private revision = INITIAL_REVISION;
   /** The history table holds no rows at or below this revision. */
   private trimmedThrough = 0;
@@ -71,11 +87,14 @@ export class SqliteStore implements Store {
   /** Writes waiting for the next group commit. */
   private batch: PendingWrite[] = [];
   private readonly enc?: ScopedValueTransformer;
+  private readonly vacuumTimer?: NodeJS.Timeout;
 
   constructor(opts: SqliteStoreOptions) {
     this.historyLimit = opts.historyLimit ?? DEFAULT_HISTORY_LIMIT;
-    this.ring = new EventRing(this.historyLimit);
+    const maxBytes = opts.historyMaxBytes ?? DEFAULT_HISTORY_MAX_BYTES;
+    this.ring = new EventRing(this.historyLimit, maxBytes);
     this.trimBatch = Math.max(1, Math.floor(this.historyLimit / 8));
+    this.trimBatchBytes = maxBytes / 8;
     this.hub = new WatchHub(opts.onWatchCallbackError ?? logWatchCallbackError);
     this.enc = opts.transformer ? scoped(opts.transformer) : undefined;
     if (opts.path !== ':memory:') {
@@ -87,8 +106,15 @@ export class SqliteStore implements Store {
     }
     this.db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 5000 });
     try {
-      configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
+      try {
+        configureConnection(this.db, opts.durability ?? 'normal', opts.exclusive ?? true);
+      } catch (e) {
+        // e.g. `file is not a database`: name the file
+        throw new Error(`${opts.path}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      if (opts.path !== ':memory:') checkIntegrity(this.db, opts.path);
       migrate(this.db);
+      useIncrementalVacuum(this.db);
       this.stmts = prepareStatements(this.db);
       this.inTransaction = this.db.transaction((write: () => void) => write());
       if (this.enc) this.reencrypt();
@@ -96,6 +122,22 @@ export class SqliteStore implements Store {
     } catch (err) {
       this.db.close();
       throw err;
+    }
+    const every = opts.vacuumIntervalMs ?? 60_000;
+    if (every > 0) {
+      this.vacuumTimer = setInterval(() => this.housekeeping(), every);
+      this.vacuumTimer.unref();
+    }
+  }
+
+  /** Gives the file's free pages back (periodically; tests call it directly). Returns the pages freed. */
+  housekeeping(): number {
+    if (this.closed) return 0;
+    try {
+      return vacuumFreePages(this.db);
+    } catch (err) {
+      console.error('storage: incremental vacuum failed:', err);
+      return 0;
     }
   }
 
@@ -327,6 +369,11 @@ export class SqliteStore implements Store {
     return this.hub.size;
   }
 
+  /** The watch window in memory: its events and the bytes they count against the budget (diagnostics and tests). */
+  historyWindow(): { events: number; bytes: number } {
+    return { events: this.ring.length, bytes: this.ring.bytes };
+  }
+
   /** Rows and revision bounds of the on-disk history table (diagnostics and tests). */
   historyStats(): { rows: number; oldest: number | null; newest: number | null } {
     this.assertOpen();
@@ -345,6 +392,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.flush(); // acknowledge what was already accepted
     this.closed = true;
+    if (this.vacuumTimer) clearInterval(this.vacuumTimer);
     this.hub.stopAll();
     this.db.close();
   }
@@ -420,7 +468,8 @@ export class SqliteStore implements Store {
   /** After a commit: forgets, in batches, history rows that fell out of the watch window. */
   private trimHistory(): void {
     const through = this.compactedRevision();
-    if (through - this.trimmedThrough < this.trimBatch) return;
+    if (through <= this.trimmedThrough) return;
+    if (through - this.trimmedThrough < this.trimBatch && this.ring.evictedBytes - this.trimmedAtEvictedBytes < this.trimBatchBytes) return;
     try {
       this.dropHistoryThrough(through);
     } catch (err) {
@@ -446,6 +495,7 @@ export class SqliteStore implements Store {
     })();
     for (const entry of copied) entry.selfContained = true;
     this.trimmedThrough = Math.max(this.trimmedThrough, through);
+    this.trimmedAtEvictedBytes = this.ring.evictedBytes;
   }
 
   /**
@@ -487,34 +537,54 @@ export class SqliteStore implements Store {
     return (upper === undefined ? this.stmts.countAfter.get(after) : this.stmts.countAfterBounded.get(after, upper))!.n;
   }
 
-  /** Restores the revision and the watch window from disk. */
+  /**
+   * Restores the revision and the watch window from disk. Only the shape of each retained row is read (revision,
+   * key, sizes), newest first and within the window's count and bytes; the texts stay on disk until a watch or a
+   * read at an old revision needs them, so start-up memory does not depend on how large the history is. Rows the
+   * window no longer covers are deleted.
+   */
   private loadHistory(): void {
     const explicitCompaction = this.stmts.getMeta.get('compacted_revision')?.value ?? INITIAL_REVISION;
     const bounds = this.stmts.historyBounds.get()!;
     this.revision = Math.max(bounds.hi ?? 0, explicitCompaction);
     this.trimmedThrough = bounds.lo === null ? this.revision : bounds.lo - 1;
-    const from = Math.max(explicitCompaction, this.revision - this.historyLimit);
-    for (const raw of this.stmts.historyAfter.all(from)) {
-      const row = this.enc ? { ...raw, value: this.text(raw.key, raw.value), prev_value: raw.prev_value === null ? null : this.text(raw.key, raw.prev_value) } : raw;
-      const newest = this.ring.newest();
-      if (newest && row.revision !== newest.revision + 1) this.ring.clear(); // a gap: only what follows it is usable
-      this.ring.push(this.entryFromRow(row));
+    const shapes: HistoryShape[] = [];
+    let bytes = 0;
+    let expect = this.revision;
+    for (const shape of this.stmts.historyShapesDesc.iterate(explicitCompaction, this.historyLimit)) {
+      if (shape.revision !== expect) break; // a gap: only what follows it is usable
+      if (shapes.length > 0 && bytes + shape.bytes > this.ring.maxBytes) break;
+      shapes.push(shape);
+      bytes += shape.bytes;
+      expect--;
     }
+    for (let i = shapes.length - 1; i >= 0; i--) this.ring.push(this.coldEntry(shapes[i]!));
     if (this.ring.newest()?.revision !== this.revision) this.ring.clear();
+    const compacted = this.compactedRevision();
+    if (bounds.lo !== null && bounds.lo <= compacted) this.dropHistoryThrough(compacted);
   }
 
-  /** A history row as a ring entry; a previous value stored by reference is read from its own row. */
-  private entryFromRow(row: HistoryRow): HistoryEntry {
-    const type = EVENT_TYPES_BY_CODE[row.type]!;
-    // The create revision is known when the key's previous write was loaded just before (0: look it up in kv).
-    const retained = this.ring.newestOf(row.key);
-    const previous = retained && retained.revision === row.prev_revision ? retained : undefined;
-    const createRevision = type === 'ADDED' ? row.revision : (previous?.createRevision ?? 0);
-    if (row.prev_value !== null || row.prev_revision === null) {
-      return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, row.prev_value, row.prev_revision ?? 0, true);
-    }
-    const prevText = previous?.valueText ?? this.historyText(row.prev_revision, row.key) ?? null;
-    return new HistoryEntry(row.revision, row.key, type, row.value, createRevision, prevText, row.prev_revision, prevText === null);
+  /** A history row as a ring entry whose texts are read from its row (and the row it names) when needed. */
+  private coldEntry(shape: HistoryShape): HistoryEntry {
+    const type = EVENT_TYPES_BY_CODE[shape.type]!;
+    // The create revision is known when the key's previous write is retained just before (0: look it up in kv).
+    const retained = this.ring.newestOf(shape.key);
+    const previous = retained && retained.revision === shape.prev_revision ? retained : undefined;
+    const createRevision = type === 'ADDED' ? shape.revision : (previous?.createRevision ?? 0);
+    const { revision, key } = shape;
+    const read = () => {
+      const row = this.stmts.historyRow.get(revision);
+      if (!row) throw new Error(`storage: history row ${revision} (${key}) is gone`);
+      let prev: string | null = null;
+      if (row.prev_value !== null) prev = this.text(key, row.prev_value);
+      else if (row.prev_revision !== null) {
+        prev = this.historyText(row.prev_revision, key) ?? null;
+        if (prev === null) throw new Error(`storage: history row ${row.prev_revision} (${key}) is gone`);
+      }
+      return { value: this.text(key, row.value), prev };
+    };
+    const selfContained = shape.inline_prev === 1 || shape.prev_revision === null;
+    return HistoryEntry.cold(revision, key, type, createRevision, shape.prev_revision ?? 0, selfContained, shape.bytes, read);
   }
 
   /** A value as stored on disk (encrypted for the keys the transformer handles). */
@@ -551,16 +621,20 @@ export class SqliteStore implements Store {
     this.db.transaction(() => {
       for (const prefix of [`${KEY_ROOT}/`]) {
         const upper = prefixUpperBound(prefix)!;
-        for (const row of this.stmts.kvUnder.all(prefix, upper)) {
-          if (!enc.handles(row.key) || this.isCurrent(row.key, row.value)) continue;
-          this.stmts.rewriteKv.run(this.disk(row.key, this.text(row.key, row.value)), row.key);
+        // Keys first, values one at a time: the other resources' values are never read into memory.
+        for (const { key } of this.stmts.kvKeysUnder.all(prefix, upper)) {
+          if (!enc.handles(key)) continue;
+          const value = this.stmts.getKvValue.get(key)!.value;
+          if (this.isCurrent(key, value)) continue;
+          this.stmts.rewriteKv.run(this.disk(key, this.text(key, value)), key);
           rewritten++;
         }
-        for (const row of this.stmts.historyUnder.all(prefix, upper)) {
-          if (!enc.handles(row.key)) continue;
-          if (this.isCurrent(row.key, row.value) && (row.prev_value === null || this.isCurrent(row.key, row.prev_value))) continue;
-          const prev = row.prev_value === null ? null : this.disk(row.key, this.text(row.key, row.prev_value));
-          this.stmts.rewriteHistory.run(this.disk(row.key, this.text(row.key, row.value)), prev, row.revision);
+        for (const { revision, key } of this.stmts.historyKeysUnder.all(prefix, upper)) {
+          if (!enc.handles(key)) continue;
+          const row = this.stmts.historyRow.get(revision)!;
+          if (this.isCurrent(key, row.value) && (row.prev_value === null || this.isCurrent(key, row.prev_value))) continue;
+          const prev = row.prev_value === null ? null : this.disk(key, this.text(key, row.prev_value));
+          this.stmts.rewriteHistory.run(this.disk(key, this.text(key, row.value)), prev, revision);
           rewritten++;
         }
       }

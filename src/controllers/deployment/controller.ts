@@ -20,6 +20,7 @@ import { getRollbackTo } from './rollback-annotation.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus } from './sync.js';
 import { DEPLOYMENT_API_VERSION, DEPLOYMENT_KIND, type Deployment } from './types.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const DEPLOYMENT_CONTROLLER_NAME = 'deployment-controller';
 
@@ -50,7 +51,7 @@ export class DeploymentController {
     this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => console.warn(`${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errText(err)}`));
+    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errText(err)}`));
     this.recorder = new EventRecorder(client, { component: DEPLOYMENT_CONTROLLER_NAME });
     const now = opts.now ?? Date.now;
     this.ctx = {

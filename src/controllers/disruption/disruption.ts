@@ -17,6 +17,7 @@ import { scaledValueFromIntOrPercent } from '../deployment/intstr.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../queue-controller.js';
 import { isPodReady } from '../replicaset/pod-ranking.js';
 import type { LabelSelector, Pod } from '../statefulset/types.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const DISRUPTION_CONTROLLER = 'disruption-controller';
 /** DeletionTimeout: how long an eviction recorded in disruptedPods waits for the pod's deletion to be seen. */
@@ -145,7 +146,7 @@ export class DisruptionController extends QueueController {
     this.staleWorker ??= (async () => {
       if (!(await this.pods.waitForSync(this.stopping))) return;
       await runWorkers(this.stalePodDisruptionQueue, 1, (key) => this.syncStalePodDisruption(key), {
-        onError: (key, err) => console.warn(`${DISRUPTION_CONTROLLER}: error syncing Pod ${key} to clear DisruptionTarget condition, requeueing: ${errorText(err)}`),
+        onError: (key, err) => warnSyncError(err, `${DISRUPTION_CONTROLLER}: error syncing Pod ${key} to clear DisruptionTarget condition, requeueing: ${errorText(err)}`),
       });
     })();
     return Promise.all([main, this.staleWorker]).then(() => {});

@@ -12,6 +12,7 @@ import { podsForService, WriteExpectations, wireServiceAndPodEvents } from '../e
 import type { Pod, Service } from '../endpointslice/types.js';
 import { canonical } from '../endpointslice/utils.js';
 import { desiredSubsets, EndpointSubset, endpointsLabels } from './subsets.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export interface Endpoints extends KubeObject {
   subsets?: EndpointSubset[];
@@ -47,7 +48,7 @@ export class EndpointsController {
     this.running ??= (async () => {
       if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.endpoints))) return;
       await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
-        onError: this.opts.onError ?? ((key, err) => console.warn(`endpoints-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
+        onError: this.opts.onError ?? ((key, err) => warnSyncError(err, `endpoints-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
       });
     })();
     return this.running;

@@ -11,6 +11,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { reconcileSlices } from './reconciler.js';
 import { podsForService, WriteExpectations, wireServiceAndPodEvents } from './service-pods.js';
 import { CONTROLLER_NAME, EndpointSlice, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Pod, Service } from './types.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const SERVICE_NAME_INDEX = 'serviceName';
 
@@ -47,7 +48,7 @@ export class EndpointSliceController {
     this.running ??= (async () => {
       if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.slices))) return;
       await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
-        onError: this.opts.onError ?? ((key, err) => console.warn(`endpointslice-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
+        onError: this.opts.onError ?? ((key, err) => warnSyncError(err, `endpointslice-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
       });
     })();
     return this.running;

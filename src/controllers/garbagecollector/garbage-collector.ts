@@ -20,6 +20,7 @@ import {
   DependencyGraph, FOREGROUND_FINALIZER, GraphNode, isDeletingDependents, isOrphaning, nodeOf, ORPHAN_FINALIZER,
 } from './graph.js';
 import { MetadataClient } from './metadata-client.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export { FOREGROUND_FINALIZER, ORPHAN_FINALIZER };
 
@@ -367,7 +368,7 @@ export class GarbageCollector {
   private report(err: unknown, what: string): void {
     if (this.stopped) return;
     if (this.opts.onError) this.opts.onError(err, what);
-    else console.warn(`garbage collector: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    else warnSyncError(err, `garbage collector: ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 

@@ -27,6 +27,7 @@ import {
   newIndexFailureCounts, OrderedIntervals, podGenerateNameWithIndex, setCompletionIndex, sortByCompletionIndex, UNKNOWN_COMPLETION_INDEX,
 } from './indexed-job-utils.js';
 import { getPodFailureMatch } from './pod-failure-policy.js';
+import { warnSyncError } from '../sync-errors.js';
 import {
   hasJobTrackingFinalizer, isActivePod, isPodFailed, isTerminatingPod, onlyReplaceFailedPods, removeTrackingFinalizerPatch, UIDTrackingExpectations,
 } from './tracking-utils.js';
@@ -172,7 +173,7 @@ export class JobController extends QueueController {
     const main = super.run();
     this.orphanWorker ??= (async () => {
       if (!(await this.pods.waitForSync(this.stopping))) return;
-      await runWorkers(this.orphanQueue, 1, (key) => this.syncOrphanPod(key), { onError: (key, err) => console.warn(`${JOB_CONTROLLER}: error syncing orphan pod ${key}: ${errorText(err)}`) });
+      await runWorkers(this.orphanQueue, 1, (key) => this.syncOrphanPod(key), { onError: (key, err) => warnSyncError(err, `${JOB_CONTROLLER}: error syncing orphan pod ${key}: ${errorText(err)}`) });
     })();
     return Promise.all([main, this.orphanWorker]).then(() => {});
   }

@@ -11,6 +11,7 @@ import { builtin, resourcePath } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
 import { MetadataClient } from '../garbagecollector/metadata-client.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 /** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */
@@ -188,5 +189,5 @@ export class NamespaceController {
 }
 
 function defaultOnError(err: unknown, namespace: string): void {
-  console.warn(`namespace controller: ${namespace}: ${err instanceof Error ? err.message : String(err)}`);
+  warnSyncError(err, `namespace controller: ${namespace}: ${err instanceof Error ? err.message : String(err)}`);
 }

@@ -19,6 +19,7 @@ import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
 import { calculateStatus, updateReplicaSetStatus } from './status.js';
 import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
 import { ApiError } from '../../apimachinery/errors.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
 
@@ -88,7 +89,7 @@ export class ReplicaSetController {
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
     this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
-    this.onError = opts.onError ?? ((key, err) => console.warn(`${this.kind.controllerName}: error syncing ${this.kind.kind} ${key}, requeuing: ${errText(err)}`));
+    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${this.kind.controllerName}: error syncing ${this.kind.kind} ${key}, requeuing: ${errText(err)}`));
     this.recorder = new EventRecorder(client, { component: this.kind.controllerName });
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 

@@ -17,6 +17,7 @@ import { syncStatefulSet } from './control.js';
 import { ControllerRefManager, type ControllerRefManagerOptions, recheckDeletionTimestamp } from './controller-refs.js';
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
 import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
 
@@ -55,7 +56,7 @@ export class StatefulSetController {
     this.revisions = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => console.warn(`${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`));
+    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`));
     this.recorder = new ToolkitRecorder(client, { component: STATEFULSET_CONTROLLER_NAME });
     this.deps = {
       objects: new ClientPodObjectManager(client, this.claims),

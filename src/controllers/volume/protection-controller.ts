@@ -9,6 +9,7 @@ import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from './helpers.js';
+import { warnSyncError } from '../sync-errors.js';
 import {
   PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
 } from './types.js';
@@ -55,7 +56,7 @@ export class StorageProtectionController {
   run(): Promise<void> {
     this.running ??= (async () => {
       if (!(await waitForCacheSync(this.stopSignal.signal, this.claims, this.volumes, this.pods))) return;
-      const report = (key: string, err: unknown) => this.onError ? this.onError(key, err) : console.warn(`storage protection: ${key}: ${err instanceof Error ? err.message : String(err)}`);
+      const report = (key: string, err: unknown) => this.onError ? this.onError(key, err) : warnSyncError(err, `storage protection: ${key}: ${err instanceof Error ? err.message : String(err)}`);
       await Promise.all([
         runWorkers(this.claimQueue, 1, (key) => this.syncClaim(key), { onError: report }),
         runWorkers(this.volumeQueue, 1, (key) => this.syncVolume(key), { onError: report }),

@@ -21,6 +21,7 @@ import {
   VOLUME_AVAILABLE, VOLUME_BOUND, VOLUME_FAILED, VOLUME_RELEASED, VolumePod,
 } from './types.js';
 import { VolumeIndex } from './volume-index.js';
+import { warnSyncError } from '../sync-errors.js';
 
 export const PV_CONTROLLER_NAME = 'persistentvolume-controller';
 const POD_CLAIM_INDEX = 'pvcKey';
@@ -114,7 +115,7 @@ export class PersistentVolumeController {
 
   private report(what: string, err: unknown): void {
     if (this.opts.onError) this.opts.onError(what, err);
-    else console.warn(`${PV_CONTROLLER_NAME}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    else warnSyncError(err, `${PV_CONTROLLER_NAME}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
   // ---- event plumbing ------------------------------------------------------------------------------------------
