@@ -9,6 +9,8 @@ import { stopOnSignals } from './signals.js';
 
 interface ProcessSpec {
   command: string;
+  /** The kubeconfig kubeadm writes for it (<data-dir>/<file>), with a certificate for its user. */
+  kubeconfig: string;
   description: string;
   lease: string;
   components: string[];
@@ -16,13 +18,13 @@ interface ProcessSpec {
 
 const SPECS: ProcessSpec[] = [
   {
-    command: 'controller-manager', lease: 'kube-controller-manager',
+    command: 'controller-manager', lease: 'kube-controller-manager', kubeconfig: 'controller-manager.conf',
     description: 'run the controllers (kube-controller-manager\'s share, with namespace deletion and garbage collection) against an API server',
-    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'cluster-info', 'deployment-controllers',
+    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'deployment-controllers',
       'persistentvolume-controllers', 'local-provisioner', 'endpoint-controllers'],
   },
   {
-    command: 'scheduler', lease: 'kube-scheduler',
+    command: 'scheduler', lease: 'kube-scheduler', kubeconfig: 'scheduler.conf',
     description: 'run the scheduler against an API server',
     components: ['scheduler'],
   },
@@ -43,7 +45,7 @@ export function registerControlPlaneCommands(program: Command): void {
       .command(spec.command)
       .description(spec.description)
       .option('--data-dir <dir>', 'the cluster\'s data dir (its pki/ca.crt, volumes of the local provisioner)', '.berth')
-      .option('--kubeconfig <file>', 'how to reach the API server (default: <data-dir>/kubeconfig)')
+      .option('--kubeconfig <file>', `how to reach the API server, and as whom (default: <data-dir>/${spec.kubeconfig}, written by the API server)`)
       .option('--no-leader-elect', 'act at once, without a Lease (only when a single instance runs)')
       .option('--leader-elect-lease-duration <duration>', 'how long standbys wait after the last renewal before taking over', goDurationMs('--leader-elect-lease-duration'), 15_000)
       .option('--leader-elect-renew-deadline <duration>', 'how long the leader keeps trying to renew before it gives up', goDurationMs('--leader-elect-renew-deadline'), 10_000)
@@ -56,7 +58,7 @@ async function run(spec: ProcessSpec, flags: Flags): Promise<void> {
   const [{ componentProcess }, { LeaderElector }] = await Promise.all([import('../server/component-process.js'), import('../sdk/leader-election.js')]);
   const dataDir = resolve(flags.dataDir);
   const proc = componentProcess({
-    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, 'kubeconfig')), dataDir,
+    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, spec.kubeconfig)), dataDir,
     announce: (line) => process.stdout.write(`${line}\n`),
   });
   let stopping = false;

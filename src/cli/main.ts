@@ -73,7 +73,7 @@ addEtcdOptions(program
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
-      runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass, operators: opts.operator },
+      runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass ? undefined : false, operators: opts.operator },
       announce: (line) => announced.push(line),
       authorization: opts.authorizationMode !== 'AlwaysAllow',
       encryptionProviderConfig: opts.encryptionProviderConfig ? resolve(opts.encryptionProviderConfig) : undefined,

@@ -33,12 +33,17 @@ export interface BerthRuntimeOptions {
   controllers: boolean;
   /** Operators to run in-process, e.g. ['etcd'] (`berth up --operator etcd`). */
   operators?: string[];
-  /** Offer the default StorageClass `standard` on first start (false: no default class, like a bare cluster). */
+  /**
+   * Offer the default StorageClass `standard` on first start: false never (a bare cluster), true always (`berth
+   * apiserver`, whose controllers run apart), unset when controllers run here.
+   */
   defaultStorageClass?: boolean;
 }
 
 export interface ComponentContext {
   dataDir: string;
+  /** The data dir whose pki/ holds the cluster's CA (`berth apiserver --pki-from`); dataDir when unset. */
+  pkiDataDir?: string;
   url: string;
   kubeconfigPath: string;
   registry: ResourceRegistry;

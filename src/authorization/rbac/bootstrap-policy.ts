@@ -508,6 +508,23 @@ function namespacedObjects(): KubeObject[] {
   ];
 }
 
+/**
+ * What the cluster's add-ons run as, as kubeadm and minikube set them up (not kube-apiserver's own policy): CoreDNS's
+ * system:coredns role for ServiceAccount kube-system/coredns, and the local provisioner's ServiceAccount bound to the
+ * bootstrap role system:persistent-volume-provisioner (minikube's storage-provisioner binding).
+ */
+function addonPolicy(): Pick<BootstrapPolicy, 'clusterRoles' | 'clusterRoleBindings'> {
+  const provisioner = clusterBinding('system:persistent-volume-provisioner', sa('kube-system', 'berth-local-provisioner'));
+  provisioner.metadata.name = 'berth:local-provisioner';
+  return {
+    clusterRoles: [clusterRole('system:coredns', [
+      rule('list', 'watch').groups(core).resources('endpoints', 'services', 'pods', 'namespaces').get(),
+      rule('list', 'watch').groups(discovery).resources('endpointslices').get(),
+    ])],
+    clusterRoleBindings: [clusterBinding('system:coredns', sa('kube-system', 'coredns')), provisioner],
+  };
+}
+
 /** The group bootstrap tokens made by `berth token create` carry (kubeadm's), allowed to request node certificates. */
 export const DEFAULT_NODE_TOKEN_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
 
@@ -524,9 +541,10 @@ export function bootstrapPolicy(): BootstrapPolicy {
   // what kubeadm adds for nodes joining with a bootstrap token
   const kubeletBootstrap = clusterBinding('system:node-bootstrapper', group(DEFAULT_NODE_TOKEN_GROUP));
   kubeletBootstrap.metadata.name = 'kubeadm:kubelet-bootstrap';
+  const addons = addonPolicy();
   return {
-    clusterRoles: [...clusterRoles(), ...controllerRoles],
-    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap],
+    clusterRoles: [...clusterRoles(), ...controllerRoles, ...addons.clusterRoles],
+    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap, ...addons.clusterRoleBindings],
     namespaced: namespacedObjects(),
   };
 }
