@@ -51,7 +51,12 @@ export async function startCluster(opts: { dataDir?: string; args?: string[]; st
     };
     proc.stdout!.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`berth up exited with ${code}: ${stderr}`)));
-    setTimeout(() => reject(new Error(`berth up did not start in time: ${stderr}`)), opts.startTimeoutMs ?? 20000).unref();
+    // Generous: the machine is shared, and under other engineers' load a start takes well over 20 s. A server that
+    // did not start is killed, or the test process would wait on it forever.
+    setTimeout(() => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      reject(new Error(`berth up did not start in time: ${stderr}`));
+    }, opts.startTimeoutMs ?? 60_000).unref();
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return {
