@@ -15,6 +15,8 @@ import { aggregatedRules } from '../src/authorization/rbac/aggregation.js';
 import { RbacAuthorizer } from '../src/authorization/rbac/authorizer.js';
 import { bootstrapPolicy } from '../src/authorization/rbac/bootstrap-policy.js';
 import { RBAC_GROUP, RbacIndex } from '../src/authorization/rbac/index.js';
+import { ensureSigningKey } from '../src/authentication/serviceaccount/jwt.js';
+import { ServiceAccountTokens } from '../src/authentication/serviceaccount/tokens.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import type { Store } from '../src/storage/interface.js';
 import { prefixFor } from '../src/storage/helpers.js';
@@ -121,6 +123,27 @@ async function authorizerMicros(): Promise<{ reader: number; admin: number }> {
   };
 }
 
+/** µs of CPU per ServiceAccount token authentication: a cache hit (every request after the first in 10 s), and a full verification (ES256 signature, claims, the account looked up). */
+async function tokenMicros(): Promise<{ cached: number; verified: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-authz-key-'));
+  const issuer = 'https://kubernetes.default.svc.cluster.local';
+  const account = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: 'bench', uid: 'u-1' } } as KubeObject;
+  const tokens = new ServiceAccountTokens(ensureSigningKey(dir), issuer, [issuer], {
+    serviceAccount: async () => account, pod: async () => undefined, secret: async () => undefined, node: async () => undefined,
+  });
+  const token = tokens.issue({ serviceAccount: account, audiences: [issuer], expirationSeconds: 3600 });
+  const cpu = async (n: number, f: () => Promise<unknown>) => {
+    for (let i = 0; i < Math.min(n, 1000); i++) await f();
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) if (!(await f())) throw new Error('the token did not authenticate');
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / n;
+  };
+  const result = { cached: await cpu(200_000, () => tokens.authenticate(token)), verified: await cpu(5_000, async () => (await tokens.validate(token)).user) };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
 interface Case { label: string; server: () => Server; tls: (s: Server) => Tls; headers?: (s: Server) => Record<string, string> }
 
 async function main(): Promise<void> {
@@ -165,6 +188,8 @@ async function main(): Promise<void> {
   const getCpu = cpuUs('reader, AlwaysAllow');
   console.log(`RBAC decision alone (this process, CPU time): reader ${fixed(micros.reader, 2)} µs, admin ${fixed(micros.admin, 2)} µs — `
     + `${percent(micros.reader / (getCpu + micros.reader))} of a GET's server CPU with AlwaysAllow in this run (${fixed(getCpu, 0)} µs/req)`);
+  const tok = await tokenMicros();
+  console.log(`ServiceAccount token alone (this process, CPU time): ${fixed(tok.cached, 2)} µs from the cache, ${fixed(tok.verified, 1)} µs verified in full (once per token per 10 s)`);
   for (const s of [rbac, off]) {
     await s.proc.stop();
     rmSync(s.dir, { recursive: true, force: true });

@@ -62,7 +62,7 @@ test('each object of a Deployment and its Service is written by the component up
 test('the components\' users hold only their roles', async () => {
   const canI = async (as: string, ...args: string[]) => (await kubectl(c, ['auth', 'can-i', ...args, `--as=${as}`])).stdout.trim();
   assert.equal(await canI('system:kube-scheduler', 'delete', 'secrets'), 'no');
-  assert.equal(await canI('system:kube-scheduler', 'create', 'pods/binding'), 'yes');
+  assert.equal(await canI('system:kube-scheduler', 'create', 'pods', '--subresource=binding'), 'yes');
   assert.equal(await canI('system:kube-controller-manager', 'list', 'secrets', '-A'), 'yes');
   assert.equal(await canI('system:kube-controller-manager', 'create', 'pods'), 'no');
   assert.equal(await canI(sa('replicaset-controller'), 'create', 'pods'), 'yes');
