@@ -2,12 +2,24 @@
 // (with 1,000 other ClusterRoles and 1,000 other RoleBindings in the cluster), against the same request to a Berth
 // started with --authorization-mode AlwaysAllow, in the same run; and the same GET with a ServiceAccount bearer token
 // (verification cached) against the client certificate. Each server is its own process; rounds alternate.
+// On a busy shared machine the HTTP rounds swing with other processes' load, so the authorizer is also timed alone,
+// in this process (CPU time of RBAC decisions for the same request over the same objects), and set against the
+// server CPU a GET costs with AlwaysAllow in the same run.
 // Usage: node dist/bench/authz.js [--duration <seconds per round>]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'undici';
+import type { KubeObject } from '../src/apimachinery/types.js';
+import { aggregatedRules } from '../src/authorization/rbac/aggregation.js';
+import { RbacAuthorizer } from '../src/authorization/rbac/authorizer.js';
+import { bootstrapPolicy } from '../src/authorization/rbac/bootstrap-policy.js';
+import { RBAC_GROUP, RbacIndex } from '../src/authorization/rbac/index.js';
+import { ensureSigningKey } from '../src/authentication/serviceaccount/jwt.js';
+import { ServiceAccountTokens } from '../src/authentication/serviceaccount/tokens.js';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
+import type { Store } from '../src/storage/interface.js';
+import { prefixFor } from '../src/storage/helpers.js';
 import { ensurePki, issueClientCertificate } from '../src/pki/index.js';
 import { LoadSample, newPool, runLoad, summarize, Tls } from './lib/load.js';
 import { cpuSeconds, giveUpAfter, ServerProcess, startBerthProcess } from './lib/processes.js';
@@ -17,7 +29,7 @@ const OBJECTS = 1000;
 const ROUNDS = 5;
 const CONCURRENCY = 16;
 const durationMs = process.argv.includes('--duration') ? Number(process.argv[process.argv.indexOf('--duration') + 1]) * 1000 : 2000;
-giveUpAfter(300_000);
+giveUpAfter(600_000);
 
 interface Server { name: string; proc: ServerProcess; admin: Tls; reader: Tls; anonymousTls: Tls; token: string; dir: string }
 
@@ -62,6 +74,76 @@ async function start(name: string, args: string[]): Promise<Server> {
   return { name, proc, admin, reader: { ca: admin.ca, cert: r.certPem, key: r.keyPem }, anonymousTls, token: tr.status.token, dir };
 }
 
+/**
+ * µs of CPU per RBAC decision for the benchmark's reader (GET configmaps/cm in bench) with the same objects the servers
+ * hold (the bootstrap policy, aggregated, and the 1,000 ClusterRoles and RoleBindings), from an index fed by a
+ * store that only lists them.
+ */
+async function authorizerMicros(): Promise<{ reader: number; admin: number }> {
+  const policy = bootstrapPolicy();
+  const roles: KubeObject[] = [...policy.clusterRoles];
+  const bindings: KubeObject[] = [];
+  const binding = (name: string, roleName: string, subjects: object[]): KubeObject => ({
+    apiVersion: `${RBAC_GROUP}/v1`, kind: 'RoleBinding', metadata: { name, namespace: 'bench' },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: roleName }, subjects,
+  } as KubeObject);
+  for (let i = 0; i < OBJECTS; i++) {
+    roles.push({ apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: { name: `bench-role-${i}` },
+      rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: [`cm-${i}`] }] } as KubeObject);
+    bindings.push(binding(`rb-${i}`, `bench-role-${i}`, [{ kind: 'User', apiGroup: RBAC_GROUP, name: `user-${i}` }, { kind: 'Group', apiGroup: RBAC_GROUP, name: `group-${i}` }]));
+  }
+  bindings.push(binding('readers', 'view', [{ kind: 'User', apiGroup: RBAC_GROUP, name: 'reader' }]));
+  const byPrefix = new Map<string, KubeObject[]>([
+    [prefixFor(RBAC_GROUP, 'clusterroles'), roles], [prefixFor(RBAC_GROUP, 'roles'), policy.namespaced.filter((o) => o.kind === 'Role')],
+    [prefixFor(RBAC_GROUP, 'clusterrolebindings'), policy.clusterRoleBindings],
+    [prefixFor(RBAC_GROUP, 'rolebindings'), [...policy.namespaced.filter((o) => o.kind === 'RoleBinding'), ...bindings]],
+  ]);
+  const store = {
+    list: async (prefix: string) => ({ revision: 1, items: (byPrefix.get(prefix) ?? []).map((value) => ({ key: '', value, createRevision: 1, modRevision: 1 })) }),
+    watch: () => ({ stop() {} }),
+  } as unknown as Store;
+  const index = await RbacIndex.start(store);
+  // what the ClusterRoleAggregator writes back: admin, edit and view with their aggregated rules
+  for (const role of roles) if (role.aggregationRule) (role as { rules?: unknown }).rules = aggregatedRules(index, role);
+  const authorizer = new RbacAuthorizer(index);
+  const time = (user: { username: string; groups: string[] }) => {
+    const attrs = { user, verb: 'get', namespace: 'bench', group: '', version: 'v1', resource: 'configmaps', subresource: '', name: 'cm', path: '/api/v1/namespaces/bench/configmaps/cm', resourceRequest: true };
+    const n = 200_000;
+    for (let i = 0; i < 10_000; i++) authorizer.authorize(attrs);
+    const t0 = process.cpuUsage();
+    let allowed = 0;
+    for (let i = 0; i < n; i++) if (authorizer.authorize(attrs).allowed) allowed++;
+    const t = process.cpuUsage(t0);
+    if (allowed !== n) throw new Error(`${user.username} was not allowed`);
+    return (t.user + t.system) / n;
+  };
+  return {
+    reader: time({ username: 'reader', groups: ['readers', 'system:authenticated'] }),
+    admin: time({ username: 'berth-admin', groups: ['system:masters', 'system:authenticated'] }),
+  };
+}
+
+/** µs of CPU per ServiceAccount token authentication: a cache hit (every request after the first in 10 s), and a full verification (ES256 signature, claims, the account looked up). */
+async function tokenMicros(): Promise<{ cached: number; verified: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-authz-key-'));
+  const issuer = 'https://kubernetes.default.svc.cluster.local';
+  const account = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader', namespace: 'bench', uid: 'u-1' } } as KubeObject;
+  const tokens = new ServiceAccountTokens(ensureSigningKey(dir), issuer, [issuer], {
+    serviceAccount: async () => account, pod: async () => undefined, secret: async () => undefined, node: async () => undefined,
+  });
+  const token = tokens.issue({ serviceAccount: account, audiences: [issuer], expirationSeconds: 3600 });
+  const cpu = async (n: number, f: () => Promise<unknown>) => {
+    for (let i = 0; i < Math.min(n, 1000); i++) await f();
+    const t0 = process.cpuUsage();
+    for (let i = 0; i < n; i++) if (!(await f())) throw new Error('the token did not authenticate');
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / n;
+  };
+  const result = { cached: await cpu(200_000, () => tokens.authenticate(token)), verified: await cpu(5_000, async () => (await tokens.validate(token)).user) };
+  rmSync(dir, { recursive: true, force: true });
+  return result;
+}
+
 interface Case { label: string; server: () => Server; tls: (s: Server) => Tls; headers?: (s: Server) => Record<string, string> }
 
 async function main(): Promise<void> {
@@ -102,6 +184,12 @@ async function main(): Promise<void> {
   const lost = 1 - get('reader (RoleBinding to view), RBAC on').perSecond / get('reader, AlwaysAllow').perSecond;
   console.log(`\nthroughput lost to RBAC (reader): ${percent(lost)} (target < 5%); server CPU: +${fixed(cpuUs('reader (RoleBinding to view), RBAC on') - cpuUs('reader, AlwaysAllow'), 1)} µs/req`);
   console.log(`bearer token (cached verification) vs client certificate, RBAC on: ${percent(get('ServiceAccount token, RBAC on').perSecond / get('reader (RoleBinding to view), RBAC on').perSecond)} of the throughput; server CPU ${fixed(cpuUs('ServiceAccount token, RBAC on') - cpuUs('reader (RoleBinding to view), RBAC on'), 1)} µs/req more`);
+  const micros = await authorizerMicros();
+  const getCpu = cpuUs('reader, AlwaysAllow');
+  console.log(`RBAC decision alone (this process, CPU time): reader ${fixed(micros.reader, 2)} µs, admin ${fixed(micros.admin, 2)} µs — `
+    + `${percent(micros.reader / (getCpu + micros.reader))} of a GET's server CPU with AlwaysAllow in this run (${fixed(getCpu, 0)} µs/req)`);
+  const tok = await tokenMicros();
+  console.log(`ServiceAccount token alone (this process, CPU time): ${fixed(tok.cached, 2)} µs from the cache, ${fixed(tok.verified, 1)} µs verified in full (once per token per 10 s)`);
   for (const s of [rbac, off]) {
     await s.proc.stop();
     rmSync(s.dir, { recursive: true, force: true });

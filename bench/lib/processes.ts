@@ -133,7 +133,7 @@ function waitForOutput(proc: ChildProcess, ...patterns: RegExp[]): Promise<strin
   return new Promise((resolve, reject) => {
     let out = '';
     let err = '';
-    const timer = setTimeout(() => fail(new Error(`server did not start within 20 s: ${err}`)), 20_000);
+    const timer = setTimeout(() => fail(new Error(`server did not start within 60 s: ${err}`)), 60_000);
     const onExit = (code: number | null) => fail(new Error(`server exited with ${code}: ${err}`));
     const onData = (d: Buffer) => {
       out += d.toString();
@@ -164,7 +164,7 @@ function waitForOutput(proc: ChildProcess, ...patterns: RegExp[]): Promise<strin
 const insecure = new Agent({ connect: { rejectUnauthorized: false }, pipelining: 0 });
 
 async function waitReady(url: string): Promise<void> {
-  const deadline = performance.now() + 20_000;
+  const deadline = performance.now() + 60_000;
   for (;;) {
     try {
       const res = await request(`${url}/readyz`, { dispatcher: insecure });

@@ -104,7 +104,7 @@ kind: Policy
 # The RequestReceived stage doubles the lines without saying much more.
 omitStages: ["RequestReceived"]
 rules:
-  # Berth's controllers talk to the API in-process as the loopback user.
+  # The API server's own loopback requests (CRD serving, kubeadm's add-ons).
   - level: None
     users: ["system:apiserver"]
   # Each node's Lease heartbeat (every 10 s).
@@ -121,6 +121,10 @@ rules:
     verbs: ["get", "list", "watch"]
   - level: None
     userGroups: ["system:nodes"]
+    verbs: ["get", "list", "watch"]
+  # Reads by the controllers, each as its ServiceAccount in kube-system, and by the add-ons (CoreDNS, provisioner).
+  - level: None
+    userGroups: ["system:serviceaccounts:kube-system"]
     verbs: ["get", "list", "watch"]
   # Health checks and discovery.
   - level: None

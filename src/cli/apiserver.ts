@@ -24,7 +24,7 @@ export function registerApiServerCommand(program: Command): void {
         port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
         // The API's own parts only; namespace deletion and garbage collection run in the controller manager.
         components: COMPONENTS.filter((c) => !c.controller && !c.afterReady),
-        runtime: { controllers: false, serviceCidr: opts.serviceCidr },
+        runtime: { controllers: false, defaultStorageClass: true, serviceCidr: opts.serviceCidr },
       });
       process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
       process.stdout.write(`server: ${berth.url}\n`);

@@ -9,6 +9,8 @@ import { stopOnSignals } from './signals.js';
 
 interface ProcessSpec {
   command: string;
+  /** The kubeconfig kubeadm writes for it (<data-dir>/<file>), with a certificate for its user. */
+  kubeconfig: string;
   description: string;
   lease: string;
   components: string[];
@@ -16,13 +18,13 @@ interface ProcessSpec {
 
 const SPECS: ProcessSpec[] = [
   {
-    command: 'controller-manager', lease: 'kube-controller-manager',
+    command: 'controller-manager', lease: 'kube-controller-manager', kubeconfig: 'controller-manager.conf',
     description: 'run the controllers (kube-controller-manager\'s share, with namespace deletion and garbage collection) against an API server',
-    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'cluster-info', 'certificate-controllers', 'node-ipam-controller', 'node-lifecycle-controller', 'deployment-controllers',
+    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'certificate-controllers', 'node-ipam-controller', 'node-lifecycle-controller', 'deployment-controllers',
       'persistentvolume-controllers', 'local-provisioner', 'endpoint-controllers'],
   },
   {
-    command: 'scheduler', lease: 'kube-scheduler',
+    command: 'scheduler', lease: 'kube-scheduler', kubeconfig: 'scheduler.conf',
     description: 'run the scheduler against an API server',
     components: ['scheduler'],
   },
@@ -46,7 +48,7 @@ export function registerControlPlaneCommands(program: Command): void {
       .command(spec.command)
       .description(spec.description)
       .option('--data-dir <dir>', 'the cluster\'s data dir (its pki/ca.crt, volumes of the local provisioner)', '.berth')
-      .option('--kubeconfig <file>', 'how to reach the API server (default: <data-dir>/kubeconfig)')
+      .option('--kubeconfig <file>', `how to reach the API server, and as whom (default: <data-dir>/${spec.kubeconfig}, written by the API server)`)
       .option('--cluster-cidr <cidr>', 'pod IP range; each Node gets a /24 of it (controller-manager\'s node IPAM)', '10.244.0.0/16')
       .option('--node-monitor-grace-period <duration>', 'a node not heard from for this long becomes Unknown (NotReady) and tainted unreachable', goDurationMs('--node-monitor-grace-period'), 50_000)
       .option('--node-monitor-period <duration>', 'how often node health is checked', goDurationMs('--node-monitor-period'), 5_000)
@@ -62,7 +64,7 @@ async function run(spec: ProcessSpec, flags: Flags): Promise<void> {
   const [{ componentProcess }, { LeaderElector }] = await Promise.all([import('../server/component-process.js'), import('../sdk/leader-election.js')]);
   const dataDir = resolve(flags.dataDir);
   const proc = componentProcess({
-    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, 'kubeconfig')), dataDir, runtime: {
+    kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, spec.kubeconfig)), dataDir, runtime: {
       clusterCidr: flags.clusterCidr, nodeMonitorGracePeriodMs: flags.nodeMonitorGracePeriod, nodeMonitorPeriodMs: flags.nodeMonitorPeriod,
     },
     announce: (line) => process.stdout.write(`${line}\n`),

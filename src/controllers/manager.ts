@@ -25,6 +25,11 @@ export interface ControllerManagerOptions {
   client?: KubeClient;
   /** An informer factory to register on (shared with other components); the caller stops it. */
   informers?: SharedInformerFactory;
+  /**
+   * Each controller's client, by its ServiceAccount in kube-system (--use-service-account-credentials: inside
+   * `berth up` and `berth controller-manager`); `client` for every controller when absent.
+   */
+  clientFor?: (serviceAccount: string) => KubeClient;
   features?: FeatureGates;
   /** Concurrent syncs per controller (--concurrent-statefulset-syncs and friends); default 5. */
   workers?: number;
@@ -74,18 +79,19 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
     if (opts.onError) opts.onError(controller, key, err);
     else warnSyncError(err, `${controller}: error syncing ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`);
   };
+  const as = (serviceAccount: string) => opts.clientFor?.(serviceAccount) ?? client;
   const common = (name: string) => ({ workers: opts.workers, onError: report(name), now: opts.now });
 
-  const statefulSets = new StatefulSetController(client, informers, { workers: opts.workers, features: opts.features, onError: report('statefulset-controller') });
-  const jobs = new JobController(client, informers, common('job-controller'));
-  const cronJobs = new CronJobController(client, informers, common('cronjob-controller'));
-  const ttlAfterFinished = new TTLAfterFinishedController(client, informers, common('ttl-after-finished-controller'));
-  const replicationControllers = newReplicationManager(client, informers, { workers: opts.workers, onError: report('replication-controller') });
-  const daemonSets = new DaemonSetsController(client, informers, common('daemonset-controller'));
-  const disruption = new DisruptionController(client, informers, common('disruption-controller'));
-  const resourceQuotas = new ResourceQuotaController(client, informers, common('resourcequota-controller'));
-  const serviceAccounts = new ServiceAccountsController(client, informers, { onError: report('serviceaccount-controller') });
-  const rootCACertPublisher = opts.rootCA ? new RootCACertPublisher(client, informers, opts.rootCA, { onError: report('root-ca-cert-publisher') }) : undefined;
+  const statefulSets = new StatefulSetController(as('statefulset-controller'), informers, { workers: opts.workers, features: opts.features, onError: report('statefulset-controller') });
+  const jobs = new JobController(as('job-controller'), informers, common('job-controller'));
+  const cronJobs = new CronJobController(as('cronjob-controller'), informers, common('cronjob-controller'));
+  const ttlAfterFinished = new TTLAfterFinishedController(as('ttl-after-finished-controller'), informers, common('ttl-after-finished-controller'));
+  const replicationControllers = newReplicationManager(as('replication-controller'), informers, { workers: opts.workers, onError: report('replication-controller') });
+  const daemonSets = new DaemonSetsController(as('daemon-set-controller'), informers, common('daemonset-controller'));
+  const disruption = new DisruptionController(as('disruption-controller'), informers, common('disruption-controller'));
+  const resourceQuotas = new ResourceQuotaController(as('resourcequota-controller'), informers, common('resourcequota-controller'));
+  const serviceAccounts = new ServiceAccountsController(as('service-account-controller'), informers, { onError: report('serviceaccount-controller') });
+  const rootCACertPublisher = opts.rootCA ? new RootCACertPublisher(as('root-ca-cert-publisher'), informers, opts.rootCA, { onError: report('root-ca-cert-publisher') }) : undefined;
   const controllers: RunnableController[] = [
     statefulSets, jobs, cronJobs, ttlAfterFinished, replicationControllers, daemonSets, disruption, resourceQuotas, serviceAccounts,
     ...(rootCACertPublisher ? [rootCACertPublisher] : []),

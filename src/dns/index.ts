@@ -1,4 +1,5 @@
 // Cluster DNS: the `dns` component of `berth up` (informers → ClusterDnsData → ClusterResolver → ClusterDnsServer).
+import { DNS_IDENTITY } from '../authentication/component-users.js';
 import { KubeClient } from '../client/client.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
@@ -89,12 +90,19 @@ export const clusterDnsComponent: Component = {
     const realPods = ctx.options.runtime === 'process';
     const listeners = realPods ? [{ host: clusterDnsIP(ctx.options.serviceCidr), port: 53 }] : [];
     if (realPods && ctx.options.nodes > 0) listeners.push({ host: hostAddressOnPodNetwork(ctx.options.clusterCidr), port: 53 });
+    // CoreDNS's own account (kubeadm's system:coredns role) for its informers, not the controller manager's cache.
+    const informers = new SharedInformerFactory(ctx.clientAs(DNS_IDENTITY));
     const dns = await startClusterDns({
-      informers: ctx.informers, port: ctx.options.dnsPort,
+      informers, port: ctx.options.dnsPort,
       extraListeners: listeners,
       forwardTo: nameserversOf(readHostResolvConf()),
     });
     ctx.announce(`dns: 127.0.0.1:${dns.port}`);
-    return dns;
+    return {
+      async stop() {
+        await dns.stop();
+        await informers.stop();
+      },
+    };
   },
 };

@@ -2,7 +2,9 @@
 // (ServiceLB's) and the API server's address on the pod network. Only with the process runtime; with simulated pods
 // it just removes a table a killed process-runtime run may have left.
 import { hostname } from 'node:os';
+import { controllerIdentity, KUBE_PROXY_IDENTITY } from '../authentication/component-users.js';
 import { EventRecorder } from '../client/events.js';
+import { SharedInformerFactory } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import type { EndpointSlice } from '../controllers/endpointslice/types.js';
 import { findProgram, run } from '../networking/command.js';
@@ -56,7 +58,11 @@ export async function startServiceProxy(ctx: ComponentContext): Promise<RunningS
     comment: `Services of the Berth with data dir ${ctx.dataDir}`,
   };
   const log = (m: string) => console.warn(`service proxy: ${m}`);
-  const recorder = new EventRecorder(ctx.client, { component: 'kube-proxy', host: hostname() });
+  // kube-proxy's own user (system:node-proxier) for its informers and events; the load balancer's status writes are
+  // the cloud service controller's (its ServiceAccount).
+  const proxyClient = ctx.clientAs(KUBE_PROXY_IDENTITY);
+  const informers = new SharedInformerFactory(proxyClient);
+  const recorder = new EventRecorder(proxyClient, { component: 'kube-proxy', host: hostname() });
   const event: ProxyEvent = (svc, type, reason, message) => recorder.event(svc, type, reason, message, { kind: 'Service', apiVersion: 'v1' });
 
   const host = new HostSettings({ bridge: names.bridge, serviceCidr: o.serviceCidr, hostSource: hostAddress });
@@ -73,11 +79,12 @@ export async function startServiceProxy(ctx: ComponentContext): Promise<RunningS
     await table.delete();
     await host.revert();
     await recorder.flush();
+    await informers.stop();
   };
   try {
     await host.apply();
-    const services = ctx.informers.informerFor<Service>(builtin.services);
-    const slices = ctx.informers.informerFor<EndpointSlice>(builtin.endpointSlices);
+    const services = informers.informerFor<Service>(builtin.services);
+    const slices = informers.informerFor<EndpointSlice>(builtin.endpointSlices);
     proxier = new Proxier({
       layout, nft: table, services, slices,
       loadBalancerAddresses: new Set(nodes.map((n) => n.address)),
@@ -88,10 +95,10 @@ export async function startServiceProxy(ctx: ComponentContext): Promise<RunningS
     const apiPort = Number(api.port) || 443;
     if (hostAddress) forwarder = await startApiForwarder(hostAddress, api.hostname, apiPort, log);
     lb = new LoadBalancerController({
-      client: ctx.client, services, addresses: nodes.map((n) => n.address), event, log,
+      client: ctx.clientAs(controllerIdentity('service-controller')), services, addresses: nodes.map((n) => n.address), event, log,
       reserved: new Map([[`TCP/${apiPort}`, 'the API server'], ['UDP/53', 'the cluster DNS'], ['TCP/53', 'the cluster DNS']]),
     });
-    ctx.informers.start();
+    informers.start();
     const p = proxier;
     monitor = new TableMonitor(table, {
       onForeignChange: () => {

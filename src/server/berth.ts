@@ -16,6 +16,7 @@ import { decodeKubernetesProtobuf } from '../apimachinery/protobuf/decode.js';
 import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
+import { writeComponentKubeconfigs } from '../pki/component-kubeconfigs.js';
 import { ensurePki, writeKubeconfig } from '../pki/index.js';
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
 import { createRequestAuthenticator } from '../authentication/request.js';
@@ -99,7 +100,7 @@ export interface BerthOptions {
 
 export const DEFAULT_RUNTIME: BerthRuntimeOptions = {
   nodes: 3, runtime: 'sim', clusterCidr: '10.244.0.0/16', serviceCidr: '10.96.0.0/12', simStartDelayMs: 300, dnsPort: 0,
-  featureGates: {}, controllers: true, defaultStorageClass: true,
+  featureGates: {}, controllers: true,
 };
 
 export interface Berth {
@@ -254,6 +255,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
   await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem, contextName: 'berth', user: 'berth-admin' });
+  // kubeadm's controller-manager.conf and scheduler.conf, beside the cluster's pki (what `berth controller-manager`
+  // and `berth scheduler` use by default)
+  await writeComponentKubeconfigs(opts.pkiDataDir ?? opts.dataDir, url, pki);
 
   // The client side (undici, informers) loads once the API is ready: it is not needed to serve, and loading it
   // later keeps it off the start-up path.
@@ -263,7 +267,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     return clients;
   };
   const componentCtx: ComponentContext = {
-    dataDir: opts.dataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
+    dataDir: opts.dataDir, pkiDataDir: opts.pkiDataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
     announce: (line) => opts.announce?.(line),
     get client() { return needClients().client; },
     get informers() { return needClients().informers; },

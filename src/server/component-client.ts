@@ -12,6 +12,8 @@ import { DirectConnection, directConnection, HttpRequest, HttpResponse, keepsCon
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
 import type { UserInfo } from '../registry/types.js';
+import { CONTROLLER_MANAGER_IDENTITY } from '../authentication/component-users.js';
+import { serviceAccountTokenSource, type TokenSource } from './service-account-credentials.js';
 import type { InProcessTransport } from './in-process.js';
 
 /** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
@@ -26,12 +28,12 @@ export interface ClientIdentity {
    * the loopback user (system:apiserver, system:masters) when absent. Over a kubeconfig, its credentials decide.
    */
   user?: UserInfo;
+  /**
+   * The ServiceAccount `user` is. Over a kubeconfig the component then speaks with a token the kubeconfig's user
+   * requests for that account (kube-controller-manager's --use-service-account-credentials).
+   */
+  serviceAccount?: { namespace: string; name: string };
 }
-
-export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
-  userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
-  fieldManager: 'kube-controller-manager',
-};
 
 /** Connections for requests other than watches; bursts queue in undici instead of opening (and handshaking) more. */
 export const DEFAULT_MAX_REQUEST_CONNECTIONS = 16;
@@ -47,9 +49,11 @@ export class SharedTransport implements Transport {
   private readonly watches: Agent;
   private readonly origin: string;
   private readonly token?: string;
+  private readonly tokenSource?: TokenSource;
   private closed?: Promise<void>;
 
-  constructor(private readonly conn: ClusterConnection, opts: { maxRequestConnections?: number } = {}) {
+  /** `tokenSource`: a bearer token fetched (and renewed) per request, for a connection without other credentials. */
+  constructor(private readonly conn: ClusterConnection, opts: { maxRequestConnections?: number; tokenSource?: TokenSource } = {}) {
     this.origin = new URL(conn.server).origin;
     const connect: Agent.Options['connect'] = {
       secureContext: createSecureContext({ ca: conn.ca, cert: conn.cert, key: conn.key }),
@@ -57,6 +61,7 @@ export class SharedTransport implements Transport {
       servername: conn.tlsServerName,
     };
     this.token = conn.token;
+    this.tokenSource = opts.tokenSource;
     // Timeouts are the RestClient's (per request) and the watch's (inactivity); undici's would cut long watches.
     const common = { keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0, connect };
     this.requests = new Agent({ ...common, connections: opts.maxRequestConnections ?? DEFAULT_MAX_REQUEST_CONNECTIONS });
@@ -65,6 +70,7 @@ export class SharedTransport implements Transport {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     const headers = { ...req.headers };
+    if (this.tokenSource && !headers.authorization) headers.authorization = `Bearer ${await this.tokenSource()}`;
     if (this.token && !headers.authorization) headers.authorization = `Bearer ${this.token}`;
     const agent = isWatch(req.path) ? this.watches : this.requests;
     const res = await agent.request({ origin: this.origin, path: req.path, method: req.method as 'GET', headers, body: req.body, signal: req.signal, reset: keepsConnection(req) });
@@ -99,6 +105,8 @@ export class ComponentClients {
   private base?: KubeClient;
   private factory?: SharedInformerFactory;
   private readonly connection: ComponentConnection;
+  /** Over a kubeconfig: one token-authenticated transport per ServiceAccount. */
+  private readonly accountTransports = new Map<string, SharedTransport>();
 
   /** `connection` may also be a kubeconfig path (TLS to the public port). */
   constructor(connection: ComponentConnection | string, private readonly opts: { maxRequestConnections?: number } = {}) {
@@ -116,16 +124,40 @@ export class ComponentClients {
   }
 
   clientAs(identity: ClientIdentity): KubeClient {
-    this.transport ??= 'inProcess' in this.connection
-      ? this.connection.inProcess
-      : new SharedTransport(loadKubeconfig({ path: this.connection.kubeconfigPath }), this.opts);
-    const transport = identity.user && 'inProcess' in this.connection ? this.connection.inProcess.as(identity.user) : unclosable(this.transport);
+    const connection = this.connection;
+    let transport: Transport;
+    if ('inProcess' in connection) {
+      this.transport ??= connection.inProcess;
+      transport = identity.user ? connection.inProcess.as(identity.user) : unclosable(this.transport);
+    } else if (identity.serviceAccount) {
+      transport = unclosable(this.accountTransport(connection.kubeconfigPath, identity.serviceAccount));
+    } else {
+      this.transport ??= new SharedTransport(loadKubeconfig({ path: connection.kubeconfigPath }), this.opts);
+      transport = unclosable(this.transport);
+    }
     return new KubeClient({ transport, userAgent: identity.userAgent, fieldManager: identity.fieldManager });
+  }
+
+  /**
+   * The connection of a ServiceAccount's client: the kubeconfig's server and CA without its client certificate
+   * (the API server would take the certificate's user first), and a token `client` requests for the account.
+   */
+  private accountTransport(kubeconfigPath: string, account: { namespace: string; name: string }): SharedTransport {
+    const key = `${account.namespace}/${account.name}`;
+    let t = this.accountTransports.get(key);
+    if (!t) {
+      const conn = loadKubeconfig({ path: kubeconfigPath });
+      const anonymous = { ...conn, cert: undefined, key: undefined, token: undefined };
+      t = new SharedTransport(anonymous, { maxRequestConnections: 4, tokenSource: serviceAccountTokenSource(this.client, account) });
+      this.accountTransports.set(key, t);
+    }
+    return t;
   }
 
   /** After the components have stopped: the informers, then the connections. */
   async close(): Promise<void> {
     await this.factory?.stop();
+    await Promise.all([...this.accountTransports.values()].map((t) => t.close()));
     await this.transport?.close();
   }
 }

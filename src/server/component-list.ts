@@ -2,6 +2,7 @@
 // ok; controllers start right after, so their modules are loaded lazily and stay off the start-up path.
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../apimachinery/errors.js';
+import { controllerIdentity, SCHEDULER_IDENTITY } from '../authentication/component-users.js';
 import { caCertPath } from '../pki/index.js';
 import { subresourceKey, type Component, type ComponentContext, type RunningComponent } from './components.js';
 import { handlePodBinding } from './pod-binding.js';
@@ -63,18 +64,17 @@ export const COMPONENTS: Component[] = [
     },
   },
   // namespace deletion and deletion propagation policies are part of the API's contract
+  // what kubeadm leaves in a cluster it sets up (kube-public/cluster-info, the default StorageClass), made with the
+  // setup's admin credentials: the API server's loopback user, not a controller's
+  lazy('kubeadm-addons', false, async () => (await import('../controllers/clusterinfo/addons-component.js')).kubeadmAddonsComponent),
   { ...lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent), afterReady: true },
   { ...lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent), afterReady: true },
   clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
     client: ctx.client, informers: ctx.informers,
+    clientFor: (serviceAccount) => ctx.clientAs(controllerIdentity(serviceAccount)),
     features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
     rootCA: readFileSync(caCertPath(ctx.dataDir), 'utf8'),
   })),
-  // what kubeadm leaves in a cluster it sets up: kube-public/cluster-info
-  clientComponent('cluster-info', async (ctx) => {
-    await (await import('../controllers/clusterinfo/cluster-info.js')).ensureClusterInfo(ctx.client, { server: ctx.url, caPem: readFileSync(caCertPath(ctx.dataDir), 'utf8') });
-    return { stop() {} };
-  }),
   // csrapproving and csrsigning: kubelet TLS bootstrap for nodes joining with a bootstrap token
   lazy('certificate-controllers', true, async () => (await import('../controllers/certificates/component.js')).certificateControllersComponent),
   // a podCIDR for every Node from --cluster-cidr (nodes joining from other machines; berth up's own bring theirs)
@@ -85,7 +85,7 @@ export const COMPONENTS: Component[] = [
   lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
   clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
-    .startScheduler(ctx.clientAs({ userAgent: 'berth-scheduler', user: { username: 'system:kube-scheduler', groups: ['system:authenticated'] } }), { informers: ctx.informers })),
+    .startScheduler(ctx.clientAs(SCHEDULER_IDENTITY), { informers: ctx.informers })),
   // runs the pods and registers each node's kubelet (ServerContext.kubelets) for exec, attach, portforward, log
   clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
   lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),

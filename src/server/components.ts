@@ -36,12 +36,17 @@ export interface BerthRuntimeOptions {
   /** kube-controller-manager's --node-monitor-grace-period (ms; default 50 s) and --node-monitor-period (5 s). */
   nodeMonitorGracePeriodMs?: number;
   nodeMonitorPeriodMs?: number;
-  /** Offer the default StorageClass `standard` on first start (false: no default class, like a bare cluster). */
+  /**
+   * Offer the default StorageClass `standard` on first start: false never (a bare cluster), true always (`berth
+   * apiserver`, whose controllers run apart), unset when controllers run here.
+   */
   defaultStorageClass?: boolean;
 }
 
 export interface ComponentContext {
   dataDir: string;
+  /** The data dir whose pki/ holds the cluster's CA (`berth apiserver --pki-from`); dataDir when unset. */
+  pkiDataDir?: string;
   url: string;
   kubeconfigPath: string;
   registry: ResourceRegistry;

@@ -51,9 +51,18 @@ before(async () => {
   balancer = await startTcpBalancer(apiPorts.map((port) => ({ host: '127.0.0.1', port })));
   kubeconfig = join(dir, 'kubeconfig');
   writeFileSync(kubeconfig, readFileSync(join(dir, 'api-0', 'kubeconfig'), 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${balancer.port}`), { mode: 0o600 });
-  const common = ['--data-dir', shared, '--kubeconfig', kubeconfig, ...LEADER_FLAGS];
-  for (let i = 0; i < 2; i++) managers.push(await berth(['controller-manager', ...common], /campaigning/));
-  for (let i = 0; i < 2; i++) schedulers.push(await berth(['scheduler', ...common], /campaigning/));
+  // The controller managers and schedulers use the kubeconfigs the API servers wrote beside the shared pki, as
+  // kubeadm's controller-manager.conf and scheduler.conf (their own users, not the admin), pointed at the balancer.
+  const throughBalancer = (file: string) => {
+    const path = join(dir, file);
+    writeFileSync(path, readFileSync(join(shared, file), 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${balancer.port}`), { mode: 0o600 });
+    return path;
+  };
+  const common = ['--data-dir', shared, ...LEADER_FLAGS];
+  const managerConf = throughBalancer('controller-manager.conf');
+  const schedulerConf = throughBalancer('scheduler.conf');
+  for (let i = 0; i < 2; i++) managers.push(await berth(['controller-manager', ...common, '--kubeconfig', managerConf], /campaigning/));
+  for (let i = 0; i < 2; i++) schedulers.push(await berth(['scheduler', ...common, '--kubeconfig', schedulerConf], /campaigning/));
 });
 
 after(async () => {
@@ -113,6 +122,11 @@ test('one controller manager and one scheduler act; when their leaders are kille
   await scheduled(3);
   // The standbys said who led before they took over, and never both led at once.
   assert.match(cm2.out(), /controller-manager: \S+ leads\n[\s\S]*leading as /);
+  // The controllers acted as their ServiceAccounts, with tokens the manager requested (--use-service-account-credentials).
+  const accounts = (await kubectlOk(cluster(), ['get', 'serviceaccounts', '-n', 'kube-system', '-o', 'name'])).split('\n');
+  for (const a of ['deployment-controller', 'replicaset-controller']) assert.ok(accounts.includes(`serviceaccount/${a}`), accounts.join(' '));
+  assert.equal(cm2.err().match(/forbidden/gi), null, cm2.err().slice(-2000));
+  assert.equal(sched2.err().match(/forbidden/gi), null, sched2.err().slice(-2000));
 });
 
 test('kubectl keeps working while an API server is killed; an informer resumes on the other without relist, loss or duplicates; acknowledged writes survive', { skip, timeout: 180_000 }, async (t) => {

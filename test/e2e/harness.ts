@@ -39,6 +39,7 @@ export async function startCluster(opts: { dataDir?: string; args?: string[]; st
   const { kubeconfig, url } = await new Promise<{ kubeconfig: string; url: string }>((resolve, reject) => {
     let out = '';
     let kubeconfig = '';
+    let timer: NodeJS.Timeout | undefined = undefined;
     const onData = (d: Buffer) => {
       out += d.toString();
       const k = /^kubeconfig: (.+)$/m.exec(out);
@@ -46,12 +47,18 @@ export async function startCluster(opts: { dataDir?: string; args?: string[]; st
       if (k) kubeconfig = k[1];
       if (k && s) {
         proc.stdout!.off('data', onData);
+        clearTimeout(timer);
         resolve({ kubeconfig, url: s[1] });
       }
     };
     proc.stdout!.on('data', onData);
     proc.once('exit', (code) => reject(new Error(`berth up exited with ${code}: ${stderr}`)));
-    setTimeout(() => reject(new Error(`berth up did not start in time: ${stderr}`)), opts.startTimeoutMs ?? 20000).unref();
+    // Generous: the machine is shared, and under other engineers' load a start takes well over 20 s. A server that
+    // did not start is killed, or the test process would wait on it forever.
+    timer = setTimeout(() => {
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+      reject(new Error(`berth up did not start in time: ${stderr}`));
+    }, opts.startTimeoutMs ?? 60_000).unref();
   });
   const exited = new Promise<void>((r) => proc.once('exit', () => r()));
   return {

@@ -508,6 +508,29 @@ function namespacedObjects(): KubeObject[] {
   ];
 }
 
+/**
+ * What the cluster's add-ons run as, as kubeadm and minikube set them up (not kube-apiserver's own policy): CoreDNS's
+ * system:coredns role for ServiceAccount kube-system/coredns, and the local provisioner's ServiceAccount bound to the
+ * bootstrap role system:persistent-volume-provisioner (minikube's storage-provisioner binding) and, as it also grows
+ * volumes, to a role like the CSI external-resizer's (which patches; Berth's provisioner updates).
+ */
+function addonPolicy(): Pick<BootstrapPolicy, 'clusterRoles' | 'clusterRoleBindings'> {
+  const provisioner = clusterBinding('system:persistent-volume-provisioner', sa('kube-system', 'berth-local-provisioner'));
+  provisioner.metadata.name = 'berth:local-provisioner';
+  const resizer = clusterBinding('berth:local-volume-resizer', sa('kube-system', 'berth-local-provisioner'));
+  return {
+    clusterRoles: [clusterRole('system:coredns', [
+      rule('list', 'watch').groups(core).resources('endpoints', 'services', 'pods', 'namespaces').get(),
+      rule('list', 'watch').groups(discovery).resources('endpointslices').get(),
+    ]), clusterRole('berth:local-volume-resizer', [
+      rule('get', 'list', 'watch', 'patch', 'update').groups(core).resources('persistentvolumes').get(),
+      rule('patch', 'update').groups(core).resources('persistentvolumeclaims/status').get(),
+      eventsRule(),
+    ])],
+    clusterRoleBindings: [clusterBinding('system:coredns', sa('kube-system', 'coredns')), provisioner, resizer],
+  };
+}
+
 /** The group bootstrap tokens made by `berth token create` carry (kubeadm's), allowed to request node certificates. */
 export const DEFAULT_NODE_TOKEN_GROUP = 'system:bootstrappers:kubeadm:default-node-token';
 
@@ -530,9 +553,10 @@ export function bootstrapPolicy(): BootstrapPolicy {
   autoApprove.metadata.name = 'kubeadm:node-autoapprove-bootstrap';
   const autoRenew = clusterBinding('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', group('system:nodes'));
   autoRenew.metadata.name = 'kubeadm:node-autoapprove-certificate-rotation';
+  const addons = addonPolicy();
   return {
-    clusterRoles: [...clusterRoles(), ...controllerRoles],
-    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap, autoApprove, autoRenew],
+    clusterRoles: [...clusterRoles(), ...controllerRoles, ...addons.clusterRoles],
+    clusterRoleBindings: [...clusterRoleBindings(), ...controllerBindings, kubeletBootstrap, autoApprove, autoRenew, ...addons.clusterRoleBindings],
     namespaced: namespacedObjects(),
   };
 }

@@ -1,6 +1,7 @@
 // kube-controller-manager's certificate controllers: csrapproving and csrsigning (the latter signs with the cluster
 // CA of the data dir, <data-dir>/pki/ca.crt and ca.key).
 import { join } from 'node:path';
+import { controllerIdentity } from '../../authentication/component-users.js';
 import type { Component } from '../../server/components.js';
 import { CsrApprovingController } from './approver.js';
 import { CsrSigningController } from './signer.js';
@@ -9,9 +10,11 @@ export const certificateControllersComponent: Component = {
   name: 'certificate-controllers', controller: true,
   async start(ctx) {
     const pki = join(ctx.dataDir, 'pki');
+    // both run as upstream's certificate-controller ServiceAccount (system:controller:certificate-controller)
+    const client = ctx.clientAs(controllerIdentity('certificate-controller'));
     const controllers = [
-      new CsrApprovingController(ctx.client, ctx.informers),
-      new CsrSigningController(ctx.client, ctx.informers, { certFile: join(pki, 'ca.crt'), keyFile: join(pki, 'ca.key') }),
+      new CsrApprovingController(client, ctx.informers),
+      new CsrSigningController(client, ctx.informers, { certFile: join(pki, 'ca.crt'), keyFile: join(pki, 'ca.key') }),
     ];
     ctx.informers.start();
     for (const c of controllers) void c.run();

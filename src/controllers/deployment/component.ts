@@ -3,6 +3,7 @@
 import { KubeClient } from '../../client/client.js';
 import { SharedInformerFactory } from '../../client/informer.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { controllerIdentity } from '../../authentication/component-users.js';
 import type { Component } from '../../server/components.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import { DeploymentController } from './controller.js';
@@ -23,6 +24,8 @@ export interface StartWorkloadControllersOptions {
   client?: KubeClient;
   /** An informer factory to register on (shared with other components); the caller stops it. */
   informers?: SharedInformerFactory;
+  /** Each controller's client (its ServiceAccount's, inside `berth up`); `client` when absent. */
+  clientFor?: (serviceAccount: string) => KubeClient;
   workers?: number;
   onError?: (controller: string, key: string, err: unknown) => void;
 }
@@ -35,8 +38,9 @@ export async function startDeploymentControllers(opts: StartWorkloadControllersO
   });
   const informers = opts.informers ?? new SharedInformerFactory(client);
   const report = (name: string) => (opts.onError ? (key: string, err: unknown) => opts.onError!(name, key, err) : undefined);
-  const replicaSets = new ReplicaSetController(client, informers, { workers: opts.workers, onError: report('replicaset-controller') });
-  const deployments = new DeploymentController(client, informers, { workers: opts.workers, onError: report('deployment-controller') });
+  const as = (serviceAccount: string) => opts.clientFor?.(serviceAccount) ?? client;
+  const replicaSets = new ReplicaSetController(as('replicaset-controller'), informers, { workers: opts.workers, onError: report('replicaset-controller') });
+  const deployments = new DeploymentController(as('deployment-controller'), informers, { workers: opts.workers, onError: report('deployment-controller') });
   informers.start();
   const running = [replicaSets.run(), deployments.run()];
   let stopped: Promise<void> | undefined;
@@ -57,6 +61,8 @@ export const deploymentControllersComponent: Component = {
   name: 'deployment-controllers',
   controller: true,
   async start(ctx) {
-    return startDeploymentControllers({ client: ctx.client, informers: ctx.informers });
+    return startDeploymentControllers({
+      client: ctx.client, informers: ctx.informers, clientFor: (serviceAccount) => ctx.clientAs(controllerIdentity(serviceAccount)),
+    });
   },
 };

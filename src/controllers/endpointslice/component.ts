@@ -1,5 +1,6 @@
 // `berth up` component running the EndpointSlice and Endpoints controllers on the client and informer factory all
 // components share (kube-controller-manager's).
+import { controllerIdentity } from '../../authentication/component-users.js';
 import type { Component } from '../../server/components.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { EndpointSliceController } from './controller.js';
@@ -7,8 +8,8 @@ import { EndpointSliceController } from './controller.js';
 export const endpointControllersComponent: Component = {
   name: 'endpoint-controllers', controller: true,
   async start(ctx) {
-    const slices = new EndpointSliceController(ctx.client, ctx.informers);
-    const endpoints = new EndpointsController(ctx.client, ctx.informers);
+    const slices = new EndpointSliceController(ctx.clientAs(controllerIdentity('endpointslice-controller')), ctx.informers);
+    const endpoints = new EndpointsController(ctx.clientAs(controllerIdentity('endpoint-controller')), ctx.informers);
     ctx.informers.start();
     const running = [slices.run(), endpoints.run()];
     return {

@@ -1,5 +1,6 @@
 // The garbage collector as a Berth component: an API client on the components' shared connections. It is part of
 // the API's contract (deletion propagation policies), so it runs even without controllers.
+import { controllerIdentity } from '../../authentication/component-users.js';
 import type { Component } from '../../server/components.js';
 import { GarbageCollector } from './garbage-collector.js';
 
@@ -8,7 +9,7 @@ export const garbageCollectorComponent: Component = {
   controller: false,
   async start(ctx) {
     // Discovery and the monitors' first lists happen in the background: the API is ready without them.
-    const gc = new GarbageCollector(ctx.client);
+    const gc = new GarbageCollector(ctx.clientAs(controllerIdentity('generic-garbage-collector')));
     gc.start();
     return gc;
   },

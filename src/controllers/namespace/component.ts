@@ -1,5 +1,6 @@
 // The namespace controller as a Berth component, on the shared client and informers. Namespace deletion is part
 // of the API's contract, so it runs even without controllers.
+import { controllerIdentity } from '../../authentication/component-users.js';
 import type { Component } from '../../server/components.js';
 import { NamespaceController } from './namespace-controller.js';
 
@@ -7,7 +8,7 @@ export const namespaceControllerComponent: Component = {
   name: 'namespace-controller',
   controller: false,
   async start(ctx) {
-    const controller = new NamespaceController(ctx.client, ctx.informers);
+    const controller = new NamespaceController(ctx.clientAs(controllerIdentity('namespace-controller')), ctx.informers);
     ctx.informers.start();
     controller.start();
     return controller;

@@ -1,25 +1,21 @@
 // How `berth up` runs the storage controllers: the PV binder with the protection controllers (kube-controller-
-// manager's share) and the built-in local provisioner with the default StorageClass (skipped with --no-controllers,
-// like an envtest API server). The admission plugins beside the API are in admission-component.ts.
-import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+// manager's share, each as its ServiceAccount) and the built-in local provisioner as its own ServiceAccount (skipped
+// with --no-controllers, like an envtest API server; the default StorageClass is kubeadm-addons').
+// The admission plugins beside the API are in admission-component.ts.
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../../apimachinery/errors.js';
-import { builtin } from '../../client/resources.js';
-import { defaultStorageClassObject, LocalProvisioner } from '../../provisioner/local-provisioner.js';
-import type { Component, ComponentContext } from '../../server/components.js';
+import { controllerIdentity, PROVISIONER_IDENTITY } from '../../authentication/component-users.js';
+import { LocalProvisioner } from '../../provisioner/local-provisioner.js';
+import type { Component } from '../../server/components.js';
 import { PersistentVolumeController } from './pv-controller.js';
 import { StorageProtectionController } from './protection-controller.js';
-
-/** A client over the connections all components share, speaking as `agent`. */
-const clientFor = (ctx: ComponentContext, agent: string) =>
-  ctx.clientAs({ userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
 
 export const volumeControllersComponent: Component = {
   name: 'persistentvolume-controllers', controller: true,
   async start(ctx) {
-    const binder = new PersistentVolumeController(ctx.client, ctx.informers);
-    const protection = new StorageProtectionController(ctx.client, ctx.informers);
+    const as = (serviceAccount: string) => ctx.clientAs(controllerIdentity(serviceAccount));
+    const binder = new PersistentVolumeController(as('persistent-volume-binder'), ctx.informers);
+    const protection = new StorageProtectionController({ claims: as('pvc-protection-controller'), volumes: as('pv-protection-controller') }, ctx.informers);
     ctx.informers.start();
     const running = [binder.run(), protection.run()];
     return {
@@ -31,24 +27,11 @@ export const volumeControllersComponent: Component = {
   },
 };
 
-/** Marker that the default class was offered once: a user who deleted it does not get it back on restart. */
-const DEFAULT_CLASS_MARKER = '.default-storage-class-created';
-
 export const localProvisionerComponent: Component = {
   name: 'local-provisioner', controller: true,
   async start(ctx) {
-    const client = clientFor(ctx, 'berth-local-provisioner');
+    const client = ctx.clientAs(PROVISIONER_IDENTITY);
     await mkdir(join(ctx.dataDir, 'volumes'), { recursive: true });
-    const wantDefault = (ctx.options as { defaultStorageClass?: boolean }).defaultStorageClass !== false;
-    const marker = join(ctx.dataDir, 'volumes', DEFAULT_CLASS_MARKER);
-    if (wantDefault && !existsSync(marker)) {
-      try {
-        await client.create(builtin.storageClasses, defaultStorageClassObject());
-      } catch (e) {
-        if (!(e instanceof ApiError && e.code === 409)) throw e;
-      }
-      await writeFile(marker, 'standard\n');
-    }
     const provisioner = new LocalProvisioner(client, ctx.informers, { dataDir: ctx.dataDir });
     ctx.informers.start();
     const running = provisioner.run();

@@ -30,7 +30,11 @@ export class StorageProtectionController {
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly onError?: (key: string, err: unknown) => void) {
+  private readonly clients: { claims: KubeClient; volumes: KubeClient };
+
+  /** `clients`: one, or upstream's two (the pvc-protection and pv-protection controllers' accounts). */
+  constructor(clients: KubeClient | { claims: KubeClient; volumes: KubeClient }, factory: SharedInformerFactory, private readonly onError?: (key: string, err: unknown) => void) {
+    this.clients = 'claims' in clients ? clients : { claims: clients, volumes: clients };
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.volumes = factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
     this.pods = factory.informerFor<VolumePod>(builtin.pods);
@@ -83,7 +87,7 @@ export class StorageProtectionController {
   private async claimInUse(claim: PersistentVolumeClaim): Promise<boolean> {
     const name = claim.metadata.name ?? '';
     if (this.pods.store.byIndex(POD_CLAIM_INDEX, claimKey(claim)).some((p) => podUsesClaim(p, name))) return true;
-    const live = await this.client.list<VolumePod>(builtin.pods, { namespace: claim.metadata.namespace });
+    const live = await this.clients.claims.list<VolumePod>(builtin.pods, { namespace: claim.metadata.namespace });
     return live.items.some((p) => podUsesClaim(p, name));
   }
 
@@ -98,7 +102,7 @@ export class StorageProtectionController {
     const clone = structuredClone(obj);
     clone.metadata.finalizers = (clone.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     try {
-      await this.client.update(res, clone);
+      await (res === builtin.persistentVolumes ? this.clients.volumes : this.clients.claims).update(res, clone);
     } catch (e) {
       if (e instanceof ApiError && e.code === 404) return;
       throw e;

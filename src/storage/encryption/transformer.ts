@@ -1,11 +1,13 @@
 // Encryption at rest as kube-apiserver's EncryptionConfiguration (apiserver.config.k8s.io/v1, k8s.io/apiserver/pkg/
 // storage/value/encrypt): for the configured resources, values are written by the first provider and read by
 // whichever provider's prefix they carry. aescbc writes `k8s:enc:aescbc:v1:<key>:` + IV + AES-CBC (PKCS#7),
-// aesgcm `k8s:enc:aesgcm:v1:<key>:` + nonce + AES-GCM with the storage key as additional data; identity stores
-// plaintext. Values with no known prefix are read as plaintext (data written before encryption was turned on).
+// aesgcm `k8s:enc:aesgcm:v1:<key>:` + nonce + AES-GCM with the storage key as additional data, secretbox
+// `k8s:enc:secretbox:v1:<key>:` + 24-byte nonce + NaCl secretbox (XSalsa20-Poly1305: tag, then ciphertext, as Go's
+// secretbox.Seal; Node's crypto has no XSalsa20, so @noble/ciphers seals it); identity stores plaintext. Values with no known prefix are read as plaintext (data written before encryption was turned on).
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { parse } from 'yaml';
 import { prefixFor } from '../key-layout.js';
 import type { ScopedValueTransformer } from '../value-transformer.js';
@@ -51,6 +53,20 @@ function aesgcm(name: string, secret: Buffer): Provider {
   };
 }
 
+function secretbox(name: string, secret: Buffer): Provider {
+  return {
+    prefix: Buffer.from(`k8s:enc:secretbox:v1:${name}:`),
+    encrypt: (_key, plain) => {
+      const nonce = randomBytes(24);
+      return Buffer.concat([nonce, xsalsa20poly1305(secret, nonce).encrypt(plain)]);
+    },
+    decrypt: (_key, sealed) => {
+      if (sealed.length < 24 + 16) throw new Error('the stored data was shorter than the required size');
+      return Buffer.from(xsalsa20poly1305(secret, sealed.subarray(0, 24)).decrypt(sealed.subarray(24)));
+    },
+  };
+}
+
 const IDENTITY: Provider = { prefix: Buffer.alloc(0), encrypt: (_k, p) => p, decrypt: (_k, s) => s };
 
 /** `secrets` → `/registry/secrets/`, `deployments.apps` → `/registry/deployments/`, as the store lays keys out. */
@@ -61,7 +77,7 @@ export function storagePrefixOf(resource: string): string {
 }
 
 interface KeyConfig { name?: string; secret?: string }
-interface ProviderConfig { aescbc?: { keys?: KeyConfig[] }; aesgcm?: { keys?: KeyConfig[] }; secretbox?: unknown; identity?: unknown; kms?: unknown }
+interface ProviderConfig { aescbc?: { keys?: KeyConfig[] }; aesgcm?: { keys?: KeyConfig[] }; secretbox?: { keys?: KeyConfig[] }; identity?: unknown; kms?: unknown }
 interface EncryptionConfiguration { kind?: string; apiVersion?: string; resources?: { resources?: string[]; providers?: ProviderConfig[] }[] }
 
 class ConfiguredTransformer implements ScopedValueTransformer {
@@ -130,7 +146,7 @@ export function loadEncryptionConfiguration(path: string): ScopedValueTransforme
       if (p.aescbc) for (const k of p.aescbc.keys ?? []) { const { name, secret } = keyOf(k, 'aescbc', [16, 24, 32]); providers.push(aescbc(name, secret)); }
       else if (p.aesgcm) for (const k of p.aesgcm.keys ?? []) { const { name, secret } = keyOf(k, 'aesgcm', [16, 24, 32]); providers.push(aesgcm(name, secret)); }
       else if (p.identity !== undefined) providers.push(IDENTITY);
-      else if (p.secretbox !== undefined) throw new Error(`${path}: the secretbox provider is not supported by Berth (use aescbc or aesgcm)`);
+      else if (p.secretbox) for (const k of p.secretbox.keys ?? []) { const { name, secret } = keyOf(k, 'secretbox', [32]); providers.push(secretbox(name, secret)); }
       else if (p.kms !== undefined) throw new Error(`${path}: kms providers are not supported by Berth`);
     }
     if (!providers.length) throw new Error(`${path}: a resources entry needs at least one provider`);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ApiError } from '../../../src/apimachinery/errors.js';
+import { controllerIdentity, SCHEDULER_IDENTITY } from '../../../src/authentication/component-users.js';
 import { jsonRoundTrip } from '../../../src/apimachinery/json.js';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { KubeClient } from '../../../src/client/client.js';
@@ -42,6 +43,8 @@ describe('Berth\'s in-process channel', () => {
   let dir: string;
   let berth: Berth;
   let ctx: ComponentContext;
+  /** kubeadm's and the API server's own requests: no user named, so the loopback user. */
+  const loopback = () => ctx.clientAs({ userAgent: 'test' });
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-in-process-'));
     const probe: Component = {
@@ -59,8 +62,18 @@ describe('Berth\'s in-process channel', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('components are system:apiserver in system:masters; the public port still authenticates its own users', async () => {
-    assert.deepEqual(await whoAmI(ctx.client), { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
+  test('components are their upstream users, the loopback user only when they name none; the public port still authenticates its own users', async () => {
+    assert.deepEqual(await whoAmI(ctx.client), { username: 'system:kube-controller-manager', groups: ['system:authenticated'] });
+    assert.deepEqual(await whoAmI(ctx.clientAs(controllerIdentity('job-controller'))),
+      { username: 'system:serviceaccount:kube-system:job-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] });
+    assert.deepEqual(await whoAmI(ctx.clientAs(SCHEDULER_IDENTITY)), { username: 'system:kube-scheduler', groups: ['system:authenticated'] });
+    assert.deepEqual(await whoAmI(loopback()), { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] });
+    // held by the same authorizer as any client: the scheduler may not delete Secrets, the manager may not create ConfigMaps
+    await loopback().create(builtin.secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kept', namespace: 'default' } });
+    await assert.rejects(ctx.clientAs(SCHEDULER_IDENTITY).delete(builtin.secrets, 'kept', { namespace: 'default' }), (e: unknown) => e instanceof ApiError && e.code === 403
+      && e.message === 'secrets "kept" is forbidden: User "system:kube-scheduler" cannot delete resource "secrets" in API group "" in the namespace "default"');
+    await assert.rejects(ctx.client.create(builtin.configMaps, configMap('by-manager', {})), (e: unknown) => e instanceof ApiError && e.code === 403
+      && e.message === 'configmaps is forbidden: User "system:kube-controller-manager" cannot create resource "configmaps" in API group "" in the namespace "default"');
     const cm = await ctx.clientAs({ userAgent: 'berth-node-agent', fieldManager: 'kubelet' }).create(builtin.configMaps, configMap('by-kubelet', { a: '1' }));
     assert.deepEqual(cm.metadata.managedFields?.map((f) => f.manager), ['kubelet']);
     const external = KubeClient.fromKubeconfig({ path: berth.kubeconfigPath }, { userAgent: 'test' });
@@ -73,31 +86,31 @@ describe('Berth\'s in-process channel', () => {
 
   test('requests and responses are copies: neither side sees the other\'s later changes, undefined members are absent', async () => {
     const sent = configMap('copies', { a: '1', gone: undefined });
-    const created = await ctx.client.create(builtin.configMaps, sent);
+    const created = await loopback().create(builtin.configMaps, sent);
     assert.deepEqual(created.data, { a: '1' });
     assert.equal(Object.hasOwn(created.data as object, 'gone'), false);
     assert.equal(sent.metadata.uid, undefined, 'the server filled in its own copy');
     (sent.data as Record<string, string>).a = 'changed by the caller';
     (created.data as Record<string, string>).a = 'changed in the response';
-    const got = await ctx.client.get(builtin.configMaps, 'copies', { namespace: 'default' });
+    const got = await loopback().get(builtin.configMaps, 'copies', { namespace: 'default' });
     assert.deepEqual(got.data, { a: '1' });
-    assert.notEqual(got, await ctx.client.get(builtin.configMaps, 'copies', { namespace: 'default' }));
+    assert.notEqual(got, await loopback().get(builtin.configMaps, 'copies', { namespace: 'default' }));
   });
 
   test('errors arrive as ApiErrors built from the server\'s Status', async () => {
-    await assert.rejects(ctx.client.get(builtin.configMaps, 'nope', { namespace: 'default' }), (e: unknown) =>
+    await assert.rejects(loopback().get(builtin.configMaps, 'nope', { namespace: 'default' }), (e: unknown) =>
       e instanceof ApiError && e.code === 404 && e.reason === 'NotFound' && e.message === 'configmaps "nope" not found');
-    await ctx.client.create(builtin.configMaps, configMap('twice', {}));
-    await assert.rejects(ctx.client.create(builtin.configMaps, configMap('twice', {})), (e: unknown) => e instanceof ApiError && e.code === 409);
+    await loopback().create(builtin.configMaps, configMap('twice', {}));
+    await assert.rejects(loopback().create(builtin.configMaps, configMap('twice', {})), (e: unknown) => e instanceof ApiError && e.code === 409);
   });
 
   test('patches travel as text, deletes carry their options', async () => {
-    await ctx.client.create(builtin.configMaps, configMap('patched', { a: '1' }));
-    const patched = await ctx.client.patch(builtin.configMaps, 'patched', { data: { b: '2' } }, 'merge', { namespace: 'default' });
+    await loopback().create(builtin.configMaps, configMap('patched', { a: '1' }));
+    const patched = await loopback().patch(builtin.configMaps, 'patched', { data: { b: '2' } }, 'merge', { namespace: 'default' });
     assert.deepEqual(patched.data, { a: '1', b: '2' });
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'default' }, spec: { nodeName: 'nowhere', containers: [{ name: 'c', image: 'nginx' }] } };
-    await ctx.client.create(builtin.pods, pod);
-    const deleting = await ctx.client.delete(builtin.pods, 'p', { namespace: 'default', gracePeriodSeconds: 7 }) as KubeObject;
+    await loopback().create(builtin.pods, pod);
+    const deleting = await loopback().delete(builtin.pods, 'p', { namespace: 'default', gracePeriodSeconds: 7 }) as KubeObject;
     assert.equal(deleting.metadata.deletionGracePeriodSeconds, 7, 'the DeleteOptions body reached the server');
   });
 
@@ -106,7 +119,7 @@ describe('Berth\'s in-process channel', () => {
     const seen: WatchEvent[][] = [[], []];
     const refused: unknown[] = [];
     const watches = seen.map(async (events) => {
-      for await (const ev of ctx.client.watch(builtin.configMaps, { namespace: 'default', labelSelector: 'w=1', signal: abort.signal })) {
+      for await (const ev of loopback().watch(builtin.configMaps, { namespace: 'default', labelSelector: 'w=1', signal: abort.signal })) {
         // A watch from "now" with bookmarks gets WatchList's initial-events-end bookmark first (as upstream 1.34+).
         if (ev.type === 'BOOKMARK') continue;
         events.push(ev);
@@ -118,7 +131,7 @@ describe('Berth\'s in-process channel', () => {
       }
     });
     await new Promise((r) => setTimeout(r, 50));
-    await ctx.client.create(builtin.configMaps, { ...configMap('watched', { a: '1' }), metadata: { name: 'watched', namespace: 'default', labels: { w: '1' } } });
+    await loopback().create(builtin.configMaps, { ...configMap('watched', { a: '1' }), metadata: { name: 'watched', namespace: 'default', labels: { w: '1' } } });
     const deadline = Date.now() + 5000;
     while (seen.some((s) => s.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(seen.map((s) => s.map((e) => `${e.type} ${e.object.metadata.name}`)), [['ADDED watched'], ['ADDED watched']]);
@@ -126,7 +139,7 @@ describe('Berth\'s in-process channel', () => {
     assert.ok(Object.isFrozen(seen[0]![0]!.object.metadata.labels));
     assert.equal(refused.length, 2, 'changing a shared event throws');
     assert.ok(refused.every((e) => e instanceof TypeError));
-    const stored = await ctx.client.get(builtin.configMaps, 'watched', { namespace: 'default' });
+    const stored = await loopback().get(builtin.configMaps, 'watched', { namespace: 'default' });
     assert.deepEqual(stored.metadata.labels, { w: '1' }, 'a watcher changing its event changes nothing else');
     abort.abort();
     await Promise.all(watches);

@@ -68,3 +68,27 @@ test('aesgcm binds the value to its key', async () => {
   const cm = Buffer.from('{"y":2}');
   assert.equal(t.toStorage(keyFor('', 'configmaps', 'a', 'b'), cm), cm);
 });
+
+test('secretbox seals as Go\'s nacl/secretbox under upstream\'s prefix, and refuses a tampered value or another key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-enc-'));
+  const box = (name: string, b: number) => `      - secretbox:\n          keys:\n            - name: ${name}\n              secret: ${key32(b)}\n`;
+  const t = config(dir, 'box', box('s1', 1));
+  const key = keyFor('', 'secrets', 'a', 'b');
+  const plain = Buffer.alloc(64, 3);
+  const sealed = t.toStorage(key, plain);
+  const prefix = 'k8s:enc:secretbox:v1:s1:';
+  assert.equal(sealed.subarray(0, prefix.length).toString(), prefix);
+  assert.equal(sealed.length, prefix.length + 24 + 16 + plain.length, 'nonce, Poly1305 tag, ciphertext');
+  assert.deepEqual(t.fromStorage(key, sealed), plain);
+  // golang.org/x/crypto/nacl/secretbox's TestSealOpen: key of 1s, nonce of 2s, 64 bytes of 3s
+  const golden = Buffer.concat([Buffer.from(prefix), Buffer.alloc(24, 2), Buffer.from(
+    '8442bc313f4626f1359e3b50122b6ce6fe66ddfe7d39d14e637eb4fd5b45beadab55198df6ab5368439792a23c87db70acb6156dc5ef957ac04f6276cf6093b84be77ff0849cc33e34b7254d5a8f65ad', 'hex')]);
+  assert.deepEqual(t.fromStorage(key, golden), plain);
+  const tampered = Buffer.from(sealed);
+  tampered[tampered.length - 1]! ^= 1;
+  assert.throws(() => t.fromStorage(key, tampered));
+  // a key of the same name but other bytes cannot open it; a configuration with the old key second still reads it
+  assert.throws(() => config(dir, 'other', box('s1', 9)).fromStorage(key, sealed));
+  assert.deepEqual(config(dir, 'rotated', box('s2', 9) + box('s1', 1)).fromStorage(key, sealed), plain);
+  assert.throws(() => config(dir, 'short', `      - secretbox:\n          keys:\n            - name: k\n              secret: ${Buffer.alloc(16).toString('base64')}\n`), /secretbox key "k": the secret must be 32 bytes/);
+});
