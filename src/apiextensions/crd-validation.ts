@@ -158,7 +158,6 @@ function validateDeprecationWarning(v: CRDVersion, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (w.length > 256) errs.push(invalid(path, w, 'must be <= 256 characters long'));
   if (w.length === 0) errs.push(invalid(path, w, 'must not be an empty string'));
-  // eslint-disable-next-line no-control-regex
   const ctl = /[\u0000-\u001f\u007f-\u009f]/.exec(w);
   if (ctl) errs.push(invalid(path, w, `must only contain printable UTF-8 characters; non-printable character found at index ${Buffer.byteLength(w.slice(0, ctl.index))}`));
   return errs;

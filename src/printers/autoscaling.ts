@@ -4,7 +4,6 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from '../registry/types.js';
 import { age, ageColumn, column, nameColumn, nameOf, quantityString } from './helpers.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 const objOf = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 

@@ -7,7 +7,6 @@ import { Auditor } from '../audit/auditor.js';
 import { AuditLog } from '../audit/log.js';
 import { DEFAULT_POLICY_YAML, loadPolicy } from '../audit/policy.js';
 import type { Http2SecureServer } from 'node:http2';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';

@@ -11,7 +11,7 @@ export function isJsonMap(v: unknown): v is JsonMap {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-export const hasOwn = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
+export const hasOwn = (m: object, k: string): boolean => Object.hasOwn(m, k);
 
 
 /** A fresh copy of a JSON value (used where upstream copies, e.g. the json-patch `copy` operation). */

@@ -282,7 +282,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
       err = e;
     }
     let statusErr: unknown;
-    let result: ReconcileResult = undefined;
+    let result: ReconcileResult | undefined;
     try {
       result = await this.updateDaemonSetStatus(ds, nodes, hash, true);
     } catch (e) {

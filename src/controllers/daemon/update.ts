@@ -58,7 +58,7 @@ function findUpdatedPodsOnNode(ds: DaemonSet, pods: Pod[], hash: string): { newP
  * gets an entry (empty when it has none). A DaemonSet allowing neither surge nor unavailability accepts one
  * unavailable pod.
  */
-function updatedDesiredNodeCounts(dsc: DaemonSetsControl, ds: DaemonSet, nodes: Node[], nodeToDaemonPods: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
+function updatedDesiredNodeCounts(ds: DaemonSet, nodes: Node[], nodeToDaemonPods: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
   let desired = 0;
   for (const node of nodes) {
     if (!nodeShouldRunDaemonPod(node, ds).shouldRun) continue;
@@ -84,7 +84,7 @@ function updatedDesiredNodeCounts(dsc: DaemonSetsControl, ds: DaemonSet, nodes: 
 /** rollingUpdate: the old pods to delete, or new pods to surge onto nodes, within the strategy's budgets. */
 export async function rollingUpdate(dsc: DaemonSetsControl, ds: DaemonSet, nodes: Node[], hash: string): Promise<void> {
   const nodeToDaemonPods = await dsc.getNodesToDaemonPods(ds, false);
-  const { maxSurge, maxUnavailable, desired } = updatedDesiredNodeCounts(dsc, ds, nodes, nodeToDaemonPods);
+  const { maxSurge, maxUnavailable, desired } = updatedDesiredNodeCounts(ds, nodes, nodeToDaemonPods);
 
   if (maxSurge === 0) {
     // delete just enough old pods to stay within maxUnavailable; the manage loop creates their replacements

@@ -353,7 +353,7 @@ export class DisruptionController extends QueueController {
     const cond = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
     const phase = pod.status?.phase;
     // the kubelet's own disruption conditions, and those of finished pods, never go stale
-    if (!cond || cond.status !== 'True' || cond.reason === 'TerminationByKubelet' || phase === 'Succeeded' || phase === 'Failed') return undefined;
+    if (cond?.status !== 'True' || cond.reason === 'TerminationByKubelet' || phase === 'Succeeded' || phase === 'Failed') return undefined;
     return Math.max(0, STALE_POD_DISRUPTION_TIMEOUT_MS - (this.now() - Date.parse(String(cond.lastTransitionTime ?? ''))));
   }
 

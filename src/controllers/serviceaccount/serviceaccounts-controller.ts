@@ -47,7 +47,7 @@ export class ServiceAccountsController extends QueueController {
   /** syncNamespace: create the missing accounts of an active namespace. */
   protected async sync(namespace: string): Promise<ReconcileResult> {
     const ns = this.namespaces.store.getByName(undefined, namespace);
-    if (!ns || ns.status?.phase !== 'Active') return;
+    if (ns?.status?.phase !== 'Active') return;
     const failures: string[] = [];
     for (const name of SERVICE_ACCOUNTS_TO_ENSURE) {
       if (this.serviceAccounts.store.getByName(namespace, name)) continue;

@@ -123,7 +123,7 @@ export class PersistentVolumeController {
     this.storeVolume(pv);
     this.volumeQueue.add(pv.metadata.name ?? '');
     // a volume a claim may use: wake the claims that found nothing
-    if (!pv.spec.claimRef || !pv.spec.claimRef.uid) this.wakeWaiting();
+    if (!pv.spec.claimRef?.uid) this.wakeWaiting();
     if (pv.spec.claimRef) this.claimQueue.add(`${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}`);
   }
 
@@ -393,7 +393,7 @@ export class PersistentVolumeController {
     const volume = this.index.get(name);
     if (!volume) return;
     const ref = volume.spec.claimRef;
-    if (!ref || !ref.uid) {
+    if (!ref?.uid) {
       // unused, or reserved for a claim that will pick it up in its own sync
       await this.updateVolumePhase(volume, VOLUME_AVAILABLE, '');
       return;

@@ -119,7 +119,7 @@ function termMatches(term: NodeSelectorTerm, nodeName: string, labels: Record<st
 }
 
 function requirementMatches(r: NodeSelectorRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const v = labels[r.key];
   switch (r.operator) {
     case 'In': return has && (r.values ?? []).includes(v);

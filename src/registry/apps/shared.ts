@@ -8,7 +8,6 @@ import { isValidPercent } from '../../apimachinery/validation/names.js';
 import { labelSelectorAsSelector, type LabelSelector, Selector } from '../../apimachinery/labels.js';
 
 // Objects travel as plain JSON; strategies read them loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -2,7 +2,6 @@
 import { FieldError, FieldPath, invalid } from '../../apimachinery/field-errors.js';
 import { Quantity, tryParseQuantity } from '../../apimachinery/quantity.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
