@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { loadKubeconfig } from '../src/client/kubeconfig.js';
 import { LoadResult, LoadSample, newPool, RequestSpec, runLoad, summarize, Tls } from './lib/load.js';
-import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, startBaselineProcess, startBerthProcess } from './lib/processes.js';
+import { cpuSeconds, giveUpAfter, machineBusySeconds, memoryMiB, ServerProcess, startBaselineProcess, startBerthProcess } from './lib/processes.js';
 import { count, fixed, median, percent, table } from './lib/report.js';
 import { measureWatchLatency, WatchResult } from './lib/watch-latency.js';
 import { allowImpersonatedUsers, measureNoisyNeighbour, NoisyNeighbourResult } from './lib/noisy-neighbour.js';

@@ -13,7 +13,7 @@ import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
 import type { RequestContext } from '../registry/generic-store.js';
 import type { AdmissionPlugin, ResourceDef } from '../registry/types.js';
-import type { ComponentContext, RunningComponent } from '../server/components.js';
+import type { ComponentContext, RunningComponent } from '../component/contract.js';
 import { customResourceDefs } from './cr-resource.js';
 import { calculateNamesAndConditions, usedNamesInGroup } from './naming.js';
 import {

@@ -4,7 +4,7 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { builtin } from '../client/resources.js';
 import type { EndpointSlice, Pod, Service } from '../controllers/endpointslice/types.js';
-import type { Component } from '../server/components.js';
+import type { Component } from '../component/contract.js';
 import { ClusterDnsData } from './data.js';
 import { ClusterResolver, ResolverOptions } from './resolver.js';
 import { ClusterDnsServer, nameserversOf } from './server.js';

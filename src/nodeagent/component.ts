@@ -5,7 +5,7 @@ import type { KubeObject } from '../apimachinery/types.js';
 import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { join } from 'node:path';
-import type { Component, ComponentContext, RunningComponent } from '../server/components.js';
+import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
 import { NodeAgent, startNodeAgent } from './agent.js';
 import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';

@@ -8,7 +8,7 @@ import { ApiError } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { KubeClient } from '../client/client.js';
 import { builtin } from '../client/resources.js';
-import { startBerth, type Berth } from '../server/berth.js';
+import { startBerth, type Berth } from '../host/berth.js';
 
 export interface TestClusterOptions {
   /** Run the built-in controllers, node agent, scheduler and DNS (default false: API server only, like envtest). */

@@ -16,7 +16,7 @@ import { fitErrorMessage } from '../../src/scheduler/filters.js';
 import {
   VolumeDecision, volumeBindingsComplete, volumeCommitVisible, waitForVolumeBindings, waitForVolumeCommit, WatchedVolumeLookup,
 } from '../../src/scheduler/volume-binding.js';
-import { Berth, startBerth } from '../../src/server/berth.js';
+import { Berth, startBerth } from '../../src/host/berth.js';
 import { eventually } from '../e2e/harness.js';
 
 const podOf = (name: string, claims: string[] = [], spec: Partial<Pod['spec']> = {}): Pod => ({

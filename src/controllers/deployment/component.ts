@@ -3,7 +3,7 @@
 import { KubeClient } from '../../client/client.js';
 import { SharedInformerFactory } from '../../client/informer.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import { DeploymentController } from './controller.js';
 

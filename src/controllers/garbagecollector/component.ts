@@ -1,6 +1,6 @@
 // The garbage collector as a Berth component: an API client on the components' shared connections. It is part of
 // the API's contract (deletion propagation policies), so it runs even without controllers.
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 import { GarbageCollector } from './garbage-collector.js';
 
 export const garbageCollectorComponent: Component = {

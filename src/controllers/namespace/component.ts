@@ -1,6 +1,6 @@
 // The namespace controller as a Berth component, on the shared client and informers. Namespace deletion is part
 // of the API's contract, so it runs even without controllers.
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 import { NamespaceController } from './namespace-controller.js';
 
 export const namespaceControllerComponent: Component = {

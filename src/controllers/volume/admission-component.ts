@@ -2,7 +2,7 @@
 // its own so the volume controllers load only when they start.
 import { defaultStorageClass } from '../../admission/default-storage-class.js';
 import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../../admission/storage-protection.js';
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 
 export const storageAdmissionComponent: Component = {
   name: 'storage-admission', controller: false,

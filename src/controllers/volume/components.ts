@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { ApiError } from '../../apimachinery/errors.js';
 import { builtin } from '../../client/resources.js';
 import { defaultStorageClassObject, LocalProvisioner } from '../../provisioner/local-provisioner.js';
-import type { Component, ComponentContext } from '../../server/components.js';
+import type { Component, ComponentContext } from '../../component/contract.js';
 import { PersistentVolumeController } from './pv-controller.js';
 import { StorageProtectionController } from './protection-controller.js';
 

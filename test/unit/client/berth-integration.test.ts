@@ -13,7 +13,7 @@ import { HttpRequest, Transport, UndiciTransport } from '../../../src/client/htt
 import { SharedInformer } from '../../../src/client/informer.js';
 import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { builtin } from '../../../src/client/resources.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
 import { keyFor } from '../../../src/storage/helpers.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
 

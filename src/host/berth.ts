@@ -23,9 +23,10 @@ import { bootstrapTokenAuthenticator } from '../authentication/bootstrap-token.j
 import { ensureSigningKey, publicJwk } from '../authentication/serviceaccount/jwt.js';
 import { DEFAULT_ISSUER, ServiceAccountTokens } from '../authentication/serviceaccount/tokens.js';
 import { createTokenRequest } from '../registry/core/token-request.js';
-import { stopInReverse, subresourceKey } from './components.js';
-import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
-import { managerFromUserAgent } from './resources.js';
+import { stopInReverse } from './components.js';
+import { subresourceKey } from '../server/context.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from '../server/codec.js';
+import { managerFromUserAgent } from '../server/resources.js';
 import { ApiError } from '../apimachinery/errors.js';
 import { ClusterRoleAggregator } from '../authorization/rbac/aggregation.js';
 import { RbacAuthorizer } from '../authorization/rbac/authorizer.js';
@@ -48,19 +49,19 @@ import type { ResourceDef, UserInfo } from '../registry/types.js';
 import type { InProcessStreaming } from '../client/http.js';
 import { openStorage, type EtcdStorageOptions } from '../storage/open.js';
 import { ensureDefaultEncryptionConfiguration, loadEncryptionConfiguration } from '../storage/encryption/transformer.js';
-import { createRequestHandler } from './app.js';
+import { createRequestHandler } from '../server/app.js';
 import { ensureBootstrapConfiguration, followConfiguration } from '../flowcontrol/config.js';
 import { PriorityAndFairness } from '../flowcontrol/filter.js';
-import { createHttpsServer } from './https-server.js';
+import { createHttpsServer } from '../server/https-server.js';
 import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
-import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
-import type { ServerContext } from './context.js';
-import { createFieldManager } from './field-manager.js';
-import { InProcessTransport } from './in-process.js';
-import { OpenApiCache } from './openapi.js';
-import { createSchemaOps } from './schema-ops.js';
-import { createUpgradeListener } from './upgrade.js';
+import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from '../component/contract.js';
+import type { ServerContext } from '../server/context.js';
+import { createFieldManager } from '../server/field-manager.js';
+import { InProcessTransport } from '../server/in-process.js';
+import { OpenApiCache } from '../server/openapi.js';
+import { createSchemaOps } from '../server/schema-ops.js';
+import { createUpgradeListener } from '../server/upgrade.js';
 
 export interface BerthOptions {
   dataDir: string;
@@ -353,7 +354,7 @@ async function choosePodRuntime(wanted: BerthRuntimeOptions['runtime'], announce
 
 /** The in-process streaming code, loaded on first use (it is not on the start-up path). */
 function lazyStreaming(ctx: ServerContext, user: UserInfo): InProcessStreaming {
-  const load = () => import('./streaming/in-process.js').then((m) => m.inProcessStreaming(ctx, user));
+  const load = () => import('../server/streaming/in-process.js').then((m) => m.inProcessStreaming(ctx, user));
   return {
     remoteCommand: async (path, streams) => (await load()).remoteCommand(path, streams),
     portForward: async (path, port, signal) => (await load()).portForward(path, port, signal),

@@ -11,22 +11,11 @@ import { KubeClient } from '../client/client.js';
 import { DirectConnection, directConnection, HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
-import type { UserInfo } from '../registry/types.js';
-import type { InProcessTransport } from './in-process.js';
+import type { ClientIdentity } from '../component/contract.js';
+import type { InProcessTransport } from '../server/in-process.js';
 
 /** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
 export type ComponentConnection = { inProcess: InProcessTransport } | { kubeconfigPath: string };
-
-/** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
-export interface ClientIdentity {
-  userAgent: string;
-  fieldManager?: string;
-  /**
-   * Who the component is to the authorizer in-process (upstream's identity for it, e.g. system:kube-scheduler);
-   * the loopback user (system:apiserver, system:masters) when absent. Over a kubeconfig, its credentials decide.
-   */
-  user?: UserInfo;
-}
 
 export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
   userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
