@@ -43,7 +43,7 @@ export const COMPONENTS: Component[] = [
   // pods/log, exec, attach and portforward (the kubelet's streaming endpoints, reached through ServerContext.kubelets)
   lazy('pod-streaming', false, async () => (await import('./pod-streaming.js')).podStreamingComponent),
   lazy('access-reviews', false, async () => (await import('./access-reviews.js')).accessReviewComponent),
-  lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
+  lazy('storage-admission', false, async () => (await import('./storage-admission.js')).storageAdmissionComponent),
   lazy('service-allocation', false, async () => (await import('./service-allocation.js')).serviceAllocationComponent),
   {
     // ServiceAccount admission needs the accounts kube-controller-manager makes; like envtest, an API server started

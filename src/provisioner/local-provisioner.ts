@@ -14,11 +14,11 @@ import { builtin } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { ProvisionedVolumes } from './ledger.js';
-import { claimClass, storageBytes } from '../controllers/volume/helpers.js';
+import { claimClass, storageBytes } from '../volume/helpers.js';
 import {
   ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, ANN_BETA_STORAGE_PROVISIONER,
   BINDING_WAIT_FOR_FIRST_CONSUMER, CLAIM_BOUND, PersistentVolume, PersistentVolumeClaim, StorageClass, VOLUME_RELEASED,
-} from '../controllers/volume/types.js';
+} from '../volume/types.js';
 
 export const LOCAL_PROVISIONER = 'berth.dev/local';
 

@@ -11,8 +11,8 @@ import { SharedInformer, type SharedInformerFactory } from '../client/informer.j
 import { builtin, resourcePath } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
-import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../controllers/volume/scheduling.js';
-import type { VolumePod } from '../controllers/volume/types.js';
+import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../volume/scheduling.js';
+import type { VolumePod } from '../volume/types.js';
 import { isTerminalPhase } from '../nodeagent/pod-status.js';
 import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
 import { SchedulerCache } from './cache.js';

@@ -8,9 +8,9 @@ import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { KubeClient } from '../../src/client/client.js';
 import { builtin } from '../../src/client/resources.js';
-import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/controllers/volume/scheduling.js';
-import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/controllers/volume/types.js';
-import { VolumeIndex } from '../../src/controllers/volume/volume-index.js';
+import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/volume/scheduling.js';
+import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/volume/types.js';
+import { VolumeIndex } from '../../src/volume/volume-index.js';
 import type { Pod } from '../../src/nodeagent/types.js';
 import { fitErrorMessage } from '../../src/scheduler/filters.js';
 import {

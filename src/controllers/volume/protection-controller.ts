@@ -8,10 +8,10 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from './helpers.js';
+import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from '../../volume/helpers.js';
 import {
   PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
-} from './types.js';
+} from '../../volume/types.js';
 
 const POD_CLAIM_INDEX = 'protectionPvcKey';
 

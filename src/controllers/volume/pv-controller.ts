@@ -14,13 +14,13 @@ import { WorkQueue } from '../../client/workqueue.js';
 import {
   claimClass, claimHasClass, claimKey, isDelayBinding, isPodTerminated, isVolumeBoundToClaim, pickDefaultClass,
   podClaimKeys, storageBytes, volumeModeOf,
-} from './helpers.js';
+} from '../../volume/helpers.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, CLAIM_BOUND, CLAIM_LOST, CLAIM_PENDING, PersistentVolume, PersistentVolumeClaim, StorageClass,
   VOLUME_AVAILABLE, VOLUME_BOUND, VOLUME_FAILED, VOLUME_RELEASED, VolumePod,
-} from './types.js';
-import { VolumeIndex } from './volume-index.js';
+} from '../../volume/types.js';
+import { VolumeIndex } from '../../volume/volume-index.js';
 
 export const PV_CONTROLLER_NAME = 'persistentvolume-controller';
 const POD_CLAIM_INDEX = 'pvcKey';
