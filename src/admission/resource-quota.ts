@@ -3,7 +3,7 @@
 // upstream's `exceeded quota: …` text, otherwise the new usage is written into the quota's status.used with a
 // compare-and-swap (so concurrent creates cannot both take the last unit). A quota the controller has not counted yet
 // refuses with `status unknown for quota`. Dry runs are checked but not charged.
-import { ApiError, errForbidden } from '../apimachinery/errors.js';
+import { errForbidden, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore, RequestContext } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
@@ -85,7 +85,7 @@ export function resourceQuotaAdmission(objects: GenericStore, registry: Resource
         try {
           return await checkQuotas(a, quotas, charged);
         } catch (e) {
-          if (!(e instanceof ApiError && e.code === 409) || attempt >= MAX_ATTEMPTS) throw e;
+          if (!isAlreadyExistsOrConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
           // another write charged the quota meanwhile: evaluate again on what is stored now
           quotas = (await objects.list(quotaDef, a.namespace)).items as ResourceQuota[];
         }

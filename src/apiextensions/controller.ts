@@ -3,7 +3,7 @@
 // in the registry, so discovery, OpenAPI and the REST handlers pick the kind up) and the cleanup finalizer (delete
 // every custom resource, unregister, release the CRD). CRDs are read and written as an API client; the registry is
 // in-process because serving is part of the API server itself.
-import { ApiError } from '../apimachinery/errors.js';
+import { ApiError, isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import { jsonEqual } from '../apimachinery/json.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
@@ -20,8 +20,9 @@ import {
   asCRD, CLEANUP_FINALIZER, CRD_GROUP, CRD_KIND, CRD_RESOURCE, CustomResourceDefinition, findCondition,
   isConditionTrue, sameCondition, setCondition,
 } from './types.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
-const USER_AGENT = 'kube-apiserver/v1.33.0 (linux/amd64) kubernetes/berth apiextensions';
+const USER_AGENT = `kube-apiserver/${KUBE_VERSION} (linux/amd64) kubernetes/berth apiextensions`;
 const INSTANCE_RECHECK_MS = 300;
 const crdKey = `${CRD_GROUP}/${CRD_KIND}`;
 const systemCtx = (): RequestContext => ({
@@ -205,7 +206,7 @@ export class CrdController implements RunningComponent {
         try {
           await this.ctx.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, {}, systemCtx());
         } catch (e) {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
+          if (!isNotFound(e)) throw e;
         }
       }
     }
@@ -238,7 +239,7 @@ export class CrdController implements RunningComponent {
     try {
       return await write();
     } catch (e) {
-      if (e instanceof ApiError && (e.code === 404 || e.code === 409)) return undefined;
+      if (isNotFound(e) || isAlreadyExistsOrConflict(e)) return undefined;
       throw e;
     }
   }

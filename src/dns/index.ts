@@ -11,6 +11,7 @@ import { ClusterDnsServer, nameserversOf } from './server.js';
 import { readFileSync } from 'node:fs';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
 function readHostResolvConf(): string {
   try {
@@ -47,7 +48,7 @@ export interface StartClusterDnsOptions extends ResolverOptions {
 
 /** Starts informers on the API server and serves DNS from them once they have synced. */
 export async function startClusterDns(opts: StartClusterDnsOptions): Promise<RunningClusterDns> {
-  const client = opts.informers ? undefined : new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: 'berth-dns/v1.33.0' });
+  const client = opts.informers ? undefined : new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: `berth-dns/${KUBE_VERSION}` });
   const factory = opts.informers ?? new SharedInformerFactory(client!);
   const services = factory.informerFor<Service>(builtin.services);
   const slices = factory.informerFor<EndpointSlice>(builtin.endpointSlices);

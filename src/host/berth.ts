@@ -27,7 +27,7 @@ import { stopInReverse } from './components.js';
 import { subresourceKey } from '../server/context.js';
 import { negotiateFormat, readObjectBody, writeFormatted } from '../server/codec.js';
 import { managerFromUserAgent } from '../server/resources.js';
-import { ApiError } from '../apimachinery/errors.js';
+import { ApiError, isNotFound } from '../apimachinery/errors.js';
 import { ClusterRoleAggregator } from '../authorization/rbac/aggregation.js';
 import { RbacAuthorizer } from '../authorization/rbac/authorizer.js';
 import { bootstrapPolicy } from '../authorization/rbac/bootstrap-policy.js';
@@ -179,7 +179,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     try {
       return await objects.get(registry.lookup('', 'v1', resource)!, ns, name);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   };

@@ -13,12 +13,13 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
 import type { ClientIdentity } from '../component/contract.js';
 import type { InProcessTransport } from '../server/in-process.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
 /** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
 export type ComponentConnection = { inProcess: InProcessTransport } | { kubeconfigPath: string };
 
 export const CONTROLLER_MANAGER_IDENTITY: ClientIdentity = {
-  userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
+  userAgent: `kube-controller-manager/${KUBE_VERSION} (linux/amd64) kubernetes/berth`,
   fieldManager: 'kube-controller-manager',
 };
 

@@ -12,8 +12,9 @@ import type { Runtime } from './runtime.js';
 import { TokenManager, type IssuedToken } from './kubelet/token-manager.js';
 import type { KubeClient } from '../client/client.js';
 import type { UserInfo } from '../registry/types.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
-const KUBELET_USER_AGENT = 'kubelet/v1.33.0 (linux/amd64) kubernetes/berth';
+const KUBELET_USER_AGENT = `kubelet/${KUBE_VERSION} (linux/amd64) kubernetes/berth`;
 /** The identity a node's kubelet authenticates as (its client certificate's CN and O upstream). */
 export const nodeUser = (node: string): UserInfo => ({ username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] });
 

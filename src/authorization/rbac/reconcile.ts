@@ -3,7 +3,7 @@
 // existing ones whose `rbac.authorization.kubernetes.io/autoupdate` annotation is not "false" get back the rules,
 // selectors, subjects, labels and annotations they lack (nothing is taken away); a binding whose roleRef changed is
 // recreated.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import { jsonEqual } from '../../registry/object-meta.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { GenericStore, RequestContext } from '../../registry/generic-store.js';
@@ -31,7 +31,7 @@ async function reconcileOne(objects: GenericStore, registry: ResourceRegistry, w
   try {
     existing = await objects.get(def, ns, name);
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
+    if (!isNotFound(e)) throw e;
   }
   if (!existing) {
     await createIgnoringConflict(objects, def, ns, structuredClone(wanted));
@@ -65,7 +65,7 @@ async function createIgnoringConflict(objects: GenericStore, def: NonNullable<Re
   try {
     await objects.create(def, ns, obj, ctx);
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409)) throw e;
+    if (!isAlreadyExistsOrConflict(e)) throw e;
   }
 }
 

@@ -3,7 +3,7 @@
 // surge, a new pod is created next to an old one (up to maxSurge at a time) and the old one goes once the new one is
 // available. ControllerRevisions hold each template (`{"spec":{"template":{…,"$patch":"replace"}}}`), named
 // `<ds>-<ComputeHash>`; the current one's hash labels the pods.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isAlreadyExists } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
@@ -263,7 +263,7 @@ async function snapshot(dsc: DaemonSetsControl, ds: DaemonSet, revision: number,
   try {
     return await dsc.client.create<ControllerRevision>(builtin.controllerRevisions, history);
   } catch (outer) {
-    if (!(outer instanceof ApiError && outer.code === 409 && outer.reason === 'AlreadyExists')) throw outer;
+    if (!isAlreadyExists(outer)) throw outer;
     const existing = await dsc.client.get<ControllerRevision>(builtin.controllerRevisions, name, { namespace: ds.metadata.namespace });
     if (match(ds, existing, patch)) return existing;
     // a hash collision: count it on the DaemonSet (only if our count was current), the next sync uses a new name

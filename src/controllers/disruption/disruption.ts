@@ -3,7 +3,7 @@
 // currentHealthy (ready pods not being deleted nor just evicted), disruptionsAllowed and the DisruptionAllowed
 // condition the eviction subresource checks. Evictions it has not seen happen within two minutes are forgotten, and
 // a DisruptionTarget condition left on a pod that was never deleted is reset after two minutes.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector, formatLabelSelector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { parseApiVersion } from '../../apimachinery/types.js';
@@ -176,7 +176,7 @@ export class DisruptionController extends QueueController {
       return await this.trySync(pdb);
     } catch (e) {
       // a conflict just retries; anything else first closes the budget (fail safe)
-      if (e instanceof ApiError && e.code === 409) throw e;
+      if (isAlreadyExistsOrConflict(e)) throw e;
       await this.failSafe(pdb, e);
       throw e;
     }
@@ -298,7 +298,7 @@ export class DisruptionController extends QueueController {
       const scale = await this.client.getScale(res, ref.name, { namespace });
       return scale.metadata.uid === ref.uid ? { uid: ref.uid, scale: scale.spec?.replicas ?? 0 } : undefined;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }

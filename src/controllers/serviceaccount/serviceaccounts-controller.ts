@@ -1,6 +1,6 @@
 // The ServiceAccounts controller (pkg/controller/serviceaccount/serviceaccounts_controller.go): every active
 // namespace has the service accounts to ensure (`default`); one deleted is made again. Keys are namespace names.
-import { ApiError } from '../../apimachinery/errors.js';
+import { ApiError, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
@@ -54,7 +54,7 @@ export class ServiceAccountsController extends QueueController {
       try {
         await this.client.create(builtin.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
       } catch (e) {
-        if (e instanceof ApiError && e.code === 409) continue;
+        if (isAlreadyExistsOrConflict(e)) continue;
         if (isNamespaceTerminating(e)) continue;
         failures.push(e instanceof Error ? e.message : String(e));
       }

@@ -1,6 +1,6 @@
 // The algorithm's interfaces (StatefulPodObjectManager, History, StatusUpdater, EventRecorder) over the client
 // toolkit: writes go to the API server, claim reads come from the informer cache as upstream's listers do.
-import { ApiError, errNotFound } from '../../apimachinery/errors.js';
+import { errNotFound, isConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { EventRecorder as ToolkitRecorder } from '../../client/events.js';
@@ -14,7 +14,6 @@ import type {
 } from './types.js';
 import { SET_API_VERSION, SET_KIND } from './utils.js';
 
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'Conflict';
 
 // retry.DefaultRetry: 5 attempts, 10 ms apart (jitter 0.1)
 const CONFLICT_ATTEMPTS = 5;

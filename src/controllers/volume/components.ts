@@ -4,16 +4,17 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../../apimachinery/errors.js';
+import { isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import { builtin } from '../../client/resources.js';
 import { defaultStorageClassObject, LocalProvisioner } from '../../provisioner/local-provisioner.js';
 import type { Component, ComponentContext } from '../../component/contract.js';
 import { PersistentVolumeController } from './pv-controller.js';
 import { StorageProtectionController } from './protection-controller.js';
+import { KUBE_VERSION } from '../../apimachinery/version.js';
 
 /** A client over the connections all components share, speaking as `agent`. */
 const clientFor = (ctx: ComponentContext, agent: string) =>
-  ctx.clientAs({ userAgent: `${agent}/v1.33.0 (linux/amd64) kubernetes/berth`, fieldManager: agent });
+  ctx.clientAs({ userAgent: `${agent}/${KUBE_VERSION} (linux/amd64) kubernetes/berth`, fieldManager: agent });
 
 export const volumeControllersComponent: Component = {
   name: 'persistentvolume-controllers', controller: true,
@@ -45,7 +46,7 @@ export const localProvisionerComponent: Component = {
       try {
         await client.create(builtin.storageClasses, defaultStorageClassObject());
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 409)) throw e;
+        if (!isAlreadyExistsOrConflict(e)) throw e;
       }
       await writeFile(marker, 'standard\n');
     }

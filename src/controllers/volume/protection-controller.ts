@@ -1,7 +1,7 @@
 // pvc-protection and pv-protection (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted
 // keeps its `kubernetes.io/pvc-protection` finalizer while a scheduled, non-terminated pod mounts it; a volume
 // being deleted keeps `kubernetes.io/pv-protection` while it is Bound. Then the finalizer goes and the delete ends.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
@@ -99,7 +99,7 @@ export class StorageProtectionController {
     try {
       await this.client.update(res, clone);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
   }

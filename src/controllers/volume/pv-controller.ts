@@ -3,7 +3,7 @@
 // Pending/Bound/Lost and Available/Bound/Released/Failed phases and runs the reclaim policy of released volumes.
 // Two queues (claims, volumes) of keys; the syncs read the informer caches plus a VolumeIndex that also sees our
 // own writes at once, so back-to-back claims never pick the same volume.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
@@ -443,7 +443,7 @@ export class PersistentVolumeController {
     try {
       return await this.client.get<PersistentVolumeClaim>(builtin.persistentVolumeClaims, name, { namespace });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }

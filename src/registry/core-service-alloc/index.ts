@@ -2,7 +2,7 @@
 // watch (so restarts rebuild it and deletes release at once), an admission plugin allocates on CREATE/UPDATE,
 // and the `kubernetes` Service in `default` with its Endpoints and EndpointSlice points at this API server, as
 // upstream's kubernetesservice controller and endpoint reconciler keep it.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Store, Watcher } from '../../storage/interface.js';
 import type { GenericStore, RequestContext } from '../generic-store.js';
@@ -196,7 +196,7 @@ async function getOrUndefined(objects: GenericStore, def: Parameters<GenericStor
   try {
     return await objects.get(def, ns, name);
   } catch (e) {
-    if (e instanceof ApiError && e.code === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
@@ -205,6 +205,6 @@ async function createIgnoringExists(objects: GenericStore, def: Parameters<Gener
   try {
     await objects.create(def, obj.metadata.namespace ?? '', obj, systemCtx());
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409)) throw e;
+    if (!isAlreadyExistsOrConflict(e)) throw e;
   }
 }

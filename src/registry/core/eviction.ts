@@ -3,7 +3,7 @@
 // at once; otherwise the PDB must allow a disruption, which the eviction consumes (decrementing disruptionsAllowed and
 // recording the pod in disruptedPods, compare-and-swap) before the pod gets a DisruptionTarget condition and is
 // deleted with the Eviction's DeleteOptions. Refusals are 429s with a DisruptionBudget cause, as upstream words them.
-import { ApiError, errBadRequest, errForbidden } from '../../apimachinery/errors.js';
+import { ApiError, errBadRequest, errForbidden, isConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import type { DeleteOptions, GenericStore, RequestContext } from '../generic-store.js';
@@ -37,7 +37,6 @@ export interface EvictionDeps {
 }
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409;
 const isReady = (p: PodLike) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const terminal = (p: PodLike) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
