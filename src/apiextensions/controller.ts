@@ -11,7 +11,6 @@ import { runWorkers } from '../client/controller.js';
 import type { SharedInformer } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
-import type { RequestContext } from '../registry/generic-store.js';
 import type { AdmissionPlugin, ResourceDef } from '../registry/types.js';
 import type { ComponentContext, RunningComponent } from '../component/contract.js';
 import { customResourceDefs } from './cr-resource.js';
@@ -21,13 +20,11 @@ import {
   isConditionTrue, sameCondition, setCondition,
 } from './types.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
+import { systemRequestContext } from '../registry/system-context.js';
 
 const USER_AGENT = `kube-apiserver/${KUBE_VERSION} (linux/amd64) kubernetes/berth apiextensions`;
 const INSTANCE_RECHECK_MS = 300;
 const crdKey = `${CRD_GROUP}/${CRD_KIND}`;
-const systemCtx = (): RequestContext => ({
-  user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [],
-});
 
 interface Served {
   fingerprint: string;
@@ -204,7 +201,7 @@ export class CrdController implements RunningComponent {
       const pending = (await this.ctx.objects.list(def, ns)).items.filter((o) => !o.metadata.deletionTimestamp);
       for (const obj of pending) {
         try {
-          await this.ctx.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, {}, systemCtx());
+          await this.ctx.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, {}, systemRequestContext());
         } catch (e) {
           if (!isNotFound(e)) throw e;
         }

@@ -15,6 +15,7 @@ import {
   API_APPROVAL_ANNOTATION, CRDNames, CRDSpec, CRDStatus, CRDSubresources, CRDVersion, CustomResourceDefinition,
   isConditionTrue, JSONSchemaProps, PrinterColumn,
 } from './types.js';
+import { isJsonObject } from '../apimachinery/json.js';
 
 const PRINTER_COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const PRINTER_COLUMN_FORMATS = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 'int64', 'password'];
@@ -190,7 +191,7 @@ function validateSchema(validation: { openAPIV3Schema?: JSONSchemaProps | null }
 }
 
 const isZero = (v: unknown) => v === undefined || v === null || v === false || v === '' || v === 0 ||
-  (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  (Array.isArray(v) && v.length === 0) || (isJsonObject(v) && Object.keys(v).length === 0);
 
 function validateSubresources(sub: CRDSubresources | undefined, path: string): FieldError[] {
   const scale = sub?.scale;

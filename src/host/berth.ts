@@ -43,7 +43,7 @@ import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
 import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
 import { ServiceIPRange } from '../registry/core-service-alloc/ranges.js';
-import { GenericStore, RequestContext } from '../registry/generic-store.js';
+import { GenericStore, } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
 import type { InProcessStreaming } from '../client/http.js';
@@ -62,6 +62,7 @@ import { InProcessTransport } from '../server/in-process.js';
 import { OpenApiCache } from '../server/openapi.js';
 import { createSchemaOps } from '../server/schema-ops.js';
 import { createUpgradeListener } from '../server/upgrade.js';
+import { systemRequestContext } from '../registry/system-context.js';
 
 export interface BerthOptions {
   dataDir: string;
@@ -361,7 +362,6 @@ function lazyStreaming(ctx: ServerContext, user: UserInfo): InProcessStreaming {
   };
 }
 
-const systemCtx: RequestContext = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };
 
 /** The namespaces every cluster starts with. */
 async function bootstrap(objects: GenericStore, registry: ResourceRegistry): Promise<void> {
@@ -370,7 +370,7 @@ async function bootstrap(objects: GenericStore, registry: ResourceRegistry): Pro
     try {
       await objects.get(nsDef, '', name);
     } catch {
-      await objects.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, systemCtx);
+      await objects.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, systemRequestContext());
     }
   }
 }

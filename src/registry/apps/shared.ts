@@ -6,11 +6,12 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { validateLabelSelector, validateNonnegativeField } from '../../apimachinery/validation/objectmeta.js';
 import { isValidPercent } from '../../apimachinery/validation/names.js';
 import { labelSelectorAsSelector, type LabelSelector, Selector } from '../../apimachinery/labels.js';
+import { isJsonObject } from '../../apimachinery/json.js';
 
 // Objects travel as plain JSON; strategies read them loosely.
 export type Obj = Record<string, any>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => isJsonObject(v);
 
 /** The object at `parent[key]`, created (as `{}`) when missing so defaults can be written into it. */
 export function ensureObj(parent: Obj, key: string): Obj {

@@ -9,6 +9,7 @@ import type { KubeObject, Status } from '../../apimachinery/types.js';
 import type { DeleteOptions, GenericStore, RequestContext } from '../generic-store.js';
 import type { ResourceRegistry } from '../registry.js';
 import type { ResourceDef } from '../types.js';
+import { systemRequestContext } from '../system-context.js';
 
 /** EvictionsRetry: conflicts are retried this often. */
 const EVICTIONS_RETRY = 20;
@@ -190,7 +191,7 @@ export class EvictionREST {
     if (dryRun) return;
     // the disruption controller must not count the pod as healthy until it has seen it go
     status.disruptedPods = { ...(status.disruptedPods ?? {}), [podName]: rfc3339(this.now()) };
-    await this.deps.objects.update(this.pdbs, pdb.metadata.namespace ?? '', name, pdb, systemContext(), 'status');
+    await this.deps.objects.update(this.pdbs, pdb.metadata.namespace ?? '', name, pdb, systemRequestContext(), 'status');
   }
 
   /**
@@ -230,7 +231,3 @@ export class EvictionREST {
 
 const success = (): Status => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 
-/** The API server's own writes (its loopback client's identity). */
-function systemContext(): RequestContext {
-  return { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };
-}
