@@ -7,6 +7,7 @@ import { validateLabelSelector, validateNonnegativeField } from '../../apimachin
 import { isValidPercent } from '../../apimachinery/validation/names.js';
 import { labelSelectorAsSelector, type LabelSelector, Selector } from '../../apimachinery/labels.js';
 import { isJsonObject } from '../../apimachinery/json.js';
+import { goQuote, goStringMap, goStringSlice } from '../../apimachinery/go-syntax.js';
 
 // Objects travel as plain JSON; strategies read them loosely.
 export type Obj = Record<string, any>;
@@ -88,18 +89,7 @@ export function selectorHasNoTerms(sel: Obj): boolean {
 
 // ---- Go %#v rendering --------------------------------------------------------------------------------------------
 
-const goQuote = (s: string) => JSON.stringify(s);
-
-export function goStringMap(m: unknown): string {
-  if (!isObj(m)) return 'map[string]string(nil)';
-  const keys = Object.keys(m).sort();
-  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(String(m[k]))}`).join(', ')}}`;
-}
-
-function goStringSlice(v: unknown): string {
-  if (!Array.isArray(v)) return '[]string(nil)';
-  return `[]string{${v.map((s) => goQuote(String(s))).join(', ')}}`;
-}
+export { goStringMap };
 
 /** metav1.LabelSelector as `%#v` prints it. */
 export function goLabelSelector(sel: unknown): string {
