@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as k8s from '@kubernetes/client-node';
-import type { KubeObject } from '../src/apimachinery/types.js';
 import { KubeClient } from '../src/client/client.js';
 import { SharedInformer } from '../src/client/informer.js';
 import { builtin } from '../src/client/resources.js';

@@ -160,6 +160,7 @@ async function runOnce(): Promise<{ rows: Row[]; mem?: { rss: number; peak: numb
   const pid = berth.proc.pid!;
   const client = KubeClient.fromKubeconfig({ path: berth.kubeconfig }, { userAgent: 'bench-statefulset' });
   const rows: Row[] = [];
+  let mem: { rss: number; peak: number } | undefined;
   try {
     // the node agent must have registered every node before pods can be placed
     for (;;) {
@@ -215,11 +216,11 @@ async function runOnce(): Promise<{ rows: Row[]; mem?: { rss: number; peak: numb
     await phase(`Parallel ${PARALLEL} → 0`, PARALLEL, PARALLEL, () => client.patch<StatefulSet>(builtin.statefulSets, burst, { spec: { replicas: 0 } }, 'merge', { namespace: NS }), gone(burst));
     await view.stop();
   } finally {
-    const mem = berth.proc.exitCode === null ? memoryMiB(pid) : undefined;
+    mem = berth.proc.exitCode === null ? memoryMiB(pid) : undefined;
     await client.close();
     await berth.stop();
-    return { rows, mem };
   }
+  return { rows, mem };
 }
 
 async function main(): Promise<void> {

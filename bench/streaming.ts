@@ -169,7 +169,7 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 100));
       }
       for (let i = 0; i < 200; i++) {
-        const ok = await connectTo(remotePort, args.directHost).then((s) => (s.destroy(), true), () => false);
+        const ok = await connectTo(remotePort, args.directHost).then((s) => { s.destroy(); return true; }, () => false);
         if (ok) break;
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -2,9 +2,9 @@
 // written plainly (every PV looked at for every claim), in one process. Both must choose the same volumes.
 // Run: node dist/bench/volumes.js [N=1000] [rounds=5]
 import { performance } from 'node:perf_hooks';
-import { naiveFindBestMatch } from '../src/controllers/volume/matching.js';
-import type { PersistentVolume, PersistentVolumeClaim } from '../src/controllers/volume/types.js';
-import { VolumeIndex } from '../src/controllers/volume/volume-index.js';
+import { naiveFindBestMatch } from '../src/volume/matching.js';
+import type { PersistentVolume, PersistentVolumeClaim } from '../src/volume/types.js';
+import { VolumeIndex } from '../src/volume/volume-index.js';
 
 const N = Number(process.argv[2] ?? 1000);
 const ROUNDS = Number(process.argv[3] ?? 5);

@@ -1,1 +1,2 @@
-export const version = 'v1.33.0-berth';
+import { KUBE_VERSION } from './apimachinery/version.js';
+export const version = `${KUBE_VERSION}-berth`;

@@ -4,8 +4,8 @@
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
-import { claimHasClass, pickDefaultClass } from '../controllers/volume/helpers.js';
-import type { PersistentVolumeClaim, StorageClass } from '../controllers/volume/types.js';
+import { claimHasClass, pickDefaultClass } from '../volume/helpers.js';
+import type { PersistentVolumeClaim, StorageClass } from '../volume/types.js';
 
 export function defaultStorageClass(objects: GenericStore, registry: ResourceRegistry): AdmissionPlugin {
   return {

@@ -3,14 +3,15 @@
 // upstream's `exceeded quota: …` text, otherwise the new usage is written into the quota's status.used with a
 // compare-and-swap (so concurrent creates cannot both take the last unit). A quota the controller has not counted yet
 // refuses with `status unknown for quota`. Dry runs are checked but not charged.
-import { ApiError, errForbidden } from '../apimachinery/errors.js';
+import { errForbidden, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
-import type { GenericStore, RequestContext } from '../registry/generic-store.js';
+import type { GenericStore, } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
 import { evaluatorFor, type QuotaSpecLike } from '../quota/evaluators.js';
 import { add, fromWire, isZero, lessThanOrEqual, mask, prettyPrint, resourceNames, subtractNonNegative, toWire } from '../quota/resources.js';
 import { WatchedNamespaceCache } from './watched-namespace-cache.js';
+import { systemRequestContext } from '../registry/system-context.js';
 
 interface ResourceQuota extends KubeObject {
   spec?: QuotaSpecLike & { hard?: Record<string, string> };
@@ -20,7 +21,6 @@ interface ResourceQuota extends KubeObject {
 /** How often a quota write that lost a race is re-evaluated on fresh quotas. */
 const MAX_ATTEMPTS = 5;
 
-const SYSTEM: RequestContext = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };
 
 export function resourceQuotaAdmission(objects: GenericStore, registry: ResourceRegistry, now: () => number = Date.now): AdmissionPlugin {
   const quotaDef = registry.lookup('', 'v1', 'resourcequotas')!;
@@ -66,7 +66,7 @@ export function resourceQuotaAdmission(objects: GenericStore, registry: Resource
     }
     if (a.dryRun) return;
     for (const q of updates) {
-      await objects.update(quotaDef, q.metadata.namespace ?? '', q.metadata.name ?? '', q, SYSTEM, 'status');
+      await objects.update(quotaDef, q.metadata.namespace ?? '', q.metadata.name ?? '', q, systemRequestContext(), 'status');
       charged.add(q.metadata.name ?? '');
     }
   }
@@ -85,7 +85,7 @@ export function resourceQuotaAdmission(objects: GenericStore, registry: Resource
         try {
           return await checkQuotas(a, quotas, charged);
         } catch (e) {
-          if (!(e instanceof ApiError && e.code === 409) || attempt >= MAX_ATTEMPTS) throw e;
+          if (!isAlreadyExistsOrConflict(e) || attempt >= MAX_ATTEMPTS) throw e;
           // another write charged the quota meanwhile: evaluate again on what is stored now
           quotas = (await objects.list(quotaDef, a.namespace)).items as ResourceQuota[];
         }

@@ -4,7 +4,7 @@
 // automountServiceAccountToken off — gets the `kube-api-access-<random>` projected volume (a bound token for 3607
 // seconds, ca.crt from the kube-root-ca.crt ConfigMap, the namespace from the downward API) mounted read-only at
 // /var/run/secrets/kubernetes.io/serviceaccount in every container and init container that has nothing there.
-import { ApiError, errForbidden } from '../apimachinery/errors.js';
+import { errForbidden, isNotFound } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
@@ -56,7 +56,7 @@ export function serviceAccountAdmission(objects: GenericStore, registry: Resourc
       try {
         return await objects.get(saDef(), namespace, name);
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 404)) throw e;
+        if (!isNotFound(e)) throw e;
       }
     }
     return undefined;

@@ -8,8 +8,8 @@ import { tryParseQuantity } from '../apimachinery/quantity.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
-import { claimClass } from '../controllers/volume/helpers.js';
-import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PersistentVolumeClaim, type StorageClass } from '../controllers/volume/types.js';
+import { claimClass } from '../volume/helpers.js';
+import { PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, type PersistentVolumeClaim, type StorageClass } from '../volume/types.js';
 
 export function storageObjectInUseProtection(): AdmissionPlugin {
   return {

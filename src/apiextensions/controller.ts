@@ -3,7 +3,7 @@
 // in the registry, so discovery, OpenAPI and the REST handlers pick the kind up) and the cleanup finalizer (delete
 // every custom resource, unregister, release the CRD). CRDs are read and written as an API client; the registry is
 // in-process because serving is part of the API server itself.
-import { ApiError } from '../apimachinery/errors.js';
+import { ApiError, isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import { jsonEqual } from '../apimachinery/json.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
@@ -11,22 +11,20 @@ import { runWorkers } from '../client/controller.js';
 import type { SharedInformer } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
-import type { RequestContext } from '../registry/generic-store.js';
 import type { AdmissionPlugin, ResourceDef } from '../registry/types.js';
-import type { ComponentContext, RunningComponent } from '../server/components.js';
+import type { ComponentContext, RunningComponent } from '../component/contract.js';
 import { customResourceDefs } from './cr-resource.js';
 import { calculateNamesAndConditions, usedNamesInGroup } from './naming.js';
 import {
   asCRD, CLEANUP_FINALIZER, CRD_GROUP, CRD_KIND, CRD_RESOURCE, CustomResourceDefinition, findCondition,
   isConditionTrue, sameCondition, setCondition,
 } from './types.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
+import { systemRequestContext } from '../registry/system-context.js';
 
-const USER_AGENT = 'kube-apiserver/v1.33.0 (linux/amd64) kubernetes/berth apiextensions';
+const USER_AGENT = `kube-apiserver/${KUBE_VERSION} (linux/amd64) kubernetes/berth apiextensions`;
 const INSTANCE_RECHECK_MS = 300;
 const crdKey = `${CRD_GROUP}/${CRD_KIND}`;
-const systemCtx = (): RequestContext => ({
-  user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [],
-});
 
 interface Served {
   fingerprint: string;
@@ -203,9 +201,9 @@ export class CrdController implements RunningComponent {
       const pending = (await this.ctx.objects.list(def, ns)).items.filter((o) => !o.metadata.deletionTimestamp);
       for (const obj of pending) {
         try {
-          await this.ctx.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, {}, systemCtx());
+          await this.ctx.objects.delete(def, obj.metadata.namespace ?? '', obj.metadata.name!, {}, systemRequestContext());
         } catch (e) {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
+          if (!isNotFound(e)) throw e;
         }
       }
     }
@@ -238,7 +236,7 @@ export class CrdController implements RunningComponent {
     try {
       return await write();
     } catch (e) {
-      if (e instanceof ApiError && (e.code === 404 || e.code === 409)) return undefined;
+      if (isNotFound(e) || isAlreadyExistsOrConflict(e)) return undefined;
       throw e;
     }
   }

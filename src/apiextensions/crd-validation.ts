@@ -15,6 +15,7 @@ import {
   API_APPROVAL_ANNOTATION, CRDNames, CRDSpec, CRDStatus, CRDSubresources, CRDVersion, CustomResourceDefinition,
   isConditionTrue, JSONSchemaProps, PrinterColumn,
 } from './types.js';
+import { isJsonObject } from '../apimachinery/json.js';
 
 const PRINTER_COLUMN_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const PRINTER_COLUMN_FORMATS = ['byte', 'date', 'date-time', 'double', 'float', 'int32', 'int64', 'password'];
@@ -158,7 +159,6 @@ function validateDeprecationWarning(v: CRDVersion, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (w.length > 256) errs.push(invalid(path, w, 'must be <= 256 characters long'));
   if (w.length === 0) errs.push(invalid(path, w, 'must not be an empty string'));
-  // eslint-disable-next-line no-control-regex
   const ctl = /[\u0000-\u001f\u007f-\u009f]/.exec(w);
   if (ctl) errs.push(invalid(path, w, `must only contain printable UTF-8 characters; non-printable character found at index ${Buffer.byteLength(w.slice(0, ctl.index))}`));
   return errs;
@@ -191,7 +191,7 @@ function validateSchema(validation: { openAPIV3Schema?: JSONSchemaProps | null }
 }
 
 const isZero = (v: unknown) => v === undefined || v === null || v === false || v === '' || v === 0 ||
-  (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+  (Array.isArray(v) && v.length === 0) || (isJsonObject(v) && Object.keys(v).length === 0);
 
 function validateSubresources(sub: CRDSubresources | undefined, path: string): FieldError[] {
   const scale = sub?.scale;

@@ -3,6 +3,7 @@
 // that text; pointers print as a stable fake address since the real one is meaningless to a reader.
 import { FieldError, OMIT_VALUE } from '../apimachinery/field-errors.js';
 import type { CRDVersion, PrinterColumn } from './types.js';
+import { goStringSlice } from '../apimachinery/go-syntax.js';
 
 /** A FieldError whose bad value is already Go-formatted text (printed verbatim, not quoted). */
 export class GoValueError extends FieldError {
@@ -22,10 +23,7 @@ const FAKE_POINTER = '0xc000a1c000';
 const goString = (s: string | undefined) => JSON.stringify(s ?? '');
 const ptr = (type: string, present: boolean) => `(*${type})(${present ? FAKE_POINTER : 'nil'})`;
 
-export function goStringSlice(values: string[] | null | undefined): string {
-  if (values === null || values === undefined) return '[]string(nil)';
-  return `[]string{${values.map(goString).join(', ')}}`;
-}
+export { goStringSlice };
 
 function goColumns(cols: PrinterColumn[] | null | undefined): string {
   const t = 'apiextensions.CustomResourceColumnDefinition';

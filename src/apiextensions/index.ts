@@ -1,5 +1,5 @@
 // CustomResourceDefinitions: the apiextensions.k8s.io resource and the component that serves the kinds they define.
-import type { Component } from '../server/components.js';
+import type { Component } from '../component/contract.js';
 import { CrdController } from './controller.js';
 
 export { apiextensionsResources, customResourceDefinitionResource, crdStrategy, defaultCRD } from './crd-resource.js';

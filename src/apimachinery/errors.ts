@@ -29,6 +29,21 @@ export function isApiError(e: unknown): e is ApiError {
   return e instanceof ApiError;
 }
 
+// What an error is, as k8s.io/apimachinery/pkg/api/errors asks it (IsNotFound, IsAlreadyExists, IsConflict): the
+// one place callers test a failure, instead of comparing codes inline.
+
+/** apierrors.IsNotFound: the object (or its namespace, or the resource) is not there. */
+export const isNotFound = (e: unknown): e is ApiError => e instanceof ApiError && e.code === 404;
+
+/** apierrors.IsAlreadyExists: a create found the name taken. */
+export const isAlreadyExists = (e: unknown): e is ApiError => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
+
+/** apierrors.IsConflict: a write lost a resourceVersion race (read again and retry). */
+export const isConflict = (e: unknown): e is ApiError => e instanceof ApiError && e.code === 409 && e.reason === 'Conflict';
+
+/** Either 409 (the name is taken, or the object changed under the write): for callers that treat both alike. */
+export const isAlreadyExistsOrConflict = (e: unknown): e is ApiError => e instanceof ApiError && e.code === 409;
+
 export const errNotFound = (gr: GroupResource, name: string) =>
   new ApiError(404, 'NotFound', `${qualifiedResource(gr)} "${name}" not found`, { name, group: gr.group, kind: gr.resource });
 

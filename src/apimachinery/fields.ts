@@ -30,7 +30,7 @@ export class FieldSelector {
   matches(fields: FieldSet): boolean {
     if (this.isNothing) return false;
     return this.requirements.every((r) => {
-      const v = Object.prototype.hasOwnProperty.call(fields, r.field) ? fields[r.field] : '';
+      const v = Object.hasOwn(fields, r.field) ? fields[r.field] : '';
       return r.operator === '=' ? v === r.value : v !== r.value;
     });
   }

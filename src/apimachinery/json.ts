@@ -1,5 +1,10 @@
 // Helpers over decoded JSON values shared across layers.
 
+/** A JSON object: not null, not an array (the one guard; decoded JSON has no other objects). */
+export function isJsonObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Deep structural equality of JSON values; object key order does not matter and undefined members count as absent. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;

@@ -121,7 +121,7 @@ function parseInt64(s: string): bigint | undefined {
 }
 
 export function requirementMatches(r: Requirement, labels: LabelSet): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   switch (r.operator) {
     case 'in':
     case '=':
@@ -308,7 +308,7 @@ function lexAll(s: string): Item[] {
       buf += ch;
     }
     const kw = KEYWORDS[buf];
-    return kw !== undefined && Object.prototype.hasOwnProperty.call(KEYWORDS, buf) ? { tok: kw, lit: buf } : { tok: Tok.Identifier, lit: buf };
+    return kw !== undefined && Object.hasOwn(KEYWORDS, buf) ? { tok: kw, lit: buf } : { tok: Tok.Identifier, lit: buf };
   }
 
   // Longest run of special symbols that still forms a known token.
@@ -521,7 +521,7 @@ export function labelSelectorAsSelector(ls: LabelSelector | null | undefined): S
   if (Object.keys(matchLabels).length + exprs.length === 0) return Selector.everything();
   const reqs: Requirement[] = Object.entries(matchLabels).map(([k, v]) => newRequirement(k, '=', [v]));
   for (const e of exprs) {
-    const op = Object.prototype.hasOwnProperty.call(META_OPERATORS, e.operator) ? META_OPERATORS[e.operator] : undefined;
+    const op = Object.hasOwn(META_OPERATORS, e.operator) ? META_OPERATORS[e.operator] : undefined;
     if (!op) throw new SelectorError(`${JSON.stringify(e.operator ?? '')} is not a valid label selector operator`);
     reqs.push(newRequirement(e.key, op, [...(e.values ?? [])]));
   }

@@ -7,7 +7,7 @@
 // controller-manager / scheduler kubeconfigs carry certificates for their users (pki/component-kubeconfigs.ts).
 import { serviceAccountGroups, serviceAccountUsername } from './serviceaccount/tokens.js';
 import type { UserInfo } from '../registry/types.js';
-import type { ClientIdentity } from '../server/component-client.js';
+import type { ClientIdentity } from '../component/contract.js';
 
 const VERSION_SUFFIX = 'v1.33.0 (linux/amd64) kubernetes/berth';
 

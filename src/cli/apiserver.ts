@@ -4,8 +4,8 @@
 // (--pki-from), so one kubeconfig (or a balancer in front of them) reaches them all.
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { startBerth } from '../server/berth.js';
-import { COMPONENTS } from '../server/component-list.js';
+import { startBerth } from '../host/berth.js';
+import { COMPONENTS } from '../host/component-list.js';
 import { addEtcdOptions, etcdOptionsFrom, type EtcdFlags } from './etcd-flags.js';
 import { stopOnSignals } from './signals.js';
 

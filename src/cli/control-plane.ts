@@ -61,7 +61,7 @@ export function registerControlPlaneCommands(program: Command): void {
 }
 
 async function run(spec: ProcessSpec, flags: Flags): Promise<void> {
-  const [{ componentProcess }, { LeaderElector }] = await Promise.all([import('../server/component-process.js'), import('../sdk/leader-election.js')]);
+  const [{ componentProcess }, { LeaderElector }] = await Promise.all([import('../host/component-process.js'), import('../sdk/leader-election.js')]);
   const dataDir = resolve(flags.dataDir);
   const proc = componentProcess({
     kubeconfigPath: resolve(flags.kubeconfig ?? join(dataDir, spec.kubeconfig)), dataDir, runtime: {

@@ -4,7 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { resolve } from 'node:path';
 import { formatCidr, parseCidr } from '../networking/ipv4.js';
-import { startBerth } from '../server/berth.js';
+import { startBerth } from '../host/berth.js';
 import { addEtcdOptions, etcdOptionsFrom, type EtcdFlags } from './etcd-flags.js';
 import { registerApiServerCommand } from './apiserver.js';
 import { registerControlPlaneCommands } from './control-plane.js';

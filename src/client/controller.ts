@@ -32,7 +32,7 @@ export async function runWorkers<K>(queue: WorkQueue<K>, concurrency: number, re
       if (key === undefined) return;
       try {
         const result = await reconcile(key);
-        if (result && result.requeue && result.requeueAfter === undefined) {
+        if (result?.requeue && result.requeueAfter === undefined) {
           queue.addRateLimited(key);
         } else {
           queue.forget(key);

@@ -4,7 +4,7 @@
 // (source, object, type, reason) within ten minutes, one "(combined from similar events)" Event instead; and a spam
 // filter allowing a source a burst of 25 events per object and type, refilled at one every five minutes, beyond which
 // events are dropped. A bounded background queue means recording never blocks or fails the caller.
-import { ApiError } from '../apimachinery/errors.js';
+import { isNotFound } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
 import { builtin } from './resources.js';
@@ -166,7 +166,7 @@ export class EventRecorder {
         await this.client.patch(builtin.events, observed.name, { count: observed.count, lastTimestamp: stamp, message }, 'strategic', { namespace: observed.namespace });
       } catch (e) {
         // The Event is gone (TTL) or was never written (dropped or failed): create it under the same name.
-        if (!(e instanceof ApiError && e.code === 404)) throw e;
+        if (!isNotFound(e)) throw e;
         await this.client.create(builtin.events, event);
       }
     };

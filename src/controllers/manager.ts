@@ -16,6 +16,7 @@ import { newReplicationManager } from './replication/replication-controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 import { warnSyncError } from './sync-errors.js';
 
 export interface ControllerManagerOptions {
@@ -66,7 +67,7 @@ export interface ControllerManager {
   stop(): Promise<void>;
 }
 
-export const CONTROLLER_MANAGER_USER_AGENT = 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth';
+export const CONTROLLER_MANAGER_USER_AGENT = `kube-controller-manager/${KUBE_VERSION} (linux/amd64) kubernetes/berth`;
 
 export async function startControllerManager(opts: ControllerManagerOptions): Promise<ControllerManager> {
   const client = opts.client ?? new KubeClient({

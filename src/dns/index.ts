@@ -5,13 +5,14 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { builtin } from '../client/resources.js';
 import type { EndpointSlice, Pod, Service } from '../controllers/endpointslice/types.js';
-import type { Component } from '../server/components.js';
+import type { Component } from '../component/contract.js';
 import { ClusterDnsData } from './data.js';
 import { ClusterResolver, ResolverOptions } from './resolver.js';
 import { ClusterDnsServer, nameserversOf } from './server.js';
 import { readFileSync } from 'node:fs';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
 function readHostResolvConf(): string {
   try {
@@ -48,7 +49,7 @@ export interface StartClusterDnsOptions extends ResolverOptions {
 
 /** Starts informers on the API server and serves DNS from them once they have synced. */
 export async function startClusterDns(opts: StartClusterDnsOptions): Promise<RunningClusterDns> {
-  const client = opts.informers ? undefined : new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: 'berth-dns/v1.33.0' });
+  const client = opts.informers ? undefined : new KubeClient({ connection: loadKubeconfig({ path: opts.kubeconfigPath }), userAgent: `berth-dns/${KUBE_VERSION}` });
   const factory = opts.informers ?? new SharedInformerFactory(client!);
   const services = factory.informerFor<Service>(builtin.services);
   const slices = factory.informerFor<EndpointSlice>(builtin.endpointSlices);

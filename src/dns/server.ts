@@ -261,7 +261,10 @@ export class ClusterDnsServer {
     let pending = Buffer.alloc(0);
     sock.on('data', (chunk) => {
       pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-      if (pending.length > MAX_TCP_BUFFER) return sock.destroy();
+      if (pending.length > MAX_TCP_BUFFER) {
+        sock.destroy();
+        return;
+      }
       while (pending.length >= 2) {
         const len = pending.readUInt16BE(0);
         if (pending.length < len + 2) break;

@@ -2,7 +2,7 @@
 // pods bound to them through a Runtime, publishing each pod's status through pods/status. Deleting a running pod
 // stops its containers (honouring the grace period) and then removes it with grace 0 and a uid precondition.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError } from '../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
@@ -140,7 +140,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     try {
       node = await n.client.create<Node>(builtin.nodes, buildNode(n.spec, new Date()), W);
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      if (!isAlreadyExistsOrConflict(e)) throw e;
       node = await n.client.get<Node>(builtin.nodes, n.spec.name);
     }
     await updateNodeStatus(n, node);
@@ -155,7 +155,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
         await n.client.updateStatus<Node>(builtin.nodes, { ...node, status }, W);
         return;
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 409)) throw e;
+        if (!isAlreadyExistsOrConflict(e)) throw e;
       }
     }
   };
@@ -167,7 +167,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
         n.lease = await n.client.update(builtin.leases, { ...n.lease, spec: { ...(n.lease.spec as object), renewTime: rfc3339Micro(now) } }, W);
         return;
       } catch (e) {
-        if (!(e instanceof ApiError && (e.code === 409 || e.code === 404))) throw e;
+        if (!(isAlreadyExistsOrConflict(e) || isNotFound(e))) throw e;
         n.lease = undefined;
       }
     }
@@ -175,7 +175,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       const node = await n.client.get<Node>(builtin.nodes, n.spec.name);
       n.lease = await n.client.create(builtin.leases, buildLease(node, now), W);
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      if (!isAlreadyExistsOrConflict(e)) throw e;
       const existing = await n.client.get(builtin.leases, n.spec.name, { namespace: NODE_LEASE_NAMESPACE });
       n.lease = await n.client.update(builtin.leases, { ...existing, spec: { ...(existing.spec as object), holderIdentity: n.spec.name, renewTime: rfc3339Micro(now) } }, W);
     }
@@ -237,7 +237,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       const updated = await n.client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
       t.written = { over: pod.metadata.resourceVersion ?? '', pod: updated };
     } catch (e) {
-      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return false;
+      if (isAlreadyExistsOrConflict(e) || isNotFound(e)) return false;
       throw e;
     }
     // Recorded in the background (as client-go's recorder), never holding up the pod.
@@ -263,7 +263,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     try {
       await n.client.delete(builtin.pods, pod.metadata.name!, { namespace: pod.metadata.namespace, gracePeriodSeconds: 0, preconditions: { uid: t.uid } });
     } catch (e) {
-      if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+      if (!(isNotFound(e) || isAlreadyExistsOrConflict(e))) throw e;
     }
   };
 

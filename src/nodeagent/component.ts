@@ -5,15 +5,16 @@ import type { KubeObject } from '../apimachinery/types.js';
 import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { join } from 'node:path';
-import type { Component, ComponentContext, RunningComponent } from '../server/components.js';
+import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
 import { NodeAgent, startNodeAgent } from './agent.js';
 import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';
 import { TokenManager, type IssuedToken } from './kubelet/token-manager.js';
 import type { KubeClient } from '../client/client.js';
 import type { UserInfo } from '../registry/types.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
-const KUBELET_USER_AGENT = 'kubelet/v1.33.0 (linux/amd64) kubernetes/berth';
+const KUBELET_USER_AGENT = `kubelet/${KUBE_VERSION} (linux/amd64) kubernetes/berth`;
 /** The identity a node's kubelet authenticates as (its client certificate's CN and O upstream). */
 export const nodeUser = (node: string): UserInfo => ({ username: `system:node:${node}`, groups: ['system:nodes', 'system:authenticated'] });
 

@@ -2,8 +2,9 @@
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../apimachinery/types.js';
 import { Node, NodeCondition, rfc3339, rfc3339Micro } from './types.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
-export const KUBELET_VERSION = 'v1.33.0';
+export const KUBELET_VERSION = KUBE_VERSION;
 export const CONTAINER_RUNTIME_VERSION = 'berth-sim://0.1';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** kubelet's default nodeLeaseDurationSeconds. */

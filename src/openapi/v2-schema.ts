@@ -3,6 +3,7 @@
 // a plain `$ref` with siblings instead of `allOf: [{$ref}]`. CRD schemas get the same pruning upstream applies
 // before publishing them in v2 (untyped where nullable, no items/properties where unknown fields are preserved).
 import { SPECIAL_SCHEMAS, type JsonSchema } from './schemas.js';
+import { isJsonObject } from '../apimachinery/json.js';
 
 export const V3_REF_PREFIX = '#/components/schemas/';
 export const V2_REF_PREFIX = '#/definitions/';
@@ -34,7 +35,7 @@ export function toV2Definition(name: string, schema: JsonSchema): JsonSchema {
   return special ? structuredClone(special) : toV2Schema(schema);
 }
 
-const isObject = (v: unknown): v is JsonSchema => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is JsonSchema => isJsonObject(v);
 
 /** Converts one v3 schema (recursively) without touching the input. */
 export function toV2Schema(input: JsonSchema): JsonSchema {

@@ -4,6 +4,7 @@ import type { JsonSchema } from './schemas.js';
 import { buildGroupVersionDoc, type GroupVersionDocInput } from './v3.js';
 import { toV2PathItem } from './v2-paths.js';
 import { toV2Definition } from './v2-schema.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
 // The gnostic protobuf encoding (v2-proto.ts, with protobufjs) is imported where it is needed, on first request.
 
@@ -28,7 +29,7 @@ export function openApiV2FromV3Docs(v3Docs: JsonSchema[]): JsonSchema {
   }
   return {
     swagger: '2.0',
-    info: { title: 'Kubernetes', version: 'v1.33.0' },
+    info: { title: 'Kubernetes', version: `${KUBE_VERSION}` },
     paths: sortKeys(paths),
     definitions: sortKeys(definitions),
     securityDefinitions: {

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { gvkKey, type TypeModel } from '../apimachinery/schema/types.js';
 import { resourcePaths, type GVK } from './paths.js';
 import { gvkExtension, reachableSchemas, renderSchemas, schemaRef, type JsonSchema } from './schemas.js';
+import { KUBE_VERSION } from '../apimachinery/version.js';
 
 export type { JsonSchema } from './schemas.js';
 
@@ -87,7 +88,7 @@ export function buildGroupVersionDoc(input: GroupVersionDocInput): JsonSchema {
   const schemas = { ...renderSchemas(model, reachableSchemas(model, roots)), ...extraSchemas };
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: 'v1.33.0' },
+    info: { title: 'Kubernetes', version: `${KUBE_VERSION}` },
     paths: sortKeys(paths),
     components: {
       schemas: sortKeys(schemas),

@@ -22,8 +22,8 @@ export interface ParsedCsr {
 export async function createCsr(subject: { commonName: string; organizations?: string[] }): Promise<{ csrPem: string; keyPem: string }> {
   const x509 = await loadX509();
   const keys = await generateKeys();
-  const escape = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
-  const name = [...(subject.organizations ?? []).map((o) => `O=${escape(o)}`), `CN=${escape(subject.commonName)}`].join(', ');
+  const escapeDn = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  const name = [...(subject.organizations ?? []).map((o) => `O=${escapeDn(o)}`), `CN=${escapeDn(subject.commonName)}`].join(', ');
   const csr = await x509.Pkcs10CertificateRequestGenerator.create({ name, keys: keys as never, signingAlgorithm: SIGNING_ALGORITHM });
   return { csrPem: csr.toString('pem'), keyPem: await exportPrivateKey(keys.privateKey) };
 }

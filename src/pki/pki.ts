@@ -126,8 +126,8 @@ export async function ensurePki(dataDir: string, options: EnsurePkiOptions): Pro
  */
 export async function issueClientCertificate(pki: Pick<Pki, 'caCertPem' | 'caKeyPem'>, user: string, groups: string[] = []): Promise<{ certPem: string; keyPem: string }> {
   await loadX509();
-  const escape = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
-  const subject = [...groups.map((g) => `O=${escape(g)}`), `CN=${escape(user)}`].join(', ');
+  const escapeDn = (v: string) => v.replace(/([,+"\\<>;=])/g, '\\$1');
+  const subject = [...groups.map((g) => `O=${escapeDn(g)}`), `CN=${escapeDn(user)}`].join(', ');
   return createLeaf({ certPem: pki.caCertPem, keyPem: pki.caKeyPem }, { subject, usage: x509.ExtendedKeyUsage.clientAuth });
 }
 

@@ -3,10 +3,10 @@
 import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from '../registry/types.js';
 import { age, ageColumn, column, nameColumn, nameOf, quantityString } from './helpers.js';
+import { isJsonObject } from '../apimachinery/json.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
-const objOf = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const objOf = (v: unknown): Obj => (isJsonObject(v) ? (v as Obj) : {});
 
 /** `current/target` for one metric, `(avg)` for per-pod targets, `<unknown>` until the controller reports it. */
 function formatMetric(spec: Obj, status: Obj | undefined): string {

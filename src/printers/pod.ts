@@ -59,7 +59,7 @@ export function summarizePod(pod: PodLike, now: Date): PodSummary {
 
   let restarts = 0;
   let restartableInitRestarts = 0;
-  let totalContainers = (spec.containers ?? []).length + restartableInit.size;
+  const totalContainers = (spec.containers ?? []).length + restartableInit.size;
   let readyContainers = 0;
   let lastRestart = '';
   let lastRestartableInitRestart = '';

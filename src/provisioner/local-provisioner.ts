@@ -5,7 +5,7 @@
 // object; Retain keeps both. Bound claims of classes with allowVolumeExpansion grow on request.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiError } from '../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
 import { EventRecorder } from '../client/events.js';
@@ -14,11 +14,11 @@ import { builtin } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { ProvisionedVolumes } from './ledger.js';
-import { claimClass, storageBytes } from '../controllers/volume/helpers.js';
+import { claimClass, storageBytes } from '../volume/helpers.js';
 import {
   ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, ANN_BETA_STORAGE_PROVISIONER,
   BINDING_WAIT_FOR_FIRST_CONSUMER, CLAIM_BOUND, PersistentVolume, PersistentVolumeClaim, StorageClass, VOLUME_RELEASED,
-} from '../controllers/volume/types.js';
+} from '../volume/types.js';
 
 export const LOCAL_PROVISIONER = 'berth.dev/local';
 
@@ -141,7 +141,7 @@ export class LocalProvisioner {
       const created = await this.client.create(builtin.persistentVolumes, pv);
       this.ledger.record(pvName, dir, created.metadata.uid);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 409) return; // an earlier attempt made it
+      if (isAlreadyExistsOrConflict(e)) return; // an earlier attempt made it
       await rm(dir, { recursive: true, force: true });
       this.ledger.forget(pvName);
       this.recorder.event(claim, 'Warning', 'ProvisioningFailed', `failed to provision volume with StorageClass "${sc.metadata.name}": ${e instanceof Error ? e.message : String(e)}`, claimRefKind);
@@ -188,7 +188,7 @@ export class LocalProvisioner {
       await this.client.delete(builtin.persistentVolumes, name, { preconditions: { uid: pv.metadata.uid } });
       this.ledger.forget(name);
     } catch (e) {
-      if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+      if (!(isNotFound(e) || isAlreadyExistsOrConflict(e))) throw e;
     }
   }
 }

@@ -13,7 +13,7 @@ import { instanceNames } from '../networking/instance.js';
 import { parseCidr } from '../networking/ipv4.js';
 import { nodeSubnets } from '../nodeagent/ipam.js';
 import type { Service } from '../registry/core-service-alloc/allocator.js';
-import type { Component, ComponentContext, RunningComponent } from '../server/components.js';
+import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
 import { RunningForwarder, startTcpForwarder } from './apiserver-endpoint.js';
 import { ConntrackCleaner } from './conntrack.js';
 import { HostSettings } from './host.js';

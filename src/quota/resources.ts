@@ -70,7 +70,7 @@ export function equals(a: ResourceList, b: ResourceList): boolean {
   if (a.size !== b.size) return false;
   for (const [k, v] of a) {
     const o = b.get(k);
-    if (!o || o.cmp(v) !== 0) return false;
+    if (o?.cmp(v) !== 0) return false;
   }
   return true;
 }

@@ -1,9 +1,7 @@
 // Generic REST semantics for every resource, after upstream's k8s.io/apiserver/pkg/registry/generic/registry/store.go:
 // create (generateName, system fields, defaults, admission, validation), update with optimistic concurrency and
 // status/spec separation, graceful deletion with finalizers (orphan / foregroundDeletion), and list/watch filtering.
-import {
-  ApiError, errAlreadyExists, errBadRequest, errConflict, errExpired, errInternal, errInvalid, errNotFound,
-} from '../apimachinery/errors.js';
+import { ApiError, errAlreadyExists, errBadRequest, errConflict, errExpired, errInternal, errInvalid, errNotFound, isNotFound } from '../apimachinery/errors.js';
 import { FieldError, GoSyntax, invalid, required } from '../apimachinery/field-errors.js';
 import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.js';
 import { keyFor, prefixFor } from '../storage/helpers.js';
@@ -552,7 +550,7 @@ export class GenericStore {
         const res = await this.delete(def, item.metadata.namespace ?? '', item.metadata.name!, opts, ctx);
         out.push(res.object);
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 404)) throw e;
+        if (!isNotFound(e)) throw e;
       }
     }
     return out;

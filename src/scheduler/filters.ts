@@ -80,7 +80,7 @@ function termMatches(term: NodeSelectorTerm, node: Node): boolean {
 }
 
 function requirementMatches(r: NodeSelectorRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const v = labels[r.key];
   const values = r.values ?? [];
   switch (r.operator) {

@@ -3,7 +3,7 @@
 // least allocated node (round-robin among equals), commits the node's volume decisions and, beside the loop,
 // waits for the PV binder to bind them (VolumeBinding's PreBind) before it binds the pod through pods/binding. Pods that fit nowhere stay Pending with
 // PodScheduled=False/Unschedulable and a FailedScheduling event, and are retried when nodes or pods change.
-import { ApiError } from '../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
 import { EventRecorder } from '../client/events.js';
@@ -11,8 +11,8 @@ import { SharedInformer, type SharedInformerFactory } from '../client/informer.j
 import { builtin, resourcePath } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
-import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../controllers/volume/scheduling.js';
-import type { VolumePod } from '../controllers/volume/types.js';
+import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../volume/scheduling.js';
+import type { VolumePod } from '../volume/types.js';
 import { isTerminalPhase } from '../nodeagent/pod-status.js';
 import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
 import { SchedulerCache } from './cache.js';
@@ -184,7 +184,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
       });
     } catch (e) {
       // Bound meanwhile, deleted, or replaced by a pod of the same name: nothing left to do for this one.
-      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) {
+      if (isAlreadyExistsOrConflict(e) || isNotFound(e)) {
         cache.forget(pod.metadata.uid!);
         return;
       }
@@ -225,7 +225,7 @@ export async function startScheduler(client: KubeClient, opts: SchedulerOptions 
       await client.updateStatus<Pod>(builtin.pods, { ...pod, status }, W);
     } catch (e) {
       // A newer version of the pod is on its way through the informer; that event brings it back.
-      if (!(e instanceof ApiError && (e.code === 409 || e.code === 404))) throw e;
+      if (!(isAlreadyExistsOrConflict(e) || isNotFound(e))) throw e;
     }
   };
 

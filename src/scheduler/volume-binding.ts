@@ -1,8 +1,8 @@
 // The VolumeBinding plugin's PreBind step: after the scheduler committed a node's volume decisions (claimRef on a
 // static PV, selected-node on a claim to provision), the pod is bound only once the PV binder has fully bound every
 // such claim — so the pod never lands on a node before its volumes exist there.
-import type { VolumeFilterResult, VolumeLookup } from '../controllers/volume/scheduling.js';
-import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolumeClaim } from '../controllers/volume/types.js';
+import type { VolumeFilterResult, VolumeLookup } from '../volume/scheduling.js';
+import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolumeClaim } from '../volume/types.js';
 
 export type VolumeDecision = Extract<VolumeFilterResult, { ok: true }>;
 

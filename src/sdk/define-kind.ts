@@ -193,7 +193,7 @@ export function toOpenApi(schema: TSchema | Record<string, unknown>): Record<str
       out[k === 'exclusiveMaximum' ? 'maximum' : 'minimum'] = v;
       out[k] = true;
     } else if (k === 'allOf' || k === 'not') {
-      continue; // intersections/negations would need structural copies; TypeBox's Intersect is flattened below
+      // intersections/negations would need structural copies; TypeBox's Intersect is flattened below
     } else if (k === 'required') {
       if (Array.isArray(v) && v.length) out.required = [...v];
     } else out[k] = v;

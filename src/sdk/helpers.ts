@@ -1,6 +1,6 @@
 // Object helpers for reconcilers: finalizers (JSON patch guarded by a `test` on resourceVersion, so a stale
 // copy never overwrites someone else's change), owner references (controllerutil's rules) and server-side apply.
-import { ApiError } from '../apimachinery/errors.js';
+import { isAlreadyExistsOrConflict, isNotFound } from '../apimachinery/errors.js';
 import { apiVersionOf, KubeObject, OwnerReference, parseApiVersion } from '../apimachinery/types.js';
 import type { KubeClient, PatchOptions } from '../client/client.js';
 import type { ResourceDescriptor } from '../client/resources.js';
@@ -114,13 +114,10 @@ export function applyStatus<T extends KubeObject>(client: KubeClient, resource: 
   return apply(client, resource, obj, { ...opts, subresource: 'status' });
 }
 
-export function isNotFound(e: unknown): boolean {
-  return e instanceof ApiError && e.code === 404;
-}
+export { isNotFound };
 
-export function isConflict(e: unknown): boolean {
-  return e instanceof ApiError && e.code === 409;
-}
+/** Any 409: the name is taken (AlreadyExists) or the object changed under the write (Conflict). */
+export const isConflict = (e: unknown): boolean => isAlreadyExistsOrConflict(e);
 
 /** Swallows 404 (the object is gone: nothing to do); rethrows anything else. */
 export function ignoreNotFound(e: unknown): undefined {

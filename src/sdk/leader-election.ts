@@ -5,7 +5,7 @@
 //  - the leader renews every retryPeriod and gives up leading when it has not renewed for renewDeadline, which is
 //    shorter than leaseDuration: it stops acting before anyone else may take over;
 //  - on shutdown the leader releases the Lease (empty holder, 1 s duration) so a standby takes over at once.
-import { ApiError } from '../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
 import { sleep } from '../client/http.js';
@@ -170,7 +170,7 @@ export class LeaderElector {
     try {
       lease = await this.request<Lease>('GET', this.opts.name, undefined, signal);
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) return false;
+      if (!isNotFound(e)) return false;
       this.reachedServer = true;
       try {
         const created = await this.request<Lease>('POST', undefined, {
@@ -218,7 +218,7 @@ export class LeaderElector {
         this.observe(await this.request<Lease>('PUT', this.opts.name, { ...lease, spec }, deadline), Date.now());
         return;
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 409)) return; // not fatal: the Lease simply expires
+        if (!isAlreadyExistsOrConflict(e)) return; // not fatal: the Lease simply expires
         try {
           this.lastLease = await this.request<Lease>('GET', this.opts.name, undefined, deadline);
         } catch {

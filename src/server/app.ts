@@ -16,11 +16,12 @@ import { splitRequestTarget } from './request-path.js';
 import { anonymousUser } from '../authentication/request.js';
 import type { RequestAudit } from '../audit/auditor.js';
 import { handleResource, subresourceServed } from './resources.js';
+import { KUBE_MAJOR, KUBE_VERSION, KUBE_MINOR } from '../apimachinery/version.js';
 
 export const SERVER_VERSION = {
-  major: '1',
-  minor: '33',
-  gitVersion: 'v1.33.0+berth',
+  major: KUBE_MAJOR,
+  minor: KUBE_MINOR,
+  gitVersion: `${KUBE_VERSION}+berth`,
   gitCommit: '0000000000000000000000000000000000000000',
   gitTreeState: 'clean',
   buildDate: '2026-11-22T00:00:00Z',

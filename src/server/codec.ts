@@ -178,7 +178,7 @@ export function negotiateFormat(accept: string | undefined, protobuf?: (obj: unk
 export function writeJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
   if (wantsResponseBody.has(res)) auditedResponseBodies.set(res, body);
   const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' };
-  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  if (warnings.length) headers.Warning = warnings.map(formatWarning);
   const inProcess = inProcessResponse(res);
   if (inProcess) {
     inProcess.writeHead(code, headers);
@@ -202,7 +202,7 @@ const WRITE_SLICE = 64 * 1024;
 export async function writeJsonParts(res: ServerResponse, code: number, parts: Buffer[], warnings: string[] = []): Promise<void> {
   const length = parts.reduce((n, p) => n + p.length, 0);
   const headers: Record<string, string | string[]> = { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Content-Length': String(length) };
-  if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+  if (warnings.length) headers.Warning = warnings.map(formatWarning);
   res.writeHead(code, headers);
   if (length <= WRITE_SLICE) {
     for (const p of parts.slice(0, -1)) res.write(p);
@@ -238,7 +238,7 @@ export function writeFormatted(res: ServerResponse, code: number, body: unknown,
     const bytes = format.encode(body);
     if (bytes) {
       const headers: Record<string, string | string[]> = { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Cache-Control': 'no-cache, private', 'Content-Length': String(bytes.length) };
-      if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+      if (warnings.length) headers.Warning = warnings.map(formatWarning);
       res.writeHead(code, headers);
       res.end(bytes);
       return;
@@ -247,7 +247,7 @@ export function writeFormatted(res: ServerResponse, code: number, body: unknown,
   if (format.kind === 'yaml') {
     const text = YAML.stringify(body);
     const headers: Record<string, string | string[]> = { 'Content-Type': 'application/yaml', 'Cache-Control': 'no-cache, private' };
-    if (warnings.length) headers['Warning'] = warnings.map(formatWarning);
+    if (warnings.length) headers.Warning = warnings.map(formatWarning);
     res.writeHead(code, headers);
     res.end(text);
     return;

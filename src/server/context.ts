@@ -1,16 +1,18 @@
 // Everything a request handler needs, assembled once by the server. Pluggable pieces (patching, printing,
 // protobuf, OpenAPI) are functions so that CRDs can bring their own schemas through the same paths.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import type { Authorizer, Printer, ResourceDef } from '../registry/types.js';
+import type { Authorizer, Printer, ResourceDef, UserInfo } from '../registry/types.js';
 import type { Auditor } from '../audit/auditor.js';
 import type { PriorityAndFairness } from '../flowcontrol/filter.js';
 import type { TokenReviewResult } from '../registry/authentication/index.js';
 import type { Store } from '../storage/interface.js';
 import type { KubeletApi } from '../nodeagent/kubelet-api.js';
-import type { SubresourceHandler, UpgradeHandler } from './components.js';
+import type { RequestInfo } from './request-info.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -71,3 +73,19 @@ export interface ServerContext {
    */
   kubelets: Map<string, KubeletApi>;
 }
+
+/** A subresource served outside the generic REST store (pods/binding, pods/log, …). */
+export type SubresourceHandler = (
+  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo,
+) => Promise<void>;
+
+/**
+ * A subresource served over an upgraded connection (SPDY/3.1 or WebSocket), after authentication and authorization.
+ * It owns `socket`: it answers with a Status (before the upgrade) or upgrades it.
+ */
+export type UpgradeHandler = (
+  ctx: ServerContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo,
+) => Promise<void>;
+
+/** Key for ServerContext.subresources: `<group>/<resource>/<subresource>`, e.g. `/pods/binding`. */
+export const subresourceKey = (group: string, resource: string, subresource: string) => `${group}/${resource}/${subresource}`;

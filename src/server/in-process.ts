@@ -109,7 +109,7 @@ export class InProcessResponse extends EventEmitter {
 
   end(chunk?: string | Uint8Array): this {
     if (this.writableEnded) return this;
-    if (chunk !== undefined && chunk.length) this.write(chunk);
+    if (chunk?.length) this.write(chunk);
     this.sendHeaders();
     this.writableEnded = true;
     this.wake?.();

@@ -11,7 +11,7 @@ import { DeleteOptions, ListSelector, parseResourceVersion, RequestContext } fro
 import { ResourceDef, UserInfo } from '../registry/types.js';
 import { assertJsonDepth, decodeObjectBody, mediaType, negotiateFormat, noteAuditedRequestBody, parseJsonBody, parseYamlBody, readBody, readJsonBody, readObjectBody, ResponseFormat, writeFormatted, writeJsonParts } from './codec.js';
 import { inProcessResponse } from './in-process.js';
-import { subresourceKey } from './components.js';
+import { subresourceKey } from './context.js';
 import { PatchType, ServerContext } from './context.js';
 import { EXACT, listOptionsFrom, type ListOptions } from './list-options.js';
 import { awaitRevision } from './resource-version.js';

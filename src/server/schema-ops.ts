@@ -4,7 +4,6 @@ import { applyPatch } from '../apimachinery/patch/index.js';
 import { findUnknownFields, pruneUnknownFields } from '../apimachinery/schema/strict.js';
 import { findTypeError, normalizeNulls } from '../apimachinery/schema/type-check.js';
 import type { TypeModel } from '../apimachinery/schema/types.js';
-import type { ResourceDef } from '../registry/types.js';
 import type { SchemaOps } from './context.js';
 import { ApiError, errBadRequest } from '../apimachinery/errors.js';
 

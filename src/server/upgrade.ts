@@ -9,7 +9,7 @@ import type { Duplex } from 'node:stream';
 import { ApiError, errInternal, errUnauthorized, isApiError } from '../apimachinery/errors.js';
 import { authorize, requestPath, type Authenticate } from './app.js';
 import { writeStatus } from './codec.js';
-import { subresourceKey } from './components.js';
+import { subresourceKey } from './context.js';
 import type { ServerContext } from './context.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
 import type { UserInfo } from '../registry/types.js';

@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../apimachinery/types.js';
 import { EventRing, HistoryEntry } from './event-ring.js';
-import { StorageError, type JoinedValues, type ListOptions, type ListResult, type Store, type StoreEvent, type StoreEventType, type StoredObject, type Watcher, type WatchOptions } from './interface.js';
+import { StorageError, type JoinedValues, type ListOptions, type ListResult, type Store, type StoreEvent, type StoredObject, type Watcher, type WatchOptions } from './interface.js';
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
 import {

@@ -4,11 +4,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiError } from '../apimachinery/errors.js';
+import { isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { KubeClient } from '../client/client.js';
 import { builtin } from '../client/resources.js';
-import { startBerth, type Berth } from '../server/berth.js';
+import { startBerth, type Berth } from '../host/berth.js';
 
 export interface TestClusterOptions {
   /** Run the built-in controllers, node agent, scheduler and DNS (default false: API server only, like envtest). */
@@ -83,7 +83,7 @@ export async function installAndWait(client: KubeClient, crds: (KubeObject | { c
     try {
       await client.create(builtin.customResourceDefinitions, m);
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      if (!isAlreadyExistsOrConflict(e)) throw e;
     }
   }));
   const deadline = Date.now() + timeoutMs;

@@ -39,7 +39,7 @@ export async function startCluster(opts: { dataDir?: string; args?: string[]; st
   const { kubeconfig, url } = await new Promise<{ kubeconfig: string; url: string }>((resolve, reject) => {
     let out = '';
     let kubeconfig = '';
-    let timer: NodeJS.Timeout | undefined = undefined;
+    let timer: NodeJS.Timeout | undefined;
     const onData = (d: Buffer) => {
       out += d.toString();
       const k = /^kubeconfig: (.+)$/m.exec(out);

@@ -12,7 +12,7 @@ after(async () => { await c?.stop(); c?.cleanup(); });
 
 const k = (args: string[], opts?: Parameters<typeof kubectl>[2]) => kubectlOk(c, args, opts);
 const apply = (ns: string, manifest: string) => k(['apply', '-n', ns, '-f', '-'], { input: manifest });
-const json = async <T = Record<string, any>>(args: string[]): Promise<T> => JSON.parse(await k([...args, '-o', 'json'])) as T; // eslint-disable-line @typescript-eslint/no-explicit-any
+const json = async <T = Record<string, any>>(args: string[]): Promise<T> => JSON.parse(await k([...args, '-o', 'json'])) as T;
 const conditions = async (ns: string, job: string) =>
   ((await json(['get', 'job', job, '-n', ns])).status?.conditions ?? []) as { type: string; status: string; reason?: string; message?: string }[];
 

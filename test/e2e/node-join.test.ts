@@ -131,7 +131,7 @@ test('pods on a joined node get IPs from its podCIDR; draining it moves them to 
   await kubectlOk(cluster(), ['drain', 'machine-a', '--ignore-daemonsets', '--timeout=90s'], { timeoutMs: 120_000 });
   const moved = await eventually(async () => {
     const l = await running();
-    return l && l.every((p) => p.spec.nodeName === 'machine-b') ? l : undefined;
+    return l?.every((p) => p.spec.nodeName === 'machine-b') ? l : undefined;
   }, 60_000, 250);
   for (const p of moved) assert.ok(cidrContains(await podCidr('machine-b'), parseIPv4(p.status.podIP!)!));
   assert.match(await kubectlOk(cluster(), ['get', 'node', 'machine-a']), /Ready,SchedulingDisabled/);

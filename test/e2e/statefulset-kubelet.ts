@@ -12,7 +12,7 @@ import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { builtin, ResourceDescriptor } from '../../src/client/resources.js';
 import { ControllerManager, startControllerManager } from '../../src/controllers/manager.js';
 import type { Pod } from '../../src/controllers/statefulset/types.js';
-import { Berth, startBerth } from '../../src/server/berth.js';
+import { Berth, startBerth } from '../../src/host/berth.js';
 
 let ipCounter = 0;
 

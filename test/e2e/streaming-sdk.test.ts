@@ -10,7 +10,7 @@ import { ApiError } from '../../src/apimachinery/errors.js';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { KubeClient } from '../../src/client/client.js';
 import { builtin } from '../../src/client/resources.js';
-import type { Component } from '../../src/server/components.js';
+import type { Component } from '../../src/component/contract.js';
 import { startEchoServer } from '../support/echo-server.js';
 import { startStreamingCluster, StreamingCluster } from '../support/streaming-cluster.js';
 import { eventually } from './harness.js';

@@ -15,7 +15,6 @@ after(async () => { await c?.stop(); c?.cleanup(); });
 
 const k = (args: string[], opts?: Parameters<typeof kubectl>[2]) => kubectlOk(c, args, opts);
 const apply = (ns: string, manifest: string, extra: string[] = []) => k(['apply', '-n', ns, ...extra, '-f', '-'], { input: manifest });
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async <T = Record<string, any>>(args: string[]): Promise<T> => JSON.parse(await k([...args, '-o', 'json'])) as T;
 const NODES = ['berth-node-1', 'berth-node-2', 'berth-node-3'];
 

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePki } from '../../src/pki/index.js';
-import { Berth, startBerth } from '../../src/server/berth.js';
+import { Berth, startBerth } from '../../src/host/berth.js';
 import { openSqliteStore } from '../../src/storage/sqlite.js';
 import type { Store } from '../../src/storage/interface.js';
 

@@ -11,7 +11,7 @@ import { SharedInformerFactory } from '../../src/client/informer.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { builtin } from '../../src/client/resources.js';
 import type { Pod } from '../../src/controllers/statefulset/types.js';
-import { Berth, startBerth } from '../../src/server/berth.js';
+import { Berth, startBerth } from '../../src/host/berth.js';
 
 export interface Controller {
   run(): Promise<void>;

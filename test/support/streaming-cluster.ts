@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nodeAgentComponent } from '../../src/nodeagent/component.js';
-import { startBerth, type Berth } from '../../src/server/berth.js';
-import { COMPONENTS } from '../../src/server/component-list.js';
-import type { Component } from '../../src/server/components.js';
+import { startBerth, type Berth } from '../../src/host/berth.js';
+import { COMPONENTS } from '../../src/host/component-list.js';
+import type { Component } from '../../src/component/contract.js';
 import { HostRuntime } from './host-runtime.js';
 
 export interface StreamingCluster {

@@ -24,7 +24,10 @@ export async function startTcpBalancer(backends: { host: string; port: number }[
     // would let concurrent connections' retries land on the same dead backend twice and give up with a live one left.
     const first = next++;
     const tryBackend = (attempt: number) => {
-      if (attempt >= backends.length) return client.destroy();
+      if (attempt >= backends.length) {
+        client.destroy();
+        return;
+      }
       const i = (first + attempt) % backends.length;
       const upstream = createConnection(backends[i]!);
       const onConnectError = () => {

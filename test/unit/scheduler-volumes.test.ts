@@ -8,15 +8,15 @@ import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../src/apimachinery/types.js';
 import { KubeClient } from '../../src/client/client.js';
 import { builtin } from '../../src/client/resources.js';
-import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/controllers/volume/scheduling.js';
-import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/controllers/volume/types.js';
-import { VolumeIndex } from '../../src/controllers/volume/volume-index.js';
+import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/volume/scheduling.js';
+import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/volume/types.js';
+import { VolumeIndex } from '../../src/volume/volume-index.js';
 import type { Pod } from '../../src/nodeagent/types.js';
 import { fitErrorMessage } from '../../src/scheduler/filters.js';
 import {
   VolumeDecision, volumeBindingsComplete, volumeCommitVisible, waitForVolumeBindings, waitForVolumeCommit, WatchedVolumeLookup,
 } from '../../src/scheduler/volume-binding.js';
-import { Berth, startBerth } from '../../src/server/berth.js';
+import { Berth, startBerth } from '../../src/host/berth.js';
 import { eventually } from '../e2e/harness.js';
 
 const podOf = (name: string, claims: string[] = [], spec: Partial<Pod['spec']> = {}): Pod => ({

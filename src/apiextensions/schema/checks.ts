@@ -5,6 +5,7 @@ import { FieldError, FieldPath, forbidden, invalid, notSupported, required } fro
 import { compileRules, costErrorMessage, maxSize, STATIC_ESTIMATED_COST_LIMIT, type CompiledRule } from './cel/compile.js';
 import { GoValueFieldError, goText } from './goformat.js';
 import type { SchemaNode, ValidationRule } from './model.js';
+import { goStringSlice } from '../../apimachinery/go-syntax.js';
 
 const OPENAPI_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
 const SUPPORTED_REASONS = ['FieldValueDuplicate', 'FieldValueForbidden', 'FieldValueInvalid', 'FieldValueRequired'];
@@ -140,11 +141,11 @@ function listTypeChecks(s: SchemaNode, path: FieldPath): FieldError[] {
       const seen = new Set<string>();
       for (const k of s.listMapKeys) {
         const p = items.properties?.get(k);
-        if (!p) errs.push(new GoValueFieldError('FieldValueInvalid', at('x-kubernetes-list-map-keys'), goText(goStrings(s.listMapKeys)), 'entries must all be names of item properties'));
+        if (!p) errs.push(new GoValueFieldError('FieldValueInvalid', at('x-kubernetes-list-map-keys'), goText(goStringSlice(s.listMapKeys)), 'entries must all be names of item properties'));
         else if (p.type === 'array' || p.type === 'object') {
           errs.push(invalid(path.child('items').child('properties').key(k).child('type').toString(), items.type, "must be a scalar type if parent array's x-kubernetes-list-type is map"));
         }
-        if (seen.has(k)) errs.push(new GoValueFieldError('FieldValueInvalid', at('x-kubernetes-list-map-keys'), goText(goStrings(s.listMapKeys)), 'must not contain duplicate entries'));
+        if (seen.has(k)) errs.push(new GoValueFieldError('FieldValueInvalid', at('x-kubernetes-list-map-keys'), goText(goStringSlice(s.listMapKeys)), 'must not contain duplicate entries'));
         seen.add(k);
       }
     }
@@ -167,7 +168,6 @@ function listTypeChecks(s: SchemaNode, path: FieldPath): FieldError[] {
   return errs;
 }
 
-const goStrings = (v: string[]) => `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
 
 function ruleChecks(s: SchemaNode, path: FieldPath): FieldError[] {
   const errs: FieldError[] = [];

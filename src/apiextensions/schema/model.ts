@@ -1,6 +1,7 @@
 // The in-memory form of a CRD's openAPIV3Schema: one SchemaNode per JSONSchemaProps, with the raw props kept for
 // error reporting. Built once by compileSchema; validation, defaulting, pruning and CEL all walk this tree.
 import { compileRe2, type Re2Pattern } from '../../apimachinery/re2.js';
+import { isJsonObject } from '../../apimachinery/json.js';
 export type JSONSchemaProps = Record<string, unknown>;
 
 export interface ValidationRule {
@@ -54,7 +55,7 @@ export interface SchemaNode {
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const isObj = (v: unknown): v is JSONSchemaProps => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = (v: unknown): v is JSONSchemaProps => isJsonObject(v);
 
 /** A CRD `pattern` on RE2 semantics (Go's regexp, as kube-openapi validates it). Throws on bad syntax. */
 export function compilePattern(pattern: string): Re2Pattern {
@@ -139,5 +140,4 @@ export function childSchema(s: SchemaNode, k: string): SchemaNode | undefined {
   return typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
 }
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = isJsonObject;

@@ -4,7 +4,7 @@
 import { ApiError, errBadRequest } from '../errors.js';
 import type { KubeObject, ObjectMeta } from '../types.js';
 import { parseApiVersion } from '../types.js';
-import { conflictError, conflictsFromSets, type Conflict } from './conflict.js';
+import { conflictError, type Conflict } from './conflict.js';
 import { FieldSet } from './fieldset.js';
 import { goJSON, isObject, jsonEqual } from './json.js';
 import { capUpdateManagers, decodeManagedFields, emptyManaged, encodeManagedFields, managerIdentity, type Managed, type VersionedSet } from './managers.js';

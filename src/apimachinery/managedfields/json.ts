@@ -2,6 +2,7 @@
 // U+2029 escaped. Used for FieldsV1 keys (`k:{...}`, `v:...`) and the last-applied annotation, where the exact
 // bytes are visible to users.
 import { jsonEqual } from '../json.js';
+import { isJsonObject } from '../json.js';
 
 export { jsonEqual };
 
@@ -23,5 +24,5 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = isJsonObject;
 

@@ -1,17 +1,15 @@
 // Small helpers over decoded JSON values shared by the patch engines, plus Go-style value printing: upstream's patch
 // errors embed values formatted with Go's `%v` (e.g. `map: map[image:nginx] does not contain declared merge key:
 // name`), and users search for those texts, so we print values the same way.
-import { jsonEqual } from '../json.js';
+import { isJsonObject, jsonEqual } from '../json.js';
 
 export { jsonEqual };
 
 export type JsonMap = { [key: string]: unknown };
 
-export function isJsonMap(v: unknown): v is JsonMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export const isJsonMap: (v: unknown) => v is JsonMap = isJsonObject;
 
-export const hasOwn = (m: object, k: string): boolean => Object.prototype.hasOwnProperty.call(m, k);
+export const hasOwn = (m: object, k: string): boolean => Object.hasOwn(m, k);
 
 
 /** A fresh copy of a JSON value (used where upstream copies, e.g. the json-patch `copy` operation). */

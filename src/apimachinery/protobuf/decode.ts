@@ -17,6 +17,7 @@ import { parseApiVersion, type KubeObject } from '../types.js';
 import { gvkKey, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
 import { keepZeroFields } from './go-facts.generated.js';
 import { formatGoDuration } from './go-duration.js';
+import { isJsonObject as isPlainObject } from '../json.js';
 
 type Reader = protobuf.Reader;
 const { Reader } = protobuf;
@@ -177,10 +178,6 @@ function decodeField(model: TypeModel, layout: StructLayout, field: FieldDef, r:
   const value = readValue(model, type, r, wt, name);
   if (value === undefined || (isZeroScalar(type, value) && !layout.keepZero.has(name))) delete out[name];
   else out[name] = value;
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function structOf(model: TypeModel, name: string): StructDef {

@@ -4,6 +4,7 @@
 // map keys as '.key'), at most 100 distinct errors are kept, in document order.
 import { fieldsByName } from './index.js';
 import type { StructDef, TypeModel, TypeRef } from './types.js';
+import { isJsonObject as isPlainObject } from '../json.js';
 
 const MAX_STRICT_ERRORS = 100;
 
@@ -40,10 +41,6 @@ type OnUnknown = (path: string) => boolean;
 
 function joinKey(parent: string, key: string): string {
   return parent === '' ? key : `${parent}.${key}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function walkStruct(model: TypeModel, structName: string, value: unknown, path: string, onUnknown: OnUnknown): void {

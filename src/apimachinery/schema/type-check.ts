@@ -3,6 +3,7 @@
 // Bodies that fail it never reach defaulting or validation, which assume well-typed objects.
 import { fieldsByName } from './index.js';
 import type { TypeModel, TypeRef } from './types.js';
+import { isJsonObject as isObject } from '../json.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -83,10 +84,6 @@ export function findTypeError(model: TypeModel, structName: string, obj: unknown
 function fitsFormat(value: number, format: 'int32' | 'int64'): boolean {
   if (format === 'int32') return value >= -0x8000_0000 && value <= 0x7fff_ffff;
   return value >= -(2 ** 63) && value < 2 ** 63;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function jsonKind(v: unknown): string {

@@ -42,9 +42,9 @@ export class NodeAuthorizer implements Authorizer {
             if (!['update', 'patch'].includes(attrs.verb)) return deny(`can only get, update or patch a persistentvolumeclaim status`);
             return this.related(node, attrs.namespace, (p) => p.claims.has(attrs.name));
           }
-          return this.get(node, attrs, () => this.related(node, attrs.namespace, (p) => p.claims.has(attrs.name)));
+          return this.get(attrs, () => this.related(node, attrs.namespace, (p) => p.claims.has(attrs.name)));
         case '/persistentvolumes':
-          return this.get(node, attrs, () => this.volumeRelated(node, attrs.name));
+          return this.get(attrs, () => this.volumeRelated(node, attrs.name));
         case '/serviceaccounts':
           if (attrs.verb !== 'create' || !attrs.name) return deny('can only create tokens for individual service accounts');
           if (attrs.subresource !== 'token') return deny('can only create token subresource of serviceaccount');
@@ -68,7 +68,7 @@ export class NodeAuthorizer implements Authorizer {
     return this.related(node, attrs.namespace, refersTo);
   }
 
-  private async get(node: string, attrs: ReturnType<typeof requestAttributes>, check: () => Promise<AuthorizationDecision> | AuthorizationDecision): Promise<AuthorizationDecision> {
+  private async get(attrs: ReturnType<typeof requestAttributes>, check: () => Promise<AuthorizationDecision> | AuthorizationDecision): Promise<AuthorizationDecision> {
     if (attrs.verb !== 'get') return deny(`can only get individual resources of this type`);
     if (attrs.subresource) return deny(`cannot get subresource ${attrs.subresource}`);
     return check();

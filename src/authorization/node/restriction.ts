@@ -59,7 +59,7 @@ export function nodeRestrictionAdmission(getPod: PodGetter): AdmissionPlugin {
       }
       if (key === '/serviceaccounts' && a.subresource === 'token') {
         const ref = ((a.object?.spec ?? {}) as { boundObjectRef?: { kind?: string; name?: string; uid?: string } | null }).boundObjectRef;
-        if (!ref || ref.kind !== 'Pod') throw forbid('node requested token not bound to a pod');
+        if (ref?.kind !== 'Pod') throw forbid('node requested token not bound to a pod');
         if (!ref.uid) throw forbid('node requested token with a pod binding without a uid');
         const pod = await getPod(a.namespace, ref.name ?? '');
         if (!pod) throw forbid(`node requested token bound to pod ${JSON.stringify(ref.name)} which does not exist`);

@@ -2,7 +2,7 @@
 // aggregationRule gets the rules of every ClusterRole its selectors match (by name order, each rule once), so
 // `admin`, `edit` and `view` hold what system:aggregate-to-* (and any CRD author's roles) add. Berth runs it beside
 // the API (also with --no-controllers), reading the authorizer's index and writing through the store.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector, type LabelSelector } from '../../apimachinery/labels.js';
 import { jsonEqual } from '../../apimachinery/json.js';
 import type { KubeObject } from '../../apimachinery/types.js';
@@ -56,7 +56,7 @@ export class ClusterRoleAggregator {
       try {
         await this.objects.guaranteedUpdate(def, '', role.metadata.name!, ctx, '', undefined, (cur) => ({ ...cur, rules: aggregatedRules(this.index, cur) }));
       } catch (e) {
-        if (!(e instanceof ApiError && e.code === 404)) console.error(`berth: aggregating clusterrole ${role.metadata.name}:`, e);
+        if (!isNotFound(e)) console.error(`berth: aggregating clusterrole ${role.metadata.name}:`, e);
       }
     }
   }

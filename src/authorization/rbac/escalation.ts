@@ -9,7 +9,6 @@ import type { AdmissionAttributes, AdmissionPlugin, Authorizer, UserInfo } from 
 import { PRIVILEGED_GROUP } from '../union.js';
 import { RBAC_GROUP, rulesOf, type RbacIndex, type RoleRef } from './index.js';
 import { compactRules, compactString, covers, type PolicyRule } from './rules.js';
-import { aggregate } from './authorizer.js';
 
 const FULL_AUTHORITY: PolicyRule[] = [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }, { verbs: ['*'], nonResourceURLs: ['*'] }];
 

@@ -3,17 +3,15 @@
 // existing ones whose `rbac.authorization.kubernetes.io/autoupdate` annotation is not "false" get back the rules,
 // selectors, subjects, labels and annotations they lack (nothing is taken away); a binding whose roleRef changed is
 // recreated.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import { jsonEqual } from '../../registry/object-meta.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { GenericStore, RequestContext } from '../../registry/generic-store.js';
+import type { GenericStore, } from '../../registry/generic-store.js';
 import type { ResourceRegistry } from '../../registry/registry.js';
 import { AUTOUPDATE_ANNOTATION, type BootstrapPolicy } from './bootstrap-policy.js';
 import { RBAC_GROUP } from './index.js';
+import { systemRequestContext } from '../../registry/system-context.js';
 
-const ctx: RequestContext = {
-  user: { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [],
-};
 
 const RESOURCES: Record<string, string> = { ClusterRole: 'clusterroles', ClusterRoleBinding: 'clusterrolebindings', Role: 'roles', RoleBinding: 'rolebindings' };
 
@@ -31,7 +29,7 @@ async function reconcileOne(objects: GenericStore, registry: ResourceRegistry, w
   try {
     existing = await objects.get(def, ns, name);
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
+    if (!isNotFound(e)) throw e;
   }
   if (!existing) {
     await createIgnoringConflict(objects, def, ns, structuredClone(wanted));
@@ -40,7 +38,7 @@ async function reconcileOne(objects: GenericStore, registry: ResourceRegistry, w
   if (existing.metadata.annotations?.[AUTOUPDATE_ANNOTATION] === 'false') return;
   const isBinding = (wanted.kind ?? '').endsWith('Binding');
   if (isBinding && !jsonEqual(existing.roleRef, wanted.roleRef)) {
-    await objects.delete(def, ns, name, {}, ctx);
+    await objects.delete(def, ns, name, {}, systemRequestContext());
     await createIgnoringConflict(objects, def, ns, structuredClone(wanted));
     return;
   }
@@ -58,14 +56,14 @@ async function reconcileOne(objects: GenericStore, registry: ResourceRegistry, w
     merged.rules = union(existing.rules, wanted.rules);
   }
   if (jsonEqual(merged, existing)) return;
-  await objects.update(def, ns, name, merged, ctx);
+  await objects.update(def, ns, name, merged, systemRequestContext());
 }
 
 async function createIgnoringConflict(objects: GenericStore, def: NonNullable<ReturnType<ResourceRegistry['lookup']>>, ns: string, obj: KubeObject) {
   try {
-    await objects.create(def, ns, obj, ctx);
+    await objects.create(def, ns, obj, systemRequestContext());
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409)) throw e;
+    if (!isAlreadyExistsOrConflict(e)) throw e;
   }
 }
 

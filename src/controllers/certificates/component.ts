@@ -1,8 +1,8 @@
 // kube-controller-manager's certificate controllers: csrapproving and csrsigning (the latter signs with the cluster
 // CA of the data dir, <data-dir>/pki/ca.crt and ca.key).
 import { join } from 'node:path';
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { CsrApprovingController } from './approver.js';
 import { CsrSigningController } from './signer.js';
 

@@ -11,7 +11,7 @@ import { ADDON_MANAGER_IDENTITY } from '../../authentication/component-users.js'
 import { builtin } from '../../client/resources.js';
 import { caCertPath } from '../../pki/index.js';
 import { defaultStorageClassObject } from '../../provisioner/local-provisioner.js';
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 import { ensureClusterInfo } from './cluster-info.js';
 
 /** Marker that the default class was offered once (where the provisioner kept it before it moved here). */

@@ -2,7 +2,7 @@
 // cluster (the CA and the API server's address, no name, no users) that a joining node or client can read before
 // it has credentials. Written at start, and rewritten when the address or CA changed since (a new port).
 import { stringify } from 'yaml';
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
@@ -35,7 +35,7 @@ export async function ensureClusterInfo(client: KubeClient, opts: { server: stri
     try {
       cm = await client.get<ConfigMap>(builtin.configMaps, CLUSTER_INFO_NAME, { namespace: CLUSTER_INFO_NAMESPACE });
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
+      if (!isNotFound(e)) throw e;
     }
     try {
       if (!cm) {
@@ -48,7 +48,7 @@ export async function ensureClusterInfo(client: KubeClient, opts: { server: stri
       return;
     } catch (e) {
       // someone else wrote it meanwhile: look again
-      if (!(e instanceof ApiError && e.code === 409)) throw e;
+      if (!isAlreadyExistsOrConflict(e)) throw e;
     }
   }
 }

@@ -4,7 +4,7 @@
 // creates the Job of the most recent unmet schedule time (Replace deletes the running ones first). The clock is
 // injectable, so tests need not wait for minutes to pass.
 import { CronError, parseStandard, type Schedule } from '../../apimachinery/cron.js';
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExists } from '../../apimachinery/errors.js';
 import { isValidTimeZone } from '../../apimachinery/zoned-time.js';
 import type { KubeClient } from '../../client/client.js';
 import { controllerRef, type ReconcileResult } from '../../client/controller.js';
@@ -26,8 +26,6 @@ export interface CronJobControllerOptions extends QueueControllerOptions {
   now?: () => number;
 }
 
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
-const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** Go's Time.UTC().Format(time.RFC1123Z): `Mon, 02 Jan 2006 15:04:05 +0000`. */
 const rfc1123z = (ms: number) => new Date(ms).toUTCString().replace('GMT', '+0000');

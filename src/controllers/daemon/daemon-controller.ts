@@ -3,7 +3,7 @@
 // NoSchedule/NoExecute taints tolerated (with the tolerations every daemon pod gets) — created with a node affinity
 // pinning it to that node, so the scheduler places it; failed pods are deleted and recreated with a per-node back-off;
 // pods on nodes that no longer fit go; status counts desired, current, misscheduled, ready, updated and available.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
@@ -282,7 +282,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
       err = e;
     }
     let statusErr: unknown;
-    let result: ReconcileResult = undefined;
+    let result: ReconcileResult | undefined;
     try {
       result = await this.updateDaemonSetStatus(ds, nodes, hash, true);
     } catch (e) {
@@ -425,7 +425,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
         await this.podControl.deletePod(ds.metadata.namespace ?? '', name, ds);
       } catch (e) {
         this.expectations.deletionObserved(key, podKey(name));
-        if (!(e instanceof ApiError && e.code === 404)) errors.push(e);
+        if (!isNotFound(e)) errors.push(e);
       }
     }));
     const agg = aggregate(errors);

@@ -3,7 +3,7 @@
 // surge, a new pod is created next to an old one (up to maxSurge at a time) and the old one goes once the new one is
 // available. ControllerRevisions hold each template (`{"spec":{"template":{…,"$patch":"replace"}}}`), named
 // `<ds>-<ComputeHash>`; the current one's hash labels the pods.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isAlreadyExists } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
@@ -58,7 +58,7 @@ function findUpdatedPodsOnNode(ds: DaemonSet, pods: Pod[], hash: string): { newP
  * gets an entry (empty when it has none). A DaemonSet allowing neither surge nor unavailability accepts one
  * unavailable pod.
  */
-function updatedDesiredNodeCounts(dsc: DaemonSetsControl, ds: DaemonSet, nodes: Node[], nodeToDaemonPods: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
+function updatedDesiredNodeCounts(ds: DaemonSet, nodes: Node[], nodeToDaemonPods: Map<string, Pod[]>): { maxSurge: number; maxUnavailable: number; desired: number } {
   let desired = 0;
   for (const node of nodes) {
     if (!nodeShouldRunDaemonPod(node, ds).shouldRun) continue;
@@ -84,7 +84,7 @@ function updatedDesiredNodeCounts(dsc: DaemonSetsControl, ds: DaemonSet, nodes: 
 /** rollingUpdate: the old pods to delete, or new pods to surge onto nodes, within the strategy's budgets. */
 export async function rollingUpdate(dsc: DaemonSetsControl, ds: DaemonSet, nodes: Node[], hash: string): Promise<void> {
   const nodeToDaemonPods = await dsc.getNodesToDaemonPods(ds, false);
-  const { maxSurge, maxUnavailable, desired } = updatedDesiredNodeCounts(dsc, ds, nodes, nodeToDaemonPods);
+  const { maxSurge, maxUnavailable, desired } = updatedDesiredNodeCounts(ds, nodes, nodeToDaemonPods);
 
   if (maxSurge === 0) {
     // delete just enough old pods to stay within maxUnavailable; the manage loop creates their replacements
@@ -263,7 +263,7 @@ async function snapshot(dsc: DaemonSetsControl, ds: DaemonSet, revision: number,
   try {
     return await dsc.client.create<ControllerRevision>(builtin.controllerRevisions, history);
   } catch (outer) {
-    if (!(outer instanceof ApiError && outer.code === 409 && outer.reason === 'AlreadyExists')) throw outer;
+    if (!isAlreadyExists(outer)) throw outer;
     const existing = await dsc.client.get<ControllerRevision>(builtin.controllerRevisions, name, { namespace: ds.metadata.namespace });
     if (match(ds, existing, patch)) return existing;
     // a hash collision: count it on the DaemonSet (only if our count was current), the next sync uses a new name

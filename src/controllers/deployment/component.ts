@@ -3,10 +3,11 @@
 import { KubeClient } from '../../client/client.js';
 import { SharedInformerFactory } from '../../client/informer.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { ReplicaSetController } from '../replicaset/controller.js';
 import { DeploymentController } from './controller.js';
+import { KUBE_VERSION } from '../../apimachinery/version.js';
 
 export interface WorkloadControllers {
   client: KubeClient;
@@ -33,7 +34,7 @@ export interface StartWorkloadControllersOptions {
 export async function startDeploymentControllers(opts: StartWorkloadControllersOptions): Promise<WorkloadControllers> {
   const client = opts.client ?? new KubeClient({
     connection: loadKubeconfig({ path: opts.kubeconfigPath }),
-    userAgent: 'kube-controller-manager/v1.33.0 (linux/amd64) kubernetes/berth',
+    userAgent: `kube-controller-manager/${KUBE_VERSION} (linux/amd64) kubernetes/berth`,
     fieldManager: 'kube-controller-manager',
   });
   const informers = opts.informers ?? new SharedInformerFactory(client);

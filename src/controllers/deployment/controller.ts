@@ -129,7 +129,7 @@ export class DeploymentController {
   /** A Recreate rollout waits for the last old pod to go; its deletion is the signal to continue. */
   private deletePod(pod: Pod): void {
     const d = this.getDeploymentForPod(pod);
-    if (!d || d.spec.strategy?.type !== 'Recreate') return;
+    if (d?.spec.strategy?.type !== 'Recreate') return;
     const rsList = this.replicaSets.store.byNamespace(d.metadata.namespace ?? '').filter((rs) => controllerRef(rs)?.uid === d.metadata.uid);
     let pods = 0;
     for (const list of this.getPodMapForDeployment(d, rsList).values()) pods += list.length;

@@ -1,6 +1,6 @@
 // pkg/controller/deployment/sync.go: finding or creating the new ReplicaSet and syncing revisions, proportional
 // scaling, history cleanup and the status computed from the ReplicaSets.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExists } from '../../apimachinery/errors.js';
 import { jsonEqual } from '../../apimachinery/json.js';
 import { builtin } from '../../client/resources.js';
 import { controllerRef } from '../../client/controller.js';
@@ -24,8 +24,6 @@ import { getRollbackTo } from './rollback-annotation.js';
 /** Revision history kept in the revision-history annotation, in characters (about 100 revisions). */
 export const MAX_REV_HISTORY_LENGTH_IN_CHARS = 2000;
 
-const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Writes the deployment's status (and, as upstream's status strategy allows, its annotations). */

@@ -3,7 +3,7 @@
 // currentHealthy (ready pods not being deleted nor just evicted), disruptionsAllowed and the DisruptionAllowed
 // condition the eviction subresource checks. Evictions it has not seen happen within two minutes are forgotten, and
 // a DisruptionTarget condition left on a pod that was never deleted is reset after two minutes.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector, formatLabelSelector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { parseApiVersion } from '../../apimachinery/types.js';
@@ -177,7 +177,7 @@ export class DisruptionController extends QueueController {
       return await this.trySync(pdb);
     } catch (e) {
       // a conflict just retries; anything else first closes the budget (fail safe)
-      if (e instanceof ApiError && e.code === 409) throw e;
+      if (isAlreadyExistsOrConflict(e)) throw e;
       await this.failSafe(pdb, e);
       throw e;
     }
@@ -299,7 +299,7 @@ export class DisruptionController extends QueueController {
       const scale = await this.client.getScale(res, ref.name, { namespace });
       return scale.metadata.uid === ref.uid ? { uid: ref.uid, scale: scale.spec?.replicas ?? 0 } : undefined;
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }
@@ -354,7 +354,7 @@ export class DisruptionController extends QueueController {
     const cond = pod.status?.conditions?.find((c) => c.type === 'DisruptionTarget');
     const phase = pod.status?.phase;
     // the kubelet's own disruption conditions, and those of finished pods, never go stale
-    if (!cond || cond.status !== 'True' || cond.reason === 'TerminationByKubelet' || phase === 'Succeeded' || phase === 'Failed') return undefined;
+    if (cond?.status !== 'True' || cond.reason === 'TerminationByKubelet' || phase === 'Succeeded' || phase === 'Failed') return undefined;
     return Math.max(0, STALE_POD_DISRUPTION_TIMEOUT_MS - (this.now() - Date.parse(String(cond.lastTransitionTime ?? ''))));
   }
 

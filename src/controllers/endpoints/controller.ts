@@ -1,6 +1,6 @@
 // The v1 Endpoints controller (pkg/controller/endpoint): one Endpoints object per Service with a selector, named
 // like it, listing its pods. Deleted with the Service. An API client on the client toolkit.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
@@ -94,7 +94,7 @@ export class EndpointsController {
     try {
       await this.client.delete(builtin.endpoints, name, { namespace });
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
+      if (!isNotFound(e)) throw e;
     }
   }
 }

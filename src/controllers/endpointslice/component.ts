@@ -1,7 +1,7 @@
 // `berth up` component running the EndpointSlice and Endpoints controllers on the client and informer factory all
 // components share (kube-controller-manager's).
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { EndpointsController } from '../endpoints/controller.js';
 import { EndpointSliceController } from './controller.js';
 

@@ -1,7 +1,7 @@
 // The EndpointSlice controller (pkg/controller/endpointslice): keeps, for every Service with a selector, the
 // discovery.k8s.io/v1 EndpointSlices labelled `kubernetes.io/service-name` and managed by
 // endpointslice-controller.k8s.io in step with the Service's pods. An API client on the client toolkit.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
@@ -94,7 +94,7 @@ export class EndpointSliceController {
     try {
       await this.client.delete(builtin.endpointSlices, s.metadata.name ?? '', { namespace: s.metadata.namespace, preconditions: { uid: s.metadata.uid } });
     } catch (e) {
-      if (!(e instanceof ApiError && (e.code === 404 || e.code === 409))) throw e;
+      if (!(isNotFound(e) || isAlreadyExistsOrConflict(e))) throw e;
     }
     this.expectations.expectDeleted(serviceKey, s.metadata.name ?? '');
   }

@@ -1,7 +1,7 @@
 // The garbage collector as a Berth component: an API client on the components' shared connections. It is part of
 // the API's contract (deletion propagation policies), so it runs even without controllers.
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { GarbageCollector } from './garbage-collector.js';
 
 export const garbageCollectorComponent: Component = {

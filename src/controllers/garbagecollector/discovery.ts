@@ -1,7 +1,7 @@
 // What the server serves, read through the API's discovery documents (/api/v1, /apis, /apis/<g>/<v>) as
 // client-go's discovery client does, so CRD-served kinds are found exactly like built-in ones. The garbage collector
 // and the namespace controller both work from this list.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import { parseApiVersion } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { groupVersionPath, type ResourceDescriptor } from '../../client/resources.js';
@@ -68,7 +68,7 @@ export async function discoverResources(client: KubeClient): Promise<DiscoveredR
       return { version, list: await client.rest.request<APIResourceList>({ method: 'GET', path: groupVersionPath({ group, version }) }) };
     } catch (e) {
       // A group version that vanished between the two reads (a CRD version removed) is simply not served.
-      if (!(e instanceof ApiError && e.code === 404)) failed.push(group ? `${group}/${version}` : version);
+      if (!isNotFound(e)) failed.push(group ? `${group}/${version}` : version);
       return { version, list: {} as APIResourceList };
     }
   }))));

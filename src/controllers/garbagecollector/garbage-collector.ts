@@ -8,7 +8,7 @@
 // - a dependent whose owners are all gone (deleted, or a dangling uid) is deleted in the background; one with some
 //   live owners just loses the references to the absent ones (attemptToDelete).
 // Every write goes through the API with a uid or resourceVersion precondition; both work queues are keyed by uid.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isConflict } from '../../apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
@@ -20,6 +20,7 @@ import {
   DependencyGraph, FOREGROUND_FINALIZER, GraphNode, isDeletingDependents, isOrphaning, nodeOf, ORPHAN_FINALIZER,
 } from './graph.js';
 import { MetadataClient } from './metadata-client.js';
+import { KUBE_VERSION } from '../../apimachinery/version.js';
 import { warnSyncError } from '../sync-errors.js';
 
 export { FOREGROUND_FINALIZER, ORPHAN_FINALIZER };
@@ -62,7 +63,7 @@ export class GarbageCollector {
   private lastResync = 0;
 
   constructor(private readonly client: KubeClient, opts: GarbageCollectorOptions = {}) {
-    this.opts = { userAgent: 'kube-controller-manager/v1.33.0 generic-garbage-collector', workers: 8, discoveryPeriodMs: 30_000, ...opts };
+    this.opts = { userAgent: `kube-controller-manager/${KUBE_VERSION} generic-garbage-collector`, workers: 8, discoveryPeriodMs: 30_000, ...opts };
     this.meta = new MetadataClient(client, this.opts.userAgent);
   }
 
@@ -393,5 +394,3 @@ async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promi
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409;

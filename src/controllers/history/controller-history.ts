@@ -1,6 +1,6 @@
 // ControllerRevision history, after upstream's pkg/controller/history: naming, hashing, equality and ordering of
 // revisions, plus the create-with-collision-avoidance loop. Transport (the API calls) is behind `History`.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isAlreadyExists } from '../../apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { goJsonMarshal } from './go-json.js';
 
@@ -164,7 +164,7 @@ export async function createControllerRevision(
     try {
       return { revision: await history.createControllerRevision(clone), collisionCount };
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists')) throw e;
+      if (!isAlreadyExists(e)) throw e;
       const existing = await history.getControllerRevision(clone.metadata.namespace ?? '', clone.metadata.name);
       if (revisionDataBytes(existing).equals(revisionDataBytes(clone))) return { revision: existing, collisionCount };
       collisionCount++;

@@ -5,6 +5,7 @@
 import { keepZeroFields } from '../../apimachinery/protobuf/go-facts.generated.js';
 import { tryParseQuantity } from '../../apimachinery/quantity.js';
 import { builtinModel, type FieldDef, type TypeModel, type TypeRef } from '../../apimachinery/schema/index.js';
+import { isJsonObject as isPlainObject } from '../../apimachinery/json.js';
 
 type Json = unknown;
 
@@ -13,7 +14,6 @@ export function goShape(structName: string, value: Json, model: TypeModel = buil
   return shapeStruct(model, structName, value);
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function shapeStruct(model: TypeModel, structName: string, value: Json): Json {
   const def = model.structs.get(structName);

@@ -5,7 +5,7 @@
 // Job through FailureTarget → Failed, success through SuccessCriteriaMet → Complete (terminal conditions are written
 // only when no pod is left terminating, as with JobManagedBy/JobPodReplacementPolicy on); Indexed Jobs give each pod
 // a completion index; suspend deletes the active pods; replacements of failed pods back off 10 s, 20 s, … per Job.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
 import { controllerRef, type ReconcileResult, runWorkers } from '../../client/controller.js';
@@ -77,7 +77,6 @@ interface SyncJobCtx {
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const podKey = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 const sameLabels = (a: Pod, b: Pod) => JSON.stringify(a.metadata.labels ?? {}) === JSON.stringify(b.metadata.labels ?? {});
 const byActivePods = (a: Pod, b: Pod) => (activePodsBefore(a, b) ? -1 : activePodsBefore(b, a) ? 1 : 0);
 

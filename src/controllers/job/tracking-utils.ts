@@ -51,4 +51,4 @@ export const isActivePod = (p: Pod): boolean => p.status?.phase !== 'Succeeded' 
 export const isTerminatingPod = (p: Pod): boolean => !!p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 
 /** removeTrackingFinalizerPatch: a strategic merge patch taking only our finalizer out. */
-export const removeTrackingFinalizerPatch = (): Record<string, unknown> => ({ metadata: { [`$deleteFromPrimitiveList/finalizers`]: [JOB_TRACKING_FINALIZER] } });
+export const removeTrackingFinalizerPatch = (): Record<string, unknown> => ({ metadata: { '$deleteFromPrimitiveList/finalizers': [JOB_TRACKING_FINALIZER] } });

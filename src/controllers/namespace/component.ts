@@ -1,7 +1,7 @@
 // The namespace controller as a Berth component, on the shared client and informers. Namespace deletion is part
 // of the API's contract, so it runs even without controllers.
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { NamespaceController } from './namespace-controller.js';
 
 export const namespaceControllerComponent: Component = {

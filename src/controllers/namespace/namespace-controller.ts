@@ -2,7 +2,7 @@
 // every namespaced resource found by discovery emptied (deletecollection where served, else one delete per object),
 // and is looked at again until nothing is left; then `kubernetes` is removed from spec.finalizers through
 // PUT namespaces/<name>/finalize, and the server completes the deletion. Progress shows in status.conditions.
-import { ApiError } from '../../apimachinery/errors.js';
+import { ApiError, isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, type ReconcileResult } from '../../client/controller.js';
@@ -11,6 +11,7 @@ import { builtin, resourcePath } from '../../client/resources.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
 import { MetadataClient } from '../garbagecollector/metadata-client.js';
+import { KUBE_VERSION } from '../../apimachinery/version.js';
 import { warnSyncError } from '../sync-errors.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
@@ -56,7 +57,7 @@ export class NamespaceController {
 
   constructor(private readonly client: KubeClient, informers: SharedInformerFactory, private readonly opts: NamespaceControllerOptions = {}) {
     this.informer = informers.informerFor<Namespace>(builtin.namespaces);
-    this.meta = new MetadataClient(client, opts.userAgent ?? 'kube-controller-manager/v1.33.0 namespace-controller');
+    this.meta = new MetadataClient(client, opts.userAgent ?? `kube-controller-manager/${KUBE_VERSION} namespace-controller`);
     this.workers = opts.workers ?? 4;
     const enqueue = (ns: Namespace) => {
       if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
@@ -86,7 +87,7 @@ export class NamespaceController {
     try {
       ns = await this.client.get<Namespace>(builtin.namespaces, name);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
     if (!ns.metadata.deletionTimestamp || !ns.spec?.finalizers?.includes(NAMESPACE_FINALIZER)) return;
@@ -131,7 +132,7 @@ export class NamespaceController {
     if (!res.verbs.includes('deletecollection')) {
       await Promise.all(left.filter((o) => !o.metadata.deletionTimestamp).map((o) =>
         this.client.delete(res, o.metadata.name!, { namespace, propagationPolicy: 'Background' }).catch((e) => {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
+          if (!isNotFound(e)) throw e;
         })));
     }
     report.remaining.set(label, left.length);
@@ -171,7 +172,7 @@ export class NamespaceController {
     try {
       return await this.client.updateStatus<Namespace>(builtin.namespaces, updated);
     } catch (e) {
-      if (e instanceof ApiError && (e.code === 409 || e.code === 404)) return ns; // next pass writes them
+      if (isAlreadyExistsOrConflict(e) || isNotFound(e)) return ns; // next pass writes them
       throw e;
     }
   }
@@ -183,7 +184,7 @@ export class NamespaceController {
     try {
       await this.client.rest.request({ method: 'PUT', path: resourcePath(builtin.namespaces, undefined, ns.metadata.name!, 'finalize'), body });
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
+      if (!isNotFound(e)) throw e;
     }
   }
 }

@@ -1,7 +1,7 @@
 // kube-controller-manager's nodeipam controller (--allocate-node-cidrs with --cluster-cidr and
 // --node-cidr-mask-size 24): every Node gets a podCIDR.
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { NodeIpamController } from './range-allocator.js';
 
 export const nodeIpamComponent: Component = {

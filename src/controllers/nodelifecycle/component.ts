@@ -1,6 +1,6 @@
 // kube-controller-manager's node lifecycle controller (--node-monitor-period, --node-monitor-grace-period).
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity } from '../../authentication/component-users.js';
-import type { Component } from '../../server/components.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 
 export const nodeLifecycleComponent: Component = {

@@ -18,7 +18,7 @@ import { isNamespaceTerminating, PodControl, slowStartBatch } from './pod-contro
 import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
 import { calculateStatus, updateReplicaSetStatus } from './status.js';
 import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import { warnSyncError } from '../sync-errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
@@ -290,7 +290,7 @@ export class ReplicaSetController {
         } catch (e) {
           // the informer will not report a deletion that did not happen
           this.expectations.deletionObserved(key, podKey(pod));
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
+          if (!isNotFound(e)) throw e;
         }
       }));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

@@ -1,6 +1,6 @@
 // Creating and deleting a ReplicaSet's pods with the events upstream's RealPodControl records, and the slow-start
 // batching that keeps a failing create (quota, admission) from being attempted hundreds of times at once.
-import { ApiError } from '../../apimachinery/errors.js';
+import { ApiError, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { EventRecorder } from '../../client/events.js';
@@ -71,7 +71,7 @@ export class PodControl {
     try {
       await this.client.delete(builtin.pods, name, { namespace });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) throw e; // already gone: the caller decides
+      if (isNotFound(e)) throw e; // already gone: the caller decides
       this.recorder.event(owner, 'Warning', FAILED_DELETE_POD_REASON, `Error deleting: ${errText(e)}`, this.ownerRef);
       throw e;
     }

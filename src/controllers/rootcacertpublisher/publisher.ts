@@ -1,7 +1,7 @@
 // The root CA publisher (pkg/controller/certificates/rootcacertpublisher/publisher.go): every namespace has the
 // `kube-root-ca.crt` ConfigMap holding the cluster CA, so pods can verify kubernetes.default.svc; it is recreated
 // when deleted and put back when edited. Keys are namespace names.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
@@ -55,7 +55,7 @@ export class RootCACertPublisher extends QueueController {
         });
       } catch (e) {
         // no retry when the namespace is gone or going
-        if (e instanceof ApiError && e.code === 404) return;
+        if (isNotFound(e)) return;
         if (isNamespaceTerminating(e)) return;
         throw e;
       }

@@ -1,6 +1,6 @@
 // The ServiceAccounts controller (pkg/controller/serviceaccount/serviceaccounts_controller.go): every active
 // namespace has the service accounts to ensure (`default`); one deleted is made again. Keys are namespace names.
-import { ApiError } from '../../apimachinery/errors.js';
+import { ApiError, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
@@ -47,14 +47,14 @@ export class ServiceAccountsController extends QueueController {
   /** syncNamespace: create the missing accounts of an active namespace. */
   protected async sync(namespace: string): Promise<ReconcileResult> {
     const ns = this.namespaces.store.getByName(undefined, namespace);
-    if (!ns || ns.status?.phase !== 'Active') return;
+    if (ns?.status?.phase !== 'Active') return;
     const failures: string[] = [];
     for (const name of SERVICE_ACCOUNTS_TO_ENSURE) {
       if (this.serviceAccounts.store.getByName(namespace, name)) continue;
       try {
         await this.client.create(builtin.serviceAccounts, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
       } catch (e) {
-        if (e instanceof ApiError && e.code === 409) continue;
+        if (isAlreadyExistsOrConflict(e)) continue;
         if (isNamespaceTerminating(e)) continue;
         failures.push(e instanceof Error ? e.message : String(e));
       }

@@ -1,6 +1,6 @@
 // The algorithm's interfaces (StatefulPodObjectManager, History, StatusUpdater, EventRecorder) over the client
 // toolkit: writes go to the API server, claim reads come from the informer cache as upstream's listers do.
-import { ApiError, errNotFound } from '../../apimachinery/errors.js';
+import { errNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { EventRecorder as ToolkitRecorder } from '../../client/events.js';
@@ -9,29 +9,11 @@ import { builtin } from '../../client/resources.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
 import { controllerRef } from '../../client/controller.js';
+import { retryOnConflict } from '../../client/retry.js';
 import type {
   EventRecorder, EventType, PersistentVolumeClaim, Pod, StatefulPodObjectManager, StatefulSet, StatefulSetStatus, StatusUpdater,
 } from './types.js';
 import { SET_API_VERSION, SET_KIND } from './utils.js';
-
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'Conflict';
-
-// retry.DefaultRetry: 5 attempts, 10 ms apart (jitter 0.1)
-const CONFLICT_ATTEMPTS = 5;
-const CONFLICT_DELAY_MS = 10;
-const pause = () => new Promise((r) => setTimeout(r, CONFLICT_DELAY_MS * (1 + Math.random() * 0.1)));
-
-/** RetryOnConflict: runs fn until it succeeds, fails otherwise, or conflicts CONFLICT_ATTEMPTS times. */
-export async function retryOnConflict<T>(fn: (attempt: number) => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (e) {
-      if (!isConflict(e) || attempt + 1 >= CONFLICT_ATTEMPTS) throw e;
-      await pause();
-    }
-  }
-}
 
 /** Pods and claims: CRUD through the client; claim reads from the PVC informer's cache. */
 export class ClientPodObjectManager implements StatefulPodObjectManager {

@@ -2,7 +2,7 @@
 // create/repair/delete pods towards spec, roll pods onto the update revision, write status, trim history.
 // OrderedReady ("monotonic") does one step at a time and stops at the first pod that is not Running+Ready;
 // Parallel bursts creations and deletions in slow-start batches.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
 import { createControllerRevision, equalRevision, findEqualRevisions, sortControllerRevisions } from '../history/controller-history.js';
 import { aggregate, StatefulPodControl } from './pod-control.js';
@@ -18,7 +18,6 @@ import {
 /** Upper bound of one slow-start batch (in-flight requests). */
 export const MAX_BATCH_SIZE = 500;
 
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 
 /**
  * Runs fn over indices 0..remaining-1 in batches of 1, 2, 4, … (capped at MAX_BATCH_SIZE), each batch

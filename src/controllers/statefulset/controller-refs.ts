@@ -2,14 +2,13 @@
 // that match, release owned objects that stopped matching, never touch objects another controller owns. Adoption
 // and release are strategic merge patches of metadata.ownerReferences carrying the dependent's uid, so a
 // recreated object of the same name is never patched by mistake.
-import { ApiError } from '../../apimachinery/errors.js';
+import { ApiError, isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Selector } from '../../apimachinery/labels.js';
 import { controllerRef } from '../../client/controller.js';
 import { newControllerRef } from '../history/controller-history.js';
 import { aggregate } from './pod-control.js';
 
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
 const isInvalid = (e: unknown) => e instanceof ApiError && e.code === 422;
 
 /**

@@ -50,7 +50,7 @@ export class StatefulSetController {
   /** Each set's parsed selector, kept while the selector is unchanged so per-pod answers about it can be remembered. */
   private readonly selectors = new Map<string, { source: string; selector: Selector }>();
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: StatefulSetControllerOptions = {}) {
+  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
     this.sets = factory.informerFor<StatefulSet>(builtin.statefulSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.revisions = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);

@@ -1,15 +1,12 @@
 // Pod and claim operations with the events upstream records (stateful_pod_control.go). The object manager does
 // the I/O; this class decides what to create, update or delete and reports it.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isConflict, isAlreadyExists } from '../../apimachinery/errors.js';
 import type { EventRecorder, PersistentVolumeClaim, Pod, StatefulPodObjectManager, StatefulSet } from './types.js';
 import {
   claimIsStaleForPod, getOrdinal, getPersistentVolumeClaimName, getPersistentVolumeClaimRetentionPolicy, getPersistentVolumeClaims,
   identityMatches, isClaimOwnerUpToDate, storageMatches, updateClaimOwnerRefForSetAndPod, updateIdentity, updateStorage,
 } from './utils.js';
 
-const isNotFound = (e: unknown) => e instanceof ApiError && e.code === 404;
-const isAlreadyExists = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists';
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409 && e.reason === 'Conflict';
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Several errors reported as one, like utilerrors.Aggregate (single error: its own message; else `[a, b]`). */

@@ -1,7 +1,7 @@
 // The TTL-after-finished controller (pkg/controller/ttlafterfinished/ttlafterfinished_controller.go): a finished Job
 // with spec.ttlSecondsAfterFinished is deleted (foreground, so its pods go first) that many seconds after the
 // transition time of its Complete or Failed condition; before deleting, a fresh read confirms the TTL still applies.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
@@ -69,7 +69,7 @@ export class TTLAfterFinishedController extends QueueController {
     try {
       fresh = await this.client.get<Job>(builtin.jobs, name, { namespace });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
     const freshLeft = this.processTTL(fresh);
@@ -78,7 +78,7 @@ export class TTLAfterFinishedController extends QueueController {
     try {
       await this.client.delete(builtin.jobs, name, { namespace, propagationPolicy: 'Foreground', preconditions: { uid: fresh.metadata.uid } });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
   }

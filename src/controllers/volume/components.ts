@@ -4,9 +4,9 @@
 // The admission plugins beside the API are in admission-component.ts.
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Component } from '../../component/contract.js';
 import { controllerIdentity, PROVISIONER_IDENTITY } from '../../authentication/component-users.js';
 import { LocalProvisioner } from '../../provisioner/local-provisioner.js';
-import type { Component } from '../../server/components.js';
 import { PersistentVolumeController } from './pv-controller.js';
 import { StorageProtectionController } from './protection-controller.js';
 

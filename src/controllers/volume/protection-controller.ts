@@ -1,18 +1,18 @@
 // pvc-protection and pv-protection (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted
 // keeps its `kubernetes.io/pvc-protection` finalizer while a scheduled, non-terminated pod mounts it; a volume
 // being deleted keeps `kubernetes.io/pv-protection` while it is Bound. Then the finalizer goes and the delete ends.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from './helpers.js';
+import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from '../../volume/helpers.js';
 import { warnSyncError } from '../sync-errors.js';
 import {
   PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
-} from './types.js';
+} from '../../volume/types.js';
 
 const POD_CLAIM_INDEX = 'protectionPvcKey';
 
@@ -104,7 +104,7 @@ export class StorageProtectionController {
     try {
       await (res === builtin.persistentVolumes ? this.clients.volumes : this.clients.claims).update(res, clone);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return;
+      if (isNotFound(e)) return;
       throw e;
     }
   }

@@ -3,7 +3,7 @@
 // Pending/Bound/Lost and Available/Bound/Released/Failed phases and runs the reclaim policy of released volumes.
 // Two queues (claims, volumes) of keys; the syncs read the informer caches plus a VolumeIndex that also sees our
 // own writes at once, so back-to-back claims never pick the same volume.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
@@ -14,13 +14,13 @@ import { WorkQueue } from '../../client/workqueue.js';
 import {
   claimClass, claimHasClass, claimKey, isDelayBinding, isPodTerminated, isVolumeBoundToClaim, pickDefaultClass,
   podClaimKeys, storageBytes, volumeModeOf,
-} from './helpers.js';
+} from '../../volume/helpers.js';
 import {
   ANN_BETA_STORAGE_PROVISIONER, ANN_BIND_COMPLETED, ANN_BOUND_BY_CONTROLLER, ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE,
   ANN_STORAGE_PROVISIONER, CLAIM_BOUND, CLAIM_LOST, CLAIM_PENDING, PersistentVolume, PersistentVolumeClaim, StorageClass,
   VOLUME_AVAILABLE, VOLUME_BOUND, VOLUME_FAILED, VOLUME_RELEASED, VolumePod,
-} from './types.js';
-import { VolumeIndex } from './volume-index.js';
+} from '../../volume/types.js';
+import { VolumeIndex } from '../../volume/volume-index.js';
 import { warnSyncError } from '../sync-errors.js';
 
 export const PV_CONTROLLER_NAME = 'persistentvolume-controller';
@@ -124,7 +124,7 @@ export class PersistentVolumeController {
     this.storeVolume(pv);
     this.volumeQueue.add(pv.metadata.name ?? '');
     // a volume a claim may use: wake the claims that found nothing
-    if (!pv.spec.claimRef || !pv.spec.claimRef.uid) this.wakeWaiting();
+    if (!pv.spec.claimRef?.uid) this.wakeWaiting();
     if (pv.spec.claimRef) this.claimQueue.add(`${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}`);
   }
 
@@ -394,7 +394,7 @@ export class PersistentVolumeController {
     const volume = this.index.get(name);
     if (!volume) return;
     const ref = volume.spec.claimRef;
-    if (!ref || !ref.uid) {
+    if (!ref?.uid) {
       // unused, or reserved for a claim that will pick it up in its own sync
       await this.updateVolumePhase(volume, VOLUME_AVAILABLE, '');
       return;
@@ -444,7 +444,7 @@ export class PersistentVolumeController {
     try {
       return await this.client.get<PersistentVolumeClaim>(builtin.persistentVolumeClaims, name, { namespace });
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   }

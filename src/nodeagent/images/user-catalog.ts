@@ -10,6 +10,7 @@ import {
 } from '../../apimachinery/field-errors.js';
 import { isRepositoryName } from './reference.js';
 import type { ImageConfig, ImageEntry, LayerItem, MatchRule, Mirror, Requirement } from './types.js';
+import { isJsonObject } from '../../apimachinery/json.js';
 
 export const USER_CATALOG_FILE = 'images.yaml';
 
@@ -225,7 +226,7 @@ function parseLayerItem(raw: unknown, p: string, baseDir: string, errs: FieldErr
 // ---- helpers ----------------------------------------------------------------------------------------------------
 
 function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isJsonObject(v);
 }
 
 function unknownFields(o: Obj, p: string, known: string[], errs: FieldError[]): void {

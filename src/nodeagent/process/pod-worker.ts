@@ -229,7 +229,7 @@ export class PodWorker {
       if (run.retryMs !== undefined) { await this.sleep(run.retryMs); continue; }
       if (run.redefined) continue;
       const exit = run.exit;
-      const failed = !exit || exit.exitCode !== 0;
+      const failed = exit?.exitCode !== 0;
       if (policy === 'Never' || (policy === 'OnFailure' && !failed)) return;
       if (!(await this.waitToRestart(slot))) return;
     }

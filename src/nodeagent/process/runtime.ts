@@ -58,7 +58,7 @@ export class ProcessRuntime implements Runtime {
   private watchdog?: Launched;
   readonly kubelet: KubeletApi;
 
-  private constructor(private readonly opts: ProcessRuntimeOptions) {
+  private constructor(opts: ProcessRuntimeOptions) {
     this.names = instanceNames(opts.dataDir);
     const subnets = [...opts.nodeSubnets.values()];
     this.network = new HostNetwork({

@@ -1,5 +1,5 @@
 // `berth up --operator etcd`: the EtcdCluster operator inside Berth, an API client like any other controller.
-import type { Component } from '../../server/components.js';
+import type { Component } from '../../component/contract.js';
 import { ETCD_OPERATOR_IDENTITY, runEtcdOperator } from './run.js';
 
 export const etcdOperatorComponent: Component = {

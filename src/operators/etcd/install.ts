@@ -2,7 +2,7 @@
 // manifest `berth operator etcd --print-manifest` prints for `kubectl apply -f`: CRD, ServiceAccount, ClusterRole,
 // ClusterRoleBinding and a Deployment running `berth operator etcd` in the cluster.
 import { stringify } from 'yaml';
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { sleep } from '../../client/http.js';
@@ -16,12 +16,12 @@ export async function ensureEtcdClusterCRD(client: KubeClient, timeoutMs = 30_00
   try {
     await client.get(builtin.customResourceDefinitions, ETCD_CRD_NAME);
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
+    if (!isNotFound(e)) throw e;
     try {
       await client.create(builtin.customResourceDefinitions, etcdClusterCRD());
       outcome = 'created';
     } catch (err) {
-      if (!(err instanceof ApiError && err.code === 409)) throw err;
+      if (!isAlreadyExistsOrConflict(err)) throw err;
     }
   }
   const deadline = Date.now() + timeoutMs;
@@ -34,7 +34,7 @@ export async function ensureEtcdClusterCRD(client: KubeClient, timeoutMs = 30_00
         return outcome;
       }
     } catch (e) {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
+      if (!isNotFound(e)) throw e;
     }
     if (Date.now() > deadline) throw new Error(`CRD ${ETCD_CRD_NAME} was not established within ${timeoutMs} ms`);
     await sleep(100);

@@ -3,7 +3,7 @@
 // etcd-operator's per-cluster loop does (seed member, Services, then one member added / removed / replaced /
 // upgraded per step), and reports phase, conditions, members and versions in status. Every cluster is looked at
 // again periodically (etcd-operator's 8 s tick) through requeueAfter.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExists } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
@@ -485,7 +485,7 @@ async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   try {
     await p;
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 404)) throw e;
+    if (!isNotFound(e)) throw e;
   }
 }
 
@@ -493,6 +493,6 @@ async function ignoreExists(p: Promise<unknown>): Promise<void> {
   try {
     await p;
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409 && e.reason === 'AlreadyExists')) throw e;
+    if (!isAlreadyExists(e)) throw e;
   }
 }

@@ -6,12 +6,13 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { validateLabelSelector, validateNonnegativeField } from '../../apimachinery/validation/objectmeta.js';
 import { isValidPercent } from '../../apimachinery/validation/names.js';
 import { labelSelectorAsSelector, type LabelSelector, Selector } from '../../apimachinery/labels.js';
+import { isJsonObject } from '../../apimachinery/json.js';
+import { goQuote, goStringMap, goStringSlice } from '../../apimachinery/go-syntax.js';
 
 // Objects travel as plain JSON; strategies read them loosely.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => isJsonObject(v);
 
 /** The object at `parent[key]`, created (as `{}`) when missing so defaults can be written into it. */
 export function ensureObj(parent: Obj, key: string): Obj {
@@ -88,18 +89,7 @@ export function selectorHasNoTerms(sel: Obj): boolean {
 
 // ---- Go %#v rendering --------------------------------------------------------------------------------------------
 
-const goQuote = (s: string) => JSON.stringify(s);
-
-export function goStringMap(m: unknown): string {
-  if (!isObj(m)) return 'map[string]string(nil)';
-  const keys = Object.keys(m).sort();
-  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(String(m[k]))}`).join(', ')}}`;
-}
-
-function goStringSlice(v: unknown): string {
-  if (!Array.isArray(v)) return '[]string(nil)';
-  return `[]string{${v.map((s) => goQuote(String(s))).join(', ')}}`;
-}
+export { goStringMap };
 
 /** metav1.LabelSelector as `%#v` prints it. */
 export function goLabelSelector(sel: unknown): string {

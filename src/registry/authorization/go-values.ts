@@ -2,6 +2,7 @@
 // such as *NonResourceAttributes and the whole ObjectMeta as the bad value, and field.Error prints structs with
 // %#v). Pointers inside ObjectMeta print as addresses in Go; those cannot be reproduced and print as 0xc000000000.
 import { FieldError, OMIT_VALUE } from '../../apimachinery/field-errors.js';
+import { goStringMap, goStringSlice } from '../../apimachinery/go-syntax.js';
 
 /**
  * field.Invalid with a struct as the bad value: `<field>: Invalid value: <Go syntax>: <detail>`. FieldError would
@@ -30,16 +31,6 @@ export function goTime(value: unknown): string {
   return `time.Date(${d.getUTCFullYear()}, time.${MONTHS[d.getUTCMonth()]}, ${d.getUTCDate()}, ${d.getUTCHours()}, ${d.getUTCMinutes()}, ${d.getUTCSeconds()}, ${d.getUTCMilliseconds() * 1e6}, time.Local)`;
 }
 
-function goStringMap(m: unknown): string {
-  if (!m || typeof m !== 'object') return 'map[string]string(nil)';
-  const entries = Object.entries(m as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `map[string]string{${entries.map(([k, v]) => `${quote(k)}:${quote(v)}`).join(', ')}}`;
-}
-
-function goStrings(list: unknown): string {
-  if (!Array.isArray(list)) return '[]string(nil)';
-  return `[]string{${list.map(quote).join(', ')}}`;
-}
 
 function goOwnerReference(r: Record<string, unknown>): string {
   const ptr = (v: unknown, t: string) => (v === undefined || v === null ? `(*${t})(nil)` : `(*${t})(${ADDRESS})`);
@@ -67,6 +58,6 @@ export function goObjectMeta(meta: Record<string, unknown>): string {
     + `UID:${quote(meta.uid)}, ResourceVersion:${quote(meta.resourceVersion)}, Generation:${int(meta.generation)}, `
     + `CreationTimestamp:${goTime(meta.creationTimestamp)}, DeletionTimestamp:${deletion}, DeletionGracePeriodSeconds:${grace}, `
     + `Labels:${goStringMap(meta.labels)}, Annotations:${goStringMap(meta.annotations)}, `
-    + `OwnerReferences:${goList(meta.ownerReferences, 'v1.OwnerReference', goOwnerReference)}, Finalizers:${goStrings(meta.finalizers)}, `
+    + `OwnerReferences:${goList(meta.ownerReferences, 'v1.OwnerReference', goOwnerReference)}, Finalizers:${goStringSlice(meta.finalizers)}, `
     + `ManagedFields:${goList(meta.managedFields, 'v1.ManagedFieldsEntry', goManagedFieldsEntry)}}`;
 }

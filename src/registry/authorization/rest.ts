@@ -10,7 +10,7 @@ import { modelType } from '../../apimachinery/managedfields/schema.js';
 import { unknownFieldMessage } from '../../apimachinery/schema/strict.js';
 import { apiVersionOf, type KubeObject } from '../../apimachinery/types.js';
 import { negotiateFormat, readObjectBody, writeFormatted } from '../../server/codec.js';
-import { subresourceKey, type SubresourceHandler } from '../../server/components.js';
+import { subresourceKey, type SubresourceHandler } from '../../server/context.js';
 import type { ServerContext } from '../../server/context.js';
 import type { RequestInfo } from '../../server/request-info.js';
 import { managerFromUserAgent } from '../../server/resources.js';

@@ -2,19 +2,19 @@
 // watch (so restarts rebuild it and deletes release at once), an admission plugin allocates on CREATE/UPDATE,
 // and the `kubernetes` Service in `default` with its Endpoints and EndpointSlice points at this API server, as
 // upstream's kubernetesservice controller and endpoint reconciler keep it.
-import { ApiError } from '../../apimachinery/errors.js';
+import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { Store, Watcher } from '../../storage/interface.js';
-import type { GenericStore, RequestContext } from '../generic-store.js';
+import type { GenericStore, } from '../generic-store.js';
 import { fillSystemFieldsOnCreate } from '../object-meta.js';
 import type { ResourceRegistry } from '../registry.js';
 import type { AdmissionPlugin } from '../types.js';
 import { Service, ServiceAllocator, ServiceAllocatorOptions } from './allocator.js';
+import { systemRequestContext } from '../system-context.js';
 
 export { ServiceAllocator, DEFAULT_SERVICE_CIDR, serviceNodePorts } from './allocator.js';
 export type { Service, ServiceSpec, ServicePort, ServiceAllocatorOptions } from './allocator.js';
 
-const systemCtx = (): RequestContext => ({ user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] });
 
 export interface ServiceAllocationDeps {
   objects: GenericStore;
@@ -89,7 +89,7 @@ export async function ensureKubernetesService(deps: ServiceAllocationDeps, alloc
   } else {
     const spec = (existing.spec ?? {}) as { ports?: unknown[]; type?: string };
     if (JSON.stringify(spec.ports?.map((p) => pick(p))) !== JSON.stringify(desiredPorts) || spec.type !== 'ClusterIP') {
-      await deps.objects.guaranteedUpdate(svcDef, 'default', 'kubernetes', systemCtx(), '', undefined, (cur) => {
+      await deps.objects.guaranteedUpdate(svcDef, 'default', 'kubernetes', systemRequestContext(), '', undefined, (cur) => {
         const s = (cur.spec ??= {}) as Record<string, unknown>;
         s.ports = desiredPorts;
         s.type = 'ClusterIP';
@@ -189,22 +189,22 @@ async function ensureOwnEndpointSlice(deps: ServiceAllocationDeps, namespace: st
     return;
   }
   if (JSON.stringify(existing.endpoints) === JSON.stringify(desired.endpoints) && JSON.stringify(existing.ports) === JSON.stringify(desired.ports)) return;
-  await deps.objects.guaranteedUpdate(def, namespace, service, systemCtx(), '', undefined, (cur) => ({ ...cur, ...desired }));
+  await deps.objects.guaranteedUpdate(def, namespace, service, systemRequestContext(), '', undefined, (cur) => ({ ...cur, ...desired }));
 }
 
 async function getOrUndefined(objects: GenericStore, def: Parameters<GenericStore['get']>[0], ns: string, name: string): Promise<KubeObject | undefined> {
   try {
     return await objects.get(def, ns, name);
   } catch (e) {
-    if (e instanceof ApiError && e.code === 404) return undefined;
+    if (isNotFound(e)) return undefined;
     throw e;
   }
 }
 
 async function createIgnoringExists(objects: GenericStore, def: Parameters<GenericStore['create']>[0], obj: KubeObject): Promise<void> {
   try {
-    await objects.create(def, obj.metadata.namespace ?? '', obj, systemCtx());
+    await objects.create(def, obj.metadata.namespace ?? '', obj, systemRequestContext());
   } catch (e) {
-    if (!(e instanceof ApiError && e.code === 409)) throw e;
+    if (!isAlreadyExistsOrConflict(e)) throw e;
   }
 }

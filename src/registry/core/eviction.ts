@@ -3,12 +3,13 @@
 // at once; otherwise the PDB must allow a disruption, which the eviction consumes (decrementing disruptionsAllowed and
 // recording the pod in disruptedPods, compare-and-swap) before the pod gets a DisruptionTarget condition and is
 // deleted with the Eviction's DeleteOptions. Refusals are 429s with a DisruptionBudget cause, as upstream words them.
-import { ApiError, errBadRequest, errForbidden } from '../../apimachinery/errors.js';
+import { ApiError, errBadRequest, errForbidden, isConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import type { DeleteOptions, GenericStore, RequestContext } from '../generic-store.js';
 import type { ResourceRegistry } from '../registry.js';
 import type { ResourceDef } from '../types.js';
+import { systemRequestContext } from '../system-context.js';
 
 /** EvictionsRetry: conflicts are retried this often. */
 const EVICTIONS_RETRY = 20;
@@ -37,7 +38,6 @@ export interface EvictionDeps {
 }
 
 const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-const isConflict = (e: unknown) => e instanceof ApiError && e.code === 409;
 const isReady = (p: PodLike) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const terminal = (p: PodLike) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
@@ -191,7 +191,7 @@ export class EvictionREST {
     if (dryRun) return;
     // the disruption controller must not count the pod as healthy until it has seen it go
     status.disruptedPods = { ...(status.disruptedPods ?? {}), [podName]: rfc3339(this.now()) };
-    await this.deps.objects.update(this.pdbs, pdb.metadata.namespace ?? '', name, pdb, systemContext(), 'status');
+    await this.deps.objects.update(this.pdbs, pdb.metadata.namespace ?? '', name, pdb, systemRequestContext(), 'status');
   }
 
   /**
@@ -231,7 +231,3 @@ export class EvictionREST {
 
 const success = (): Status => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 
-/** The API server's own writes (its loopback client's identity). */
-function systemContext(): RequestContext {
-  return { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };
-}

@@ -1,11 +1,11 @@
 // Small helpers shared by the core/v1 strategies. Objects are plain JSON, so fields are read defensively.
 import { FieldError, FieldPath, invalid } from '../../apimachinery/field-errors.js';
 import { Quantity, tryParseQuantity } from '../../apimachinery/quantity.js';
+import { isJsonObject } from '../../apimachinery/json.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Obj = Record<string, any>;
 
-export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObj = (v: unknown): v is Obj => isJsonObject(v);
 export const arr = <T = Obj>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 export const clone = <T>(v: T): T => (v === undefined ? v : structuredClone(v));

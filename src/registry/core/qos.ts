@@ -45,7 +45,7 @@ export function computeQOSClass(spec: QOSSpec): QOSClass {
   if (isGuaranteed) {
     for (const [n, r] of requests) {
       const l = limits.get(n);
-      if (!l || l.cmp(r) !== 0) { isGuaranteed = false; break; }
+      if (l?.cmp(r) !== 0) { isGuaranteed = false; break; }
     }
   }
   return isGuaranteed && limits.size === requests.size ? 'Guaranteed' : 'Burstable';

@@ -3,7 +3,7 @@
 // (default an hour, at least ten minutes), optionally bound to a Pod (whose node is named too), a Secret or a Node
 // that must exist (with the given UID). The kubelet's 3607-second pod-bound requests get a year, with a warnafter
 // claim at the requested expiry, as upstream extends them.
-import { ApiError, errBadRequest, errConflict, errInvalid } from '../../apimachinery/errors.js';
+import { errBadRequest, errConflict, errInvalid, isNotFound } from '../../apimachinery/errors.js';
 import { FieldError, invalid } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import {
@@ -79,7 +79,7 @@ export async function createTokenRequest(deps: TokenRequestDeps, namespace: stri
           const n = await objects.get(registry.lookup('', 'v1', 'nodes')!, '', nodeName);
           node = { name: nodeName, uid: n.metadata.uid };
         } catch (e) {
-          if (!(e instanceof ApiError && e.code === 404)) throw e;
+          if (!isNotFound(e)) throw e;
           node = { name: nodeName };
         }
       }

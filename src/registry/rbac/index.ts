@@ -8,10 +8,10 @@ import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { builtinResource } from '../apps/resource-def.js';
 import { invalidGo, isObj, Obj, str } from '../apps/shared.js';
 import type { ResourceDef, Strategy } from '../types.js';
+import { goStringSlice } from '../../apimachinery/go-syntax.js';
 
 const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
-const goStrings = (v: unknown) => (Array.isArray(v) ? `[]string{${v.map((s) => JSON.stringify(String(s))).join(', ')}}` : '[]string(nil)');
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 function validatePolicyRule(rule: Obj, namespaced: boolean, path: FieldPath): FieldError[] {
@@ -19,9 +19,9 @@ function validatePolicyRule(rule: Obj, namespaced: boolean, path: FieldPath): Fi
   if (list(rule.verbs).length === 0) errs.push(required(path.child('verbs').toString(), 'verbs must contain at least one value'));
   if (list(rule.nonResourceURLs).length > 0) {
     const p = path.child('nonResourceURLs');
-    if (namespaced) errs.push(invalidGo(p, goStrings(rule.nonResourceURLs), 'namespaced rules cannot apply to non-resource URLs'));
+    if (namespaced) errs.push(invalidGo(p, goStringSlice(rule.nonResourceURLs), 'namespaced rules cannot apply to non-resource URLs'));
     if (list(rule.apiGroups).length || list(rule.resources).length || list(rule.resourceNames).length) {
-      errs.push(invalidGo(p, goStrings(rule.nonResourceURLs), 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(invalidGo(p, goStringSlice(rule.nonResourceURLs), 'rules cannot apply to both regular resources and non-resource URLs'));
     }
     return errs;
   }

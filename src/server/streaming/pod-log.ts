@@ -12,7 +12,7 @@ import { boolParam, getPod, intParam, kubeletOf, podRef, validateContainer } fro
 
 const LOG_STREAMS = ['Stdout', 'Stderr', 'All'] as const;
 
-export async function handlePodLog(ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+export async function handlePodLog(ctx: ServerContext, _req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
   if (info.verb !== 'get') {
     throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
   }

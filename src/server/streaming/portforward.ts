@@ -16,7 +16,7 @@ import {
 } from '../../apimachinery/remotecommand.js';
 import type { SpdyHeaders } from '../../apimachinery/httpstream/spdy-frames.js';
 import type { KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
-import type { UpgradeHandler } from '../components.js';
+import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, markUpgraded, writePlainError } from '../upgrade.js';
 import { getPod, podRef, streamingKubelet } from './pod-target.js';
 import { missingUpgradeHeaders } from './remotecommand.js';

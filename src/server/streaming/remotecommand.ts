@@ -8,7 +8,7 @@ import { errBadRequest, isApiError } from '../../apimachinery/errors.js';
 import { exitCodeStatus, StreamStatus, streamStatusOf, successStatus, type TerminalSize } from '../../apimachinery/remotecommand.js';
 import { ApiError, errInternal } from '../../apimachinery/errors.js';
 import type { ContainerStreams, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
-import type { UpgradeHandler } from '../components.js';
+import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, writePlainError } from '../upgrade.js';
 import { boolParam, getPod, notRunningMessage, podRef, streamingKubelet, validateContainer } from './pod-target.js';
 import { serveSpdyCommand } from './remotecommand-spdy.js';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instanceNames } from '../../../src/networking/instance.js';
 import { startBerthCommand, type BerthProcess } from '../../support/berth-process.js';
-import { eventually, kubectl, kubectlOk } from '../harness.js';
+import { eventually, kubectlOk } from '../harness.js';
 import { realPodsUnavailable } from './harness.js';
 
 const why = realPodsUnavailable();

@@ -13,7 +13,7 @@ import { HttpRequest, Transport, UndiciTransport } from '../../../src/client/htt
 import { SharedInformer } from '../../../src/client/informer.js';
 import { loadKubeconfig } from '../../../src/client/kubeconfig.js';
 import { builtin } from '../../../src/client/resources.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
 import { keyFor } from '../../../src/storage/helpers.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
 
@@ -90,7 +90,7 @@ test('informer: ordered events, resume across a restart, relist with a minimal d
   const name = (o: KubeObject) => o.metadata.name;
   inf.addEventHandler({
     onAdd: (o) => log.push(`ADDED ${name(o)} ${JSON.stringify(o.data ?? {})}`),
-    onUpdate: (a, b) => log.push(`MODIFIED ${name(b)} ${JSON.stringify(b.data ?? {})}`),
+    onUpdate: (_a, b) => log.push(`MODIFIED ${name(b)} ${JSON.stringify(b.data ?? {})}`),
     onDelete: (o) => log.push(`DELETED ${name(o)}`),
   });
   const lists = () => transport.log.filter((l) => l.startsWith('GET /api/v1/namespaces/default/configmaps?labelSelector=app%3Dclient-itest&limit=')).length;

@@ -29,6 +29,7 @@ test('runWorkers: failures requeue with backoff, success forgets, requeueAfter c
       requeued = true;
       return { requeueAfter: 10 };
     }
+    return;
   }, { onError: (k, e) => errors.push(`${k}: ${(e as Error).message}`) });
   q.add('a');
   q.add('b');

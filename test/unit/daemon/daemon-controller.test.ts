@@ -37,11 +37,11 @@ function newDS(ns: string, name: string, spec: Partial<DaemonSet['spec']> = {}, 
   };
 }
 
-const targetNode = (p: Pod) => (p.spec?.affinity as { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: { matchFields: { values: string[] }[] }[] } } })
+const targetNode = (p: Pod) => (p.spec!.affinity as { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: { matchFields: { values: string[] }[] }[] } } })
   .nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchFields[0].values[0];
 const live = (pods: Pod[]) => pods.filter((p) => !p.metadata.deletionTimestamp);
 const getDS = (ns: string, name: string) => env.client.get<DaemonSet>(builtin.daemonSets, name, { namespace: ns });
-const imageOf = (p: Pod) => (p.spec?.containers as { image: string }[])[0].image;
+const imageOf = (p: Pod) => (p.spec!.containers as { image: string }[])[0].image;
 
 async function podsOn(ns: string, app: string, nodes: string[]): Promise<Pod[]> {
   return eventually(async () => {
@@ -69,7 +69,7 @@ test('one pod per eligible node: node selector, untolerated taints and the daemo
     assert.equal(p.metadata.labels?.['pod-template-generation'], '1');
     assert.match(p.metadata.labels?.['controller-revision-hash'] ?? '', /^[bcdfghjklmnpqrstvwxz2456789]+$/);
     assert.match(p.metadata.name ?? '', /^logs-[a-z0-9]{5}$/);
-    const tolerations = (p.spec?.tolerations as { key: string; effect: string; operator: string }[]).map((t) => `${t.key}:${t.effect}:${t.operator}`);
+    const tolerations = (p.spec!.tolerations as { key: string; effect: string; operator: string }[]).map((t) => `${t.key}:${t.effect}:${t.operator}`);
     assert.deepEqual(tolerations, [
       'node.kubernetes.io/not-ready:NoExecute:Exists', 'node.kubernetes.io/unreachable:NoExecute:Exists',
       'node.kubernetes.io/disk-pressure:NoSchedule:Exists', 'node.kubernetes.io/memory-pressure:NoSchedule:Exists',

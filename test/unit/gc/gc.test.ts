@@ -11,7 +11,7 @@ import { KubeClient } from '../../../src/client/client.js';
 import { builtin, type ResourceDescriptor } from '../../../src/client/resources.js';
 import { MetadataClient } from '../../../src/controllers/garbagecollector/metadata-client.js';
 import { discoverResources } from '../../../src/controllers/garbagecollector/discovery.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
 
 const widgets: ResourceDescriptor = { group: 'gc.example.com', version: 'v1', resource: 'widgets', namespaced: true, kind: 'Widget' };
 

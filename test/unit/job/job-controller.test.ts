@@ -203,7 +203,7 @@ test('Indexed completion mode: index annotation, label, hostname, env and genera
     assert.equal(p.metadata.labels?.['batch.kubernetes.io/job-completion-index'], ix);
     assert.equal(p.spec?.hostname, `ix-${ix}`);
     assert.match(p.metadata.name ?? '', new RegExp(`^ix-${ix}-[a-z0-9]{5}$`));
-    const env0 = (p.spec?.containers as { env?: unknown[] }[])[0].env;
+    const env0 = (p.spec!.containers as { env?: unknown[] }[])[0].env;
     assert.deepEqual(env0, [{ name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: "metadata.labels['batch.kubernetes.io/job-completion-index']" } } }]);
   }
   await setPodFinished(env.client, byIndex.get('2')!);

@@ -6,7 +6,7 @@ import { ApiError } from '../../../src/apimachinery/errors.js';
 import { KubeClient } from '../../../src/client/client.js';
 import { builtin, resourcePath } from '../../../src/client/resources.js';
 import type { Pod } from '../../../src/nodeagent/types.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
 import { eventually } from '../../e2e/harness.js';
 
 export interface Env {

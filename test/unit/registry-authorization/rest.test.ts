@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessReviewComponent } from '../../../src/registry/authorization/component.js';
+import { accessReviewComponent } from '../../../src/host/access-reviews.js';
 import type { Authorizer } from '../../../src/registry/types.js';
-import { startBerth, type Berth } from '../../../src/server/berth.js';
+import { startBerth, type Berth } from '../../../src/host/berth.js';
 import { rawRequest } from '../../e2e/harness.js';
 import { repoPath } from '../../repo-path.js';
 

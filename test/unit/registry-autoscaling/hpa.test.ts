@@ -11,7 +11,6 @@ import { ControllerEnv, startControllerEnv, refusal } from '../../support/contro
 let env: ControllerEnv;
 const v2 = builtin.horizontalPodAutoscalers;
 const v1: ResourceDescriptor = { ...v2, version: 'v1' };
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Obj = Record<string, any>;
 
 before(async () => {

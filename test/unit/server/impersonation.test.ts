@@ -9,8 +9,8 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Authorizer } from '../../../src/registry/types.js';
-import { startBerth, type Berth } from '../../../src/server/berth.js';
-import { COMPONENTS } from '../../../src/server/component-list.js';
+import { startBerth, type Berth } from '../../../src/host/berth.js';
+import { COMPONENTS } from '../../../src/host/component-list.js';
 import { credentials, KUBECTL } from '../../e2e/harness.js';
 
 type Attrs = Parameters<Authorizer['authorize']>[0];

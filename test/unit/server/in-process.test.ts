@@ -14,8 +14,8 @@ import { KubeClient } from '../../../src/client/client.js';
 import { builtin, type ResourceDescriptor } from '../../../src/client/resources.js';
 import type { WatchEvent } from '../../../src/client/watch.js';
 import { registerReviewHandlers } from '../../../src/registry/authorization/rest.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
-import type { Component, ComponentContext } from '../../../src/server/components.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
+import type { Component, ComponentContext } from '../../../src/component/contract.js';
 import { InProcessTransport } from '../../../src/server/in-process.js';
 
 const whoAmIResource: ResourceDescriptor = { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', namespaced: false, kind: 'SelfSubjectReview' };

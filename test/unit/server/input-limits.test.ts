@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBerth, type Berth } from '../../../src/server/berth.js';
+import { startBerth, type Berth } from '../../../src/host/berth.js';
 import { credentials, rawRequest, type RawResponse } from '../../e2e/harness.js';
 
 let berth: Berth;

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBerth, type Berth } from '../../../src/server/berth.js';
+import { startBerth, type Berth } from '../../../src/host/berth.js';
 import { credentials } from '../../e2e/harness.js';
 
 let berth: Berth;

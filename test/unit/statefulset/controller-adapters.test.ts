@@ -8,7 +8,8 @@ import type { KubeClient } from '../../../src/client/client.js';
 import type { SharedInformer } from '../../../src/client/informer.js';
 import type { ResourceDescriptor } from '../../../src/client/resources.js';
 import { ObjectCache } from '../../../src/client/store.js';
-import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, retryOnConflict } from '../../../src/controllers/statefulset/adapters.js';
+import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater } from '../../../src/controllers/statefulset/adapters.js';
+import { retryOnConflict } from '../../../src/client/retry.js';
 import type { ControllerRevision } from '../../../src/controllers/history/controller-history.js';
 import type { PersistentVolumeClaim, StatefulSet } from '../../../src/controllers/statefulset/types.js';
 

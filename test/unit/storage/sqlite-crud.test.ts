@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StorageError } from '../../../src/storage/interface.js';
 import { openSqliteStore } from '../../../src/storage/sqlite.js';
 import { INITIAL_REVISION } from '../../../src/storage/schema.js';
 import { pod, tempStore } from './fixtures/temp-store.js';

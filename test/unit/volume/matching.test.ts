@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { accessModesKey, pickDefaultClass } from '../../../src/controllers/volume/helpers.js';
-import { naiveFindBestMatch } from '../../../src/controllers/volume/matching.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../src/controllers/volume/types.js';
-import { VolumeIndex } from '../../../src/controllers/volume/volume-index.js';
+import { accessModesKey, pickDefaultClass } from '../../../src/volume/helpers.js';
+import { naiveFindBestMatch } from '../../../src/volume/matching.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../../src/volume/types.js';
+import { VolumeIndex } from '../../../src/volume/volume-index.js';
 
 const RWO = 'ReadWriteOnce', ROX = 'ReadOnlyMany', RWX = 'ReadWriteMany';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup, volumeFilter, volumePreFilter } from '../../../src/controllers/volume/scheduling.js';
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass, VolumePod } from '../../../src/controllers/volume/types.js';
-import { VolumeIndex } from '../../../src/controllers/volume/volume-index.js';
+import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup, volumeFilter, volumePreFilter } from '../../../src/volume/scheduling.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass, VolumePod } from '../../../src/volume/types.js';
+import { VolumeIndex } from '../../../src/volume/volume-index.js';
 
 const claim = (name: string, cls: string | undefined, volumeName?: string): PersistentVolumeClaim => ({
   metadata: { name, namespace: 'ns', uid: `u-${name}` },

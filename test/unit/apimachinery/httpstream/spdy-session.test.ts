@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { SpdySession, SpdyStream } from '../../../../src/apimachinery/httpstream/spdy-session.js';
 
 let server: Server;
-let accepted: Socket[] = [];
+const accepted: Socket[] = [];
 let onConn: (s: Socket) => void = () => {};
 
 before(async () => {

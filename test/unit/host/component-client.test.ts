@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { builtin } from '../../../src/client/resources.js';
-import { Berth, startBerth } from '../../../src/server/berth.js';
-import { ComponentClients } from '../../../src/server/component-client.js';
-import type { Component, ComponentContext } from '../../../src/server/components.js';
+import { Berth, startBerth } from '../../../src/host/berth.js';
+import { ComponentClients } from '../../../src/host/component-client.js';
+import type { Component, ComponentContext } from '../../../src/component/contract.js';
 import { InProcessTransport } from '../../../src/server/in-process.js';
 
 const configMap = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data: { a: '1' } });

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataDirInUseError, lockDataDir } from '../../../src/server/data-dir-lock.js';
+import { DataDirInUseError, lockDataDir } from '../../../src/host/data-dir-lock.js';
 
 test('a live other process holding the dir is named; a dead one\'s file is taken over; release removes ours', () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-lock-'));

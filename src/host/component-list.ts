@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from '../apimachinery/errors.js';
 import { controllerIdentity, SCHEDULER_IDENTITY } from '../authentication/component-users.js';
 import { caCertPath } from '../pki/index.js';
-import { subresourceKey, type Component, type ComponentContext, type RunningComponent } from './components.js';
-import { handlePodBinding } from './pod-binding.js';
+import { subresourceKey } from '../server/context.js';
+import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
+import { handlePodBinding } from '../server/pod-binding.js';
 
 /** A component whose module is imported only when it starts. */
 function lazy(name: string, controller: boolean, load: () => Promise<Component>): Component {
@@ -33,7 +34,7 @@ export const COMPONENTS: Component[] = [
   {
     name: 'pod-eviction', controller: false, // pods/eviction (policy/v1 Eviction), honouring PodDisruptionBudgets
     async start(ctx) {
-      const [{ EvictionREST }, { handlePodEviction }] = await Promise.all([import('../registry/core/eviction.js'), import('./pod-eviction.js')]);
+      const [{ EvictionREST }, { handlePodEviction }] = await Promise.all([import('../registry/core/eviction.js'), import('../server/pod-eviction.js')]);
       const rest = new EvictionREST({ objects: ctx.objects, registry: ctx.registry });
       ctx.server.subresources.set(subresourceKey('', 'pods', 'eviction'), (sctx, req, res, info, query, user) =>
         info.verb === 'create' ? handlePodEviction(sctx, rest, req, res, info.namespace, info.name, query, user) : methodNotAllowed());
@@ -41,10 +42,10 @@ export const COMPONENTS: Component[] = [
     },
   },
   // pods/log, exec, attach and portforward (the kubelet's streaming endpoints, reached through ServerContext.kubelets)
-  lazy('pod-streaming', false, async () => (await import('./streaming/component.js')).podStreamingComponent),
-  lazy('access-reviews', false, async () => (await import('../registry/authorization/component.js')).accessReviewComponent),
-  lazy('storage-admission', false, async () => (await import('../controllers/volume/admission-component.js')).storageAdmissionComponent),
-  lazy('service-allocation', false, async () => (await import('../registry/core-service-alloc/component.js')).serviceAllocationComponent),
+  lazy('pod-streaming', false, async () => (await import('./pod-streaming.js')).podStreamingComponent),
+  lazy('access-reviews', false, async () => (await import('./access-reviews.js')).accessReviewComponent),
+  lazy('storage-admission', false, async () => (await import('./storage-admission.js')).storageAdmissionComponent),
+  lazy('service-allocation', false, async () => (await import('./service-allocation.js')).serviceAllocationComponent),
   {
     // ServiceAccount admission needs the accounts kube-controller-manager makes; like envtest, an API server started
     // without controllers runs without it.

@@ -1,18 +1,31 @@
-// What runs beside the API server inside `berth up`: controllers, the node agent, the scheduler, DNS, admission
-// plugins. Each is a Component started once the server listens and the kubeconfig exists (controllers are API
-// clients and can use it), and stopped before the server closes, in reverse order.
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Duplex } from 'node:stream';
+// The contract between Berth's host (src/host/: what `berth up` and `berth controller-manager` start) and what it
+// starts: controllers, the node agent, the scheduler, DNS, admission plugins. Each is a Component started once the
+// server listens and the kubeconfig exists (controllers are API clients and can use it), and stopped before the
+// server closes, in reverse order. Types only, so that every component depends on this file and not on the host.
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { KubeClient } from '../client/client.js';
 import type { SharedInformerFactory } from '../client/informer.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { UserInfo } from '../registry/types.js';
+import type { ServerContext } from '../server/context.js';
 import type { Store } from '../storage/interface.js';
-import type { ClientIdentity } from './component-client.js';
-import type { ServerContext } from './context.js';
-import type { RequestInfo } from './request-info.js';
+
+/** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
+export interface ClientIdentity {
+  userAgent: string;
+  fieldManager?: string;
+  /**
+   * Who the component is to the authorizer in-process (upstream's identity for it, e.g. system:kube-scheduler);
+   * the loopback user (system:apiserver, system:masters) when absent. Over a kubeconfig, its credentials decide.
+   */
+  user?: UserInfo;
+  /**
+   * The ServiceAccount `user` is. Over a kubeconfig the component then speaks with a token the kubeconfig's user
+   * requests for that account (kube-controller-manager's --use-service-account-credentials).
+   */
+  serviceAccount?: { namespace: string; name: string };
+}
 
 export interface BerthRuntimeOptions {
   /** Nodes the node agent registers (berth-node-1..N). */
@@ -92,32 +105,4 @@ export interface Component {
    */
   afterReady?: boolean;
   start(ctx: ComponentContext): Promise<RunningComponent>;
-}
-
-/** A subresource served outside the generic REST store (pods/binding, pods/log, …). */
-export type SubresourceHandler = (
-  ctx: ServerContext, req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams, user: UserInfo,
-) => Promise<void>;
-
-/**
- * A subresource served over an upgraded connection (SPDY/3.1 or WebSocket), after authentication and authorization.
- * It owns `socket`: it answers with a Status (before the upgrade) or upgrades it.
- */
-export type UpgradeHandler = (
-  ctx: ServerContext, req: IncomingMessage, socket: Duplex, head: Buffer, info: RequestInfo, query: URLSearchParams, user: UserInfo,
-) => Promise<void>;
-
-/** Key for ServerContext.subresources: `<group>/<resource>/<subresource>`, e.g. `/pods/binding`. */
-export const subresourceKey = (group: string, resource: string, subresource: string) => `${group}/${resource}/${subresource}`;
-
-/** Stops started components, the last started first; a failure is logged and the others still stop. Empties the list. */
-export async function stopInReverse(running: [string, RunningComponent][]): Promise<void> {
-  for (const [name, c] of running.reverse()) {
-    try {
-      await c.stop();
-    } catch (e) {
-      console.error(`berth: stopping ${name}:`, e);
-    }
-  }
-  running.length = 0;
 }

@@ -1,8 +1,8 @@
 // The storage admission plugins `berth up` runs beside the API (always, even with --no-controllers): a module of
 // its own so the volume controllers load only when they start.
-import { defaultStorageClass } from '../../admission/default-storage-class.js';
-import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../../admission/storage-protection.js';
-import type { Component } from '../../server/components.js';
+import { defaultStorageClass } from '../admission/default-storage-class.js';
+import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../admission/storage-protection.js';
+import type { Component } from '../component/contract.js';
 
 export const storageAdmissionComponent: Component = {
   name: 'storage-admission', controller: false,

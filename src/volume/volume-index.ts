@@ -4,7 +4,7 @@
 // scans all PVs (findMatchingVolume). Here each set is further split by (storage class, volume mode) into a list
 // sorted by capacity, so the smallest PV that fits is found by binary search; PVs carrying a claimRef live in a
 // separate map keyed by the claim they name, because only that claim may use them.
-import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
+import { labelSelectorAsSelector, Selector } from '../apimachinery/labels.js';
 import {
   accessModesFromKey, accessModesKey, claimClass, containsAllModes, isVolumeBoundToClaim, storageBytes, volumeClass,
   volumeModeOf,

@@ -1,6 +1,6 @@
 // Small rules shared by the binder, the provisioner, the protection controllers and the scheduler hook, after
 // upstream's component-helpers/storage/volume and pkg/volume/util.
-import { tryParseQuantity } from '../../apimachinery/quantity.js';
+import { tryParseQuantity } from '../apimachinery/quantity.js';
 import {
   ANN_BETA_DEFAULT_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_CLASS, BINDING_WAIT_FOR_FIRST_CONSUMER,
   PersistentVolume, PersistentVolumeClaim, StorageClass, VolumePod,

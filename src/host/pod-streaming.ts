@@ -1,12 +1,13 @@
 // The pod subresources that reach a node's kubelet: pods/log (a plain GET) and pods/exec, attach, portforward
 // (connection upgrades; a request without the upgrade is answered as upstream: 400 Upgrade request required).
-import { subresourceKey, type Component } from '../components.js';
-import type { ServerContext } from '../context.js';
-import type { RequestInfo } from '../request-info.js';
-import { handlePodLog } from './pod-log.js';
-import { getPod, streamingKubelet, validateContainer } from './pod-target.js';
-import { portForwardUpgrade } from './portforward.js';
-import { remoteCommandUpgrade, upgradeRequired } from './remotecommand.js';
+import { subresourceKey } from '../server/context.js';
+import type { Component } from '../component/contract.js';
+import type { ServerContext } from '../server/context.js';
+import type { RequestInfo } from '../server/request-info.js';
+import { handlePodLog } from '../server/streaming/pod-log.js';
+import { getPod, streamingKubelet, validateContainer } from '../server/streaming/pod-target.js';
+import { portForwardUpgrade } from '../server/streaming/portforward.js';
+import { remoteCommandUpgrade, upgradeRequired } from '../server/streaming/remotecommand.js';
 
 const key = (sub: string) => subresourceKey('', 'pods', sub);
 

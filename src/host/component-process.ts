@@ -6,7 +6,8 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { DEFAULT_RUNTIME } from './berth.js';
 import { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
-import { stopInReverse, type BerthRuntimeOptions, type ComponentContext, type RunningComponent } from './components.js';
+import { stopInReverse } from './components.js';
+import type { BerthRuntimeOptions, ComponentContext, RunningComponent } from '../component/contract.js';
 
 export interface ComponentProcessOptions {
   kubeconfigPath: string;

@@ -7,7 +7,6 @@ import { Auditor } from '../audit/auditor.js';
 import { AuditLog } from '../audit/log.js';
 import { DEFAULT_POLICY_YAML, loadPolicy } from '../audit/policy.js';
 import type { Http2SecureServer } from 'node:http2';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { namespaceLifecycle } from '../admission/namespace-lifecycle.js';
@@ -25,10 +24,11 @@ import { bootstrapTokenAuthenticator } from '../authentication/bootstrap-token.j
 import { ensureSigningKey, publicJwk } from '../authentication/serviceaccount/jwt.js';
 import { DEFAULT_ISSUER, ServiceAccountTokens } from '../authentication/serviceaccount/tokens.js';
 import { createTokenRequest } from '../registry/core/token-request.js';
-import { stopInReverse, subresourceKey } from './components.js';
-import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
-import { managerFromUserAgent } from './resources.js';
-import { ApiError } from '../apimachinery/errors.js';
+import { stopInReverse } from './components.js';
+import { subresourceKey } from '../server/context.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from '../server/codec.js';
+import { managerFromUserAgent } from '../server/resources.js';
+import { ApiError, isNotFound } from '../apimachinery/errors.js';
 import { ClusterRoleAggregator } from '../authorization/rbac/aggregation.js';
 import { RbacAuthorizer } from '../authorization/rbac/authorizer.js';
 import { bootstrapPolicy } from '../authorization/rbac/bootstrap-policy.js';
@@ -44,25 +44,26 @@ import { printerOrDefault } from '../printers/index.js';
 import { builtinResources } from '../registry/builtin.js';
 import { namespaceBlocksDeletion } from '../registry/core/namespace.js';
 import { ServiceIPRange } from '../registry/core-service-alloc/ranges.js';
-import { GenericStore, RequestContext } from '../registry/generic-store.js';
+import { GenericStore, } from '../registry/generic-store.js';
 import { ResourceRegistry } from '../registry/registry.js';
 import type { ResourceDef, UserInfo } from '../registry/types.js';
 import type { InProcessStreaming } from '../client/http.js';
 import { openStorage, type EtcdStorageOptions } from '../storage/open.js';
 import { ensureDefaultEncryptionConfiguration, loadEncryptionConfiguration } from '../storage/encryption/transformer.js';
-import { createRequestHandler } from './app.js';
+import { createRequestHandler } from '../server/app.js';
 import { ensureBootstrapConfiguration, followConfiguration } from '../flowcontrol/config.js';
 import { PriorityAndFairness } from '../flowcontrol/filter.js';
-import { createHttpsServer } from './https-server.js';
+import { createHttpsServer } from '../server/https-server.js';
 import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
-import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from './components.js';
-import type { ServerContext } from './context.js';
-import { createFieldManager } from './field-manager.js';
-import { InProcessTransport } from './in-process.js';
-import { OpenApiCache } from './openapi.js';
-import { createSchemaOps } from './schema-ops.js';
-import { createUpgradeListener } from './upgrade.js';
+import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from '../component/contract.js';
+import type { ServerContext } from '../server/context.js';
+import { createFieldManager } from '../server/field-manager.js';
+import { InProcessTransport } from '../server/in-process.js';
+import { OpenApiCache } from '../server/openapi.js';
+import { createSchemaOps } from '../server/schema-ops.js';
+import { createUpgradeListener } from '../server/upgrade.js';
+import { systemRequestContext } from '../registry/system-context.js';
 
 export interface BerthOptions {
   dataDir: string;
@@ -182,7 +183,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     try {
       return await objects.get(registry.lookup('', 'v1', resource)!, ns, name);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) return undefined;
+      if (isNotFound(e)) return undefined;
       throw e;
     }
   };
@@ -247,10 +248,10 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
 
   await bootstrap(objects, registry);
   await reconcileBootstrapPolicy(objects, registry, bootstrapPolicy());
-  await ensureBootstrapConfiguration(objects, registry, systemCtx);
+  await ensureBootstrapConfiguration(objects, registry, systemRequestContext());
   const stopFlowControl = opts.priorityAndFairness === false
     ? () => {}
-    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemCtx);
+    : await followConfiguration(objects, registry, (ctx.flowControl = new PriorityAndFairness(opts.serverConcurrency)), systemRequestContext());
   const aggregator = new ClusterRoleAggregator(rbac, objects, registry);
   await aggregator.syncAll();
   const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
@@ -360,14 +361,13 @@ async function choosePodRuntime(wanted: BerthRuntimeOptions['runtime'], announce
 
 /** The in-process streaming code, loaded on first use (it is not on the start-up path). */
 function lazyStreaming(ctx: ServerContext, user: UserInfo): InProcessStreaming {
-  const load = () => import('./streaming/in-process.js').then((m) => m.inProcessStreaming(ctx, user));
+  const load = () => import('../server/streaming/in-process.js').then((m) => m.inProcessStreaming(ctx, user));
   return {
     remoteCommand: async (path, streams) => (await load()).remoteCommand(path, streams),
     portForward: async (path, port, signal) => (await load()).portForward(path, port, signal),
   };
 }
 
-const systemCtx: RequestContext = { user: { username: 'system:apiserver', groups: ['system:masters'] }, dryRun: false, fieldManager: 'kube-apiserver', warnings: [] };
 
 /** The namespaces every cluster starts with. */
 async function bootstrap(objects: GenericStore, registry: ResourceRegistry): Promise<void> {
@@ -376,7 +376,7 @@ async function bootstrap(objects: GenericStore, registry: ResourceRegistry): Pro
     try {
       await objects.get(nsDef, '', name);
     } catch {
-      await objects.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, systemCtx);
+      await objects.create(nsDef, '', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, systemRequestContext());
     }
   }
 }

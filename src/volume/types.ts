@@ -1,7 +1,7 @@
 // The slices of PersistentVolume, PersistentVolumeClaim, StorageClass and Pod the volume controllers read, and the
 // annotation/finalizer names they share with upstream (component-helpers/storage/volume).
-import type { LabelSelector } from '../../apimachinery/labels.js';
-import type { KubeObject } from '../../apimachinery/types.js';
+import type { LabelSelector } from '../apimachinery/labels.js';
+import type { KubeObject } from '../apimachinery/types.js';
 
 export interface ClaimRef {
   kind?: string;

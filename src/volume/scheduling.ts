@@ -10,9 +10,9 @@
 //   for each node that passed the other filters: const fit = volumeFilter(volumes, node, pre);
 //     fit.ok false → the node fails with fit.reason (counted into the FitError like any filter reason)
 //   chosen node: await commitVolumeDecisions(client, fit) before the pods/binding call.
-import type { KubeClient } from '../../client/client.js';
-import { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
-import { builtin } from '../../client/resources.js';
+import type { KubeClient } from '../client/client.js';
+import { SharedInformer, SharedInformerFactory } from '../client/informer.js';
+import { builtin } from '../client/resources.js';
 import { claimClass, isDelayBinding, podClaimNames } from './helpers.js';
 import {
   ANN_BOUND_BY_CONTROLLER, ANN_SELECTED_NODE, NOT_SUPPORTED_PROVISIONER, NodeSelectorRequirement, NodeSelectorTerm,
@@ -119,7 +119,7 @@ function termMatches(term: NodeSelectorTerm, nodeName: string, labels: Record<st
 }
 
 function requirementMatches(r: NodeSelectorRequirement, labels: Record<string, string>): boolean {
-  const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+  const has = Object.hasOwn(labels, r.key);
   const v = labels[r.key];
   switch (r.operator) {
     case 'In': return has && (r.values ?? []).includes(v);

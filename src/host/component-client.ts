@@ -11,29 +11,14 @@ import { KubeClient } from '../client/client.js';
 import { DirectConnection, directConnection, HttpRequest, HttpResponse, keepsConnection, Transport } from '../client/http.js';
 import { SharedInformerFactory } from '../client/informer.js';
 import { ClusterConnection, loadKubeconfig } from '../client/kubeconfig.js';
-import type { UserInfo } from '../registry/types.js';
+import type { ClientIdentity } from '../component/contract.js';
+import type { InProcessTransport } from '../server/in-process.js';
 import { CONTROLLER_MANAGER_IDENTITY } from '../authentication/component-users.js';
-import { serviceAccountTokenSource, type TokenSource } from './service-account-credentials.js';
-import type { InProcessTransport } from './in-process.js';
+import { serviceAccountTokenSource, type TokenSource } from '../server/service-account-credentials.js';
 
 /** Where the components connect: this process's API server, or the cluster a kubeconfig file names. */
 export type ComponentConnection = { inProcess: InProcessTransport } | { kubeconfigPath: string };
 
-/** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
-export interface ClientIdentity {
-  userAgent: string;
-  fieldManager?: string;
-  /**
-   * Who the component is to the authorizer in-process (upstream's identity for it, e.g. system:kube-scheduler);
-   * the loopback user (system:apiserver, system:masters) when absent. Over a kubeconfig, its credentials decide.
-   */
-  user?: UserInfo;
-  /**
-   * The ServiceAccount `user` is. Over a kubeconfig the component then speaks with a token the kubeconfig's user
-   * requests for that account (kube-controller-manager's --use-service-account-credentials).
-   */
-  serviceAccount?: { namespace: string; name: string };
-}
 
 /** Connections for requests other than watches; bursts queue in undici instead of opening (and handshaking) more. */
 export const DEFAULT_MAX_REQUEST_CONNECTIONS = 16;

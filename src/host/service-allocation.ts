@@ -1,9 +1,9 @@
 // `berth up` component: Service ClusterIP/NodePort allocation (admission + storage watch) and the `kubernetes`
 // Service. Not a "controller": allocation is part of the API's contract, so it runs with --no-controllers too.
-import { hostAddressOnPodNetwork } from '../../networking/host-network.js';
-import type { Component } from '../../server/components.js';
-import { ensureDnsEndpointSlice, ensureDnsService, ensureKubernetesService, startServiceAllocation } from './index.js';
-import { clusterDnsIP } from './ranges.js';
+import { hostAddressOnPodNetwork } from '../networking/host-network.js';
+import type { Component } from '../component/contract.js';
+import { ensureDnsEndpointSlice, ensureDnsService, ensureKubernetesService, startServiceAllocation } from '../registry/core-service-alloc/index.js';
+import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 
 export const serviceAllocationComponent: Component = {
   name: 'service-allocation', controller: false,

@@ -1,6 +1,6 @@
 // Upstream's matching as written (FindMatchingVolume over a list, findByClaim over access-mode groups), kept as
 // the reference the indexed binder is tested and benchmarked against. O(PVs) per claim.
-import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
+import { labelSelectorAsSelector } from '../apimachinery/labels.js';
 import {
   accessModesKey, accessModesFromKey, claimClass, containsAllModes, isVolumeBoundToClaim, storageBytes, volumeClass,
   volumeModeOf,
