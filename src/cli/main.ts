@@ -10,7 +10,7 @@ import { registerApiServerCommand } from './apiserver.js';
 import { registerControlPlaneCommands } from './control-plane.js';
 import { registerNodeCommands } from './node.js';
 import { registerOperatorCommand } from './operator.js';
-import { stopOnSignals } from './signals.js';
+import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } from './signals.js';
 import { setVerbosity } from '../controllers/sync-errors.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
@@ -103,7 +103,7 @@ addEtcdOptions(program
     process.stdout.write(`kubeconfig: ${berth.kubeconfigPath}\n`);
     for (const line of announced) process.stdout.write(`${line}\n`);
     process.stdout.write(`server: ${berth.url}\n`);
-    stopOnSignals(() => berth.close());
+    stopOnSignals(() => berth.close(), announced.includes('runtime: process') ? SHUTDOWN_DEADLINE_WITH_PODS_MS : SHUTDOWN_DEADLINE_MS);
   });
 
 function authorizationMode(v: string): string {

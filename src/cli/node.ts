@@ -11,7 +11,7 @@ import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../authentication/bootstrap-token.j
 import { DEFAULT_NODE_TOKEN_GROUP } from '../authorization/rbac/bootstrap-policy.js';
 import { formatCidr, parseCidr, parseIPv4 } from '../networking/ipv4.js';
 import { goDurationMs } from './etcd-flags.js';
-import { stopOnSignals } from './signals.js';
+import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } from './signals.js';
 
 const TOKEN_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const randomChars = (n: number) => Array.from({ length: n }, () => TOKEN_CHARS[randomInt(TOKEN_CHARS.length)]).join('');
@@ -92,7 +92,7 @@ export function registerNodeCommands(program: Command): void {
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`node ${joined.nodeName} joined (podCIDR ${joined.podCIDR}, InternalIP ${nodeIP})\n`);
-      stopOnSignals(() => joined.stop());
+      stopOnSignals(() => joined.stop(), runtime === 'process' ? SHUTDOWN_DEADLINE_WITH_PODS_MS : SHUTDOWN_DEADLINE_MS);
     });
 
   program

@@ -5,6 +5,13 @@
 /** How long a clean stop may take before the process exits anyway. */
 export const SHUTDOWN_DEADLINE_MS = 5000;
 
+/**
+ * The same with real pods on this host: their processes get a short grace (the process runtime's close) and then
+ * the host objects go (mounts, cgroups, bridge, nftables table, routes) — cut short, those would outlive Berth
+ * until its next start.
+ */
+export const SHUTDOWN_DEADLINE_WITH_PODS_MS = 20_000;
+
 export function stopOnSignals(close: () => Promise<void>, deadlineMs = SHUTDOWN_DEADLINE_MS): void {
   let stopping = false;
   const stop = (signal: string) => {

@@ -45,6 +45,9 @@ export interface ProcessRuntimeOptions {
 
 export type RuntimeEventListener = (pod: Pod, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string) => void;
 
+/** What a pod's processes get between SIGTERM and SIGKILL when Berth itself stops. */
+const STOP_GRACE_MS = 2_000;
+
 export class ProcessRuntime implements Runtime {
   readonly recordsContainerEvents = true;
   readonly names: InstanceNames;
@@ -157,11 +160,14 @@ export class ProcessRuntime implements Runtime {
     void w.remove().catch((e) => this.ctx.log(`removing pod ${uid}: ${String(e)}`));
   }
 
-  /** Stops every pod (a short grace, as a node shutting down), then removes the instance's host objects. */
+  /**
+   * Stops every pod (a short grace, as a node shutting down), then removes the instance's host objects; all of it
+   * inside the CLI's shutdown deadline with pods (SHUTDOWN_DEADLINE_WITH_PODS_MS).
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.workers.values()].map((w) => w.kill(5_000).catch(() => undefined)));
+    await Promise.all([...this.workers.values()].map((w) => w.kill(STOP_GRACE_MS).catch(() => undefined)));
     this.workers.clear();
     await this.cgroups.destroy('');
     await this.unmountPodVolumes();
