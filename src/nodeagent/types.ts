@@ -374,6 +374,8 @@ export interface Taint {
   key: string;
   value?: string;
   effect: string;
+  /** When a NoExecute taint was added (the node lifecycle controller counts tolerationSeconds from it). */
+  timeAdded?: string;
 }
 
 export interface Node extends KubeObject {

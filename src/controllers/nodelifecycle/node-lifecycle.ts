@@ -13,14 +13,14 @@ import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { EventRecorder } from '../../client/events.js';
+import type { Taint, Toleration } from '../../nodeagent/types.js';
+import { toleratesTaint } from '../../scheduler/filters.js';
 import { rfc3339 } from '../../registry/object-meta.js';
 
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 
-interface Taint { key: string; value?: string; effect: string; timeAdded?: string }
-interface Toleration { key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }
 interface Condition { type: string; status: string; lastHeartbeatTime?: string; lastTransitionTime?: string; reason?: string; message?: string }
 interface Node extends KubeObject {
   spec?: { taints?: Taint[]; unschedulable?: boolean };
@@ -39,20 +39,11 @@ export interface NodeLifecycleOptions {
   now?: () => number;
 }
 
-/** toleration.ToleratesTaint */
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  if (!t.key && t.operator !== 'Exists') return false;
-  if (t.operator === 'Exists') return true;
-  return (t.value ?? '') === (taint.value ?? '');
-}
-
 /** How long the pod may stay with these NoExecute taints: 0 = evict now, Infinity = never (getMinTolerationTime). */
 export function tolerationTimeMs(tolerations: Toleration[], taints: Taint[]): number {
   let min = Infinity;
   for (const taint of taints) {
-    const matching = tolerations.filter((t) => tolerates(t, taint));
+    const matching = tolerations.filter((t) => toleratesTaint(t, taint));
     if (!matching.length) return 0;
     for (const t of matching) if (typeof t.tolerationSeconds === 'number') min = Math.min(min, Math.max(0, t.tolerationSeconds) * 1000);
   }
