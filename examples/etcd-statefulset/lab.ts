@@ -1,6 +1,6 @@
 // Seed 002: three etcd members from a StatefulSet whose script builds --initial-cluster from the members' stable DNS
 // names. The README shows this transcript; run it with `node dist/examples/etcd-statefulset/lab.js`.
-import { allRunningAndReady, createdInOrder, names, pod, replaced, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, names, PodWatch, pod, replaced, restarts } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -34,12 +34,14 @@ const lab: LabDefinition = {
     same((await lab.sh('kubectl apply -f storageclass.yaml')).lines(), ['storageclass.storage.k8s.io/gluster-dynamic created'], 'apply');
 
     lab.section('The StatefulSet and its Services');
+    const podWatch = await PodWatch.start(lab);
     same((await lab.sh('kubectl apply -f etcd-statefulset.yaml')).lines(), ['statefulset.apps/etcd created', 'service/etcd created', 'service/etcd-client created'], 'apply');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=3 statefulset/etcd --timeout=300s", { timeoutMs: 300_000 });
     const pods = await lab.sh('kubectl get pods -l app=etcd-member');
     names(pods, PODS);
     check(allRunningAndReady(pods), 'every member pod is Running and 1/1');
-    await createdInOrder(lab, PODS);
+    await createdInOrder(lab, podWatch, PODS);
+    podWatch.stop();
     const pvcs = await lab.sh('kubectl get pvc');
     names(pvcs, PODS.map((p) => `data-${p}`), 'claims');
     same(pvcs.table().map((r) => [r.STATUS, r.STORAGECLASS]), PODS.map(() => ['Bound', 'gluster-dynamic']), 'claims');

@@ -5,7 +5,7 @@ interface Pod {
   metadata: { name: string; uid: string; creationTimestamp: string };
   status?: { phase?: string; podIP?: string; conditions?: { type: string; status: string; lastTransitionTime?: string }[]; containerStatuses?: { name: string; restartCount: number }[] };
 }
-interface EventList { items: { reason: string; message: string; lastTimestamp?: string; eventTime?: string; metadata: { creationTimestamp: string; resourceVersion: string } }[] }
+interface EventList { items: { reason: string; message: string; metadata: { creationTimestamp: string; resourceVersion: string } }[] }
 
 export async function pod(lab: Lab, name: string, namespace = 'default'): Promise<Pod> {
   return lab.json<Pod>(`get pod ${name} -n ${namespace}`);
@@ -22,29 +22,56 @@ export function names(r: Result, expected: string[], what = 'pods'): void {
   same(r.column('NAME'), expected, `${what} listed by \`${r.command}\``);
 }
 
+interface WatchedPod { type: string; name: string; ready: boolean }
+
 /**
- * OrderedReady creation: each pod was created only once the one before it was Ready (timestamps have one-second
- * resolution, hence "not before"). The Ready condition keeps only its latest transition: a pod whose readiness probe
- * failed after the next pod was created (a flap under load: the notes' MySQL probe has a 1 s timeout) turned Ready
- * again later, so for it the failed probe's event is the evidence that it had been Ready before.
+ * Every change to a namespace's pods from the moment it starts, in the API server's order: a watch from a list's
+ * resourceVersion, read off the record through `kubectl get --raw`. It shows what a pod's timestamps cannot: the
+ * Ready condition keeps only its latest transition, so a pod whose readiness probe flapped later (the notes' MySQL
+ * probe has a 1 s timeout) looks as if it turned Ready after pods that were rightly created once it was Ready.
  */
-export async function createdInOrder(lab: Lab, podNames: string[], namespace = 'default'): Promise<void> {
-  const pods = await Promise.all(podNames.map((n) => pod(lab, n, namespace)));
-  for (let i = 1; i < pods.length; i++) {
-    const prevReady = pods[i - 1].status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
-    check(prevReady, `${podNames[i - 1]} has no Ready time`);
-    const created = pods[i].metadata.creationTimestamp;
-    if (created >= prevReady) continue;
-    const flapped = (await readinessFailures(lab, podNames[i - 1], namespace)).some((at) => at >= created);
-    check(flapped, `${podNames[i]} was created at ${created}, before ${podNames[i - 1]} was Ready (${prevReady})`);
+export class PodWatch {
+  private constructor(private readonly stream: { output(): string; stop(): void }) {}
+
+  static async start(lab: Lab, namespace = 'default'): Promise<PodWatch> {
+    const base = `/api/v1/namespaces/${namespace}/pods`;
+    const list = JSON.parse(await lab.quiet(`kubectl get --raw '${base}?limit=1'`)) as { metadata: { resourceVersion: string } };
+    const watch = `${base}?watch=1&resourceVersion=${list.metadata.resourceVersion}&timeoutSeconds=1800`;
+    return new PodWatch(lab.background(`kubectl get --raw '${watch}'`, 1_800_000));
+  }
+
+  /** The events received so far (complete lines only). */
+  events(): WatchedPod[] {
+    const lines = this.stream.output().split('\n');
+    lines.pop(); // an event still arriving
+    return lines.filter(Boolean).map((line) => {
+      const e = JSON.parse(line) as { type: string; object: Pod };
+      const ready = e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+      return { type: e.type, name: e.object.metadata.name, ready };
+    });
+  }
+
+  stop(): void {
+    this.stream.stop();
   }
 }
 
-/** When the kubelet last reported each failed readiness probe of `name` (its Unhealthy events). */
-async function readinessFailures(lab: Lab, name: string, namespace: string): Promise<string[]> {
-  const events = await lab.json<EventList>(`get events -n ${namespace} --field-selector involvedObject.kind=Pod,involvedObject.name=${name},reason=Unhealthy`);
-  return events.items.filter((e) => /^Readiness probe/.test(e.message))
-    .map((e) => (e as { lastTimestamp?: string }).lastTimestamp ?? '').filter(Boolean);
+/**
+ * OrderedReady creation, as the API server saw it: when each pod was (last) created, the pod before it existed and
+ * was Ready.
+ */
+export async function createdInOrder(lab: Lab, watch: PodWatch, podNames: string[]): Promise<void> {
+  const last = podNames[podNames.length - 1];
+  const events = await lab.waitFor(`the pod watch to show ${last}`, async () => {
+    const seen = watch.events();
+    return seen.some((e) => e.name === last) && seen;
+  }, 30_000);
+  for (let i = 1; i < podNames.length; i++) {
+    const created = events.findLastIndex((e) => e.name === podNames[i] && e.type === 'ADDED');
+    check(created >= 0, `the pod watch never showed ${podNames[i]} created`);
+    const before = events.slice(0, created).findLast((e) => e.name === podNames[i - 1]);
+    check(before && before.type !== 'DELETED' && before.ready, `${podNames[i]} was created while ${podNames[i - 1]} was ${before?.type === 'DELETED' || !before ? 'absent' : 'not Ready'}`);
+  }
 }
 
 /** The StatefulSet controller's SuccessfulDelete events for `sts`, oldest first: the pods it deleted, in order. */

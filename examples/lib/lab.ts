@@ -2,7 +2,7 @@
 // terminal, in the lab's folder, against the cluster of KUBECONFIG) and checked for what its output means — names,
 // order, values — by the lab's script. Everything shown on screen is kept as the transcript, which the README must
 // match. Checks that need more than the screen read the API quietly (`lab.json`); they are not part of the transcript.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -152,6 +152,27 @@ export class Lab {
         else resolve(stdout);
       });
     });
+  }
+
+  /**
+   * Starts a long-running command off the record (a watch) and collects its stdout; `stop()` ends it. It also ends by
+   * itself after `timeoutMs`, so a lab that fails midway leaves nothing running.
+   */
+  background(command: string, timeoutMs = 900_000): { output(): string; stop(): void } {
+    const child = spawn('/bin/bash', ['-c', command], { cwd: this.dir, env: this.env, detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    const stop = () => {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.pid) try { process.kill(-child.pid, 'SIGTERM'); } catch { /* already gone */ }
+    };
+    const timer = setTimeout(stop, timeoutMs * this.scale);
+    // Nothing here keeps the lab's process alive; when it exits, the command goes with it.
+    timer.unref();
+    child.unref();
+    (child.stdout as unknown as { unref(): void }).unref();
+    process.once('exit', stop);
+    return { output: () => out, stop: () => { process.removeListener('exit', stop); stop(); } };
   }
 
   /** A kubectl command's `-o json` output, off the record. */

@@ -1,7 +1,7 @@
 // Seed 000, 案例: StatefulSet 简单案例 — nginx pods `myapp-N` each serving the page kept in its own claim, which
 // stays with the name through scale-down, scale-up and a Berth restart. The README shows this transcript; run it
 // with `node dist/examples/myapp/lab.js`.
-import { allRunningAndReady, createdInOrder, deletedPods, names, pod, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, deletedPods, names, PodWatch, pod, restarts } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -31,12 +31,13 @@ const lab: LabDefinition = {
     same((await lab.sh('kubectl get svc statefulset-headless')).table().map((r) => [r.NAME, r['CLUSTER-IP'], r['PORT(S)']]), [['statefulset-headless', 'None', '80/TCP']], 'the Service');
 
     lab.section('The StatefulSet myapp');
+    const podWatch = await PodWatch.start(lab);
     same((await lab.sh('kubectl apply -f sts-test.yaml')).lines(), ['statefulset.apps/myapp created'], 'apply');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=3 statefulset/myapp --timeout=180s", { timeoutMs: 180_000 });
     const pods = await lab.sh('kubectl get pod -l app=myapp-pod');
     names(pods, myapp(3));
     check(allRunningAndReady(pods), 'every myapp pod is Running');
-    await createdInOrder(lab, myapp(3));
+    await createdInOrder(lab, podWatch, myapp(3));
     const pvcs = await lab.sh('kubectl get pvc');
     names(pvcs, myapp(3).map((p) => `myappdata-${p}`), 'claims');
     same(pvcs.table().map((r) => [r.STATUS, r.CAPACITY, r.STORAGECLASS]), myapp(3).map(() => ['Bound', '1Gi', 'sc-nfs']), 'claims');
@@ -60,7 +61,8 @@ const lab: LabDefinition = {
     same((await lab.sh('kubectl scale sts myapp --replicas=4')).lines(), ['statefulset.apps/myapp scaled'], 'scale');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=4 statefulset/myapp --timeout=180s", { timeoutMs: 180_000, until: (r) => r.output.includes('condition met') });
     names(await lab.sh('kubectl get pod -l app=myapp-pod'), myapp(4));
-    await createdInOrder(lab, myapp(4).slice(1));
+    await createdInOrder(lab, podWatch, myapp(4).slice(1));
+    podWatch.stop();
     same((await lab.sh("curl -s $(kubectl get pod myapp-2 -o jsonpath='{.status.podIP}')")).lines(), ['myapp-2'], 'the new myapp-2 serves its old claim');
 
     lab.section('Names from inside the cluster');

@@ -1,7 +1,7 @@
 // Seeds 000/001 (the upstream "Run a Replicated Stateful Application" tutorial): a MySQL primary and replicas from a
 // StatefulSet whose init containers clone each new replica from the one before it with xtrabackup. The README shows
 // this transcript; run it with `node dist/examples/mysql/lab.js`.
-import { allRunningAndReady, createdInOrder, names, pod, replaced, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, names, PodWatch, pod, replaced, restarts } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -54,12 +54,14 @@ const lab: LabDefinition = {
     lab.section('ConfigMap, Services and StatefulSet');
     same((await lab.sh('kubectl apply -f sts-mysql-configmap.yaml')).lines(), ['configmap/mysql created'], 'apply');
     same((await lab.sh('kubectl apply -f sts-mysql-svc.yaml')).lines(), ['service/mysql created', 'service/mysql-read created'], 'apply');
+    const podWatch = await PodWatch.start(lab);
     same((await lab.sh('kubectl apply -f sts-mysql-sts.yaml')).lines(), ['statefulset.apps/mysql created'], 'apply');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=3 statefulset/mysql --timeout=600s", { timeoutMs: 600_000 });
     const pods = await lab.sh('kubectl get pod');
     names(pods, PODS);
     same(pods.column('READY'), ['2/2', '2/2', '2/2'], 'mysql and xtrabackup ready in every pod');
-    await createdInOrder(lab, PODS);
+    await createdInOrder(lab, podWatch, PODS);
+    podWatch.stop();
     same(await clonedFrom(lab, 'mysql-1'), 'mysql-0', 'mysql-1 cloned from');
     same(await clonedFrom(lab, 'mysql-2'), 'mysql-1', 'mysql-2 cloned from');
     const pvcs = await lab.sh('kubectl get pvc');

@@ -1,6 +1,6 @@
 // Seed 003: a Redis StatefulSet — stable names, one claim per pod, ordered creation, and a key that survives the pod,
 // the Redis process and Berth itself. The README shows this transcript; run it with `node dist/examples/redis/lab.js`.
-import { allRunningAndReady, createdInOrder, deletedPods, names, pod, replaced, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, deletedPods, names, PodWatch, pod, replaced, restarts } from '../lib/checks.js';
 import { check, isMain, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -15,6 +15,7 @@ const lab: LabDefinition = {
     same((await lab.sh('kubectl get svc redis')).table().map((r) => [r.NAME, r['CLUSTER-IP'], r['PORT(S)']]), [['redis', 'None', '6379/TCP']], 'the headless Service');
 
     lab.section('Step 2: the StatefulSet');
+    const podWatch = await PodWatch.start(lab);
     same((await lab.sh('kubectl apply -f redis-statefulset.yaml')).lines(), ['statefulset.apps/redis created'], 'apply');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=3 statefulset/redis --timeout=300s", { timeoutMs: 300_000 });
 
@@ -22,7 +23,8 @@ const lab: LabDefinition = {
     const pods = await lab.sh('kubectl get pods -l app=redis');
     names(pods, PODS);
     check(allRunningAndReady(pods), 'every redis pod is Running and 1/1');
-    await createdInOrder(lab, PODS);
+    await createdInOrder(lab, podWatch, PODS);
+    podWatch.stop();
     const pvcs = await lab.sh('kubectl get pvc');
     names(pvcs, PODS.map((p) => `redis-data-${p}`), 'claims');
     same(pvcs.column('STATUS'), ['Bound', 'Bound', 'Bound'], 'claim status');

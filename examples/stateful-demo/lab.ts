@@ -2,7 +2,7 @@
 // Service's DNS seen from a busybox pod, a file per pod in its own claim, ordered termination, and the claims (with
 // the files) outliving the StatefulSet. The README shows this transcript; run it with
 // `node dist/examples/stateful-demo/lab.js`.
-import { allRunningAndReady, createdInOrder, deletedPods, names, pod, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, deletedPods, names, PodWatch, pod, restarts } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -40,6 +40,7 @@ const lab: LabDefinition = {
   async run(lab) {
     lab.section('Step 1: deploy the StatefulSet');
     same((await lab.sh(`kubectl create namespace ${NS}`)).lines(), [`namespace/${NS} created`], 'namespace');
+    const podWatch = await PodWatch.start(lab, NS);
     same((await lab.sh('kubectl apply -f statefulset.yaml')).lines(), ['service/stateful-svc created', 'statefulset.apps/stateful-demo created'], 'apply');
     const sts = await lab.sh(`kubectl get statefulset -n ${NS}`, { until: (r) => r.table()[0]?.READY === '3/3' });
     same(sts.table().map((r) => [r.NAME, r.READY]), [['stateful-demo', '3/3']], 'the StatefulSet');
@@ -55,7 +56,8 @@ const lab: LabDefinition = {
     same(created.table().map((r) => [r.NAME, r.HOSTNAME]), PODS.map((p) => [p, p]), 'hostnames');
     const times = created.column('CREATED');
     check(times[0] <= times[1] && times[1] <= times[2], `creation times in order: ${times.join(', ')}`);
-    await createdInOrder(lab, PODS, NS);
+    await createdInOrder(lab, podWatch, PODS);
+    podWatch.stop();
     for (const p of PODS) same((await lab.sh(`kubectl exec ${p} -n ${NS} -- hostname`)).lines(), [p], `${p}'s hostname`);
 
     lab.section('Step 3: the headless Service');

@@ -1,7 +1,7 @@
 // Seed 000, 范例: 简单 statefulset — the StatefulSet `web` of pod-test pods behind the headless Service `nginx`: stable
 // names and DNS, ordered scaling, rolling updates in reverse order, partitions, OnDelete, and orphaning deletes. The
 // README shows this transcript; run it with `node dist/examples/web/lab.js`.
-import { allRunningAndReady, createdInOrder, names, pod, replaced } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, names, PodWatch, pod, replaced } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -34,12 +34,13 @@ const lab: LabDefinition = {
     await lab.sh('kubectl wait --for=condition=Available deployment/pod-test1 --timeout=180s', { timeoutMs: 180_000 });
 
     lab.section('The StatefulSet web');
+    const podWatch = await PodWatch.start(lab);
     same((await lab.sh('kubectl apply -f statefulset-demo.yaml')).lines(), ['service/nginx created', 'statefulset.apps/web created'], 'apply');
     await lab.sh("kubectl wait --for=jsonpath='{.status.readyReplicas}'=2 statefulset/web --timeout=180s", { timeoutMs: 180_000 });
     const pods = await lab.sh('kubectl get pod -l app=nginx');
     names(pods, web(2));
     check(allRunningAndReady(pods), 'web-0 and web-1 are Running');
-    await createdInOrder(lab, web(2));
+    await createdInOrder(lab, podWatch, web(2));
 
     lab.section('Names and DNS');
     const ips = await Promise.all(web(2).map((p) => podIP(lab, p)));
@@ -66,7 +67,8 @@ const lab: LabDefinition = {
     same((await lab.sh('kubectl scale sts web --replicas 5')).lines(), ['statefulset.apps/web scaled'], 'scale');
     const sts = await lab.sh('kubectl get statefulsets.apps', { until: (r) => r.table()[0]?.READY === '5/5' });
     same(sts.table().map((r) => [r.NAME, r.READY]), [['web', '5/5']], 'the StatefulSet');
-    await createdInOrder(lab, web(5));
+    await createdInOrder(lab, podWatch, web(5));
+    podWatch.stop();
     same((await lab.sh('kubectl get svc nginx')).table().map((r) => [r.NAME, r['CLUSTER-IP'], r['PORT(S)']]), [['nginx', 'None', '80/TCP']], 'the headless Service');
     same((await lab.sh('kubectl get sts')).table().map((r) => [r.NAME, r.READY]), [['web', '5/5']], 'kubectl get sts');
     for (const p of web(3)) same((await lab.sh(`kubectl exec -it ${p} -- hostname`)).lines(), [p], `${p}'s hostname`);
