@@ -116,7 +116,7 @@ export function claimInstance(names: InstanceNames, dataDir: string, clusterCidr
   return record;
 }
 
-/** Refuses when a live instance holds this data dir or a range overlapping ours; forgets dead instances' records. */
+/** Refuses when a live instance holds this data dir or a range overlapping ours. */
 function checkOthers(names: InstanceNames, cluster: Cidr, service: Cidr): void {
   for (const file of readdirSync(recordsDir())) {
     if (!file.endsWith('.json')) continue;
@@ -127,10 +127,7 @@ function checkOthers(names: InstanceNames, cluster: Cidr, service: Cidr): void {
       continue;
     }
     if (other.id === names.id && other.pid === process.pid) continue; // our own record
-    if (!isLive(other)) {
-      if (other.id !== names.id) rmSync(join(recordsDir(), file), { force: true });
-      continue;
-    }
+    if (!isLive(other)) continue; // the orphan sweep removes its routes, then its record
     if (other.id === names.id) throw new InstanceConflictError(`data dir ${other.dataDir} is in use by berth (pid ${other.pid})`);
     if (other.netns && other.netns !== ownNetns()) continue;
     for (const [mine, flag] of [[cluster, '--cluster-cidr'], [service, '--service-cidr']] as [Cidr, string][]) {
@@ -153,6 +150,41 @@ export function releaseInstance(names: InstanceNames): void {
     // already gone
   }
 }
+
+/** The registry: instances whose process is gone, and the others (this one included). */
+export function instanceRecords(): { dead: InstanceRecord[]; live: InstanceRecord[] } {
+  const dead: InstanceRecord[] = [];
+  const live: InstanceRecord[] = [];
+  let files: string[] = [];
+  try {
+    files = readdirSync(recordsDir()).filter((f) => f.endsWith('.json'));
+  } catch {
+    return { dead, live };
+  }
+  for (const file of files) {
+    try {
+      const r = JSON.parse(readFileSync(join(recordsDir(), file), 'utf8')) as InstanceRecord;
+      (r.pid === process.pid || isLive(r) ? live : dead).push(r);
+    } catch {
+      // being written (renamed into place) or not ours
+    }
+  }
+  return { dead, live };
+}
+
+/** Drops a dead instance's record (once what it left on the host is gone). */
+export function forgetInstance(record: InstanceRecord): void {
+  const file = join(recordsDir(), `${record.id}.json`);
+  try {
+    const now = JSON.parse(readFileSync(file, 'utf8')) as InstanceRecord;
+    if (now.pid === record.pid && now.pidStart === record.pidStart) rmSync(file, { force: true });
+  } catch {
+    // already gone, or claimed anew meanwhile
+  }
+}
+
+/** Whether a record was made in this process's network namespace (its routes are ours to see). */
+export const inOwnNetns = (r: InstanceRecord) => !r.netns || r.netns === ownNetns();
 
 function mustParse(text: string, flag: string): Cidr {
   const c = parseCidr(text);

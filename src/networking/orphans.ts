@@ -3,8 +3,10 @@
 // but with its addresses and "linkdown" routes, which the kernel still chooses: a new instance given the same range
 // sent the host's traffic for its pods to the dead bridge ("no route to host"). Every instance is named
 // berth<id> (bridge) / berth-<id> (nftables table, cgroups) after its data dir; an id without a live instance in
-// the registry is an orphan.
+// the registry is an orphan. Its unreachable routes carry no name: the registry's record of its ranges says which
+// they are, so a dead instance's record stays until the sweep has removed them.
 import { run, runQuiet } from './command.js';
+import { forgetInstance, inOwnNetns, instanceRecords } from './instance.js';
 
 const BRIDGE = /^berth([0-9a-f]{6})$/;
 const TABLE = /^table inet berth-([0-9a-f]{6})$/;
@@ -30,5 +32,18 @@ export async function sweepOrphans(isLive: (id: string) => boolean): Promise<str
     if (bridges.includes(id)) await runQuiet('ip', ['link', 'del', `berth${id}`]);
     if (tables.includes(id)) await runQuiet('nft', ['delete', 'table', 'inet', `berth-${id}`]);
   }
+  await sweepDeadRoutes();
   return orphans;
+}
+
+/** The unreachable routes of instances that are gone (unless a live one holds the same range), then their records. */
+async function sweepDeadRoutes(): Promise<void> {
+  const { dead, live } = instanceRecords();
+  const held = new Set(live.filter(inOwnNetns).flatMap((r) => [r.clusterCidr, r.serviceCidr]));
+  for (const r of dead) {
+    if (inOwnNetns(r)) {
+      for (const cidr of [r.clusterCidr, r.serviceCidr]) if (!held.has(cidr)) await runQuiet('ip', ['route', 'del', 'unreachable', cidr]);
+    }
+    forgetInstance(r);
+  }
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { applyYaml, createNamespace, eventually, hostLeftovers, instanceId, kubectlOk, needsRealPods, startRealCluster } from './harness.js';
 
@@ -97,7 +97,7 @@ test('a second Berth whose ranges overlap a running one refuses to start and nam
   }
 });
 
-test('what a Berth that is gone left (its data dir deleted too) is removed by the next Berth to start: bridge, table, cgroup', { timeout: 120_000 }, async (t) => {
+test('what a Berth that is gone left (its data dir deleted too) is removed by the next Berth to start: bridge, table, cgroup, routes', { timeout: 120_000 }, async (t) => {
   if (!needsRealPods(t)) return;
   // An orphan as a killed Berth leaves it: a down bridge holding a pod range's gateway (its linkdown route still
   // wins over nothing), its nftables table and an empty cgroup; no live instance in the registry has its id.
@@ -107,18 +107,27 @@ test('what a Berth that is gone left (its data dir deleted too) is removed by th
   execFileSync('nft', ['add', 'table', 'inet', `berth-${id}`]);
   const cgroup = existsSync('/sys/fs/cgroup/cgroup.controllers') ? `/sys/fs/cgroup/berth-${id}` : `/sys/fs/cgroup/memory/berth-${id}`;
   mkdirSync(cgroup);
+  // Its record in the registry (a pid no process has) and the unreachable routes of its ranges, which carry no name.
+  const dead = { id, pid: 999_999_999, pidStart: '1', dataDir: `/tmp/berth-gone-${id}`, clusterCidr: '10.254.252.0/24', serviceCidr: '10.254.253.0/24', netns: readlinkSync('/proc/self/ns/net') };
+  mkdirSync('/run/berth/instances', { recursive: true });
+  writeFileSync(`/run/berth/instances/${id}.json`, JSON.stringify(dead));
+  for (const cidr of [dead.clusterCidr, dead.serviceCidr]) execFileSync('ip', ['route', 'replace', 'unreachable', cidr]);
   const c = await startRealCluster();
   try {
     assert.equal(spawnSync('ip', ['link', 'show', `berth${id}`]).status, 1, 'the orphan bridge is gone');
     assert.equal(spawnSync('nft', ['list', 'table', 'inet', `berth-${id}`]).status, 1, 'the orphan table is gone');
     assert.equal(existsSync(cgroup), false, 'the orphan cgroup is gone');
     assert.equal(execFileSync('ip', ['-4', 'route', 'show', '10.254.250.0/24'], { encoding: 'utf8' }).trim(), '');
+    for (const cidr of [dead.clusterCidr, dead.serviceCidr]) assert.equal(execFileSync('ip', ['-4', 'route', 'show', cidr], { encoding: 'utf8' }).trim(), '', `the orphan's route for ${cidr} is gone`);
+    assert.equal(existsSync(`/run/berth/instances/${id}.json`), false, 'the orphan\'s record is gone');
     // The running instance's own bridge is not an orphan.
     assert.equal(spawnSync('ip', ['link', 'show', `berth${instanceId(c)}`]).status, 0);
   } finally {
     spawnSync('ip', ['link', 'del', `berth${id}`]);
     spawnSync('nft', ['delete', 'table', 'inet', `berth-${id}`]);
     if (existsSync(cgroup)) rmdirSync(cgroup);
+    for (const cidr of [dead.clusterCidr, dead.serviceCidr]) spawnSync('ip', ['route', 'del', 'unreachable', cidr]);
+    rmSync(`/run/berth/instances/${id}.json`, { force: true });
     await c.stop();
     c.cleanup();
   }
