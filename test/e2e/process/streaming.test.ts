@@ -199,9 +199,17 @@ test('attach -it to a running container\'s terminal (stdin and tty in its spec),
     const term = kubectlInTerminal(kubectlBinary(v), ['attach', '-it', 'console'], terminalEnv(), { cols: 90 + v, rows: 30 });
     try {
       await term.waitFor("If you don't see a command prompt, try pressing enter.");
-      term.type(`stty size; echo attached-$((${v}*2))\r`);
-      await term.waitFor(`attached-${v * 2}`);
-      assert.match(term.output(), new RegExp(`30 ${90 + v}`));
+      // kubectl attach sends the size plus one, then the size (to make the program redraw), on a stream of its own:
+      // typed input may reach the shell before the second resize, so ask until the terminal has the client's size.
+      const size = `30 ${90 + v}`;
+      let sizes = '';
+      for (let i = 0; i < 20 && !sizes.endsWith(size); i++) {
+        if (i) await new Promise((r) => setTimeout(r, 250));
+        term.type(`stty size; echo attached-$((${v}*2+${i}))\r`);
+        await term.waitFor(`attached-${v * 2 + i}`);
+        sizes = [...term.output().matchAll(/^(\d+ \d+)\r?$/gm)].map((m) => m[1]).join(',');
+      }
+      assert.ok(sizes.endsWith(size), `the terminal sizes the shell saw: ${sizes} (want ${size})`);
     } finally {
       term.kill(); // detaching leaves the container's shell running for the next attach
     }

@@ -43,10 +43,15 @@ const host = (url: string) => execFileSync('curl', ['-sS', '--max-time', '5', ur
  * runs; returns the lines and when the change's write had returned.
  */
 async function during(url: string, seconds: number, change: () => Promise<void>): Promise<{ lines: { at: number; who: string }[]; changedAt: number }> {
-  const loop = client!.ok(`end=$(( $(date +%s) + ${seconds} )); while [ $(date +%s) -lt $end ]; do echo "$(date +%s%3N) $(curl -s --max-time 1 ${url} || echo FAILED)"; done`, (seconds + 20) * 1000);
+  // The loop runs until `seconds` after the change (a stop file in the client pod), however long the change itself
+  // took (kubectl under load); a cap of its own bounds it if the test dies first.
+  const stop = `/tmp/during-${Date.now()}`;
+  const loop = client!.ok(`end=$(( $(date +%s) + ${seconds + 60} )); while [ ! -e ${stop} ] && [ $(date +%s) -lt $end ]; do echo "$(date +%s%3N) $(curl -s --max-time 1 ${url} || echo FAILED)"; done`, (seconds + 80) * 1000);
   await new Promise((r) => setTimeout(r, 1500));
   await change();
   const changedAt = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await client!.ok(`touch ${stop}`);
   const out = await loop;
   const lines = out.trim().split('\n').map((l) => ({ at: Number(l.split(' ')[0]), who: l.split(' ')[1] ?? '' }));
   return { lines, changedAt };
@@ -92,12 +97,18 @@ spec:
   selector: {idx: "3"}
   ports: [{name: http, port: 80, targetPort: http}]
 `);
-  const up = await during('http://only3/', 5, () => setPodCondition(c!, 'web-3', GATE, 'True'));
-  const firstNew = up.lines.find((l) => l.who === 'web-3');
-  assert.ok(firstNew, 'web-3 answered once ready');
-  t.diagnostic(`first answer from web-3 ${firstNew.at - up.changedAt} ms after kubectl returned`);
-  assert.ok(firstNew.at - up.changedAt < 1000, `first answer from web-3 ${firstNew.at - up.changedAt} ms after the change`);
-  assert.ok(up.lines.filter((l) => l.at < up.changedAt - 1000).every((l) => l.who !== 'web-3'), 'not before it was ready');
+  try {
+    const up = await during('http://only3/', 5, () => setPodCondition(c!, 'web-3', GATE, 'True'));
+    const firstNew = up.lines.find((l) => l.who === 'web-3');
+    assert.ok(firstNew, 'web-3 answered once ready');
+    t.diagnostic(`first answer from web-3 ${firstNew.at - up.changedAt} ms after kubectl returned`);
+    assert.ok(firstNew.at - up.changedAt < 1000, `first answer from web-3 ${firstNew.at - up.changedAt} ms after the change`);
+    assert.ok(up.lines.filter((l) => l.at < up.changedAt - 1000).every((l) => l.who !== 'web-3'), 'not before it was ready');
+  } catch (e) {
+    // web-3 is unready for the tests after this one, whatever happened here
+    await setPodCondition(c!, 'web-3', GATE, 'False');
+    throw e;
+  }
 
   const down = await during('http://web/', 6, () => setPodCondition(c!, 'web-3', GATE, 'False'));
   const lastOld = down.lines.filter((l) => l.who === 'web-3').at(-1);
