@@ -22,7 +22,7 @@ export function names(r: Result, expected: string[], what = 'pods'): void {
   same(r.column('NAME'), expected, `${what} listed by \`${r.command}\``);
 }
 
-interface WatchedPod { type: string; name: string; ready: boolean }
+interface WatchedPod { type: string; name: string; uid: string; ready: boolean; readySince?: string }
 
 /**
  * Every change to a namespace's pods from the moment it starts, in the API server's order: a watch from a list's
@@ -46,8 +46,8 @@ export class PodWatch {
     lines.pop(); // an event still arriving
     return lines.filter(Boolean).map((line) => {
       const e = JSON.parse(line) as { type: string; object: Pod };
-      const ready = e.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-      return { type: e.type, name: e.object.metadata.name, ready };
+      const condition = e.object.status?.conditions?.find((c) => c.type === 'Ready');
+      return { type: e.type, name: e.object.metadata.name, uid: e.object.metadata.uid, ready: condition?.status === 'True', readySince: condition?.lastTransitionTime };
     });
   }
 
@@ -66,6 +66,13 @@ export async function createdInOrder(lab: Lab, watch: PodWatch, podNames: string
     const seen = watch.events();
     return seen.some((e) => e.name === last) && seen;
   }, 30_000);
+  // The kubelet moves a condition's lastTransitionTime only when its status changes.
+  const previous = new Map<string, WatchedPod>();
+  for (const e of events) {
+    const before = previous.get(e.uid);
+    check(!(before?.ready && e.ready && before.readySince !== e.readySince), `${e.name}'s Ready condition moved its lastTransitionTime from ${before?.readySince} to ${e.readySince} while it stayed True`);
+    previous.set(e.uid, e);
+  }
   for (let i = 1; i < podNames.length; i++) {
     const created = events.findLastIndex((e) => e.name === podNames[i] && e.type === 'ADDED');
     check(created >= 0, `the pod watch never showed ${podNames[i]} created`);

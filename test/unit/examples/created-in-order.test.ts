@@ -22,9 +22,9 @@ esac
 `);
 chmodSync(kubectl, 0o755);
 
-type Step = [type: 'ADDED' | 'MODIFIED' | 'DELETED', name: string, ready: boolean];
-const event = ([type, name, ready]: Step) => JSON.stringify({
-  type, object: { metadata: { name, uid: `${name}-uid` }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } },
+type Step = [type: 'ADDED' | 'MODIFIED' | 'DELETED', name: string, ready: boolean, readySince?: string];
+const event = ([type, name, ready, readySince]: Step) => JSON.stringify({
+  type, object: { metadata: { name, uid: `${name}-uid` }, status: { conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: readySince }] } },
 });
 
 async function check(steps: Step[], pods: string[]): Promise<void> {
@@ -77,4 +77,11 @@ test('the last creation counts: a pod re-created after a scale-down is checked a
     ['ADDED', 'web-0', false], ['MODIFIED', 'web-0', true], ['ADDED', 'web-1', false], ['MODIFIED', 'web-1', true],
     ['ADDED', 'web-2', false], ['DELETED', 'web-2', true], ['MODIFIED', 'web-1', false], ['ADDED', 'web-2', false],
   ], PODS), (e) => e instanceof LabError && /web-2 was created while web-1 was not Ready/.test(e.message));
+});
+
+test('a Ready condition whose lastTransitionTime moves while it stays True fails (the kubelet keeps it)', async () => {
+  await assert.rejects(check([
+    ['ADDED', 'web-0', false, 'T0'], ['MODIFIED', 'web-0', true, 'T1'], ['ADDED', 'web-1', false, 'T2'], ['MODIFIED', 'web-0', true, 'T3'],
+    ['MODIFIED', 'web-1', true, 'T4'], ['ADDED', 'web-2', false, 'T5'],
+  ], PODS), (e) => e instanceof LabError && /web-0's Ready condition moved its lastTransitionTime from T1 to T3 while it stayed True/.test(e.message));
 });
