@@ -16,7 +16,8 @@ import { encodeKubernetesProtobuf } from '../apimachinery/protobuf/encode.js';
 import { builtinModel } from '../apimachinery/schema/index.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { writeComponentKubeconfigs } from '../pki/component-kubeconfigs.js';
-import { ensurePki, writeKubeconfig } from '../pki/index.js';
+import { ADMIN_GROUP, ensurePki, issueClientCertificate, writeKubeconfig } from '../pki/index.js';
+import { KUBELET_CLIENT_USER } from '../server/streaming/remote-kubelet.js';
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
 import { createRequestAuthenticator } from '../authentication/request.js';
 import { userFromAdminToken } from '../pki/authn.js';
@@ -176,6 +177,8 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     subresources: new Map(),
     upgrades: new Map(),
     kubelets: new Map(),
+    // kubeadm's apiserver-kubelet-client certificate (O=system:masters as kubeadm ≤ 1.28 issued it), kept in memory
+    kubeletClient: { caPem: pki.caCertPem, ...(await issueClientCertificate(pki, KUBELET_CLIENT_USER, [ADMIN_GROUP])) },
     authorizer,
   };
   // ServiceAccount tokens signed by <data-dir>/pki/sa.key; the issuer's audiences are the API server's.

@@ -5,7 +5,7 @@ import type { Component } from '../component/contract.js';
 import type { ServerContext } from '../server/context.js';
 import type { RequestInfo } from '../server/request-info.js';
 import { handlePodLog } from '../server/streaming/pod-log.js';
-import { getPod, streamingKubelet, validateContainer } from '../server/streaming/pod-target.js';
+import { boundNode, getPod, validateContainer } from '../server/streaming/pod-target.js';
 import { portForwardUpgrade } from '../server/streaming/portforward.js';
 import { remoteCommandUpgrade, upgradeRequired } from '../server/streaming/remotecommand.js';
 
@@ -15,7 +15,7 @@ const key = (sub: string) => subresourceKey('', 'pods', sub);
 async function withoutUpgrade(ctx: ServerContext, info: RequestInfo, query: URLSearchParams): Promise<void> {
   const pod = await getPod(ctx, info.namespace, info.name);
   if (info.subresource !== 'portforward') validateContainer(pod, query.get('container') ?? '');
-  streamingKubelet(ctx, pod);
+  boundNode(pod);
   upgradeRequired();
 }
 

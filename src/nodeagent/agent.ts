@@ -64,7 +64,7 @@ export interface NodeAgentOptions {
    * The nodes by name, each with its podCIDR (from the node IPAM) and address: a node joined from another machine
    * (`berth node join`). Replaces `nodes`, `namePrefix` and the address `machine.internalIP` would give.
    */
-  named?: { name: string; podCIDR: string; internalIP: string }[];
+  named?: { name: string; podCIDR: string; internalIP: string; kubeletPort?: number }[];
   /** Each node's own client (as system:node:<name>); default: `client` for all. */
   clientFor?: (nodeName: string) => KubeClient;
 }
@@ -115,14 +115,14 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
 
   const nodes = new Map<string, SimNode>();
   const m = opts.machine;
-  const layout = opts.named ?? Array.from({ length: count }, (_, i) => {
+  const layout: NonNullable<NodeAgentOptions['named']> = opts.named ?? Array.from({ length: count }, (_, i) => {
     const subnet = nodeSubnet(podCidr, i);
     return { name: `${prefix}${i + 1}`, podCIDR: subnet, internalIP: m ? m.internalIP(subnet) : nodeInternalIP(i) };
   });
-  for (const { name, podCIDR: subnet, internalIP } of layout) {
+  for (const { name, podCIDR: subnet, internalIP, kubeletPort } of layout) {
     nodes.set(name, {
       spec: {
-        name, podCIDR: subnet, internalIP,
+        name, podCIDR: subnet, internalIP, kubeletPort,
         capacity: { ...(m?.capacity ?? DEFAULT_CAPACITY), ...(opts.capacity ?? {}) }, labels: opts.labels, machine: m?.info,
       },
       ips: new SubnetAllocator(subnet),

@@ -14,7 +14,9 @@ import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { startNodeAgent, type NodeAgent } from './agent.js';
 import { nodeTokenManagers, podLogDir } from './component.js';
-import { buildNode } from './node-object.js';
+import type { KubeletApi } from './kubelet-api.js';
+import { startKubeletServer } from './kubelet-server.js';
+import { buildNode, DEFAULT_KUBELET_PORT } from './node-object.js';
 import { tlsBootstrap } from './tls-bootstrap.js';
 import type { Node, Pod } from './types.js';
 
@@ -28,6 +30,8 @@ export interface JoinOptions {
   nodeName?: string;
   /** This machine's address other machines reach it at (the node's InternalIP, the next hop of host-gw routes). */
   nodeIP: string;
+  /** The kubelet server's port on nodeIP (default 10250; 0: any free port), published in the Node's daemonEndpoints. */
+  kubeletPort?: number;
   runtime: 'process' | 'sim';
   clusterCidr: string;
   serviceCidr: string;
@@ -56,7 +60,15 @@ export async function joinNode(opts: JoinOptions): Promise<JoinedNode> {
     log(`node ${nodeName}: podCIDR ${podCIDR}`);
     const informers = new SharedInformerFactory(client);
     cleanups.push(() => informers.stop());
-    const named = [{ name: nodeName, podCIDR, internalIP: opts.nodeIP }];
+    // the kubelet server listens first, so the Node publishes the port it really got
+    const tls = loadKubeconfig({ path: kubeconfig });
+    let agentRef: NodeAgent | undefined;
+    const server = await startKubeletServer({
+      nodeName, host: opts.nodeIP, port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT, caPem: opts.caPem, certPem: tls.cert ?? '', keyPem: tls.key ?? '', client,
+      kubelet: lateKubelet(() => agentRef?.kubelet), log,
+    });
+    cleanups.push(() => server.close());
+    const named = [{ name: nodeName, podCIDR, internalIP: opts.nodeIP, kubeletPort: server.port }];
     const logDir = podLogDir(opts.dataDir);
     let agent: NodeAgent;
     if (opts.runtime === 'sim') {
@@ -65,6 +77,7 @@ export async function joinNode(opts: JoinOptions): Promise<JoinedNode> {
     } else {
       agent = await startProcessNode(client, informers, { ...opts, nodeName, podCIDR, named, logDir, cleanups, log });
     }
+    agentRef = agent;
     cleanups.push(() => agent.stop());
     return { nodeName, podCIDR, agent, stop: cleanup };
   } catch (e) {
@@ -151,3 +164,19 @@ async function startProcessNode(client: KubeClient, informers: SharedInformerFac
   }
 }
 
+
+/** The agent's KubeletApi once it started (the server listens before): until then, 503 as an unready kubelet. */
+function lateKubelet(get: () => KubeletApi | undefined): KubeletApi {
+  const k = (): KubeletApi => {
+    const kubelet = get();
+    if (!kubelet) throw new ApiError(503, 'ServiceUnavailable', 'the node agent is starting');
+    return kubelet;
+  };
+  return {
+    prepare: (t) => k().prepare?.(t),
+    exec: (pod, c, cmd, s) => k().exec(pod, c, cmd, s),
+    attach: (pod, c, s) => k().attach(pod, c, s),
+    portForward: (pod, port, signal) => k().portForward(pod, port, signal),
+    logs: (pod, c, o, out, signal) => k().logs(pod, c, o, out, signal),
+  };
+}

@@ -10,11 +10,16 @@ export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 /** kubelet's default nodeLeaseDurationSeconds. */
 export const LEASE_DURATION_SECONDS = 40;
 
+/** The kubelet's default --port. */
+export const DEFAULT_KUBELET_PORT = 10250;
+
 export interface SimNodeSpec {
   name: string;
   /** This node's /24 of the pod range. */
   podCIDR: string;
   internalIP: string;
+  /** Where the node's kubelet server listens (Node.status.daemonEndpoints.kubeletEndpoint.Port); default 10250. */
+  kubeletPort?: number;
   capacity: Record<string, string>;
   labels?: Record<string, string>;
   /** Nodes whose pods are real processes on this machine report it (runtime, OS, kernel); default simulated. */
@@ -70,7 +75,7 @@ export function nodeStatus(spec: SimNodeSpec, now: Date, previous: NodeCondition
       { type: 'InternalIP', address: spec.internalIP },
       { type: 'Hostname', address: spec.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: spec.kubeletPort ?? DEFAULT_KUBELET_PORT } },
     nodeInfo: {
       machineID: stableHex(`machine-${spec.name}`),
       systemUUID: uuidFrom(stableHex(`system-${spec.name}`)),

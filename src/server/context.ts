@@ -11,6 +11,7 @@ import type { Auditor } from '../audit/auditor.js';
 import type { PriorityAndFairness } from '../flowcontrol/filter.js';
 import type { TokenReviewResult } from '../registry/authentication/index.js';
 import type { Store } from '../storage/interface.js';
+import type { KubeletClientTls } from './streaming/remote-kubelet.js';
 import type { KubeletApi } from '../nodeagent/kubelet-api.js';
 import type { RequestInfo } from './request-info.js';
 
@@ -72,6 +73,8 @@ export interface ServerContext {
    * Node object and a TLS connection to it).
    */
   kubelets: Map<string, KubeletApi>;
+  /** How the API server authenticates to kubelets on other machines (remote-kubelet.ts); absent: it cannot. */
+  kubeletClient?: KubeletClientTls;
 }
 
 /** A subresource served outside the generic REST store (pods/binding, pods/log, …). */

@@ -99,6 +99,11 @@ export function markUpgraded(socket: Duplex): void {
   upgraded.add(socket);
 }
 
+/** Whether a handler took the socket over (then an error closes it rather than being answered). */
+export function isUpgraded(socket: Duplex): boolean {
+  return upgraded.has(socket);
+}
+
 /** A ServerResponse on an upgrade request's socket, for answering it without upgrading (then closing it). */
 export function responseOn(req: IncomingMessage, socket: Duplex): ServerResponse {
   const res = new ServerResponse(req);

@@ -5,10 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { ApiError, errBadRequest, errInternal, errInvalid, isApiError } from '../../apimachinery/errors.js';
 import { FieldError, forbidden, invalid, notSupported } from '../../apimachinery/field-errors.js';
-import type { ContainerLogOptions } from '../../nodeagent/kubelet-api.js';
+import type { ContainerLogOptions, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
 import type { ServerContext } from '../context.js';
 import type { RequestInfo } from '../request-info.js';
-import { boolParam, getPod, intParam, kubeletOf, podRef, validateContainer } from './pod-target.js';
+import { boolParam, getPod, intParam, localKubelet, podRef, validateContainer } from './pod-target.js';
+import { kubeletStreamPath, proxyLogsToKubelet } from './remote-kubelet.js';
 
 const LOG_STREAMS = ['Stdout', 'Stderr', 'All'] as const;
 
@@ -25,8 +26,17 @@ export async function handlePodLog(ctx: ServerContext, _req: IncomingMessage, re
     res.end();
     return;
   }
-  const kubelet = kubeletOf(ctx, pod.spec.nodeName);
+  const kubelet = localKubelet(ctx, pod.spec.nodeName);
+  // a node agent on another machine: its kubelet server reads the log (the query, validated, goes along)
+  if (!kubelet) return proxyLogsToKubelet(ctx, pod.spec.nodeName, kubeletStreamPath('log', pod, container), query, res);
+  await serveContainerLog(kubelet, podRef(pod), container, opts, res);
+}
 
+/**
+ * The kubelet's side of a log request: the kubelet writes to the response through a Writable that keeps its
+ * backpressure; its first write commits the 200, an error before that is thrown for the caller to answer.
+ */
+export async function serveContainerLog(kubelet: KubeletApi, ref: PodRef, container: string, opts: ContainerLogOptions, res: ServerResponse): Promise<void> {
   const ac = new AbortController();
   let ours = false;
   res.once('close', () => {
@@ -40,7 +50,6 @@ export async function handlePodLog(ctx: ServerContext, _req: IncomingMessage, re
     res.socket?.setNoDelay?.(true);
     res.flushHeaders?.();
   };
-  // The kubelet writes here; the response's backpressure reaches it through the write callbacks.
   const out = new Writable({
     write(chunk: Buffer, _enc, cb) {
       commit();
@@ -57,7 +66,7 @@ export async function handlePodLog(ctx: ServerContext, _req: IncomingMessage, re
   });
   out.on('error', () => {});
   try {
-    await kubelet.logs(podRef(pod), container, opts, out, ac.signal);
+    await kubelet.logs(ref, container, opts, out, ac.signal);
   } catch (e) {
     if (!committed) throw isApiError(e) ? e : errInternal(e);
     // Too late for a Status: end the stream (the client sees the log stop).

@@ -39,9 +39,19 @@ export function validateContainer(pod: Pod, container: string): string {
 
 /** The kubelet of the pod's node for exec, attach and port-forward (streamLocation: the pod must be bound). */
 export function streamingKubelet(ctx: ServerContext, pod: Pod): KubeletApi {
+  return kubeletOf(ctx, boundNode(pod));
+}
+
+/** streamLocation's first check: the pod is bound to a node. */
+export function boundNode(pod: Pod): string {
   const node = pod.spec.nodeName;
   if (!node) throw errBadRequest(`pod ${pod.metadata.name} does not have a host assigned`);
-  return kubeletOf(ctx, node);
+  return node;
+}
+
+/** The node's kubelet when its node agent runs in this process; undefined for a node on another machine. */
+export function localKubelet(ctx: ServerContext, node: string): KubeletApi | undefined {
+  return ctx.kubelets.get(node);
 }
 
 export function kubeletOf(ctx: ServerContext, node: string): KubeletApi {

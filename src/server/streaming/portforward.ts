@@ -18,7 +18,8 @@ import type { SpdyHeaders } from '../../apimachinery/httpstream/spdy-frames.js';
 import type { KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
 import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, markUpgraded, writePlainError } from '../upgrade.js';
-import { getPod, podRef, streamingKubelet } from './pod-target.js';
+import { boundNode, getPod, localKubelet, podRef } from './pod-target.js';
+import { kubeletStreamPath, proxyUpgradeToKubelet } from './remote-kubelet.js';
 import { missingUpgradeHeaders } from './remotecommand.js';
 import { negotiate, STREAM_CREATION_TIMEOUT_MS, upgradeToSpdy } from './remotecommand-spdy.js';
 import { ChannelSender } from './remotecommand-ws.js';
@@ -29,8 +30,14 @@ const MAX_PENDING_PAIRS = 1000;
 
 export const portForwardUpgrade: UpgradeHandler = async (ctx, req, socket, head, info, query) => {
   const pod = await getPod(ctx, info.namespace, info.name);
-  const kubelet = streamingKubelet(ctx, pod);
-  const ref = podRef(pod);
+  const node = boundNode(pod);
+  const kubelet = localKubelet(ctx, node);
+  if (!kubelet) return proxyUpgradeToKubelet(ctx, node, kubeletStreamPath('portforward', pod), query, req, socket, head);
+  return servePortForward(kubelet, podRef(pod), req, socket, head, query);
+};
+
+/** The kubelet's side of port-forward (in-process node, or the node agent's kubelet server): SPDY or WebSocket. */
+export async function servePortForward(kubelet: KubeletApi, ref: PodRef, req: IncomingMessage, socket: Duplex, head: Buffer, query: URLSearchParams): Promise<void> {
   await kubelet.prepare?.({ kind: 'portforward', pod: ref });
   if (isWebSocketRequest(req)) {
     const offered = offeredProtocols(req);
@@ -49,7 +56,7 @@ export const portForwardUpgrade: UpgradeHandler = async (ctx, req, socket, head,
     return servePortForwardSession(session, kubelet, ref);
   }
   return missingUpgradeHeaders(req, socket);
-};
+}
 
 /** httpStreamReceived: a stream needs a valid port and a stream type of error or data, or it is refused. */
 export function acceptPortForwardStream(headers: SpdyHeaders): boolean {

@@ -10,7 +10,9 @@ import { ApiError, errInternal } from '../../apimachinery/errors.js';
 import type { ContainerStreams, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
 import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, writePlainError } from '../upgrade.js';
-import { boolParam, getPod, notRunningMessage, podRef, streamingKubelet, validateContainer } from './pod-target.js';
+import type { Pod } from '../../nodeagent/types.js';
+import { boolParam, boundNode, getPod, localKubelet, notRunningMessage, podRef, validateContainer } from './pod-target.js';
+import { kubeletStreamPath, proxyUpgradeToKubelet } from './remote-kubelet.js';
 import { serveSpdyCommand } from './remotecommand-spdy.js';
 import { serveWebSocketCommand } from './remotecommand-ws.js';
 
@@ -75,16 +77,27 @@ export function remoteCommandUpgrade(kind: CommandKind): UpgradeHandler {
     const opts = parseRemoteCommandOptions(kind, query);
     const pod = await getPod(ctx, info.namespace, info.name);
     opts.container = validateContainer(pod, opts.container);
-    const kubelet = streamingKubelet(ctx, pod);
-    const ref = podRef(pod);
-    const notRunning = notRunningMessage(pod, opts.container);
-    if (notRunning) return writePlainError(req, socket, 500, notRunning);
-    await kubelet.prepare?.({ kind, pod: ref, container: opts.container });
-    const run = (ch: CommandChannels) => runRemoteCommand(kind, kubelet, ref, opts, ch);
-    if (isWebSocketRequest(req)) return serveWebSocketCommand(req, socket, head, opts, run);
-    if (isSpdyRequest(req)) return serveSpdyCommand(req, socket, head, opts, run);
-    return missingUpgradeHeaders(req, socket);
+    const node = boundNode(pod);
+    const kubelet = localKubelet(ctx, node);
+    // a node agent on another machine: its kubelet server answers (and checks the container) itself
+    if (!kubelet) return proxyUpgradeToKubelet(ctx, node, kubeletStreamPath(kind, pod, opts.container), query, req, socket, head);
+    return serveRemoteCommand(kind, kubelet, pod, opts, req, socket, head);
   };
+}
+
+/**
+ * The kubelet's side of exec/attach once the pod and container are known (the API server for an in-process node,
+ * the node agent's kubelet server for its own pods): the container must run, then SPDY or WebSocket.
+ */
+export async function serveRemoteCommand(kind: CommandKind, kubelet: KubeletApi, pod: Pod, opts: RemoteCommandOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  const ref = podRef(pod);
+  const notRunning = notRunningMessage(pod, opts.container);
+  if (notRunning) return writePlainError(req, socket, 500, notRunning);
+  await kubelet.prepare?.({ kind, pod: ref, container: opts.container });
+  const run = (ch: CommandChannels) => runRemoteCommand(kind, kubelet, ref, opts, ch);
+  if (isWebSocketRequest(req)) return serveWebSocketCommand(req, socket, head, opts, run);
+  if (isSpdyRequest(req)) return serveSpdyCommand(req, socket, head, opts, run);
+  return missingUpgradeHeaders(req, socket);
 }
 
 export function missingUpgradeHeaders(req: IncomingMessage, socket: Duplex): void {

@@ -6,14 +6,16 @@
 // nothing behind. Traffic stays on the test's bridge and inside its namespaces. Needs root; skips otherwise.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import https from 'node:https';
 import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { instanceNames } from '../../../src/networking/instance.js';
 import { startBerthCommand, type BerthProcess } from '../../support/berth-process.js';
-import { eventually, kubectlOk } from '../harness.js';
+import { ensurePki, issueClientCertificate } from '../../../src/pki/index.js';
+import { eventually, kubectl, kubectlOk, kubectlVersion } from '../harness.js';
 import { realPodsUnavailable } from './harness.js';
 
 const why = realPodsUnavailable();
@@ -149,6 +151,81 @@ test('a pod on machine A reaches a pod on machine B by IP', { skip, timeout: 180
   assert.equal(phase, 'Succeeded', `machine-a's pod pinged and fetched the page served on machine-b\n${diagnosis(ip)}`);
   const clientIP = await kubectlOk(cluster(), ['get', 'pod', 'client', '-o', 'jsonpath={.status.podIP}']);
   assert.ok(clientIP.startsWith((await podCidrOf('machine-a')).split('.').slice(0, 3).join('.') + '.'));
+});
+
+/** kubectl of a given minor against the cluster: 1.27 speaks SPDY, 1.33 WebSocket v5 and the port-forward tunnel. */
+const KUBECTLS = [27, 33] as const;
+const kube = (v: number, args: string[], timeoutMs = 30_000) => kubectl(cluster(), args, { bin: kubectlVersion(v), timeoutMs });
+
+test('a pod on a joined machine: kubectl exec, logs (-f ends with the container) and port-forward through its kubelet server', { skip, timeout: 240_000 }, async () => {
+  const pod = (name: string, command: string[], restartPolicy = 'Always') => JSON.stringify({
+    apiVersion: 'v1', kind: 'Pod', metadata: { name },
+    spec: { nodeName: 'machine-b', restartPolicy, automountServiceAccountToken: false, containers: [{ name: 'main', image: 'busybox', command }] },
+  });
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: pod('talker', ['sh', '-c', 'echo talker-started; mkdir -p /tmp/www && echo served-on-b > /tmp/www/index.html && exec httpd -f -p 127.0.0.1:8081 -h /tmp/www']) });
+  await eventually(async () => (await kubectlOk(cluster(), ['get', 'pod', 'talker', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 250);
+  // the Node publishes where its kubelet server listens
+  assert.equal(await kubectlOk(cluster(), ['get', 'node', 'machine-b', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']), '10250');
+  for (const v of KUBECTLS) {
+    const exec = await kube(v, ['exec', 'talker', '--', 'hostname']);
+    assert.deepEqual([exec.code, exec.stdout, exec.stderr], [0, 'talker\n', ''], `kubectl 1.${v} exec`);
+    const stdin = await kubectl(cluster(), ['exec', '-i', 'talker', '--', 'sh', '-c', 'cat; exit 3'], { bin: kubectlVersion(v), input: 'through-stdin\n' });
+    assert.equal(stdin.stdout, 'through-stdin\n', `kubectl 1.${v} exec -i`);
+    assert.match(stdin.stderr, /command terminated with exit code 3/);
+    const logs = await kube(v, ['logs', 'talker']);
+    assert.deepEqual([logs.code, logs.stdout], [0, 'talker-started\n'], `kubectl 1.${v} logs: ${logs.stderr}`);
+    // the kubelet's refusal reaches kubectl as a Status with its words
+    const previous = await kube(v, ['logs', 'talker', '--previous']);
+    assert.match(previous.stderr, /Error from server \(BadRequest\): previous terminated container "main" in pod "talker" not found/);
+  }
+  for (const v of KUBECTLS) {
+    const child = spawn(kubectlVersion(v), ['port-forward', 'pod/talker', ':8081'], { env: { HOME: cluster().home, KUBECONFIG: kubeconfig, PATH: process.env.PATH! } });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    try {
+      const port = await eventually(() => Number(/127\.0\.0\.1:(\d+) -> 8081/.exec(out)?.[1]) || undefined, 20_000, 50);
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/index.html`, { signal: AbortSignal.timeout(10_000) });
+        assert.equal(res.status, 200);
+        assert.equal(await res.text(), 'served-on-b\n', `kubectl 1.${v} port-forward: ${out}`);
+      }
+    } finally {
+      child.kill('SIGINT');
+    }
+  }
+  // logs -f follows a running container and ends when it exits
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: pod('ticker', ['sh', '-c', 'echo tick-1; sleep 3; echo tick-2; sleep 1; echo tick-end'], 'Never') });
+  await eventually(async () => (await kubectlOk(cluster(), ['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 100);
+  const followed = await kube(33, ['logs', '-f', 'ticker'], 60_000);
+  assert.deepEqual([followed.code, followed.stdout], [0, 'tick-1\ntick-2\ntick-end\n'], followed.stderr);
+  await kubectlOk(cluster(), ['delete', 'pod', 'talker', 'ticker', '--grace-period=1', '--wait=false']);
+});
+
+test('the kubelet server refuses a client without a certificate or with a foreign one (401), and a CA-signed user without nodes/proxy (403)', { skip, timeout: 60_000 }, async () => {
+  const b = machines[1]!;
+  const call = (tls: { cert?: string; key?: string }) => new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = https.request({ host: b.ip, port: 10250, method: 'GET', path: '/containerLogs/default/talker/main', rejectUnauthorized: false, ...tls, timeout: 10_000 }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end();
+  });
+  assert.deepEqual(await call({}), { status: 401, body: 'Unauthorized' });
+  const foreign = await ensurePki(join(dir, 'foreign'), { hosts: [] });
+  assert.deepEqual(await call({ cert: foreign.adminCertPem, key: foreign.adminKeyPem }), { status: 401, body: 'Unauthorized' });
+  const pki = join(dir, 'cluster', 'pki');
+  const jane = await issueClientCertificate({ caCertPem: readFileSync(join(pki, 'ca.crt'), 'utf8'), caKeyPem: readFileSync(join(pki, 'ca.key'), 'utf8') }, 'jane', ['developers']);
+  assert.deepEqual(await call({ cert: jane.certPem, key: jane.keyPem }), { status: 403, body: 'Forbidden (user=jane, verb=get, resource=nodes, subresource=proxy)' });
+  // the same user once RBAC grants nodes/proxy gets through (the pod is gone by now: the kubelet's 404)
+  await kubectlOk(cluster(), ['create', 'clusterrolebinding', 'jane-kubelet-api', '--clusterrole=system:kubelet-api-admin', '--user=jane']);
+  const other = await issueClientCertificate({ caCertPem: readFileSync(join(pki, 'ca.crt'), 'utf8'), caKeyPem: readFileSync(join(pki, 'ca.key'), 'utf8') }, 'jane', []);
+  const allowed = await call({ cert: other.certPem, key: other.keyPem });
+  assert.notEqual(allowed.status, 401);
+  assert.notEqual(allowed.status, 403, allowed.body);
 });
 
 test('a machine whose link goes down turns NotReady after the grace period', { skip, timeout: 120_000 }, async () => {
