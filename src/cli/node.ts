@@ -51,6 +51,7 @@ interface JoinFlags {
   dataDir: string;
   nodeName?: string;
   nodeIp?: string;
+  kubeletAddress: string;
   kubeletPort: number;
   runtime: 'auto' | 'process' | 'sim';
   clusterCidr: string;
@@ -69,7 +70,8 @@ export function registerNodeCommands(program: Command): void {
     .option('--data-dir <dir>', 'this node\'s state: kubelet.conf with its client certificate, pods, logs', '.berth-node')
     .option('--node-name <name>', 'the Node\'s name (default: the host name)')
     .option('--node-ip <address>', 'this machine\'s address other nodes reach (default: its first non-loopback IPv4 address)')
-    .option('--kubelet-port <port>', 'the port of this node\'s kubelet server on --node-ip (exec, attach, port-forward, logs; 0: any free port)', (v: string) => {
+    .option('--kubelet-address <address>', 'where this node\'s kubelet server listens (the kubelet\'s --address)', '0.0.0.0')
+    .option('--kubelet-port <port>', 'the port of this node\'s kubelet server, published in its Node (exec, attach, port-forward, logs; 0: any free port)', (v: string) => {
       if (!/^\d+$/.test(v) || +v > 65535) throw new InvalidArgumentError('--kubelet-port must be a port number');
       return Number(v);
     }, 10250)
@@ -93,7 +95,7 @@ export function registerNodeCommands(program: Command): void {
       }
       const joined = await joinNode({
         server: flags.server, caPem: readCa(flags.certificateAuthority), token: flags.token, dataDir: resolve(flags.dataDir),
-        nodeName: flags.nodeName, nodeIP, kubeletPort: flags.kubeletPort, runtime, clusterCidr: flags.clusterCidr, serviceCidr: flags.serviceCidr, simStartDelayMs: flags.simStartDelay,
+        nodeName: flags.nodeName, nodeIP, kubeletAddress: flags.kubeletAddress, kubeletPort: flags.kubeletPort, runtime, clusterCidr: flags.clusterCidr, serviceCidr: flags.serviceCidr, simStartDelayMs: flags.simStartDelay,
         log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`node ${joined.nodeName} joined (podCIDR ${joined.podCIDR}, InternalIP ${nodeIP})\n`);

@@ -30,7 +30,9 @@ export interface JoinOptions {
   nodeName?: string;
   /** This machine's address other machines reach it at (the node's InternalIP, the next hop of host-gw routes). */
   nodeIP: string;
-  /** The kubelet server's port on nodeIP (default 10250; 0: any free port), published in the Node's daemonEndpoints. */
+  /** Where the kubelet server listens (the kubelet's --address; default 0.0.0.0). */
+  kubeletAddress?: string;
+  /** The kubelet server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints. */
   kubeletPort?: number;
   runtime: 'process' | 'sim';
   clusterCidr: string;
@@ -64,7 +66,7 @@ export async function joinNode(opts: JoinOptions): Promise<JoinedNode> {
     const tls = loadKubeconfig({ path: kubeconfig });
     let agentRef: NodeAgent | undefined;
     const server = await startKubeletServer({
-      nodeName, host: opts.nodeIP, port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT, caPem: opts.caPem, certPem: tls.cert ?? '', keyPem: tls.key ?? '', client,
+      nodeName, host: opts.kubeletAddress ?? '0.0.0.0', port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT, caPem: opts.caPem, certPem: tls.cert ?? '', keyPem: tls.key ?? '', client,
       kubelet: lateKubelet(() => agentRef?.kubelet), log,
     });
     cleanups.push(() => server.close());

@@ -26,7 +26,7 @@ const cluster = () => ({ kubeconfig, home: join(dir, 'home') });
 
 const joinArgs = (name: string, ip: string, withToken = token) => ['node', 'join', '--server', server, '--token', withToken,
   '--certificate-authority', join(shared, 'pki', 'ca.crt'), '--data-dir', join(dir, name), '--node-name', name, '--node-ip', ip,
-  '--runtime', 'sim', '--sim-start-delay', '50'];
+  '--runtime', 'sim', '--sim-start-delay', '50', '--kubelet-address', '127.0.0.1', '--kubelet-port', '0']; // several agents on one host: any free loopback port
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'berth-join-'));
