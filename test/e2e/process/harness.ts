@@ -55,13 +55,16 @@ export async function startRealCluster(opts: { args?: string[]; dataDir?: string
   }
 }
 
+/** What kubectl needs of a cluster (the netns test's control plane is no `berth up`). */
+type KubectlTarget = Pick<Cluster, 'kubeconfig' | 'home'>;
+
 /** A pod's field through kubectl jsonpath. */
-export async function podField(c: Cluster, ns: string, pod: string, jsonpath: string): Promise<string> {
+export async function podField(c: KubectlTarget, ns: string, pod: string, jsonpath: string): Promise<string> {
   return (await kubectlOk(c, ['get', 'pod', pod, '-n', ns, '-o', `jsonpath=${jsonpath}`])).trim();
 }
 
 /** Waits until the pod is Running and Ready; returns its IP. */
-export async function waitReady(c: Cluster, ns: string, pod: string, timeoutMs = 60_000): Promise<string> {
+export async function waitReady(c: KubectlTarget, ns: string, pod: string, timeoutMs = 60_000): Promise<string> {
   try {
     await eventually(async () => (await podField(c, ns, pod, '{.status.conditions[?(@.type=="Ready")].status}')) === 'True', timeoutMs, 200);
   } catch (e) {
@@ -71,7 +74,7 @@ export async function waitReady(c: Cluster, ns: string, pod: string, timeoutMs =
 }
 
 /** What a failed wait shows: the pod's status, its events and its logs (so a CI failure explains itself). */
-export async function podDiagnosis(c: Cluster, ns: string, pod: string): Promise<string> {
+export async function podDiagnosis(c: KubectlTarget, ns: string, pod: string): Promise<string> {
   const parts = await Promise.all([
     kubectl(c, ['get', 'pod', pod, '-n', ns, '-o', 'jsonpath={.status}']),
     kubectl(c, ['get', 'events', '-n', ns, '--field-selector', `involvedObject.name=${pod}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']),

@@ -16,7 +16,7 @@ import { instanceNames } from '../../../src/networking/instance.js';
 import { startBerthCommand, type BerthProcess } from '../../support/berth-process.js';
 import { ensurePki, issueClientCertificate } from '../../../src/pki/index.js';
 import { eventually, kubectl, kubectlOk, kubectlVersion } from '../harness.js';
-import { realPodsUnavailable } from './harness.js';
+import { needsPrograms, realPodsUnavailable, waitReady } from './harness.js';
 
 const why = realPodsUnavailable();
 const skip = why ?? false;
@@ -226,6 +226,52 @@ test('the kubelet server refuses a client without a certificate or with a foreig
   const allowed = await call({ cert: other.certPem, key: other.keyPem });
   assert.notEqual(allowed.status, 401);
   assert.notEqual(allowed.status, 403, allowed.body);
+});
+
+test('seed 003 Redis over the two machines: set on redis-0, drain its machine; its local volume pins it there (Pending, volume node affinity conflict) until uncordon, then get returns the value', { skip, timeout: 300_000 }, async (t) => {
+  if (!needsPrograms(t, 'redis-server', 'redis-cli')) return;
+  // Volumes on a machine's own disk, as upstream local PVs and local-path-provisioner make them: bound when the pod
+  // is scheduled, then pinned to that node by the PV's nodeAffinity.
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: JSON.stringify({
+    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'machine-local' }, provisioner: 'berth.dev/local', volumeBindingMode: 'WaitForFirstConsumer',
+  }) });
+  const example = (f: string) => readFileSync(new URL(`../../../../examples/redis/${f}`, import.meta.url), 'utf8');
+  await kubectlOk(cluster(), ['apply', '-f', '-'], { input: example('redis-headless.yaml') });
+  const sts = example('redis-statefulset.yaml')
+    .replace('replicas: 3', 'replicas: 2')
+    .replace('      containers:\n', '      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n'
+      + '          - labelSelector: {matchLabels: {app: redis}}\n            topologyKey: kubernetes.io/hostname\n      containers:\n')
+    .replace('      accessModes: [ "ReadWriteOnce" ]', '      storageClassName: machine-local\n      accessModes: [ "ReadWriteOnce" ]');
+  assert.match(sts, /storageClassName: machine-local/);
+  await kubectlOk(cluster(), ['apply', '-f', '-'], { input: sts });
+  for (const p of ['redis-0', 'redis-1']) await waitReady(cluster(), 'default', p, 120_000);
+  const nodeOf = (p: string) => kubectlOk(cluster(), ['get', 'pod', p, '-o', 'jsonpath={.spec.nodeName}']);
+  const home = await nodeOf('redis-0');
+  assert.notEqual(home, await nodeOf('redis-1'), 'the two replicas run on different machines');
+  const redisCli = async (...args: string[]) => eventually(async () => {
+    const r = await kube(33, ['exec', 'redis-0', '--', 'redis-cli', ...args]);
+    return r.code === 0 && !/LOADING/.test(r.stdout) ? r.stdout : undefined;
+  }, 30_000, 250);
+  assert.equal(await redisCli('set', 'foo', 'bar'), 'OK\n');
+  const pv = await kubectlOk(cluster(), ['get', 'pvc', 'redis-data-redis-0', '-o', 'jsonpath={.spec.volumeName}']);
+  assert.equal(await kubectlOk(cluster(), ['get', 'pv', pv, '-o', 'jsonpath={.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}']), home);
+  const uid = await kubectlOk(cluster(), ['get', 'pod', 'redis-0', '-o', 'jsonpath={.metadata.uid}']);
+  const drained = await kube(33, ['drain', home, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s'], 120_000);
+  assert.equal(drained.code, 0, drained.stderr);
+  // the replacement cannot follow its data to the other machine: it waits, saying why
+  const message = await eventually(async () => {
+    const p = JSON.parse(await kubectlOk(cluster(), ['get', 'pod', 'redis-0', '-o', 'json']));
+    const cond = (p.status.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
+    return p.metadata.uid !== uid && !p.spec.nodeName && cond?.reason === 'Unschedulable' ? cond.message as string : undefined;
+  }, 60_000, 250);
+  assert.match(message, /node\(s\) had volume node affinity conflict/);
+  assert.match(message, /node\(s\) were unschedulable/);
+  await kubectlOk(cluster(), ['uncordon', home]);
+  await waitReady(cluster(), 'default', 'redis-0', 120_000);
+  assert.equal(await nodeOf('redis-0'), home);
+  assert.equal(await redisCli('get', 'foo'), 'bar\n');
+  await kubectlOk(cluster(), ['delete', 'statefulset', 'redis', '--cascade=foreground', '--timeout=60s']);
+  await kubectlOk(cluster(), ['delete', 'pvc', 'redis-data-redis-0', 'redis-data-redis-1', '--timeout=60s']);
 });
 
 test('a machine whose link goes down turns NotReady after the grace period', { skip, timeout: 120_000 }, async () => {
