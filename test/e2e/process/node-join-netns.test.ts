@@ -157,7 +157,7 @@ test('a pod on machine A reaches a pod on machine B by IP', { skip, timeout: 180
 const KUBECTLS = [27, 33] as const;
 const kube = (v: number, args: string[], timeoutMs = 30_000) => kubectl(cluster(), args, { bin: kubectlVersion(v), timeoutMs });
 
-test('a pod on a joined machine: kubectl exec, logs (-f ends with the container) and port-forward through its kubelet server', { skip, timeout: 240_000 }, async () => {
+test('a pod on a joined machine: kubectl exec, logs (-f ends with the container), port-forward and attach through its kubelet server', { skip, timeout: 240_000 }, async () => {
   const pod = (name: string, command: string[], restartPolicy = 'Always') => JSON.stringify({
     apiVersion: 'v1', kind: 'Pod', metadata: { name },
     spec: { nodeName: 'machine-b', restartPolicy, automountServiceAccountToken: false, containers: [{ name: 'main', image: 'busybox', command }] },
@@ -199,7 +199,13 @@ test('a pod on a joined machine: kubectl exec, logs (-f ends with the container)
   await eventually(async () => (await kubectlOk(cluster(), ['get', 'pod', 'ticker', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 100);
   const followed = await kube(33, ['logs', '-f', 'ticker'], 60_000);
   assert.deepEqual([followed.code, followed.stdout], [0, 'tick-1\ntick-2\ntick-end\n'], followed.stderr);
-  await kubectlOk(cluster(), ['delete', 'pod', 'talker', 'ticker', '--grace-period=1', '--wait=false']);
+  // attach joins the running container's output until it exits
+  await kubectlOk(cluster(), ['create', '-f', '-'], { input: pod('chatter', ['sh', '-c', 'sleep 2; for i in 1 2 3; do echo chat-$i; sleep 1; done'], 'Never') });
+  await eventually(async () => (await kubectlOk(cluster(), ['get', 'pod', 'chatter', '-o', 'jsonpath={.status.phase}'])) === 'Running', 60_000, 100);
+  const attached = await kube(33, ['attach', 'chatter'], 60_000);
+  assert.equal(attached.code, 0, attached.stderr);
+  assert.match(attached.stdout, /chat-3\n$/);
+  await kubectlOk(cluster(), ['delete', 'pod', 'talker', 'ticker', 'chatter', '--grace-period=1', '--wait=false']);
 });
 
 test('the kubelet server refuses a client without a certificate or with a foreign one (401), and a CA-signed user without nodes/proxy (403)', { skip, timeout: 60_000 }, async () => {
