@@ -5,7 +5,7 @@
 // then judges, as with --anonymous-auth=true.
 import type { IncomingMessage } from 'node:http';
 import { errUnauthorized } from '../apimachinery/errors.js';
-import { bearerToken, presentedClientCertificate, userFromAdminToken, userFromClientCertificate, type AuthMaterial } from '../pki/authn.js';
+import { type AuthMaterial, bearerToken, presentedClientCertificate, userFromAdminToken, userFromClientCertificate } from '../pki/authn.js';
 import type { UserInfo } from '../registry/types.js';
 
 export const ANONYMOUS_USER = 'system:anonymous';
@@ -34,6 +34,11 @@ export function createRequestAuthenticator(pki: AuthMaterial, tokenAuthenticator
     if (admin) return admin;
     return tryTokens(token, tokenAuthenticators, 0);
   };
+}
+
+/** Client certificates from the cluster CA only (the kubelet's --client-ca-file): the certificate's user, or undefined. */
+export function createClientCertificateAuthenticator(pki: AuthMaterial): (req: IncomingMessage) => UserInfo | undefined {
+  return (req) => userFromClientCertificate(req, pki);
 }
 
 async function tryTokens(token: string, authenticators: TokenAuthenticator[], from: number): Promise<UserInfo> {

@@ -1,14 +1,15 @@
 // `berth node join` (kubeadm join's node half: the kubelet's TLS bootstrap and a node agent on this machine) and
 // `berth token create` (kubeadm token create: a bootstrap token Secret in kube-system that joining nodes present).
-import { Command, InvalidArgumentError } from 'commander';
+
 import { randomInt } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../authentication/bootstrap-token.js';
+import { DEFAULT_NODE_TOKEN_GROUP } from '../authorization/rbac/bootstrap-policy.js';
 import { KubeClient } from '../client/client.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { builtin } from '../client/resources.js';
-import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../authentication/bootstrap-token.js';
-import { DEFAULT_NODE_TOKEN_GROUP } from '../authorization/rbac/bootstrap-policy.js';
 import { formatCidr, parseCidr, parseIPv4 } from '../networking/ipv4.js';
 import { goDurationMs } from './etcd-flags.js';
 import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } from './signals.js';
@@ -83,7 +84,7 @@ export function registerNodeCommands(program: Command): void {
     .option('--service-cidr <cidr>', 'the cluster\'s Service range', cidr('--service-cidr'), '10.96.0.0/12')
     .option('--sim-start-delay <ms>', 'how long a simulated container takes to start', (v: string) => Number(v), 300)
     .action(async (flags: JoinFlags) => {
-      const [{ joinNode }, { readCa }] = await Promise.all([import('../nodeagent/join.js'), import('../nodeagent/tls-bootstrap.js')]);
+      const [{ joinNode }, { readCa }, { startKubeletServer }] = await Promise.all([import('../nodeagent/join.js'), import('../nodeagent/tls-bootstrap.js'), import('../server/kubelet-server.js')]);
       const nodeIP = flags.nodeIp ?? defaultNodeIP();
       if (!nodeIP || parseIPv4(nodeIP) === undefined) throw new Error('--node-ip: this machine has no IPv4 address to use; give one');
       let runtime: 'process' | 'sim' = flags.runtime === 'sim' ? 'sim' : 'process';
@@ -96,7 +97,7 @@ export function registerNodeCommands(program: Command): void {
       const joined = await joinNode({
         server: flags.server, caPem: readCa(flags.certificateAuthority), token: flags.token, dataDir: resolve(flags.dataDir),
         nodeName: flags.nodeName, nodeIP, kubeletAddress: flags.kubeletAddress, kubeletPort: flags.kubeletPort, runtime, clusterCidr: flags.clusterCidr, serviceCidr: flags.serviceCidr, simStartDelayMs: flags.simStartDelay,
-        log: (line) => process.stdout.write(`${line}\n`),
+        startKubeletServer, log: (line) => process.stdout.write(`${line}\n`),
       });
       process.stdout.write(`node ${joined.nodeName} joined (podCIDR ${joined.podCIDR}, InternalIP ${nodeIP})\n`);
       stopOnSignals(() => joined.stop(), runtime === 'process' ? SHUTDOWN_DEADLINE_WITH_PODS_MS : SHUTDOWN_DEADLINE_MS);

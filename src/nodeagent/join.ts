@@ -12,10 +12,9 @@ import { SharedInformerFactory } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
-import { startNodeAgent, type NodeAgent } from './agent.js';
+import { type NodeAgent, startNodeAgent } from './agent.js';
 import { nodeTokenManagers, podLogDir } from './component.js';
-import type { KubeletApi } from './kubelet-api.js';
-import { startKubeletServer } from './kubelet-server.js';
+import type { KubeletApi, StartKubeletServer } from './kubelet-api.js';
 import { buildNode, DEFAULT_KUBELET_PORT } from './node-object.js';
 import { tlsBootstrap } from './tls-bootstrap.js';
 import type { Node, Pod } from './types.js';
@@ -34,6 +33,8 @@ export interface JoinOptions {
   kubeletAddress?: string;
   /** The kubelet server's port (default 10250; 0: any free port), published in the Node's daemonEndpoints. */
   kubeletPort?: number;
+  /** Starts the kubelet server (src/server/kubelet-server.ts, given by the command line). */
+  startKubeletServer: StartKubeletServer;
   runtime: 'process' | 'sim';
   clusterCidr: string;
   serviceCidr: string;
@@ -65,7 +66,7 @@ export async function joinNode(opts: JoinOptions): Promise<JoinedNode> {
     // the kubelet server listens first, so the Node publishes the port it really got
     const tls = loadKubeconfig({ path: kubeconfig });
     let agentRef: NodeAgent | undefined;
-    const server = await startKubeletServer({
+    const server = await opts.startKubeletServer({
       nodeName, host: opts.kubeletAddress ?? '0.0.0.0', port: opts.kubeletPort ?? DEFAULT_KUBELET_PORT, caPem: opts.caPem, certPem: tls.cert ?? '', keyPem: tls.key ?? '', client,
       kubelet: lateKubelet(() => agentRef?.kubelet), log,
     });

@@ -4,6 +4,7 @@
 // all the nodes it runs; inside `berth up` the API server reaches it in-process (ServerContext.kubelets).
 // How a request gets here from kubectl: src/server/streaming/README.md.
 import type { Duplex, Readable, Writable } from 'node:stream';
+import type { KubeClient } from '../client/client.js';
 
 export interface PodRef {
   namespace: string;
@@ -114,3 +115,29 @@ export interface KubeletApi {
    */
   logs(pod: PodRef, container: string, opts: ContainerLogOptions, out: Writable, signal: AbortSignal): Promise<void>;
 }
+
+/**
+ * The kubelet's HTTPS server on a joined machine (src/server/kubelet-server.ts): what the node agent asks of it. The
+ * command line hands the implementation to the agent, so the node agent does not import the server.
+ */
+export interface KubeletServerOptions {
+  nodeName: string;
+  host: string;
+  port: number;
+  /** The cluster CA (client certificates must chain to it). */
+  caPem: string;
+  /** The node's certificate pair (kubelet.conf's client certificate). */
+  certPem: string;
+  keyPem: string;
+  /** The node's own client: pods of this node and SubjectAccessReviews. */
+  client: KubeClient;
+  kubelet: KubeletApi;
+  log?: (line: string) => void;
+}
+
+export interface KubeletServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+export type StartKubeletServer = (o: KubeletServerOptions) => Promise<KubeletServer>;

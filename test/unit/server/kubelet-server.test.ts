@@ -1,8 +1,8 @@
-import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseKubeletPath } from '../../../src/nodeagent/kubelet-server.js';
-import { kubeletStreamPath } from '../../../src/server/streaming/remote-kubelet.js';
+import { test } from 'node:test';
 import type { Pod } from '../../../src/nodeagent/types.js';
+import { parseKubeletPath } from '../../../src/server/kubelet-server.js';
+import { kubeletStreamPath } from '../../../src/server/streaming/remote-kubelet.js';
 
 test('kubelet server routes: exec/attach with and without the pod uid, portForward, containerLogs', () => {
   assert.deepEqual(parseKubeletPath('/exec/default/web-0/main'), { kind: 'exec', namespace: 'default', pod: 'web-0', uid: undefined, container: 'main' });

@@ -9,42 +9,22 @@
 // (else 403 `Forbidden (user=…, verb=…, resource=nodes, subresource=proxy)`), answers cached as the webhook does.
 // The server presents the node's client certificate pair from TLS bootstrap (CN=system:node:<name>), which the API
 // server checks against the cluster CA and the node's name.
-import { createServer, type Server } from 'node:https';
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, isApiError } from '../apimachinery/errors.js';
-import type { KubeClient } from '../client/client.js';
+import { createClientCertificateAuthenticator } from '../authentication/request.js';
 import { builtin } from '../client/resources.js';
-import { userFromClientCertificate } from '../pki/authn.js';
+import type { KubeletServer, KubeletServerOptions } from '../nodeagent/kubelet-api.js';
+import type { Pod } from '../nodeagent/types.js';
 import type { UserInfo } from '../registry/types.js';
-import { isUpgraded, writePlainError } from '../server/upgrade.js';
-import { parseLogOptions, serveContainerLog } from '../server/streaming/pod-log.js';
-import { podRef, validateContainer } from '../server/streaming/pod-target.js';
-import { servePortForward } from '../server/streaming/portforward.js';
-import { parseRemoteCommandOptions, serveRemoteCommand, type CommandKind } from '../server/streaming/remotecommand.js';
-import type { KubeletApi } from './kubelet-api.js';
-import type { Pod } from './types.js';
-
-export interface KubeletServerOptions {
-  nodeName: string;
-  host: string;
-  port: number;
-  /** The cluster CA (client certificates must chain to it). */
-  caPem: string;
-  /** The node's certificate pair (kubelet.conf's client certificate). */
-  certPem: string;
-  keyPem: string;
-  /** The node's own client: pods of this node and SubjectAccessReviews. */
-  client: KubeClient;
-  kubelet: KubeletApi;
-  log?: (line: string) => void;
-}
-
-export interface KubeletServer {
-  port: number;
-  close(): Promise<void>;
-}
+import { parseLogOptions, serveContainerLog } from './streaming/pod-log.js';
+import { podRef, validateContainer } from './streaming/pod-target.js';
+import { servePortForward } from './streaming/portforward.js';
+import { type CommandKind, parseRemoteCommandOptions, serveRemoteCommand } from './streaming/remotecommand.js';
+import { isUpgraded, writePlainError } from './upgrade.js';
 
 const ALLOWED_TTL_MS = 5 * 60_000; // the webhook authorizer's defaults
 const DENIED_TTL_MS = 30_000;
@@ -72,11 +52,11 @@ export function parseKubeletPath(path: string): Route | undefined {
 
 export async function startKubeletServer(o: KubeletServerOptions): Promise<KubeletServer> {
   const decisions = new Map<string, { allowed: boolean; until: number }>();
-  const auth = { caCertPem: o.caPem, adminToken: '' };
+  const authenticate = createClientCertificateAuthenticator({ caCertPem: o.caPem, adminToken: '' });
 
   /** The user of the request, allowed to <verb> nodes/proxy on this node; otherwise the refusal (code, text). */
   const admit = async (req: IncomingMessage): Promise<{ code: number; text: string } | undefined> => {
-    const user: UserInfo | undefined = userFromClientCertificate(req, auth);
+    const user: UserInfo | undefined = authenticate(req);
     if (!user) return { code: 401, text: 'Unauthorized' };
     const verb = verbOf(req.method);
     const key = JSON.stringify([user.username, user.groups, verb]);
