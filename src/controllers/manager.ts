@@ -17,7 +17,7 @@ import { StatefulSetController } from './statefulset/controller.js';
 import type { FeatureGates } from './statefulset/types.js';
 import { TTLAfterFinishedController } from './ttlafterfinished/ttl-after-finished.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
-import { warnSyncError } from './sync-errors.js';
+import { warnSyncError } from './common/sync-errors.js';
 
 export interface ControllerManagerOptions {
   /** Where to connect when no `client` is given. */

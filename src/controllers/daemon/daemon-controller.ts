@@ -13,13 +13,13 @@ import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import type { Node } from '../../nodeagent/types.js';
 import type { ControllerRevision } from '../history/controller-history.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { aggregate } from '../statefulset/pod-control.js';
-import { canAdoptFresh, errorText, QueueController, type QueueControllerOptions, resolveControllerRef } from '../queue-controller.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { aggregate, isNamespaceTerminating } from '../common/errors.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from '../replicaset/pod-control.js';
+import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { isPodAvailable, isPodReady } from '../replicaset/pod-ranking.js';
-import { ControllerRefManager } from '../statefulset/controller-refs.js';
 import type { Pod } from '../statefulset/types.js';
 import { cleanupHistory, constructHistory, type DaemonSetsControl, rollingUpdate } from './update.js';
 import {

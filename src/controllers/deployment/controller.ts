@@ -12,7 +12,7 @@ import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
-import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import { ControllerRefManager, recheckDeletionTimestamp } from '../common/controller-ref-manager.js';
 import type { DeploymentSyncContext } from './context.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { rollback } from './rollback.js';
@@ -20,7 +20,7 @@ import { getRollbackTo } from './rollback-annotation.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus } from './sync.js';
 import { DEPLOYMENT_API_VERSION, DEPLOYMENT_KIND, type Deployment } from './types.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const DEPLOYMENT_CONTROLLER_NAME = 'deployment-controller';
 

@@ -12,7 +12,7 @@ import { podsForService, WriteExpectations, wireServiceAndPodEvents } from '../e
 import type { Pod, Service } from '../endpointslice/types.js';
 import { canonical } from '../endpointslice/utils.js';
 import { desiredSubsets, EndpointSubset, endpointsLabels } from './subsets.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export interface Endpoints extends KubeObject {
   subsets?: EndpointSubset[];

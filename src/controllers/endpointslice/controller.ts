@@ -11,7 +11,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { reconcileSlices } from './reconciler.js';
 import { podsForService, WriteExpectations, wireServiceAndPodEvents } from './service-pods.js';
 import { CONTROLLER_NAME, EndpointSlice, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Pod, Service } from './types.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const SERVICE_NAME_INDEX = 'serviceName';
 

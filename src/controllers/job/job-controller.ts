@@ -13,12 +13,13 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { ItemExponentialRateLimiter, WorkQueue } from '../../client/workqueue.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { canAdoptFresh, errorText, QueueController, type QueueControllerOptions, resolveControllerRef } from '../queue-controller.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from '../replicaset/pod-control.js';
+import { isNamespaceTerminating } from '../common/errors.js';
+import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { activePodsBefore, isPodReady } from '../replicaset/pod-ranking.js';
-import { ControllerRefManager } from '../statefulset/controller-refs.js';
 import type { Pod, PodTemplateSpec } from '../statefulset/types.js';
 import { BackoffStore, type BackoffRecord, remainingTimeForFailures, remainingTimePerIndex, getFinishedTime } from './backoff-utils.js';
 import {
@@ -27,7 +28,7 @@ import {
   newIndexFailureCounts, OrderedIntervals, podGenerateNameWithIndex, setCompletionIndex, sortByCompletionIndex, UNKNOWN_COMPLETION_INDEX,
 } from './indexed-job-utils.js';
 import { getPodFailureMatch } from './pod-failure-policy.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 import {
   hasJobTrackingFinalizer, isActivePod, isPodFailed, isTerminatingPod, onlyReplaceFailedPods, removeTrackingFinalizerPatch, UIDTrackingExpectations,
 } from './tracking-utils.js';

@@ -11,15 +11,16 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import { newControllerRef } from '../common/controller-ref-manager.js';
+import { ControllerRefManager, recheckDeletionTimestamp } from '../common/controller-ref-manager.js';
 import { ControllerExpectations } from './expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from './pod-control.js';
+import { isNamespaceTerminating } from '../common/errors.js';
+import { PodControl, slowStartBatch } from './pod-control.js';
 import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
 import { calculateStatus, updateReplicaSetStatus } from './status.js';
 import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
 import { isNotFound } from '../../apimachinery/errors.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
 

@@ -14,10 +14,10 @@ import { WorkQueue } from '../../client/workqueue.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
 import { syncStatefulSet } from './control.js';
-import { ControllerRefManager, type ControllerRefManagerOptions, recheckDeletionTimestamp } from './controller-refs.js';
+import { ControllerRefManager, type ControllerRefManagerOptions, recheckDeletionTimestamp } from '../common/controller-ref-manager.js';
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
 import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
 

@@ -6,15 +6,12 @@
 // Stop semantics, decided here once: stop() shuts the queue down, so no key is accepted any more and delayed keys are
 // dropped; the workers still take the keys already queued, finish them and exit; stop() resolves once the last worker
 // has, then flushes the events recorded. A controller whose caches never synced has no workers and stops at once.
-import type { KubeObject, OwnerReference } from '../apimachinery/types.js';
-import type { KubeClient } from '../client/client.js';
-import { runWorkers, waitForCacheSync, type ReconcileResult } from '../client/controller.js';
-import { EventRecorder } from '../client/events.js';
-import type { ResourceDescriptor } from '../client/resources.js';
-import { recheckDeletionTimestamp } from './statefulset/controller-refs.js';
-import type { ObjectCache } from '../client/store.js';
-import { objectKey } from '../client/store.js';
-import { WorkQueue, type RateLimiter } from '../client/workqueue.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';
+import { EventRecorder } from '../../client/events.js';
+import { objectKey } from '../../client/store.js';
+import { WorkQueue, type RateLimiter } from '../../client/workqueue.js';
 import { warnSyncError } from './sync-errors.js';
 
 export interface QueueControllerOptions {
@@ -84,28 +81,4 @@ export abstract class QueueController {
   enqueueAfter(obj: KubeObject, ms: number): void {
     this.queue.addAfter(objectKey(obj), ms);
   }
-}
-
-/**
- * resolveControllerRef: the cached owner a controller reference points at, if it is of `kind` and has that very uid
- * (a recreated owner of the same name is someone else).
- */
-export function resolveControllerRef<T extends KubeObject>(cache: ObjectCache<T>, namespace: string | undefined, ref: OwnerReference, kind: string): T | undefined {
-  if (ref.kind !== kind) return undefined;
-  const owner = cache.getByName(namespace, ref.name);
-  return owner && owner.metadata.uid === ref.uid ? owner : undefined;
-}
-
-/**
- * canAdopt for a ControllerRefManager (RecheckDeletionTimestamp): adoption is allowed only while a fresh read shows
- * the owner alive and the same object (not deleted and recreated under its name).
- */
-export function canAdoptFresh(client: KubeClient, res: ResourceDescriptor, owner: KubeObject): () => Promise<void> {
-  return recheckDeletionTimestamp(async () => {
-    const fresh = await client.get(res, owner.metadata.name ?? '', { namespace: owner.metadata.namespace });
-    if (fresh.metadata.uid !== owner.metadata.uid) {
-      throw new Error(`original ${res.kind} ${owner.metadata.namespace}/${owner.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${owner.metadata.uid}`);
-    }
-    return fresh;
-  });
 }
