@@ -3,9 +3,12 @@
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
 // A controller extends QueueController, registers informer handlers that enqueue keys, and implements sync(key).
 //
-// Stop semantics, decided here once: stop() shuts the queue down, so no key is accepted any more and delayed keys are
-// dropped; the workers still take the keys already queued, finish them and exit; stop() resolves once the last worker
-// has, then flushes the events recorded. A controller whose caches never synced has no workers and stops at once.
+// Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
+// any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
+// still take the keys already queued, finish them and exit; stop() resolves once the last worker has, then flushes
+// the events recorded. That is WorkQueue.shutDownWithDrain's outcome while workers run, without its hang when they
+// never started: a controller whose caches never synced has no workers and stops at once, its queued keys dropped.
+// Informers belong to the factory's owner and are not stopped here.
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';

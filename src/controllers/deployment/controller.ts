@@ -4,12 +4,10 @@
 // scales or rolls out in that order of priority.
 import type { Selector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
 import { canAdoptFresh, ControllerRefManager } from '../common/controller-ref-manager.js';
 import type { DeploymentSyncContext } from './context.js';
@@ -20,6 +18,7 @@ import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus } from './sync.js';
 import { DEPLOYMENT_API_VERSION, DEPLOYMENT_KIND, type Deployment } from './types.js';
 import { OwnerMapping, resolveControllerRef, selectorOrUndefined } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 import { warnSyncError } from '../common/sync-errors.js';
 
 export const DEPLOYMENT_CONTROLLER_NAME = 'deployment-controller';
@@ -31,30 +30,24 @@ export interface DeploymentControllerOptions {
   now?: () => number;
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export class DeploymentController {
-  readonly queue = new WorkQueue<string>({ name: 'deployment' });
+export class DeploymentController extends QueueController {
   private readonly deployments: SharedInformer<Deployment>;
   private readonly replicaSets: SharedInformer<ReplicaSet>;
   private readonly pods: SharedInformer<Pod>;
   /** ReplicaSets to their Deployment (GetDeploymentsForReplicaSet for orphans). */
   private readonly owners: OwnerMapping<Deployment>;
-  private readonly recorder: EventRecorder;
   private readonly ctx: DeploymentSyncContext;
-  private readonly workers: number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
+    super(client, DEPLOYMENT_CONTROLLER_NAME, 'deployment', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errorText(err)}`)),
+    });
     this.deployments = factory.informerFor<Deployment>(builtin.deployments);
     this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.owners = new OwnerMapping(this.deployments.store, DEPLOYMENT_KIND, trySelector);
-    this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errText(err)}`));
-    this.recorder = new EventRecorder(client, { component: DEPLOYMENT_CONTROLLER_NAME });
     const now = opts.now ?? Date.now;
     this.ctx = {
       client,
@@ -71,23 +64,12 @@ export class DeploymentController {
     this.pods.addEventHandler({ onDelete: (p) => this.deletePod(p) });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.deployments, this.replicaSets, this.pods))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.syncDeployment(key), { onError: this.onError });
-    })();
-    return this.running;
+  protected caches() {
+    return [this.deployments, this.replicaSets, this.pods];
   }
 
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(d: Deployment): void {
-    this.queue.add(objectKey(d));
+  protected sync(key: string): Promise<void> {
+    return this.syncDeployment(key);
   }
 
   // ---- event handlers ----

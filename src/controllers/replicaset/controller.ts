@@ -4,12 +4,10 @@
 // cache has not caught up with; and a sync that claims pods, creates or deletes the difference, and writes status.
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
 import { ControllerExpectations } from './expectations.js';
 import { isNamespaceTerminating } from '../common/errors.js';
@@ -19,6 +17,7 @@ import { calculateStatus, updateReplicaSetStatus } from './status.js';
 import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
 import { isNotFound } from '../../apimachinery/errors.js';
 import { OwnerMapping, sameLabels } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 import { warnSyncError } from '../common/sync-errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
@@ -56,28 +55,25 @@ export interface ReplicaSetControllerOptions {
   kind?: ReplicaSetLikeKind;
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const podKey = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
-export class ReplicaSetController {
-  readonly queue: WorkQueue<string>;
+export class ReplicaSetController extends QueueController {
   private readonly kind: ReplicaSetLikeKind;
   readonly expectations: ControllerExpectations;
   private readonly sets: SharedInformer<ReplicaSet>;
   private readonly pods: SharedInformer<Pod>;
   private readonly owners: OwnerMapping<ReplicaSet>;
-  private readonly recorder: EventRecorder;
   private readonly podControl: PodControl;
-  private readonly workers: number;
   private readonly burst: number;
   private readonly now: () => number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
-    this.kind = opts.kind ?? REPLICA_SET_KIND;
-    this.queue = new WorkQueue<string>({ name: this.kind.queueName });
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
+    const kind = opts.kind ?? REPLICA_SET_KIND;
+    super(client, kind.controllerName, kind.queueName, {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${kind.controllerName}: error syncing ${kind.kind} ${key}, requeuing: ${errorText(err)}`)),
+    });
+    this.kind = kind;
     this.sets = factory.informerFor<ReplicaSet>(this.kind.resource);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.owners = new OwnerMapping(this.sets.store, this.kind.kind, (rs) => this.trySelector(rs));
@@ -86,12 +82,9 @@ export class ReplicaSetController {
     } catch {
       // another controller on this factory already indexes pods by owner
     }
-    this.workers = opts.workers ?? 5;
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
     this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${this.kind.controllerName}: error syncing ${this.kind.kind} ${key}, requeuing: ${errText(err)}`));
-    this.recorder = new EventRecorder(client, { component: this.kind.controllerName });
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
     this.sets.addEventHandler({
@@ -106,24 +99,8 @@ export class ReplicaSetController {
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
   }
 
-  /** Waits for the caches, then runs the workers until stop(). */
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
-    })();
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(rs: ReplicaSet): void {
-    this.queue.add(objectKey(rs));
+  protected caches() {
+    return [this.sets, this.pods];
   }
 
   // ---- event handlers ----

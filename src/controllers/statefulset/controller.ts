@@ -5,12 +5,10 @@
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder as ToolkitRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
 import { syncStatefulSet } from './control.js';
@@ -18,6 +16,7 @@ import { canAdoptFresh, ControllerRefManager, type ControllerRefManagerOptions }
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
 import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
 import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 import { warnSyncError } from '../common/sync-errors.js';
 
 export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
@@ -34,31 +33,26 @@ export interface StatefulSetControllerOptions {
 
 const sortedEntries = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 
-export class StatefulSetController {
-  readonly queue = new WorkQueue<string>({ name: 'statefulset' });
+export class StatefulSetController extends QueueController {
   private readonly sets: SharedInformer<StatefulSet>;
   private readonly pods: SharedInformer<Pod>;
   private readonly revisions: SharedInformer<ControllerRevision>;
   private readonly claims: SharedInformer<PersistentVolumeClaim>;
   private readonly owners: OwnerMapping<StatefulSet>;
-  private readonly recorder: ToolkitRecorder;
   private readonly deps: SyncDeps;
-  private readonly workers: number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private running?: Promise<void>;
-  private readonly stopSignal = new AbortController();
   /** Each set's parsed selector, kept while the selector is unchanged so per-pod answers about it can be remembered. */
   private readonly selectors = new Map<string, { source: string; selector: Selector }>();
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
+    super(client, STATEFULSET_CONTROLLER_NAME, 'statefulset', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${errorText(err)}`)),
+    });
     this.sets = factory.informerFor<StatefulSet>(builtin.statefulSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.revisions = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.owners = new OwnerMapping(this.sets.store, SET_KIND, (set) => selectorOrUndefined(set.spec.selector));
-    this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`));
-    this.recorder = new ToolkitRecorder(client, { component: STATEFULSET_CONTROLLER_NAME });
     this.deps = {
       objects: new ClientPodObjectManager(client, this.claims),
       history: new ClientHistory(client, this.revisions),
@@ -90,30 +84,8 @@ export class StatefulSetController {
     this.revisions.addEventHandler({ onAdd: (r) => this.enqueueController(r), onDelete: (r) => this.enqueueController(r) });
   }
 
-  /** Waits for the caches, then runs the workers until stop(). */
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods, this.revisions, this.claims))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
-    })();
-    return this.running;
-  }
-
-  /** Lets in-flight syncs finish, then flushes pending events. Informers belong to the factory's owner. */
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    // workers hand out what is still queued, then exit; without workers (caches never synced) nothing waits
-    this.queue.shutDown();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(set: StatefulSet): void {
-    this.queue.add(objectKey(set));
-  }
-
-  private enqueueAfter(set: StatefulSet, ms: number): void {
-    this.queue.addAfter(objectKey(set), ms);
+  protected caches() {
+    return [this.sets, this.pods, this.revisions, this.claims];
   }
 
   // ---- event handlers ----
