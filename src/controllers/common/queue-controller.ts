@@ -1,7 +1,9 @@
 // The plumbing every kube-controller-manager controller has around its sync function, in one place: a rate-limited
 // queue of `namespace/name` keys, workers that start once the informers the sync reads have listed, a key never
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
-// A controller extends QueueController, registers informer handlers that enqueue keys, and implements sync(key).
+// A controller extends QueueController, registers informer handlers that enqueue keys (OwnerMapping, in owners.ts,
+// maps a dependent to its owner), and implements sync(key) and caches(). Every built-in controller and the SDK's
+// users build on it.
 //
 // Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
 // any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
@@ -68,6 +70,17 @@ export abstract class QueueController {
       await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
     })();
     return this.running;
+  }
+
+  /**
+   * The SDK Manager's Runnable (`mgr.add(controller)`): runs until `signal` aborts, then stops as stop() does. The
+   * manager starts the informers and runs it only while leading.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(this.stop()), { once: true }));
+    await this.run();
+    await stopped;
   }
 
   async stop(): Promise<void> {
