@@ -3,7 +3,7 @@
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
 // A controller extends QueueController, registers informer handlers that enqueue keys (OwnerMapping, in owners.ts,
 // maps a dependent to its owner), and implements sync(key) and caches(). Every built-in controller and the SDK's
-// users build on it.
+// users build on it (the namespace, garbage collector, node lifecycle and PV controllers not yet: see issue 20).
 //
 // Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
 // any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
