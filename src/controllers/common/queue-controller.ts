@@ -2,8 +2,8 @@
 // queue of `namespace/name` keys, workers that start once the informers the sync reads have listed, a key never
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
 // A controller extends QueueController, registers informer handlers that enqueue keys (OwnerMapping, in owners.ts,
-// maps a dependent to its owner), and implements sync(key) and caches(). Every built-in controller and the SDK's
-// users build on it (the namespace, garbage collector, node lifecycle and PV controllers not yet: see issue 20).
+// maps a dependent to its owner), and implements sync(key) and caches(). The built-in controllers and the SDK's
+// users build on it (not yet: the namespace, garbage collector, node lifecycle and PV controllers; issue 20).
 //
 // Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
 // any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
