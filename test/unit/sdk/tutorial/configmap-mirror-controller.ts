@@ -36,7 +36,7 @@ export class ConfigMapMirrorController extends QueueController {
   protected async sync(key: string): Promise<void> {
     const { namespace, name } = splitObjectKey(key);
     const source = this.configMaps.store.getByName(namespace, name);
-    if (!source || source.metadata.labels?.mirror !== 'yes') return; // the garbage collector removes orphaned mirrors
+    if (source?.metadata.labels?.mirror !== 'yes') return; // the garbage collector removes orphaned mirrors
     const mirror = this.configMaps.store.getByName(namespace, `${name}-mirror`);
     if (!mirror) {
       await this.client.create<ConfigMap>(builtin.configMaps, {
