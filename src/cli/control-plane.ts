@@ -20,8 +20,7 @@ const SPECS: ProcessSpec[] = [
   {
     command: 'controller-manager', lease: 'kube-controller-manager', kubeconfig: 'controller-manager.conf',
     description: 'run the controllers (kube-controller-manager\'s share, with namespace deletion and garbage collection) against an API server',
-    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'certificate-controllers', 'node-ipam-controller', 'node-lifecycle-controller', 'deployment-controllers',
-      'persistentvolume-controllers', 'local-provisioner', 'endpoint-controllers'],
+    components: ['namespace-controller', 'garbage-collector', 'kube-controller-manager', 'local-provisioner'],
   },
   {
     command: 'scheduler', lease: 'kube-scheduler', kubeconfig: 'scheduler.conf',

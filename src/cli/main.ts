@@ -11,7 +11,7 @@ import { registerControlPlaneCommands } from './control-plane.js';
 import { registerNodeCommands } from './node.js';
 import { registerOperatorCommand } from './operator.js';
 import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } from './signals.js';
-import { setVerbosity } from '../controllers/sync-errors.js';
+import { setVerbosity } from '../controllers/common/sync-errors.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
 

@@ -1,6 +1,7 @@
 // The components `berth up` starts, in order. API-side components (controller: false) start before /readyz says
 // ok; controllers start right after, so their modules are loaded lazily and stay off the start-up path.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApiError } from '../apimachinery/errors.js';
 import { controllerIdentity, SCHEDULER_IDENTITY } from '../authentication/component-users.js';
 import { caCertPath } from '../pki/index.js';
@@ -70,26 +71,24 @@ export const COMPONENTS: Component[] = [
   lazy('kubeadm-addons', false, async () => (await import('../controllers/clusterinfo/addons-component.js')).kubeadmAddonsComponent),
   { ...lazy('namespace-controller', false, async () => (await import('../controllers/namespace/component.js')).namespaceControllerComponent), afterReady: true },
   { ...lazy('garbage-collector', false, async () => (await import('../controllers/garbagecollector/component.js')).garbageCollectorComponent), afterReady: true },
+  // every built-in controller of kube-controller-manager, each as its kube-system ServiceAccount: the workload
+  // controllers, endpoints, csrapproving and csrsigning (kubelet TLS bootstrap with the cluster CA), nodeipam (a
+  // podCIDR for every Node from --cluster-cidr), node lifecycle (NotReady/Unknown, taints, NoExecute eviction), and
+  // the PV binder and protection controllers
   clientComponent('kube-controller-manager', async (ctx) => (await import('../controllers/manager.js')).startControllerManager({
     client: ctx.client, informers: ctx.informers,
     clientFor: (serviceAccount) => ctx.clientAs(controllerIdentity(serviceAccount)),
     features: { maxUnavailableStatefulSet: ctx.options.featureGates.MaxUnavailableStatefulSet },
     rootCA: readFileSync(caCertPath(ctx.dataDir), 'utf8'),
+    csrSigning: { certFile: join(ctx.dataDir, 'pki', 'ca.crt'), keyFile: join(ctx.dataDir, 'pki', 'ca.key') },
+    clusterCidr: ctx.options.clusterCidr,
+    nodeMonitor: { gracePeriodMs: ctx.options.nodeMonitorGracePeriodMs, monitorPeriodMs: ctx.options.nodeMonitorPeriodMs },
   })),
-  // csrapproving and csrsigning: kubelet TLS bootstrap for nodes joining with a bootstrap token
-  lazy('certificate-controllers', true, async () => (await import('../controllers/certificates/component.js')).certificateControllersComponent),
-  // a podCIDR for every Node from --cluster-cidr (nodes joining from other machines; berth up's own bring theirs)
-  lazy('node-ipam-controller', true, async () => (await import('../controllers/nodeipam/component.js')).nodeIpamComponent),
-  // NotReady/Unknown after the grace period, the unreachable and not-ready taints, NoExecute taint eviction
-  lazy('node-lifecycle-controller', true, async () => (await import('../controllers/nodelifecycle/component.js')).nodeLifecycleComponent),
-  lazy('deployment-controllers', true, async () => (await import('../controllers/deployment/component.js')).deploymentControllersComponent),
-  lazy('persistentvolume-controllers', true, async () => (await import('../controllers/volume/components.js')).volumeControllersComponent),
   lazy('local-provisioner', true, async () => (await import('../controllers/volume/components.js')).localProvisionerComponent),
   clientComponent('scheduler', async (ctx) => (await import('../scheduler/index.js'))
     .startScheduler(ctx.clientAs(SCHEDULER_IDENTITY), { informers: ctx.informers })),
   // runs the pods and registers each node's kubelet (ServerContext.kubelets) for exec, attach, portforward, log
   clientComponent('node-agent', async (ctx) => (await import('../nodeagent/component.js')).startNodeAgentComponent(ctx)),
-  lazy('endpoint-controllers', true, async () => (await import('../controllers/endpointslice/component.js')).endpointControllersComponent),
   lazy('dns', true, async () => (await import('../dns/index.js')).clusterDnsComponent),
   // kube-proxy's job for real pods (process runtime only); after DNS, whose Service it also serves
   lazy('service-proxy', true, async () => (await import('../proxy/component.js')).serviceProxyComponent),

@@ -27,6 +27,12 @@ export { ApiError, isApiError } from '../apimachinery/errors.js';
 export type { KubeObject, KubeList, ObjectMeta, OwnerReference, Status } from '../apimachinery/types.js';
 
 export { Manager, type ManagerOptions, type ManagerLogger } from './manager.js';
+// the scaffold every built-in controller runs on, for a controller written the way kube-controller-manager's are
+export { QueueController, type QueueControllerOptions, type Syncable } from '../controllers/common/queue-controller.js';
+export { OwnerMapping, resolveControllerRef, type UpdatedOwners } from '../controllers/common/owners.js';
+export {
+  ControllerRefManager, canAdoptFresh, newControllerRef, recheckDeletionTimestamp, type ControllerRefManagerOptions,
+} from '../controllers/common/controller-ref-manager.js';
 export {
   Controller, ControllerBuilder, requestFor, requestKey,
   type Request, type ReconcileContext, type Reconciler, type Runnable, type ControllerHost, type ForOptions,

@@ -14,6 +14,10 @@ import { ControllerManager, startControllerManager } from '../../src/controllers
 import type { Pod } from '../../src/controllers/statefulset/types.js';
 import { Berth, startBerth } from '../../src/host/berth.js';
 
+const WORKLOAD_CONTROLLERS = [
+  'statefulset', 'job', 'cronjob', 'ttl-after-finished', 'replicationcontroller', 'daemonset', 'disruption', 'resourcequota', 'serviceaccount',
+];
+
 let ipCounter = 0;
 
 /** Sets the pod Running with Ready=True (or Ready=False with ready: false) through pods/<name>/status. */
@@ -94,7 +98,8 @@ export async function startStatefulSetEnv(opts: { workers?: number } = {}): Prom
   // `rollout status` cannot stop its informer until the watch request has been answered.
   // No built-in controllers, node agent or scheduler: this test runs its own manager and plays kubelet itself.
   const berth = await startBerth({ dataDir, port: 0, bookmarkIntervalMs: 200, runtime: { controllers: false } });
-  const manager = await startControllerManager({ kubeconfigPath: berth.kubeconfigPath, workers: opts.workers, onError: () => {} });
+  // the workload controllers only: no node lifecycle (this test's nodes post no heartbeats), no volume controllers
+  const manager = await startControllerManager({ kubeconfigPath: berth.kubeconfigPath, workers: opts.workers, onError: () => {}, controllers: WORKLOAD_CONTROLLERS });
   await manager.waitForSync();
   const client = new KubeClient({ connection: loadKubeconfig({ path: berth.kubeconfigPath }), fieldManager: 'sts-e2e' });
   return {

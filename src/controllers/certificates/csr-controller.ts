@@ -3,7 +3,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
-import { QueueController, type Syncable } from '../queue-controller.js';
+import { QueueController, type Syncable } from '../common/queue-controller.js';
 
 export interface Csr extends KubeObject {
   spec: { request: string; signerName: string; usages?: string[]; expirationSeconds?: number; username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };

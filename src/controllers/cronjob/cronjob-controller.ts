@@ -11,8 +11,9 @@ import { controllerRef, type ReconcileResult } from '../../client/controller.js'
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
-import { errorText, QueueController, type QueueControllerOptions, resolveControllerRef } from '../queue-controller.js';
-import { isNamespaceTerminating } from '../replicaset/pod-control.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { resolveControllerRef } from '../common/owners.js';
+import { isNamespaceTerminating } from '../common/errors.js';
 import { finishedCondition, isJobFinished, isJobSucceeded, JOB_COMPLETE, JOB_FAILED, type Job } from '../job/types.js';
 import {
   byJobStartTime, CRONJOB_API_VERSION, CRONJOB_KIND, type CronJob, deleteFromActiveList, getJobFromTemplate, inActiveList,

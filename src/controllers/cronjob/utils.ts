@@ -4,7 +4,7 @@
 import { GO_ZERO_TIME, type Schedule } from '../../apimachinery/cron.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { formatRFC3339In } from '../../apimachinery/zoned-time.js';
-import { newControllerRef } from '../history/controller-history.js';
+import { newControllerRef } from '../common/controller-ref-manager.js';
 import { JOB_API_VERSION, type Job, type JobSpec } from '../job/types.js';
 
 export const CRONJOB_API_VERSION = 'batch/v1';

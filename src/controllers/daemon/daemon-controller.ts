@@ -7,19 +7,19 @@ import { isNotFound } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, type ReconcileResult } from '../../client/controller.js';
+import { type ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import type { Node } from '../../nodeagent/types.js';
 import type { ControllerRevision } from '../history/controller-history.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { aggregate } from '../statefulset/pod-control.js';
-import { canAdoptFresh, errorText, QueueController, type QueueControllerOptions, resolveControllerRef } from '../queue-controller.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { aggregate, isNamespaceTerminating } from '../common/errors.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from '../replicaset/pod-control.js';
+import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { isPodAvailable, isPodReady } from '../replicaset/pod-ranking.js';
-import { ControllerRefManager } from '../statefulset/controller-refs.js';
 import type { Pod } from '../statefulset/types.js';
 import { cleanupHistory, constructHistory, type DaemonSetsControl, rollingUpdate } from './update.js';
 import {
@@ -46,6 +46,8 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   readonly expectations: ControllerExpectations;
   readonly failedPodsBackoff: Backoff;
   private readonly sets: SharedInformer<DaemonSet>;
+  /** Pods and revisions to their DaemonSet (GetPodDaemonSets / GetHistoryDaemonSets for orphans). */
+  private readonly owners: OwnerMapping<DaemonSet>;
   private readonly pods: SharedInformer<Pod>;
   private readonly nodes: SharedInformer<Node>;
   private readonly histories: SharedInformer<ControllerRevision>;
@@ -61,6 +63,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
     this.failedPodsBackoff = new Backoff(b.initial, b.max, this.clock);
     this.podControl = new PodControl(client, this.recorder, { kind: DS_KIND, apiVersion: DS_API_VERSION });
     this.sets = factory.informerFor<DaemonSet>(builtin.daemonSets);
+    this.owners = new OwnerMapping(this.sets.store, DS_KIND, (ds) => selectorOrUndefined(ds.spec.selector));
     this.histories = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.nodes = factory.informerFor<Node>(builtin.nodes);
@@ -117,54 +120,26 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
     this.enqueue(ds);
   }
 
-  private ownerOf(obj: KubeObject, ref = controllerRef(obj)): DaemonSet | undefined {
-    return ref ? resolveControllerRef(this.sets.store, obj.metadata.namespace, ref, DS_KIND) : undefined;
-  }
-
-  /** GetPodDaemonSets / GetHistoryDaemonSets: DaemonSets of the namespace whose non-empty selector matches. */
-  private matchingSets(obj: KubeObject): DaemonSet[] {
-    const labels = obj.metadata.labels;
-    if (!labels || Object.keys(labels).length === 0) return [];
-    return this.sets.store.byNamespace(obj.metadata.namespace ?? '').filter((ds) => {
-      try {
-        const sel = labelSelectorAsSelector(ds.spec.selector);
-        return !sel.empty() && sel.matches(labels);
-      } catch {
-        return false;
-      }
-    });
-  }
-
   private addHistory(h: ControllerRevision): void {
     if (h.metadata.deletionTimestamp) {
       this.deleteOwned(h);
       return;
     }
     // owned revisions need no sync; an orphan may be adopted
-    if (controllerRef(h)) return;
-    for (const ds of this.matchingSets(h)) this.enqueue(ds);
+    for (const ds of this.owners.added(h).adopters) this.enqueue(ds);
   }
 
   private updateHistory(old: ControllerRevision, cur: ControllerRevision): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const curRef = controllerRef(cur);
-    const oldRef = controllerRef(old);
-    const refChanged = !sameJson(curRef, oldRef);
-    if (refChanged && oldRef) {
-      const ds = this.ownerOf(old, oldRef);
-      if (ds) this.enqueue(ds);
-    }
-    if (curRef) {
-      const ds = this.ownerOf(cur, curRef);
-      if (ds) this.enqueue(ds);
-      return;
-    }
-    if (refChanged || !sameJson(old.metadata.labels, cur.metadata.labels)) for (const ds of this.matchingSets(cur)) this.enqueue(ds);
+    const { former, controller, adopters } = this.owners.updated(old, cur);
+    if (former) this.enqueue(former);
+    if (controller) this.enqueue(controller);
+    for (const ds of adopters) this.enqueue(ds);
   }
 
   /** deleteHistory, and deletePod's enqueue part. */
   private deleteOwned(obj: KubeObject): DaemonSet | undefined {
-    const ds = this.ownerOf(obj);
+    const ds = this.owners.controllerOf(obj);
     if (ds) this.enqueue(ds);
     return ds;
   }
@@ -172,37 +147,26 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const ref = controllerRef(pod);
-    if (ref) {
-      const ds = this.ownerOf(pod, ref);
-      if (!ds) return;
+    const { controller: ds, adopters } = this.owners.added(pod);
+    if (ds) {
       this.expectations.creationObserved(objectKey(ds));
       this.enqueue(ds);
-      return;
     }
-    for (const ds of this.matchingSets(pod)) this.enqueue(ds);
+    for (const ds of adopters) this.enqueue(ds);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (curPod.metadata.resourceVersion === oldPod.metadata.resourceVersion) return;
     // graceful deletion: replace the pod now, not when the kubelet is done with it
     if (curPod.metadata.deletionTimestamp) return this.deletePod(curPod);
-    const curRef = controllerRef(curPod);
-    const oldRef = controllerRef(oldPod);
-    const refChanged = !sameJson(curRef, oldRef);
-    if (refChanged && oldRef) {
-      const ds = this.ownerOf(oldPod, oldRef);
-      if (ds) this.enqueue(ds);
-    }
-    if (curRef) {
-      const ds = this.ownerOf(curPod, curRef);
-      if (!ds) return;
+    const { former, controller: ds, adopters } = this.owners.updated(oldPod, curPod);
+    if (former) this.enqueue(former);
+    if (ds) {
       this.enqueue(ds);
       const minReady = ds.spec.minReadySeconds ?? 0;
       if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
-      return;
     }
-    if (!sameJson(curPod.metadata.labels, oldPod.metadata.labels) || refChanged) for (const ds of this.matchingSets(curPod)) this.enqueue(ds);
+    for (const ds of adopters) this.enqueue(ds);
   }
 
   private deletePod(pod: Pod): void {

@@ -9,12 +9,11 @@ import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
 import type { Node } from '../../nodeagent/types.js';
 import { computeHash } from '../deployment/hash.js';
-import { type ControllerRevision, newControllerRef, revisionDataBytes } from '../history/controller-history.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { type ControllerRevision, revisionDataBytes } from '../history/controller-history.js';
 import { goJsonMarshal } from '../history/go-json.js';
 import { goShape } from '../history/go-shape.js';
-import { canAdoptFresh } from '../queue-controller.js';
 import { isPodAvailable } from '../replicaset/pod-ranking.js';
-import { ControllerRefManager } from '../statefulset/controller-refs.js';
 import type { Pod } from '../statefulset/types.js';
 import {
   DAEMONSET_UNIQUE_LABEL, type DaemonSet, DS_API_VERSION, DS_KIND, getTemplateGeneration, isPodUpdated, nodeShouldRunDaemonPod,

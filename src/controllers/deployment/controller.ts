@@ -2,17 +2,14 @@
 // informers for deployments, ReplicaSets and pods; ReplicaSet events mapped to the owning deployment (orphans to
 // every deployment whose selector matches); and syncDeployment, which claims ReplicaSets, then pauses, rolls back,
 // scales or rolls out in that order of priority.
-import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
-import type { OwnerReference } from '../../apimachinery/types.js';
+import type { Selector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
-import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import { canAdoptFresh, ControllerRefManager } from '../common/controller-ref-manager.js';
 import type { DeploymentSyncContext } from './context.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { rollback } from './rollback.js';
@@ -20,7 +17,9 @@ import { getRollbackTo } from './rollback-annotation.js';
 import { rolloutRolling } from './rolling.js';
 import { checkPausedConditions, isScalingEvent, sync, syncStatusOnly, updateDeploymentStatus } from './sync.js';
 import { DEPLOYMENT_API_VERSION, DEPLOYMENT_KIND, type Deployment } from './types.js';
-import { warnSyncError } from '../sync-errors.js';
+import { OwnerMapping, resolveControllerRef, selectorOrUndefined } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const DEPLOYMENT_CONTROLLER_NAME = 'deployment-controller';
 
@@ -31,28 +30,24 @@ export interface DeploymentControllerOptions {
   now?: () => number;
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-const sortedLabels = (m: Record<string, string> | undefined) => JSON.stringify(Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 
-export class DeploymentController {
-  readonly queue = new WorkQueue<string>({ name: 'deployment' });
+export class DeploymentController extends QueueController {
   private readonly deployments: SharedInformer<Deployment>;
   private readonly replicaSets: SharedInformer<ReplicaSet>;
   private readonly pods: SharedInformer<Pod>;
-  private readonly recorder: EventRecorder;
+  /** ReplicaSets to their Deployment (GetDeploymentsForReplicaSet for orphans). */
+  private readonly owners: OwnerMapping<Deployment>;
   private readonly ctx: DeploymentSyncContext;
-  private readonly workers: number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
+    super(client, DEPLOYMENT_CONTROLLER_NAME, 'deployment', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errorText(err)}`)),
+    });
     this.deployments = factory.informerFor<Deployment>(builtin.deployments);
     this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
-    this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errText(err)}`));
-    this.recorder = new EventRecorder(client, { component: DEPLOYMENT_CONTROLLER_NAME });
+    this.owners = new OwnerMapping(this.deployments.store, DEPLOYMENT_KIND, trySelector);
     const now = opts.now ?? Date.now;
     this.ctx = {
       client,
@@ -69,60 +64,33 @@ export class DeploymentController {
     this.pods.addEventHandler({ onDelete: (p) => this.deletePod(p) });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.deployments, this.replicaSets, this.pods))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.syncDeployment(key), { onError: this.onError });
-    })();
-    return this.running;
+  protected caches() {
+    return [this.deployments, this.replicaSets, this.pods];
   }
 
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(d: Deployment): void {
-    this.queue.add(objectKey(d));
+  protected sync(key: string): Promise<void> {
+    return this.syncDeployment(key);
   }
 
   // ---- event handlers ----
 
   private addReplicaSet(rs: ReplicaSet): void {
     if (rs.metadata.deletionTimestamp) return this.deleteReplicaSet(rs);
-    const ref = controllerRef(rs);
-    if (ref) {
-      const d = this.resolveControllerRef(rs.metadata.namespace, ref);
-      if (d) this.enqueue(d);
-      return;
-    }
-    for (const d of this.getDeploymentsForReplicaSet(rs)) this.enqueue(d);
+    const { controller, adopters } = this.owners.added(rs);
+    if (controller) this.enqueue(controller);
+    for (const d of adopters) this.enqueue(d);
   }
 
   private updateReplicaSet(oldRS: ReplicaSet, curRS: ReplicaSet): void {
     if (oldRS.metadata.resourceVersion === curRS.metadata.resourceVersion) return;
-    const curRef = controllerRef(curRS);
-    const oldRef = controllerRef(oldRS);
-    const refChanged = JSON.stringify(curRef ?? null) !== JSON.stringify(oldRef ?? null);
-    if (refChanged && oldRef) {
-      const d = this.resolveControllerRef(oldRS.metadata.namespace, oldRef);
-      if (d) this.enqueue(d);
-    }
-    if (curRef) {
-      const d = this.resolveControllerRef(curRS.metadata.namespace, curRef);
-      if (d) this.enqueue(d);
-      return;
-    }
-    const labelChanged = sortedLabels(oldRS.metadata.labels) !== sortedLabels(curRS.metadata.labels);
-    if (labelChanged || refChanged) for (const d of this.getDeploymentsForReplicaSet(curRS)) this.enqueue(d);
+    const { former, controller, adopters } = this.owners.updated(oldRS, curRS);
+    if (former) this.enqueue(former);
+    if (controller) this.enqueue(controller);
+    for (const d of adopters) this.enqueue(d);
   }
 
   private deleteReplicaSet(rs: ReplicaSet): void {
-    const ref = controllerRef(rs);
-    if (!ref) return;
-    const d = this.resolveControllerRef(rs.metadata.namespace, ref);
+    const d = this.owners.controllerOf(rs);
     if (d) this.enqueue(d);
   }
 
@@ -136,28 +104,11 @@ export class DeploymentController {
     if (pods === 0) this.enqueue(d);
   }
 
+  /** The pod's ReplicaSet's Deployment. */
   private getDeploymentForPod(pod: Pod): Deployment | undefined {
     const podRef = controllerRef(pod);
-    if (!podRef || podRef.kind !== RS_KIND) return undefined;
-    const rs = this.replicaSets.store.getByName(pod.metadata.namespace, podRef.name);
-    if (!rs || rs.metadata.uid !== podRef.uid) return undefined;
-    const rsRef = controllerRef(rs);
-    return rsRef ? this.resolveControllerRef(rs.metadata.namespace, rsRef) : undefined;
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): Deployment | undefined {
-    if (ref.kind !== DEPLOYMENT_KIND) return undefined;
-    const d = this.deployments.store.getByName(namespace, ref.name);
-    return d && d.metadata.uid === ref.uid ? d : undefined;
-  }
-
-  /** GetDeploymentsForReplicaSet: deployments whose non-empty selector matches the ReplicaSet's labels. */
-  private getDeploymentsForReplicaSet(rs: ReplicaSet): Deployment[] {
-    if (!rs.metadata.labels || Object.keys(rs.metadata.labels).length === 0) return [];
-    return this.deployments.store.byNamespace(rs.metadata.namespace ?? '').filter((d) => {
-      const selector = trySelector(d);
-      return !!selector && !selector.empty() && selector.matches(rs.metadata.labels);
-    });
+    const rs = podRef && resolveControllerRef(this.replicaSets.store, pod.metadata.namespace, podRef, RS_KIND);
+    return rs ? this.owners.controllerOf(rs) : undefined;
   }
 
   // ---- sync ----
@@ -207,13 +158,7 @@ export class DeploymentController {
       ownerApiVersion: DEPLOYMENT_API_VERSION,
       ownerKind: DEPLOYMENT_KIND,
       selector,
-      canAdopt: recheckDeletionTimestamp(async () => {
-        const fresh = await this.client.get<Deployment>(builtin.deployments, d.metadata.name ?? '', { namespace: d.metadata.namespace });
-        if (fresh.metadata.uid !== d.metadata.uid) {
-          throw new Error(`original Deployment ${d.metadata.namespace}/${d.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${d.metadata.uid}`);
-        }
-        return fresh;
-      }),
+      canAdopt: canAdoptFresh(this.client, builtin.deployments, d),
       patch: (rs, patch) => this.client.patch<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', patch, 'strategic', { namespace: rs.metadata.namespace }),
     });
     const { claimed, error } = await manager.claim(all);
@@ -236,9 +181,5 @@ export class DeploymentController {
 }
 
 function trySelector(d: Deployment): Selector | undefined {
-  try {
-    return labelSelectorAsSelector(d.spec.selector);
-  } catch {
-    return undefined;
-  }
+  return selectorOrUndefined(d.spec.selector);
 }

@@ -1,7 +1,5 @@
 export { DeploymentController, DEPLOYMENT_CONTROLLER_NAME } from './controller.js';
 export type { DeploymentControllerOptions } from './controller.js';
-export { deploymentControllersComponent, startDeploymentControllers } from './component.js';
-export type { WorkloadControllers, StartWorkloadControllersOptions } from './component.js';
 export { computeHash, fnv32a } from './hash.js';
 export * from './util.js';
 export * from './types.js';

@@ -14,10 +14,10 @@ import { builtin, groupVersionPath, type ResourceDescriptor } from '../../client
 import { splitObjectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { scaledValueFromIntOrPercent } from '../deployment/intstr.js';
-import { errorText, QueueController, type QueueControllerOptions } from '../queue-controller.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { isPodReady } from '../replicaset/pod-ranking.js';
 import type { LabelSelector, Pod } from '../statefulset/types.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const DISRUPTION_CONTROLLER = 'disruption-controller';
 /** DeletionTimeout: how long an eviction recorded in disruptedPods waits for the pod's deletion to be seen. */

@@ -3,16 +3,15 @@
 import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { podsForService, WriteExpectations, wireServiceAndPodEvents } from '../endpointslice/service-pods.js';
 import type { Pod, Service } from '../endpointslice/types.js';
 import { canonical } from '../endpointslice/utils.js';
 import { desiredSubsets, EndpointSubset, endpointsLabels } from './subsets.js';
-import { warnSyncError } from '../sync-errors.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export interface Endpoints extends KubeObject {
   subsets?: EndpointSubset[];
@@ -23,16 +22,17 @@ export interface EndpointsControllerOptions {
   onError?: (key: string, err: unknown) => void;
 }
 
-export class EndpointsController {
-  readonly queue = new WorkQueue<string>({ name: 'endpoint' });
+export class EndpointsController extends QueueController {
   private readonly services: SharedInformer<Service>;
   private readonly pods: SharedInformer<Pod>;
   private readonly endpoints: SharedInformer<Endpoints>;
   private readonly expectations = new WriteExpectations();
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: EndpointsControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: EndpointsControllerOptions = {}) {
+    super(client, 'endpoint-controller', 'endpoint', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `endpoints-controller: error syncing service ${key}: ${errorText(err)}`)),
+    });
     this.services = factory.informerFor<Service>(builtin.services);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.endpoints = factory.informerFor<Endpoints>(builtin.endpoints);
@@ -44,20 +44,8 @@ export class EndpointsController {
     this.endpoints.addEventHandler({ onUpdate: (_o, e) => byEndpoints(e), onDelete: byEndpoints });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.endpoints))) return;
-      await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
-        onError: this.opts.onError ?? ((key, err) => warnSyncError(err, `endpoints-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
-      });
-    })();
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
+  protected caches() {
+    return [this.services, this.pods, this.endpoints];
   }
 
   async sync(key: string): Promise<{ requeueAfter?: number } | void> {

@@ -3,15 +3,14 @@
 // endpointslice-controller.k8s.io in step with the Service's pods. An API client on the client toolkit.
 import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { reconcileSlices } from './reconciler.js';
 import { podsForService, WriteExpectations, wireServiceAndPodEvents } from './service-pods.js';
 import { CONTROLLER_NAME, EndpointSlice, LABEL_MANAGED_BY, LABEL_SERVICE_NAME, Pod, Service } from './types.js';
-import { warnSyncError } from '../sync-errors.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const SERVICE_NAME_INDEX = 'serviceName';
 
@@ -21,16 +20,17 @@ export interface EndpointSliceControllerOptions {
   onError?: (key: string, err: unknown) => void;
 }
 
-export class EndpointSliceController {
-  readonly queue = new WorkQueue<string>({ name: 'endpoint_slice' });
+export class EndpointSliceController extends QueueController {
   private readonly services: SharedInformer<Service>;
   private readonly pods: SharedInformer<Pod>;
   private readonly slices: SharedInformer<EndpointSlice>;
   private readonly expectations = new WriteExpectations();
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: EndpointSliceControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, private readonly opts: EndpointSliceControllerOptions = {}) {
+    super(client, 'endpointslice-controller', 'endpoint_slice', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `endpointslice-controller: error syncing service ${key}: ${errorText(err)}`)),
+    });
     this.services = factory.informerFor<Service>(builtin.services);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.slices = factory.informerFor<EndpointSlice>(builtin.endpointSlices, { labelSelector: `${LABEL_MANAGED_BY}=${CONTROLLER_NAME}` });
@@ -44,20 +44,8 @@ export class EndpointSliceController {
     this.slices.addEventHandler({ onUpdate: (_o, s) => bySlice(s), onDelete: bySlice });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.services, this.pods, this.slices))) return;
-      await runWorkers(this.queue, this.opts.workers ?? 5, (key) => this.sync(key), {
-        onError: this.opts.onError ?? ((key, err) => warnSyncError(err, `endpointslice-controller: error syncing service ${key}: ${err instanceof Error ? err.message : String(err)}`)),
-      });
-    })();
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
+  protected caches() {
+    return [this.services, this.pods, this.slices];
   }
 
   /** Managed slices of a Service from the cache. */

@@ -21,7 +21,7 @@ import {
 } from './graph.js';
 import { MetadataClient } from './metadata-client.js';
 import { KUBE_VERSION } from '../../apimachinery/version.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export { FOREGROUND_FINALIZER, ORPHAN_FINALIZER };
 

@@ -1,7 +1,8 @@
 // ControllerRevision history, after upstream's pkg/controller/history: naming, hashing, equality and ordering of
 // revisions, plus the create-with-collision-avoidance loop. Transport (the API calls) is behind `History`.
 import { isAlreadyExists } from '../../apimachinery/errors.js';
-import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import { newControllerRef } from '../common/controller-ref-manager.js';
 import { goJsonMarshal } from './go-json.js';
 
 /** Label holding the (safe-encoded) hash of a revision's data. */
@@ -76,11 +77,6 @@ export function hashControllerRevision(revision: Pick<ControllerRevision, 'data'
 export function controllerRevisionName(prefix: string, hash: string): string {
   const p = Buffer.from(prefix, 'utf8');
   return `${p.length > 223 ? p.subarray(0, 223).toString('utf8') : prefix}-${hash}`;
-}
-
-/** metav1.NewControllerRef. */
-export function newControllerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
-  return { apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
 /** NewControllerRevision: labels from the template plus the hash label, controller ref to the parent, named by hash. */

@@ -13,12 +13,13 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { ItemExponentialRateLimiter, WorkQueue } from '../../client/workqueue.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { canAdoptFresh, errorText, QueueController, type QueueControllerOptions, resolveControllerRef } from '../queue-controller.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { OwnerMapping, sameControllerRef, sameLabels, selectorOrUndefined } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from '../replicaset/pod-control.js';
+import { isNamespaceTerminating } from '../common/errors.js';
+import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { activePodsBefore, isPodReady } from '../replicaset/pod-ranking.js';
-import { ControllerRefManager } from '../statefulset/controller-refs.js';
 import type { Pod, PodTemplateSpec } from '../statefulset/types.js';
 import { BackoffStore, type BackoffRecord, remainingTimeForFailures, remainingTimePerIndex, getFinishedTime } from './backoff-utils.js';
 import {
@@ -27,7 +28,7 @@ import {
   newIndexFailureCounts, OrderedIntervals, podGenerateNameWithIndex, setCompletionIndex, sortByCompletionIndex, UNKNOWN_COMPLETION_INDEX,
 } from './indexed-job-utils.js';
 import { getPodFailureMatch } from './pod-failure-policy.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 import {
   hasJobTrackingFinalizer, isActivePod, isPodFailed, isTerminatingPod, onlyReplaceFailedPods, removeTrackingFinalizerPatch, UIDTrackingExpectations,
 } from './tracking-utils.js';
@@ -77,7 +78,6 @@ interface SyncJobCtx {
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const podKey = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
-const sameLabels = (a: Pod, b: Pod) => JSON.stringify(a.metadata.labels ?? {}) === JSON.stringify(b.metadata.labels ?? {});
 const byActivePods = (a: Pod, b: Pod) => (activePodsBefore(a, b) ? -1 : activePodsBefore(b, a) ? 1 : 0);
 
 export function newCondition(type: string, status: string, reason: string, message: string, nowMs: number): JobCondition {
@@ -140,6 +140,8 @@ export class JobController extends QueueController {
   /** Orphan pods (no Job, or a finished one) that still carry the tracking finalizer. */
   readonly orphanQueue = new WorkQueue<string>({ name: 'job_orphan_pod', rateLimiter: new ItemExponentialRateLimiter<string>(1000, 60_000) });
   private readonly jobs: SharedInformer<Job>;
+  /** Pods to their Job (getPodJobs for orphans). */
+  private readonly owners: OwnerMapping<Job>;
   private readonly pods: SharedInformer<Pod>;
   private readonly podControl: PodControl;
   private readonly backoffStore = new BackoffStore();
@@ -159,6 +161,7 @@ export class JobController extends QueueController {
     this.expectations = new ControllerExpectations(this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: JOB_KIND, apiVersion: JOB_API_VERSION });
     this.jobs = factory.informerFor<Job>(builtin.jobs);
+    this.owners = new OwnerMapping(this.jobs.store, JOB_KIND, (job) => selectorOrUndefined(job.spec.selector));
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.jobs.addEventHandler({ onAdd: (j) => this.enqueue(j), onUpdate: (o, c) => this.updateJob(o, c), onDelete: (j) => this.deleteJob(j) });
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p, true) });
@@ -214,7 +217,7 @@ export class JobController extends QueueController {
     }
     const ref = controllerRef(pod);
     if (ref) {
-      const job = resolveControllerRef(this.jobs.store, pod.metadata.namespace, ref, JOB_KIND);
+      const job = this.owners.controllerOf(pod, ref);
       if (!job) return;
       this.expectations.creationObserved(objectKey(job));
       this.enqueueBatched(job);
@@ -234,16 +237,16 @@ export class JobController extends QueueController {
     const finalizerRemoved = !hasJobTrackingFinalizer(curPod);
     const curRef = controllerRef(curPod);
     const oldRef = controllerRef(oldPod);
-    const refChanged = JSON.stringify(curRef ?? null) !== JSON.stringify(oldRef ?? null);
+    const refChanged = !sameControllerRef(curRef, oldRef);
     if (refChanged && oldRef) {
-      const job = resolveControllerRef(this.jobs.store, oldPod.metadata.namespace, oldRef, JOB_KIND);
+      const job = this.owners.controllerOf(oldPod, oldRef);
       if (job) {
         if (finalizerRemoved) this.finalizerExpectations.finalizerRemovalObserved(objectKey(job), curPod.metadata.uid ?? '');
         this.enqueueBatched(job);
       }
     }
     if (curRef) {
-      const job = resolveControllerRef(this.jobs.store, curPod.metadata.namespace, curRef, JOB_KIND);
+      const job = this.owners.controllerOf(curPod, curRef);
       if (!job) return;
       if (finalizerRemoved) this.finalizerExpectations.finalizerRemovalObserved(objectKey(job), curPod.metadata.uid ?? '');
       this.enqueueBatched(job);
@@ -262,7 +265,7 @@ export class JobController extends QueueController {
       if (hasFinalizer) this.orphanQueue.add(objectKey(pod));
       return;
     }
-    const job = resolveControllerRef(this.jobs.store, pod.metadata.namespace, ref, JOB_KIND);
+    const job = this.owners.controllerOf(pod, ref);
     if (!job || isJobFinished(job)) {
       // syncJob will not remove this finalizer
       if (hasFinalizer) this.orphanQueue.add(objectKey(pod));
@@ -276,17 +279,8 @@ export class JobController extends QueueController {
 
   /** getPodJobs: Jobs of the pod's namespace whose selector matches its labels. */
   private getPodJobs(pod: Pod): Job[] {
-    const labels = pod.metadata.labels;
-    if (!labels || Object.keys(labels).length === 0) return [];
-    const jobs = this.jobs.store.byNamespace(pod.metadata.namespace ?? '').filter((job) => {
-      try {
-        const sel = labelSelectorAsSelector(job.spec.selector);
-        return !sel.empty() && sel.matches(labels);
-      } catch {
-        return false;
-      }
-    });
-    if (jobs.length > 1) this.onError(objectKey(pod), new Error(`user error! more than one job is selecting pods with labels: ${JSON.stringify(labels)}`));
+    const jobs = this.owners.adopters(pod);
+    if (jobs.length > 1) this.onError(objectKey(pod), new Error(`user error! more than one job is selecting pods with labels: ${JSON.stringify(pod.metadata.labels)}`));
     return jobs;
   }
 
@@ -310,7 +304,7 @@ export class JobController extends QueueController {
     const ref = controllerRef(pod);
     if (ref) {
       if (ref.kind !== JOB_KIND || ref.apiVersion !== JOB_API_VERSION) return; // not a batch/v1 Job's
-      const job = resolveControllerRef(this.jobs.store, namespace, ref, JOB_KIND);
+      const job = this.owners.controllerOf(pod, ref);
       if (job && managedByExternalController(job)) return;
       if (job && !isJobFinished(job)) return; // adopted meanwhile
     }

@@ -12,7 +12,7 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
 import { MetadataClient } from '../garbagecollector/metadata-client.js';
 import { KUBE_VERSION } from '../../apimachinery/version.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 /** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */

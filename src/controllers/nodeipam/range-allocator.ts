@@ -8,7 +8,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import type { KubeClient } from '../../client/client.js';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from '../../networking/ipv4.js';
-import { QueueController, type Syncable } from '../queue-controller.js';
+import { QueueController, type Syncable } from '../common/queue-controller.js';
 
 interface Node extends KubeObject {
   spec?: { podCIDR?: string; podCIDRs?: string[] };

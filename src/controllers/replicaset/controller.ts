@@ -3,23 +3,22 @@
 // whose selector matches, so one may adopt them); expectations so a sync never repeats creates or deletes the
 // cache has not caught up with; and a sync that claims pods, creates or deletes the difference, and writes status.
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
-import type { OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { ControllerRefManager, recheckDeletionTimestamp } from '../statefulset/controller-refs.js';
+import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
 import { ControllerExpectations } from './expectations.js';
-import { isNamespaceTerminating, PodControl, slowStartBatch } from './pod-control.js';
+import { isNamespaceTerminating } from '../common/errors.js';
+import { PodControl, slowStartBatch } from './pod-control.js';
 import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
 import { calculateStatus, updateReplicaSetStatus } from './status.js';
 import { RS_API_VERSION, specReplicas, type Pod, type ReplicaSet } from './types.js';
 import { isNotFound } from '../../apimachinery/errors.js';
-import { warnSyncError } from '../sync-errors.js';
+import { OwnerMapping, sameLabels } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const REPLICASET_CONTROLLER_NAME = 'replicaset-controller';
 
@@ -56,41 +55,36 @@ export interface ReplicaSetControllerOptions {
   kind?: ReplicaSetLikeKind;
 }
 
-const sortedLabels = (m: Record<string, string> | undefined) => JSON.stringify(Object.entries(m ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 const podKey = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
-export class ReplicaSetController {
-  readonly queue: WorkQueue<string>;
+export class ReplicaSetController extends QueueController {
   private readonly kind: ReplicaSetLikeKind;
   readonly expectations: ControllerExpectations;
   private readonly sets: SharedInformer<ReplicaSet>;
   private readonly pods: SharedInformer<Pod>;
-  private readonly recorder: EventRecorder;
+  private readonly owners: OwnerMapping<ReplicaSet>;
   private readonly podControl: PodControl;
-  private readonly workers: number;
   private readonly burst: number;
   private readonly now: () => number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
-    this.kind = opts.kind ?? REPLICA_SET_KIND;
-    this.queue = new WorkQueue<string>({ name: this.kind.queueName });
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
+    const kind = opts.kind ?? REPLICA_SET_KIND;
+    super(client, kind.controllerName, kind.queueName, {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${kind.controllerName}: error syncing ${kind.kind} ${key}, requeuing: ${errorText(err)}`)),
+    });
+    this.kind = kind;
     this.sets = factory.informerFor<ReplicaSet>(this.kind.resource);
     this.pods = factory.informerFor<Pod>(builtin.pods);
+    this.owners = new OwnerMapping(this.sets.store, this.kind.kind, (rs) => this.trySelector(rs));
     try {
       this.pods.addIndexers({ [CONTROLLER_UID_INDEX]: indexByControllerUid });
     } catch {
       // another controller on this factory already indexes pods by owner
     }
-    this.workers = opts.workers ?? 5;
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
     this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${this.kind.controllerName}: error syncing ${this.kind.kind} ${key}, requeuing: ${errText(err)}`));
-    this.recorder = new EventRecorder(client, { component: this.kind.controllerName });
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
     this.sets.addEventHandler({
@@ -105,24 +99,8 @@ export class ReplicaSetController {
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
   }
 
-  /** Waits for the caches, then runs the workers until stop(). */
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
-    })();
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.queue.shutDownWithDrain();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(rs: ReplicaSet): void {
-    this.queue.add(objectKey(rs));
+  protected caches() {
+    return [this.sets, this.pods];
   }
 
   // ---- event handlers ----
@@ -136,67 +114,38 @@ export class ReplicaSetController {
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const ref = controllerRef(pod);
-    if (ref) {
-      const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
-      if (!rs) return;
+    const { controller: rs, adopters } = this.owners.added(pod);
+    if (rs) {
       this.expectations.creationObserved(objectKey(rs));
       this.enqueue(rs);
-      return;
     }
-    for (const rs of this.getPodReplicaSets(pod)) this.enqueue(rs);
+    for (const rs of adopters) this.enqueue(rs);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (oldPod.metadata.resourceVersion === curPod.metadata.resourceVersion) return; // periodic resync
-    const labelChanged = sortedLabels(oldPod.metadata.labels) !== sortedLabels(curPod.metadata.labels);
     if (curPod.metadata.deletionTimestamp) {
       // graceful deletion started: count it now so a replacement is created without waiting for the grace period
       this.deletePod(curPod);
-      if (labelChanged) this.deletePod(oldPod);
+      if (!sameLabels(oldPod, curPod)) this.deletePod(oldPod);
       return;
     }
-    const curRef = controllerRef(curPod);
-    const oldRef = controllerRef(oldPod);
-    const refChanged = JSON.stringify(curRef ?? null) !== JSON.stringify(oldRef ?? null);
-    if (refChanged && oldRef) {
-      const old = this.resolveControllerRef(oldPod.metadata.namespace, oldRef);
-      if (old) this.enqueue(old);
-    }
-    if (curRef) {
-      const rs = this.resolveControllerRef(curPod.metadata.namespace, curRef);
-      if (!rs) return;
+    const { former, controller: rs, adopters } = this.owners.updated(oldPod, curPod);
+    if (former) this.enqueue(former);
+    if (rs) {
       this.enqueue(rs);
       // becoming ready starts the minReadySeconds clock: look again when it has run out
       const minReady = rs.spec.minReadySeconds ?? 0;
       if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
-      return;
     }
-    if (labelChanged || refChanged) for (const rs of this.getPodReplicaSets(curPod)) this.enqueue(rs);
+    for (const rs of adopters) this.enqueue(rs);
   }
 
   private deletePod(pod: Pod): void {
-    const ref = controllerRef(pod);
-    if (!ref) return;
-    const rs = this.resolveControllerRef(pod.metadata.namespace, ref);
+    const rs = this.owners.controllerOf(pod);
     if (!rs) return;
     this.expectations.deletionObserved(objectKey(rs), podKey(pod));
     this.enqueue(rs);
-  }
-
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): ReplicaSet | undefined {
-    if (ref.kind !== this.kind.kind) return undefined;
-    const rs = this.sets.store.getByName(namespace, ref.name);
-    return rs && rs.metadata.uid === ref.uid ? rs : undefined;
-  }
-
-  /** GetPodReplicaSets: ReplicaSets of the pod's namespace whose non-empty selector matches its labels. */
-  getPodReplicaSets(pod: Pod): ReplicaSet[] {
-    if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) return [];
-    return this.sets.store.byNamespace(pod.metadata.namespace ?? '').filter((rs) => {
-      const selector = this.trySelector(rs);
-      return !!selector && !selector.empty() && selector.matches(pod.metadata.labels);
-    });
   }
 
   // ---- sync ----
@@ -243,13 +192,7 @@ export class ReplicaSetController {
       ownerApiVersion: this.kind.apiVersion,
       ownerKind: this.kind.kind,
       selector,
-      canAdopt: recheckDeletionTimestamp(async () => {
-        const fresh = await this.client.get<ReplicaSet>(this.kind.resource, rs.metadata.name ?? '', { namespace: rs.metadata.namespace });
-        if (fresh.metadata.uid !== rs.metadata.uid) {
-          throw new Error(`original ${this.kind.kind} ${rs.metadata.namespace}/${rs.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${rs.metadata.uid}`);
-        }
-        return fresh;
-      }),
+      canAdopt: canAdoptFresh(this.client, this.kind.resource, rs),
       patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
     });
     const { claimed, error } = await manager.claim(pods);

@@ -1,23 +1,17 @@
 // Creating and deleting a ReplicaSet's pods with the events upstream's RealPodControl records, and the slow-start
 // batching that keeps a failing create (quota, admission) from being attempted hundreds of times at once.
-import { ApiError, isNotFound } from '../../apimachinery/errors.js';
+import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { EventRecorder } from '../../client/events.js';
 import { builtin } from '../../client/resources.js';
+import { isNamespaceTerminating } from '../common/errors.js';
 import type { Pod, PodTemplateSpec } from './types.js';
 
 export const FAILED_CREATE_POD_REASON = 'FailedCreate';
 export const SUCCESSFUL_CREATE_POD_REASON = 'SuccessfulCreate';
 export const FAILED_DELETE_POD_REASON = 'FailedDelete';
 export const SUCCESSFUL_DELETE_POD_REASON = 'SuccessfulDelete';
-
-/** metav1.StatusCause type the namespace lifecycle admission attaches when the namespace is terminating. */
-const NAMESPACE_TERMINATING_CAUSE = 'NamespaceTerminating';
-
-export function isNamespaceTerminating(e: unknown): boolean {
-  return e instanceof ApiError && (e.details?.causes ?? []).some((c) => c.reason === NAMESPACE_TERMINATING_CAUSE);
-}
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 

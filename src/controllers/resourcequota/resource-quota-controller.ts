@@ -11,7 +11,7 @@ import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
 import { claimEvaluator, type Evaluator, evaluatorFor, parseCountName, podEvaluator, type QuotaSpecLike, serviceEvaluator } from '../../quota/evaluators.js';
 import { add, count, equals, fromWire, mask, type ResourceList, toWire } from '../../quota/resources.js';
-import { QueueController, type QueueControllerOptions } from '../queue-controller.js';
+import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 
 export const RESOURCE_QUOTA_CONTROLLER = 'resourcequota-controller';
 /** The full recount period (--resource-quota-sync-period). */

@@ -7,8 +7,8 @@ import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
-import { QueueController, type QueueControllerOptions } from '../queue-controller.js';
-import { isNamespaceTerminating } from '../serviceaccount/serviceaccounts-controller.js';
+import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import { isNamespaceTerminating } from '../common/errors.js';
 
 export const ROOT_CA_CONFIG_MAP = 'kube-root-ca.crt';
 export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';

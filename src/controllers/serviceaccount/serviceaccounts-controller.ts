@@ -1,20 +1,16 @@
 // The ServiceAccounts controller (pkg/controller/serviceaccount/serviceaccounts_controller.go): every active
 // namespace has the service accounts to ensure (`default`); one deleted is made again. Keys are namespace names.
-import { ApiError, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
+import { isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
-import { QueueController, type QueueControllerOptions } from '../queue-controller.js';
+import { isNamespaceTerminating } from '../common/errors.js';
+import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 
 /** DefaultServiceAccountsControllerOptions: the accounts every namespace gets. */
 export const SERVICE_ACCOUNTS_TO_ENSURE = ['default'];
-
-/** A write refused because the namespace is going away: nothing to retry (v1.NamespaceTerminatingCause). */
-export function isNamespaceTerminating(e: unknown): boolean {
-  return e instanceof ApiError && (e.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
-}
 
 interface Namespace extends KubeObject {
   status?: { phase?: string };

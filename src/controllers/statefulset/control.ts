@@ -5,7 +5,8 @@
 import { isNotFound } from '../../apimachinery/errors.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
 import { createControllerRevision, equalRevision, findEqualRevisions, sortControllerRevisions } from '../history/controller-history.js';
-import { aggregate, StatefulPodControl } from './pod-control.js';
+import { aggregate } from '../common/errors.js';
+import { StatefulPodControl } from './pod-control.js';
 import { applyRevision, newRevision, nextRevision } from './revisions.js';
 import { completeRollingUpdate, inconsistentStatus, toApiStatus, updateStatus } from './status.js';
 import type { Pod, StatefulSet, StatefulSetStatus, SyncDeps, SyncResult } from './types.js';

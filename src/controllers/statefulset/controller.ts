@@ -3,21 +3,21 @@
 // every set whose selector matches, so one may adopt them); a rate-limited queue of `namespace/name` keys; and a
 // sync that claims pods and revisions, then runs the transport-free algorithm (syncStatefulSet).
 import { labelSelectorAsSelector, Selector } from '../../apimachinery/labels.js';
-import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder as ToolkitRecorder } from '../../client/events.js';
+import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
 import { syncStatefulSet } from './control.js';
-import { ControllerRefManager, type ControllerRefManagerOptions, recheckDeletionTimestamp } from './controller-refs.js';
+import { canAdoptFresh, ControllerRefManager, type ControllerRefManagerOptions } from '../common/controller-ref-manager.js';
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
 import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
-import { warnSyncError } from '../sync-errors.js';
+import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const STATEFULSET_CONTROLLER_NAME = 'statefulset-controller';
 
@@ -31,33 +31,28 @@ export interface StatefulSetControllerOptions {
   now?: () => Date;
 }
 
-const sameRef = (a: OwnerReference | undefined, b: OwnerReference | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const sameLabels = (a: KubeObject, b: KubeObject) => JSON.stringify(sortedEntries(a.metadata.labels)) === JSON.stringify(sortedEntries(b.metadata.labels));
 const sortedEntries = (m: Record<string, string> | undefined) => Object.entries(m ?? {}).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 
-export class StatefulSetController {
-  readonly queue = new WorkQueue<string>({ name: 'statefulset' });
+export class StatefulSetController extends QueueController {
   private readonly sets: SharedInformer<StatefulSet>;
   private readonly pods: SharedInformer<Pod>;
   private readonly revisions: SharedInformer<ControllerRevision>;
   private readonly claims: SharedInformer<PersistentVolumeClaim>;
-  private readonly recorder: ToolkitRecorder;
+  private readonly owners: OwnerMapping<StatefulSet>;
   private readonly deps: SyncDeps;
-  private readonly workers: number;
-  private readonly onError: (key: string, err: unknown) => void;
-  private running?: Promise<void>;
-  private readonly stopSignal = new AbortController();
   /** Each set's parsed selector, kept while the selector is unchanged so per-pod answers about it can be remembered. */
   private readonly selectors = new Map<string, { source: string; selector: Selector }>();
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: StatefulSetControllerOptions = {}) {
+    super(client, STATEFULSET_CONTROLLER_NAME, 'statefulset', {
+      workers: opts.workers,
+      onError: opts.onError ?? ((key, err) => warnSyncError(err, `${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${errorText(err)}`)),
+    });
     this.sets = factory.informerFor<StatefulSet>(builtin.statefulSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.revisions = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
-    this.workers = opts.workers ?? 5;
-    this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${STATEFULSET_CONTROLLER_NAME}: error syncing StatefulSet ${key}, requeuing: ${err instanceof Error ? err.message : String(err)}`));
-    this.recorder = new ToolkitRecorder(client, { component: STATEFULSET_CONTROLLER_NAME });
+    this.owners = new OwnerMapping(this.sets.store, SET_KIND, (set) => selectorOrUndefined(set.spec.selector));
     this.deps = {
       objects: new ClientPodObjectManager(client, this.claims),
       history: new ClientHistory(client, this.revisions),
@@ -89,30 +84,8 @@ export class StatefulSetController {
     this.revisions.addEventHandler({ onAdd: (r) => this.enqueueController(r), onDelete: (r) => this.enqueueController(r) });
   }
 
-  /** Waits for the caches, then runs the workers until stop(). */
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.sets, this.pods, this.revisions, this.claims))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
-    })();
-    return this.running;
-  }
-
-  /** Lets in-flight syncs finish, then flushes pending events. Informers belong to the factory's owner. */
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    // workers hand out what is still queued, then exit; without workers (caches never synced) nothing waits
-    this.queue.shutDown();
-    await this.running;
-    await this.recorder.flush();
-  }
-
-  enqueue(set: StatefulSet): void {
-    this.queue.add(objectKey(set));
-  }
-
-  private enqueueAfter(set: StatefulSet, ms: number): void {
-    this.queue.addAfter(objectKey(set), ms);
+  protected caches() {
+    return [this.sets, this.pods, this.revisions, this.claims];
   }
 
   // ---- event handlers ----
@@ -120,75 +93,41 @@ export class StatefulSetController {
   private addPod(pod: Pod): void {
     // a pod that is already going away (seen on a restart) is not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const ref = controllerRef(pod);
-    if (ref) {
-      const set = this.resolveControllerRef(pod.metadata.namespace, ref);
-      if (set) this.enqueue(set);
-      return;
-    }
+    const { controller, adopters } = this.owners.added(pod);
+    if (controller) this.enqueue(controller);
     // an orphan: every set that could adopt it gets a look
-    for (const set of this.getStatefulSetsForPod(pod)) this.enqueue(set);
+    this.enqueueAdopters(pod, adopters);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (oldPod.metadata.resourceVersion === curPod.metadata.resourceVersion) return; // periodic resync
-    const labelChanged = !sameLabels(oldPod, curPod);
-    const curRef = controllerRef(curPod);
-    const oldRef = controllerRef(oldPod);
-    const refChanged = !sameRef(curRef, oldRef);
-    if (refChanged && oldRef) {
-      const oldSet = this.resolveControllerRef(oldPod.metadata.namespace, oldRef);
-      if (oldSet) this.enqueue(oldSet);
-    }
-    if (curRef) {
-      const set = this.resolveControllerRef(curPod.metadata.namespace, curRef);
-      if (!set) return;
+    const { former, controller: set, adopters } = this.owners.updated(oldPod, curPod);
+    if (former) this.enqueue(former);
+    if (set) {
       this.enqueue(set);
       // becoming Ready starts the minReadySeconds clock: look again once it has run out
       const minReadySeconds = set.spec.minReadySeconds ?? 0;
       if (!isPodReady(oldPod) && isPodReady(curPod) && minReadySeconds > 0) this.enqueueAfter(set, minReadySeconds * 1000 + 1000);
-      return;
     }
-    if (labelChanged || refChanged) for (const set of this.getStatefulSetsForPod(curPod)) this.enqueue(set);
+    this.enqueueAdopters(curPod, adopters);
+  }
+
+  /** deletePod, and revision events: the controlling set gets a look (nobody cares about a deleted orphan). */
+  private enqueueController(obj: KubeObject): void {
+    const set = this.owners.controllerOf(obj);
+    if (set) this.enqueue(set);
   }
 
   private deletePod(pod: Pod): void {
-    const ref = controllerRef(pod);
-    if (!ref) return; // nobody cares about a deleted orphan
-    const set = this.resolveControllerRef(pod.metadata.namespace, ref);
-    if (set) this.enqueue(set);
+    this.enqueueController(pod);
   }
 
-  private enqueueController(obj: KubeObject): void {
-    const ref = controllerRef(obj);
-    const set = ref && this.resolveControllerRef(obj.metadata.namespace, ref);
-    if (set) this.enqueue(set);
-  }
-
-  /** The cached set a controller reference points at, if it is a StatefulSet with that very uid. */
-  private resolveControllerRef(namespace: string | undefined, ref: OwnerReference): StatefulSet | undefined {
-    if (ref.kind !== SET_KIND) return undefined;
-    const set = this.sets.store.getByName(namespace, ref.name);
-    return set && set.metadata.uid === ref.uid ? set : undefined;
-  }
-
-  /** Sets in the pod's namespace whose (non-empty) selector matches its labels (GetPodStatefulSets). */
-  private getStatefulSetsForPod(pod: Pod): StatefulSet[] {
-    if (!pod.metadata.labels || Object.keys(pod.metadata.labels).length === 0) return [];
-    const sets = this.sets.store.byNamespace(pod.metadata.namespace ?? '').filter((set) => {
-      let selector: Selector;
-      try {
-        selector = labelSelectorAsSelector(set.spec.selector);
-      } catch {
-        return false;
-      }
-      // a nil or empty selector matches nothing here, never everything
-      return !selector.empty() && selector.matches(pod.metadata.labels);
-    });
+  /** GetPodStatefulSets' sets for an orphan; more than one is the user's error, reported. */
+  private enqueueAdopters(pod: Pod, sets: StatefulSet[]): void {
     if (sets.length > 1) {
       this.onError(objectKey(pod), new Error(`user error: more than one StatefulSet is selecting pods with labels: ${goMapString(pod.metadata.labels)}`));
     }
-    return sets;
+    for (const set of sets) this.enqueue(set);
   }
 
   // ---- sync ----
@@ -208,7 +147,7 @@ export class StatefulSetController {
       this.onError(key, new Error(`error converting StatefulSet ${key} selector: ${e instanceof Error ? e.message : String(e)}`));
       return;
     }
-    const canAdopt = recheckDeletionTimestamp(() => this.freshSet(set));
+    const canAdopt = canAdoptFresh(this.client, builtin.statefulSets, set);
 
     await this.adoptOrphanRevisions(set, selector, canAdopt);
     const pods = await this.getPodsForStatefulSet(set, selector, canAdopt);
@@ -226,15 +165,6 @@ export class StatefulSetController {
     const selector = labelSelectorAsSelector(set.spec.selector);
     this.selectors.set(key, { source, selector });
     return selector;
-  }
-
-  /** A fresh read of the set; fails when it was deleted and recreated under the same name. */
-  private async freshSet(set: StatefulSet): Promise<StatefulSet> {
-    const fresh = await this.client.get<StatefulSet>(builtin.statefulSets, set.metadata.name ?? '', { namespace: set.metadata.namespace });
-    if (fresh.metadata.uid !== set.metadata.uid) {
-      throw new Error(`original StatefulSet ${set.metadata.namespace}/${set.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${set.metadata.uid}`);
-    }
-    return fresh;
   }
 
   /** Adopts revisions that match the selector and have no controller (revisions are never released). */

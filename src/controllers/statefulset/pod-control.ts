@@ -1,6 +1,7 @@
 // Pod and claim operations with the events upstream records (stateful_pod_control.go). The object manager does
 // the I/O; this class decides what to create, update or delete and reports it.
 import { isNotFound, isConflict, isAlreadyExists } from '../../apimachinery/errors.js';
+import { aggregate } from '../common/errors.js';
 import type { EventRecorder, PersistentVolumeClaim, Pod, StatefulPodObjectManager, StatefulSet } from './types.js';
 import {
   claimIsStaleForPod, getOrdinal, getPersistentVolumeClaimName, getPersistentVolumeClaimRetentionPolicy, getPersistentVolumeClaims,
@@ -8,19 +9,6 @@ import {
 } from './utils.js';
 
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-/** Several errors reported as one, like utilerrors.Aggregate (single error: its own message; else `[a, b]`). */
-export class AggregatedError extends Error {
-  constructor(readonly errors: Error[]) {
-    super(errors.length === 1 ? errors[0].message : `[${errors.map((e) => e.message).join(', ')}]`);
-  }
-}
-
-export function aggregate(errors: unknown[]): Error | undefined {
-  const errs = errors.filter((e): e is Error => e instanceof Error);
-  if (errs.length === 0) return undefined;
-  return errs.length === 1 ? errs[0] : new AggregatedError(errs);
-}
 
 const titleCase = (verb: string) => verb.charAt(0).toUpperCase() + verb.slice(1);
 

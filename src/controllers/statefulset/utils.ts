@@ -2,7 +2,7 @@
 // pkg/controller/statefulset/stateful_set_utils.go (v1.33: PodIndexLabel and PVC retention are GA, always on).
 import type { Selector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
-import { newControllerRef } from '../history/controller-history.js';
+import { newControllerRef } from '../common/controller-ref-manager.js';
 import type { PersistentVolumeClaim, Pod, PodCondition, StatefulSet, Volume } from './types.js';
 
 /** Pod label naming the ControllerRevision the pod was built from. */

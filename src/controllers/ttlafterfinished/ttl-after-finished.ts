@@ -7,7 +7,7 @@ import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
-import { QueueController, type QueueControllerOptions } from '../queue-controller.js';
+import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { isJobFinished, JOB_COMPLETE, JOB_FAILED, type Job } from '../job/types.js';
 
 export const TTL_AFTER_FINISHED_CONTROLLER = 'ttl-after-finished-controller';

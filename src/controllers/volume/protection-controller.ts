@@ -9,7 +9,7 @@ import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from '../../volume/helpers.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 import {
   PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
 } from '../../volume/types.js';

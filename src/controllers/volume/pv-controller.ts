@@ -21,7 +21,7 @@ import {
   VOLUME_AVAILABLE, VOLUME_BOUND, VOLUME_FAILED, VOLUME_RELEASED, VolumePod,
 } from '../../volume/types.js';
 import { VolumeIndex } from '../../volume/volume-index.js';
-import { warnSyncError } from '../sync-errors.js';
+import { warnSyncError } from '../common/sync-errors.js';
 
 export const PV_CONTROLLER_NAME = 'persistentvolume-controller';
 const POD_CLAIM_INDEX = 'pvcKey';

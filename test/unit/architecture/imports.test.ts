@@ -151,6 +151,15 @@ describe('imports between the folders of src/', () => {
     assert.deepEqual(into.map(key), [], `imports of host/:\n  ${show(into)}`);
   });
 
+  test('controllers/common/ (the scaffold the SDK exports) imports no controller folder beside it', () => {
+    const common = join(srcDir, 'controllers', 'common');
+    const sideways = sourceFiles(common).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(IMPORT)]
+      .map((m) => relative(srcDir, join(dirname(file), m[1])).split(sep).join(posix.sep))
+      .filter((target) => target.startsWith('controllers/') && !target.startsWith('controllers/common/'))
+      .map((target) => `${relative(repo, file)} -> ${target}`));
+    assert.deepEqual(sideways, []);
+  });
+
   test('component/ is a types-only contract', () => {
     for (const file of sourceFiles(join(srcDir, 'component'))) {
       const text = readFileSync(file, 'utf8');

@@ -7,7 +7,7 @@ import { slowStartBatch, truncateHistory } from '../../../src/controllers/statef
 import { getPatch, newRevision } from '../../../src/controllers/statefulset/revisions.js';
 import type { Pod } from '../../../src/controllers/statefulset/types.js';
 import { labelSelectorAsSelector } from '../../../src/apimachinery/labels.js';
-import { ControllerRefManager } from '../../../src/controllers/statefulset/controller-refs.js';
+import { ControllerRefManager } from '../../../src/controllers/common/controller-ref-manager.js';
 import {
   getControllerUid, getOrdinal, getParentNameAndOrdinal, getPodRevision, identityMatches, isCreated, isFailed, isHealthy, isPending,
   isPodReady, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, podMatchesSelector, rememberPodFacts,

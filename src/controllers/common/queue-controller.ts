@@ -1,20 +1,22 @@
 // The plumbing every kube-controller-manager controller has around its sync function, in one place: a rate-limited
 // queue of `namespace/name` keys, workers that start once the informers the sync reads have listed, a key never
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
-// A controller extends QueueController, registers informer handlers that enqueue keys, and implements sync(key).
+// A controller extends QueueController, registers informer handlers that enqueue keys (OwnerMapping, in owners.ts,
+// maps a dependent to its owner), and implements sync(key) and caches(). The built-in controllers and the SDK's
+// users build on it (not yet: the namespace, garbage collector, node lifecycle and PV controllers; issue 20).
 //
-// Stop semantics, decided here once: stop() shuts the queue down, so no key is accepted any more and delayed keys are
-// dropped; the workers still take the keys already queued, finish them and exit; stop() resolves once the last worker
-// has, then flushes the events recorded. A controller whose caches never synced has no workers and stops at once.
-import type { KubeObject, OwnerReference } from '../apimachinery/types.js';
-import type { KubeClient } from '../client/client.js';
-import { runWorkers, waitForCacheSync, type ReconcileResult } from '../client/controller.js';
-import { EventRecorder } from '../client/events.js';
-import type { ResourceDescriptor } from '../client/resources.js';
-import { recheckDeletionTimestamp } from './statefulset/controller-refs.js';
-import type { ObjectCache } from '../client/store.js';
-import { objectKey } from '../client/store.js';
-import { WorkQueue, type RateLimiter } from '../client/workqueue.js';
+// Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
+// any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
+// still take the keys already queued, finish them and exit; stop() resolves once the last worker has, then flushes
+// the events recorded. That is WorkQueue.shutDownWithDrain's outcome while workers run, without its hang when they
+// never started: a controller whose caches never synced has no workers and stops at once, its queued keys dropped.
+// Informers belong to the factory's owner and are not stopped here.
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeClient } from '../../client/client.js';
+import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';
+import { EventRecorder } from '../../client/events.js';
+import { objectKey } from '../../client/store.js';
+import { WorkQueue, type RateLimiter } from '../../client/workqueue.js';
 import { warnSyncError } from './sync-errors.js';
 
 export interface QueueControllerOptions {
@@ -70,6 +72,17 @@ export abstract class QueueController {
     return this.running;
   }
 
+  /**
+   * The SDK Manager's Runnable (`mgr.add(controller)`): runs until `signal` aborts, then stops as stop() does. The
+   * manager starts the informers and runs it only while leading.
+   */
+  async start(signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return;
+    const stopped = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(this.stop()), { once: true }));
+    await this.run();
+    await stopped;
+  }
+
   async stop(): Promise<void> {
     this.stopSignal.abort();
     this.queue.shutDown();
@@ -84,28 +97,4 @@ export abstract class QueueController {
   enqueueAfter(obj: KubeObject, ms: number): void {
     this.queue.addAfter(objectKey(obj), ms);
   }
-}
-
-/**
- * resolveControllerRef: the cached owner a controller reference points at, if it is of `kind` and has that very uid
- * (a recreated owner of the same name is someone else).
- */
-export function resolveControllerRef<T extends KubeObject>(cache: ObjectCache<T>, namespace: string | undefined, ref: OwnerReference, kind: string): T | undefined {
-  if (ref.kind !== kind) return undefined;
-  const owner = cache.getByName(namespace, ref.name);
-  return owner && owner.metadata.uid === ref.uid ? owner : undefined;
-}
-
-/**
- * canAdopt for a ControllerRefManager (RecheckDeletionTimestamp): adoption is allowed only while a fresh read shows
- * the owner alive and the same object (not deleted and recreated under its name).
- */
-export function canAdoptFresh(client: KubeClient, res: ResourceDescriptor, owner: KubeObject): () => Promise<void> {
-  return recheckDeletionTimestamp(async () => {
-    const fresh = await client.get(res, owner.metadata.name ?? '', { namespace: owner.metadata.namespace });
-    if (fresh.metadata.uid !== owner.metadata.uid) {
-      throw new Error(`original ${res.kind} ${owner.metadata.namespace}/${owner.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${owner.metadata.uid}`);
-    }
-    return fresh;
-  });
 }

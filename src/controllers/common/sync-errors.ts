@@ -1,8 +1,8 @@
 // Failed syncs as upstream's controllers report them: a race the next sync settles by itself (the object was
 // deleted or changed while its controller synced it, its namespace is going away) is logged only at verbosity 4, as
 // upstream's klog.V(4); anything else is a warning on the terminal. Either way the key is re-queued by the caller.
-import { ApiError } from '../apimachinery/errors.js';
-import { isNamespaceTerminating } from './replicaset/pod-control.js';
+import { ApiError } from '../../apimachinery/errors.js';
+import { isNamespaceTerminating } from './errors.js';
 
 let verbosity = Number.parseInt(process.env.BERTH_V ?? '0', 10) || 0;
 

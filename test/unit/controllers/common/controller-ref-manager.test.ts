@@ -2,12 +2,12 @@
 // canAdopt check, release owned objects that stopped matching, leave foreign and terminating objects alone.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ApiError } from '../../../src/apimachinery/errors.js';
-import { labelSelectorAsSelector } from '../../../src/apimachinery/labels.js';
-import type { KubeObject } from '../../../src/apimachinery/types.js';
+import { ApiError } from '../../../../src/apimachinery/errors.js';
+import { labelSelectorAsSelector } from '../../../../src/apimachinery/labels.js';
+import type { KubeObject } from '../../../../src/apimachinery/types.js';
 import {
   adoptionPatch, ControllerRefManager, recheckDeletionTimestamp, releasePatch,
-} from '../../../src/controllers/statefulset/controller-refs.js';
+} from '../../../../src/controllers/common/controller-ref-manager.js';
 
 const set: KubeObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'web', namespace: 'ns', uid: 'set-uid' } };
 const selector = labelSelectorAsSelector({ matchLabels: { app: 'web' } });

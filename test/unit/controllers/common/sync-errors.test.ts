@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ApiError, errConflict, errNotFound } from '../../../src/apimachinery/errors.js';
-import { isExpectedRace, setVerbosity, warnSyncError } from '../../../src/controllers/sync-errors.js';
+import { ApiError, errConflict, errNotFound } from '../../../../src/apimachinery/errors.js';
+import { isExpectedRace, setVerbosity, warnSyncError } from '../../../../src/controllers/common/sync-errors.js';
 
 const pods = { group: '', resource: 'pods' };
 const terminating = new ApiError(403, 'Forbidden', 'pods "x" is forbidden: unable to create new content in namespace ns because it is being terminated', {

@@ -3,13 +3,19 @@
 // and release are strategic merge patches of metadata.ownerReferences carrying the dependent's uid, so a
 // recreated object of the same name is never patched by mistake.
 import { ApiError, isNotFound } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
+import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { Selector } from '../../apimachinery/labels.js';
+import type { KubeClient } from '../../client/client.js';
 import { controllerRef } from '../../client/controller.js';
-import { newControllerRef } from '../history/controller-history.js';
-import { aggregate } from './pod-control.js';
+import type { ResourceDescriptor } from '../../client/resources.js';
+import { aggregate } from './errors.js';
 
 const isInvalid = (e: unknown) => e instanceof ApiError && e.code === 422;
+
+/** metav1.NewControllerRef. */
+export function newControllerRef(owner: KubeObject, apiVersion: string, kind: string): OwnerReference {
+  return { apiVersion, kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+}
 
 /**
  * The patch that makes `owner` the controller of the object with uid `dependentUid` (ownerRefControllerPatch), adding
@@ -43,6 +49,20 @@ export function recheckDeletionTimestamp(getFresh: () => Promise<KubeObject>): (
     const ts = fresh.metadata.deletionTimestamp;
     if (ts) throw new Error(`${fresh.metadata.namespace}/${fresh.metadata.name} has just been deleted at ${goTimeString(ts)}`);
   };
+}
+
+/**
+ * canAdopt for a ControllerRefManager (RecheckDeletionTimestamp): adoption is allowed only while a fresh read shows
+ * the owner alive and the same object (not deleted and recreated under its name).
+ */
+export function canAdoptFresh(client: KubeClient, res: ResourceDescriptor, owner: KubeObject): () => Promise<void> {
+  return recheckDeletionTimestamp(async () => {
+    const fresh = await client.get(res, owner.metadata.name ?? '', { namespace: owner.metadata.namespace });
+    if (fresh.metadata.uid !== owner.metadata.uid) {
+      throw new Error(`original ${res.kind} ${owner.metadata.namespace}/${owner.metadata.name} is gone: got uid ${fresh.metadata.uid}, wanted ${owner.metadata.uid}`);
+    }
+    return fresh;
+  });
 }
 
 /** Runs fn at most once and replays its outcome (sync.Once around canAdopt). */
