@@ -200,3 +200,47 @@ export function makeEtcdTls(dir: string): EtcdTls {
   }
   return { certFile: f('server.crt'), keyFile: f('server.key'), caFile: f('ca.crt'), clientCertFile: f('client.crt'), clientKeyFile: f('client.key') };
 }
+
+/** A live member's id and the leader id it reports (Maintenance.Status, as `etcdctl endpoint status`); ids as decimal strings. */
+export async function etcdMemberStatus(member: EtcdMember): Promise<{ id: string; leader: string } | undefined> {
+  if (!member.proc || member.proc.exitCode !== null || member.proc.signalCode !== null) return undefined;
+  const { Etcd3 } = await import('etcd3');
+  const client = new Etcd3({ hosts: new URL(member.clientUrl).host, defaultCallOptions: () => ({ deadline: Date.now() + 2000 }) });
+  try {
+    const status = await client.maintenance.status();
+    return { id: String(status.header.member_id), leader: String(status.leader) };
+  } catch {
+    return undefined; // not answering
+  } finally {
+    client.close();
+  }
+}
+
+/** The member that leads the cluster now: the one whose id a majority of the members reports as leader. */
+export async function etcdLeader(cluster: EtcdCluster): Promise<EtcdMember> {
+  const seen: { member: EtcdMember; id: string; leader: string }[] = [];
+  for (const member of cluster.members) {
+    const status = await etcdMemberStatus(member);
+    if (status) seen.push({ member, ...status });
+  }
+  const leaderId = seen.find((s) => seen.filter((o) => o.leader === s.leader).length * 2 > cluster.members.length)?.leader;
+  const leader = seen.find((s) => s.id === leaderId);
+  if (!leader) throw new Error(`no leader agreed on by a majority: ${JSON.stringify(seen.map((s) => ({ name: s.member.name, id: s.id, leader: s.leader })))}`);
+  return leader.member;
+}
+
+/** Hands leadership to `member` (`etcdctl move-leader`, which finds the current leader among the endpoints). */
+export async function moveEtcdLeader(cluster: EtcdCluster, member: EtcdMember): Promise<void> {
+  const status = await etcdMemberStatus(member);
+  if (!status) throw new Error(`etcd ${member.name} does not answer`);
+  const live = cluster.members.filter((m) => m.proc && m.proc.exitCode === null && m.proc.signalCode === null).map((m) => m.clientUrl).join(',');
+  execFileSync(ETCDCTL_BINARY, ['--endpoints', live, 'move-leader', BigInt(status.id).toString(16)], { env: { ...process.env, ETCDCTL_API: '3' }, stdio: 'pipe', timeout: 20_000 });
+}
+
+/** Watchers a member serves now (its etcd_debugging_mvcc_watcher_total gauge): which member holds a client's watch. */
+export async function etcdWatcherCount(member: EtcdMember): Promise<number> {
+  const text = await (await fetch(`${member.clientUrl}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+  const m = /^etcd_debugging_mvcc_watcher_total (\d+)/m.exec(text);
+  if (!m) throw new Error(`etcd ${member.name}: no etcd_debugging_mvcc_watcher_total in /metrics`);
+  return Number(m[1]);
+}

@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { Etcd3 } from 'etcd3';
 import { connectEtcd } from '../../../src/storage/etcd/client.js';
 import { startCompactor } from '../../../src/storage/etcd/compactor.js';
 import { openEtcdStore, type EtcdStore } from '../../../src/storage/etcd/etcd-store.js';
@@ -16,7 +15,7 @@ import { keyFor } from '../../../src/storage/helpers.js';
 import { StorageError, type StoreEvent } from '../../../src/storage/interface.js';
 import type { ValueTransformer } from '../../../src/storage/value-transformer.js';
 import { ensureDefaultEncryptionConfiguration } from '../../../src/storage/encryption/transformer.js';
-import { etcdUnavailable, makeEtcdTls, startEtcd, type EtcdCluster } from '../../support/etcd.js';
+import { etcdLeader, etcdUnavailable, makeEtcdTls, startEtcd, type EtcdCluster } from '../../support/etcd.js';
 import { eventually, pod } from './conformance/suite.js';
 
 const run = promisify(execFile);
@@ -102,7 +101,7 @@ test('a watch outlives the loss of the etcd leader and of its own member in a 3-
   };
   for (let i = 0; i < 10; i++) await write(i);
   // The leader first, then every other member in turn: whichever member the watch stream is on dies at some point.
-  const leader = await leaderOf(etcd);
+  const leader = await etcdLeader(etcd);
   const order = [leader, ...etcd.members.filter((m) => m !== leader)];
   let n = 10;
   for (const member of order) {
@@ -204,19 +203,6 @@ test('values pass through the transformer both ways (where encryption at rest pl
 });
 
 /** The member that is the cluster's leader, as etcd's maintenance status says. */
-async function leaderOf(etcd: EtcdCluster) {
-  for (const m of etcd.members) {
-    const c = new Etcd3({ hosts: new URL(m.clientUrl).host });
-    try {
-      const s = await c.maintenance.status({});
-      if (s.leader === s.header.member_id) return m;
-    } finally {
-      c.close();
-    }
-  }
-  throw new Error('no leader');
-}
-
 test('an EncryptionConfiguration seals Secrets in etcd (aescbc) and leaves other values as JSON', { skip }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-etcd-enc-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
