@@ -14,14 +14,7 @@ import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } f
 import { setVerbosity } from '../controllers/common/sync-errors.js';
 import { registerCrdCommand } from './crd.js';
 import { registerImagesCommand } from './images.js';
-
-function int(name: string, min: number, max: number) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return n;
-  };
-}
+import { addWatchHistoryOption, int, watchHistoryBytes } from './watch-history-flag.js';
 
 function boolFlag(name: string) {
   return (v: string) => {
@@ -56,8 +49,8 @@ function parseFeatureGates(v: string): Record<string, boolean> {
 const program = new Command();
 program.name('berth').description('A Kubernetes-compatible control plane for stateful workloads, on embedded SQLite');
 
-addEtcdOptions(program
-  .command('up'))
+addWatchHistoryOption(addEtcdOptions(program
+  .command('up')))
   .description('start the API server, controllers and node agent in the foreground')
   .option('--data-dir <dir>', 'where state, certificates and the kubeconfig live', '.berth')
   .option('--port <port>', 'HTTPS port (0 picks a free one)', int('--port', 0, 65535), 6443)
@@ -82,13 +75,12 @@ addEtcdOptions(program
   .option('--max-requests-inflight <n>', 'seats (with --max-mutating-requests-inflight) shared out to the priority levels', int('--max-requests-inflight', 1, 100_000), 400)
   .option('--max-mutating-requests-inflight <n>', 'see --max-requests-inflight', int('--max-mutating-requests-inflight', 0, 100_000), 200)
   .option('--v <level>', "log verbosity, as klog's -v: 4 also prints controllers' expected races (an object deleted while being synced)", int('--v', 0, 10), 0)
-  .option('--watch-history-mb <mib>', 'MiB of object text the SQLite watch history keeps; the oldest events are compacted first', int('--watch-history-mb', 1, 1_000_000), 128)
   .action(async (opts: { enablePriorityAndFairness: boolean; maxRequestsInflight: number; maxMutatingRequestsInflight: number; authorizationMode: string; encryptionProviderConfig?: string; auditPolicyFile?: string; auditLogPath?: string; auditLogMaxsize: number; auditLogMaxbackup: number; dataDir: string; port: number; host: string; nodes: number; runtime: 'auto' | 'process' | 'sim'; clusterCidr: string; serviceCidr: string; simStartDelay: number; dnsPort: number; featureGates: Record<string, boolean>; controllers: boolean; defaultStorageClass: boolean; operator: string[]; watchHistoryMb: number; v: number } & EtcdFlags) => {
     if (opts.v) setVerbosity(opts.v);
     const announced: string[] = [];
     const berth = await startBerth({
       dataDir: resolve(opts.dataDir), port: opts.port, host: opts.host, etcd: etcdOptionsFrom(opts),
-      historyMaxBytes: opts.watchHistoryMb * 1024 * 1024,
+      historyMaxBytes: watchHistoryBytes(opts),
       runtime: { nodes: opts.nodes, runtime: opts.runtime, clusterCidr: opts.clusterCidr, serviceCidr: opts.serviceCidr, simStartDelayMs: opts.simStartDelay, dnsPort: opts.dnsPort, featureGates: opts.featureGates, controllers: opts.controllers, defaultStorageClass: opts.defaultStorageClass ? undefined : false, operators: opts.operator },
       announce: (line) => announced.push(line),
       authorization: opts.authorizationMode !== 'AlwaysAllow',

@@ -4,6 +4,12 @@
 import type { KubeObject } from '../apimachinery/types.js';
 import type { StoreEvent, StoreEventType } from './interface.js';
 
+/**
+ * Bytes of object text a watch history may hold (values and the previous values they replaced): SQLite's history
+ * and the etcd store's watch cache, both set by --watch-history-mb.
+ */
+export const DEFAULT_HISTORY_MAX_BYTES = 128 * 1024 * 1024;
+
 // Each parsed event object's JSON text: JSON.stringify of the parse of a JSON.stringify result gives that result
 // back, so a watcher that sends the object as JSON can send the stored text instead of serialising again.
 const jsonTexts = new WeakMap<object, string>();

@@ -21,7 +21,7 @@ export interface StorageOptions {
   dataDir: string;
   /** SQLite's watch history (events). */
   historyLimit?: number;
-  /** ... and its bytes of object text. */
+  /** Bytes of object text SQLite's watch history, or the watch cache in front of etcd, keeps (--watch-history-mb). */
   historyMaxBytes?: number;
   etcd?: EtcdStorageOptions;
   transformer?: ValueTransformer;
@@ -49,7 +49,7 @@ export async function openStorage(opts: StorageOptions): Promise<OpenedStorage> 
     const etcd = await openEtcdStore({ client, prefix: e.prefix, transformer: opts.transformer });
     const interval = e.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS;
     const compactor = interval > 0 ? startCompactor(etcd, interval) : undefined;
-    const store = await startCacher(etcd, { capacity: e.watchCacheCapacity });
+    const store = await startCacher(etcd, { capacity: e.watchCacheCapacity, maxBytes: opts.historyMaxBytes });
     return {
       store,
       health: async () => {

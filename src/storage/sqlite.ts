@@ -5,7 +5,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../apimachinery/types.js';
-import { EventRing, HistoryEntry } from './event-ring.js';
+import { DEFAULT_HISTORY_MAX_BYTES, EventRing, HistoryEntry } from './event-ring.js';
 import { StorageError, type JoinedValues, type ListOptions, type ListResult, type Store, type StoreEvent, type StoredObject, type Watcher, type WatchOptions } from './interface.js';
 import { prefixUpperBound } from './key-range.js';
 import { pastStates, type PastState } from './snapshot.js';
@@ -29,8 +29,7 @@ import { KEY_ROOT } from './key-layout.js';
 import { isScoped, type ScopedValueTransformer, type ValueTransformer } from './value-transformer.js';
 
 export const DEFAULT_HISTORY_LIMIT = 10_000;
-/** Bytes of object text the watch history may hold (values and the previous values they replaced). */
-export const DEFAULT_HISTORY_MAX_BYTES = 128 * 1024 * 1024;
+export { DEFAULT_HISTORY_MAX_BYTES };
 
 export interface SqliteStoreOptions {
   /** Database file, or ':memory:' (tests). Parent directories are created. */

@@ -1,12 +1,13 @@
 // The watch cache in front of a store, after k8s.io/apiserver/pkg/storage/cacher (cacher.go, watch_cache.go): one
 // list and one watch of the whole key space feed an in-memory copy of every object and a bounded window of recent
 // events. Watches are served from that window (a watch from below it is 410 Expired, as upstream's cacher answers,
-// even when etcd still has the history), reads that allow a cached answer (resourceVersion "0", NotOlderThan) from
+// even when etcd still has the history; the window is bounded by a count and by bytes of object text as SQLite's
+// history is, so a burst of large objects shortens it instead of growing memory), reads that allow a cached answer (resourceVersion "0", NotOlderThan) from
 // the copy, and everything else — consistent reads, reads at a revision, writes — goes to the store underneath.
 // When the feeding watch breaks for good (its revision compacted away), the cache lists again and every watch it
 // served ends with Expired, so clients re-list as after any 410.
 import type { KubeObject } from '../../apimachinery/types.js';
-import { HistoryEntry } from '../event-ring.js';
+import { DEFAULT_HISTORY_MAX_BYTES, HistoryEntry } from '../event-ring.js';
 import {
   StorageError, type ListOptions, type ListResult, type ReadOptions, type Store, type StoreEvent, type StoredObject, type Watcher, type WatchOptions,
 } from '../interface.js';
@@ -18,6 +19,8 @@ export const DEFAULT_WATCH_CACHE_CAPACITY = 10_000;
 
 export interface CacherOptions {
   capacity?: number;
+  /** Bytes of object text the window may hold beyond its newest event (--watch-history-mb; default 128 MiB). */
+  maxBytes?: number;
   onWatchCallbackError?: (err: unknown, ev: StoreEvent) => void;
   /** How long to wait before listing again after the feeding watch failed (default 1 s). */
   relistDelayMs?: number;
@@ -50,7 +53,7 @@ export class Cacher implements Store {
   private closed = false;
 
   constructor(readonly backend: Store, private readonly opts: CacherOptions = {}) {
-    this.window = new EventWindow(opts.capacity ?? DEFAULT_WATCH_CACHE_CAPACITY);
+    this.window = new EventWindow(opts.capacity ?? DEFAULT_WATCH_CACHE_CAPACITY, opts.maxBytes ?? DEFAULT_HISTORY_MAX_BYTES);
     this.hub = new WatchHub(opts.onWatchCallbackError ?? ((err, ev) => console.error(`berth: watch callback failed on ${ev.type} ${ev.key}:`, err)));
   }
 
@@ -158,6 +161,11 @@ export class Cacher implements Store {
     this.windowStart = target;
   }
 
+  /** Bytes of object text the event window holds (its events' values and previous values). */
+  historyBytes(): number {
+    return this.window.bytes;
+  }
+
   /** Live watches served from the cache (metrics, tests). */
   watcherCount(): number {
     return this.hub.size;
@@ -227,30 +235,34 @@ function stored(key: string, c: CachedObject): StoredObject {
 }
 
 /**
- * The recent events in revision order, oldest dropped first once full. Revisions may have gaps (writes outside the
- * cached key space, failed transactions take none but other clients' writes do), so lookups search.
+ * The recent events in revision order, oldest dropped first once full or past the byte budget (the newest event is
+ * always kept). Revisions may have gaps (writes outside the cached key space, failed transactions take none but other
+ * clients' writes do), so lookups search.
  */
 class EventWindow {
   private readonly slots: (HistoryEntry | undefined)[];
   private head = 0;
   private size = 0;
+  private heldBytes = 0;
 
-  constructor(private readonly capacity: number) {
+  constructor(private readonly capacity: number, private readonly maxBytes: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`watch cache capacity must be a positive integer, got ${capacity}`);
+    if (!(maxBytes > 0)) throw new RangeError(`watch cache byte budget must be positive, got ${maxBytes}`);
     this.slots = new Array(capacity);
   }
 
-  /** Appends an event; returns the revision of the event that fell out, if one did. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  /** Appends an event; returns the revision of the newest event that fell out, if any did. */
   push(entry: HistoryEntry): number | undefined {
     let dropped: number | undefined;
-    if (this.size === this.capacity) {
-      dropped = this.slots[this.head]!.revision;
-      this.slots[this.head] = entry;
-      this.head = (this.head + 1) % this.capacity;
-    } else {
-      this.slots[(this.head + this.size) % this.capacity] = entry;
-      this.size++;
-    }
+    if (this.size === this.capacity) dropped = this.dropOldest();
+    this.slots[(this.head + this.size) % this.capacity] = entry;
+    this.size++;
+    this.heldBytes += entry.bytes;
+    while (this.heldBytes > this.maxBytes && this.size > 1) dropped = this.dropOldest();
     return dropped;
   }
 
@@ -267,17 +279,23 @@ class EventWindow {
   }
 
   dropThrough(revision: number): void {
-    while (this.size > 0 && this.slots[this.head]!.revision <= revision) {
-      this.slots[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
-      this.size--;
-    }
+    while (this.size > 0 && this.slots[this.head]!.revision <= revision) this.dropOldest();
   }
 
   clear(): void {
     this.slots.fill(undefined);
     this.head = 0;
     this.size = 0;
+    this.heldBytes = 0;
+  }
+
+  private dropOldest(): number {
+    const entry = this.slots[this.head]!;
+    this.slots[this.head] = undefined;
+    this.head = (this.head + 1) % this.capacity;
+    this.size--;
+    this.heldBytes -= entry.bytes;
+    return entry.revision;
   }
 
   private at(i: number): HistoryEntry {

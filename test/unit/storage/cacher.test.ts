@@ -30,8 +30,8 @@ async function etcdStore(t: TestContext, prefix: string): Promise<EtcdStore> {
   return store;
 }
 
-async function cacherOn(t: TestContext, backend: Store, capacity?: number): Promise<Cacher> {
-  const c = await startCacher(backend, { capacity, relistDelayMs: 10 });
+async function cacherOn(t: TestContext, backend: Store, capacity?: number, maxBytes?: number): Promise<Cacher> {
+  const c = await startCacher(backend, { capacity, maxBytes, relistDelayMs: 10 });
   t.after(() => c.close());
   return c;
 }
@@ -77,6 +77,31 @@ test('watches are served from a bounded window: 410 below it, as upstream\'s cac
   w.stop();
   // etcd itself still answers for the old revision.
   assert.equal((await backend.list('/registry/pods/', { revision: revs[3] })).items.length, 4);
+});
+
+test('the window is bounded by bytes of object text too (--watch-history-mb): large objects push the oldest events out, 410 behind them', { skip }, async (t) => {
+  const prefix = `/c${++prefixes}`;
+  const budget = 256 * 1024;
+  const cache = await cacherOn(t, await etcdStore(t, prefix), 1000, budget);
+  const big = (name: string, fill: string) => pod(name, 'default', { spec: { blob: fill.repeat(60 * 1024) } });
+  const revs: number[] = [];
+  for (let i = 0; i < 6; i++) revs.push((await cache.create(key(`p${i}`), big(`p${i}`, 'a'))).modRevision);
+  // Updates hold the previous value too: about 120 KiB each.
+  for (let i = 0; i < 4; i++) revs.push((await cache.update(key(`p${i}`), big(`p${i}`, 'b'))).modRevision);
+  await caughtUp(cache, revs[revs.length - 1]!);
+  assert.ok(cache.historyBytes() <= budget, `window holds ${cache.historyBytes()} bytes, budget ${budget}`);
+  assert.ok(cache.historyBytes() > budget / 2, 'the window is not emptied beyond need');
+  // Ten events of 60-120 KiB cannot all fit in 256 KiB: the oldest went first, far fewer than the count bound.
+  const start = cache.compactedRevision();
+  assert.ok(start >= revs[5]! && start < revs[revs.length - 1]!, `window starts after ${start}`);
+  assert.throws(() => cache.watch('/registry/pods/', revs[0]!, () => {}), (e: unknown) =>
+    e instanceof StorageError && e.code === 'Expired' && e.message === `too old resource version: ${revs[0]} (${start})`);
+  const seen: number[] = [];
+  const w = cache.watch('/registry/pods/', start, (ev) => seen.push(ev.revision));
+  assert.deepEqual(seen, revs.filter((r) => r > start), 'every event after the window start is retained');
+  w.stop();
+  // Cached reads still have every object: only the event history is bounded.
+  assert.equal((await cache.list('/registry/pods/', { cached: true })).items.length, 6);
 });
 
 test('writes outside the cached key space move the cache\'s revision through etcd\'s progress notifications', { skip }, async (t) => {
