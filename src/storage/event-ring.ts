@@ -85,11 +85,24 @@ export class HistoryEntry {
   event(): StoreEvent {
     if (this.parsed) return this.parsed;
     const text = this.valueText;
-    const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object: JSON.parse(text) };
-    jsonTexts.set(ev.object, text);
-    if (this.read ? this.type !== 'ADDED' : this.prev !== null) definePrevObject(ev, this);
+    const ev = this.eventOf(JSON.parse(text) as KubeObject, text);
     // A cold entry's event is not kept: replaying old history must not pull it all back into memory.
     if (!this.read) this.parsed = ev;
+    return ev;
+  }
+
+  /**
+   * Takes `object`, whose JSON.stringify is this entry's value text, as the parsed event: a writer that already holds
+   * the object (the watch cache, fed decoded objects by etcd) spares the parse. The object is shared from then on.
+   */
+  adoptParsed(object: KubeObject): void {
+    if (!this.read && !this.parsed) this.parsed = this.eventOf(object, this.valueText);
+  }
+
+  private eventOf(object: KubeObject, text: string): StoreEvent {
+    const ev: StoreEvent = { type: this.type, key: this.key, revision: this.revision, object };
+    jsonTexts.set(object, text);
+    if (this.read ? this.type !== 'ADDED' : this.prev !== null) definePrevObject(ev, this);
     return ev;
   }
 

@@ -191,6 +191,8 @@ export class Cacher implements Store {
     else objects.set(ev.key, { text, createRevision: ev.type === 'ADDED' ? ev.revision : (before?.createRevision ?? 0), modRevision: ev.revision });
     const prevText = ev.type === 'ADDED' ? null : (before?.text ?? (ev.prevObject ? JSON.stringify(ev.prevObject) : null));
     const entry = new HistoryEntry(ev.revision, ev.key, ev.type, text, before?.createRevision ?? ev.revision, prevText, before?.modRevision ?? 0);
+    // The store decoded this object for this event alone: the watchers share it instead of parsing `text` again.
+    entry.adoptParsed(ev.object);
     this.revision = ev.revision;
     const dropped = this.window.push(entry);
     if (dropped !== undefined) this.windowStart = Math.max(this.windowStart, dropped);

@@ -39,7 +39,11 @@ export function connectEtcd(opts: EtcdConnectionOptions): Etcd3 {
     hosts: opts.servers.map((s) => new URL(s).host),
     // Lists of many objects and replayed watch history can be large: no client-side message limit. Keepalive pings
     // notice a member that vanished without closing its connections (a killed host) within seconds.
+    // grpc-js's own retry layer (it buffers every message of every call) and channelz call tracking cost CPU on each
+    // call and buy nothing here: etcd3 retries on another member itself, and nobody reads channelz.
     grpcOptions: {
+      'grpc.enable_retries': 0,
+      'grpc.enable_channelz': 0,
       'grpc.max_receive_message_length': -1,
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
