@@ -2,7 +2,7 @@
 // registry, the controller and validation read it, plus the condition helpers of upstream's apihelpers.
 import type { KubeObject } from '../apimachinery/types.js';
 import type { PrinterColumnDefinition } from '../printers/custom.js';
-import { rfc3339 } from '../registry/object-meta.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export const CRD_GROUP = 'apiextensions.k8s.io';
 export const CRD_RESOURCE = 'customresourcedefinitions';

@@ -8,6 +8,7 @@ import { isNotFound } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
 import { builtin } from './resources.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -189,10 +190,6 @@ export class EventRecorder {
     cache.set(key, value);
     if (cache.size > this.cacheSize) cache.delete(cache.keys().next().value!);
   }
-}
-
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 // Go's UnixNano in hex; the millisecond clock padded with a counter keeps names distinct within one millisecond.

@@ -17,7 +17,8 @@ import { buildPodStatus, isTerminalPhase, statusDiffers } from './pod-status.js'
 import type { KubeletApi } from './kubelet-api.js';
 import type { Runtime } from './runtime.js';
 import { SimRuntime } from './sim-runtime.js';
-import { Node, Pod, rfc3339, rfc3339Micro } from './types.js';
+import { Node, Pod } from './types.js';
+import { rfc3339, rfc3339Micro } from '../apimachinery/time.js';
 
 export interface NodeAgentOptions {
   /** How many nodes to simulate; default 3. */

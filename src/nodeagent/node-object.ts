@@ -1,8 +1,9 @@
 // The Node and Lease objects a kubelet registers and keeps fresh, for one simulated node.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../apimachinery/types.js';
-import { Node, NodeCondition, rfc3339, rfc3339Micro } from './types.js';
+import { Node, NodeCondition } from './types.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
+import { rfc3339, rfc3339Micro } from '../apimachinery/time.js';
 
 export const KUBELET_VERSION = KUBE_VERSION;
 export const CONTAINER_RUNTIME_VERSION = 'berth-sim://0.1';

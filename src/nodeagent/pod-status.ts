@@ -2,7 +2,8 @@
 // statuses, and the PodReadyToStartContainers / Initialized / Ready / ContainersReady conditions with upstream's
 // reasons and messages. Conditions the kubelet does not own (readiness gates, DisruptionTarget) are kept.
 import type { RuntimeContainer, RuntimePod } from './runtime.js';
-import { ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus, rfc3339 } from './types.js';
+import { ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from './types.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 

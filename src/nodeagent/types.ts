@@ -390,12 +390,3 @@ export interface Node extends KubeObject {
   };
 }
 
-/** RFC 3339 with seconds precision, as metav1.Time serializes. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/** metav1.MicroTime: microsecond precision. */
-export function rfc3339Micro(d: Date): string {
-  return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}

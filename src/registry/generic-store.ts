@@ -7,10 +7,11 @@ import { apiVersionOf, GroupResource, KubeObject } from '../apimachinery/types.j
 import { keyFor, prefixFor } from '../storage/helpers.js';
 import { Store, StorageError, StoredObject, StoreEvent, Watcher } from '../storage/interface.js';
 import {
-  carrySystemFieldsOnUpdate, cloneWith, copyExcept, copyOnly, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, rfc3339, setOrDelete, specChanged,
+  carrySystemFieldsOnUpdate, cloneWith, copyExcept, copyOnly, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, setOrDelete, specChanged,
 } from './object-meta.js';
 import { ResourceRegistry } from './registry.js';
 import { AdmissionAttributes, AdmissionOperation, AdmissionPlugin, ResourceDef, UserInfo } from './types.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export interface RequestContext {
   user: UserInfo;

@@ -3,13 +3,9 @@
 import { randomUUID, randomInt } from 'node:crypto';
 import { jsonEqual } from '../apimachinery/json.js';
 import type { KubeObject } from '../apimachinery/types.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export { jsonEqual };
-
-/** RFC 3339 with whole seconds, like metav1.Time's JSON form. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 // Upstream's SimpleNameGenerator alphabet: no vowels (no accidental words), no confusable characters.
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -14,11 +14,12 @@ import { WorkQueue } from '../client/workqueue.js';
 import { commitVolumeDecisions, VolumeSchedulingCache, volumeFilter, volumePreFilter } from '../volume/scheduling.js';
 import type { VolumePod } from '../volume/types.js';
 import { isTerminalPhase } from '../nodeagent/pod-status.js';
-import { Node, Pod, PodCondition, rfc3339 } from '../nodeagent/types.js';
+import { Node, Pod, PodCondition } from '../nodeagent/types.js';
 import { SchedulerCache } from './cache.js';
 import { ERR_NO_NODES, FilterResult, filterNode, fitErrorMessage, NodeState } from './filters.js';
 import { allocatableOf, nonZeroRequests, podRequests } from './resources.js';
 import { DEFAULT_VOLUME_BIND_TIMEOUT_MS, hasVolumeWork, VolumeDecision, waitForVolumeBindings, waitForVolumeCommit } from './volume-binding.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 export interface SchedulerOptions {
   /** Pods whose spec.schedulerName is this are ours; default 'default-scheduler'. */

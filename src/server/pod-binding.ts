@@ -5,10 +5,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errBadRequest, errConflict, errInvalid, errNotFound } from '../apimachinery/errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { validatePodBinding } from '../registry/core/pod-validation.js';
-import { deepClone, rfc3339 } from '../registry/object-meta.js';
+import { deepClone } from '../registry/object-meta.js';
 import { StorageError } from '../storage/interface.js';
 import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
 import type { ServerContext } from './context.js';
+import { rfc3339 } from '../apimachinery/time.js';
 
 const PODS = { group: '', resource: 'pods' };
 const MAX_RETRIES = 5;

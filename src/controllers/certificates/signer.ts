@@ -9,9 +9,9 @@ import { builtin } from '../../client/resources.js';
 import type { KubeClient } from '../../client/client.js';
 import { parseCsr, signCsr, type ParsedCsr } from '../../pki/csr.js';
 import { csrDer, KUBE_APISERVER_CLIENT_KUBELET_SIGNER, KUBE_APISERVER_CLIENT_SIGNER } from '../../registry/certificates/index.js';
-import { rfc3339 } from '../../registry/object-meta.js';
 import { CsrController, type Csr } from './csr-controller.js';
 import { kubeletClientCsrError } from './kubelet-csr.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 /** kube-controller-manager's --cluster-signing-duration default (8760h). */
 export const CLUSTER_SIGNING_DURATION_MS = 365 * 24 * 3600 * 1000;

@@ -19,6 +19,7 @@ import {
   byJobStartTime, CRONJOB_API_VERSION, CRONJOB_KIND, type CronJob, deleteFromActiveList, getJobFromTemplate, inActiveList,
   inActiveListByName, jobNameFor, jobReference, nextScheduleTime, nextScheduleTimeDuration,
 } from './utils.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const CRONJOB_CONTROLLER = 'cronjob-controller';
 
@@ -27,7 +28,6 @@ export interface CronJobControllerOptions extends QueueControllerOptions {
   now?: () => number;
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 /** Go's Time.UTC().Format(time.RFC1123Z): `Mon, 02 Jan 2006 15:04:05 +0000`. */
 const rfc1123z = (ms: number) => new Date(ms).toUTCString().replace('GMT', '+0000');
 

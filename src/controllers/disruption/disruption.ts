@@ -18,6 +18,7 @@ import { errorText, QueueController, type QueueControllerOptions } from '../comm
 import { isPodReady } from '../replicaset/pod-ranking.js';
 import type { LabelSelector, Pod } from '../statefulset/types.js';
 import { warnSyncError } from '../common/sync-errors.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const DISRUPTION_CONTROLLER = 'disruption-controller';
 /** DeletionTimeout: how long an eviction recorded in disruptedPods waits for the pod's deletion to be seen. */
@@ -60,7 +61,6 @@ export interface DisruptionControllerOptions extends QueueControllerOptions {
   now?: () => number;
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** apimeta.SetStatusCondition: the transition time moves only when the status does. */
 function setStatusCondition(conditions: PdbCondition[], c: Omit<PdbCondition, 'lastTransitionTime'>, nowMs: number): PdbCondition[] {

@@ -38,6 +38,7 @@ import {
   JOB_REASON_DEADLINE_EXCEEDED, JOB_REASON_FAILED_INDEXES, JOB_REASON_MAX_FAILED_INDEXES_EXCEEDED, JOB_REASON_POD_FAILURE_POLICY,
   JOB_REASON_SUCCESS_POLICY, JOB_SUCCESS_CRITERIA_MET, JOB_SUSPENDED, JOB_TRACKING_FINALIZER, type JobCondition, type JobStatus,
 } from './types.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const JOB_CONTROLLER = 'job-controller';
 /** syncJobBatchPeriod: pod events wait this long, so a burst of them costs one sync. */
@@ -76,7 +77,6 @@ interface SyncJobCtx {
   ready: number;
 }
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const podKey = (p: Pod) => `${p.metadata.namespace}/${p.metadata.name}`;
 const byActivePods = (a: Pod, b: Pod) => (activePodsBefore(a, b) ? -1 : activePodsBefore(b, a) ? 1 : 0);
 

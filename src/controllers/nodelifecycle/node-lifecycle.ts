@@ -15,7 +15,7 @@ import { builtin } from '../../client/resources.js';
 import { EventRecorder } from '../../client/events.js';
 import type { Taint, Toleration } from '../../nodeagent/types.js';
 import { toleratesTaint } from '../../scheduler/filters.js';
-import { rfc3339 } from '../../registry/object-meta.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';

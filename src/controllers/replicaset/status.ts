@@ -5,10 +5,10 @@ import type { KubeClient } from '../../client/client.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { isPodAvailable, isPodReady } from './pod-ranking.js';
 import { specReplicas, type Pod, type ReplicaSet, type ReplicaSetCondition, type ReplicaSetStatus } from './types.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
 
-const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function calculateStatus(rs: ReplicaSet, pods: Pod[], manageReplicasErr: unknown, nowMs = Date.now()): ReplicaSetStatus {
   const status: ReplicaSetStatus = { ...(rs.status ?? { replicas: 0 }) };

@@ -19,7 +19,7 @@ import { ContainerProber } from '../kubelet/prober/worker.js';
 import { podDNSConfig, resolvConfContent } from '../kubelet/resolv-conf.js';
 import type { KubeletEvent } from '../kubelet/events.js';
 import type { RuntimeContainer, RuntimePod } from '../runtime.js';
-import { ConfigMap, ContainerSpec, Pod, rfc3339, Secret } from '../types.js';
+import { ConfigMap, ContainerSpec, Pod, Secret } from '../types.js';
 import { containerCapabilities } from './capabilities.js';
 import { ContainerExit, ContainerInstance, RUNTIME_SCHEME } from './container.js';
 import { execCapture } from './exec.js';
@@ -31,6 +31,7 @@ import { ProcessUser, resolveUser, UserError } from './user.js';
 import type { PodContext } from './pod-context.js';
 import { Sandbox } from './sandbox.js';
 import { PodVolumes, VolumeError } from './volumes.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 const MIN_GRACE_MS = 2000; // kuberuntime_container.go minimumGracePeriodInSeconds
 const CLUSTER_DOMAIN = 'cluster.local';

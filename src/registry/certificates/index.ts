@@ -8,8 +8,9 @@ import { isQualifiedName, validatePathSegmentName } from '../../apimachinery/val
 import { builtinResource } from '../apps/resource-def.js';
 import { isObj, Obj, specOf, statusOf, str } from '../apps/shared.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { deepClone, rfc3339 } from '../object-meta.js';
+import { deepClone } from '../object-meta.js';
 import type { ResourceDef, UserInfo } from '../types.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 export const KUBE_APISERVER_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
 export const KUBE_APISERVER_CLIENT_KUBELET_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';

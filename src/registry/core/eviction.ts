@@ -10,6 +10,7 @@ import type { DeleteOptions, GenericStore, RequestContext } from '../generic-sto
 import type { ResourceRegistry } from '../registry.js';
 import type { ResourceDef } from '../types.js';
 import { systemRequestContext } from '../system-context.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 /** EvictionsRetry: conflicts are retried this often. */
 const EVICTIONS_RETRY = 20;
@@ -37,7 +38,6 @@ export interface EvictionDeps {
   now?: () => Date;
 }
 
-const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const isReady = (p: PodLike) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 const terminal = (p: PodLike) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 

@@ -10,8 +10,8 @@ import {
   EXPIRATION_EXTENSION_SECONDS, WARN_ONLY_BOUND_TOKEN_EXPIRATION_SECONDS, type ServiceAccountTokens,
 } from '../../authentication/serviceaccount/tokens.js';
 import type { GenericStore, RequestContext } from '../generic-store.js';
-import { rfc3339 } from '../object-meta.js';
 import type { ResourceRegistry } from '../registry.js';
+import { rfc3339 } from '../../apimachinery/time.js';
 
 const GROUP = 'authentication.k8s.io';
 const MAX_EXPIRATION = 2 ** 32 - 1;
