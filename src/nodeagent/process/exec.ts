@@ -42,6 +42,8 @@ export async function execInContainer(cgroups: CgroupTree, instance: ContainerIn
   const launched = launch(directives, { env: instance.process.env, stdin: !!streams.stdin, tty: streams.tty ? { cols: 80, rows: 24 } : undefined });
   const kill = () => launched.kill('SIGKILL');
   streams.signal.addEventListener('abort', kill, { once: true });
+  // A client that went away before this point aborted already: no abort event is coming.
+  if (streams.signal.aborted) kill();
   try {
     if (launched.pty) {
       const term = launched.pty;
@@ -102,6 +104,7 @@ export async function forwardPort(sandboxPid: number, port: number, signal: Abor
   const launched = launch(['pdeathsig', 'join', 'net', `/proc/${sandboxPid}/ns/net`, 'handoff', String(port)], { env: {}, receiveSocket: true });
   const kill = () => launched.kill('SIGKILL');
   signal.addEventListener('abort', kill, { once: true });
+  if (signal.aborted) kill();
   try {
     try {
       await launched.started;

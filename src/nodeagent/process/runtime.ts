@@ -251,7 +251,10 @@ export class ProcessRuntime implements Runtime {
         try {
           const exit = await Promise.race([
             instance.exited,
-            new Promise<undefined>((resolve) => streams.signal.addEventListener('abort', () => resolve(undefined), { once: true })),
+            new Promise<undefined>((resolve) => {
+              if (streams.signal.aborted) resolve(undefined); // the client went away before the attach began
+              else streams.signal.addEventListener('abort', () => resolve(undefined), { once: true });
+            }),
           ]);
           return { exitCode: exit?.exitCode ?? 0 };
         } finally {

@@ -133,6 +133,7 @@ async function forward(kubelet: KubeletApi, pod: PodRef, port: number, data: Spd
   const ac = new AbortController();
   const abort = () => ac.abort();
   connectionGone.addEventListener('abort', abort, { once: true });
+  if (connectionGone.aborted) abort();
   data.once('close', abort);
   const report = (e: unknown) => {
     const message = `error forwarding port ${port} to pod ${pod.namespace}/${pod.name}, uid ${pod.uid}: ${e instanceof Error ? e.message : String(e)}`;
