@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { Lab, LabDefinition, runLab } from '../../../examples/lib/lab.js';
 import { compareTranscripts, readmeTranscript, renderTranscript } from '../../../examples/lib/transcript.js';
+import { kubectl } from '../harness.js';
 import { needsPrograms, needsRealPods, RealCluster, startRealCluster } from '../process/harness.js';
 
 export interface LabRun {
@@ -33,8 +34,8 @@ export async function runLabOnRealCluster(t: TestContext, definition: LabDefinit
       cluster = await startRealCluster({ dataDir, ranges, args: opts.args });
       restarts++;
     },
-  }).catch((e) => {
-    throw new Error(`lab ${definition.name}: ${e instanceof Error ? e.message : String(e)}`);
+  }).catch(async (e) => {
+    throw new Error(`lab ${definition.name}: ${e instanceof Error ? e.message : String(e)}${await restartedContainers(cluster)}`);
   });
   t.diagnostic(`lab ${definition.name}: ${lab.transcript.length} steps, ${restarts} Berth restart(s)`);
   if (process.env.BERTH_LABS_TRANSCRIPT) {
@@ -43,6 +44,29 @@ export async function runLabOnRealCluster(t: TestContext, definition: LabDefinit
   }
   const readme = readmeTranscript(readFileSync(join(lab.dir, 'README.md'), 'utf8'));
   assert.ok(readme.length > 0, `examples/${definition.name}/README.md has no transcript`);
-  assert.deepEqual(compareTranscripts(readme, lab.transcript, definition.normalizers, lab.skipped), [], `examples/${definition.name}/README.md differs from what the lab saw`);
+  const differences = compareTranscripts(readme, lab.transcript, definition.normalizers, lab.skipped);
+  if (differences.length) t.diagnostic(await restartedContainers(cluster));
+  assert.deepEqual(differences, [], `examples/${definition.name}/README.md differs from what the lab saw`);
   return { lab, cluster };
+}
+
+interface PodList { items: { metadata: { namespace: string; name: string }; status?: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] } }[] }
+interface ContainerStatus { name: string; restartCount: number; lastState?: { terminated?: { exitCode: number; reason?: string } } }
+
+/** For a failed lab: every container that restarted, how its last run ended and the end of that run's log. */
+async function restartedContainers(cluster: RealCluster): Promise<string> {
+  try {
+    const pods = JSON.parse((await kubectl(cluster, ['get', 'pods', '-A', '-o', 'json'])).stdout) as PodList;
+    const out: string[] = [];
+    for (const p of pods.items) {
+      for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
+        if (!c.restartCount) continue;
+        const log = await kubectl(cluster, ['logs', '-n', p.metadata.namespace, p.metadata.name, '-c', c.name, '--previous', '--tail=20']);
+        out.push(`${p.metadata.namespace}/${p.metadata.name} ${c.name}: ${c.restartCount} restart(s), last run ${JSON.stringify(c.lastState?.terminated ?? {})}\n${(log.stdout || log.stderr).trimEnd()}`);
+      }
+    }
+    return out.length ? `\nrestarted containers:\n${out.join('\n')}` : '';
+  } catch {
+    return ''; // the cluster is gone: nothing more to say
+  }
 }
