@@ -105,3 +105,22 @@ export async function restarts(lab: Lab, podName: string, container: string, nam
   if (!s) throw new LabError(`${podName} has no status for container ${container}`);
   return s.restartCount;
 }
+
+interface PodStatuses { items: { metadata: { name: string }; status?: { containerStatuses?: { name: string; restartCount: number; lastState?: { terminated?: unknown } }[] } }[] }
+
+/**
+ * No container of the namespace's pods has restarted (the notes' `kubectl get pod` shows RESTARTS 0). When one has,
+ * the failure says how its last run ended and what it printed, while that run's log still exists.
+ */
+export async function noRestarts(lab: Lab, namespace = 'default'): Promise<void> {
+  const pods = await lab.json<PodStatuses>(`get pods -n ${namespace}`);
+  const restarted: string[] = [];
+  for (const p of pods.items) {
+    for (const c of p.status?.containerStatuses ?? []) {
+      if (!c.restartCount) continue;
+      const log = await lab.quiet(`kubectl logs -n ${namespace} ${p.metadata.name} -c ${c.name} --previous --tail=30 2>&1 || true`);
+      restarted.push(`${p.metadata.name}/${c.name} restarted ${c.restartCount}×, last run ${JSON.stringify(c.lastState?.terminated ?? {})}:\n${log.trimEnd()}`);
+    }
+  }
+  check(restarted.length === 0, `containers restarted:\n${restarted.join('\n')}`);
+}

@@ -1,7 +1,7 @@
 // Seeds 000/001 (the upstream "Run a Replicated Stateful Application" tutorial): a MySQL primary and replicas from a
 // StatefulSet whose init containers clone each new replica from the one before it with xtrabackup. The README shows
 // this transcript; run it with `node dist/examples/mysql/lab.js`.
-import { allRunningAndReady, createdInOrder, names, PodWatch, pod, replaced, restarts } from '../lib/checks.js';
+import { allRunningAndReady, createdInOrder, names, noRestarts, pod, PodWatch, replaced, restarts } from '../lib/checks.js';
 import { check, isMain, Lab, LabDefinition, same } from '../lib/lab.js';
 import { runStandalone } from '../lib/standalone.js';
 
@@ -60,6 +60,7 @@ const lab: LabDefinition = {
     const pods = await lab.sh('kubectl get pod');
     names(pods, PODS);
     same(pods.column('READY'), ['2/2', '2/2', '2/2'], 'mysql and xtrabackup ready in every pod');
+    await noRestarts(lab);
     await createdInOrder(lab, podWatch, PODS);
     podWatch.stop();
     same(await clonedFrom(lab, 'mysql-1'), 'mysql-0', 'mysql-1 cloned from');

@@ -198,3 +198,28 @@ test('mysql:5.7 entrypoint: MYSQL_ROOT_PASSWORD, MYSQL_DATABASE/USER/PASSWORD, i
   const ps = await db.exec(['ps', '-o', 'user=,comm=', '-p', '1']);
   assert.match(ps.out, /^mysql\s+mariadbd/m, 'PID 1 is the server, as user mysql');
 });
+
+test('xtrabackup:1.0: the sidecar\'s ncat, its container\'s PID 1, serves clone after clone without quitting', { skip, timeout: 120_000 }, async (t) => {
+  // The sidecar ends in `exec ncat --listen --keep-open --max-conns=1 3307 -c "xtrabackup …"`; each backup leaves a
+  // process for PID 1 to reap, and the host's ncat 7.93 counts it as a connection until its counter wraps
+  // ("assertion failed: count <= INT_MAX", exit 2: the lab's sidecar restarted after serving a clone).
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-images-ncat-'));
+  const pulled = new ImageCatalog({ dataDir }).pull('gcr.io/google-samples/xtrabackup:1.0');
+  assert.ok(pulled.ok, pulled.ok ? '' : pulled.message);
+  const net = new PodNetwork(['sidecar']);
+  // A backup as the catalog's xtrabackup runs one: a shell that is not the streaming process itself.
+  const serve = 'exec ncat --listen --keep-open --send-only --max-conns=1 3307 -c "bash -c \'head -c 200000 /dev/zero; true\'"';
+  const sidecar = new Container({ layerDir: pulled.image.layerDir, config: pulled.image.config, command: ['bash', '-c', serve], pod: net.pod('sidecar') });
+  t.after(async () => {
+    await sidecar.stop();
+    net.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  await waitFor('ncat listening', async () => ((await sidecar.exec(['bash', '-c', 'exec 3<>/dev/tcp/127.0.0.1/3307'])).code === 0 ? true : undefined), 30_000, 200);
+  for (let i = 0; i < 30; i++) {
+    const r = await sidecar.exec(['bash', '-c', 'ncat --recv-only 127.0.0.1 3307 | wc -c']);
+    assert.equal(r.out.trim(), '200000', `clone ${i + 1}: ${r.out}\n${sidecar.output()}`);
+  }
+  assert.equal(sidecar.proc.exitCode, null, `the sidecar quit:\n${sidecar.output()}`);
+  assert.doesNotMatch(sidecar.output(), /assertion failed/);
+});

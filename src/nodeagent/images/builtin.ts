@@ -275,6 +275,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
       notes: [
         'Percona XtraBackup 2.4 runs as the host\'s mariabackup, which copies MariaDB servers only (the catalog\'s mysql:5.7)',
         'xtrabackup_binlog_info is rewritten to two fields and xtrabackup_slave_info to one line, as XtraBackup writes them',
+        'ncat as a container\'s PID 1 runs under a reaping wrapper: the host\'s ncat 7.93 miscounts reaped orphans as connections and quits (exit 2)',
       ],
       config: { cmd: ['bash'], env: [PATH] },
       requires: [
@@ -289,6 +290,7 @@ export function builtinEntries(host: HostFacts): ImageEntry[] {
         script('/usr/local/bin/xtrabackup', 'xtrabackup/xtrabackup'),
         script('/usr/local/bin/xbstream', 'xtrabackup/xbstream'),
         script('/usr/local/bin/xtrabackup-info-compat', 'xtrabackup/xtrabackup-info-compat'),
+        script('/usr/local/bin/ncat', 'xtrabackup/ncat'),
       ],
     },
     {
