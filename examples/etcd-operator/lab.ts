@@ -188,7 +188,8 @@ const lab: LabDefinition = {
         const again = (p: MemberPod) => isReady(p) && etcdRestarts(p) > (counts.get(p.metadata.name) ?? Infinity);
         if (now.length === 3 && now.every(again)) return true;
         const state = now.map((p) => `${p.metadata.name} ready=${isReady(p)} restarts ${counts.get(p.metadata.name) ?? 'new'}→${etcdRestarts(p)}`);
-        throw new LabError(`members: ${state.join(', ') || 'none'}`);
+        const all = await lab.quiet(`kubectl get pods -o wide ${MEMBERS}; kubectl get events --field-selector involvedObject.name=${CLUSTER} -o custom-columns=REASON:.reason,MESSAGE:.message | tail -5`);
+        throw new LabError(`members: ${state.join(', ') || 'none'}\n${all}`);
       }, 300_000);
       await lab.sh('kubectl rollout status deployment/etcd-operator --timeout=180s', { until: (r) => r.output.includes('successfully rolled out'), timeoutMs: 240_000 });
     }
