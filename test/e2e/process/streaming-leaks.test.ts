@@ -81,16 +81,31 @@ function berthChildren(): number {
 }
 
 /** Processes in the pod's cgroup tree, `berth-<id>/<qos>/pod<uid>/…` (its containers' and what execs started there). */
-async function podProcesses(): Promise<number> {
+/** The command lines of the processes in the target pod's cgroups. */
+async function podProcessList(): Promise<string[]> {
   const uid = await podField(c!, 'default', 'target', '{.metadata.uid}');
   const root = existsSync('/sys/fs/cgroup/cgroup.controllers') ? '/sys/fs/cgroup' : '/sys/fs/cgroup/memory';
-  let n = 0;
+  const out: string[] = [];
   const walk = (dir: string, inPod: boolean) => {
-    if (inPod) n += readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean).length;
+    if (inPod) {
+      for (const pid of readFileSync(`${dir}/cgroup.procs`, 'utf8').split('\n').filter(Boolean)) {
+        let cmd = '?';
+        try {
+          cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+        } catch {
+          // exited meanwhile
+        }
+        out.push(`${pid} ${cmd}`);
+      }
+    }
     for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) walk(`${dir}/${e.name}`, inPod || e.name === `pod${uid}`);
   };
   walk(`${root}/berth-${instanceId(c!)}`, false);
-  return n;
+  return out;
+}
+
+async function podProcesses(): Promise<number> {
+  return (await podProcessList()).length;
 }
 
 async function echoOnce(conn: Duplex, payload: string): Promise<string> {
@@ -189,7 +204,7 @@ test('500 exec and port-forward sessions against a real pod leave no process, de
     return now.children === before.children && now.pod === before.pod && now.fds <= before.fds + 3 && now.sockets <= before.sockets + 3 ? now : undefined;
   }, 60_000, 250).catch(async () => {
     const now = { ...berthFds(), children: berthChildren(), pod: await podProcesses() };
-    throw new Error(`left behind after 500 sessions: before ${JSON.stringify(before)}, after ${JSON.stringify(now)}`);
+    throw new Error(`left behind after 500 sessions: before ${JSON.stringify(before)}, after ${JSON.stringify(now)}; in the pod: ${(await podProcessList()).join('; ')}`);
   });
   t.diagnostic(`before ${JSON.stringify(before)}, after ${JSON.stringify(settled)}`);
   // And the pod still serves; a port nobody listens on is the kubelet's error, not a hang.
