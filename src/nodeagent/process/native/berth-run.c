@@ -21,6 +21,8 @@
  *                                  <bridge> in the namespace berth-run started in, and whose other end is eth0 here
  *                                  with <ip>/<prefix>, an on-link route to <cidr>/<cidrprefix> and a default route
  *                                  via <gateway> (rtnetlink for the pair, ioctls for the rest)
+ *   forkstall <ms>                 tests: the next fork's child waits before it arms its parent-death signal, as
+ *                                  a child a loaded machine runs late does
  *   fork                           the parent stays outside as a relay: it reports `pid <n>` (host pid of the child)
  *                                  once the child exec'd, forwards signals to it, and exits as it did, reporting
  *                                  `exit <code>` or `signal <n>`; the child goes on with the next directives
@@ -89,6 +91,9 @@
 static int status_fd = -1;   /* fd 3 towards the runtime, or -1 */
 static int error_pipe = -1;  /* child → relay: why the exec did not happen */
 static pid_t child_pid = 0;
+static int relay_alive = -1; /* in the forked child: read end of a pipe only the relay holds open */
+static void die_if_orphaned(void);
+static unsigned fork_stall_ms = 0; /* tests: the forked child starts this late (forkstall) */
 
 static void report(const char *fmt, ...) {
   if (status_fd < 0) return;
@@ -536,6 +541,16 @@ static void do_user(const char *uid_s, const char *gid_s, const char *groups_s) 
   if (setresuid(uid, uid, uid) < 0) fail("setuid %u: %s", uid, strerror(errno));
   /* Changing credentials clears the parent-death signal: keep it (as setpriv --pdeathsig keep). */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
+  die_if_orphaned();
+}
+
+/* PR_SET_PDEATHSIG only fires for a parent that dies after it is set: a relay killed between fork and the child's
+ * prctl (the kill lands while a loaded machine has not run the child yet) would leave the program running. The relay
+ * holds the only write end of relay_alive; seeing it closed means the relay is gone already. */
+static void die_if_orphaned(void) {
+  if (relay_alive < 0) return;
+  struct pollfd pf = { relay_alive, POLLIN, 0 };
+  if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLHUP | POLLERR))) _exit(137);
 }
 
 static void do_session(void) {
@@ -664,8 +679,9 @@ static void relay(int err_read, const sigset_t *mask) {
 }
 
 static void do_fork(void) {
-  int p[2];
+  int p[2], alive[2];
   if (pipe2(p, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
+  if (pipe2(alive, O_CLOEXEC) < 0) fail("pipe: %s", strerror(errno));
   if (pipe2(sigchld_pipe, O_CLOEXEC | O_NONBLOCK) < 0) fail("pipe: %s", strerror(errno));
   for (int fd = 0; fd <= 2; fd++) {
     if (!is_socket(fd)) continue;
@@ -682,11 +698,14 @@ static void do_fork(void) {
   if (child_pid < 0) fail("fork: %s", strerror(errno));
   if (child_pid > 0) {
     close(p[1]);
+    close(alive[0]); /* alive[1] stays open for as long as the relay lives */
     for (int fd = 0; fd <= 2; fd++) if (pumps[fd][0] >= 0) close(pumps[fd][0]);
     relay(p[0], &old);
   }
   sigprocmask(SIG_SETMASK, &old, NULL);
   close(p[0]);
+  close(alive[1]);
+  relay_alive = alive[0];
   close(sigchld_pipe[0]);
   close(sigchld_pipe[1]);
   for (int fd = 0; fd <= 2; fd++) {
@@ -697,8 +716,10 @@ static void do_fork(void) {
   }
   error_pipe = p[1];
   if (status_fd >= 0) { close(status_fd); status_fd = -1; }
+  if (fork_stall_ms) usleep(fork_stall_ms * 1000);
   /* The relay is our parent: if it dies (berth killed with it), so do we. */
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) fail("pdeathsig: %s", strerror(errno));
+  die_if_orphaned();
 }
 
 /* ---- watchdog: when berth dies, whatever is left in its cgroups dies too ---- */
@@ -922,6 +943,9 @@ int main(int argc, char **argv) {
       need(argc, i, 7, d);
       do_podnet(&argv[i + 1]);
       i += 7;
+    } else if (!strcmp(d, "forkstall")) {
+      need(argc, i, 1, d);
+      fork_stall_ms = (unsigned)strtoul(argv[++i], NULL, 10);
     } else if (!strcmp(d, "fork")) {
       do_fork();
     } else if (!strcmp(d, "mount")) {
