@@ -35,7 +35,7 @@ export async function runLabOnRealCluster(t: TestContext, definition: LabDefinit
       restarts++;
     },
   }).catch(async (e) => {
-    throw new Error(`lab ${definition.name}: ${e instanceof Error ? e.message : String(e)}${await restartedContainers(cluster)}`);
+    throw new Error(`lab ${definition.name}: ${e instanceof Error ? e.message : String(e)}${await restartedContainers(cluster)}${podDeletions(dataDir)}`);
   });
   t.diagnostic(`lab ${definition.name}: ${lab.transcript.length} steps, ${restarts} Berth restart(s)`);
   if (process.env.BERTH_LABS_TRANSCRIPT) {
@@ -48,6 +48,32 @@ export async function runLabOnRealCluster(t: TestContext, definition: LabDefinit
   if (differences.length) t.diagnostic(await restartedContainers(cluster));
   assert.deepEqual(differences, [], `examples/${definition.name}/README.md differs from what the lab saw`);
   return { lab, cluster };
+}
+
+interface AuditEvent {
+  stage?: string; verb?: string; stageTimestamp?: string; userAgent?: string; user?: { username?: string };
+  objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string }; responseStatus?: { code?: number };
+}
+
+/** For a failed lab: who deleted or evicted pods, from the audit log (a lab whose pods vanish says by whom). */
+function podDeletions(dataDir: string): string {
+  let lines: string[];
+  try {
+    lines = readFileSync(join(dataDir, 'audit', 'audit.log'), 'utf8').split('\n');
+  } catch {
+    return '';
+  }
+  const rows: string[] = [];
+  for (const line of lines) {
+    if (!line.includes('"pods"')) continue;
+    const e = JSON.parse(line) as AuditEvent;
+    const ref = e.objectRef ?? {};
+    const deletes = (e.verb === 'delete' || e.verb === 'deletecollection') && !ref.subresource;
+    const evicts = e.verb === 'create' && ref.subresource === 'eviction';
+    if (ref.resource !== 'pods' || e.stage !== 'ResponseComplete' || !(deletes || evicts)) continue;
+    rows.push(`${e.stageTimestamp} ${e.verb}${evicts ? ' (eviction)' : ''} ${ref.namespace}/${ref.name ?? '*'} by ${e.user?.username} (${e.userAgent}) → ${e.responseStatus?.code}`);
+  }
+  return rows.length ? `\npod deletions (audit log, last 30):\n${rows.slice(-30).join('\n')}` : '';
 }
 
 interface PodList { items: { metadata: { namespace: string; name: string }; status?: { initContainerStatuses?: ContainerStatus[]; containerStatuses?: ContainerStatus[] } }[] }
