@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { KubeClient } from '../src/client/client.js';
 import { SharedInformer } from '../src/client/informer.js';
 import { builtin } from '../src/client/resources.js';
-import type { Pod } from '../src/nodeagent/types.js';
+import type { Pod } from '../src/api/core.js';
 import { BERTH_CLI, berthNodeArgs, cpuSeconds, memoryMiB } from './lib/processes.js';
 import { fixed, median, table } from './lib/report.js';
 

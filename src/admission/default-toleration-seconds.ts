@@ -2,7 +2,7 @@
 // already tolerate the node lifecycle controller's NoExecute taints node.kubernetes.io/not-ready and
 // node.kubernetes.io/unreachable gets a toleration of each for 300 s (--default-not-ready-toleration-seconds,
 // --default-unreachable-toleration-seconds), so a node that misses heartbeats for a moment does not evict its pods.
-import type { Pod, Toleration } from '../nodeagent/types.js';
+import type { Pod, Toleration } from '../api/core.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
 
 export const NOT_READY_TAINT_KEY = 'node.kubernetes.io/not-ready';

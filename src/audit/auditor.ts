@@ -4,8 +4,8 @@
 // with the request body from Request level and the response body at RequestResponse.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AuthorizationDecision, UserInfo } from '../registry/types.js';
-import type { RequestInfo } from '../server/request-info.js';
+import type { AuthorizationDecision, UserInfo } from '../api/identity.js';
+import type { RequestInfo } from '../apimachinery/request-info.js';
 import type { AuditLog } from './log.js';
 import { evaluate, levelAtLeast, type Policy, type RequestAuditConfig, type Stage } from './policy.js';
 

@@ -3,7 +3,7 @@
 // is None.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import type { AuthorizationAttributes } from '../registry/types.js';
+import type { AuthorizationAttributes } from '../api/identity.js';
 
 export type Level = 'None' | 'Metadata' | 'Request' | 'RequestResponse';
 export type Stage = 'RequestReceived' | 'ResponseStarted' | 'ResponseComplete' | 'Panic';

@@ -5,7 +5,7 @@
 // auth-extra-groups (each must start with system:bootstrappers:).
 import { timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../apimachinery/types.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 
 export const BOOTSTRAP_TOKEN_SECRET_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_GROUP = 'system:bootstrappers';

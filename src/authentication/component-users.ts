@@ -6,7 +6,7 @@
 // `berth controller-manager` gets TokenRequest tokens for those accounts (component-client.ts), and the
 // controller-manager / scheduler kubeconfigs carry certificates for their users (pki/component-kubeconfigs.ts).
 import { serviceAccountGroups, serviceAccountUsername } from './serviceaccount/tokens.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 import type { ClientIdentity } from '../component/contract.js';
 
 const VERSION_SUFFIX = 'v1.33.0 (linux/amd64) kubernetes/berth';

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import { errUnauthorized } from '../apimachinery/errors.js';
 import { type AuthMaterial, bearerToken, presentedClientCertificate, userFromAdminToken, userFromClientCertificate } from '../pki/authn.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 
 export const ANONYMOUS_USER = 'system:anonymous';
 export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';

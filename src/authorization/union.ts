@@ -2,7 +2,7 @@
 // may do anything (authorizerfactory's privileged-groups authorizer, checked first), then the Node authorizer, then
 // RBAC; the first allow wins, and the reasons of those that had none are joined, as union.go does.
 import type { RuleResolver } from '../registry/authorization/access-review.js';
-import type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserInfo } from '../registry/types.js';
+import type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserInfo } from '../api/identity.js';
 
 export const PRIVILEGED_GROUP = 'system:masters';
 

@@ -7,7 +7,7 @@ import type { KubeClient } from '../client/client.js';
 import type { SharedInformerFactory } from '../client/informer.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 import type { ServerContext } from '../server/context.js';
 import type { Store } from '../storage/interface.js';
 

@@ -4,8 +4,8 @@
 // holds a share of the server's seats: ceil(serverLimit × nominalConcurrencyShares / Σ shares). Requests beyond a
 // level's seats wait in its fair queues (queue-set.ts) or are refused with 429 and Retry-After. Exempt levels and
 // long-running requests (watch, exec, attach, port-forward, proxy, log) take no seats.
-import type { UserInfo } from '../registry/types.js';
-import type { RequestInfo } from '../server/request-info.js';
+import type { UserInfo } from '../api/identity.js';
+import type { RequestInfo } from '../apimachinery/request-info.js';
 import { byPrecedence, flowDistinguisher, matchesFlowSchema } from './match.js';
 import { QueueSet } from './queue-set.js';
 import type { FlowSchema, PriorityLevelConfiguration } from './types.js';

@@ -1,8 +1,8 @@
 // Which FlowSchema a request belongs to and its flow: the matching of upstream's
 // k8s.io/apiserver/pkg/util/flowcontrol/rule.go (subjects, resource and non-resource rules) and the flow
 // distinguisher (ByUser, ByNamespace, none).
-import type { UserInfo } from '../registry/types.js';
-import type { RequestInfo } from '../server/request-info.js';
+import type { UserInfo } from '../api/identity.js';
+import type { RequestInfo } from '../apimachinery/request-info.js';
 import type { FlowSchema, NonResourcePolicyRule, ResourcePolicyRule, Subject } from './types.js';
 
 const SA_PREFIX = 'system:serviceaccount:';

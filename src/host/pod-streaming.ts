@@ -3,7 +3,7 @@
 import { subresourceKey } from '../server/context.js';
 import type { Component } from '../component/contract.js';
 import type { ServerContext } from '../server/context.js';
-import type { RequestInfo } from '../server/request-info.js';
+import type { RequestInfo } from '../apimachinery/request-info.js';
 import { handlePodLog } from '../server/streaming/pod-log.js';
 import { boundNode, getPod, validateContainer } from '../server/streaming/pod-target.js';
 import { portForwardUpgrade } from '../server/streaming/portforward.js';

@@ -13,11 +13,12 @@ import { WorkQueue } from '../client/workqueue.js';
 import { NODE_NAME_PREFIX, nodeSubnet, SubnetAllocator } from './ipam.js';
 import { buildLease, buildNode, DEFAULT_CAPACITY, NODE_LEASE_NAMESPACE, nodeStatus, SimNodeSpec } from './node-object.js';
 import { containerEvents } from './pod-events.js';
-import { buildPodStatus, isTerminalPhase, statusDiffers } from './pod-status.js';
+import { isTerminalPhase } from '../api/core.js';
+import { buildPodStatus, statusDiffers } from './pod-status.js';
 import type { KubeletApi } from './kubelet-api.js';
 import type { Runtime } from './runtime.js';
 import { SimRuntime } from './sim-runtime.js';
-import { Node, Pod } from './types.js';
+import { Node, Pod } from '../api/core.js';
 import { rfc3339, rfc3339Micro } from '../apimachinery/time.js';
 
 export interface NodeAgentOptions {

@@ -1,5 +1,5 @@
 // Annotations that steer how the simulated runtime plays a pod (documented in README.md).
-import type { Pod } from './types.js';
+import type { Pod } from '../api/core.js';
 
 export const SIM_ANNOTATION_PREFIX = 'sim.berth.dev/';
 

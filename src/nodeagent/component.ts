@@ -11,7 +11,7 @@ import { NODE_NAME_PREFIX, nodeSubnets } from './ipam.js';
 import type { Runtime } from './runtime.js';
 import { TokenManager, type IssuedToken } from './kubelet/token-manager.js';
 import type { KubeClient } from '../client/client.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
 
 const KUBELET_USER_AGENT = `kubelet/${KUBE_VERSION} (linux/amd64) kubernetes/berth`;

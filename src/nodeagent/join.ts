@@ -17,7 +17,7 @@ import { nodeTokenManagers, podLogDir } from './component.js';
 import type { KubeletApi, StartKubeletServer } from './kubelet-api.js';
 import { buildNode, DEFAULT_KUBELET_PORT } from './node-object.js';
 import { tlsBootstrap } from './tls-bootstrap.js';
-import type { Node, Pod } from './types.js';
+import type { Node, Pod } from '../api/core.js';
 
 export const KUBELET_USER_AGENT = 'kubelet/v1.33.0 (linux/amd64) kubernetes/berth';
 

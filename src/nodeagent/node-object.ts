@@ -1,7 +1,7 @@
 // The Node and Lease objects a kubelet registers and keeps fresh, for one simulated node.
 import { createHash } from 'node:crypto';
 import type { KubeObject } from '../apimachinery/types.js';
-import { Node, NodeCondition } from './types.js';
+import { Node, NodeCondition } from '../api/core.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
 import { rfc3339, rfc3339Micro } from '../apimachinery/time.js';
 

@@ -1,6 +1,6 @@
 // The events a kubelet records for container lifecycle steps, derived from what changed between two statuses.
 import type { EventType } from '../client/events.js';
-import type { ContainerStatus, Pod, PodStatus } from './types.js';
+import type { ContainerStatus, Pod, PodStatus } from '../api/core.js';
 
 export interface ContainerEvent {
   type: EventType;

@@ -2,7 +2,7 @@
 // statuses, and the PodReadyToStartContainers / Initialized / Ready / ContainersReady conditions with upstream's
 // reasons and messages. Conditions the kubelet does not own (readiness gates, DisruptionTarget) are kept.
 import type { RuntimeContainer, RuntimePod } from './runtime.js';
-import { ContainerSpec, ContainerState, ContainerStatus, Pod, PodCondition, PodStatus } from './types.js';
+import { ContainerSpec, ContainerState, ContainerStatus, isTerminalPhase, Pod, PodCondition, PodStatus } from '../api/core.js';
 import { rfc3339 } from '../apimachinery/time.js';
 
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
@@ -15,8 +15,6 @@ export interface StatusInput {
   startTime: string;
   now: Date;
 }
-
-export const isTerminalPhase = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
 
 const isSidecar = (c: ContainerSpec) => c.restartPolicy === 'Always';
 

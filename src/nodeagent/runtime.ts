@@ -2,7 +2,7 @@
 // their states, stop them, and serve what the API server asks of a kubelet (exec, attach, port-forward, logs).
 // The simulated runtime implements it; a process runtime can replace it.
 import type { KubeletApi } from './kubelet-api.js';
-import type { ContainerState, Pod } from './types.js';
+import type { ContainerState, Pod } from '../api/core.js';
 
 export interface RuntimeContainer {
   name: string;

@@ -16,7 +16,7 @@ import type { KubeletApi, PodRef, StreamingTarget } from './kubelet-api.js';
 import { PodLogDirectory } from './logs/pod-logs.js';
 import type { ContainerLogWriter } from './logs/writer.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';
-import { ContainerSpec, ContainerStatus, Pod } from './types.js';
+import { ContainerSpec, ContainerStatus, Pod } from '../api/core.js';
 import { rfc3339 } from '../apimachinery/time.js';
 
 export const SIM_RUNTIME_SCHEME = 'berth-sim';

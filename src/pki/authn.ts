@@ -4,7 +4,7 @@
 import { timingSafeEqual, X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 import { ADMIN_GROUP, ADMIN_USER } from './pki.js';
 
 export const AUTHENTICATED_GROUP = 'system:authenticated';

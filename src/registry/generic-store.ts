@@ -10,7 +10,8 @@ import {
   carrySystemFieldsOnUpdate, cloneWith, copyExcept, copyOnly, deepClone, fillSystemFieldsOnCreate, generateName, jsonEqual, setOrDelete, specChanged,
 } from './object-meta.js';
 import { ResourceRegistry } from './registry.js';
-import { AdmissionAttributes, AdmissionOperation, AdmissionPlugin, ResourceDef, UserInfo } from './types.js';
+import { AdmissionAttributes, AdmissionOperation, AdmissionPlugin, ResourceDef } from './types.js';
+import type { UserInfo } from '../api/identity.js';
 import { rfc3339 } from '../apimachinery/time.js';
 
 export interface RequestContext {

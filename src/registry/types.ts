@@ -3,6 +3,7 @@
 // start-up; CRDs add and remove them at run time.
 import type { FieldError } from '../apimachinery/field-errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
+import type { UserInfo } from '../api/identity.js';
 
 export interface Strategy {
   /** SetDefaults_* for the kind; runs on create and update, before validation. */
@@ -120,14 +121,6 @@ export const DEFAULT_VERBS = ['create', 'delete', 'deletecollection', 'get', 'li
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
 
-export interface UserInfo {
-  username: string;
-  groups: string[];
-  uid?: string;
-  /** Extra attributes (authentication.k8s.io UserInfo.extra), e.g. from Impersonate-Extra-* headers. */
-  extra?: Record<string, string[]>;
-}
-
 export interface AdmissionAttributes {
   operation: AdmissionOperation;
   def: ResourceDef;
@@ -145,30 +138,4 @@ export interface AdmissionPlugin {
   name: string;
   admit?(attrs: AdmissionAttributes): Promise<void> | void;
   validate?(attrs: AdmissionAttributes): Promise<void> | void;
-}
-
-/** What an authorizer is asked (upstream's authorizer.Attributes). */
-export interface AuthorizationAttributes {
-  user: UserInfo;
-  verb: string;
-  group: string;
-  resource: string;
-  subresource: string;
-  namespace: string;
-  name: string;
-  path: string;
-  /** Whether this names a resource (default: a resource is set); the others are checked by path. */
-  resourceRequest?: boolean;
-}
-
-/** An authorizer's answer: allowed, or not (with `denied` when it said no rather than having no opinion). */
-export interface AuthorizationDecision {
-  allowed: boolean;
-  denied?: boolean;
-  reason?: string;
-}
-
-/** Authorization hook (the union of the privileged-group, Node and RBAC authorizers in `berth up`). */
-export interface Authorizer {
-  authorize(attrs: AuthorizationAttributes): Promise<AuthorizationDecision> | AuthorizationDecision;
 }

@@ -2,8 +2,8 @@
 // the pods bound to it plus the ones the scheduler assumed there, kept up to date from pod events so that a
 // scheduling decision reads O(nodes) state instead of walking every pod.
 import { objectKey } from '../client/store.js';
-import { isTerminalPhase } from '../nodeagent/pod-status.js';
-import type { Node, Pod } from '../nodeagent/types.js';
+import { isTerminalPhase } from '../api/core.js';
+import type { Node, Pod } from '../api/core.js';
 import type { NodeState } from './filters.js';
 import { addInto, allocatableOf, podRequests, ResourceAmounts } from './resources.js';
 

@@ -1,7 +1,7 @@
 // The default profile's filter plugins that matter for a simulated cluster, in upstream order (NodeUnschedulable,
 // TaintToleration, NodeAffinity, NodeResourcesFit), with their failure reasons verbatim, and the FitError message
 // kube-scheduler puts into FailedScheduling events and the PodScheduled condition.
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from '../nodeagent/types.js';
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod, Taint, Toleration } from '../api/core.js';
 import { addInto, allocatableOf, podRequests, ResourceAmounts } from './resources.js';
 
 export interface NodeState {

@@ -1,7 +1,7 @@
 // Resource arithmetic the way the scheduler does it: a pod's effective requests (app containers summed, init
 // containers as a maximum, sidecars alongside, plus overhead) and a node's allocatable, in integer units.
 import { tryParseQuantity } from '../apimachinery/quantity.js';
-import type { ContainerSpec, Node, Pod } from '../nodeagent/types.js';
+import type { ContainerSpec, Node, Pod } from '../api/core.js';
 
 /** cpu in millicores, everything else in base units. */
 export type ResourceAmounts = Map<string, bigint>;

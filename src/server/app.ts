@@ -3,7 +3,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errForbidden, errInternal, errTimeout, errTooManyRequests, errUnauthorized, isApiError } from '../apimachinery/errors.js';
 import { StorageError } from '../storage/interface.js';
-import type { AuthorizationDecision, ResourceDef, UserInfo } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { AuthorizationDecision, UserInfo } from '../api/identity.js';
 import { writeJson, writeStatus, writeText } from './codec.js';
 import type { ServerContext } from './context.js';
 import {
@@ -11,7 +12,7 @@ import {
 } from './discovery.js';
 import { OPENAPI_V2_PROTOBUF_CONTENT_TYPE, wantsOpenApiV2Protobuf } from '../openapi/v2.js';
 import { ImpersonationHeaderError, impersonatedUser } from './impersonation.js';
-import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { parseRequestInfo, type RequestInfo } from '../apimachinery/request-info.js';
 import { splitRequestTarget } from './request-path.js';
 import { anonymousUser } from '../authentication/request.js';
 import type { RequestAudit } from '../audit/auditor.js';

@@ -5,7 +5,7 @@
 // authentication.k8s.io. Without an authorizer (--authorization-mode AlwaysAllow) everything is allowed.
 import type { IncomingMessage } from 'node:http';
 import { errForbidden } from '../apimachinery/errors.js';
-import type { Authorizer, UserInfo } from '../registry/types.js';
+import type { Authorizer, UserInfo } from '../api/identity.js';
 
 const USER = 'impersonate-user';
 const GROUP = 'impersonate-group';

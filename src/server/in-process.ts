@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { deepFreeze, jsonRoundTrip } from '../apimachinery/json.js';
 import { onAbort } from '../client/abort.js';
 import type { HttpRequest, HttpResponse, InProcessStreaming, Transport } from '../client/http.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 
 /** Upstream's loopback identity (every authenticated user is also in system:authenticated). */
 export const LOOPBACK_USER: Readonly<UserInfo> = { username: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };

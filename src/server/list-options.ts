@@ -4,7 +4,7 @@
 // (.../internalversion/validation/validation.go), whose failures are a 422 on `ListOptions.meta.k8s.io ""`.
 import { errInvalid } from '../apimachinery/errors.js';
 import { FieldError, forbidden, notSupported } from '../apimachinery/field-errors.js';
-import { boolParam, int64Param } from './query-params.js';
+import { boolParam, int64Param } from '../apimachinery/query-params.js';
 
 export const EXACT = 'Exact';
 export const NOT_OLDER_THAN = 'NotOlderThan';

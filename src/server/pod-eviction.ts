@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errBadRequest } from '../apimachinery/errors.js';
 import { EvictionREST } from '../registry/core/eviction.js';
-import type { UserInfo } from '../registry/types.js';
+import type { UserInfo } from '../api/identity.js';
 import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
 import type { ServerContext } from './context.js';
 import { managerFromUserAgent } from './resources.js';

@@ -15,7 +15,7 @@ import type { ContainerStreams, KubeletApi, PodRef } from '../../src/nodeagent/k
 import { PodLogDirectory } from '../../src/nodeagent/logs/pod-logs.js';
 import type { ContainerLogWriter } from '../../src/nodeagent/logs/writer.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from '../../src/nodeagent/runtime.js';
-import { ContainerSpec, Pod } from '../../src/nodeagent/types.js';
+import { ContainerSpec, Pod } from '../../src/api/core.js';
 import { rfc3339 } from '../../src/apimachinery/time.js';
 
 const pty = createRequire(import.meta.url)('node-pty') as typeof NodePty;

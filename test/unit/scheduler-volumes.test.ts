@@ -11,7 +11,7 @@ import { builtin } from '../../src/client/resources.js';
 import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/volume/scheduling.js';
 import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/volume/types.js';
 import { VolumeIndex } from '../../src/volume/volume-index.js';
-import type { Pod } from '../../src/nodeagent/types.js';
+import type { Pod } from '../../src/api/core.js';
 import { fitErrorMessage } from '../../src/scheduler/filters.js';
 import {
   VolumeDecision, volumeBindingsComplete, volumeCommitVisible, waitForVolumeBindings, waitForVolumeCommit, WatchedVolumeLookup,

@@ -6,7 +6,7 @@
 // cached for 10 s, as kube-apiserver's token cache does.
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { UserInfo } from '../../registry/types.js';
+import type { UserInfo } from '../../api/identity.js';
 import { looksLikeJwt, signJwt, verifyJwt, type SigningKey } from './jwt.js';
 
 export const DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';

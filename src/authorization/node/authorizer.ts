@@ -2,7 +2,7 @@
 // system:nodes) may read the Secrets, ConfigMaps, PersistentVolumeClaims and PersistentVolumes the pods bound to it
 // reference, create tokens for those pods' ServiceAccounts, and use its own Lease and CSINode; everything else it
 // may do is the static node rules (bootstrap policy's NodeRules). Non-nodes get no opinion.
-import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../../registry/types.js';
+import type { AuthorizationAttributes, AuthorizationDecision, Authorizer } from '../../api/identity.js';
 import { nodeRules } from '../rbac/bootstrap-policy.js';
 import { requestAttributes } from '../rbac/authorizer.js';
 import { ruleAllows, type PolicyRule } from '../rbac/rules.js';

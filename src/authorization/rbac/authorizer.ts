@@ -3,7 +3,7 @@
 // errors met on the way ("RBAC: clusterrole… not found") as the reason. It also resolves a user's rules for
 // SelfSubjectRulesReview (`kubectl auth can-i --list`) and for privilege-escalation checks.
 import type { NonResourceRule, ResourceRule, RuleResolver, SubjectRulesReviewStatus } from '../../registry/authorization/access-review.js';
-import type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserInfo } from '../../registry/types.js';
+import type { AuthorizationAttributes, AuthorizationDecision, Authorizer, UserInfo } from '../../api/identity.js';
 import { describeSource, type RbacIndex } from './index.js';
 import { ruleAllows, type RequestAttributes } from './rules.js';
 

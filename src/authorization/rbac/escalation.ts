@@ -5,7 +5,8 @@
 // role's rules, or may `bind` it. Members of system:masters pass (the loopback identity is one).
 import { errForbidden } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { AdmissionAttributes, AdmissionPlugin, Authorizer, UserInfo } from '../../registry/types.js';
+import type { AdmissionAttributes, AdmissionPlugin } from '../../registry/types.js';
+import type { Authorizer, UserInfo } from '../../api/identity.js';
 import { PRIVILEGED_GROUP } from '../union.js';
 import { RBAC_GROUP, rulesOf, type RbacIndex, type RoleRef } from './index.js';
 import { compactRules, compactString, covers, type PolicyRule } from './rules.js';

@@ -4,7 +4,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import { prefixFor } from '../../storage/helpers.js';
 import type { Store, StoreEvent, Watcher } from '../../storage/interface.js';
-import type { UserInfo } from '../../registry/types.js';
+import type { UserInfo } from '../../api/identity.js';
 import type { PolicyRule } from './rules.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';

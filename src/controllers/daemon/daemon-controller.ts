@@ -11,7 +11,7 @@ import { type ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
-import type { Node } from '../../nodeagent/types.js';
+import type { Node } from '../../api/core.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
 import { aggregate, isNamespaceTerminating } from '../common/errors.js';

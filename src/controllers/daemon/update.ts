@@ -7,7 +7,7 @@ import { isAlreadyExists } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
-import type { Node } from '../../nodeagent/types.js';
+import type { Node } from '../../api/core.js';
 import { computeHash } from '../deployment/hash.js';
 import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
 import { type ControllerRevision, revisionDataBytes } from '../history/controller-history.js';

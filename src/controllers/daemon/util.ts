@@ -3,7 +3,7 @@
 // affinity that pins a pod to its node, which node a pod targets, whether it is up to date, surge and
 // unavailability budgets, and whether a node should run the daemon pod at all (NodeShouldRunDaemonPod).
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { Node, Pod as TypedPod, Taint, Toleration } from '../../nodeagent/types.js';
+import type { Node, Pod as TypedPod, Taint, Toleration } from '../../api/core.js';
 import { matchesNodeSelectorAndAffinity, toleratesTaint } from '../../scheduler/filters.js';
 import { scaledValueFromIntOrPercent } from '../deployment/intstr.js';
 import type { LabelSelector, Pod, PodTemplateSpec } from '../statefulset/types.js';

@@ -1,7 +1,7 @@
 // podFailurePolicy, after pkg/controller/job/pod_failure_policy.go: the first rule a failed pod matches (by a
 // container's non-zero exit code or by a pod condition) decides whether the failure counts towards backoffLimit,
 // is ignored, fails the whole Job or (with backoffLimitPerIndex) its index.
-import type { ContainerStatus } from '../../nodeagent/types.js';
+import type { ContainerStatus } from '../../api/core.js';
 import type { Pod } from '../statefulset/types.js';
 import { containerStatuses, type JobSpec, type PodFailurePolicyRule } from './types.js';
 

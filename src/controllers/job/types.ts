@@ -1,7 +1,7 @@
 // The slices of batch/v1 Job the Job, CronJob and TTL-after-finished controllers read and write (wire form), the
 // well-known names of k8s.io/api/batch/v1, and pkg/controller/job/util: when a Job is finished.
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { ContainerStatus } from '../../nodeagent/types.js';
+import type { ContainerStatus } from '../../api/core.js';
 import type { LabelSelector, Pod, PodTemplateSpec } from '../statefulset/types.js';
 
 export const JOB_API_VERSION = 'batch/v1';

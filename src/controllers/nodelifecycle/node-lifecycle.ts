@@ -13,7 +13,7 @@ import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { EventRecorder } from '../../client/events.js';
-import type { Taint, Toleration } from '../../nodeagent/types.js';
+import type { Taint, Toleration } from '../../api/core.js';
 import { toleratesTaint } from '../../scheduler/filters.js';
 import { rfc3339 } from '../../apimachinery/time.js';
 

@@ -2,7 +2,7 @@
 // (10 s doubling to 5 min, no jitter; an entry expires after 10 min without a restart) and the texts of
 // kuberuntime_manager.go doBackOff.
 import { goDuration } from '../../apimachinery/duration.js';
-import type { Pod } from '../types.js';
+import type { Pod } from '../../api/core.js';
 import { formatPod, type KubeletEvent } from './events.js';
 
 /** pkg/kubelet: containerBackOffPeriod and MaxContainerBackOff. */

@@ -4,7 +4,7 @@
 // v1 and v2. Pure: the runtime writes the files.
 import { computeQOSClass, type QOSClass } from '../../registry/core/qos.js';
 import { amountsOf, podLimits, podRequests } from '../../scheduler/resources.js';
-import type { ContainerSpec, Pod } from '../types.js';
+import type { ContainerSpec, Pod } from '../../api/core.js';
 
 export type { QOSClass };
 

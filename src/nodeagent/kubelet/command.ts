@@ -1,7 +1,7 @@
 // What a container runs: command/args with `$(VAR)` expansion (kubernetes pkg/kubelet/container/helpers.go
 // ExpandContainerCommandAndArgs) merged with the image's ENTRYPOINT/CMD, environment and working directory the way
 // containerd builds the OCI process (cri WithProcessArgs, oci.WithEnv, WithProcessCwd).
-import type { ContainerSpec, EnvVar } from '../types.js';
+import type { ContainerSpec, EnvVar } from '../../api/core.js';
 import { expand, mappingFuncFor } from './expansion.js';
 import type { EnvVarValue } from './env.js';
 

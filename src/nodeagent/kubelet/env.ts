@@ -2,7 +2,7 @@
 // first (configMaps and secrets, with prefix and optional), then env in order — `$(VAR)` expansion against what is
 // defined so far and the service variables, or a valueFrom source — then the remaining service variables. Errors
 // carry upstream's text; the runtime reports them as CreateContainerConfigError.
-import type { ConfigMap, ContainerSpec, Pod, Secret } from '../types.js';
+import type { ConfigMap, ContainerSpec, Pod, Secret } from '../../api/core.js';
 import { expand, mappingFuncFor } from './expansion.js';
 import { envResourceFieldRefValue, podFieldSelectorRuntimeValue, type PodAddresses } from './fieldpath.js';
 import { serviceEnvVarMap, type Service } from './service-env.js';

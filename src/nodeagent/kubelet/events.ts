@@ -1,5 +1,5 @@
 // Event texts and object formats the kubelet uses in its messages (pkg/kubelet/util/format, pkg/kubelet/events).
-import type { Pod } from '../types.js';
+import type { Pod } from '../../api/core.js';
 
 /** An event the caller records on the pod (or the container, with `fieldPath`). */
 export interface KubeletEvent {

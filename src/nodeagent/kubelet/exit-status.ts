@@ -4,7 +4,7 @@
 // pkg/kubelet/container/runtime.go and the per-pod trimming of the status manager's normalizeStatus).
 import { constants } from 'node:os';
 import { open } from 'node:fs/promises';
-import type { ContainerState, ContainerStateTerminated, Pod, PodStatus } from '../types.js';
+import type { ContainerState, ContainerStateTerminated, Pod, PodStatus } from '../../api/core.js';
 
 export const TERMINATION_MESSAGE_PATH_DEFAULT = '/dev/termination-log';
 /** What one container may write to its termination message file (the last bytes are kept). */

@@ -3,7 +3,7 @@
 // resources (pkg/api/v1/resource/helpers.go ExtractContainerResourceValue, MergeContainerResourceLimits).
 import { Quantity, tryParseQuantity } from '../../apimachinery/quantity.js';
 import { isQualifiedName } from '../../apimachinery/validation/names.js';
-import type { ContainerSpec, ObjectFieldSelector, Pod, ResourceFieldSelector } from '../types.js';
+import type { ContainerSpec, ObjectFieldSelector, Pod, ResourceFieldSelector } from '../../api/core.js';
 
 /** SplitMaybeSubscriptedPath: `metadata.labels['key']` → path and subscript. */
 export function splitMaybeSubscriptedPath(fieldPath: string): { path: string; subscript: string } | undefined {

@@ -3,7 +3,7 @@
 // hostsEntriesFromHostAliases).
 import { readFile } from 'node:fs/promises';
 import { isDNS1123Label } from '../../apimachinery/validation/names.js';
-import type { HostAlias, Pod } from '../types.js';
+import type { HostAlias, Pod } from '../../api/core.js';
 
 export const MANAGED_HOSTS_HEADER = '# Kubernetes-managed hosts file.\n';
 export const MANAGED_HOSTS_HEADER_HOST_NETWORK = '# Kubernetes-managed hosts file (host network).\n';

@@ -6,7 +6,7 @@ import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
-import type { Pod } from '../types.js';
+import type { Pod } from '../../api/core.js';
 
 type Kind = 'configmaps' | 'secrets' | 'persistentvolumeclaims' | 'persistentvolumes';
 const RESOURCES: Record<Kind, ResourceDescriptor> = {

@@ -1,7 +1,7 @@
 // A pod's DNS settings and its /etc/resolv.conf, as kubernetes pkg/kubelet/network/dns/dns.go computes them
 // (GetPodDNS with ClusterFirst, ClusterFirstWithHostNet, Default and None, dnsConfig merging, the search-line
 // limits of pkg/apis/core/validation) and as containerd writes them (parseDNSOptions).
-import type { Pod, PodDNSConfig } from '../types.js';
+import type { Pod, PodDNSConfig } from '../../api/core.js';
 import { aggregateMessage, formatPod, type KubeletEvent } from './events.js';
 
 /** pkg/apis/core/validation: limits derived from libc's resolver. */

@@ -4,7 +4,7 @@
 // as data the runtime writes with the AtomicWriter and applies.
 import { lchown, lstat, chmod, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConfigMap, DownwardAPIVolumeFile, KeyToPath, Pod, ProjectedVolumeSource, Secret, ServiceAccountTokenProjection, Volume } from '../types.js';
+import type { ConfigMap, DownwardAPIVolumeFile, KeyToPath, Pod, ProjectedVolumeSource, Secret, ServiceAccountTokenProjection, Volume } from '../../api/core.js';
 import { cleanPath, type FileProjection, type Payload } from './atomic-writer.js';
 import { configMapNotFound, secretNotFound } from './env.js';
 import { aggregateMessage } from './events.js';

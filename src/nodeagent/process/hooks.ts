@@ -4,7 +4,7 @@
 import { request } from 'node:http';
 import { expandCommandOnlyStatic } from '../kubelet/command.js';
 import { resolveContainerPort } from '../kubelet/prober/http.js';
-import type { ContainerSpec, LifecycleHandler } from '../types.js';
+import type { ContainerSpec, LifecycleHandler } from '../../api/core.js';
 
 export interface HookTarget {
   container: ContainerSpec;

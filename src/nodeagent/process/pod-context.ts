@@ -3,7 +3,7 @@
 import type { TokenRequest } from '../kubelet/volume-payload.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { InstanceNames } from '../../networking/instance.js';
-import type { Pod } from '../types.js';
+import type { Pod } from '../../api/core.js';
 import type { ImageManager } from '../images/image-manager.js';
 import type { Backoff } from '../kubelet/backoff.js';
 import type { CgroupTree } from './cgroups.js';

@@ -19,7 +19,7 @@ import { ContainerProber } from '../kubelet/prober/worker.js';
 import { podDNSConfig, resolvConfContent } from '../kubelet/resolv-conf.js';
 import type { KubeletEvent } from '../kubelet/events.js';
 import type { RuntimeContainer, RuntimePod } from '../runtime.js';
-import { ConfigMap, ContainerSpec, Pod, Secret } from '../types.js';
+import { ConfigMap, ContainerSpec, Pod, Secret } from '../../api/core.js';
 import { containerCapabilities } from './capabilities.js';
 import { ContainerExit, ContainerInstance, RUNTIME_SCHEME } from './container.js';
 import { execCapture } from './exec.js';

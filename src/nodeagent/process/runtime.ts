@@ -13,7 +13,7 @@ import { runQuiet } from '../../networking/command.js';
 import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
 import { podLogDirName, serveContainerLog } from '../logs/pod-logs.js';
 import type { Runtime, RuntimePod } from '../runtime.js';
-import type { Pod } from '../types.js';
+import type { Pod } from '../../api/core.js';
 import { ImageCatalog } from '../images/catalog.js';
 import { ImageManager } from '../images/image-manager.js';
 import { Backoff, CONTAINER_BACKOFF_INITIAL_MS, CONTAINER_BACKOFF_MAX_MS } from '../kubelet/backoff.js';

@@ -9,7 +9,7 @@ import { run, runQuiet } from '../../networking/command.js';
 import { AtomicWriter } from '../kubelet/atomic-writer.js';
 import { expandSubPathExpr } from '../kubelet/expansion.js';
 import { applyOwnership, mountFailedMessage, volumeOwnershipPlan, volumePayload, type TokenRequest, type VolumeSources } from '../kubelet/volume-payload.js';
-import type { ConfigMap, ContainerSpec, Pod, Secret, Volume } from '../types.js';
+import type { ConfigMap, ContainerSpec, Pod, Secret, Volume } from '../../api/core.js';
 import type { VolumeMount } from './mount-plan.js';
 import type { PodContext } from './pod-context.js';
 

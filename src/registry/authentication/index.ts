@@ -1,7 +1,8 @@
 // authentication.k8s.io/v1 SelfSubjectReview (`kubectl auth whoami`): create-only, nothing stored; the answer is
 // the requesting user as authentication saw it (upstream's pkg/registry/authentication/selfsubjectreview).
 import type { KubeObject } from '../../apimachinery/types.js';
-import type { ResourceDef, UserInfo } from '../types.js';
+import type { ResourceDef } from '../types.js';
+import type { UserInfo } from '../../api/identity.js';
 import { rfc3339 } from '../../apimachinery/time.js';
 
 export const AUTHENTICATION_GROUP = 'authentication.k8s.io';

@@ -4,7 +4,7 @@
 // allows everything (upstream's AlwaysAllow mode), so every review says allowed and the rules are `*`.
 import { FieldSelectorError, parseFieldSelector } from '../../apimachinery/fields.js';
 import { newRequirement, parseSelector, SelectorError, type Operator } from '../../apimachinery/labels.js';
-import type { Authorizer, UserInfo } from '../types.js';
+import type { Authorizer, UserInfo } from '../../api/identity.js';
 import type { AccessReviewSpec, NonResourceAttributes, ResourceAttributes, SelectorAttributes } from './validation.js';
 
 export interface SubjectAccessReviewStatus {

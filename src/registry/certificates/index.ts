@@ -9,7 +9,8 @@ import { builtinResource } from '../apps/resource-def.js';
 import { isObj, Obj, specOf, statusOf, str } from '../apps/shared.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { deepClone } from '../object-meta.js';
-import type { ResourceDef, UserInfo } from '../types.js';
+import type { ResourceDef } from '../types.js';
+import type { UserInfo } from '../../api/identity.js';
 import { rfc3339 } from '../../apimachinery/time.js';
 
 export const KUBE_APISERVER_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';

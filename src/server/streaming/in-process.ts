@@ -7,10 +7,10 @@ import { ApiError } from '../../apimachinery/errors.js';
 import { exitCodeOf, StreamStatus } from '../../apimachinery/remotecommand.js';
 import type { InProcessStreaming, SessionStreams } from '../../client/http.js';
 import { statusToError } from '../../client/http.js';
-import type { UserInfo } from '../../registry/types.js';
+import type { UserInfo } from '../../api/identity.js';
 import { authorize, requestPath } from '../app.js';
 import type { ServerContext } from '../context.js';
-import { parseRequestInfo, type RequestInfo } from '../request-info.js';
+import { parseRequestInfo, type RequestInfo } from '../../apimachinery/request-info.js';
 import { getPod, notRunningMessage, podRef, streamingKubelet, validateContainer } from './pod-target.js';
 import { parseRemoteCommandOptions, ResizeFeed, runRemoteCommand } from './remotecommand.js';
 

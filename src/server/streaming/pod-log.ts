@@ -7,7 +7,7 @@ import { ApiError, errBadRequest, errInternal, errInvalid, isApiError } from '..
 import { FieldError, forbidden, invalid, notSupported } from '../../apimachinery/field-errors.js';
 import type { ContainerLogOptions, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
 import type { ServerContext } from '../context.js';
-import type { RequestInfo } from '../request-info.js';
+import type { RequestInfo } from '../../apimachinery/request-info.js';
 import { boolParam, getPod, intParam, localKubelet, podRef, validateContainer } from './pod-target.js';
 import { kubeletStreamPath, proxyLogsToKubelet } from './remote-kubelet.js';
 

@@ -4,7 +4,7 @@
 // kubelet. What only the kubelet knows (is the container running, which log instance) stays on the kubelet side.
 import { ApiError, errBadRequest, errNotFound } from '../../apimachinery/errors.js';
 import type { KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
-import type { ContainerStatus, Pod } from '../../nodeagent/types.js';
+import type { ContainerStatus, Pod } from '../../api/core.js';
 import type { ServerContext } from '../context.js';
 
 const PODS = { group: '', resource: 'pods' };

@@ -15,7 +15,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../../apimachinery/errors.js';
-import type { Pod, Node } from '../../nodeagent/types.js';
+import type { Pod, Node } from '../../api/core.js';
 import { DEFAULT_KUBELET_PORT } from '../../nodeagent/node-object.js';
 import type { ServerContext } from '../context.js';
 import { markUpgraded } from '../upgrade.js';

@@ -10,7 +10,7 @@ import { ApiError, errInternal } from '../../apimachinery/errors.js';
 import type { ContainerStreams, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
 import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, writePlainError } from '../upgrade.js';
-import type { Pod } from '../../nodeagent/types.js';
+import type { Pod } from '../../api/core.js';
 import { boolParam, boundNode, getPod, localKubelet, notRunningMessage, podRef, validateContainer } from './pod-target.js';
 import { kubeletStreamPath, proxyUpgradeToKubelet } from './remote-kubelet.js';
 import { serveSpdyCommand } from './remotecommand-spdy.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MANDATORY_FLOW_SCHEMAS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_FLOW_SCHEMAS, SUGGESTED_PRIORITY_LEVELS } from '../../../src/flowcontrol/bootstrap.js';
 import { isLongRunning, PriorityAndFairness } from '../../../src/flowcontrol/filter.js';
 import type { FlowSchema, PriorityLevelConfiguration } from '../../../src/flowcontrol/types.js';
-import { parseRequestInfo } from '../../../src/server/request-info.js';
+import { parseRequestInfo } from '../../../src/apimachinery/request-info.js';
 
 const fs = (o: { name: string; spec: unknown }) => ({ apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'FlowSchema', metadata: { name: o.name, uid: `fs-${o.name}` }, spec: o.spec }) as FlowSchema;
 const pl = (o: { name: string; spec: unknown }) => ({ apiVersion: 'flowcontrol.apiserver.k8s.io/v1', kind: 'PriorityLevelConfiguration', metadata: { name: o.name, uid: `pl-${o.name}` }, spec: o.spec }) as PriorityLevelConfiguration;

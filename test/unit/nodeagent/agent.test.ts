@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { builtin } from '../../../src/client/resources.js';
 import { NodeAgent, startNodeAgent } from '../../../src/nodeagent/index.js';
-import type { Node, Pod } from '../../../src/nodeagent/types.js';
+import type { Node, Pod } from '../../../src/api/core.js';
 import { Env, getPod, isGone, pod, startEnv, waitFor } from './env.js';
 
 let env: Env;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ApiError } from '../../../src/apimachinery/errors.js';
 import { KubeClient } from '../../../src/client/client.js';
 import { builtin, resourcePath } from '../../../src/client/resources.js';
-import type { Pod } from '../../../src/nodeagent/types.js';
+import type { Pod } from '../../../src/api/core.js';
 import { Berth, startBerth } from '../../../src/host/berth.js';
 import { eventually } from '../../e2e/harness.js';
 

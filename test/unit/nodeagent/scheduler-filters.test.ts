@@ -1,7 +1,7 @@
 // Scheduler filters and the FitError message, without a server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Node, Pod } from '../../../src/nodeagent/types.js';
+import type { Node, Pod } from '../../../src/api/core.js';
 import { accountPod, filterNode, fitErrorMessage, NodeState } from '../../../src/scheduler/filters.js';
 import { podRequests } from '../../../src/scheduler/resources.js';
 

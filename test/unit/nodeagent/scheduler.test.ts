@@ -6,7 +6,7 @@ import { ApiError } from '../../../src/apimachinery/errors.js';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { builtin, resourcePath } from '../../../src/client/resources.js';
 import { NodeAgent, startNodeAgent } from '../../../src/nodeagent/index.js';
-import type { Pod } from '../../../src/nodeagent/types.js';
+import type { Pod } from '../../../src/api/core.js';
 import { Scheduler, startScheduler } from '../../../src/scheduler/index.js';
 import { bindingServed, Env, getPod, isGone, pod, startEnv, waitFor } from './env.js';
 

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { builtin } from '../../../src/client/resources.js';
 import { NodeAgent, startNodeAgent } from '../../../src/nodeagent/index.js';
-import type { Pod } from '../../../src/nodeagent/types.js';
+import type { Pod } from '../../../src/api/core.js';
 import { Env, pod, startEnv, waitFor } from './env.js';
 
 let env: Env;

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { errUnauthorized } from '../../../src/apimachinery/errors.js';
 import { authenticateRequest, ensurePki, writeKubeconfig, type Pki } from '../../../src/pki/index.js';
-import type { UserInfo } from '../../../src/registry/types.js';
+import type { UserInfo } from '../../../src/api/identity.js';
 
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const run = promisify(execFile);

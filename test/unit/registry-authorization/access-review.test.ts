@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reviewAccess, rulesFor, userFromSpec, type RuleResolver } from '../../../src/registry/authorization/access-review.js';
 import { selfSubjectReview } from '../../../src/registry/authentication/index.js';
-import type { Authorizer, UserInfo } from '../../../src/registry/types.js';
+import type { Authorizer, UserInfo } from '../../../src/api/identity.js';
 
 const jane: UserInfo = { username: 'jane', groups: ['devs', 'system:authenticated'] };
 type Attrs = Parameters<Authorizer['authorize']>[0];

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { accessReviewComponent } from '../../../src/host/access-reviews.js';
-import type { Authorizer } from '../../../src/registry/types.js';
+import type { Authorizer } from '../../../src/api/identity.js';
 import { startBerth, type Berth } from '../../../src/host/berth.js';
 import { rawRequest } from '../../e2e/harness.js';
 import { repoPath } from '../../repo-path.js';

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
 import type { ResourceDef } from '../../../src/registry/types.js';
-import { builtinResources } from '../../../src/registry/builtin.js';
+import { builtinResources } from '../../../src/host/builtin-resources.js';
 
 const defs = builtinResources();
 const find = (group: string, resource: string): ResourceDef => {

@@ -1,7 +1,7 @@
 // The scheduler cache keeps per-node totals equal to summing the bound pods and the assumed ones from scratch.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Node, Pod } from '../../../src/nodeagent/types.js';
+import type { Node, Pod } from '../../../src/api/core.js';
 import { SchedulerCache } from '../../../src/scheduler/cache.js';
 
 const node = (name: string, allocatable: Record<string, string> = { cpu: '4', memory: '8Gi', pods: '110' }): Node =>

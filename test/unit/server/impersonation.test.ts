@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Authorizer } from '../../../src/registry/types.js';
+import type { Authorizer } from '../../../src/api/identity.js';
 import { startBerth, type Berth } from '../../../src/host/berth.js';
 import { COMPONENTS } from '../../../src/host/component-list.js';
 import { credentials, KUBECTL } from '../../e2e/harness.js';

@@ -13,7 +13,7 @@ import type { KubeObject } from '../../../src/apimachinery/types.js';
 import { KubeClient } from '../../../src/client/client.js';
 import { builtin, type ResourceDescriptor } from '../../../src/client/resources.js';
 import type { WatchEvent } from '../../../src/client/watch.js';
-import { registerReviewHandlers } from '../../../src/registry/authorization/rest.js';
+import { registerReviewHandlers } from '../../../src/server/review-endpoints.js';
 import { Berth, startBerth } from '../../../src/host/berth.js';
 import type { Component, ComponentContext } from '../../../src/component/contract.js';
 import { InProcessTransport } from '../../../src/server/in-process.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Pod } from '../../../src/nodeagent/types.js';
+import type { Pod } from '../../../src/api/core.js';
 import { parseKubeletPath } from '../../../src/server/kubelet-server.js';
 import { kubeletStreamPath } from '../../../src/server/streaming/remote-kubelet.js';
 

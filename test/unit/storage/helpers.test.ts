@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { builtinResources } from '../../../src/registry/builtin.js';
+import { builtinResources } from '../../../src/host/builtin-resources.js';
 import { guaranteedUpdate, keyFor, prefixFor } from '../../../src/storage/helpers.js';
 import { resourceBucket } from '../../../src/storage/key-layout.js';
 import { StorageError } from '../../../src/storage/interface.js';

@@ -3,7 +3,7 @@
 // success, redirects are followed on the same host only (another host ends the probe with a warning), at most 10.
 import http from 'node:http';
 import https from 'node:https';
-import type { ContainerSpec, HTTPGetAction } from '../../types.js';
+import type { ContainerSpec, HTTPGetAction } from '../../../api/core.js';
 import { connErrorText, dialErrorText, joinHostPort } from '../go-net.js';
 import { PROBE_USER_AGENT, type ProbeOutcome } from './results.js';
 

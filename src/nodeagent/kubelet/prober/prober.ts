@@ -1,6 +1,6 @@
 // One probe of a container, as kubernetes pkg/kubelet/prober/prober.go runs it: upstream's defaults, the handler
 // for the probe's kind, up to three tries when the prober itself errors, and the events it records.
-import type { ContainerSpec, Pod, Probe } from '../../types.js';
+import type { ContainerSpec, Pod, Probe } from '../../../api/core.js';
 import { expandCommandOnlyStatic } from '../command.js';
 import { formatPod, type KubeletEvent } from '../events.js';
 import { execProbe, type ExecInContainer } from './exec.js';

@@ -3,7 +3,7 @@
 // (started and ready as UpdatePodStatus computes them) do it, plus the kill the kubelet derives from a failed
 // liveness or startup probe (kuberuntime_manager.go computePodActions, killContainer). Time comes from an
 // injectable clock so tests do not sleep.
-import type { ContainerSpec, Pod, Probe } from '../../types.js';
+import type { ContainerSpec, Pod, Probe } from '../../../api/core.js';
 import type { KubeletEvent } from '../events.js';
 import { probe as runProber, probeWithDefaults, type DefaultedProbe, type ProbeRun, type ProbeTarget } from './prober.js';
 import type { ProbeType, ResultValue } from './results.js';

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { goDuration } from '../../../../src/apimachinery/duration.js';
 import { Backoff, backOffKey, restartDecision } from '../../../../src/nodeagent/kubelet/backoff.js';
-import type { Pod } from '../../../../src/nodeagent/types.js';
+import type { Pod } from '../../../../src/api/core.js';
 
 const pod: Pod = { metadata: { name: 'web-0', namespace: 'default', uid: 'u-1' }, spec: { containers: [{ name: 'app' }] } };
 

@@ -7,7 +7,7 @@ import {
   cgroupV1Files, cgroupV2Files, containerCgroupResources, cpuSharesToWeight, cpuSharesToWeightLinear, hugePageSizeName,
   milliCPUToQuota, milliCPUToShares, podCgroupPath, podCgroupResources, podQOSClass, qosCgroupResources,
 } from '../../../../src/nodeagent/kubelet/cgroups.js';
-import type { ContainerSpec, Pod } from '../../../../src/nodeagent/types.js';
+import type { ContainerSpec, Pod } from '../../../../src/api/core.js';
 
 const c = (name: string, requests?: Record<string, string>, limits?: Record<string, string>, restartPolicy?: string): ContainerSpec =>
   ({ name, resources: { ...(requests ? { requests } : {}), ...(limits ? { limits } : {}) }, ...(restartPolicy ? { restartPolicy } : {}) });

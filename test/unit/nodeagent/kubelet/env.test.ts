@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ContainerConfigError, envMap, makeEnvironmentVariables, type EnvInput } from '../../../../src/nodeagent/kubelet/env.js';
 import { serviceEnvVarMap, serviceEnvVars, type Service } from '../../../../src/nodeagent/kubelet/service-env.js';
-import type { ConfigMap, ContainerSpec, Pod, Secret } from '../../../../src/nodeagent/types.js';
+import type { ConfigMap, ContainerSpec, Pod, Secret } from '../../../../src/api/core.js';
 import type { ServicePort } from '../../../../src/registry/core-service-alloc/allocator.js';
 
 const svc = (namespace: string, name: string, clusterIP: string, ports: ServicePort[]): Service =>

@@ -11,7 +11,7 @@ import {
   enrichMessage, exitCodeOf, exitReason, readTerminationMessageFile, terminatedState, terminationMessage,
   terminationMessageFromLogs, trimTerminationMessages,
 } from '../../../../src/nodeagent/kubelet/exit-status.js';
-import type { ContainerStatus, Pod } from '../../../../src/nodeagent/types.js';
+import type { ContainerStatus, Pod } from '../../../../src/api/core.js';
 
 let dir: string;
 before(async () => { dir = await mkdtemp(path.join(os.tmpdir(), 'berth-exit-')); });

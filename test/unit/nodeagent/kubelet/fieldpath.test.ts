@@ -7,7 +7,7 @@ import {
   convertDownwardAPIFieldLabel, divideQuantityCeil, envResourceFieldRefValue, extractContainerResourceValue,
   extractFieldPathAsString, formatMap, goQuote, podFieldSelectorRuntimeValue, volumeResourceFieldRefValue,
 } from '../../../../src/nodeagent/kubelet/fieldpath.js';
-import type { ContainerSpec, Pod } from '../../../../src/nodeagent/types.js';
+import type { ContainerSpec, Pod } from '../../../../src/api/core.js';
 
 const pod: Pod = {
   metadata: {

@@ -7,7 +7,7 @@ import {
   etcHostsContent, hostNetworkHostsFileContent, managedHostsFileContent, podHostnameAndDomain, podUTSHostname,
   readNodeHostsFileContent, shouldManageEtcHosts, truncatePodHostname,
 } from '../../../../src/nodeagent/kubelet/hosts.js';
-import type { Pod, PodSpec } from '../../../../src/nodeagent/types.js';
+import type { Pod, PodSpec } from '../../../../src/api/core.js';
 
 /** The fixed start of every managed hosts file (TABs between fields). */
 const MANAGED_HEADER = '# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n' +

@@ -6,7 +6,7 @@ import type { KubeletEvent } from '../../../../src/nodeagent/kubelet/events.js';
 import {
   fitSearchLimits, mergeDNSOptions, parseResolvConf, podDNSConfig, podDNSType, resolvConfContent,
 } from '../../../../src/nodeagent/kubelet/resolv-conf.js';
-import type { Pod, PodSpec } from '../../../../src/nodeagent/types.js';
+import type { Pod, PodSpec } from '../../../../src/api/core.js';
 
 const pod = (spec: Partial<PodSpec> = {}): Pod =>
   ({ metadata: { name: 'test_pod', namespace: 'testNS', uid: 'u1' }, spec: { containers: [{ name: 'c' }], ...spec } });

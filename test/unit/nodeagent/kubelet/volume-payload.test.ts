@@ -10,7 +10,7 @@ import {
   applyOwnership, configMapPayload, downwardAPIPayload, fsGroupMode, fsUserFrom, mountFailedMessage, projectedPayload,
   secretPayload, volumeOwnershipPlan, volumePayload, type TokenRequest, type VolumeSources,
 } from '../../../../src/nodeagent/kubelet/volume-payload.js';
-import type { ConfigMap, Pod, Secret } from '../../../../src/nodeagent/types.js';
+import type { ConfigMap, Pod, Secret } from '../../../../src/api/core.js';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const cm: ConfigMap = { metadata: { name: 'cfg', namespace: 'ns' }, data: { 'primary.cnf': '[mysqld]\nlog-bin\n', 'replica.cnf': '[mysqld]\nsuper-read-only\n' }, binaryData: { blob: b64('\x00\x01') } };

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ApiError } from '../../../../src/apimachinery/errors.js';
-import type { Pod } from '../../../../src/nodeagent/types.js';
+import type { Pod } from '../../../../src/api/core.js';
 import { parseLogOptions } from '../../../../src/server/streaming/pod-log.js';
 import { boolParam, notRunningMessage, validateContainer } from '../../../../src/server/streaming/pod-target.js';
 import { parseRemoteCommandOptions } from '../../../../src/server/streaming/remotecommand.js';

@@ -16,7 +16,7 @@ import { canonicalHeaderKey, httpProbe, newRequestForHTTPGetAction, resolveConta
 import { probe, probeWithDefaults, type ProbeTarget } from '../../../../../src/nodeagent/kubelet/prober/prober.js';
 import { tcpProbe } from '../../../../../src/nodeagent/kubelet/prober/tcp.js';
 import { ensurePki } from '../../../../../src/pki/pki.js';
-import type { ContainerSpec, Pod } from '../../../../../src/nodeagent/types.js';
+import type { ContainerSpec, Pod } from '../../../../../src/api/core.js';
 
 let server: http.Server;
 let port = 0;

@@ -9,7 +9,7 @@ import type { ProbeType, ResultValue } from '../../../../../src/nodeagent/kubele
 import {
   ContainerProber, probeKill, ProbeResults, ProbeWorker, type Clock, type ProbedContainer, type ProbeKill, type ProbeUpdate,
 } from '../../../../../src/nodeagent/kubelet/prober/worker.js';
-import type { ContainerSpec, Pod } from '../../../../../src/nodeagent/types.js';
+import type { ContainerSpec, Pod } from '../../../../../src/api/core.js';
 
 /** Timers fire only when the test advances time. */
 class FakeClock implements Clock {

@@ -1,94 +1,18 @@
-// The POST endpoints of the review kinds (upstream's REST storages in pkg/registry/authorization/* and
-// authentication/selfsubjectreview): the body is decoded and checked like any create, then answered instead of
-// stored, with 201. SubjectAccessReview-like kinds echo the request with managedFields and status filled in;
-// SelfSubjectRulesReview and SelfSubjectReview answer with a new object. Every other verb is 405.
+// The POST endpoints of the review kinds (registry/authorization/reviews.ts answers them): the body is decoded and
+// checked like any create, then answered instead of stored, with 201. Every other verb is 405.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ApiError, errBadRequest, errInvalid } from '../../apimachinery/errors.js';
-import type { FieldError } from '../../apimachinery/field-errors.js';
-import { updateManagedFields } from '../../apimachinery/managedfields/fieldmanager.js';
-import { modelType } from '../../apimachinery/managedfields/schema.js';
-import { unknownFieldMessage } from '../../apimachinery/schema/strict.js';
-import { apiVersionOf, type KubeObject } from '../../apimachinery/types.js';
-import { negotiateFormat, readObjectBody, writeFormatted } from '../../server/codec.js';
-import { subresourceKey, type SubresourceHandler } from '../../server/context.js';
-import type { ServerContext } from '../../server/context.js';
-import type { RequestInfo } from '../../server/request-info.js';
-import { managerFromUserAgent } from '../../server/resources.js';
-import { AUTHENTICATION_GROUP, selfSubjectReview, tokenReviewStatus } from '../authentication/index.js';
-import { required } from '../../apimachinery/field-errors.js';
-import type { ResourceDef, UserInfo } from '../types.js';
-import { reviewAccess, rulesFor, userFromSpec } from './access-review.js';
-import { AUTHORIZATION_GROUP } from './index.js';
-import {
-  type AccessReviewSpec, validateLocalSubjectAccessReview, validateSelfSubjectAccessReview, validateSubjectAccessReview,
-} from './validation.js';
-
-interface ReviewRequest {
-  ctx: ServerContext;
-  def: ResourceDef;
-  obj: KubeObject;
-  user: UserInfo;
-  /** The namespace of the request path ('' for cluster-scoped kinds). */
-  namespace: string;
-}
-
-interface ReviewKind {
-  group: string;
-  resource: string;
-  /** Whether the response echoes the request (and so carries the managedFields the create recorded). */
-  echoes: boolean;
-  answer(r: ReviewRequest): Promise<KubeObject>;
-}
-
-type Validate = (meta: Record<string, unknown>, spec: AccessReviewSpec) => FieldError[];
-
-/** SubjectAccessReview, LocalSubjectAccessReview and SelfSubjectAccessReview differ in validation and in whose access is checked. */
-function accessReview(resource: string, validate: Validate, subject: (spec: AccessReviewSpec, user: UserInfo) => UserInfo): ReviewKind {
-  return {
-    group: AUTHORIZATION_GROUP, resource, echoes: true,
-    async answer({ ctx, obj, user }) {
-      const spec = specOf(obj) as AccessReviewSpec;
-      const errs = validate(obj.metadata as Record<string, unknown>, spec);
-      // Upstream builds this error from the decoded internal object, whose Kind is empty.
-      if (errs.length) throw errInvalid(AUTHORIZATION_GROUP, '', '', errs);
-      return { kind: obj.kind, apiVersion: obj.apiVersion, metadata: obj.metadata, spec: obj.spec, status: await reviewAccess(ctx.authorizer, subject(spec, user), spec) };
-    },
-  };
-}
-
-const self = (_spec: AccessReviewSpec, user: UserInfo) => user;
-
-export const REVIEW_KINDS: ReviewKind[] = [
-  accessReview('subjectaccessreviews', validateSubjectAccessReview, userFromSpec),
-  accessReview('localsubjectaccessreviews', validateLocalSubjectAccessReview, userFromSpec),
-  accessReview('selfsubjectaccessreviews', validateSelfSubjectAccessReview, self),
-  {
-    group: AUTHORIZATION_GROUP, resource: 'selfsubjectrulesreviews', echoes: false,
-    async answer({ ctx, obj, user }) {
-      const namespace = (specOf(obj) as { namespace?: unknown }).namespace;
-      if (typeof namespace !== 'string' || !namespace) throw errBadRequest('no namespace on request');
-      return {
-        kind: 'SelfSubjectRulesReview', apiVersion: `${AUTHORIZATION_GROUP}/v1`, metadata: zeroMeta(), spec: {},
-        status: await rulesFor(ctx.authorizer, user, namespace),
-      };
-    },
-  },
-  {
-    group: AUTHENTICATION_GROUP, resource: 'tokenreviews', echoes: true,
-    async answer({ ctx, obj }) {
-      const spec = specOf(obj) as { token?: string; audiences?: string[] };
-      if (!spec.token) throw errInvalid(AUTHENTICATION_GROUP, 'TokenReview', '', [required('spec.token')]);
-      const result = ctx.reviewToken ? await ctx.reviewToken(spec.token, spec.audiences ?? []) : { error: 'token reviews are not served' };
-      return { kind: obj.kind, apiVersion: obj.apiVersion, metadata: obj.metadata, spec: obj.spec, status: tokenReviewStatus(result) };
-    },
-  },
-  {
-    group: AUTHENTICATION_GROUP, resource: 'selfsubjectreviews', echoes: false,
-    async answer({ user }) {
-      return selfSubjectReview(user);
-    },
-  },
-];
+import { ApiError, errBadRequest } from '../apimachinery/errors.js';
+import { updateManagedFields } from '../apimachinery/managedfields/fieldmanager.js';
+import { modelType } from '../apimachinery/managedfields/schema.js';
+import type { RequestInfo } from '../apimachinery/request-info.js';
+import { unknownFieldMessage } from '../apimachinery/schema/strict.js';
+import { apiVersionOf, type KubeObject } from '../apimachinery/types.js';
+import type { UserInfo } from '../api/identity.js';
+import { REVIEW_KINDS, type ReviewKind } from '../registry/authorization/reviews.js';
+import type { ResourceDef } from '../registry/types.js';
+import { negotiateFormat, readObjectBody, writeFormatted } from './codec.js';
+import { type ServerContext, type SubresourceHandler, subresourceKey } from './context.js';
+import { managerFromUserAgent } from './resources.js';
 
 /** Registers every review endpoint on the server (the collection path, subresource ''). */
 export function registerReviewHandlers(server: Pick<ServerContext, 'subresources'>): void {
@@ -183,16 +107,6 @@ function trackManagedFields(ctx: ServerContext, def: ResourceDef, obj: KubeObjec
 function withZeroCreationTimestamp(meta: KubeObject['metadata']): KubeObject['metadata'] {
   const { managedFields, ...rest } = meta;
   return { ...rest, creationTimestamp: null as unknown as string, ...(managedFields ? { managedFields } : {}) };
-}
-
-function specOf(obj: KubeObject): Record<string, unknown> {
-  const spec = obj.spec;
-  return spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? spec as Record<string, unknown> : {};
-}
-
-/** A Go zero ObjectMeta in JSON: creationTimestamp is a struct, so it prints as null. */
-function zeroMeta(): KubeObject['metadata'] {
-  return { creationTimestamp: null as unknown as string };
 }
 
 function notFound(): ApiError {

@@ -2,22 +2,22 @@
 // priorities: core 18000, apps 17800, events.k8s.io 17750, … batch 17400, certificates 17300, networking 17200, policy 17100, rbac 17000,
 // storage 16800, scheduling 16600, coordination 16500, apiextensions 16400, discovery 16200, flowcontrol 16100).
 import { apiextensionsResources } from '../apiextensions/crd-resource.js';
-import { appsResources } from './apps/index.js';
-import { accessReviewResources } from './authorization/index.js';
-import { autoscalingResources } from './autoscaling/index.js';
-import { batchResources } from './batch/index.js';
-import { certificatesResources } from './certificates/index.js';
-import { coordinationResources } from './coordination/index.js';
-import { coreResources } from './core/index.js';
-import { discoveryResources } from './discovery/index.js';
-import { eventsResources } from './events/index.js';
-import { flowcontrolResources } from './flowcontrol/index.js';
-import { networkingResources } from './networking/index.js';
-import { policyResources } from './policy/index.js';
-import { rbacResources } from './rbac/index.js';
-import { schedulingResources } from './scheduling/index.js';
-import { storageResources } from './storage/index.js';
-import type { ResourceDef } from './types.js';
+import { appsResources } from '../registry/apps/index.js';
+import { accessReviewResources } from '../registry/authorization/index.js';
+import { autoscalingResources } from '../registry/autoscaling/index.js';
+import { batchResources } from '../registry/batch/index.js';
+import { certificatesResources } from '../registry/certificates/index.js';
+import { coordinationResources } from '../registry/coordination/index.js';
+import { coreResources } from '../registry/core/index.js';
+import { discoveryResources } from '../registry/discovery/index.js';
+import { eventsResources } from '../registry/events/index.js';
+import { flowcontrolResources } from '../registry/flowcontrol/index.js';
+import { networkingResources } from '../registry/networking/index.js';
+import { policyResources } from '../registry/policy/index.js';
+import { rbacResources } from '../registry/rbac/index.js';
+import { schedulingResources } from '../registry/scheduling/index.js';
+import { storageResources } from '../registry/storage/index.js';
+import type { ResourceDef } from '../registry/types.js';
 
 /**
  * Built-in kinds whose upstream strategies refuse an update without metadata.resourceVersion (AllowUnconditionalUpdate

@@ -3,13 +3,13 @@
 // suggested ones, keeping theirs while `apf.kubernetes.io/autoupdate-spec` is "true"; the filter then follows every
 // change of either kind through storage watches (upstream's configuration controller).
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../apimachinery/types.js';
-import type { GenericStore, RequestContext } from '../registry/generic-store.js';
-import type { ResourceRegistry } from '../registry/registry.js';
-import type { ResourceDef } from '../registry/types.js';
-import { AUTO_UPDATE_ANNOTATION, MANDATORY_FLOW_SCHEMAS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_FLOW_SCHEMAS, SUGGESTED_PRIORITY_LEVELS, type BootstrapObject } from './bootstrap.js';
-import type { PriorityAndFairness } from './filter.js';
-import type { FlowSchema, PriorityLevelConfiguration } from './types.js';
+import type { KubeObject } from '../../apimachinery/types.js';
+import type { GenericStore, RequestContext } from '../generic-store.js';
+import type { ResourceRegistry } from '../registry.js';
+import type { ResourceDef } from '../types.js';
+import { AUTO_UPDATE_ANNOTATION, MANDATORY_FLOW_SCHEMAS, MANDATORY_PRIORITY_LEVELS, SUGGESTED_FLOW_SCHEMAS, SUGGESTED_PRIORITY_LEVELS, type BootstrapObject } from '../../flowcontrol/bootstrap.js';
+import type { PriorityAndFairness } from '../../flowcontrol/filter.js';
+import type { FlowSchema, PriorityLevelConfiguration } from '../../flowcontrol/types.js';
 
 const GROUP = 'flowcontrol.apiserver.k8s.io';
 const API_VERSION = `${GROUP}/v1`;

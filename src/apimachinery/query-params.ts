@@ -3,7 +3,7 @@
 // "0" or "false" in any letter case (so `watch=True`, `force=1` and even `watch=` are true); an integer is Go's
 // strconv.ParseInt of that value, and anything else is a 400 carrying Go's text. Parameters an endpoint does not
 // know are ignored.
-import { errBadRequest } from '../apimachinery/errors.js';
+import { errBadRequest } from './errors.js';
 
 /** Convert_Slice_string_To_bool; undefined when the parameter is absent (a nil *bool). */
 export function boolParam(query: URLSearchParams, name: string): boolean | undefined {

@@ -1,5 +1,7 @@
-// The slices of core/v1 Pod and Node the agent and scheduler read and write, typed loosely enough to accept what
-// the API server returns.
+// The slices of core/v1 (Pod, Node, ConfigMap, Secret and what they hold) that components read and write, typed
+// loosely enough to accept what the API server returns: one home for them below every room (the node agent, the
+// scheduler, controllers, the server), instead of a local copy in each. Hand-written for now; the full model data
+// is in apimachinery/schema/models.
 import type { KubeObject } from '../apimachinery/types.js';
 
 export interface ContainerPort {
@@ -390,3 +392,5 @@ export interface Node extends KubeObject {
   };
 }
 
+/** podutil.IsPodPhaseTerminal: a pod in Succeeded or Failed never runs again. */
+export const isTerminalPhase = (phase: string | undefined) => phase === 'Succeeded' || phase === 'Failed';
