@@ -13,6 +13,8 @@ import { builtin } from '../client/resources.js';
 import { WorkQueue } from '../client/workqueue.js';
 import type { AdmissionPlugin, ResourceDef } from '../registry/types.js';
 import type { ComponentContext, RunningComponent } from '../component/contract.js';
+import type { GenericStore } from '../registry/generic-store.js';
+import type { ResourceRegistry } from '../registry/registry.js';
 import { customResourceDefs } from './cr-resource.js';
 import { calculateNamesAndConditions, usedNamesInGroup } from './naming.js';
 import {
@@ -31,6 +33,12 @@ interface Served {
   defs: ResourceDef[];
 }
 
+
+/** What serving CRDs needs of the host: the registry the kinds are added to and the store their objects live in. */
+export interface CrdServingContext extends ComponentContext {
+  registry: ResourceRegistry;
+  objects: GenericStore;
+}
 export class CrdController implements RunningComponent {
   private readonly served = new Map<string, Served>();
   private readonly queue = new WorkQueue<string>({ name: 'crd-controller' });
@@ -39,7 +47,7 @@ export class CrdController implements RunningComponent {
   private workers?: Promise<void>;
   private stopped = false;
 
-  constructor(private readonly ctx: ComponentContext) {}
+  constructor(private readonly ctx: CrdServingContext) {}
 
   /** Re-serves every Established CRD from storage, so custom resources answer as soon as the server is ready. */
   async start(): Promise<void> {

@@ -11,7 +11,8 @@ import { isQualifiedName, nameIsDNSSubdomain } from '../apimachinery/validation/
 import { validateObjectMeta, validateObjectMetaUpdate } from '../apimachinery/validation/objectmeta.js';
 import { ageTablePrinter, customResourcePrinter } from '../printers/index.js';
 import { specChanged } from '../registry/object-meta.js';
-import { DEFAULT_VERBS, type Printer, type ResourceDef, type Strategy } from '../registry/types.js';
+import { DEFAULT_VERBS, type ResourceDef, type Strategy } from '../registry/types.js';
+import type { Printer } from '../printers/types.js';
 import { defaultCustomResource, findUnknownFieldsCR, pruneCustomResource, validateCustomResource } from './schema/index.js';
 import { compileForServing, type CompiledSchema } from './schema-bridge.js';
 import { CRDVersion, CustomResourceDefinition, ScaleSubresourceSpec, storageVersionOf } from './types.js';

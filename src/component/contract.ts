@@ -5,11 +5,8 @@
 import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { KubeClient } from '../client/client.js';
 import type { SharedInformerFactory } from '../client/informer.js';
-import type { GenericStore } from '../registry/generic-store.js';
-import type { ResourceRegistry } from '../registry/registry.js';
 import type { UserInfo } from '../api/identity.js';
-import type { ServerContext } from '../server/context.js';
-import type { Store } from '../storage/interface.js';
+import type { KubeletApi } from './kubelet-api.js';
 
 /** Who a component is to the API server: `User-Agent` and the field manager its writes default to. */
 export interface ClientIdentity {
@@ -62,12 +59,10 @@ export interface ComponentContext {
   pkiDataDir?: string;
   url: string;
   kubeconfigPath: string;
-  registry: ResourceRegistry;
-  objects: GenericStore;
-  store: Store;
   model: TypeModel;
-  server: ServerContext;
   options: BerthRuntimeOptions;
+  /** The kubelets the API server streams exec, attach, port-forward and logs to, by node name (a node agent adds its nodes). */
+  kubelets: Map<string, KubeletApi>;
   /** Lines printed by `berth up` after start (e.g. `dns: 127.0.0.1:N`). */
   announce(line: string): void;
   /**
@@ -95,7 +90,11 @@ export interface RunningComponent {
   stop(): Promise<void> | void;
 }
 
-export interface Component {
+/**
+ * A part Berth starts. `C` is what it needs of its host: API clients and options (ComponentContext) for a
+ * controller or agent; the API-side parts in src/host/ ask for more (HostContext: the registry and the server).
+ */
+export interface Component<C extends ComponentContext = ComponentContext> {
   name: string;
   /** Components that are controllers are skipped when options.controllers is false. */
   controller: boolean;
@@ -104,5 +103,5 @@ export interface Component {
    * after /readyz turns ok, even with --no-controllers.
    */
   afterReady?: boolean;
-  start(ctx: ComponentContext): Promise<RunningComponent>;
+  start(ctx: C): Promise<RunningComponent>;
 }

@@ -58,7 +58,8 @@ import { PriorityAndFairness } from '../flowcontrol/filter.js';
 import { createHttpsServer } from '../server/https-server.js';
 import type { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
-import type { BerthRuntimeOptions, Component, ComponentContext, RunningComponent } from '../component/contract.js';
+import type { BerthRuntimeOptions, RunningComponent } from '../component/contract.js';
+import type { HostComponent, HostContext } from './host-context.js';
 import type { ServerContext } from '../server/context.js';
 import { createFieldManager } from '../server/field-manager.js';
 import { InProcessTransport } from '../server/in-process.js';
@@ -84,7 +85,7 @@ export interface BerthOptions {
   /** Runtime options (nodes, sim timing, DNS, feature gates, controllers on/off); defaults in DEFAULT_RUNTIME. */
   runtime?: Partial<BerthRuntimeOptions>;
   /** Replaces the built-in component list (tests). */
-  components?: Component[];
+  components?: HostComponent[];
   /** An EncryptionConfiguration file (kube-apiserver's --encryption-provider-config); default: <data-dir>/encryption-config.yaml, made on first start. */
   encryptionProviderConfig?: string;
   /** The audit log (kube-apiserver's --audit-policy-file, --audit-log-path, --audit-log-maxsize, --audit-log-maxbackup); false: none. */
@@ -271,8 +272,9 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     if (!clients) throw new Error('components use the API client only once /readyz is ok (RunningComponent.ready)');
     return clients;
   };
-  const componentCtx: ComponentContext = {
+  const componentCtx: HostContext = {
     dataDir: opts.dataDir, pkiDataDir: opts.pkiDataDir, url, kubeconfigPath, registry, objects, store, model, server: ctx, options: runtime,
+    kubelets: ctx.kubelets,
     announce: (line) => opts.announce?.(line),
     get client() { return needClients().client; },
     get informers() { return needClients().informers; },
@@ -289,7 +291,7 @@ export async function startBerth(opts: BerthOptions): Promise<Berth> {
     }
   };
   const components = (opts.components ?? COMPONENTS).filter((c) => runtime.controllers || !c.controller);
-  const startAll = async (list: Component[]) => {
+  const startAll = async (list: HostComponent[]) => {
     for (const component of list) running.push([component.name, await component.start(componentCtx)]);
   };
   try {

@@ -6,20 +6,21 @@ import { ApiError } from '../apimachinery/errors.js';
 import { controllerIdentity, SCHEDULER_IDENTITY } from '../authentication/component-users.js';
 import { caCertPath } from '../pki/index.js';
 import { subresourceKey } from '../server/context.js';
-import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
+import type { ComponentContext, RunningComponent } from '../component/contract.js';
+import type { HostComponent, HostContext } from './host-context.js';
 import { handlePodBinding } from '../server/pod-binding.js';
 
 /** A component whose module is imported only when it starts. */
-function lazy(name: string, controller: boolean, load: () => Promise<Component>): Component {
-  return { name, controller, start: async (ctx: ComponentContext): Promise<RunningComponent> => (await load()).start(ctx) };
+function lazy(name: string, controller: boolean, load: () => Promise<HostComponent>): HostComponent {
+  return { name, controller, start: async (ctx: HostContext): Promise<RunningComponent> => (await load()).start(ctx) };
 }
 
 /** A component running a client-side loop (controllers, scheduler, node agent) on the shared client and informers. */
-function clientComponent(name: string, run: (ctx: ComponentContext) => Promise<RunningComponent>): Component {
+function clientComponent(name: string, run: (ctx: ComponentContext) => Promise<RunningComponent>): HostComponent {
   return { name, controller: true, start: run };
 }
 
-export const COMPONENTS: Component[] = [
+export const COMPONENTS: HostComponent[] = [
   // serves CRD kinds; first, so they exist before the other components look
   lazy('apiextensions-controller', false, async () => (await import('../apiextensions/index.js')).apiextensionsComponent),
   {

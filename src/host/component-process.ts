@@ -7,7 +7,8 @@ import { DEFAULT_RUNTIME } from './berth.js';
 import { ComponentClients } from './component-client.js';
 import { COMPONENTS } from './component-list.js';
 import { stopInReverse } from './components.js';
-import type { BerthRuntimeOptions, ComponentContext, RunningComponent } from '../component/contract.js';
+import type { BerthRuntimeOptions, RunningComponent } from '../component/contract.js';
+import type { HostContext } from './host-context.js';
 
 export interface ComponentProcessOptions {
   kubeconfigPath: string;
@@ -42,7 +43,8 @@ export function componentProcess(opts: ComponentProcessOptions): RunningComponen
     get client() { return clients.client; },
     get informers() { return clients.informers; },
     clientAs: (identity) => clients.clientAs(identity),
-  } as ComponentContext;
+    kubelets: new Map(),
+  } as HostContext;
   for (const field of ['registry', 'objects', 'store', 'model', 'server'] as const) Object.defineProperty(ctx, field, { get: apiSide(field) });
   const running: [string, RunningComponent][] = [];
   return {

@@ -1,7 +1,7 @@
 // The pod subresources that reach a node's kubelet: pods/log (a plain GET) and pods/exec, attach, portforward
 // (connection upgrades; a request without the upgrade is answered as upstream: 400 Upgrade request required).
 import { subresourceKey } from '../server/context.js';
-import type { Component } from '../component/contract.js';
+import type { HostComponent } from './host-context.js';
 import type { ServerContext } from '../server/context.js';
 import type { RequestInfo } from '../apimachinery/request-info.js';
 import { handlePodLog } from '../server/streaming/pod-log.js';
@@ -19,7 +19,7 @@ async function withoutUpgrade(ctx: ServerContext, info: RequestInfo, query: URLS
   upgradeRequired();
 }
 
-export const podStreamingComponent: Component = {
+export const podStreamingComponent: HostComponent = {
   name: 'pod-streaming',
   controller: false,
   async start(ctx) {

@@ -1,11 +1,11 @@
 // `berth up` component: Service ClusterIP/NodePort allocation (admission + storage watch) and the `kubernetes`
 // Service. Not a "controller": allocation is part of the API's contract, so it runs with --no-controllers too.
 import { hostAddressOnPodNetwork } from '../networking/host-network.js';
-import type { Component } from '../component/contract.js';
+import type { HostComponent } from './host-context.js';
 import { ensureDnsEndpointSlice, ensureDnsService, ensureKubernetesService, startServiceAllocation } from '../registry/core-service-alloc/index.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 
-export const serviceAllocationComponent: Component = {
+export const serviceAllocationComponent: HostComponent = {
   name: 'service-allocation', controller: false,
   async start(ctx) {
     const deps = { objects: ctx.objects, registry: ctx.registry, store: ctx.store };

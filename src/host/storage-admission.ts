@@ -2,9 +2,9 @@
 // its own so the volume controllers load only when they start.
 import { defaultStorageClass } from '../admission/default-storage-class.js';
 import { persistentVolumeClaimResize, storageObjectInUseProtection } from '../admission/storage-protection.js';
-import type { Component } from '../component/contract.js';
+import type { HostComponent } from './host-context.js';
 
-export const storageAdmissionComponent: Component = {
+export const storageAdmissionComponent: HostComponent = {
   name: 'storage-admission', controller: false,
   async start(ctx) {
     ctx.objects.useAdmission(defaultStorageClass(ctx.objects, ctx.registry));

@@ -15,7 +15,7 @@ import { buildLease, buildNode, DEFAULT_CAPACITY, NODE_LEASE_NAMESPACE, nodeStat
 import { containerEvents } from './pod-events.js';
 import { isTerminalPhase } from '../api/core.js';
 import { buildPodStatus, statusDiffers } from './pod-status.js';
-import type { KubeletApi } from './kubelet-api.js';
+import type { KubeletApi } from '../component/kubelet-api.js';
 import type { Runtime } from './runtime.js';
 import { SimRuntime } from './sim-runtime.js';
 import { Node, Pod } from '../api/core.js';

@@ -33,11 +33,11 @@ export const podLogDir = (dataDir: string) => join(dataDir, 'logs', 'pods');
  */
 export async function startNodeAgentComponent(ctx: ComponentContext, opts: NodeAgentComponentOptions = {}): Promise<RunningComponent> {
   const agent = await startAgent(ctx, opts);
-  for (const node of agent.nodeNames) ctx.server.kubelets.set(node, agent.kubelet);
+  for (const node of agent.nodeNames) ctx.kubelets.set(node, agent.kubelet);
   return {
     async stop() {
       for (const node of agent.nodeNames) {
-        if (ctx.server.kubelets.get(node) === agent.kubelet) ctx.server.kubelets.delete(node);
+        if (ctx.kubelets.get(node) === agent.kubelet) ctx.kubelets.delete(node);
       }
       await agent.stop();
     },

@@ -14,7 +14,7 @@ import { builtin } from '../client/resources.js';
 import { clusterDnsIP } from '../registry/core-service-alloc/ranges.js';
 import { type NodeAgent, startNodeAgent } from './agent.js';
 import { nodeTokenManagers, podLogDir } from './component.js';
-import type { KubeletApi, StartKubeletServer } from './kubelet-api.js';
+import type { KubeletApi, StartKubeletServer } from '../component/kubelet-api.js';
 import { buildNode, DEFAULT_KUBELET_PORT } from './node-object.js';
 import { tlsBootstrap } from './tls-bootstrap.js';
 import type { Node, Pod } from '../api/core.js';

@@ -1,7 +1,7 @@
 // What the agent needs from a container runtime (a tiny CRI): run a pod's containers as its spec says, report
 // their states, stop them, and serve what the API server asks of a kubelet (exec, attach, port-forward, logs).
 // The simulated runtime implements it; a process runtime can replace it.
-import type { KubeletApi } from './kubelet-api.js';
+import type { KubeletApi } from '../component/kubelet-api.js';
 import type { ContainerState, Pod } from '../api/core.js';
 
 export interface RuntimeContainer {

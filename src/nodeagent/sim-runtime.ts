@@ -12,7 +12,7 @@ import { simBehaviour, SimBehaviour } from './annotations.js';
 import { imageID, normalizeImage } from './images/reference.js';
 import { Backoff, backOffKey, restartDecision } from './kubelet/backoff.js';
 import { exitCodeOf, terminatedState } from './kubelet/exit-status.js';
-import type { KubeletApi, PodRef, StreamingTarget } from './kubelet-api.js';
+import type { KubeletApi, PodRef, StreamingTarget } from '../component/kubelet-api.js';
 import { PodLogDirectory } from './logs/pod-logs.js';
 import type { ContainerLogWriter } from './logs/writer.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from './runtime.js';

@@ -1,7 +1,7 @@
 // HorizontalPodAutoscaler columns and cells (pkg/printers/internalversion printHorizontalPodAutoscaler and
 // formatHPAMetrics), on the autoscaling/v2 form.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { age, ageColumn, column, nameColumn, nameOf, quantityString } from './helpers.js';
 import { isJsonObject } from '../apimachinery/json.js';
 

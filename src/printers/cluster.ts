@@ -1,7 +1,7 @@
 // Printers for storage, discovery, coordination, rbac, policy, networking, scheduling, node, certificates,
 // admissionregistration and flowcontrol kinds (pkg/printers/internalversion columns and cells).
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
 import { humanDuration } from '../apimachinery/duration.js';
 import { age, ageColumn, column, intOrString, listWithMore, loadBalancerIngress, nameColumn, nameOf, quantityString } from './helpers.js';

@@ -1,6 +1,6 @@
 // Printers for core/v1 kinds other than Pod, following pkg/printers/internalversion's columns and cell rules.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { formatLabels } from '../apimachinery/labels.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import {

@@ -1,7 +1,7 @@
 // Custom resources: the Name column plus the CRD version's additionalPrinterColumns, evaluated like the
 // apiextensions tableconvertor (JSONPath with missing keys allowed; typed cells; dates as HumanDuration).
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer, TableColumn } from '../registry/types.js';
+import type { Printer, TableColumn } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { nameColumn, nameOf } from './helpers.js';
 

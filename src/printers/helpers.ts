@@ -1,7 +1,7 @@
 // Building blocks shared by the built-in printers: column definitions, AGE cells, container layout and the small
 // formatting rules pkg/printers/internalversion applies everywhere.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { TableColumn } from '../registry/types.js';
+import type { TableColumn } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { tryParseQuantity } from '../apimachinery/quantity.js';
 

@@ -1,5 +1,5 @@
 // Printer lookup by group and kind, plus the fallbacks upstream uses for kinds without a dedicated printer.
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { age, column, nameColumn, nameOf } from './helpers.js';
 import { podPrinter } from './pod.js';
 import { horizontalPodAutoscalerPrinter } from './autoscaling.js';

@@ -1,7 +1,7 @@
 // The Pod row: READY, the aggregated STATUS reason, RESTARTS with "(… ago)" and the wide columns, computed the way
 // printPod in pkg/printers/internalversion does.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { age, column, nameColumn, ageColumn, wide } from './helpers.js';
 

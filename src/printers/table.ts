@@ -2,7 +2,7 @@
 // The server always prints every column (wide); kubectl hides priority > 0 columns unless `-o wide`, and reads each
 // row's embedded object for -A NAMESPACE, --show-labels and -L.
 import type { KubeObject, ListMeta } from '../apimachinery/types.js';
-import type { Printer, TableColumn } from '../registry/types.js';
+import type { Printer, TableColumn } from './types.js';
 
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 

@@ -1,6 +1,6 @@
 // Printers for apps/v1 and batch/v1 workloads (pkg/printers/internalversion columns and cells).
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from '../registry/types.js';
+import type { Printer } from './types.js';
 import { formatLabels, formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
 import { humanDuration, timestampSince } from '../apimachinery/duration.js';
 import { parseApiVersion } from '../apimachinery/types.js';

@@ -4,6 +4,7 @@
 import type { FieldError } from '../apimachinery/field-errors.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { UserInfo } from '../api/identity.js';
+import type { Printer } from '../printers/types.js';
 
 export interface Strategy {
   /** SetDefaults_* for the kind; runs on create and update, before validation. */
@@ -45,20 +46,6 @@ export interface ScaleSubresource {
   selectorFromSpec?: boolean;
   /** For ReplicationController: `.spec.selector` is a plain label map. */
   selectorFromSpecMap?: boolean;
-}
-
-export interface TableColumn {
-  name: string;
-  type: string; // 'string' | 'integer' | 'number' | 'boolean' | 'date'
-  format: string; // 'name' for the name column, '' otherwise
-  description: string;
-  priority: number; // 0 = default, 1 = -o wide
-}
-
-export interface Printer {
-  columns: TableColumn[];
-  /** One row's cells, in column order. `now` is the server time used for AGE. */
-  cells(obj: KubeObject, now: Date): unknown[];
 }
 
 export interface ResourceDef {

@@ -6,14 +6,15 @@ import type { TypeModel } from '../apimachinery/schema/types.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
-import type { Printer, ResourceDef } from '../registry/types.js';
+import type { ResourceDef } from '../registry/types.js';
+import type { Printer } from '../printers/types.js';
 import type { Authorizer, UserInfo } from '../api/identity.js';
 import type { Auditor } from '../audit/auditor.js';
 import type { PriorityAndFairness } from '../flowcontrol/filter.js';
 import type { TokenReviewResult } from '../registry/authentication/index.js';
 import type { Store } from '../storage/interface.js';
 import type { KubeletClientTls } from './streaming/remote-kubelet.js';
-import type { KubeletApi } from '../nodeagent/kubelet-api.js';
+import type { KubeletApi } from '../component/kubelet-api.js';
 import type { RequestInfo } from '../apimachinery/request-info.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

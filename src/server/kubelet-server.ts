@@ -17,7 +17,7 @@ import type { Duplex } from 'node:stream';
 import { ApiError, isApiError } from '../apimachinery/errors.js';
 import { createClientCertificateAuthenticator } from '../authentication/request.js';
 import { builtin } from '../client/resources.js';
-import type { KubeletServer, KubeletServerOptions } from '../nodeagent/kubelet-api.js';
+import type { KubeletServer, KubeletServerOptions } from '../component/kubelet-api.js';
 import type { Pod } from '../api/core.js';
 import type { UserInfo } from '../api/identity.js';
 import { parseLogOptions, serveContainerLog } from './streaming/pod-log.js';

@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { createRequire } from 'node:module';
 import type * as NodePty from 'node-pty';
 import { ApiError } from '../../src/apimachinery/errors.js';
-import type { ContainerStreams, KubeletApi, PodRef } from '../../src/nodeagent/kubelet-api.js';
+import type { ContainerStreams, KubeletApi, PodRef } from '../../src/component/kubelet-api.js';
 import { PodLogDirectory } from '../../src/nodeagent/logs/pod-logs.js';
 import type { ContainerLogWriter } from '../../src/nodeagent/logs/writer.js';
 import type { Runtime, RuntimeContainer, RuntimePod } from '../../src/nodeagent/runtime.js';

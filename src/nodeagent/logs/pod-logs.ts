@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { errBadRequest } from '../../apimachinery/errors.js';
-import type { ContainerLogOptions, PodRef } from '../kubelet-api.js';
+import type { ContainerLogOptions, PodRef } from '../../component/kubelet-api.js';
 import type { RuntimeContainer } from '../runtime.js';
 import { LogFollowSource, readContainerLog } from './reader.js';
 import { ContainerLogWriter, ContainerLogWriterOptions } from './writer.js';

@@ -5,7 +5,7 @@
 // goes away. As upstream, only the current file is read: rotated files are not.
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import type { ContainerLogOptions } from '../kubelet-api.js';
+import type { ContainerLogOptions } from '../../component/kubelet-api.js';
 import { formatTimestamp, nsFromDate, parseRecord } from './cri-format.js';
 
 /** How a following reader learns that the container's log changed or that it stopped. */

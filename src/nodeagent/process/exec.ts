@@ -4,7 +4,7 @@
 import { readlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { type Readable, Writable } from 'node:stream';
-import type { ContainerStreams, StreamResult } from '../kubelet-api.js';
+import type { ContainerStreams, StreamResult } from '../../component/kubelet-api.js';
 import type { CgroupTree } from './cgroups.js';
 import type { ContainerInstance } from './container.js';
 import { launch, StartError } from './helper.js';

@@ -10,7 +10,7 @@ import { HostNetwork, gatewayOf } from '../../networking/host-network.js';
 import { claimInstance, InstanceNames, instanceNames, isInstanceLive, releaseInstance } from '../../networking/instance.js';
 import { sweepOrphans } from '../../networking/orphans.js';
 import { runQuiet } from '../../networking/command.js';
-import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../kubelet-api.js';
+import type { ContainerLogOptions, ContainerStreams, KubeletApi, PodRef, StreamResult } from '../../component/kubelet-api.js';
 import { podLogDirName, serveContainerLog } from '../logs/pod-logs.js';
 import type { Runtime, RuntimePod } from '../runtime.js';
 import type { Pod } from '../../api/core.js';

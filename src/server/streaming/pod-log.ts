@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
 import { ApiError, errBadRequest, errInternal, errInvalid, isApiError } from '../../apimachinery/errors.js';
 import { FieldError, forbidden, invalid, notSupported } from '../../apimachinery/field-errors.js';
-import type { ContainerLogOptions, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
+import type { ContainerLogOptions, KubeletApi, PodRef } from '../../component/kubelet-api.js';
 import type { ServerContext } from '../context.js';
 import type { RequestInfo } from '../../apimachinery/request-info.js';
 import { boolParam, getPod, intParam, localKubelet, podRef, validateContainer } from './pod-target.js';

@@ -3,7 +3,7 @@
 // the container is one of its containers (or the only one), the pod is bound to a node, and that node has a
 // kubelet. What only the kubelet knows (is the container running, which log instance) stays on the kubelet side.
 import { ApiError, errBadRequest, errNotFound } from '../../apimachinery/errors.js';
-import type { KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
+import type { KubeletApi, PodRef } from '../../component/kubelet-api.js';
 import type { ContainerStatus, Pod } from '../../api/core.js';
 import type { ServerContext } from '../context.js';
 

@@ -15,7 +15,7 @@ import {
   STREAM_TYPE_HEADER, WS_BASE64_PROTOCOL_V4,
 } from '../../apimachinery/remotecommand.js';
 import type { SpdyHeaders } from '../../apimachinery/httpstream/spdy-frames.js';
-import type { KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
+import type { KubeletApi, PodRef } from '../../component/kubelet-api.js';
 import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, markUpgraded, writePlainError } from '../upgrade.js';
 import { boundNode, getPod, localKubelet, podRef } from './pod-target.js';

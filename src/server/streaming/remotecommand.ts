@@ -7,7 +7,7 @@ import { finished } from 'node:stream/promises';
 import { errBadRequest, isApiError } from '../../apimachinery/errors.js';
 import { exitCodeStatus, StreamStatus, streamStatusOf, successStatus, type TerminalSize } from '../../apimachinery/remotecommand.js';
 import { ApiError, errInternal } from '../../apimachinery/errors.js';
-import type { ContainerStreams, KubeletApi, PodRef } from '../../nodeagent/kubelet-api.js';
+import type { ContainerStreams, KubeletApi, PodRef } from '../../component/kubelet-api.js';
 import type { UpgradeHandler } from '../context.js';
 import { isSpdyRequest, isWebSocketRequest, writePlainError } from '../upgrade.js';
 import type { Pod } from '../../api/core.js';

@@ -24,7 +24,7 @@ after(async () => {
 const cond = (p: Pod, type: string) => p.status?.conditions?.find((c) => c.type === type);
 const ready = (p: Pod) => cond(p, 'Ready')?.status === 'True';
 
-async function until(name: string, check: (p: Pod) => boolean, what: string, ms = 8000): Promise<Pod> {
+async function until(name: string, check: (p: Pod) => boolean, what: string, ms = 20_000): Promise<Pod> {
   return waitFor(async () => {
     const p = await getPod(env.client, name);
     return check(p) && p;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { printerFor, defaultTablePrinter, ageTablePrinter, printerOrDefault } from '../../../src/printers/index.js';
 import type { KubeObject } from '../../../src/apimachinery/types.js';
-import type { Printer } from '../../../src/registry/types.js';
+import type { Printer } from '../../../src/printers/types.js';
 
 const now = new Date('2024-05-01T12:00:00Z');
 const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: 'default', creationTimestamp: '2024-04-29T09:00:00Z', ...extra }); // 2d3h old

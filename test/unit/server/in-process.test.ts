@@ -15,7 +15,7 @@ import { builtin, type ResourceDescriptor } from '../../../src/client/resources.
 import type { WatchEvent } from '../../../src/client/watch.js';
 import { registerReviewHandlers } from '../../../src/server/review-endpoints.js';
 import { Berth, startBerth } from '../../../src/host/berth.js';
-import type { Component, ComponentContext } from '../../../src/component/contract.js';
+import type { HostComponent, HostContext } from '../../../src/host/host-context.js';
 import { InProcessTransport } from '../../../src/server/in-process.js';
 
 const whoAmIResource: ResourceDescriptor = { group: 'authentication.k8s.io', version: 'v1', resource: 'selfsubjectreviews', namespaced: false, kind: 'SelfSubjectReview' };
@@ -42,12 +42,12 @@ describe('jsonRoundTrip', () => {
 describe('Berth\'s in-process channel', () => {
   let dir: string;
   let berth: Berth;
-  let ctx: ComponentContext;
+  let ctx: HostContext;
   /** kubeadm's and the API server's own requests: no user named, so the loopback user. */
   const loopback = () => ctx.clientAs({ userAgent: 'test' });
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'berth-in-process-'));
-    const probe: Component = {
+    const probe: HostComponent = {
       name: 'probe', controller: true,
       async start(c) {
         registerReviewHandlers(c.server); // SelfSubjectReview tells who a request was authenticated as

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { after, describe, test } from 'node:test';
 import { ApiError } from '../../../../src/apimachinery/errors.js';
-import type { ContainerLogOptions } from '../../../../src/nodeagent/kubelet-api.js';
+import type { ContainerLogOptions } from '../../../../src/component/kubelet-api.js';
 import { formatTimestamp, parseRecord, parseTimestamp } from '../../../../src/nodeagent/logs/cri-format.js';
 import { followWriter, instanceFileIndex, logInstanceFor, PodLogDirectory, serveContainerLog } from '../../../../src/nodeagent/logs/pod-logs.js';
 import { readContainerLog } from '../../../../src/nodeagent/logs/reader.js';
