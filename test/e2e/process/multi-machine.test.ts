@@ -111,6 +111,7 @@ test('seed 003 Redis spread across the machines: set on redis-0, kubectl drain i
 });
 
 test('kill -9 of an API server: kubectl keeps working through the other (reads, writes, exec into a pod on a joined machine); the machines stay Ready', { skip, timeout: 180_000 }, async () => {
+  assert.deepEqual([...new Set(balancer!.picks)].sort(), [0, 1], 'the balancer has sent connections to both API servers');
   const killedAt = Date.now();
   await apiservers[0]!.kill();
   assert.match(await kubectlOk(cluster(), ['get', 'nodes']), /machine-a\s+Ready[\s\S]*machine-b\s+Ready/);
