@@ -134,11 +134,15 @@ test('kill -9 of the etcd leader: both API servers serve kubectl again after the
   await leader.kill();
   // A write through the balancer is acknowledged within the bound (a write whose answer was lost in the election
   // fails with 504 and is not retried by the server; kubectl's create then answers AlreadyExists: read it back).
+  const failures: string[] = [];
   await eventually(async () => {
     const r = await kubectl(cluster(), ['create', 'configmap', 'after-etcd-leader-kill', '--from-literal=a=b']);
+    if (r.code !== 0) failures.push(`+${Date.now() - killedAt} ms: ${r.stderr.trim()}`);
     return r.code === 0 || /AlreadyExists/.test(r.stderr);
-  }, ETCD_FAILOVER_BOUND_MS, 500);
-  t.diagnostic(`a write was acknowledged ${Date.now() - killedAt} ms after the etcd leader ${leader.name} was killed`);
+  }, ETCD_FAILOVER_BOUND_MS, 500).catch((e: Error) => {
+    throw new Error(`${e.message}\n${failures.join('\n')}`);
+  });
+  t.diagnostic(`a write was acknowledged ${Date.now() - killedAt} ms after the etcd leader ${leader.name} was killed; before it: ${failures.join('; ') || 'no failure'}`);
   for (const i of [0, 1]) {
     await eventually(async () => (await kubectl(direct(i), ['get', '--raw', '/readyz'])).stdout === 'ok', ETCD_FAILOVER_BOUND_MS, 500);
     assert.equal(await kubectlOk(direct(i), ['get', 'configmap', 'after-etcd-leader-kill', '-o', 'jsonpath={.data.a}']), 'b');
