@@ -5,7 +5,7 @@
 // takes over. Everything on loopback, etcd started by the test.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiError } from '../../src/apimachinery/errors.js';
@@ -14,7 +14,7 @@ import { KubeClient } from '../../src/client/client.js';
 import { SharedInformer } from '../../src/client/informer.js';
 import { builtin } from '../../src/client/resources.js';
 import { etcdUnavailable, freePort, startEtcd, type EtcdCluster } from '../support/etcd.js';
-import { startBerthCommand, type BerthProcess } from '../support/berth-process.js';
+import { kubeconfigFor, startBerthCommand, type BerthProcess } from '../support/berth-process.js';
 import { startTcpBalancer, type TcpBalancer } from '../support/tcp-balancer.js';
 import { eventually, kubectlOk } from './harness.js';
 
@@ -50,14 +50,10 @@ before(async () => {
   for (let i = 0; i < 2; i++) apiservers.push(await berth(apiserverArgs(i), /^server: /m));
   balancer = await startTcpBalancer(apiPorts.map((port) => ({ host: '127.0.0.1', port })));
   kubeconfig = join(dir, 'kubeconfig');
-  writeFileSync(kubeconfig, readFileSync(join(dir, 'api-0', 'kubeconfig'), 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${balancer.port}`), { mode: 0o600 });
+  kubeconfigFor(join(dir, 'api-0', 'kubeconfig'), kubeconfig, `https://127.0.0.1:${balancer.port}`);
   // The controller managers and schedulers use the kubeconfigs the API servers wrote beside the shared pki, as
   // kubeadm's controller-manager.conf and scheduler.conf (their own users, not the admin), pointed at the balancer.
-  const throughBalancer = (file: string) => {
-    const path = join(dir, file);
-    writeFileSync(path, readFileSync(join(shared, file), 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, `server: https://127.0.0.1:${balancer.port}`), { mode: 0o600 });
-    return path;
-  };
+  const throughBalancer = (file: string) => kubeconfigFor(join(shared, file), join(dir, file), `https://127.0.0.1:${balancer.port}`);
   const common = ['--data-dir', shared, ...LEADER_FLAGS];
   const managerConf = throughBalancer('controller-manager.conf');
   const schedulerConf = throughBalancer('scheduler.conf');

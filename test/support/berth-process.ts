@@ -2,6 +2,7 @@
 // waited for until a stdout line says it is ready; `prefix` runs it through another program first (e.g.
 // `ip netns exec <ns>`, for a node on a machine of its own).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const BERTH_CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -54,4 +55,10 @@ export async function startBerthCommand(args: string[], ready: RegExp, opts: { t
       await exited;
     },
   };
+}
+
+/** Writes a copy of kubeconfig `from` to `to` that reaches `server` (e.g. a balancer in front of several API servers). */
+export function kubeconfigFor(from: string, to: string, server: string): string {
+  writeFileSync(to, readFileSync(from, 'utf8').replace(/server: https:\/\/[^\s]+/, `server: ${server}`), { mode: 0o600 });
+  return to;
 }

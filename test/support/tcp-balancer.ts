@@ -1,7 +1,7 @@
 // A small TCP balancer for tests, as a load balancer in front of several API servers: each new connection goes to
 // the next backend in turn; a backend that refuses the connection is skipped (the next one is tried), so clients
 // keep working while any backend is up. Connections are spliced byte for byte (TLS passes through untouched).
-// Listens on 127.0.0.1 only.
+// Listens on 127.0.0.1 unless given another local address (a test bridge's, for machines in network namespaces).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 
 export interface TcpBalancer {
@@ -11,7 +11,7 @@ export interface TcpBalancer {
   close(): Promise<void>;
 }
 
-export async function startTcpBalancer(backends: { host: string; port: number }[]): Promise<TcpBalancer> {
+export async function startTcpBalancer(backends: { host: string; port: number }[], listenHost = '127.0.0.1'): Promise<TcpBalancer> {
   let next = 0;
   const picks: number[] = [];
   const open = new Set<Socket>();
@@ -54,7 +54,7 @@ export async function startTcpBalancer(backends: { host: string; port: number }[
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, listenHost, () => resolve());
   });
   return {
     port: (server.address() as { port: number }).port,

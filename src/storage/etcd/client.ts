@@ -2,6 +2,7 @@
 // --etcd-keyfile describe it, through the etcd3 client (gRPC, one connection per member, failing over between them).
 import { readFileSync } from 'node:fs';
 import { Etcd3, type IOptions } from 'etcd3';
+import { etcdCallPolicy, noteEtcdCall } from './retry-policy.js';
 
 export interface EtcdConnectionOptions {
   /** Client URLs of the members, e.g. ['http://127.0.0.1:2379']; https URLs need `caFile`. */
@@ -41,6 +42,7 @@ export function connectEtcd(opts: EtcdConnectionOptions): Etcd3 {
     // notice a member that vanished without closing its connections (a killed host) within seconds.
     // grpc-js's own retry layer (it buffers every message of every call) and channelz call tracking cost CPU on each
     // call and buy nothing here: etcd3 retries on another member itself, and nobody reads channelz.
+    // Its retries follow clientv3's: reads after a transient failure, writes only when never sent (retry-policy.ts).
     grpcOptions: {
       'grpc.enable_retries': 0,
       'grpc.enable_channelz': 0,
@@ -49,7 +51,11 @@ export function connectEtcd(opts: EtcdConnectionOptions): Etcd3 {
       'grpc.keepalive_timeout_ms': 5_000,
       'grpc.keepalive_permit_without_calls': 1,
     },
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
+    faultHandling: { global: etcdCallPolicy() },
+    defaultCallOptions: (ctx) => {
+      noteEtcdCall(ctx);
+      return ctx.isStream ? {} : { deadline: Date.now() + timeout };
+    },
   };
   if (tls || opts.caFile) {
     options.credentials = {

@@ -6,94 +6,56 @@
 // nothing behind. Traffic stays on the test's bridge and inside its namespaces. Needs root; skips otherwise.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import https from 'node:https';
-import { randomBytes, randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { instanceNames } from '../../../src/networking/instance.js';
 import { startBerthCommand, type BerthProcess } from '../../support/berth-process.js';
 import { ensurePki, issueClientCertificate } from '../../../src/pki/index.js';
 import { eventually, kubectl, kubectlOk, kubectlVersion } from '../harness.js';
-import { needsPrograms, realPodsUnavailable, waitReady } from './harness.js';
+import { needsPrograms, realPodsUnavailable } from './harness.js';
+import {
+  agentLeftovers, createJoinToken, createTestNetwork, drainRedisMachine, inNs, joinMachine, networkLeftovers, redisCli, sh, startRedisAcrossMachines, stopAgent,
+  type TestNetwork,
+} from './machines.js';
 
 const why = realPodsUnavailable();
 const skip = why ?? false;
-const tag = randomBytes(2).toString('hex');
-const net = randomInt(16, 250); // the machines' L2 network: 172.30.<net>.0/24
-const k = randomInt(200, 250); // pods 10.<k>.0.0/17, Services 10.<k>.128.0/17
-const clusterCidr = `10.${k}.0.0/17`;
-const serviceCidr = `10.${k}.128.0/17`;
-const bridge = `bjbr${tag}`;
-const hostIP = `172.30.${net}.254`;
-const machines = [
-  { name: 'machine-a', ns: `bj${tag}a`, ip: `172.30.${net}.1`, hostVeth: `bj${tag}a0` },
-  { name: 'machine-b', ns: `bj${tag}b`, ip: `172.30.${net}.2`, hostVeth: `bj${tag}b0` },
-];
 
 let dir: string;
 let kubeconfig: string;
+let network: TestNetwork;
+let clusterCidr: string;
+let serviceCidr: string;
+let machines: TestNetwork['machines'];
 const procs: BerthProcess[] = [];
 const agents = new Map<string, BerthProcess>();
 const cluster = () => ({ kubeconfig, home: join(dir, 'home') });
-const sh = (file: string, args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const quiet = (file: string, args: string[]) => { try { sh(file, args); } catch { /* already gone */ } };
-const inNs = (ns: string, args: string[]) => sh('ip', ['netns', 'exec', ns, ...args]);
-
-function setUpMachines(): void {
-  sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
-  sh('ip', ['addr', 'add', `${hostIP}/24`, 'dev', bridge]);
-  sh('ip', ['link', 'set', bridge, 'up']);
-  for (const m of machines) {
-    sh('ip', ['netns', 'add', m.ns]);
-    sh('ip', ['link', 'add', m.hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', m.ns]);
-    sh('ip', ['link', 'set', m.hostVeth, 'master', bridge, 'up']);
-    inNs(m.ns, ['ip', 'addr', 'add', `${m.ip}/24`, 'dev', 'eth0']);
-    inNs(m.ns, ['ip', 'link', 'set', 'eth0', 'up']);
-    inNs(m.ns, ['ip', 'link', 'set', 'lo', 'up']);
-    // a router between its pods and the network, as flannel's host-gw needs
-    inNs(m.ns, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
-  }
-}
-
-function tearDownMachines(): void {
-  for (const m of machines) {
-    quiet('ip', ['netns', 'del', m.ns]);
-    quiet('ip', ['link', 'del', m.hostVeth]);
-  }
-  quiet('ip', ['link', 'del', bridge]);
-}
 
 before(async () => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'berth-netns-'));
   mkdirSync(join(dir, 'home'), { recursive: true });
-  setUpMachines();
+  network = createTestNetwork(['machine-a', 'machine-b']);
+  ({ machines, clusterCidr, serviceCidr } = network);
   const shared = join(dir, 'cluster');
-  const api = await startBerthCommand(['apiserver', '--data-dir', join(dir, 'api'), '--pki-from', shared, '--host', hostIP, '--port', '0', '--service-cidr', serviceCidr], /^server: /m);
+  const api = await startBerthCommand(['apiserver', '--data-dir', join(dir, 'api'), '--pki-from', shared, '--host', network.hostIP, '--port', '0', '--service-cidr', serviceCidr], /^server: /m);
   procs.push(api);
   const server = /^server: (\S+)/m.exec(api.out())![1]!;
   kubeconfig = join(dir, 'api', 'kubeconfig');
   const common = ['--data-dir', shared, '--kubeconfig', kubeconfig, '--no-leader-elect'];
   procs.push(await startBerthCommand(['controller-manager', ...common, '--cluster-cidr', clusterCidr, '--node-monitor-grace-period', '20s', '--node-monitor-period', '1s'], /running/));
   procs.push(await startBerthCommand(['scheduler', ...common], /running/));
-  const tokenProc = await startBerthCommand(['token', 'create', '--data-dir', shared, '--kubeconfig', kubeconfig], /^[a-z0-9]{6}\.[a-z0-9]{16}$/m);
-  await tokenProc.stop();
-  const token = tokenProc.out().trim();
-  // nsenter rather than `ip netns exec`, which mounts a sysfs of the namespace over /sys and so hides the cgroup tree
-  for (const m of machines) {
-    agents.set(m.name, await startBerthCommand(['node', 'join', '--server', server, '--token', token, '--certificate-authority', join(shared, 'pki', 'ca.crt'),
-      '--data-dir', join(dir, m.name), '--node-name', m.name, '--node-ip', m.ip, '--runtime', 'process', '--cluster-cidr', clusterCidr, '--service-cidr', serviceCidr],
-    /joined/, { timeoutMs: 90_000, prefix: ['nsenter', `--net=/run/netns/${m.ns}`, '--'] }));
-  }
+  const token = await createJoinToken(shared, kubeconfig);
+  for (const m of machines) agents.set(m.name, await joinMachine(network, m, { server, token, shared, dir }));
 });
 
 after(async () => {
   if (skip) return;
-  for (const a of agents.values()) await a.stop();
+  for (const a of agents.values()) await stopAgent(a);
   for (const p of procs.reverse()) await p.kill();
-  tearDownMachines();
+  network?.tearDown();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -236,46 +198,10 @@ test('the kubelet server refuses a client without a certificate or with a foreig
 
 test('seed 003 Redis over the two machines: set on redis-0, drain its machine; its local volume pins it there (Pending, volume node affinity conflict) until uncordon, then get returns the value', { skip, timeout: 300_000 }, async (t) => {
   if (!needsPrograms(t, 'redis-server', 'redis-cli')) return;
-  // Volumes on a machine's own disk, as upstream local PVs and local-path-provisioner make them: bound when the pod
-  // is scheduled, then pinned to that node by the PV's nodeAffinity.
-  await kubectlOk(cluster(), ['create', '-f', '-'], { input: JSON.stringify({
-    apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'machine-local' }, provisioner: 'berth.dev/local', volumeBindingMode: 'WaitForFirstConsumer',
-  }) });
-  const example = (f: string) => readFileSync(new URL(`../../../../examples/redis/${f}`, import.meta.url), 'utf8');
-  await kubectlOk(cluster(), ['apply', '-f', '-'], { input: example('redis-headless.yaml') });
-  const sts = example('redis-statefulset.yaml')
-    .replace('replicas: 3', 'replicas: 2')
-    .replace('      containers:\n', '      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n'
-      + '          - labelSelector: {matchLabels: {app: redis}}\n            topologyKey: kubernetes.io/hostname\n      containers:\n')
-    .replace('      accessModes: [ "ReadWriteOnce" ]', '      storageClassName: machine-local\n      accessModes: [ "ReadWriteOnce" ]');
-  assert.match(sts, /storageClassName: machine-local/);
-  await kubectlOk(cluster(), ['apply', '-f', '-'], { input: sts });
-  for (const p of ['redis-0', 'redis-1']) await waitReady(cluster(), 'default', p, 120_000);
-  const nodeOf = (p: string) => kubectlOk(cluster(), ['get', 'pod', p, '-o', 'jsonpath={.spec.nodeName}']);
-  const home = await nodeOf('redis-0');
-  assert.notEqual(home, await nodeOf('redis-1'), 'the two replicas run on different machines');
-  const redisCli = async (...args: string[]) => eventually(async () => {
-    const r = await kube(33, ['exec', 'redis-0', '--', 'redis-cli', ...args]);
-    return r.code === 0 && !/LOADING/.test(r.stdout) ? r.stdout : undefined;
-  }, 30_000, 250);
-  assert.equal(await redisCli('set', 'foo', 'bar'), 'OK\n');
-  const pv = await kubectlOk(cluster(), ['get', 'pvc', 'redis-data-redis-0', '-o', 'jsonpath={.spec.volumeName}']);
-  assert.equal(await kubectlOk(cluster(), ['get', 'pv', pv, '-o', 'jsonpath={.spec.nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values[0]}']), home);
-  const uid = await kubectlOk(cluster(), ['get', 'pod', 'redis-0', '-o', 'jsonpath={.metadata.uid}']);
-  const drained = await kube(33, ['drain', home, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s'], 120_000);
-  assert.equal(drained.code, 0, drained.stderr);
-  // the replacement cannot follow its data to the other machine: it waits, saying why
-  const message = await eventually(async () => {
-    const p = JSON.parse(await kubectlOk(cluster(), ['get', 'pod', 'redis-0', '-o', 'json']));
-    const cond = (p.status.conditions ?? []).find((c: { type: string }) => c.type === 'PodScheduled');
-    return p.metadata.uid !== uid && !p.spec.nodeName && cond?.reason === 'Unschedulable' ? cond.message as string : undefined;
-  }, 60_000, 250);
-  assert.match(message, /node\(s\) had volume node affinity conflict/);
-  assert.match(message, /node\(s\) were unschedulable/);
-  await kubectlOk(cluster(), ['uncordon', home]);
-  await waitReady(cluster(), 'default', 'redis-0', 120_000);
-  assert.equal(await nodeOf('redis-0'), home);
-  assert.equal(await redisCli('get', 'foo'), 'bar\n');
+  const home = await startRedisAcrossMachines(cluster());
+  assert.equal(await redisCli(cluster(), 'redis-0', 'set', 'foo', 'bar'), 'OK\n');
+  await drainRedisMachine(cluster(), home);
+  assert.equal(await redisCli(cluster(), 'redis-0', 'get', 'foo'), 'bar\n');
   await kubectlOk(cluster(), ['delete', 'statefulset', 'redis', '--cascade=foreground', '--timeout=60s']);
   await kubectlOk(cluster(), ['delete', 'pvc', 'redis-data-redis-0', 'redis-data-redis-1', '--timeout=60s']);
 });
@@ -292,18 +218,9 @@ test('a machine whose link goes down turns NotReady after the grace period', { s
 });
 
 test('stopping the agents and removing the machines leaves no netns, link, route, nftables table or cgroup', { skip, timeout: 120_000 }, async () => {
-  for (const a of agents.values()) await a.stop();
-  for (const m of machines) {
-    const id = instanceNames(join(dir, m.name)).id;
-    const links = inNs(m.ns, ['ip', '-o', 'link']);
-    assert.ok(!links.includes(`berth${id}`) && !links.includes(`bv${id}`), links);
-    assert.doesNotMatch(inNs(m.ns, ['ip', '-4', 'route']), /via 172\.30\.|unreachable/);
-    assert.doesNotMatch(inNs(m.ns, ['nft', 'list', 'tables']), new RegExp(`berth-${id}`));
-    for (const ctl of ['', 'memory/', 'cpu/', 'pids/']) assert.equal(existsSync(`/sys/fs/cgroup/${ctl}berth-${id}`), false, `cgroup ${ctl}berth-${id}`);
-  }
+  for (const a of agents.values()) await stopAgent(a);
+  for (const m of machines) assert.deepEqual(agentLeftovers(m, join(dir, m.name)), [], m.name);
   agents.clear();
-  tearDownMachines();
-  const namespaces = sh('ip', ['netns', 'list']);
-  for (const m of machines) assert.ok(!namespaces.includes(m.ns));
-  assert.doesNotMatch(sh('ip', ['-o', 'link']), new RegExp(`bj${tag}|${bridge}`));
+  network.tearDown();
+  assert.deepEqual(networkLeftovers(network), []);
 });
