@@ -50,12 +50,13 @@ export abstract class QueueController {
 
   /**
    * `name` is the controller's name in logs and, unless `eventSource` says otherwise, its event source (e.g.
-   * `job-controller`); `queueName` names its work queue.
+   * `job-controller`); `queueName` names its work queue. Events that cannot be written are dropped unless
+   * `onEventError` wants them.
    */
-  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string>; eventSource?: string } = {}) {
+  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string>; eventSource?: string; onEventError?: (err: unknown) => void } = {}) {
     this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
     this.workers = opts.workers ?? 5;
-    this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name });
+    this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name, onError: opts.onEventError });
     this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
   }
 
