@@ -46,7 +46,7 @@ export abstract class QueueController {
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
   private readonly extraQueues: { queue: WorkQueue<string>; sync: (key: string) => Promise<ReconcileResult>; workers: number; onError: (key: string, err: unknown) => void }[] = [];
-  private readonly periodic: { periodMs: number; pass: () => Promise<void> | void; onError: (err: unknown) => void }[] = [];
+  private readonly periodicPasses: { periodMs: number; pass: () => Promise<void> | void; onError: (err: unknown) => void }[] = [];
 
   /**
    * `name` is the controller's name in logs and, unless `eventSource` says otherwise, its event source (e.g.
@@ -85,7 +85,7 @@ export abstract class QueueController {
    * `<name>: <error>`) and the next one runs on time.
    */
   protected every(periodMs: number, pass: () => Promise<void> | void, onError?: (err: unknown) => void): void {
-    this.periodic.push({ periodMs, pass, onError: onError ?? ((err) => warnSyncError(err, `${this.name}: ${errorText(err)}`)) });
+    this.periodicPasses.push({ periodMs, pass, onError: onError ?? ((err) => warnSyncError(err, `${this.name}: ${errorText(err)}`)) });
   }
 
   /** Waits for the caches, then runs the workers (and the periodic passes) until stop(). */
@@ -95,7 +95,7 @@ export abstract class QueueController {
       await Promise.all([
         runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError }),
         ...this.extraQueues.map((q) => runWorkers(q.queue, q.workers, q.sync, { onError: q.onError })),
-        ...this.periodic.map((p) => until(this.stopSignal.signal, p.periodMs, p.pass, p.onError)),
+        ...this.periodicPasses.map((p) => until(this.stopSignal.signal, p.periodMs, p.pass, p.onError)),
       ]);
     })();
     return this.running;
