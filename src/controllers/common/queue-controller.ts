@@ -2,15 +2,20 @@
 // queue of `namespace/name` keys, workers that start once the informers the sync reads have listed, a key never
 // synced by two workers at once, events recorded as the controller, and a stop that lets the syncs in hand finish.
 // A controller extends QueueController, registers informer handlers that enqueue keys (OwnerMapping, in owners.ts,
-// maps a dependent to its owner), and implements sync(key) and caches(). The built-in controllers and the SDK's
-// users build on it (not yet: the namespace, garbage collector, node lifecycle and PV controllers; issue 20).
+// maps a dependent to its owner), and implements sync(key) and caches(). Every built-in controller and the SDK's
+// users build on it. Two helpers for what several upstream controllers have besides their one queue: addQueue() for
+// a second queue with its own sync (the PV binder's claims and volumes, the garbage collector's attemptToOrphan),
+// and every() for a periodic pass (wait.Until: the PV binder's resync, the node lifecycle's monitorNodeHealth).
+// Both start with the workers, once caches() have listed, and stop with them. A loop of another shape uses the
+// `stopping` signal.
 //
 // Stop (drain) semantics, decided here once for every controller: stop() shuts the queue down, so no key is accepted
 // any more (a failed sync's re-queue and a requeueAfter are dropped too) and delayed keys are dropped; the workers
 // still take the keys already queued, finish them and exit; stop() resolves once the last worker has, then flushes
 // the events recorded. That is WorkQueue.shutDownWithDrain's outcome while workers run, without its hang when they
 // never started: a controller whose caches never synced has no workers and stops at once, its queued keys dropped.
-// Informers belong to the factory's owner and are not stopped here.
+// Queues added with addQueue() drain the same way, at the same time; a periodic pass is not started again, and the
+// one in hand finishes before stop() resolves. Informers belong to the factory's owner and are not stopped here.
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';
@@ -40,15 +45,18 @@ export abstract class QueueController {
   private readonly workers: number;
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
+  private readonly extraQueues: { queue: WorkQueue<string>; sync: (key: string) => Promise<ReconcileResult>; workers: number; onError: (key: string, err: unknown) => void }[] = [];
+  private readonly periodicPasses: { periodMs: number; pass: () => Promise<void> | void; onError: (err: unknown) => void }[] = [];
 
   /**
    * `name` is the controller's name in logs and, unless `eventSource` says otherwise, its event source (e.g.
-   * `job-controller`); `queueName` names its work queue.
+   * `job-controller`); `queueName` names its work queue. Events that cannot be written are dropped unless
+   * `onEventError` wants them.
    */
-  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string>; eventSource?: string } = {}) {
+  constructor(readonly client: KubeClient, readonly name: string, queueName: string, opts: QueueControllerOptions & { rateLimiter?: RateLimiter<string>; eventSource?: string; onEventError?: (err: unknown) => void } = {}) {
     this.queue = new WorkQueue<string>({ name: queueName, rateLimiter: opts.rateLimiter });
     this.workers = opts.workers ?? 5;
-    this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name });
+    this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name, onError: opts.onEventError });
     this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
   }
 
@@ -63,11 +71,32 @@ export abstract class QueueController {
     return this.stopSignal.signal;
   }
 
-  /** Waits for the caches, then runs the workers until stop(). */
+  /**
+   * A second queue with its own sync, for a controller that upstream gives two (call it in the constructor): its
+   * `workers` (default 1) run beside the main queue's, and stop() shuts it down and drains it as the main one.
+   */
+  protected addQueue(queue: WorkQueue<string>, sync: (key: string) => Promise<ReconcileResult>, opts: QueueControllerOptions = {}): void {
+    this.extraQueues.push({ queue, sync, workers: opts.workers ?? 1, onError: opts.onError ?? this.onError });
+  }
+
+  /**
+   * wait.Until(pass, periodMs) once the caches have listed (call it in the constructor): `pass` runs every `periodMs`,
+   * the next one `periodMs` after the last returned, until stop(). A failing pass is reported (default a warning
+   * `<name>: <error>`) and the next one runs on time.
+   */
+  protected every(periodMs: number, pass: () => Promise<void> | void, onError?: (err: unknown) => void): void {
+    this.periodicPasses.push({ periodMs, pass, onError: onError ?? ((err) => warnSyncError(err, `${this.name}: ${errorText(err)}`)) });
+  }
+
+  /** Waits for the caches, then runs the workers (and the periodic passes) until stop(). */
   run(): Promise<void> {
     this.running ??= (async () => {
       if (!(await waitForCacheSync(this.stopSignal.signal, ...this.caches()))) return;
-      await runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError });
+      await Promise.all([
+        runWorkers(this.queue, this.workers, (key) => this.sync(key), { onError: this.onError }),
+        ...this.extraQueues.map((q) => runWorkers(q.queue, q.workers, q.sync, { onError: q.onError })),
+        ...this.periodicPasses.map((p) => until(this.stopSignal.signal, p.periodMs, p.pass, p.onError)),
+      ]);
     })();
     return this.running;
   }
@@ -86,6 +115,7 @@ export abstract class QueueController {
   async stop(): Promise<void> {
     this.stopSignal.abort();
     this.queue.shutDown();
+    for (const q of this.extraQueues) q.queue.shutDown();
     await this.running;
     await this.recorder.flush();
   }
@@ -96,5 +126,33 @@ export abstract class QueueController {
 
   enqueueAfter(obj: KubeObject, ms: number): void {
     this.queue.addAfter(objectKey(obj), ms);
+  }
+}
+
+/** Runs `pass` every `periodMs` (from the end of the last one) until `signal` aborts; the timer keeps no process alive. */
+async function until(signal: AbortSignal, periodMs: number, pass: () => Promise<void> | void, onError: (err: unknown) => void): Promise<void> {
+  while (!signal.aborted) {
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      }, periodMs);
+      timer.unref();
+      signal.addEventListener('abort', done, { once: true });
+    });
+    if (signal.aborted) return;
+    try {
+      await pass();
+    } catch (e) {
+      try {
+        onError(e);
+      } catch {
+        // a failing error hook must not end the loop
+      }
+    }
   }
 }

@@ -8,7 +8,7 @@ import { labelSelectorAsSelector, formatLabelSelector } from '../../apimachinery
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { parseApiVersion } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, type ReconcileResult, runWorkers } from '../../client/controller.js';
+import { controllerRef, type ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, groupVersionPath, type ResourceDescriptor } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
@@ -109,7 +109,6 @@ export class DisruptionController extends QueueController {
   private readonly now: () => number;
   /** kind → resource, learnt from discovery for controllers without a lister (getScaleController). */
   private readonly scaleResources = new Map<string, ResourceDescriptor>();
-  private staleWorker?: Promise<void>;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DisruptionControllerOptions = {}) {
     super(client, DISRUPTION_CONTROLLER, 'disruption', { ...opts, eventSource: 'controllermanager' });
@@ -135,27 +134,14 @@ export class DisruptionController extends QueueController {
         if (pdb) this.enqueue(pdb);
       },
     });
+    // stalePodDisruptionWorker: one worker clears stale DisruptionTarget conditions
+    this.addQueue(this.stalePodDisruptionQueue, (key) => this.syncStalePodDisruption(key), {
+      onError: (key, err) => warnSyncError(err, `${DISRUPTION_CONTROLLER}: error syncing Pod ${key} to clear DisruptionTarget condition, requeueing: ${errorText(err)}`),
+    });
   }
 
   protected caches() {
     return [this.pods, this.pdbs, this.rcs, this.rss, this.deployments, this.statefulSets];
-  }
-
-  override run(): Promise<void> {
-    const main = super.run();
-    this.staleWorker ??= (async () => {
-      if (!(await this.pods.waitForSync(this.stopping))) return;
-      await runWorkers(this.stalePodDisruptionQueue, 1, (key) => this.syncStalePodDisruption(key), {
-        onError: (key, err) => warnSyncError(err, `${DISRUPTION_CONTROLLER}: error syncing Pod ${key} to clear DisruptionTarget condition, requeueing: ${errorText(err)}`),
-      });
-    })();
-    return Promise.all([main, this.staleWorker]).then(() => {});
-  }
-
-  override async stop(): Promise<void> {
-    this.stalePodDisruptionQueue.shutDown();
-    await super.stop();
-    await this.staleWorker;
   }
 
   private getPdbForPod(pod: Pod): PodDisruptionBudget | undefined {

@@ -10,7 +10,7 @@ export const garbageCollectorComponent: Component = {
   async start(ctx) {
     // Discovery and the monitors' first lists happen in the background: the API is ready without them.
     const gc = new GarbageCollector(ctx.clientAs(controllerIdentity('generic-garbage-collector')));
-    gc.start();
+    void gc.run();
     return gc;
   },
 };

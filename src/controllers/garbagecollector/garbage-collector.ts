@@ -8,10 +8,13 @@
 // - a dependent whose owners are all gone (deleted, or a dangling uid) is deleted in the background; one with some
 //   live owners just loses the references to the absent ones (attemptToDelete).
 // Every write goes through the API with a uid or resourceVersion precondition; both work queues are keyed by uid.
+// On QueueController (garbagecollector.go's Run): attemptToDelete is the main queue, attemptToOrphan an addQueue(),
+// and the graph builder (discovery, then the monitors' first lists; GraphBuilder.IsSynced) is the cache the workers
+// wait for. Discovery is read again every period (GarbageCollector.Sync) until stop().
 import { isNotFound, isConflict } from '../../apimachinery/errors.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer } from '../../client/informer.js';
 import { sleep } from '../../client/http.js';
 import { WorkQueue } from '../../client/workqueue.js';
@@ -22,6 +25,7 @@ import {
 import { MetadataClient } from './metadata-client.js';
 import { KUBE_VERSION } from '../../apimachinery/version.js';
 import { warnSyncError } from '../common/sync-errors.js';
+import { errorText, QueueController, type Syncable } from '../common/queue-controller.js';
 
 export { FOREGROUND_FINALIZER, ORPHAN_FINALIZER };
 
@@ -44,71 +48,73 @@ interface Monitor {
   informer: SharedInformer;
 }
 
-export class GarbageCollector {
+export class GarbageCollector extends QueueController {
   private readonly graph = new DependencyGraph();
   private readonly monitors = new Map<string, Monitor>();
-  private readonly attemptToDelete = new WorkQueue<string>({ name: 'garbage_collector_attempt_to_delete' });
+  private readonly attemptToDelete = this.queue;
   private readonly attemptToOrphan = new WorkQueue<string>({ name: 'garbage_collector_attempt_to_orphan' });
   private readonly absentOwners = new UidCache(10_000);
   private readonly meta: MetadataClient;
   private readonly opts: Required<Omit<GarbageCollectorOptions, 'onError'>> & Pick<GarbageCollectorOptions, 'onError'>;
   private discovered?: DiscoveredResources;
-  private stopped = false;
-  private readonly stopping = new AbortController();
-  private running?: Promise<void>;
-  private periodic?: NodeJS.Timeout;
+  private discoveryTimer?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
   private resyncInFlight?: Promise<void>;
   private resyncAgain = false;
   private lastResync = 0;
 
-  constructor(private readonly client: KubeClient, opts: GarbageCollectorOptions = {}) {
-    this.opts = { userAgent: `kube-controller-manager/${KUBE_VERSION} generic-garbage-collector`, workers: 8, discoveryPeriodMs: 30_000, ...opts };
+  constructor(client: KubeClient, opts: GarbageCollectorOptions = {}) {
+    const o = { userAgent: `kube-controller-manager/${KUBE_VERSION} generic-garbage-collector`, workers: 8, discoveryPeriodMs: 30_000, ...opts };
+    const onError = (uid: string, e: unknown) => this.report(e, `object ${uid}`);
+    super(client, 'garbage-collector', 'garbage_collector_attempt_to_delete', { workers: o.workers, onError });
+    this.opts = o;
     this.meta = new MetadataClient(client, this.opts.userAgent);
+    this.addQueue(this.attemptToOrphan, (uid) => this.attemptToOrphanItem(uid), { workers: o.workers, onError });
   }
 
-  /** Starts in the background: discovery, monitors, then (once they have synced) the workers. */
-  start(): void {
-    this.running ??= this.run().catch((e) => this.report(e, 'start'));
+  /** The graph builder: the workers start once it has synced. */
+  protected caches(): Syncable[] {
+    return [{ waitForSync: (signal) => this.runGraphBuilder(signal ?? this.stopping) }];
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopping.abort();
-    clearInterval(this.periodic);
+  /** attemptToDeleteWorker's sync. */
+  protected sync(uid: string): Promise<ReconcileResult> {
+    return this.attemptToDeleteItem(uid);
+  }
+
+  override async stop(): Promise<void> {
+    clearInterval(this.discoveryTimer);
     clearTimeout(this.resyncTimer);
-    this.attemptToDelete.shutDown();
-    this.attemptToOrphan.shutDown();
+    await super.stop();
     await Promise.all([...this.monitors.values()].map((m) => m.informer.stop()));
-    await this.running;
   }
 
   /** Resolves once discovery ran and every monitor has listed (tests, and callers that want a warm graph). */
   async waitForSync(): Promise<void> {
-    while (!this.stopped && !(this.discovered && this.allSynced())) await new Promise((r) => setTimeout(r, 20));
+    while (!this.stopping.aborted && !(this.discovered && this.allSynced())) await new Promise((r) => setTimeout(r, 20));
   }
 
-  private async run(): Promise<void> {
-    for (let attempt = 0; !this.stopped && !this.discovered; attempt++) {
+  /**
+   * GraphBuilder.Run until IsSynced: discovery (retried until it answers) starts the monitors, which then list;
+   * from then on discovery is read again every period. False when stopped first.
+   */
+  private async runGraphBuilder(signal: AbortSignal): Promise<boolean> {
+    for (let attempt = 0; !signal.aborted && !this.discovered; attempt++) {
       await this.resync().catch((e) => this.report(e, 'discovery'));
-      if (!this.discovered) await sleep(Math.min(5000, 200 * 2 ** attempt), this.stopping.signal).catch(() => {});
+      if (!this.discovered) await sleep(Math.min(5000, 200 * 2 ** attempt), signal).catch(() => {});
     }
-    this.periodic = setInterval(() => this.requestResync(0), this.opts.discoveryPeriodMs);
-    this.periodic.unref();
-    await Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync()));
-    if (this.stopped) return;
-    const onError = (uid: string, e: unknown) => this.report(e, `object ${uid}`);
-    await Promise.all([
-      runWorkers(this.attemptToDelete, this.opts.workers, (uid) => this.attemptToDeleteItem(uid), { onError }),
-      runWorkers(this.attemptToOrphan, this.opts.workers, (uid) => this.attemptToOrphanItem(uid), { onError }),
-    ]);
+    if (signal.aborted) return false;
+    this.discoveryTimer = setInterval(() => this.requestResync(0), this.opts.discoveryPeriodMs);
+    this.discoveryTimer.unref();
+    await Promise.all([...this.monitors.values()].map((m) => m.informer.waitForSync(signal)));
+    return !signal.aborted;
   }
 
   // ---- discovery and monitors ----------------------------------------------------------------------------
 
   /** Reads discovery again soon; several requests close together make one pass. */
   private requestResync(delayMs: number): void {
-    if (this.stopped || this.resyncTimer) return;
+    if (this.stopping.aborted || this.resyncTimer) return;
     // Unknown kinds and CRD churn may ask often; do not read discovery more than once a second for them.
     const wait = Math.max(delayMs, this.lastResync + 1000 - Date.now(), 0);
     this.resyncTimer = setTimeout(() => {
@@ -129,7 +135,7 @@ export class GarbageCollector {
           this.resyncAgain = false;
           this.lastResync = Date.now();
           this.syncMonitors(await discoverResources(this.client));
-        } while (this.resyncAgain && !this.stopped);
+        } while (this.resyncAgain && !this.stopping.aborted);
       } finally {
         this.resyncInFlight = undefined;
       }
@@ -138,7 +144,7 @@ export class GarbageCollector {
   }
 
   private syncMonitors(found: DiscoveredResources): void {
-    if (this.stopped) return;
+    if (this.stopping.aborted) return;
     this.discovered = found;
     const wanted = new Map<string, ApiResource>();
     for (const r of found.supporting('list', 'watch', 'delete')) {
@@ -176,7 +182,7 @@ export class GarbageCollector {
 
   private observe(resource: ApiResource, obj: KubeObject): void {
     const node = nodeOf(resource, obj);
-    if (!node.uid || this.stopped) return;
+    if (!node.uid || this.stopping.aborted) return;
     const old = this.graph.upsert(node);
     if (groupResourceKey(resource) === CRD_RESOURCE) this.requestResync(200);
     for (const ref of node.owners) {
@@ -199,7 +205,7 @@ export class GarbageCollector {
   }
 
   private observeDeleted(uid: string, resource: ApiResource): void {
-    if (!uid || this.stopped) return;
+    if (!uid || this.stopping.aborted) return;
     const old = this.graph.remove(uid);
     this.absentOwners.add(uid);
     if (groupResourceKey(resource) === CRD_RESOURCE) this.requestResync(200);
@@ -212,6 +218,7 @@ export class GarbageCollector {
 
   // ---- attemptToDelete ---------------------------------------------------------------------------------------
 
+  /** attemptToDeleteItem */
   private async attemptToDeleteItem(uid: string): Promise<ReconcileResult> {
     const node = this.graph.get(uid);
     if (!node) return this.checkUnobservedOwner(uid);
@@ -305,6 +312,7 @@ export class GarbageCollector {
 
   // ---- attemptToOrphan ---------------------------------------------------------------------------------------
 
+  /** attemptToOrphanWorker's sync (orphanDependents, then the finalizer goes). */
   private async attemptToOrphanItem(uid: string): Promise<ReconcileResult> {
     const owner = this.graph.get(uid);
     if (!owner || !isOrphaning(owner)) return;
@@ -367,9 +375,9 @@ export class GarbageCollector {
   }
 
   private report(err: unknown, what: string): void {
-    if (this.stopped) return;
+    if (this.stopping.aborted) return;
     if (this.opts.onError) this.opts.onError(err, what);
-    else warnSyncError(err, `garbage collector: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    else warnSyncError(err, `garbage collector: ${what}: ${errorText(err)}`);
   }
 }
 

@@ -8,7 +8,7 @@
 import { isNotFound } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
 import type { KubeClient } from '../../client/client.js';
-import { controllerRef, type ReconcileResult, runWorkers } from '../../client/controller.js';
+import { controllerRef, type ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
@@ -149,7 +149,6 @@ export class JobController extends QueueController {
   private readonly batchMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
-  private orphanWorker?: Promise<void>;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: JobControllerOptions = {}) {
     // DefaultJobApiBackOff 1 s … MaxJobApiBackOff 1 min
@@ -165,25 +164,14 @@ export class JobController extends QueueController {
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.jobs.addEventHandler({ onAdd: (j) => this.enqueue(j), onUpdate: (o, c) => this.updateJob(o, c), onDelete: (j) => this.deleteJob(j) });
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p, true) });
+    // orphanWorker: one worker for the orphan pods' queue
+    this.addQueue(this.orphanQueue, (key) => this.syncOrphanPod(key), {
+      onError: (key, err) => warnSyncError(err, `${JOB_CONTROLLER}: error syncing orphan pod ${key}: ${errorText(err)}`),
+    });
   }
 
   protected caches() {
     return [this.pods, this.jobs];
-  }
-
-  override run(): Promise<void> {
-    const main = super.run();
-    this.orphanWorker ??= (async () => {
-      if (!(await this.pods.waitForSync(this.stopping))) return;
-      await runWorkers(this.orphanQueue, 1, (key) => this.syncOrphanPod(key), { onError: (key, err) => warnSyncError(err, `${JOB_CONTROLLER}: error syncing orphan pod ${key}: ${errorText(err)}`) });
-    })();
-    return Promise.all([main, this.orphanWorker]).then(() => {});
-  }
-
-  override async stop(): Promise<void> {
-    this.orphanQueue.shutDown();
-    await super.stop();
-    await this.orphanWorker;
   }
 
   // ---- event handlers ----

@@ -10,7 +10,7 @@ export const namespaceControllerComponent: Component = {
   async start(ctx) {
     const controller = new NamespaceController(ctx.clientAs(controllerIdentity('namespace-controller')), ctx.informers);
     ctx.informers.start();
-    controller.start();
+    void controller.run(); // in the background, once the namespace informer has listed
     return controller;
   },
 };

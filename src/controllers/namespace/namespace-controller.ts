@@ -5,14 +5,14 @@
 import { ApiError, isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, type ReconcileResult } from '../../client/controller.js';
+import type { ReconcileResult } from '../../client/controller.js';
 import type { HandlerRegistration, SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, resourcePath } from '../../client/resources.js';
-import { WorkQueue } from '../../client/workqueue.js';
 import { discoverResources, type ApiResource } from '../garbagecollector/discovery.js';
 import { MetadataClient } from '../garbagecollector/metadata-client.js';
 import { KUBE_VERSION } from '../../apimachinery/version.js';
 import { warnSyncError } from '../common/sync-errors.js';
+import { QueueController } from '../common/queue-controller.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 /** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */
@@ -46,43 +46,34 @@ interface ContentReport {
   contentFailures: string[];
 }
 
-export class NamespaceController {
-  private readonly queue = new WorkQueue<string>({ name: 'namespace' });
+/** NamespaceController (pkg/controller/namespace/namespace_controller.go): a queue of terminating namespaces' names. */
+export class NamespaceController extends QueueController {
   private readonly informer: SharedInformer<Namespace>;
   private readonly meta: MetadataClient;
-  private readonly workers: number;
   private readonly registration: HandlerRegistration;
-  private running?: Promise<void>;
-  private readonly stopping = new AbortController();
 
-  constructor(private readonly client: KubeClient, informers: SharedInformerFactory, private readonly opts: NamespaceControllerOptions = {}) {
+  constructor(client: KubeClient, informers: SharedInformerFactory, opts: NamespaceControllerOptions = {}) {
+    super(client, 'namespace-controller', 'namespace', { workers: opts.workers ?? 4, onError: (name, e) => (opts.onError ?? defaultOnError)(e, name) });
     this.informer = informers.informerFor<Namespace>(builtin.namespaces);
     this.meta = new MetadataClient(client, opts.userAgent ?? `kube-controller-manager/${KUBE_VERSION} namespace-controller`);
-    this.workers = opts.workers ?? 4;
+    // enqueueNamespace: only a namespace being deleted has work
     const enqueue = (ns: Namespace) => {
-      if (ns.metadata.deletionTimestamp) this.queue.add(ns.metadata.name!);
+      if (ns.metadata.deletionTimestamp) this.enqueue(ns);
     };
     this.registration = this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
   }
 
-  /** Runs in the background once the namespace informer has listed; the factory must be started by the caller. */
-  start(): void {
-    this.running ??= (async () => {
-      if (!(await this.informer.waitForSync(this.stopping.signal))) return;
-      await runWorkers(this.queue, this.workers, (name) => this.sync(name), {
-        onError: (name, e) => (this.opts.onError ?? defaultOnError)(e, name),
-      });
-    })();
+  protected caches() {
+    return [this.informer];
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.registration.remove(); // the informer is shared and outlives us
-    this.stopping.abort();
-    this.queue.shutDown();
-    await this.running;
+    await super.stop();
   }
 
-  private async sync(name: string): Promise<ReconcileResult> {
+  /** syncNamespaceFromKey: empty a terminating namespace, then finalize it. */
+  protected async sync(name: string): Promise<ReconcileResult> {
     let ns: Namespace;
     try {
       ns = await this.client.get<Namespace>(builtin.namespaces, name);

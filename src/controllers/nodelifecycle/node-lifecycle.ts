@@ -7,19 +7,25 @@
 // after its toleration's tolerationSeconds. Deleting is all the control plane can do: a pod on an unreachable node
 // keeps its object (Terminating) until its kubelet confirms or someone force-deletes it, which is why a StatefulSet
 // pod is never run twice.
+// On QueueController: monitorNodeHealth is a periodic pass (every(), upstream's wait.Until), and the eviction is the
+// queue (tainteviction's taint_eviction.go): a node whose NoExecute taints or pods change is synced, its pods that do
+// not tolerate the taints (any more) are deleted, and the node comes back when the next toleration runs out.
 import { ApiError } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
-import { EventRecorder } from '../../client/events.js';
+import type { ReconcileResult } from '../../client/controller.js';
 import type { Taint, Toleration } from '../../api/core.js';
 import { toleratesTaint } from '../../scheduler/filters.js';
 import { rfc3339 } from '../../apimachinery/time.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 
 export const UNREACHABLE_TAINT = 'node.kubernetes.io/unreachable';
 export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
+/** setTimeout's longest delay: a longer tolerationSeconds is looked at again then (the monitor pass requeues anyway). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Condition { type: string; status: string; lastHeartbeatTime?: string; lastTransitionTime?: string; reason?: string; message?: string }
 interface Node extends KubeObject {
@@ -50,45 +56,42 @@ export function tolerationTimeMs(tolerations: Toleration[], taints: Taint[]): nu
   return min;
 }
 
-export class NodeLifecycleController {
+const noExecute = (node: Node | undefined): Taint[] => (node?.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute');
+
+export class NodeLifecycleController extends QueueController {
   private readonly nodes: SharedInformer<Node>;
   private readonly pods: SharedInformer<Pod>;
   private readonly leases: SharedInformer<KubeObject>;
-  private readonly recorder: EventRecorder;
-  private timer?: NodeJS.Timeout;
-  private running = false;
-  private readonly monitorPeriodMs: number;
   private readonly gracePeriodMs: number;
   private readonly now: () => number;
   /** When a node was first seen (a node never heard from gets the grace period from then). */
   private readonly firstSeen = new Map<string, number>();
 
-  constructor(private readonly client: KubeClient, informers: SharedInformerFactory, opts: NodeLifecycleOptions = {}) {
+  constructor(client: KubeClient, informers: SharedInformerFactory, opts: NodeLifecycleOptions = {}) {
+    super(client, 'node-lifecycle-controller', 'noexec_taint_node', { workers: 1, eventSource: 'node-controller' });
     this.nodes = informers.informerFor<Node>(builtin.nodes);
     this.pods = informers.informerFor<Pod>(builtin.pods);
     this.leases = informers.informerFor(builtin.leases, { namespace: 'kube-node-lease' });
-    this.recorder = new EventRecorder(client, { component: 'node-controller' });
-    this.monitorPeriodMs = opts.monitorPeriodMs ?? 5_000;
     this.gracePeriodMs = opts.gracePeriodMs ?? 50_000;
     this.now = opts.now ?? Date.now;
+    this.every(opts.monitorPeriodMs ?? 5_000, () => this.monitor(), (e) => console.warn(`node-lifecycle-controller: ${errorText(e)}`));
+    // tainteviction's handleNodeUpdate and handlePodUpdate: only a node with NoExecute taints has pods to look at
+    const nodeChanged = (node: Node) => {
+      if (noExecute(node).length) this.enqueue(node);
+    };
+    this.nodes.addEventHandler({ onAdd: nodeChanged, onUpdate: (_old, node) => nodeChanged(node) });
+    const podChanged = (pod: Pod) => {
+      const nodeName = pod.spec?.nodeName;
+      if (nodeName && !pod.metadata.deletionTimestamp && noExecute(this.nodes.store.get(nodeName)).length) this.queue.add(nodeName);
+    };
+    this.pods.addEventHandler({ onAdd: podChanged, onUpdate: (_old, pod) => podChanged(pod) });
   }
 
-  async run(): Promise<void> {
-    if (!(await this.nodes.waitForSync()) || !(await this.pods.waitForSync()) || !(await this.leases.waitForSync())) return;
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = true;
-      this.monitor().catch((e) => console.warn(`node-lifecycle-controller: ${e instanceof Error ? e.message : String(e)}`)).finally(() => { this.running = false; });
-    }, this.monitorPeriodMs);
-    this.timer.unref();
+  protected caches() {
+    return [this.nodes, this.pods, this.leases];
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.recorder.flush();
-  }
-
-  /** One monitorNodeHealth pass, then the taint eviction of pods on tainted nodes. */
+  /** One monitorNodeHealth pass; then every node with NoExecute taints is looked at again by the eviction queue. */
   async monitor(): Promise<void> {
     const now = this.now();
     for (const node of this.nodes.store.list()) {
@@ -104,8 +107,8 @@ export class NodeLifecycleController {
       let current = node;
       if (now - heartbeat > this.gracePeriodMs && ready?.status !== 'Unknown') current = await this.markUnknown(node, now);
       await this.reconcileTaints(current, now);
+      if (noExecute(node).length) this.enqueue(node);
     }
-    await this.evictPods(now);
   }
 
   private async markUnknown(node: Node, now: number): Promise<Node> {
@@ -158,15 +161,24 @@ export class NodeLifecycleController {
     }
   }
 
-  /** tainteviction: pods on nodes with NoExecute taints they do not tolerate (long enough) are deleted. */
-  private async evictPods(now: number): Promise<void> {
-    const byNode = new Map(this.nodes.store.list().map((n) => [n.metadata.name!, (n.spec?.taints ?? []).filter((t) => t.effect === 'NoExecute')]));
+  /**
+   * tainteviction's processPodOnNode for every pod on the node: one that does not tolerate the node's NoExecute
+   * taints, or no longer (its tolerationSeconds since the taint was added have passed), is deleted; the node is looked
+   * at again when the next pod's toleration runs out.
+   */
+  protected async sync(nodeName: string): Promise<ReconcileResult> {
+    const taints = noExecute(this.nodes.store.get(nodeName));
+    if (!taints.length) return;
+    const now = this.now();
+    const since = Math.max(...taints.map((t) => Date.parse(t.timeAdded ?? '') || now));
+    let next = Infinity;
     for (const pod of this.pods.store.list()) {
-      if (pod.metadata.deletionTimestamp || !pod.spec?.nodeName) continue;
-      const taints = byNode.get(pod.spec.nodeName) ?? [];
-      if (!taints.length) continue;
-      const since = Math.max(...taints.map((t) => Date.parse(t.timeAdded ?? '') || now));
-      if (now < since + tolerationTimeMs(pod.spec.tolerations ?? [], taints)) continue;
+      if (pod.metadata.deletionTimestamp || pod.spec?.nodeName !== nodeName) continue;
+      const due = since + tolerationTimeMs(pod.spec.tolerations ?? [], taints);
+      if (now < due) {
+        next = Math.min(next, due - now);
+        continue;
+      }
       this.recorder.event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`);
       try {
         await this.client.delete(builtin.pods, pod.metadata.name!, { namespace: pod.metadata.namespace });
@@ -174,5 +186,6 @@ export class NodeLifecycleController {
         if (!(e instanceof ApiError && e.code === 404)) throw e;
       }
     }
+    return Number.isFinite(next) ? { requeueAfter: Math.min(next, MAX_TIMER_MS) } : undefined;
   }
 }

@@ -1,15 +1,16 @@
 // pvc-protection and pv-protection (pkg/controller/volume/pvcprotection, pvprotection): a claim being deleted
 // keeps its `kubernetes.io/pvc-protection` finalizer while a scheduled, non-terminated pod mounts it; a volume
 // being deleted keeps `kubernetes.io/pv-protection` while it is Bound. Then the finalizer goes and the delete ends.
+// Upstream's two controllers are one QueueController here: the claims' queue is its main one (pvc_protection_controller.go
+// processPVC), the volumes' a second one (pv_protection_controller.go processPV), one worker each.
 import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, waitForCacheSync } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
-import { objectKey } from '../../client/store.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { claimKey, isPodTerminated, podClaimKeys, podClaimNames } from '../../volume/helpers.js';
 import { warnSyncError } from '../common/sync-errors.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 import {
   PersistentVolume, PersistentVolumeClaim, PV_PROTECTION_FINALIZER, PVC_PROTECTION_FINALIZER, VOLUME_BOUND, VolumePod,
 } from '../../volume/types.js';
@@ -21,26 +22,30 @@ export function podUsesClaim(pod: VolumePod, claimName: string): boolean {
   return !!pod.spec.nodeName && !isPodTerminated(pod) && podClaimNames(pod).includes(claimName);
 }
 
-export class StorageProtectionController {
-  readonly claimQueue = new WorkQueue<string>({ name: 'pvcprotection' });
+export class StorageProtectionController extends QueueController {
+  readonly claimQueue = this.queue;
   readonly volumeQueue = new WorkQueue<string>({ name: 'pvprotection' });
   private readonly claims: SharedInformer<PersistentVolumeClaim>;
   private readonly volumes: SharedInformer<PersistentVolume>;
   private readonly pods: SharedInformer<VolumePod>;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
 
   private readonly clients: { claims: KubeClient; volumes: KubeClient };
 
   /** `clients`: one, or upstream's two (the pvc-protection and pv-protection controllers' accounts). */
-  constructor(clients: KubeClient | { claims: KubeClient; volumes: KubeClient }, factory: SharedInformerFactory, private readonly onError?: (key: string, err: unknown) => void) {
-    this.clients = 'claims' in clients ? clients : { claims: clients, volumes: clients };
+  constructor(clients: KubeClient | { claims: KubeClient; volumes: KubeClient }, factory: SharedInformerFactory, onError?: (key: string, err: unknown) => void) {
+    const both = 'claims' in clients ? clients : { claims: clients, volumes: clients };
+    super(both.claims, 'pvc-protection-controller', 'pvcprotection', {
+      workers: 1,
+      onError: onError ?? ((key, err) => warnSyncError(err, `storage protection: ${key}: ${errorText(err)}`)),
+    });
+    this.clients = both;
+    this.addQueue(this.volumeQueue, (name) => this.syncVolume(name), { workers: 1, onError: this.onError });
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.volumes = factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
     this.pods = factory.informerFor<VolumePod>(builtin.pods);
     this.pods.addIndexers({ [POD_CLAIM_INDEX]: podClaimKeys });
     const addClaim = (c: PersistentVolumeClaim) => {
-      if (c.metadata.deletionTimestamp && c.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) this.claimQueue.add(objectKey(c));
+      if (c.metadata.deletionTimestamp && c.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) this.enqueue(c);
     };
     this.claims.addEventHandler({ onAdd: addClaim, onUpdate: (_o, c) => addClaim(c) });
     const addVolume = (v: PersistentVolume) => {
@@ -57,26 +62,12 @@ export class StorageProtectionController {
     this.pods.addEventHandler({ onDelete: podGone, onUpdate: (_o, p) => { if (isPodTerminated(p) || p.metadata.deletionTimestamp) podGone(p); } });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.claims, this.volumes, this.pods))) return;
-      const report = (key: string, err: unknown) => this.onError ? this.onError(key, err) : warnSyncError(err, `storage protection: ${key}: ${err instanceof Error ? err.message : String(err)}`);
-      await Promise.all([
-        runWorkers(this.claimQueue, 1, (key) => this.syncClaim(key), { onError: report }),
-        runWorkers(this.volumeQueue, 1, (key) => this.syncVolume(key), { onError: report }),
-      ]);
-    })();
-    return this.running;
+  protected caches() {
+    return [this.claims, this.volumes, this.pods];
   }
 
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    this.claimQueue.shutDown();
-    this.volumeQueue.shutDown();
-    await this.running;
-  }
-
-  private async syncClaim(key: string): Promise<void> {
+  /** processPVC: the claims' queue. */
+  protected async sync(key: string): Promise<void> {
     const claim = this.claims.store.get(key);
     if (!claim?.metadata.deletionTimestamp || !claim.metadata.finalizers?.includes(PVC_PROTECTION_FINALIZER)) return;
     if (await this.claimInUse(claim)) return; // a pod event brings it back
@@ -91,6 +82,7 @@ export class StorageProtectionController {
     return live.items.some((p) => podUsesClaim(p, name));
   }
 
+  /** processPV: the volumes' queue. */
   private async syncVolume(name: string): Promise<void> {
     const pv = this.volumes.store.get(name);
     if (!pv?.metadata.deletionTimestamp || !pv.metadata.finalizers?.includes(PV_PROTECTION_FINALIZER)) return;

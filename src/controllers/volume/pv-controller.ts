@@ -1,12 +1,11 @@
 // The PersistentVolume binder (kube-controller-manager's persistentvolume-binder, pkg/controller/volume/
 // persistentvolume/pv_controller.go): binds claims to volumes, asks provisioners for new volumes, tracks the
 // Pending/Bound/Lost and Available/Bound/Released/Failed phases and runs the reclaim policy of released volumes.
-// Two queues (claims, volumes) of keys; the syncs read the informer caches plus a VolumeIndex that also sees our
-// own writes at once, so back-to-back claims never pick the same volume.
+// Two queues (claims, volumes) of keys on one QueueController: claimWorker's is the main queue, volumeWorker's a
+// second one (pv_controller_base.go), and resync runs every --pvclaimbinder-sync-period. The syncs read the informer
+// caches plus a VolumeIndex that also sees our own writes at once, so back-to-back claims never pick the same volume.
 import { isNotFound } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
-import { runWorkers, waitForCacheSync } from '../../client/controller.js';
-import { EventRecorder } from '../../client/events.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import { objectKey } from '../../client/store.js';
@@ -22,6 +21,7 @@ import {
 } from '../../volume/types.js';
 import { VolumeIndex } from '../../volume/volume-index.js';
 import { warnSyncError } from '../common/sync-errors.js';
+import { errorText, QueueController } from '../common/queue-controller.js';
 
 export const PV_CONTROLLER_NAME = 'persistentvolume-controller';
 const POD_CLAIM_INDEX = 'pvcKey';
@@ -36,30 +36,30 @@ export interface PersistentVolumeControllerOptions {
 
 type Phase = string;
 
-export class PersistentVolumeController {
-  readonly claimQueue = new WorkQueue<string>({ name: 'claims' });
+export class PersistentVolumeController extends QueueController {
+  readonly claimQueue = this.queue;
   readonly volumeQueue = new WorkQueue<string>({ name: 'volumes' });
   readonly index = new VolumeIndex();
   private readonly claims: SharedInformer<PersistentVolumeClaim>;
   private readonly volumes: SharedInformer<PersistentVolume>;
   private readonly classes: SharedInformer<StorageClass>;
   private readonly pods: SharedInformer<VolumePod>;
-  private readonly recorder: EventRecorder;
   /** Claims whose last sync found nothing: a new or freed volume wakes them before the periodic resync. */
   private readonly waiting = new Set<string>();
   private readonly resyncMs: number;
-  private readonly stopSignal = new AbortController();
-  private running?: Promise<void>;
-  private resyncTimer?: NodeJS.Timeout;
 
-  constructor(private readonly client: KubeClient, factory: SharedInformerFactory, private readonly opts: PersistentVolumeControllerOptions = {}) {
+  constructor(client: KubeClient, factory: SharedInformerFactory, private readonly opts: PersistentVolumeControllerOptions = {}) {
+    super(client, PV_CONTROLLER_NAME, 'claims', {
+      workers: opts.workers ?? 1, onError: (key, err) => this.report(`claim ${key}`, err), onEventError: (e) => this.report('events', e),
+    });
+    this.addQueue(this.volumeQueue, (key) => this.syncVolumeKey(key), { workers: opts.workers ?? 1, onError: (key, err) => this.report(`volume ${key}`, err) });
     this.resyncMs = opts.resyncMs ?? 15_000;
+    this.every(this.resyncMs, () => this.resync()); // resync, every --pvclaimbinder-sync-period
     this.claims = factory.informerFor<PersistentVolumeClaim>(builtin.persistentVolumeClaims);
     this.volumes = factory.informerFor<PersistentVolume>(builtin.persistentVolumes);
     this.classes = factory.informerFor<StorageClass>(builtin.storageClasses);
     this.pods = factory.informerFor<VolumePod>(builtin.pods);
     this.pods.addIndexers({ [POD_CLAIM_INDEX]: podClaimKeys });
-    this.recorder = new EventRecorder(client, { component: PV_CONTROLLER_NAME, onError: (e) => this.report('events', e) });
 
     this.volumes.addEventHandler({
       onAdd: (pv) => this.volumeChanged(pv),
@@ -85,27 +85,8 @@ export class PersistentVolumeController {
     this.classes.addEventHandler({ onAdd: () => this.wakeWaiting(), onUpdate: () => this.wakeWaiting() });
   }
 
-  run(): Promise<void> {
-    this.running ??= (async () => {
-      if (!(await waitForCacheSync(this.stopSignal.signal, this.claims, this.volumes, this.classes, this.pods))) return;
-      this.resyncTimer = setInterval(() => this.resync(), this.resyncMs);
-      this.resyncTimer.unref();
-      const onError = (what: string) => (key: string, err: unknown) => this.report(`${what} ${key}`, err);
-      await Promise.all([
-        runWorkers(this.claimQueue, this.opts.workers ?? 1, (key) => this.syncClaimKey(key), { onError: onError('claim') }),
-        runWorkers(this.volumeQueue, this.opts.workers ?? 1, (key) => this.syncVolumeKey(key), { onError: onError('volume') }),
-      ]);
-    })();
-    return this.running;
-  }
-
-  async stop(): Promise<void> {
-    this.stopSignal.abort();
-    if (this.resyncTimer) clearInterval(this.resyncTimer);
-    this.claimQueue.shutDown();
-    this.volumeQueue.shutDown();
-    await this.running;
-    await this.recorder.flush();
+  protected caches() {
+    return [this.claims, this.volumes, this.classes, this.pods];
   }
 
   /** Resolves once every write so far has landed (tests). */
@@ -115,7 +96,7 @@ export class PersistentVolumeController {
 
   private report(what: string, err: unknown): void {
     if (this.opts.onError) this.opts.onError(what, err);
-    else warnSyncError(err, `${PV_CONTROLLER_NAME}: ${what}: ${err instanceof Error ? err.message : String(err)}`);
+    else warnSyncError(err, `${PV_CONTROLLER_NAME}: ${what}: ${errorText(err)}`);
   }
 
   // ---- event plumbing ------------------------------------------------------------------------------------------
@@ -163,7 +144,8 @@ export class PersistentVolumeController {
 
   // ---- claims --------------------------------------------------------------------------------------------------
 
-  private async syncClaimKey(key: string): Promise<{ requeueAfter?: number } | void> {
+  /** claimWorker: the main queue's sync. */
+  protected async sync(key: string): Promise<{ requeueAfter?: number } | void> {
     const claim = this.currentClaim(key);
     if (!claim) {
       this.waiting.delete(key);
@@ -390,6 +372,7 @@ export class PersistentVolumeController {
 
   // ---- volumes -------------------------------------------------------------------------------------------------
 
+  /** volumeWorker: the second queue's sync. */
   private async syncVolumeKey(name: string): Promise<void> {
     const volume = this.index.get(name);
     if (!volume) return;
