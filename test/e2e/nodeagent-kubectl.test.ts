@@ -74,7 +74,9 @@ test('kubectl get pods -o wide: READY 1/1, Running, with IP and NODE', async () 
 test('kubectl get pods shows Init:0/1 while init containers run, and Error / Completed for exited pods', async () => {
   await kubectlOk(cluster, ['apply', '-f', '-'], {
     input: [
-      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow-init\n  annotations:\n    sim.berth.dev/start-delay-ms: "1500"\nspec:\n  nodeName: berth-node-1\n  initContainers:\n  - name: setup\n    image: busybox\n  containers:\n  - name: app\n    image: nginx\n',
+      // Each container takes 6 s to start: a kubectl poll on a loaded machine takes over a second, and must still see
+      // the init container's window.
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow-init\n  annotations:\n    sim.berth.dev/start-delay-ms: "6000"\nspec:\n  nodeName: berth-node-1\n  initContainers:\n  - name: setup\n    image: busybox\n  containers:\n  - name: app\n    image: nginx\n',
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: failing\n  annotations:\n    sim.berth.dev/exit-code: "3"\nspec:\n  nodeName: berth-node-1\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox\n',
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: done\n  annotations:\n    sim.berth.dev/exit-code: "0"\nspec:\n  nodeName: berth-node-1\n  restartPolicy: Never\n  containers:\n  - name: app\n    image: busybox\n',
     ].join('---\n'),
@@ -83,7 +85,7 @@ test('kubectl get pods shows Init:0/1 while init containers run, and Error / Com
   await eventually(async () => (await status('slow-init')) === 'Init:0/1', 10_000, 50);
   await eventually(async () => (await status('failing')) === 'Error', 10_000, 50);
   await eventually(async () => (await status('done')) === 'Completed', 10_000, 50);
-  await eventually(async () => (await status('slow-init')) === 'Running', 15_000, 50);
+  await eventually(async () => (await status('slow-init')) === 'Running', 30_000, 50);
 });
 
 test('kubectl delete pod waits for the agent to stop it; Terminating shows meanwhile', async () => {
