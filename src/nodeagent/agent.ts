@@ -3,6 +3,7 @@
 // stops its containers (honouring the grace period) and then removes it with grace 0 and a uid precondition.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
+import { localMachineId, MACHINE_ID_LABEL } from '../volume/local-machine.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
 import { runWorkers } from '../client/controller.js';
@@ -144,6 +145,12 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
     } catch (e) {
       if (!isAlreadyExistsOrConflict(e)) throw e;
       node = await n.client.get<Node>(builtin.nodes, n.spec.name);
+      // As the kubelet's updateDefaultLabels: a node registered before keeps its labels, but the machine it is on
+      // is set again (volumes provisioned on a machine are pinned to its nodes by this label).
+      const machine = localMachineId();
+      if (node.metadata.labels?.[MACHINE_ID_LABEL] !== machine) {
+        node = await n.client.patch<Node>(builtin.nodes, n.spec.name, { metadata: { labels: { [MACHINE_ID_LABEL]: machine } } }, 'merge', W);
+      }
     }
     await updateNodeStatus(n, node);
   };

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import type { KubeObject } from '../apimachinery/types.js';
 import { Node, NodeCondition } from '../api/core.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
+import { localMachineId, MACHINE_ID_LABEL } from '../volume/local-machine.js';
 import { rfc3339, rfc3339Micro } from '../apimachinery/time.js';
 
 export const KUBELET_VERSION = KUBE_VERSION;
@@ -45,6 +46,7 @@ export function nodeLabels(name: string, extra: Record<string, string> = {}, sim
     'kubernetes.io/os': 'linux',
     'node-role.kubernetes.io/worker': '',
     'node.berth.dev/simulated': 'true',
+    [MACHINE_ID_LABEL]: localMachineId(),
     ...extra,
   };
   if (!simulated) delete labels['node.berth.dev/simulated'];

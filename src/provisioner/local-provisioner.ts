@@ -15,6 +15,7 @@ import { objectKey } from '../client/store.js';
 import { WorkQueue } from '../client/workqueue.js';
 import { ProvisionedVolumes } from './ledger.js';
 import { claimClass, storageBytes } from '../volume/helpers.js';
+import { localMachineId, machineNodeAffinity } from '../volume/local-machine.js';
 import {
   ANN_DYNAMICALLY_PROVISIONED, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, ANN_BETA_STORAGE_PROVISIONER,
   BINDING_WAIT_FOR_FIRST_CONSUMER, CLAIM_BOUND, PersistentVolume, PersistentVolumeClaim, StorageClass, VOLUME_RELEASED,
@@ -25,6 +26,8 @@ export const LOCAL_PROVISIONER = 'berth.dev/local';
 export interface LocalProvisionerOptions {
   /** Volumes live in `<dataDir>/volumes/`. */
   dataDir: string;
+  /** The machine the volumes' directories are on (default: this one, see volume/local-machine.ts). */
+  machineId?: string;
   onError?: (key: string, err: unknown) => void;
 }
 
@@ -134,7 +137,10 @@ export class LocalProvisioner {
         hostPath: { path: dir, type: 'DirectoryOrCreate' },
         claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: ns, name, uid: claim.metadata.uid, resourceVersion: claim.metadata.resourceVersion },
         ...(sc.mountOptions?.length ? { mountOptions: sc.mountOptions } : {}),
-        ...(selectedNode ? { nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [selectedNode] }] }] } } } : {}),
+        // The directory is on this machine: the selected node's (WaitForFirstConsumer), else any node of this machine.
+        nodeAffinity: selectedNode
+          ? { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [selectedNode] }] }] } }
+          : machineNodeAffinity(this.opts.machineId ?? localMachineId()),
       },
     };
     try {

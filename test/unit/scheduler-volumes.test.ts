@@ -11,6 +11,7 @@ import { builtin } from '../../src/client/resources.js';
 import { ERR_BIND_CONFLICT, ERR_NODE_CONFLICT, ERR_UNBOUND_IMMEDIATE, VolumeLookup } from '../../src/volume/scheduling.js';
 import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, PersistentVolume, PersistentVolumeClaim, StorageClass } from '../../src/volume/types.js';
 import { VolumeIndex } from '../../src/volume/volume-index.js';
+import { localMachineId, MACHINE_ID_LABEL, machineIdFrom, machineNodeAffinity } from '../../src/volume/local-machine.js';
 import type { Pod } from '../../src/api/core.js';
 import { fitErrorMessage } from '../../src/scheduler/filters.js';
 import {
@@ -45,6 +46,16 @@ describe('FitError text for volume failures', () => {
     const mixed = [{ reasons: [ERR_NODE_CONFLICT], unresolvable: true }, { reasons: ['Insufficient cpu'], unresolvable: false }];
     assert.equal(fitErrorMessage(podOf('p'), 2, mixed),
       '0/2 nodes are available: 1 Insufficient cpu, 1 node(s) had volume node affinity conflict. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.');
+  });
+});
+
+describe('the machine a node is on', () => {
+  test('is /etc/machine-id, or a hash of the host name when that is missing or malformed', () => {
+    assert.equal(machineIdFrom(() => '4C2F9D1E0B7A46C1A1B2C3D4E5F60718\n', 'h'), '4c2f9d1e0b7a46c1a1b2c3d4e5f60718');
+    const fallback = machineIdFrom(() => { throw new Error('ENOENT'); }, 'box-1');
+    assert.match(fallback, /^[0-9a-f]{32}$/);
+    assert.equal(machineIdFrom(() => 'uninitialized\n', 'box-1'), fallback);
+    assert.notEqual(machineIdFrom(() => '', 'box-2'), fallback);
   });
 });
 
@@ -303,6 +314,35 @@ describe('scheduling pods with volumes inside berth', () => {
       assert.deepEqual(events.items.filter((e) => e.reason === 'FailedScheduling').map((e) => e.message), []);
     }
     assert.equal(nodes.size, 3);
+  });
+
+  test('an Immediate berth.dev/local class pins each volume to the machine it was made on; nodes of another machine cannot use it', async () => {
+    await client.create(builtin.storageClasses, {
+      apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'local-now' }, provisioner: 'berth.dev/local', volumeBindingMode: 'Immediate', reclaimPolicy: 'Delete',
+    });
+    const machine = localMachineId();
+    const nodes = (await client.list<KubeObject>(builtin.nodes)).items;
+    assert.deepEqual(nodes.map((n) => n.metadata.labels?.[MACHINE_ID_LABEL]), nodes.map(() => machine), 'every node says which machine it is on');
+    const volumeOf = (claim: string) => eventually(async () => (await getClaim(claim)).spec.volumeName, 10_000, 20);
+    await createClaim('data-here', 'local-now');
+    const pv = await client.get<PersistentVolume>(builtin.persistentVolumes, String(await volumeOf('data-here')));
+    assert.deepEqual(pv.spec.nodeAffinity, machineNodeAffinity(machine));
+    await client.create(builtin.pods, podOf('here', ['data-here']));
+    assert.match(String(await runningOn('here')), /^berth-node-[123]$/);
+
+    // The nodes now say they are another machine (as joined nodes elsewhere would): a volume made here fits none.
+    const relabel = (id: string) => Promise.all(nodes.map((n) => client.patch(builtin.nodes, n.metadata.name!, { metadata: { labels: { [MACHINE_ID_LABEL]: id } } }, 'merge')));
+    await relabel('0123456789abcdef0123456789abcdef');
+    try {
+      await createClaim('data-far', 'local-now');
+      await volumeOf('data-far');
+      await client.create(builtin.pods, podOf('far', ['data-far']));
+      assert.equal((await scheduledCondition('far')).message,
+        '0/3 nodes are available: 3 node(s) had volume node affinity conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.');
+    } finally {
+      await relabel(machine);
+    }
+    assert.match(String(await runningOn('far')), /^berth-node-[123]$/);
   });
 });
 
