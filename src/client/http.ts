@@ -60,6 +60,11 @@ export interface DirectConnection {
   tls: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean; servername?: string };
   /** Authentication headers (a bearer token). */
   headers: Record<string, string>;
+  /**
+   * Opens the connection itself (a TLS socket whose peer it has already checked, e.g. the API server's dial to a
+   * kubelet, whose serving certificate is a node's); without it, a TLS connection to `origin` with `tls`.
+   */
+  dial?(): Promise<Duplex>;
 }
 
 export interface Transport {

@@ -19,6 +19,13 @@ export async function remoteCommand(transport: Transport, path: string, streams:
   return webSocketCommand(transport.direct(), path, streams);
 }
 
+/** The socket `conn.dial` opens, as Node's http.request takes a connection it did not open itself. */
+function dialOption(conn: DirectConnection): { createConnection?: (opts: unknown, done: (err: Error | null, socket?: Duplex) => void) => undefined } {
+  const dial = conn.dial;
+  if (!dial) return {};
+  return { createConnection: (_opts, done) => void dial.call(conn).then((s) => done(null, s), (e: Error) => done(e)) };
+}
+
 /** A connection to `port` of the pod at `path` (…/pods/{name}/portforward). */
 export async function portForward(transport: Transport, path: string, port: number, signal: AbortSignal): Promise<Duplex> {
   if (transport.streaming) return transport.streaming.portForward(path, port, signal);
@@ -27,9 +34,9 @@ export async function portForward(transport: Transport, path: string, port: numb
 }
 
 /** The v5 channel protocol: stdin 0, stdout 1, stderr 2, the Status on 3, resize 4; `[255, 0]` closes stdin. */
-async function webSocketCommand(conn: DirectConnection, path: string, streams: SessionStreams): Promise<number> {
+export async function webSocketCommand(conn: DirectConnection, path: string, streams: SessionStreams): Promise<number> {
   const url = conn.origin.replace(/^http/, 'ws') + path;
-  const ws = new WebSocket(url, [STREAM_PROTOCOL_V5], { ...conn.tls, headers: conn.headers, perMessageDeflate: false });
+  const ws = new WebSocket(url, [STREAM_PROTOCOL_V5], { ...conn.tls, ...dialOption(conn), headers: conn.headers, perMessageDeflate: false } as WebSocket.ClientOptions);
   const abort = () => ws.terminate();
   streams.signal.addEventListener('abort', abort, { once: true });
   try {
@@ -97,11 +104,11 @@ function write(out: Writable | undefined, data: Buffer, ws: WebSocket): void {
 let requestIds = 0;
 
 /** A SPDY session of its own for one forwarded connection: its error and data streams, as kubectl opens them. */
-async function spdyPortForward(conn: DirectConnection, path: string, port: number, signal: AbortSignal): Promise<Duplex> {
+export async function spdyPortForward(conn: DirectConnection, path: string, port: number, signal: AbortSignal): Promise<Duplex> {
   const socket = await new Promise<Duplex>((resolve, reject) => {
     const url = new URL(conn.origin + path);
     const req = httpsRequest(url, {
-      method: 'POST', ...conn.tls,
+      method: 'POST', ...conn.tls, ...(dialOption(conn) as object),
       headers: { ...conn.headers, Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': PORT_FORWARD_PROTOCOL_V1, 'Content-Length': '0' },
       signal,
     });

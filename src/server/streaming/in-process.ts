@@ -1,7 +1,8 @@
 // exec, attach and port-forward for Berth's own components and the SDK inside the server's process (the loopback
 // client cannot upgrade a connection). The same path as an upgrade minus the wire: parse, authorize as a SPDY POST
 // would be (`create` on the subresource), check the pod, ask the kubelet — and for exec/attach end the output
-// streams before reporting the result, as the protocol layer does.
+// streams before reporting the result, as the protocol layer does. A pod on a joined machine's node is reached
+// through that machine's kubelet server, as the client toolkit reaches an API server (WebSocket v5, SPDY).
 import { Writable, type Duplex } from 'node:stream';
 import { ApiError } from '../../apimachinery/errors.js';
 import { exitCodeOf, StreamStatus } from '../../apimachinery/remotecommand.js';
@@ -11,7 +12,9 @@ import type { UserInfo } from '../../api/identity.js';
 import { authorize, requestPath } from '../app.js';
 import type { ServerContext } from '../context.js';
 import { parseRequestInfo, type RequestInfo } from '../../apimachinery/request-info.js';
-import { getPod, notRunningMessage, podRef, streamingKubelet, validateContainer } from './pod-target.js';
+import { webSocketCommand, spdyPortForward } from '../../client/pod-streams.js';
+import { boundNode, getPod, localKubelet, notRunningMessage, podRef, validateContainer } from './pod-target.js';
+import { kubeletConnection, kubeletStreamPath } from './remote-kubelet.js';
 import { parseRemoteCommandOptions, ResizeFeed, runRemoteCommand } from './remotecommand.js';
 
 export function inProcessStreaming(ctx: ServerContext, user: UserInfo): InProcessStreaming {
@@ -32,7 +35,13 @@ export function inProcessStreaming(ctx: ServerContext, user: UserInfo): InProces
       const opts = parseRemoteCommandOptions(kind, query);
       const pod = await getPod(ctx, info.namespace, info.name);
       opts.container = validateContainer(pod, opts.container);
-      const kubelet = streamingKubelet(ctx, pod);
+      const node = boundNode(pod);
+      const kubelet = localKubelet(ctx, node);
+      // a node agent on another machine: its kubelet server checks the container and runs the session
+      if (!kubelet) {
+        const remote = `${kubeletStreamPath(kind, pod, opts.container)}?${query}`;
+        return { exitCode: await webSocketCommand(await kubeletConnection(ctx, node), remote, streams) };
+      }
       const notRunning = notRunningMessage(pod, opts.container);
       if (notRunning) throw new ApiError(500, 'InternalError', notRunning);
       const ref = podRef(pod);
@@ -57,9 +66,14 @@ export function inProcessStreaming(ctx: ServerContext, user: UserInfo): InProces
     },
 
     async portForward(path: string, port: number, signal: AbortSignal): Promise<Duplex> {
-      const { info } = await resolve(path, ['portforward']);
+      const { info, query } = await resolve(path, ['portforward']);
       const pod = await getPod(ctx, info.namespace, info.name);
-      const kubelet = streamingKubelet(ctx, pod);
+      const node = boundNode(pod);
+      const kubelet = localKubelet(ctx, node);
+      if (!kubelet) {
+        const remote = `${kubeletStreamPath('portforward', pod)}${query.size ? `?${query}` : ''}`;
+        return spdyPortForward(await kubeletConnection(ctx, node), remote, port, signal);
+      }
       const ref = podRef(pod);
       await kubelet.prepare?.({ kind: 'portforward', pod: ref });
       return kubelet.portForward(ref, port, signal);

@@ -2,7 +2,7 @@
 // pkg/registry/core/pod/strategy.go (getPod, validateContainer, streamLocation, LogLocation) does: the pod exists,
 // the container is one of its containers (or the only one), the pod is bound to a node, and that node has a
 // kubelet. What only the kubelet knows (is the container running, which log instance) stays on the kubelet side.
-import { ApiError, errBadRequest, errNotFound } from '../../apimachinery/errors.js';
+import { errBadRequest, errNotFound } from '../../apimachinery/errors.js';
 import type { KubeletApi, PodRef } from '../../component/kubelet-api.js';
 import type { ContainerStatus, Pod } from '../../api/core.js';
 import type { ServerContext } from '../context.js';
@@ -37,11 +37,6 @@ export function validateContainer(pod: Pod, container: string): string {
   return container;
 }
 
-/** The kubelet of the pod's node for exec, attach and port-forward (streamLocation: the pod must be bound). */
-export function streamingKubelet(ctx: ServerContext, pod: Pod): KubeletApi {
-  return kubeletOf(ctx, boundNode(pod));
-}
-
 /** streamLocation's first check: the pod is bound to a node. */
 export function boundNode(pod: Pod): string {
   const node = pod.spec.nodeName;
@@ -52,15 +47,6 @@ export function boundNode(pod: Pod): string {
 /** The node's kubelet when its node agent runs in this process; undefined for a node on another machine. */
 export function localKubelet(ctx: ServerContext, node: string): KubeletApi | undefined {
   return ctx.kubelets.get(node);
-}
-
-export function kubeletOf(ctx: ServerContext, node: string): KubeletApi {
-  const kubelet = ctx.kubelets.get(node);
-  // Upstream this is a failed connection to the node's kubelet; here no node agent in this process serves it.
-  if (!kubelet) {
-    throw new ApiError(503, 'ServiceUnavailable', `no kubelet is connected for node "${node}": its node agent does not run inside this API server`);
-  }
-  return kubelet;
 }
 
 /**

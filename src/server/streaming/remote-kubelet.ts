@@ -15,6 +15,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { ApiError } from '../../apimachinery/errors.js';
+import type { DirectConnection } from '../../client/http.js';
 import type { Pod, Node } from '../../api/core.js';
 import { DEFAULT_KUBELET_PORT } from '../../nodeagent/node-object.js';
 import type { ServerContext } from '../context.js';
@@ -81,6 +82,21 @@ export async function dialKubelet(ctx: ServerContext, nodeName: string): Promise
   }
   socket.on('error', () => {});
   return socket;
+}
+
+/**
+ * How the API server's own clients (in-process components, the SDK) reach a node's kubelet on another machine: its
+ * address, and a dial that checks the kubelet's certificate as dialKubelet does. No bearer token: the kubelet knows
+ * the API server by its client certificate.
+ */
+export async function kubeletConnection(ctx: ServerContext, nodeName: string): Promise<DirectConnection> {
+  const { host, port } = await kubeletAddress(ctx, nodeName);
+  return {
+    origin: `https://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    tls: { rejectUnauthorized: false }, // the dial below checks the peer against the cluster CA and the node's name
+    headers: {},
+    dial: () => dialKubelet(ctx, nodeName),
+  };
 }
 
 function nodeCertificateProblem(cert: X509Certificate | undefined, caPem: string, nodeName: string): string | undefined {
