@@ -14,7 +14,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { ApiError, errBadRequest } from '../errors.js';
 import { parseApiVersion, type KubeObject } from '../types.js';
-import { gvkKey, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
+import { gvkKey, isGoZeroScalar, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
 import { keepZeroFields } from './go-facts.generated.js';
 import { formatGoDuration } from './go-duration.js';
 import { isJsonObject as isPlainObject } from '../json.js';
@@ -176,7 +176,7 @@ function decodeField(model: TypeModel, layout: StructLayout, field: FieldDef, r:
     return;
   }
   const value = readValue(model, type, r, wt, name);
-  if (value === undefined || (isZeroScalar(type, value) && !layout.keepZero.has(name))) delete out[name];
+  if (value === undefined || (isGoZeroScalar(type, value) && !layout.keepZero.has(name))) delete out[name];
   else out[name] = value;
 }
 
@@ -261,21 +261,6 @@ function isPackable(t: TypeRef): boolean {
 function packedWireType(t: TypeRef): number {
   if (t.kind !== 'number') return WIRE_VARINT;
   return t.format === 'float' ? WIRE_FIXED32 : WIRE_FIXED64;
-}
-
-function isZeroScalar(type: TypeRef, v: unknown): boolean {
-  switch (type.kind) {
-    case 'string':
-    case 'bytes':
-      return v === '';
-    case 'integer':
-    case 'number':
-      return v === 0;
-    case 'boolean':
-      return v === false;
-    default:
-      return false;
-  }
 }
 
 /** What Go's zero value of a map's value type looks like in JSON (a map entry written without its value). */
