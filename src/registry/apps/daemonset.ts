@@ -8,7 +8,7 @@ import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { builtinResource } from '../resource-def.js';
 import {
   ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
   nonNegative, Obj, selectorHasNoTerms, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent,
@@ -137,19 +137,15 @@ export const daemonSetStrategy: Strategy = {
   validateStatusUpdate: validateDaemonSetStatusUpdate,
 };
 
-export const daemonSetResource: ResourceDef = {
+export const daemonSetResource: ResourceDef = builtinResource({
   group: 'apps',
-  version: 'v1',
   kind: 'DaemonSet',
-  listKind: 'DaemonSetList',
   resource: 'daemonsets',
-  singular: 'daemonset',
   namespaced: true,
   shortNames: ['ds'],
   categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: { status: true },
+  status: true,
   tracksGeneration: true,
   strategy: daemonSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.DaemonSet',
-};
+  schemaPackage: 'apps.v1',
+});

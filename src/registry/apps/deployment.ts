@@ -1,15 +1,14 @@
 // apps/v1 Deployment: SetDefaults_Deployment, ValidateDeployment* and pkg/registry/apps/deployment/strategy.go.
 import { FieldError, forbidden, invalid, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
+import { validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
-import { validateSelectorAndTemplate, validateSelectorImmutable } from './replicaset.js';
+import { builtinResource, REPLICAS_SCALE } from '../resource-def.js';
+import { replicatedWorkloadValidation, validateSelectorAndTemplate } from './replicaset.js';
 import {
   ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
-  semanticEqual, specOf, statusOf, str, validatePositiveIntOrPercent,
+  semanticEqual, statusOf, str, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
 
@@ -71,17 +70,6 @@ export function validateDeploymentSpec(spec: Obj): FieldError[] {
   return errs;
 }
 
-export const validateDeployment = (obj: KubeObject): FieldError[] => [
-  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
-  ...validateDeploymentSpec(specOf(obj)),
-];
-
-export const validateDeploymentUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
-  ...validateDeploymentSpec(specOf(obj)),
-  ...validateSelectorImmutable(obj, old),
-];
-
 export function validateDeploymentStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   const s = statusOf(obj);
@@ -106,27 +94,19 @@ export const deploymentStrategy: Strategy = {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
   },
-  validate: validateDeployment,
-  validateUpdate: validateDeploymentUpdate,
+  ...replicatedWorkloadValidation(validateDeploymentSpec),
   validateStatusUpdate: validateDeploymentStatusUpdate,
 };
 
-export const deploymentResource: ResourceDef = {
+export const deploymentResource: ResourceDef = builtinResource({
   group: 'apps',
-  version: 'v1',
   kind: 'Deployment',
-  listKind: 'DeploymentList',
   resource: 'deployments',
-  singular: 'deployment',
   namespaced: true,
   shortNames: ['deploy'],
   categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
+  subresources: { status: true, scale: REPLICAS_SCALE },
   tracksGeneration: true,
   strategy: deploymentStrategy,
-  schemaName: 'io.k8s.api.apps.v1.Deployment',
-};
+  schemaPackage: 'apps.v1',
+});

@@ -9,7 +9,7 @@ import type { Selector } from '../../apimachinery/labels.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { builtinResource, REPLICAS_SCALE } from '../resource-def.js';
 import { validateReplicaStatus } from './status.js';
 import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, specOf, statusOf, str, toSelector, validateRequiredSelector } from './shared.js';
 
@@ -68,16 +68,20 @@ function validateReplicaSetSpec(spec: Obj): FieldError[] {
   ];
 }
 
-export const validateReplicaSet = (obj: KubeObject): FieldError[] => [
-  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
-  ...validateReplicaSetSpec(specOf(obj)),
-];
-
-export const validateReplicaSetUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
-  ...validateReplicaSetSpec(specOf(obj)),
-  ...validateSelectorImmutable(obj, old),
-];
+/**
+ * ValidateReplicaSet / ValidateDeployment and their Update forms: object meta (a DNS subdomain name) and the spec;
+ * an update also freezes the selector.
+ */
+export function replicatedWorkloadValidation(validateSpec: (spec: Obj) => FieldError[]): Required<Pick<Strategy, 'validate' | 'validateUpdate'>> {
+  return {
+    validate: (obj) => [...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateSpec(specOf(obj))],
+    validateUpdate: (obj, old) => [
+      ...validateCoreMetaUpdate(obj.metadata, old.metadata),
+      ...validateSpec(specOf(obj)),
+      ...validateSelectorImmutable(obj, old),
+    ],
+  };
+}
 
 export function validateReplicaSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
@@ -94,27 +98,19 @@ export const replicaSetStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { replicas: 0 };
   },
-  validate: validateReplicaSet,
-  validateUpdate: validateReplicaSetUpdate,
+  ...replicatedWorkloadValidation(validateReplicaSetSpec),
   validateStatusUpdate: validateReplicaSetStatusUpdate,
 };
 
-export const replicaSetResource: ResourceDef = {
+export const replicaSetResource: ResourceDef = builtinResource({
   group: 'apps',
-  version: 'v1',
   kind: 'ReplicaSet',
-  listKind: 'ReplicaSetList',
   resource: 'replicasets',
-  singular: 'replicaset',
   namespaced: true,
   shortNames: ['rs'],
   categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
+  subresources: { status: true, scale: REPLICAS_SCALE },
   tracksGeneration: true,
   strategy: replicaSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.ReplicaSet',
-};
+  schemaPackage: 'apps.v1',
+});

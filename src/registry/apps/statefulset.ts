@@ -7,7 +7,7 @@ import { validateAnnotations, validateLabels } from '../../apimachinery/validati
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { builtinResource, REPLICAS_SCALE } from '../resource-def.js';
 import {
   ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
   nonNegative, Obj, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent, validateRequiredSelector,
@@ -169,22 +169,15 @@ export const statefulSetStrategy: Strategy = {
   validateStatusUpdate: validateStatefulSetStatusUpdate,
 };
 
-export const statefulSetResource: ResourceDef = {
+export const statefulSetResource: ResourceDef = builtinResource({
   group: 'apps',
-  version: 'v1',
   kind: 'StatefulSet',
-  listKind: 'StatefulSetList',
   resource: 'statefulsets',
-  singular: 'statefulset',
   namespaced: true,
   shortNames: ['sts'],
   categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
+  subresources: { status: true, scale: REPLICAS_SCALE },
   tracksGeneration: true,
   strategy: statefulSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.StatefulSet',
-};
+  schemaPackage: 'apps.v1',
+});
