@@ -13,7 +13,7 @@ import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import type { Node } from '../../api/core.js';
 import type { ControllerRevision } from '../history/controller-history.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { aggregate, isNamespaceTerminating } from '../common/errors.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
@@ -192,15 +192,10 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
 
   /** getDaemonPods: the pods the DaemonSet owns after adopting matching orphans and releasing others. */
   async getDaemonPods(ds: DaemonSet): Promise<Pod[]> {
-    const manager = new ControllerRefManager<Pod>({
-      owner: ds, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
-      selector: labelSelectorAsSelector(ds.spec.selector),
-      canAdopt: canAdoptFresh(this.client, builtin.daemonSets, ds),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(this.pods.store.byNamespace(ds.metadata.namespace ?? ''));
-    if (error) throw error;
-    return claimed;
+    return claimDependents(this.client, {
+      owner: ds, ownerResource: builtin.daemonSets, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
+      selector: labelSelectorAsSelector(ds.spec.selector), dependents: builtin.pods,
+    }, this.pods.store.byNamespace(ds.metadata.namespace ?? ''));
   }
 
   /** getNodesToDaemonPods: the claimed pods by the node they target (finished and deleted ones skipped unless asked). */

@@ -9,7 +9,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
-import { canAdoptFresh, ControllerRefManager } from '../common/controller-ref-manager.js';
+import { claimDependents } from '../common/controller-ref-manager.js';
 import type { DeploymentSyncContext } from './context.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { rollback } from './rollback.js';
@@ -153,16 +153,9 @@ export class DeploymentController extends QueueController {
   /** ClaimReplicaSets: adopt matching orphans, release owned ones that stopped matching. */
   private async getReplicaSetsForDeployment(d: Deployment, selector: Selector): Promise<ReplicaSet[]> {
     const all = this.replicaSets.store.byNamespace(d.metadata.namespace ?? '');
-    const manager = new ControllerRefManager<ReplicaSet>({
-      owner: d,
-      ownerApiVersion: DEPLOYMENT_API_VERSION,
-      ownerKind: DEPLOYMENT_KIND,
-      selector,
-      canAdopt: canAdoptFresh(this.client, builtin.deployments, d),
-      patch: (rs, patch) => this.client.patch<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', patch, 'strategic', { namespace: rs.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(all);
-    if (error) throw error;
+    const claimed = await claimDependents(this.client, {
+      owner: d, ownerResource: builtin.deployments, ownerApiVersion: DEPLOYMENT_API_VERSION, ownerKind: DEPLOYMENT_KIND, selector, dependents: builtin.replicaSets,
+    }, all);
     return claimed.map((rs) => structuredClone(rs));
   }
 

@@ -13,7 +13,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { ItemExponentialRateLimiter, WorkQueue } from '../../client/workqueue.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, sameControllerRef, sameLabels, selectorOrUndefined } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
@@ -310,17 +310,10 @@ export class JobController extends QueueController {
   private async getPodsForJob(job: Job): Promise<Pod[]> {
     const selector = labelSelectorAsSelector(job.spec.selector);
     const all = this.pods.store.byNamespace(job.metadata.namespace ?? '');
-    const manager = new ControllerRefManager<Pod>({
-      owner: job,
-      ownerApiVersion: JOB_API_VERSION,
-      ownerKind: JOB_KIND,
-      selector,
+    const claimed = await claimDependents(this.client, {
+      owner: job, ownerResource: builtin.jobs, ownerApiVersion: JOB_API_VERSION, ownerKind: JOB_KIND, selector, dependents: builtin.pods,
       adoptFinalizers: [JOB_TRACKING_FINALIZER],
-      canAdopt: canAdoptFresh(this.client, builtin.jobs, job),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(all);
-    if (error) throw error;
+    }, all);
     // adopted pods count as tracked in the remaining calculations
     return claimed.map((p) => {
       const adopted = !p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid);

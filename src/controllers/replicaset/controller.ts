@@ -8,7 +8,7 @@ import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { ControllerExpectations } from './expectations.js';
 import { isNamespaceTerminating } from '../common/errors.js';
 import { PodControl, slowStartBatch } from './pod-control.js';
@@ -187,17 +187,9 @@ export class ReplicaSetController extends QueueController {
 
   /** Adopts matching orphans, releases owned pods that stopped matching; returns the pods this ReplicaSet keeps. */
   private async claimPods(rs: ReplicaSet, selector: Selector, pods: Pod[]): Promise<Pod[]> {
-    const manager = new ControllerRefManager<Pod>({
-      owner: rs,
-      ownerApiVersion: this.kind.apiVersion,
-      ownerKind: this.kind.kind,
-      selector,
-      canAdopt: canAdoptFresh(this.client, this.kind.resource, rs),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(pods);
-    if (error) throw error;
-    return claimed;
+    return claimDependents(this.client, {
+      owner: rs, ownerResource: this.kind.resource, ownerApiVersion: this.kind.apiVersion, ownerKind: this.kind.kind, selector, dependents: builtin.pods,
+    }, pods);
   }
 
   /** Creates or deletes pods so that the active ones number spec.replicas, at most `burst` per sync. */
