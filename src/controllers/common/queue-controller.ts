@@ -20,6 +20,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
+import type { EventHandlers } from '../../client/informer.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue, type RateLimiter } from '../../client/workqueue.js';
 import { warnSyncError } from './sync-errors.js';
@@ -126,6 +127,22 @@ export abstract class QueueController {
 
   enqueueAfter(obj: KubeObject, ms: number): void {
     this.queue.addAfter(objectKey(obj), ms);
+  }
+
+  /**
+   * Queues the owners a dependent's add or update concerns (OwnerMapping.added / updated): its former controller,
+   * its controller, and every owner that could adopt it.
+   */
+  protected enqueueOwners(owners: { former?: KubeObject; controller?: KubeObject; adopters: KubeObject[] }): void {
+    if (owners.former) this.enqueue(owners.former);
+    if (owners.controller) this.enqueue(owners.controller);
+    for (const owner of owners.adopters) this.enqueue(owner);
+  }
+
+  /** Informer handlers for a controller keyed by the objects it watches: each added or updated (or deleted) one is queued. */
+  protected enqueueHandlers<T extends KubeObject>(opts: { onDelete?: boolean } = {}): EventHandlers<T> {
+    const add = (obj: T) => this.enqueue(obj);
+    return { onAdd: add, onUpdate: (_old, obj) => add(obj), ...(opts.onDelete ? { onDelete: add } : {}) };
   }
 }
 

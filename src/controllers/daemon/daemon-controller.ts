@@ -131,10 +131,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
 
   private updateHistory(old: ControllerRevision, cur: ControllerRevision): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const { former, controller, adopters } = this.owners.updated(old, cur);
-    if (former) this.enqueue(former);
-    if (controller) this.enqueue(controller);
-    for (const ds of adopters) this.enqueue(ds);
+    this.enqueueOwners(this.owners.updated(old, cur));
   }
 
   /** deleteHistory, and deletePod's enqueue part. */
@@ -147,26 +144,20 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const { controller: ds, adopters } = this.owners.added(pod);
-    if (ds) {
-      this.expectations.creationObserved(objectKey(ds));
-      this.enqueue(ds);
-    }
-    for (const ds of adopters) this.enqueue(ds);
+    const owners = this.owners.added(pod);
+    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
+    this.enqueueOwners(owners);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (curPod.metadata.resourceVersion === oldPod.metadata.resourceVersion) return;
     // graceful deletion: replace the pod now, not when the kubelet is done with it
     if (curPod.metadata.deletionTimestamp) return this.deletePod(curPod);
-    const { former, controller: ds, adopters } = this.owners.updated(oldPod, curPod);
-    if (former) this.enqueue(former);
-    if (ds) {
-      this.enqueue(ds);
-      const minReady = ds.spec.minReadySeconds ?? 0;
-      if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
-    }
-    for (const ds of adopters) this.enqueue(ds);
+    const owners = this.owners.updated(oldPod, curPod);
+    this.enqueueOwners(owners);
+    const ds = owners.controller;
+    const minReady = ds?.spec.minReadySeconds ?? 0;
+    if (ds && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {

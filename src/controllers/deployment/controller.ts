@@ -76,17 +76,12 @@ export class DeploymentController extends QueueController {
 
   private addReplicaSet(rs: ReplicaSet): void {
     if (rs.metadata.deletionTimestamp) return this.deleteReplicaSet(rs);
-    const { controller, adopters } = this.owners.added(rs);
-    if (controller) this.enqueue(controller);
-    for (const d of adopters) this.enqueue(d);
+    this.enqueueOwners(this.owners.added(rs));
   }
 
   private updateReplicaSet(oldRS: ReplicaSet, curRS: ReplicaSet): void {
     if (oldRS.metadata.resourceVersion === curRS.metadata.resourceVersion) return;
-    const { former, controller, adopters } = this.owners.updated(oldRS, curRS);
-    if (former) this.enqueue(former);
-    if (controller) this.enqueue(controller);
-    for (const d of adopters) this.enqueue(d);
+    this.enqueueOwners(this.owners.updated(oldRS, curRS));
   }
 
   private deleteReplicaSet(rs: ReplicaSet): void {

@@ -119,7 +119,7 @@ export class DisruptionController extends QueueController {
     this.rss = factory.informerFor<Scaled>(builtin.replicaSets);
     this.deployments = factory.informerFor<Scaled>(builtin.deployments);
     this.statefulSets = factory.informerFor<Scaled>(builtin.statefulSets);
-    this.pdbs.addEventHandler({ onAdd: (p) => this.enqueue(p), onUpdate: (_o, p) => this.enqueue(p), onDelete: (p) => this.enqueue(p) });
+    this.pdbs.addEventHandler(this.enqueueHandlers({ onDelete: true }));
     const podChanged = (pod: Pod) => {
       const pdb = this.getPdbForPod(pod);
       if (pdb) this.enqueue(pdb);

@@ -114,12 +114,9 @@ export class ReplicaSetController extends QueueController {
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const { controller: rs, adopters } = this.owners.added(pod);
-    if (rs) {
-      this.expectations.creationObserved(objectKey(rs));
-      this.enqueue(rs);
-    }
-    for (const rs of adopters) this.enqueue(rs);
+    const owners = this.owners.added(pod);
+    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
+    this.enqueueOwners(owners);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
@@ -130,15 +127,12 @@ export class ReplicaSetController extends QueueController {
       if (!sameLabels(oldPod, curPod)) this.deletePod(oldPod);
       return;
     }
-    const { former, controller: rs, adopters } = this.owners.updated(oldPod, curPod);
-    if (former) this.enqueue(former);
-    if (rs) {
-      this.enqueue(rs);
-      // becoming ready starts the minReadySeconds clock: look again when it has run out
-      const minReady = rs.spec.minReadySeconds ?? 0;
-      if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
-    }
-    for (const rs of adopters) this.enqueue(rs);
+    const owners = this.owners.updated(oldPod, curPod);
+    this.enqueueOwners(owners);
+    // becoming ready starts the minReadySeconds clock: look again when it has run out
+    const rs = owners.controller;
+    const minReady = rs?.spec.minReadySeconds ?? 0;
+    if (rs && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(rs, minReady * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {
