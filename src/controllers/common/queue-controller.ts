@@ -139,6 +139,22 @@ export abstract class QueueController {
     for (const owner of owners.adopters) this.enqueue(owner);
   }
 
+  /**
+   * Handlers for the controller's own kind when its deletions need work (expectations to drop): added and updated
+   * objects are queued; `deleted` runs for a deleted object, and for the old one when an update shows a new object
+   * under the old name (another uid).
+   */
+  protected ownKindHandlers<T extends KubeObject>(deleted: (obj: T) => void): EventHandlers<T> {
+    return {
+      onAdd: (obj) => this.enqueue(obj),
+      onUpdate: (old, cur) => {
+        if (old.metadata.uid !== cur.metadata.uid) deleted(old);
+        this.enqueue(cur);
+      },
+      onDelete: deleted,
+    };
+  }
+
   /** Informer handlers for a controller keyed by the objects it watches: each added or updated (or deleted) one is queued. */
   protected enqueueHandlers<T extends KubeObject>(opts: { onDelete?: boolean } = {}): EventHandlers<T> {
     const add = (obj: T) => this.enqueue(obj);

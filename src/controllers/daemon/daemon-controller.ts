@@ -67,15 +67,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
     this.histories = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.nodes = factory.informerFor<Node>(builtin.nodes);
-    this.sets.addEventHandler({
-      onAdd: (ds) => this.enqueue(ds),
-      onUpdate: (old, cur) => {
-        // a new object under the old name: the old one is gone
-        if (old.metadata.uid !== cur.metadata.uid) this.deleteDaemonset(old);
-        this.enqueue(cur);
-      },
-      onDelete: (ds) => this.deleteDaemonset(ds),
-    });
+    this.sets.addEventHandler(this.ownKindHandlers((ds) => this.deleteDaemonset(ds)));
     this.histories.addEventHandler({ onAdd: (h) => this.addHistory(h), onUpdate: (o, c) => this.updateHistory(o, c), onDelete: (h) => this.deleteOwned(h) });
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
     this.nodes.addEventHandler({ onAdd: (n) => this.addNode(n), onUpdate: (o, c) => this.updateNode(o, c) });

@@ -87,15 +87,7 @@ export class ReplicaSetController extends QueueController {
     this.expectations = new ControllerExpectations(this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
-    this.sets.addEventHandler({
-      onAdd: (rs) => this.enqueue(rs),
-      onUpdate: (old, cur) => {
-        // a new object under the old name: the old one is gone
-        if (old.metadata.uid !== cur.metadata.uid) this.deleteReplicaSet(old);
-        this.enqueue(cur);
-      },
-      onDelete: (rs) => this.deleteReplicaSet(rs),
-    });
+    this.sets.addEventHandler(this.ownKindHandlers((rs) => this.deleteReplicaSet(rs)));
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
   }
 
