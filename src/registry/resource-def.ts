@@ -3,13 +3,6 @@
 import type { ResourceDef, Strategy } from './types.js';
 import { DEFAULT_VERBS } from './types.js';
 
-/** The scale subresource of the apps workloads (ReplicationController's selector is a map instead). */
-export const REPLICAS_SCALE: NonNullable<ResourceDef['subresources']['scale']> = {
-  specReplicasPath: '.spec.replicas',
-  statusReplicasPath: '.status.replicas',
-  selectorFromSpec: true,
-};
-
 export interface BuiltinResourceInput {
   group: string;
   kind: string;

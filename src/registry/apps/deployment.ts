@@ -4,26 +4,21 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { builtinResource, REPLICAS_SCALE } from '../resource-def.js';
+import { appsWorkloadResource } from './workload-def.js';
 import { replicatedWorkloadValidation, validateSelectorAndTemplate } from './replicaset.js';
 import {
-  ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
+  defaultNil, ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
   semanticEqual, statusOf, str, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
 
 export function setDefaultsDeployment(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
-  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
+  defaultNil(spec, { replicas: 1 });
   const strategy = ensureObj(spec, 'strategy');
   if (!strategy.type) strategy.type = 'RollingUpdate';
-  if (strategy.type === 'RollingUpdate') {
-    const ru = ensureObj(strategy, 'rollingUpdate');
-    if (ru.maxUnavailable === undefined || ru.maxUnavailable === null) ru.maxUnavailable = '25%';
-    if (ru.maxSurge === undefined || ru.maxSurge === null) ru.maxSurge = '25%';
-  }
-  if (spec.revisionHistoryLimit === undefined || spec.revisionHistoryLimit === null) spec.revisionHistoryLimit = 10;
-  if (spec.progressDeadlineSeconds === undefined || spec.progressDeadlineSeconds === null) spec.progressDeadlineSeconds = 600;
+  if (strategy.type === 'RollingUpdate') defaultNil(ensureObj(strategy, 'rollingUpdate'), { maxUnavailable: '25%', maxSurge: '25%' });
+  defaultNil(spec, { revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }
 
@@ -94,19 +89,7 @@ export const deploymentStrategy: Strategy = {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
   },
-  ...replicatedWorkloadValidation(validateDeploymentSpec),
-  validateStatusUpdate: validateDeploymentStatusUpdate,
+  ...replicatedWorkloadValidation(validateDeploymentSpec, validateDeploymentStatusUpdate),
 };
 
-export const deploymentResource: ResourceDef = builtinResource({
-  group: 'apps',
-  kind: 'Deployment',
-  resource: 'deployments',
-  namespaced: true,
-  shortNames: ['deploy'],
-  categories: ['all'],
-  subresources: { status: true, scale: REPLICAS_SCALE },
-  tracksGeneration: true,
-  strategy: deploymentStrategy,
-  schemaPackage: 'apps.v1',
-});
+export const deploymentResource: ResourceDef = appsWorkloadResource({ kind: 'Deployment', resource: 'deployments', shortName: 'deploy', strategy: deploymentStrategy, scale: true });

@@ -20,6 +20,11 @@ export function ensureObj(parent: Obj, key: string): Obj {
   return parent[key] as Obj;
 }
 
+/** Go's `if x.Field == nil { x.Field = &value }` for each of `defaults`, in order: absent or null fields get the value. */
+export function defaultNil(obj: Obj, defaults: Obj): void {
+  for (const [key, value] of Object.entries(defaults)) if (obj[key] === undefined || obj[key] === null) obj[key] = value;
+}
+
 /** `obj.spec` as an object (an empty one when absent, without writing it back). */
 export const specOf = (obj: KubeObject): Obj => (isObj(obj.spec) ? obj.spec : {});
 export const statusOf = (obj: KubeObject): Obj => (isObj(obj.status) ? obj.status : {});
