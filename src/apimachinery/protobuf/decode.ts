@@ -197,37 +197,42 @@ function readValue(model: TypeModel, type: TypeRef, r: Reader, wt: number, field
     case 'boolean':
     case 'bytes':
       return readScalar(type, r, wt, field);
+    case 'map':
+      throw new ProtoDecodeError(`field ${field}: a map nested in a list or map has no protobuf form`);
+    default:
+      // every other kind travels as a length-delimited message
+      expectWire(wt, WIRE_BYTES, field);
+      return readMessage(model, type, r.bytes(), field);
+  }
+}
+
+type MessageType = Exclude<TypeRef, { kind: 'string' | 'integer' | 'number' | 'boolean' | 'bytes' | 'map' }>;
+
+/** The value of a length-delimited message of `type`. */
+function readMessage(model: TypeModel, type: MessageType, bytes: Uint8Array, field: string): unknown {
+  switch (type.kind) {
     case 'ref':
-      expectWire(wt, WIRE_BYTES, field);
-      return decodeStruct(model, structOf(model, type.name), r.bytes());
+      return decodeStruct(model, structOf(model, type.name), bytes);
     case 'quantity':
-      expectWire(wt, WIRE_BYTES, field);
-      return readQuantity(r.bytes());
+      return readQuantity(bytes);
     case 'intOrString':
-      expectWire(wt, WIRE_BYTES, field);
-      return readIntOrString(r.bytes());
+      return readIntOrString(bytes);
     case 'time':
     case 'microTime':
-      expectWire(wt, WIRE_BYTES, field);
-      return readTime(r.bytes(), type.kind === 'microTime');
+      return readTime(bytes, type.kind === 'microTime');
     case 'duration':
-      expectWire(wt, WIRE_BYTES, field);
-      return readDuration(r.bytes());
+      return readDuration(bytes);
     case 'rawExtension':
     case 'fieldsV1':
-      expectWire(wt, WIRE_BYTES, field);
-      return readEmbeddedJson(model, r.bytes(), field);
+      return readEmbeddedJson(model, bytes, field);
     case 'array': {
       // A list nested in a map or list travels in a wrapper message { repeated T items = 1 } (upstream's
       // ExtraValue for map[string][]string).
-      expectWire(wt, WIRE_BYTES, field);
       const wrapper: Record<string, unknown> = {};
       const items: FieldDef = { name: 'items', type, proto: 1 };
-      forEachField(r.bytes(), (wr, n, w) => (n === 1 ? decodeField(model, NO_ZERO_RULES, items, wr, w, wrapper) : wr.skipType(w)));
+      forEachField(bytes, (wr, n, w) => (n === 1 ? decodeField(model, NO_ZERO_RULES, items, wr, w, wrapper) : wr.skipType(w)));
       return wrapper.items ?? [];
     }
-    case 'map':
-      throw new ProtoDecodeError(`field ${field}: a map nested in a list or map has no protobuf form`);
   }
 }
 
