@@ -30,6 +30,8 @@ export interface QueueControllerOptions {
   workers?: number;
   /** Failed syncs; default a console.warn in upstream's `error syncing` form. The key is re-queued either way. */
   onError?: (key: string, err: unknown) => void;
+  /** The clock (epoch ms) for deadlines, back-off and ages; tests pass a fake one. Default Date.now. */
+  now?: () => number;
 }
 
 /** Something whose cache can be waited for (a SharedInformer). */
@@ -43,6 +45,8 @@ export abstract class QueueController {
   readonly queue: WorkQueue<string>;
   protected readonly recorder: EventRecorder;
   protected readonly onError: (key: string, err: unknown) => void;
+  /** The clock (epoch ms) the controller reads. */
+  readonly now: () => number;
   private readonly workers: number;
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
@@ -59,6 +63,7 @@ export abstract class QueueController {
     this.workers = opts.workers ?? 5;
     this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name, onError: opts.onEventError });
     this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
+    this.now = opts.now ?? Date.now;
   }
 
   /** One reconcile of `key`; throwing re-queues it rate limited, `requeueAfter` (ms) looks again later. */

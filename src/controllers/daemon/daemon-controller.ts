@@ -34,7 +34,6 @@ export const DAEMONSET_BURST_REPLICAS = 250;
 const STATUS_UPDATE_RETRIES = 1;
 
 export interface DaemonSetsControllerOptions extends QueueControllerOptions {
-  now?: () => number;
   /** The failed-pod back-off (kube-controller-manager: 1 s doubling to 15 min). */
   failedPodsBackoffMs?: { initial: number; max: number };
 }
@@ -52,15 +51,13 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   private readonly nodes: SharedInformer<Node>;
   private readonly histories: SharedInformer<ControllerRevision>;
   private readonly podControl: PodControl;
-  private readonly clock: () => number;
   private gcTimer?: NodeJS.Timeout;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DaemonSetsControllerOptions = {}) {
     super(client, DAEMONSET_CONTROLLER, 'daemonset', opts);
-    this.clock = opts.now ?? Date.now;
-    this.expectations = new ControllerExpectations(this.clock);
+    this.expectations = new ControllerExpectations(this.now);
     const b = opts.failedPodsBackoffMs ?? { initial: 1000, max: 15 * 60_000 };
-    this.failedPodsBackoff = new Backoff(b.initial, b.max, this.clock);
+    this.failedPodsBackoff = new Backoff(b.initial, b.max, this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: DS_KIND, apiVersion: DS_API_VERSION });
     this.sets = factory.informerFor<DaemonSet>(builtin.daemonSets);
     this.owners = new OwnerMapping(this.sets.store, DS_KIND, (ds) => selectorOrUndefined(ds.spec.selector));
@@ -86,10 +83,6 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   override async stop(): Promise<void> {
     clearInterval(this.gcTimer);
     await super.stop();
-  }
-
-  now(): number {
-    return this.clock();
   }
 
   node(name: string): Node | undefined {

@@ -42,24 +42,23 @@ export class DeploymentController extends QueueController {
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
     super(client, DEPLOYMENT_CONTROLLER_NAME, 'deployment', {
       workers: opts.workers,
+      now: opts.now,
       onError: opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errorText(err)}`)),
     });
     this.deployments = factory.informerFor<Deployment>(builtin.deployments);
     this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.owners = new OwnerMapping(this.deployments.store, DEPLOYMENT_KIND, trySelector);
-    const now = opts.now ?? Date.now;
     this.ctx = {
       client,
       event: (d, type, reason, message) => this.recorder.event(d, type, reason, message, { kind: DEPLOYMENT_KIND, apiVersion: DEPLOYMENT_API_VERSION }),
       cachedReplicaSet: (ns, name) => this.replicaSets.store.getByName(ns, name),
       enqueueAfter: (d, ms) => this.queue.addAfter(objectKey(d), ms),
       enqueueRateLimited: (d) => this.queue.addRateLimited(objectKey(d)),
-      now,
+      now: this.now,
     };
 
-    const enqueue = (d: Deployment) => this.enqueue(d);
-    this.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue });
+    this.deployments.addEventHandler(this.enqueueHandlers({ onDelete: true }));
     this.replicaSets.addEventHandler({ onAdd: (rs) => this.addReplicaSet(rs), onUpdate: (o, c) => this.updateReplicaSet(o, c), onDelete: (rs) => this.deleteReplicaSet(rs) });
     this.pods.addEventHandler({ onDelete: (p) => this.deletePod(p) });
   }

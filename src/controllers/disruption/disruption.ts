@@ -58,7 +58,6 @@ interface Scaled extends KubeObject {
 }
 
 export interface DisruptionControllerOptions extends QueueControllerOptions {
-  now?: () => number;
 }
 
 
@@ -106,13 +105,11 @@ export class DisruptionController extends QueueController {
   private readonly rss: SharedInformer<Scaled>;
   private readonly deployments: SharedInformer<Scaled>;
   private readonly statefulSets: SharedInformer<Scaled>;
-  private readonly now: () => number;
   /** kind → resource, learnt from discovery for controllers without a lister (getScaleController). */
   private readonly scaleResources = new Map<string, ResourceDescriptor>();
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DisruptionControllerOptions = {}) {
     super(client, DISRUPTION_CONTROLLER, 'disruption', { ...opts, eventSource: 'controllermanager' });
-    this.now = opts.now ?? Date.now;
     this.pdbs = factory.informerFor<PodDisruptionBudget>(builtin.podDisruptionBudgets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.rcs = factory.informerFor<Scaled>(builtin.replicationControllers);

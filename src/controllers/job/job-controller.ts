@@ -52,8 +52,6 @@ export const MAX_UNCOUNTED_PODS = 500;
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
 export interface JobControllerOptions extends QueueControllerOptions {
-  /** Clock (epoch ms) for start times, deadlines and back-off. */
-  now?: () => number;
   syncBatchPeriodMs?: number;
   podFailureBackoffMs?: number;
   maxPodFailureBackoffMs?: number;
@@ -145,7 +143,6 @@ export class JobController extends QueueController {
   private readonly pods: SharedInformer<Pod>;
   private readonly podControl: PodControl;
   private readonly backoffStore = new BackoffStore();
-  private readonly now: () => number;
   private readonly batchMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -153,7 +150,6 @@ export class JobController extends QueueController {
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: JobControllerOptions = {}) {
     // DefaultJobApiBackOff 1 s … MaxJobApiBackOff 1 min
     super(client, JOB_CONTROLLER, 'job', { ...opts, rateLimiter: new ItemExponentialRateLimiter<string>(1000, 60_000) });
-    this.now = opts.now ?? Date.now;
     this.batchMs = opts.syncBatchPeriodMs ?? SYNC_JOB_BATCH_PERIOD_MS;
     this.backoffMs = opts.podFailureBackoffMs ?? DEFAULT_POD_FAILURE_BACKOFF_MS;
     this.maxBackoffMs = opts.maxPodFailureBackoffMs ?? MAX_POD_FAILURE_BACKOFF_MS;

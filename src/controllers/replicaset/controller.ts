@@ -65,12 +65,12 @@ export class ReplicaSetController extends QueueController {
   private readonly owners: OwnerMapping<ReplicaSet>;
   private readonly podControl: PodControl;
   private readonly burst: number;
-  private readonly now: () => number;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
     const kind = opts.kind ?? REPLICA_SET_KIND;
     super(client, kind.controllerName, kind.queueName, {
       workers: opts.workers,
+      now: opts.now,
       onError: opts.onError ?? ((key, err) => warnSyncError(err, `${kind.controllerName}: error syncing ${kind.kind} ${key}, requeuing: ${errorText(err)}`)),
     });
     this.kind = kind;
@@ -83,7 +83,6 @@ export class ReplicaSetController extends QueueController {
       // another controller on this factory already indexes pods by owner
     }
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
-    this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
