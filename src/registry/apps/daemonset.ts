@@ -10,7 +10,7 @@ import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { appsWorkloadResource } from './workload-def.js';
 import {
-  defaultNil, ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
+  defaultNil, defaultRollingStrategy, ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
   nonNegative, Obj, selectorHasNoTerms, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate } from './status.js';
@@ -19,9 +19,7 @@ export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.gen
 
 export function setDefaultsDaemonSet(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
-  const strategy = ensureObj(spec, 'updateStrategy');
-  if (!strategy.type) strategy.type = 'RollingUpdate';
-  if (strategy.type === 'RollingUpdate') defaultNil(ensureObj(strategy, 'rollingUpdate'), { maxUnavailable: 1, maxSurge: 0 });
+  defaultRollingStrategy(spec, 'updateStrategy', { maxUnavailable: 1, maxSurge: 0 });
   defaultNil(spec, { revisionHistoryLimit: 10 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }

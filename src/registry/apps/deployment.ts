@@ -7,7 +7,7 @@ import type { ResourceDef, Strategy } from '../types.js';
 import { appsWorkloadResource } from './workload-def.js';
 import { replicatedWorkloadValidation, validateSelectorAndTemplate } from './replicaset.js';
 import {
-  defaultNil, ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
+  defaultNil, defaultRollingStrategy, ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
   semanticEqual, statusOf, str, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
@@ -15,9 +15,7 @@ import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js
 export function setDefaultsDeployment(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
   defaultNil(spec, { replicas: 1 });
-  const strategy = ensureObj(spec, 'strategy');
-  if (!strategy.type) strategy.type = 'RollingUpdate';
-  if (strategy.type === 'RollingUpdate') defaultNil(ensureObj(strategy, 'rollingUpdate'), { maxUnavailable: '25%', maxSurge: '25%' });
+  defaultRollingStrategy(spec, 'strategy', { maxUnavailable: '25%', maxSurge: '25%' });
   defaultNil(spec, { revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }
