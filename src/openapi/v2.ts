@@ -1,7 +1,7 @@
 // The single Swagger 2.0 document served at /openapi/v2 (kubectl up to 1.30 reads it for apply, explain and the
 // fieldValidation check). It is derived from the per group-version v3 documents so both stay in step.
 import type { JsonSchema } from './schemas.js';
-import { buildGroupVersionDoc, type GroupVersionDocInput } from './v3.js';
+import { buildGroupVersionDoc, sortKeys, type GroupVersionDocInput } from './v3.js';
 import { toV2PathItem } from './v2-paths.js';
 import { toV2Definition } from './v2-schema.js';
 import { KUBE_VERSION } from '../apimachinery/version.js';
@@ -37,10 +37,6 @@ export function openApiV2FromV3Docs(v3Docs: JsonSchema[]): JsonSchema {
     },
     security: [{ BearerToken: [] }],
   };
-}
-
-function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** The two spellings of the protobuf media type kube-openapi answers to; kubectl up to 1.30 asks for the `@` one. */

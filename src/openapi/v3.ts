@@ -100,7 +100,8 @@ export function buildGroupVersionDoc(input: GroupVersionDocInput): JsonSchema {
   };
 }
 
-function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
+/** The object with its keys in byte order, as Go's encoding/json writes a map (both OpenAPI documents use it). */
+export function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(obj).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 

@@ -1,8 +1,7 @@
 // HorizontalPodAutoscaler columns and cells (pkg/printers/internalversion printHorizontalPodAutoscaler and
 // formatHPAMetrics), on the autoscaling/v2 form.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { Printer } from './types.js';
-import { age, ageColumn, column, nameColumn, nameOf, quantityString } from './helpers.js';
+import { AGE, NAME, printed, printerOf, quantityString } from './helpers.js';
 import { isJsonObject } from '../apimachinery/json.js';
 
 type Obj = Record<string, any>;
@@ -54,23 +53,22 @@ export function formatHPAMetrics(specs: Obj[], statuses: Obj[]): string {
   return `${list.slice(0, maximum).join(', ')} + ${list.length - maximum} more...`;
 }
 
-export const horizontalPodAutoscalerPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Reference', 'string', 'The workload the autoscaler scales.'),
-    column('Targets', 'string', 'Current and target values of its metrics.'),
-    column('MinPods', 'string', 'Lower limit for the number of pods.'),
-    column('MaxPods', 'integer', 'Upper limit for the number of pods.'),
-    column('Replicas', 'integer', 'Current number of replicas.'),
-    ageColumn(),
-  ],
-  cells(obj: KubeObject, now: Date) {
-    const spec = objOf(obj.spec);
-    const status = objOf(obj.status);
-    const ref = objOf(spec.scaleTargetRef);
-    const specs = (Array.isArray(spec.metrics) ? spec.metrics : []).map(objOf);
-    const statuses = (Array.isArray(status.currentMetrics) ? status.currentMetrics : []).map(objOf);
-    const minPods = spec.minReplicas === undefined || spec.minReplicas === null ? '<unset>' : String(spec.minReplicas);
-    return [nameOf(obj), `${ref.kind ?? ''}/${ref.name ?? ''}`, formatHPAMetrics(specs, statuses), minPods, spec.maxReplicas ?? 0, status.currentReplicas ?? 0, age(obj, now)];
-  },
-};
+const specOf = (hpa: KubeObject): Obj => objOf(hpa.spec);
+const statusOf = (hpa: KubeObject): Obj => objOf(hpa.status);
+const listOf = (v: unknown): Obj[] => (Array.isArray(v) ? v : []).map(objOf);
+
+export const horizontalPodAutoscalerPrinter = printerOf<KubeObject>([
+  NAME,
+  printed('Reference', 'string', 'The workload the autoscaler scales.', (hpa) => {
+    const ref = objOf(specOf(hpa).scaleTargetRef);
+    return `${ref.kind ?? ''}/${ref.name ?? ''}`;
+  }),
+  printed('Targets', 'string', 'Current and target values of its metrics.', (hpa) => formatHPAMetrics(listOf(specOf(hpa).metrics), listOf(statusOf(hpa).currentMetrics))),
+  printed('MinPods', 'string', 'Lower limit for the number of pods.', (hpa) => {
+    const min = specOf(hpa).minReplicas;
+    return min === undefined || min === null ? '<unset>' : String(min);
+  }),
+  printed('MaxPods', 'integer', 'Upper limit for the number of pods.', (hpa) => specOf(hpa).maxReplicas ?? 0),
+  printed('Replicas', 'integer', 'Current number of replicas.', (hpa) => statusOf(hpa).currentReplicas ?? 0),
+  AGE,
+]);

@@ -4,7 +4,9 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from './types.js';
 import { formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
 import { humanDuration } from '../apimachinery/duration.js';
-import { age, ageColumn, column, intOrString, listWithMore, loadBalancerIngress, nameColumn, nameOf, quantityString } from './helpers.js';
+import {
+  AGE, age, ageColumn, column, intOrString, listWithMore, loadBalancerIngress, NAME, nameColumn, nameOf, printed, printedWide, printerOf, quantityString,
+} from './helpers.js';
 
 type Obj<T> = KubeObject & T;
 
@@ -19,21 +21,16 @@ export function isDefaultStorageClass(obj: KubeObject): boolean {
   return a[DEFAULT_CLASS_ANNOTATION] === 'true' || a[BETA_DEFAULT_CLASS_ANNOTATION] === 'true';
 }
 
-export const storageClassPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Provisioner', 'string', 'Volume plugin that provisions volumes.'),
-    column('ReclaimPolicy', 'string', 'Reclaim policy of provisioned volumes.'),
-    column('VolumeBindingMode', 'string', 'When volumes are bound and provisioned.'),
-    column('AllowVolumeExpansion', 'string', 'Whether volumes may be expanded.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const sc = obj as Obj<{ provisioner?: string; reclaimPolicy?: string; volumeBindingMode?: string; allowVolumeExpansion?: boolean }>;
-    const name = nameOf(sc) + (isDefaultStorageClass(sc) ? ' (default)' : '');
-    return [name, sc.provisioner ?? '', sc.reclaimPolicy ?? 'Delete', sc.volumeBindingMode ?? 'Immediate', sc.allowVolumeExpansion ?? false, age(sc, now)];
-  },
-};
+type StorageClassLike = Obj<{ provisioner?: string; reclaimPolicy?: string; volumeBindingMode?: string; allowVolumeExpansion?: boolean }>;
+
+export const storageClassPrinter = printerOf<StorageClassLike>([
+  { column: nameColumn(), cell: (sc) => nameOf(sc) + (isDefaultStorageClass(sc) ? ' (default)' : '') },
+  printed('Provisioner', 'string', 'Volume plugin that provisions volumes.', (sc) => sc.provisioner ?? ''),
+  printed('ReclaimPolicy', 'string', 'Reclaim policy of provisioned volumes.', (sc) => sc.reclaimPolicy ?? 'Delete'),
+  printed('VolumeBindingMode', 'string', 'When volumes are bound and provisioned.', (sc) => sc.volumeBindingMode ?? 'Immediate'),
+  printed('AllowVolumeExpansion', 'string', 'Whether volumes may be expanded.', (sc) => sc.allowVolumeExpansion ?? false),
+  AGE,
+]);
 
 export const volumeAttributesClassPrinter: Printer = {
   columns: [nameColumn(), column('DriverName', 'string', 'CSI driver of the class.'), ageColumn()],
@@ -43,44 +40,42 @@ export const volumeAttributesClassPrinter: Printer = {
   },
 };
 
-export const csiDriverPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('AttachRequired', 'boolean', 'Whether attach is required.'),
-    column('PodInfoOnMount', 'boolean', 'Whether pod info is passed on mount.'),
-    column('StorageCapacity', 'boolean', 'Whether capacity is tracked.'),
-    column('TokenRequests', 'string', 'Audiences of requested tokens.'),
-    column('RequiresRepublish', 'boolean', 'Whether NodePublishVolume is repeated.'),
-    column('Modes', 'string', 'Volume lifecycle modes.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const spec = (obj as Obj<{ spec?: { attachRequired?: boolean; podInfoOnMount?: boolean; storageCapacity?: boolean; tokenRequests?: { audience: string }[] | null; requiresRepublish?: boolean; volumeLifecycleModes?: string[] } }>).spec ?? {};
-    const tokens = spec.tokenRequests ? spec.tokenRequests.map((t) => t.audience).join(',') : '<unset>';
-    const modes = (spec.volumeLifecycleModes ?? []).join(',') || '<none>';
-    return [nameOf(obj), spec.attachRequired ?? true, spec.podInfoOnMount ?? false, spec.storageCapacity ?? false, tokens, spec.requiresRepublish ?? false, modes, age(obj, now)];
-  },
-};
+interface CSIDriverSpec {
+  attachRequired?: boolean;
+  podInfoOnMount?: boolean;
+  storageCapacity?: boolean;
+  tokenRequests?: { audience: string }[] | null;
+  requiresRepublish?: boolean;
+  volumeLifecycleModes?: string[];
+}
+const csiSpec = (obj: Obj<{ spec?: CSIDriverSpec }>): CSIDriverSpec => obj.spec ?? {};
+
+export const csiDriverPrinter = printerOf<Obj<{ spec?: CSIDriverSpec }>>([
+  NAME,
+  printed('AttachRequired', 'boolean', 'Whether attach is required.', (d) => csiSpec(d).attachRequired ?? true),
+  printed('PodInfoOnMount', 'boolean', 'Whether pod info is passed on mount.', (d) => csiSpec(d).podInfoOnMount ?? false),
+  printed('StorageCapacity', 'boolean', 'Whether capacity is tracked.', (d) => csiSpec(d).storageCapacity ?? false),
+  printed('TokenRequests', 'string', 'Audiences of requested tokens.', (d) => csiSpec(d).tokenRequests?.map((t) => t.audience).join(',') ?? '<unset>'),
+  printed('RequiresRepublish', 'boolean', 'Whether NodePublishVolume is repeated.', (d) => csiSpec(d).requiresRepublish ?? false),
+  printed('Modes', 'string', 'Volume lifecycle modes.', (d) => (csiSpec(d).volumeLifecycleModes ?? []).join(',') || '<none>'),
+  AGE,
+]);
 
 export const csiNodePrinter: Printer = {
   columns: [nameColumn(), column('Drivers', 'integer', 'Number of CSI drivers on the node.'), ageColumn()],
   cells: (obj, now) => [nameOf(obj), ((obj as Obj<{ spec?: { drivers?: unknown[] } }>).spec?.drivers ?? []).length, age(obj, now)],
 };
 
-export const volumeAttachmentPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Attacher', 'string', 'Attacher handling the volume.', 0, 'name'),
-    column('PV', 'string', 'Persistent volume being attached.'),
-    column('Node', 'string', 'Node the volume is attached to.'),
-    column('Attached', 'boolean', 'Whether the attach finished.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const va = obj as Obj<{ spec?: { attacher?: string; nodeName?: string; source?: { persistentVolumeName?: string } }; status?: { attached?: boolean } }>;
-    return [nameOf(va), va.spec?.attacher ?? '', va.spec?.source?.persistentVolumeName ?? '', va.spec?.nodeName ?? '', va.status?.attached ?? false, age(va, now)];
-  },
-};
+type VolumeAttachmentLike = Obj<{ spec?: { attacher?: string; nodeName?: string; source?: { persistentVolumeName?: string } }; status?: { attached?: boolean } }>;
+
+export const volumeAttachmentPrinter = printerOf<VolumeAttachmentLike>([
+  NAME,
+  { column: column('Attacher', 'string', 'Attacher handling the volume.', 0, 'name'), cell: (va) => va.spec?.attacher ?? '' },
+  printed('PV', 'string', 'Persistent volume being attached.', (va) => va.spec?.source?.persistentVolumeName ?? ''),
+  printed('Node', 'string', 'Node the volume is attached to.', (va) => va.spec?.nodeName ?? ''),
+  printed('Attached', 'boolean', 'Whether the attach finished.', (va) => va.status?.attached ?? false),
+  AGE,
+]);
 
 export const csiStorageCapacityPrinter: Printer = {
   columns: [nameColumn(), column('StorageClassName', 'string', 'StorageClass the capacity is for.'), column('Capacity', 'string', 'Reported capacity.')],
@@ -110,19 +105,13 @@ const slicePorts = (ports: EndpointSliceLike['ports']): string =>
 const sliceEndpoints = (endpoints: EndpointSliceLike['endpoints']): string =>
   firstThree((endpoints ?? []).flatMap((e) => e.addresses ?? []));
 
-export const endpointSlicePrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('AddressType', 'string', 'Type of the addresses.'),
-    column('Ports', 'string', 'Ports of the slice.'),
-    column('Endpoints', 'string', 'Addresses of the endpoints.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const s = obj as Obj<EndpointSliceLike>;
-    return [nameOf(s), s.addressType ?? '', slicePorts(s.ports), sliceEndpoints(s.endpoints), age(s, now)];
-  },
-};
+export const endpointSlicePrinter = printerOf<Obj<EndpointSliceLike>>([
+  NAME,
+  printed('AddressType', 'string', 'Type of the addresses.', (s) => s.addressType ?? ''),
+  printed('Ports', 'string', 'Ports of the slice.', (s) => slicePorts(s.ports)),
+  printed('Endpoints', 'string', 'Addresses of the endpoints.', (s) => sliceEndpoints(s.endpoints)),
+  AGE,
+]);
 
 // ---- coordination.k8s.io ----
 
@@ -152,20 +141,14 @@ function subjectsStrings(subjects: BindingLike['subjects']): [string, string, st
 }
 
 function bindingPrinter(scope: 'roleBinding' | 'clusterRoleBinding'): Printer {
-  return {
-    columns: [
-      nameColumn(),
-      column('Role', 'string', 'Role the binding grants.'),
-      ageColumn(),
-      column('Users', 'string', `Users in the ${scope}`, 1),
-      column('Groups', 'string', `Groups in the ${scope}`, 1),
-      column('ServiceAccounts', 'string', `ServiceAccounts in the ${scope}`, 1),
-    ],
-    cells(obj, now) {
-      const b = obj as Obj<BindingLike>;
-      return [nameOf(b), `${b.roleRef?.kind ?? ''}/${b.roleRef?.name ?? ''}`, age(b, now), ...subjectsStrings(b.subjects)];
-    },
-  };
+  return printerOf<Obj<BindingLike>>([
+    NAME,
+    printed('Role', 'string', 'Role the binding grants.', (b) => `${b.roleRef?.kind ?? ''}/${b.roleRef?.name ?? ''}`),
+    AGE,
+    printedWide('Users', 'string', `Users in the ${scope}`, (b) => subjectsStrings(b.subjects)[0]),
+    printedWide('Groups', 'string', `Groups in the ${scope}`, (b) => subjectsStrings(b.subjects)[1]),
+    printedWide('ServiceAccounts', 'string', `ServiceAccounts in the ${scope}`, (b) => subjectsStrings(b.subjects)[2]),
+  ]);
 }
 
 export const roleBindingPrinter = bindingPrinter('roleBinding');
@@ -173,20 +156,16 @@ export const clusterRoleBindingPrinter = bindingPrinter('clusterRoleBinding');
 
 // ---- policy ----
 
-export const podDisruptionBudgetPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Min Available', 'string', 'Pods that must stay available.'),
-    column('Max Unavailable', 'string', 'Pods that may be unavailable.'),
-    column('Allowed Disruptions', 'integer', 'Pods that may be disrupted now.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const pdb = obj as Obj<{ spec?: { minAvailable?: number | string | null; maxUnavailable?: number | string | null }; status?: { disruptionsAllowed?: number } }>;
-    const fmt = (v: number | string | null | undefined) => (v === undefined || v === null ? 'N/A' : intOrString(v));
-    return [nameOf(pdb), fmt(pdb.spec?.minAvailable), fmt(pdb.spec?.maxUnavailable), pdb.status?.disruptionsAllowed ?? 0, age(pdb, now)];
-  },
-};
+type PDBLike = Obj<{ spec?: { minAvailable?: number | string | null; maxUnavailable?: number | string | null }; status?: { disruptionsAllowed?: number } }>;
+const budget = (v: number | string | null | undefined) => (v === undefined || v === null ? 'N/A' : intOrString(v));
+
+export const podDisruptionBudgetPrinter = printerOf<PDBLike>([
+  NAME,
+  printed('Min Available', 'string', 'Pods that must stay available.', (pdb) => budget(pdb.spec?.minAvailable)),
+  printed('Max Unavailable', 'string', 'Pods that may be unavailable.', (pdb) => budget(pdb.spec?.maxUnavailable)),
+  printed('Allowed Disruptions', 'integer', 'Pods that may be disrupted now.', (pdb) => pdb.status?.disruptionsAllowed ?? 0),
+  AGE,
+]);
 
 // ---- networking.k8s.io ----
 
@@ -210,27 +189,14 @@ function ingressHosts(rules: { host?: string }[] | null | undefined): string {
   return more ? `${joined} + ${all.length - max} more...` : joined;
 }
 
-export const ingressPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Class', 'string', 'IngressClass handling the ingress.'),
-    column('Hosts', 'string', 'Hosts the rules match.'),
-    column('Address', 'string', 'Load balancer ingress points.'),
-    column('Ports', 'string', 'Ports served.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const ing = obj as Obj<IngressLike>;
-    return [
-      nameOf(ing),
-      ing.spec?.ingressClassName ?? '<none>',
-      ingressHosts(ing.spec?.rules),
-      loadBalancerIngress(ing.status?.loadBalancer?.ingress),
-      (ing.spec?.tls ?? []).length ? '80, 443' : '80',
-      age(ing, now),
-    ];
-  },
-};
+export const ingressPrinter = printerOf<Obj<IngressLike>>([
+  NAME,
+  printed('Class', 'string', 'IngressClass handling the ingress.', (ing) => ing.spec?.ingressClassName ?? '<none>'),
+  printed('Hosts', 'string', 'Hosts the rules match.', (ing) => ingressHosts(ing.spec?.rules)),
+  printed('Address', 'string', 'Load balancer ingress points.', (ing) => loadBalancerIngress(ing.status?.loadBalancer?.ingress)),
+  printed('Ports', 'string', 'Ports served.', (ing) => ((ing.spec?.tls ?? []).length ? '80, 443' : '80')),
+  AGE,
+]);
 
 export const ingressClassPrinter: Printer = {
   columns: [nameColumn(), column('Controller', 'string', 'Controller handling the class.'), column('Parameters', 'string', 'Parameters resource.'), ageColumn()],
@@ -267,19 +233,15 @@ export const ipAddressPrinter: Printer = {
 
 // ---- scheduling.k8s.io, node.k8s.io ----
 
-export const priorityClassPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Value', 'integer', 'Priority value.'),
-    column('Global-Default', 'boolean', 'Whether this is the default priority.'),
-    ageColumn(),
-    column('PreemptionPolicy', 'string', 'Whether lower-priority pods may be preempted.'),
-  ],
-  cells(obj, now) {
-    const pc = obj as Obj<{ value?: number; globalDefault?: boolean; preemptionPolicy?: string }>;
-    return [nameOf(pc), pc.value ?? 0, pc.globalDefault ?? false, age(pc, now), pc.preemptionPolicy ?? ''];
-  },
-};
+type PriorityClassLike = Obj<{ value?: number; globalDefault?: boolean; preemptionPolicy?: string }>;
+
+export const priorityClassPrinter = printerOf<PriorityClassLike>([
+  NAME,
+  printed('Value', 'integer', 'Priority value.', (pc) => pc.value ?? 0),
+  printed('Global-Default', 'boolean', 'Whether this is the default priority.', (pc) => pc.globalDefault ?? false),
+  AGE,
+  printed('PreemptionPolicy', 'string', 'Whether lower-priority pods may be preempted.', (pc) => pc.preemptionPolicy ?? ''),
+]);
 
 export const runtimeClassPrinter: Printer = {
   columns: [nameColumn(), column('Handler', 'string', 'CRI handler.'), ageColumn()],
@@ -301,21 +263,14 @@ function csrCondition(csr: Obj<CSRLike>): string {
   return s;
 }
 
-export const certificateSigningRequestPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    ageColumn(),
-    column('SignerName', 'string', 'Signer asked to sign.'),
-    column('Requestor', 'string', 'User that created the request.'),
-    column('RequestedDuration', 'string', 'Requested certificate lifetime.'),
-    column('Condition', 'string', 'Approval state.'),
-  ],
-  cells(obj, now) {
-    const csr = obj as Obj<CSRLike>;
-    const secs = csr.spec?.expirationSeconds;
-    return [nameOf(csr), age(csr, now), csr.spec?.signerName || '<none>', csr.spec?.username ?? '', secs != null ? humanDuration(secs * 1000) : '<none>', csrCondition(csr)];
-  },
-};
+export const certificateSigningRequestPrinter = printerOf<Obj<CSRLike>>([
+  NAME,
+  AGE,
+  printed('SignerName', 'string', 'Signer asked to sign.', (csr) => csr.spec?.signerName || '<none>'),
+  printed('Requestor', 'string', 'User that created the request.', (csr) => csr.spec?.username ?? ''),
+  printed('RequestedDuration', 'string', 'Requested certificate lifetime.', ({ spec }) => (spec?.expirationSeconds != null ? humanDuration(spec.expirationSeconds * 1000) : '<none>')),
+  printed('Condition', 'string', 'Approval state.', csrCondition),
+]);
 
 // ---- admissionregistration.k8s.io ----
 
@@ -360,44 +315,34 @@ export const validatingAdmissionPolicyBindingPrinter: Printer = {
 
 // ---- flowcontrol.apiserver.k8s.io ----
 
-export const flowSchemaPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('PriorityLevel', 'string', 'Priority level requests are assigned to.'),
-    column('MatchingPrecedence', 'string', 'Lower values match first.'),
-    column('DistinguisherMethod', 'string', 'How flows are told apart.'),
-    ageColumn(),
-    column('MissingPL', 'string', 'Whether the priority level reference is dangling.'),
-  ],
-  cells(obj, now) {
-    const fs = obj as Obj<{ spec?: { priorityLevelConfiguration?: { name?: string }; matchingPrecedence?: number; distinguisherMethod?: { type?: string } | null }; status?: { conditions?: { type: string; status: string }[] } }>;
-    const dangling = fs.status?.conditions?.find((c) => c.type === 'Dangling')?.status ?? '?';
-    return [nameOf(fs), fs.spec?.priorityLevelConfiguration?.name ?? '', fs.spec?.matchingPrecedence ?? 0, fs.spec?.distinguisherMethod?.type ?? '<none>', age(fs, now), dangling];
-  },
+type FlowSchemaLike = Obj<{ spec?: { priorityLevelConfiguration?: { name?: string }; matchingPrecedence?: number; distinguisherMethod?: { type?: string } | null }; status?: { conditions?: { type: string; status: string }[] } }>;
+
+export const flowSchemaPrinter = printerOf<FlowSchemaLike>([
+  NAME,
+  printed('PriorityLevel', 'string', 'Priority level requests are assigned to.', (fs) => fs.spec?.priorityLevelConfiguration?.name ?? ''),
+  printed('MatchingPrecedence', 'string', 'Lower values match first.', (fs) => fs.spec?.matchingPrecedence ?? 0),
+  printed('DistinguisherMethod', 'string', 'How flows are told apart.', (fs) => fs.spec?.distinguisherMethod?.type ?? '<none>'),
+  AGE,
+  printed('MissingPL', 'string', 'Whether the priority level reference is dangling.', (fs) => fs.status?.conditions?.find((c) => c.type === 'Dangling')?.status ?? '?'),
+]);
+
+interface PriorityLevelSpec {
+  type?: string;
+  limited?: { nominalConcurrencyShares?: number; limitResponse?: { queuing?: { queues?: number; handSize?: number; queueLengthLimit?: number } | null } } | null;
+}
+type PriorityLevelLike = Obj<{ spec?: PriorityLevelSpec }>;
+/** A queuing setting of a Limited level, `<none>` for Exempt levels and rejecting ones. */
+const queuing = (key: 'queues' | 'handSize' | 'queueLengthLimit') => (pl: PriorityLevelLike) => {
+  const q = pl.spec?.limited?.limitResponse?.queuing;
+  return q ? q[key] ?? 0 : '<none>';
 };
 
-export const priorityLevelConfigurationPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Type', 'string', 'Limited or Exempt.'),
-    column('NominalConcurrencyShares', 'string', 'Share of the server concurrency.'),
-    column('Queues', 'string', 'Number of queues.'),
-    column('HandSize', 'string', 'Queues considered per request.'),
-    column('QueueLengthLimit', 'string', 'Maximum requests per queue.'),
-    ageColumn(),
-  ],
-  cells(obj, now) {
-    const spec = (obj as Obj<{ spec?: { type?: string; limited?: { nominalConcurrencyShares?: number; limitResponse?: { queuing?: { queues?: number; handSize?: number; queueLengthLimit?: number } | null } } | null } }>).spec ?? {};
-    const limited = spec.limited;
-    const q = limited?.limitResponse?.queuing;
-    return [
-      nameOf(obj),
-      spec.type ?? '',
-      limited ? limited.nominalConcurrencyShares ?? 0 : '<none>',
-      q ? q.queues ?? 0 : '<none>',
-      q ? q.handSize ?? 0 : '<none>',
-      q ? q.queueLengthLimit ?? 0 : '<none>',
-      age(obj, now),
-    ];
-  },
-};
+export const priorityLevelConfigurationPrinter = printerOf<PriorityLevelLike>([
+  NAME,
+  printed('Type', 'string', 'Limited or Exempt.', (pl) => pl.spec?.type ?? ''),
+  printed('NominalConcurrencyShares', 'string', 'Share of the server concurrency.', ({ spec }) => (spec?.limited ? spec.limited.nominalConcurrencyShares ?? 0 : '<none>')),
+  printed('Queues', 'string', 'Number of queues.', queuing('queues')),
+  printed('HandSize', 'string', 'Queues considered per request.', queuing('handSize')),
+  printed('QueueLengthLimit', 'string', 'Maximum requests per queue.', queuing('queueLengthLimit')),
+  AGE,
+]);

@@ -4,9 +4,10 @@ import type { Printer } from './types.js';
 import { formatLabels } from '../apimachinery/labels.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import {
-  age, ageColumn, column, containerCells, joinHostPort, loadBalancerIngress, nameColumn, nameOf, quantityString, sortedSet, wide,
-  byteOrder, type ContainerLike,
+  AGE, age, ageColumn, column, containerCells, joinHostPort, loadBalancerIngress, NAME, nameColumn, nameOf, printed, printedWide, printerOf,
+  quantityString, sortedSet, wide, byteOrder, type PodTemplateSpecLike,
 } from './helpers.js';
+import { replicaCountPrinter } from './workloads.js';
 
 type Obj<T> = KubeObject & T;
 
@@ -55,29 +56,15 @@ export function servicePorts(ports: { port: number; nodePort?: number; protocol?
     .join(',');
 }
 
-export const servicePrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Type', 'string', 'How the service is exposed.'),
-    column('Cluster-IP', 'string', 'Virtual IP of the service.'),
-    column('External-IP', 'string', 'Addresses reachable from outside the cluster.'),
-    column('Port(s)', 'string', 'Service ports.'),
-    ageColumn(),
-    wide('Selector', 'string', 'Labels of the pods the service routes to.'),
-  ],
-  cells(obj, now) {
-    const svc = obj as Obj<ServiceLike>;
-    return [
-      nameOf(svc),
-      svc.spec?.type ?? '',
-      svc.spec?.clusterIPs?.[0] ?? '<none>',
-      serviceExternalIP(svc),
-      servicePorts(svc.spec?.ports) || '<none>',
-      age(svc, now),
-      formatLabels(svc.spec?.selector),
-    ];
-  },
-};
+export const servicePrinter = printerOf<Obj<ServiceLike>>([
+  NAME,
+  printed('Type', 'string', 'How the service is exposed.', (svc) => svc.spec?.type ?? ''),
+  printed('Cluster-IP', 'string', 'Virtual IP of the service.', (svc) => svc.spec?.clusterIPs?.[0] ?? '<none>'),
+  printed('External-IP', 'string', 'Addresses reachable from outside the cluster.', serviceExternalIP),
+  printed('Port(s)', 'string', 'Service ports.', (svc) => servicePorts(svc.spec?.ports) || '<none>'),
+  AGE,
+  printedWide('Selector', 'string', 'Labels of the pods the service routes to.', (svc) => formatLabels(svc.spec?.selector)),
+]);
 
 // ---- Endpoints ----
 
@@ -178,75 +165,42 @@ function storageClassOf(obj: KubeObject, specClass: string | undefined): string 
   return specClass ?? '';
 }
 
-export const persistentVolumePrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Capacity', 'string', 'Storage capacity of the volume.'),
-    column('Access Modes', 'string', 'Ways the volume can be mounted.'),
-    column('Reclaim Policy', 'string', 'What happens to the volume when released.'),
-    column('Status', 'string', 'Phase of the volume.'),
-    column('Claim', 'string', 'Claim bound to the volume.'),
-    column('StorageClass', 'string', 'StorageClass of the pv'),
-    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv'),
-    column('Reason', 'string', 'Reason for a failed phase.'),
-    ageColumn(),
-    wide('VolumeMode', 'string', 'Filesystem or Block.'),
-  ],
-  cells(obj, now) {
-    const pv = obj as Obj<PVLike>;
-    const spec = pv.spec ?? {};
-    const claim = spec.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '';
-    const phase = pv.metadata.deletionTimestamp ? 'Terminating' : pv.status?.phase ?? '';
-    return [
-      nameOf(pv),
-      quantityString(spec.capacity?.storage),
-      accessModesString(spec.accessModes),
-      spec.persistentVolumeReclaimPolicy ?? '',
-      phase,
-      claim,
-      storageClassOf(pv, spec.storageClassName),
-      spec.volumeAttributesClassName ?? '<unset>',
-      pv.status?.reason ?? '',
-      age(pv, now),
-      spec.volumeMode ?? '<unset>',
-    ];
-  },
-};
+type PV = Obj<PVLike>;
+
+export const persistentVolumePrinter = printerOf<PV>([
+  NAME,
+  printed('Capacity', 'string', 'Storage capacity of the volume.', (pv) => quantityString(pv.spec?.capacity?.storage)),
+  printed('Access Modes', 'string', 'Ways the volume can be mounted.', (pv) => accessModesString(pv.spec?.accessModes)),
+  printed('Reclaim Policy', 'string', 'What happens to the volume when released.', (pv) => pv.spec?.persistentVolumeReclaimPolicy ?? ''),
+  printed('Status', 'string', 'Phase of the volume.', (pv) => (pv.metadata.deletionTimestamp ? 'Terminating' : pv.status?.phase ?? '')),
+  printed('Claim', 'string', 'Claim bound to the volume.', ({ spec }) => (spec?.claimRef ? `${spec.claimRef.namespace ?? ''}/${spec.claimRef.name ?? ''}` : '')),
+  printed('StorageClass', 'string', 'StorageClass of the pv', (pv) => storageClassOf(pv, pv.spec?.storageClassName)),
+  printed('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pv', (pv) => pv.spec?.volumeAttributesClassName ?? '<unset>'),
+  printed('Reason', 'string', 'Reason for a failed phase.', (pv) => pv.status?.reason ?? ''),
+  AGE,
+  printedWide('VolumeMode', 'string', 'Filesystem or Block.', (pv) => pv.spec?.volumeMode ?? '<unset>'),
+]);
 
 interface PVCLike {
   spec?: { volumeName?: string; storageClassName?: string; volumeAttributesClassName?: string; volumeMode?: string };
   status?: { phase?: string; accessModes?: string[]; capacity?: Record<string, string> };
 }
 
-export const persistentVolumeClaimPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Status', 'string', 'Phase of the claim.'),
-    column('Volume', 'string', 'Volume bound to the claim.'),
-    column('Capacity', 'string', 'Capacity of the bound volume.'),
-    column('Access Modes', 'string', 'Access modes of the bound volume.'),
-    column('StorageClass', 'string', 'StorageClass of the pvc'),
-    column('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc'),
-    ageColumn(),
-    wide('VolumeMode', 'string', 'Filesystem or Block.'),
-  ],
-  cells(obj, now) {
-    const pvc = obj as Obj<PVCLike>;
-    const spec = pvc.spec ?? {};
-    const bound = !!spec.volumeName;
-    return [
-      nameOf(pvc),
-      pvc.metadata.deletionTimestamp ? 'Terminating' : pvc.status?.phase ?? '',
-      spec.volumeName ?? '',
-      bound ? quantityString(pvc.status?.capacity?.storage) : '',
-      bound ? accessModesString(pvc.status?.accessModes) : '',
-      storageClassOf(pvc, spec.storageClassName),
-      spec.volumeAttributesClassName ?? '<unset>',
-      age(pvc, now),
-      spec.volumeMode ?? '<unset>',
-    ];
-  },
-};
+type PVC = Obj<PVCLike>;
+/** Capacity and access modes show only once the claim is bound to a volume. */
+const ifBound = (pvc: PVC, cell: string): string => (pvc.spec?.volumeName ? cell : '');
+
+export const persistentVolumeClaimPrinter = printerOf<PVC>([
+  NAME,
+  printed('Status', 'string', 'Phase of the claim.', (pvc) => (pvc.metadata.deletionTimestamp ? 'Terminating' : pvc.status?.phase ?? '')),
+  printed('Volume', 'string', 'Volume bound to the claim.', (pvc) => pvc.spec?.volumeName ?? ''),
+  printed('Capacity', 'string', 'Capacity of the bound volume.', (pvc) => ifBound(pvc, quantityString(pvc.status?.capacity?.storage))),
+  printed('Access Modes', 'string', 'Access modes of the bound volume.', (pvc) => ifBound(pvc, accessModesString(pvc.status?.accessModes))),
+  printed('StorageClass', 'string', 'StorageClass of the pvc', (pvc) => storageClassOf(pvc, pvc.spec?.storageClassName)),
+  printed('VolumeAttributesClass', 'string', 'VolumeAttributesClass of the pvc', (pvc) => pvc.spec?.volumeAttributesClassName ?? '<unset>'),
+  AGE,
+  printedWide('VolumeMode', 'string', 'Filesystem or Block.', (pvc) => pvc.spec?.volumeMode ?? '<unset>'),
+]);
 
 // ---- Node ----
 
@@ -276,43 +230,33 @@ export function nodeRoles(labels: Record<string, string> | undefined): string[] 
   return sortedSet(roles);
 }
 
-export const nodePrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Status', 'string', 'Readiness of the node.'),
-    column('Roles', 'string', 'Roles from node-role labels.'),
-    ageColumn(),
-    column('Version', 'string', 'Kubelet version.'),
-    wide('Internal-IP', 'string', 'First internal address.'),
-    wide('External-IP', 'string', 'First external address.'),
-    wide('OS-Image', 'string', 'Operating system image.'),
-    wide('Kernel-Version', 'string', 'Kernel version.'),
-    wide('Container-Runtime', 'string', 'Container runtime and version.'),
-  ],
-  cells(obj, now) {
-    const node = obj as Obj<NodeLike>;
-    const status: string[] = [];
-    // Only the Ready condition shows; the last entry of a given type wins, as with upstream's map.
-    const ready = [...(node.status?.conditions ?? [])].reverse().find((c) => c.type === 'Ready');
-    if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
-    if (status.length === 0) status.push('Unknown');
-    if (node.spec?.unschedulable) status.push('SchedulingDisabled');
-    const info = node.status?.nodeInfo ?? {};
-    const address = (type: string) => node.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
-    return [
-      nameOf(node),
-      status.join(','),
-      nodeRoles(node.metadata.labels).join(',') || '<none>',
-      age(node, now),
-      info.kubeletVersion ?? '',
-      address('InternalIP'),
-      address('ExternalIP'),
-      info.osImage || '<unknown>',
-      info.kernelVersion || '<unknown>',
-      info.containerRuntimeVersion || '<unknown>',
-    ];
-  },
-};
+type Node = Obj<NodeLike>;
+
+/** Only the Ready condition shows; the last entry of a given type wins, as with upstream's map. */
+function nodeStatus(node: Node): string {
+  const status: string[] = [];
+  const ready = [...(node.status?.conditions ?? [])].reverse().find((c) => c.type === 'Ready');
+  if (ready) status.push(ready.status === 'True' ? 'Ready' : 'NotReady');
+  if (status.length === 0) status.push('Unknown');
+  if (node.spec?.unschedulable) status.push('SchedulingDisabled');
+  return status.join(',');
+}
+
+const nodeAddress = (type: string) => (node: Node) => node.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
+const nodeInfo = (node: Node) => node.status?.nodeInfo ?? {};
+
+export const nodePrinter = printerOf<Node>([
+  NAME,
+  printed('Status', 'string', 'Readiness of the node.', nodeStatus),
+  printed('Roles', 'string', 'Roles from node-role labels.', (node) => nodeRoles(node.metadata.labels).join(',') || '<none>'),
+  AGE,
+  printed('Version', 'string', 'Kubelet version.', (node) => nodeInfo(node).kubeletVersion ?? ''),
+  printedWide('Internal-IP', 'string', 'First internal address.', nodeAddress('InternalIP')),
+  printedWide('External-IP', 'string', 'First external address.', nodeAddress('ExternalIP')),
+  printedWide('OS-Image', 'string', 'Operating system image.', (node) => nodeInfo(node).osImage || '<unknown>'),
+  printedWide('Kernel-Version', 'string', 'Kernel version.', (node) => nodeInfo(node).kernelVersion || '<unknown>'),
+  printedWide('Container-Runtime', 'string', 'Container runtime and version.', (node) => nodeInfo(node).containerRuntimeVersion || '<unknown>'),
+]);
 
 // ---- Event (core/v1; events.k8s.io/v1 is mapped onto the same shape) ----
 
@@ -422,42 +366,19 @@ export const eventsV1Printer: Printer = {
 
 // ---- ReplicationController, PodTemplate, ResourceQuota ----
 
-export interface PodTemplateSpecLike {
-  metadata?: { labels?: Record<string, string> };
-  spec?: { containers?: ContainerLike[]; nodeSelector?: Record<string, string> };
-}
+type ReplicationControllerLike = Obj<{ spec?: { replicas?: number; selector?: Record<string, string>; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>;
 
-export const replicationControllerPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Desired', 'integer', 'Desired replicas.'),
-    column('Current', 'integer', 'Current replicas.'),
-    column('Ready', 'integer', 'Ready replicas.'),
-    ageColumn(),
-    wide('Containers', 'string', 'Names of each container in the template.'),
-    wide('Images', 'string', 'Images referenced by each container in the template.'),
-    wide('Selector', 'string', 'Label selector of the controller.'),
-  ],
-  cells(obj, now) {
-    const rc = obj as Obj<{ spec?: { replicas?: number; selector?: Record<string, string>; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>;
-    const [names, images] = containerCells(rc.spec?.template?.spec?.containers);
-    return [nameOf(rc), rc.spec?.replicas ?? 0, rc.status?.replicas ?? 0, rc.status?.readyReplicas ?? 0, age(rc, now), names, images, formatLabels(rc.spec?.selector)];
-  },
-};
+export const replicationControllerPrinter = replicaCountPrinter<ReplicationControllerLike>('Label selector of the controller.', (rc) => formatLabels(rc.spec?.selector));
 
-export const podTemplatePrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Containers', 'string', 'Names of each container in the template.'),
-    column('Images', 'string', 'Images referenced by each container in the template.'),
-    column('Pod Labels', 'string', 'Labels of the pod template.'),
-  ],
-  cells(obj) {
-    const t = (obj as Obj<{ template?: PodTemplateSpecLike }>).template;
-    const [names, images] = containerCells(t?.spec?.containers);
-    return [nameOf(obj), names, images, formatLabels(t?.metadata?.labels)];
-  },
-};
+type PodTemplateLike = Obj<{ template?: PodTemplateSpecLike }>;
+const templateContainers = (t: PodTemplateLike) => containerCells(t.template?.spec?.containers);
+
+export const podTemplatePrinter = printerOf<PodTemplateLike>([
+  NAME,
+  printed('Containers', 'string', 'Names of each container in the template.', (t) => templateContainers(t)[0]),
+  printed('Images', 'string', 'Images referenced by each container in the template.', (t) => templateContainers(t)[1]),
+  printed('Pod Labels', 'string', 'Labels of the pod template.', (t) => formatLabels(t.template?.metadata?.labels)),
+]);
 
 export const resourceQuotaPrinter: Printer = {
   columns: [

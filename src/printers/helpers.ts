@@ -1,7 +1,7 @@
 // Building blocks shared by the built-in printers: column definitions, AGE cells, container layout and the small
 // formatting rules pkg/printers/internalversion applies everywhere.
 import type { KubeObject } from '../apimachinery/types.js';
-import type { TableColumn } from './types.js';
+import type { Printer, TableColumn } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { tryParseQuantity } from '../apimachinery/quantity.js';
 
@@ -13,10 +13,33 @@ export const nameColumn = (): TableColumn => column('Name', 'string', 'Name of t
 export const ageColumn = (): TableColumn => column('Age', 'string', 'Time since the object was created.');
 export const wide = (name: string, type: string, description: string): TableColumn => column(name, type, description, 1);
 
+/**
+ * A column with the cell it prints. A printer built from these (printerOf) states each column once, header and
+ * cell together, so its header and rows cannot fall out of step.
+ */
+export interface PrintedColumn<T> {
+  column: TableColumn;
+  cell: (obj: T, now: Date) => unknown;
+}
+
+export const printed = <T>(name: string, type: string, description: string, cell: (obj: T, now: Date) => unknown): PrintedColumn<T> =>
+  ({ column: column(name, type, description), cell });
+/** A column shown only with `-o wide`. */
+export const printedWide = <T>(name: string, type: string, description: string, cell: (obj: T, now: Date) => unknown): PrintedColumn<T> =>
+  ({ column: wide(name, type, description), cell });
+
+/** A Printer from its columns in order; `T` is the object as the cells read it. */
+export function printerOf<T extends KubeObject>(columns: PrintedColumn<T>[]): Printer {
+  return { columns: columns.map((c) => c.column), cells: (obj, now) => columns.map((c) => c.cell(obj as T, now)) };
+}
+
 /** AGE cell: HumanDuration since creation, `<unknown>` without a timestamp. */
 export const age = (obj: KubeObject, now: Date): string => timestampSince(obj.metadata.creationTimestamp, now);
 
 export const nameOf = (obj: KubeObject): string => obj.metadata.name ?? '';
+
+export const NAME: PrintedColumn<KubeObject> = { column: nameColumn(), cell: nameOf };
+export const AGE: PrintedColumn<KubeObject> = { column: ageColumn(), cell: age };
 
 /** `a/b`-style `<ready>/<total>` cells. */
 export const ratio = (a: number | undefined, b: number | undefined): string => `${a ?? 0}/${b ?? 0}`;
@@ -24,6 +47,19 @@ export const ratio = (a: number | undefined, b: number | undefined): string => `
 export interface ContainerLike {
   name?: string;
   image?: string;
+}
+
+export interface PodTemplateSpecLike {
+  metadata?: { labels?: Record<string, string> };
+  spec?: { containers?: ContainerLike[]; nodeSelector?: Record<string, string> };
+}
+
+/** The wide Containers and Images columns of a workload's pod template (layoutContainerCells). */
+export function templateColumns<T>(template: (obj: T) => PodTemplateSpecLike | undefined): PrintedColumn<T>[] {
+  return [
+    printedWide('Containers', 'string', 'Names of each container in the template.', (o) => containerCells(template(o)?.spec?.containers)[0]),
+    printedWide('Images', 'string', 'Images referenced by each container in the template.', (o) => containerCells(template(o)?.spec?.containers)[1]),
+  ];
 }
 
 /** layoutContainerCells: comma-joined container names and images. */

@@ -4,14 +4,14 @@ import type { Printer } from './types.js';
 import { formatLabels, formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
 import { humanDuration, timestampSince } from '../apimachinery/duration.js';
 import { parseApiVersion } from '../apimachinery/types.js';
-import { age, ageColumn, boolPtr, column, containerCells, controllerOf, nameColumn, nameOf, ratio, wide } from './helpers.js';
-import type { PodTemplateSpecLike } from './core.js';
+import {
+  AGE, age, boolPtr, column, controllerOf, NAME, nameColumn, nameOf, printed, printedWide, printerOf, ratio, templateColumns, ageColumn,
+  type PodTemplateSpecLike,
+} from './helpers.js';
 
 type Obj<T> = KubeObject & T;
 
-const containersColumn = () => wide('Containers', 'string', 'Names of each container in the template.');
-const imagesColumn = () => wide('Images', 'string', 'Images referenced by each container in the template.');
-const selectorColumn = () => wide('Selector', 'string', 'Label selector of the workload.');
+const selectorColumn = <T>(description: string, cell: (obj: T) => string) => printedWide('Selector', 'string', description, cell);
 
 interface WorkloadLike {
   spec?: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpecLike };
@@ -27,110 +27,68 @@ interface WorkloadLike {
     numberAvailable?: number;
   };
 }
+type Workload = Obj<WorkloadLike>;
+const workloadTemplate = (w: Workload) => w.spec?.template;
 
-export const statefulSetPrinter: Printer = {
-  columns: [nameColumn(), column('Ready', 'string', 'Ready pods out of desired.'), ageColumn(), containersColumn(), imagesColumn()],
-  cells(obj, now) {
-    const sts = obj as Obj<WorkloadLike>;
-    const [names, images] = containerCells(sts.spec?.template?.spec?.containers);
-    return [nameOf(sts), ratio(sts.status?.readyReplicas, sts.spec?.replicas), age(sts, now), names, images];
-  },
-};
+export const statefulSetPrinter = printerOf<Workload>([
+  NAME,
+  printed('Ready', 'string', 'Ready pods out of desired.', (sts) => ratio(sts.status?.readyReplicas, sts.spec?.replicas)),
+  AGE,
+  ...templateColumns(workloadTemplate),
+]);
 
-export const deploymentPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Ready', 'string', 'Ready pods out of desired.'),
-    column('Up-to-date', 'string', 'Pods running the latest template.'),
-    column('Available', 'string', 'Pods available to users.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    selectorColumn(),
-  ],
-  cells(obj, now) {
-    const d = obj as Obj<WorkloadLike>;
-    let selector: string;
-    try {
-      // Unlike FormatLabelSelector, a nil selector prints empty here and a bad one prints <invalid>.
-      selector = labelSelectorAsSelector(d.spec?.selector).toString();
-    } catch {
-      selector = '<invalid>';
-    }
-    const [names, images] = containerCells(d.spec?.template?.spec?.containers);
-    return [
-      nameOf(d),
-      ratio(d.status?.readyReplicas, d.spec?.replicas),
-      d.status?.updatedReplicas ?? 0,
-      d.status?.availableReplicas ?? 0,
-      age(d, now),
-      names,
-      images,
-      selector,
-    ];
-  },
-};
+/** Unlike FormatLabelSelector, a nil selector prints empty here and a bad one prints <invalid>. */
+function deploymentSelector(d: Workload): string {
+  try {
+    return labelSelectorAsSelector(d.spec?.selector).toString();
+  } catch {
+    return '<invalid>';
+  }
+}
 
-export const replicaSetPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Desired', 'integer', 'Desired replicas.'),
-    column('Current', 'integer', 'Current replicas.'),
-    column('Ready', 'integer', 'Ready replicas.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    selectorColumn(),
-  ],
-  cells(obj, now) {
-    const rs = obj as Obj<WorkloadLike>;
-    const [names, images] = containerCells(rs.spec?.template?.spec?.containers);
-    return [
-      nameOf(rs),
-      rs.spec?.replicas ?? 0,
-      rs.status?.replicas ?? 0,
-      rs.status?.readyReplicas ?? 0,
-      age(rs, now),
-      names,
-      images,
-      formatLabelSelector(rs.spec?.selector),
-    ];
-  },
-};
+export const deploymentPrinter = printerOf<Workload>([
+  NAME,
+  printed('Ready', 'string', 'Ready pods out of desired.', (d) => ratio(d.status?.readyReplicas, d.spec?.replicas)),
+  printed('Up-to-date', 'string', 'Pods running the latest template.', (d) => d.status?.updatedReplicas ?? 0),
+  printed('Available', 'string', 'Pods available to users.', (d) => d.status?.availableReplicas ?? 0),
+  AGE,
+  ...templateColumns(workloadTemplate),
+  selectorColumn('Label selector of the workload.', deploymentSelector),
+]);
 
-export const daemonSetPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Desired', 'integer', 'Nodes that should run the daemon pod.'),
-    column('Current', 'integer', 'Nodes running the daemon pod.'),
-    column('Ready', 'integer', 'Nodes with a ready daemon pod.'),
-    column('Up-to-date', 'integer', 'Nodes running the latest template.'),
-    column('Available', 'integer', 'Nodes with an available daemon pod.'),
-    column('Node Selector', 'string', 'Node selector of the pod template.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    selectorColumn(),
-  ],
-  cells(obj, now) {
-    const ds = obj as Obj<WorkloadLike>;
-    const st = ds.status ?? {};
-    const [names, images] = containerCells(ds.spec?.template?.spec?.containers);
-    return [
-      nameOf(ds),
-      st.desiredNumberScheduled ?? 0,
-      st.currentNumberScheduled ?? 0,
-      st.numberReady ?? 0,
-      st.updatedNumberScheduled ?? 0,
-      st.numberAvailable ?? 0,
-      formatLabels(ds.spec?.template?.spec?.nodeSelector),
-      age(ds, now),
-      names,
-      images,
-      formatLabelSelector(ds.spec?.selector),
-    ];
-  },
-};
+/**
+ * The columns of ReplicaSets and ReplicationControllers (printReplicaSet, printReplicationController): desired,
+ * current and ready replicas, then the template's containers and the selector as `selector` prints it.
+ */
+export function replicaCountPrinter<T extends KubeObject & { spec?: { replicas?: number; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>(
+  selectorDescription: string,
+  selector: (obj: T) => string,
+) {
+  return printerOf<T>([
+    NAME,
+    printed('Desired', 'integer', 'Desired replicas.', (rs) => rs.spec?.replicas ?? 0),
+    printed('Current', 'integer', 'Current replicas.', (rs) => rs.status?.replicas ?? 0),
+    printed('Ready', 'integer', 'Ready replicas.', (rs) => rs.status?.readyReplicas ?? 0),
+    AGE,
+    ...templateColumns((rs: T) => rs.spec?.template),
+    selectorColumn(selectorDescription, selector),
+  ]);
+}
+
+export const replicaSetPrinter = replicaCountPrinter<Workload>('Label selector of the workload.', (rs) => formatLabelSelector(rs.spec?.selector));
+
+export const daemonSetPrinter = printerOf<Workload>([
+  NAME,
+  printed('Desired', 'integer', 'Nodes that should run the daemon pod.', (ds) => ds.status?.desiredNumberScheduled ?? 0),
+  printed('Current', 'integer', 'Nodes running the daemon pod.', (ds) => ds.status?.currentNumberScheduled ?? 0),
+  printed('Ready', 'integer', 'Nodes with a ready daemon pod.', (ds) => ds.status?.numberReady ?? 0),
+  printed('Up-to-date', 'integer', 'Nodes running the latest template.', (ds) => ds.status?.updatedNumberScheduled ?? 0),
+  printed('Available', 'integer', 'Nodes with an available daemon pod.', (ds) => ds.status?.numberAvailable ?? 0),
+  printed('Node Selector', 'string', 'Node selector of the pod template.', (ds) => formatLabels(ds.spec?.template?.spec?.nodeSelector)),
+  AGE,
+  ...templateColumns(workloadTemplate),
+  selectorColumn('Label selector of the workload.', (ds) => formatLabelSelector(ds.spec?.selector)),
+]);
 
 /** formatResourceName: `statefulset.apps/web`, lower-cased group kind. */
 function controllerName(obj: KubeObject): string {
@@ -182,58 +140,33 @@ function jobDuration(job: Obj<JobLike>, now: Date): string {
   return humanDuration(Date.parse(end) - Date.parse(start));
 }
 
-export const jobPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Status', 'string', 'Status of the job.'),
-    column('Completions', 'string', 'Succeeded pods out of required completions.'),
-    column('Duration', 'string', 'Time the job took or has been running.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    selectorColumn(),
-  ],
-  cells(obj, now) {
-    const job = obj as Obj<JobLike>;
-    const [names, images] = containerCells(job.spec?.template?.spec?.containers);
-    return [nameOf(job), jobStatus(job), jobCompletions(job), jobDuration(job, now), age(job, now), names, images, formatLabelSelector(job.spec?.selector)];
-  },
-};
+type Job = Obj<JobLike>;
+
+export const jobPrinter = printerOf<Job>([
+  NAME,
+  printed('Status', 'string', 'Status of the job.', jobStatus),
+  printed('Completions', 'string', 'Succeeded pods out of required completions.', jobCompletions),
+  printed('Duration', 'string', 'Time the job took or has been running.', jobDuration),
+  AGE,
+  ...templateColumns((job: Job) => job.spec?.template),
+  selectorColumn('Label selector of the workload.', (job) => formatLabelSelector(job.spec?.selector)),
+]);
 
 interface CronJobLike {
   spec?: { schedule?: string; timeZone?: string | null; suspend?: boolean | null; jobTemplate?: JobLike };
   status?: { active?: unknown[]; lastScheduleTime?: string | null };
 }
 
-export const cronJobPrinter: Printer = {
-  columns: [
-    nameColumn(),
-    column('Schedule', 'string', 'Cron schedule.'),
-    column('Timezone', 'string', 'Time zone of the schedule.'),
-    column('Suspend', 'boolean', 'Whether new runs are suspended.'),
-    column('Active', 'integer', 'Running jobs.'),
-    column('Last Schedule', 'string', 'Time since the last scheduled run.'),
-    ageColumn(),
-    containersColumn(),
-    imagesColumn(),
-    selectorColumn(),
-  ],
-  cells(obj, now) {
-    const cj = obj as Obj<CronJobLike>;
-    const last = cj.status?.lastScheduleTime ? timestampSince(cj.status.lastScheduleTime, now) : '<none>';
-    const jobSpec = cj.spec?.jobTemplate?.spec;
-    const [names, images] = containerCells(jobSpec?.template?.spec?.containers);
-    return [
-      nameOf(cj),
-      cj.spec?.schedule ?? '',
-      cj.spec?.timeZone ?? '<none>',
-      boolPtr(cj.spec?.suspend),
-      (cj.status?.active ?? []).length,
-      last,
-      age(cj, now),
-      names,
-      images,
-      formatLabelSelector(jobSpec?.selector),
-    ];
-  },
-};
+type CronJob = Obj<CronJobLike>;
+
+export const cronJobPrinter = printerOf<CronJob>([
+  NAME,
+  printed('Schedule', 'string', 'Cron schedule.', (cj) => cj.spec?.schedule ?? ''),
+  printed('Timezone', 'string', 'Time zone of the schedule.', (cj) => cj.spec?.timeZone ?? '<none>'),
+  printed('Suspend', 'boolean', 'Whether new runs are suspended.', (cj) => boolPtr(cj.spec?.suspend)),
+  printed('Active', 'integer', 'Running jobs.', (cj) => (cj.status?.active ?? []).length),
+  printed('Last Schedule', 'string', 'Time since the last scheduled run.', (cj, now) => (cj.status?.lastScheduleTime ? timestampSince(cj.status.lastScheduleTime, now) : '<none>')),
+  AGE,
+  ...templateColumns((cj: CronJob) => cj.spec?.jobTemplate?.spec?.template),
+  selectorColumn('Label selector of the workload.', (cj) => formatLabelSelector(cj.spec?.jobTemplate?.spec?.selector)),
+]);

@@ -220,7 +220,7 @@ export async function writeJsonParts(res: ServerResponse, code: number, parts: B
 }
 
 /** Resolves when the response's socket wants more, or is gone. */
-function drained(res: ServerResponse): Promise<void> {
+export function drained(res: ServerResponse): Promise<void> {
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);

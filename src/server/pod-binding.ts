@@ -3,7 +3,9 @@
 // the pod must exist, match the binding's uid/resourceVersion preconditions, not be terminating, gated or bound.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, errBadRequest, errConflict, errInvalid, errNotFound } from '../apimachinery/errors.js';
+import type { PodCondition } from '../api/core.js';
 import type { KubeObject } from '../apimachinery/types.js';
+import { updatePodCondition } from '../registry/core/pod-conditions.js';
 import { validatePodBinding } from '../registry/core/pod-validation.js';
 import { deepClone } from '../registry/object-meta.js';
 import { StorageError } from '../storage/interface.js';
@@ -16,15 +18,6 @@ const MAX_RETRIES = 5;
 
 interface BindingBody extends KubeObject {
   target?: { kind?: string; name?: string; apiVersion?: string };
-}
-
-interface PodCondition {
-  type: string;
-  status: string;
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
 }
 
 /**
@@ -78,7 +71,7 @@ export async function assignPod(ctx: ServerContext, namespace: string, name: str
       pod.metadata.annotations = { ...(pod.metadata.annotations ?? {}), ...binding.metadata.annotations };
     }
     const status = (pod.status ??= {}) as { conditions?: PodCondition[] };
-    status.conditions = markScheduled(status.conditions ?? [], now);
+    status.conditions = updatePodCondition(status.conditions ?? [], { type: 'PodScheduled', status: 'True' }, rfc3339(now));
     if (dryRun) return pod;
     try {
       return (await ctx.store.update(key, pod, cur.modRevision)).value;
@@ -99,20 +92,4 @@ function bindRefusal(pod: KubeObject): string | undefined {
   if (spec.nodeName) return `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}`;
   if (spec.schedulingGates?.length) return `pod ${name} has non-empty .spec.schedulingGates`;
   return undefined;
-}
-
-/** UpdatePodCondition for PodScheduled=True: the transition time moves only when the status changes. */
-function markScheduled(conditions: PodCondition[], now: Date): PodCondition[] {
-  const out = conditions.map((c) => ({ ...c }));
-  const existing = out.find((c) => c.type === 'PodScheduled');
-  const stamp = rfc3339(now);
-  if (!existing) {
-    out.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: stamp });
-    return out;
-  }
-  if (existing.status !== 'True') existing.lastTransitionTime = stamp;
-  existing.status = 'True';
-  delete existing.reason;
-  delete existing.message;
-  return out;
 }

@@ -86,34 +86,26 @@ export class FieldSet {
 
   /** Removes exactly the paths of `other` (a member of `other` does not remove the paths below it). */
   difference(other: FieldSet): FieldSet {
-    if (other.isEmpty()) return this;
-    const out = new FieldSet();
-    for (const [id, pe] of this.members) if (!other.members.has(id)) out.members.set(id, pe);
-    for (const [id, child] of this.children) {
-      const o = other.children.get(id);
-      if (!o) {
-        out.children.set(id, child);
-        continue;
-      }
-      const rest = child.set.difference(o.set);
-      if (!rest.isEmpty()) out.children.set(id, { pe: child.pe, set: rest });
-    }
-    return out;
+    return this.subtract(other, false);
   }
 
   /** Like difference, but a member of `other` also removes everything below it. */
   recursiveDifference(other: FieldSet): FieldSet {
+    return this.subtract(other, true);
+  }
+
+  private subtract(other: FieldSet, recursive: boolean): FieldSet {
     if (other.isEmpty()) return this;
     const out = new FieldSet();
     for (const [id, pe] of this.members) if (!other.members.has(id)) out.members.set(id, pe);
     for (const [id, child] of this.children) {
-      if (other.members.has(id)) continue;
+      if (recursive && other.members.has(id)) continue;
       const o = other.children.get(id);
       if (!o) {
         out.children.set(id, child);
         continue;
       }
-      const rest = child.set.recursiveDifference(o.set);
+      const rest = child.set.subtract(o.set, recursive);
       if (!rest.isEmpty()) out.children.set(id, { pe: child.pe, set: rest });
     }
     return out;

@@ -14,7 +14,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { ApiError, errBadRequest } from '../errors.js';
 import { parseApiVersion, type KubeObject } from '../types.js';
-import { gvkKey, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
+import { gvkKey, isGoZeroScalar, type FieldDef, type StructDef, type TypeModel, type TypeRef } from '../schema/types.js';
 import { keepZeroFields } from './go-facts.generated.js';
 import { formatGoDuration } from './go-duration.js';
 import { isJsonObject as isPlainObject } from '../json.js';
@@ -176,7 +176,7 @@ function decodeField(model: TypeModel, layout: StructLayout, field: FieldDef, r:
     return;
   }
   const value = readValue(model, type, r, wt, name);
-  if (value === undefined || (isZeroScalar(type, value) && !layout.keepZero.has(name))) delete out[name];
+  if (value === undefined || (isGoZeroScalar(type, value) && !layout.keepZero.has(name))) delete out[name];
   else out[name] = value;
 }
 
@@ -197,37 +197,42 @@ function readValue(model: TypeModel, type: TypeRef, r: Reader, wt: number, field
     case 'boolean':
     case 'bytes':
       return readScalar(type, r, wt, field);
+    case 'map':
+      throw new ProtoDecodeError(`field ${field}: a map nested in a list or map has no protobuf form`);
+    default:
+      // every other kind travels as a length-delimited message
+      expectWire(wt, WIRE_BYTES, field);
+      return readMessage(model, type, r.bytes(), field);
+  }
+}
+
+type MessageType = Exclude<TypeRef, { kind: 'string' | 'integer' | 'number' | 'boolean' | 'bytes' | 'map' }>;
+
+/** The value of a length-delimited message of `type`. */
+function readMessage(model: TypeModel, type: MessageType, bytes: Uint8Array, field: string): unknown {
+  switch (type.kind) {
     case 'ref':
-      expectWire(wt, WIRE_BYTES, field);
-      return decodeStruct(model, structOf(model, type.name), r.bytes());
+      return decodeStruct(model, structOf(model, type.name), bytes);
     case 'quantity':
-      expectWire(wt, WIRE_BYTES, field);
-      return readQuantity(r.bytes());
+      return readQuantity(bytes);
     case 'intOrString':
-      expectWire(wt, WIRE_BYTES, field);
-      return readIntOrString(r.bytes());
+      return readIntOrString(bytes);
     case 'time':
     case 'microTime':
-      expectWire(wt, WIRE_BYTES, field);
-      return readTime(r.bytes(), type.kind === 'microTime');
+      return readTime(bytes, type.kind === 'microTime');
     case 'duration':
-      expectWire(wt, WIRE_BYTES, field);
-      return readDuration(r.bytes());
+      return readDuration(bytes);
     case 'rawExtension':
     case 'fieldsV1':
-      expectWire(wt, WIRE_BYTES, field);
-      return readEmbeddedJson(model, r.bytes(), field);
+      return readEmbeddedJson(model, bytes, field);
     case 'array': {
       // A list nested in a map or list travels in a wrapper message { repeated T items = 1 } (upstream's
       // ExtraValue for map[string][]string).
-      expectWire(wt, WIRE_BYTES, field);
       const wrapper: Record<string, unknown> = {};
       const items: FieldDef = { name: 'items', type, proto: 1 };
-      forEachField(r.bytes(), (wr, n, w) => (n === 1 ? decodeField(model, NO_ZERO_RULES, items, wr, w, wrapper) : wr.skipType(w)));
+      forEachField(bytes, (wr, n, w) => (n === 1 ? decodeField(model, NO_ZERO_RULES, items, wr, w, wrapper) : wr.skipType(w)));
       return wrapper.items ?? [];
     }
-    case 'map':
-      throw new ProtoDecodeError(`field ${field}: a map nested in a list or map has no protobuf form`);
   }
 }
 
@@ -261,21 +266,6 @@ function isPackable(t: TypeRef): boolean {
 function packedWireType(t: TypeRef): number {
   if (t.kind !== 'number') return WIRE_VARINT;
   return t.format === 'float' ? WIRE_FIXED32 : WIRE_FIXED64;
-}
-
-function isZeroScalar(type: TypeRef, v: unknown): boolean {
-  switch (type.kind) {
-    case 'string':
-    case 'bytes':
-      return v === '';
-    case 'integer':
-    case 'number':
-      return v === 0;
-    case 'boolean':
-      return v === false;
-    default:
-      return false;
-  }
 }
 
 /** What Go's zero value of a map's value type looks like in JSON (a map entry written without its value). */

@@ -83,3 +83,22 @@ export interface TypeModel {
 }
 
 export const gvkKey = (group: string, version: string, kind: string) => `${group}/${version}/${kind}`;
+
+/**
+ * Whether `v` is the JSON of Go's zero value for a scalar type (`""`, `0`, `false`; empty base64 for []byte): what
+ * encoding/json drops from an `omitempty` field. Structs, lists, maps and the special types are never "zero" here.
+ */
+export function isGoZeroScalar(type: TypeRef, v: unknown): boolean {
+  switch (type.kind) {
+    case 'string':
+    case 'bytes':
+      return v === '';
+    case 'integer':
+    case 'number':
+      return v === 0;
+    case 'boolean':
+      return v === false;
+    default:
+      return false;
+  }
+}

@@ -16,7 +16,7 @@ export abstract class CsrController extends QueueController {
   constructor(client: KubeClient, informers: SharedInformerFactory, name: string) {
     super(client, name, 'certificate', { workers: 1 });
     this.csrs = informers.informerFor<Csr>(builtin.certificateSigningRequests);
-    this.csrs.addEventHandler({ onAdd: (o) => this.enqueue(o), onUpdate: (_o, n) => this.enqueue(n) });
+    this.csrs.addEventHandler(this.enqueueHandlers());
   }
 
   protected caches(): Syncable[] {

@@ -175,3 +175,40 @@ export class ControllerRefManager<T extends KubeObject> {
     }
   }
 }
+
+/** The patch hook of a ControllerRefManager whose dependents (of resource `res`) are patched through the API. */
+export function strategicPatcher<T extends KubeObject>(client: KubeClient, res: ResourceDescriptor): (obj: T, patch: Record<string, unknown>) => Promise<T> {
+  return (obj, patch) => client.patch<T>(res, obj.metadata.name ?? '', patch, 'strategic', { namespace: obj.metadata.namespace });
+}
+
+export interface ClaimOptions {
+  owner: KubeObject;
+  /** The owner's resource: adoption first re-reads the owner there (canAdoptFresh). */
+  ownerResource: ResourceDescriptor;
+  ownerApiVersion: string;
+  ownerKind: string;
+  selector: Selector;
+  /** The dependents' resource, patched to adopt or release them. */
+  dependents: ResourceDescriptor;
+  adoptFinalizers?: string[];
+}
+
+/**
+ * ClaimPods / ClaimReplicaSets / ClaimControllerRevisions as a controller's sync calls them: a ControllerRefManager
+ * that rechecks the owner before adopting and patches through `client`; any failed adoption or release fails the
+ * sync (the aggregated error is thrown), as upstream's callers return it.
+ */
+export async function claimDependents<T extends KubeObject>(client: KubeClient, opts: ClaimOptions, objs: T[]): Promise<T[]> {
+  const manager = new ControllerRefManager<T>({
+    owner: opts.owner,
+    ownerApiVersion: opts.ownerApiVersion,
+    ownerKind: opts.ownerKind,
+    selector: opts.selector,
+    adoptFinalizers: opts.adoptFinalizers,
+    canAdopt: canAdoptFresh(client, opts.ownerResource, opts.owner),
+    patch: strategicPatcher<T>(client, opts.dependents),
+  });
+  const { claimed, error } = await manager.claim(objs);
+  if (error) throw error;
+  return claimed;
+}

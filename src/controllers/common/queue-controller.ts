@@ -20,6 +20,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { runWorkers, waitForCacheSync, type ReconcileResult } from '../../client/controller.js';
 import { EventRecorder } from '../../client/events.js';
+import type { EventHandlers } from '../../client/informer.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue, type RateLimiter } from '../../client/workqueue.js';
 import { warnSyncError } from './sync-errors.js';
@@ -29,6 +30,8 @@ export interface QueueControllerOptions {
   workers?: number;
   /** Failed syncs; default a console.warn in upstream's `error syncing` form. The key is re-queued either way. */
   onError?: (key: string, err: unknown) => void;
+  /** The clock (epoch ms) for deadlines, back-off and ages; tests pass a fake one. Default Date.now. */
+  now?: () => number;
 }
 
 /** Something whose cache can be waited for (a SharedInformer). */
@@ -42,6 +45,8 @@ export abstract class QueueController {
   readonly queue: WorkQueue<string>;
   protected readonly recorder: EventRecorder;
   protected readonly onError: (key: string, err: unknown) => void;
+  /** The clock (epoch ms) the controller reads. */
+  readonly now: () => number;
   private readonly workers: number;
   private readonly stopSignal = new AbortController();
   private running?: Promise<void>;
@@ -58,6 +63,7 @@ export abstract class QueueController {
     this.workers = opts.workers ?? 5;
     this.recorder = new EventRecorder(client, { component: opts.eventSource ?? name, onError: opts.onEventError });
     this.onError = opts.onError ?? ((key, err) => warnSyncError(err, `${name}: error syncing ${key}, requeuing: ${errorText(err)}`));
+    this.now = opts.now ?? Date.now;
   }
 
   /** One reconcile of `key`; throwing re-queues it rate limited, `requeueAfter` (ms) looks again later. */
@@ -126,6 +132,38 @@ export abstract class QueueController {
 
   enqueueAfter(obj: KubeObject, ms: number): void {
     this.queue.addAfter(objectKey(obj), ms);
+  }
+
+  /**
+   * Queues the owners a dependent's add or update concerns (OwnerMapping.added / updated): its former controller,
+   * its controller, and every owner that could adopt it.
+   */
+  protected enqueueOwners(owners: { former?: KubeObject; controller?: KubeObject; adopters: KubeObject[] }): void {
+    if (owners.former) this.enqueue(owners.former);
+    if (owners.controller) this.enqueue(owners.controller);
+    for (const owner of owners.adopters) this.enqueue(owner);
+  }
+
+  /**
+   * Handlers for the controller's own kind when its deletions need work (expectations to drop): added and updated
+   * objects are queued; `deleted` runs for a deleted object, and for the old one when an update shows a new object
+   * under the old name (another uid).
+   */
+  protected ownKindHandlers<T extends KubeObject>(deleted: (obj: T) => void): EventHandlers<T> {
+    return {
+      onAdd: (obj) => this.enqueue(obj),
+      onUpdate: (old, cur) => {
+        if (old.metadata.uid !== cur.metadata.uid) deleted(old);
+        this.enqueue(cur);
+      },
+      onDelete: deleted,
+    };
+  }
+
+  /** Informer handlers for a controller keyed by the objects it watches: each added or updated (or deleted) one is queued. */
+  protected enqueueHandlers<T extends KubeObject>(opts: { onDelete?: boolean } = {}): EventHandlers<T> {
+    const add = (obj: T) => this.enqueue(obj);
+    return { onAdd: add, onUpdate: (_old, obj) => add(obj), ...(opts.onDelete ? { onDelete: add } : {}) };
   }
 }
 

@@ -24,8 +24,6 @@ import { rfc3339 } from '../../apimachinery/time.js';
 export const CRONJOB_CONTROLLER = 'cronjob-controller';
 
 export interface CronJobControllerOptions extends QueueControllerOptions {
-  /** The clock (epoch ms). */
-  now?: () => number;
 }
 
 /** Go's Time.UTC().Format(time.RFC1123Z): `Mon, 02 Jan 2006 15:04:05 +0000`. */
@@ -42,11 +40,9 @@ function formatSchedule(cj: CronJob): string {
 export class CronJobController extends QueueController {
   private readonly cronJobs: SharedInformer<CronJob>;
   private readonly jobs: SharedInformer<Job>;
-  private readonly now: () => number;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: CronJobControllerOptions = {}) {
     super(client, CRONJOB_CONTROLLER, 'cronjob', opts);
-    this.now = opts.now ?? Date.now;
     this.cronJobs = factory.informerFor<CronJob>(builtin.cronJobs);
     this.jobs = factory.informerFor<Job>(builtin.jobs);
     this.jobs.addEventHandler({ onAdd: (j) => this.addJob(j), onUpdate: (o, c) => this.updateJob(o, c), onDelete: (j) => this.deleteJob(j) });

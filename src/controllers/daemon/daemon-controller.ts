@@ -13,7 +13,7 @@ import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import type { Node } from '../../api/core.js';
 import type { ControllerRevision } from '../history/controller-history.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { aggregate, isNamespaceTerminating } from '../common/errors.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
@@ -34,7 +34,6 @@ export const DAEMONSET_BURST_REPLICAS = 250;
 const STATUS_UPDATE_RETRIES = 1;
 
 export interface DaemonSetsControllerOptions extends QueueControllerOptions {
-  now?: () => number;
   /** The failed-pod back-off (kube-controller-manager: 1 s doubling to 15 min). */
   failedPodsBackoffMs?: { initial: number; max: number };
 }
@@ -52,30 +51,20 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   private readonly nodes: SharedInformer<Node>;
   private readonly histories: SharedInformer<ControllerRevision>;
   private readonly podControl: PodControl;
-  private readonly clock: () => number;
   private gcTimer?: NodeJS.Timeout;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DaemonSetsControllerOptions = {}) {
     super(client, DAEMONSET_CONTROLLER, 'daemonset', opts);
-    this.clock = opts.now ?? Date.now;
-    this.expectations = new ControllerExpectations(this.clock);
+    this.expectations = new ControllerExpectations(this.now);
     const b = opts.failedPodsBackoffMs ?? { initial: 1000, max: 15 * 60_000 };
-    this.failedPodsBackoff = new Backoff(b.initial, b.max, this.clock);
+    this.failedPodsBackoff = new Backoff(b.initial, b.max, this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: DS_KIND, apiVersion: DS_API_VERSION });
     this.sets = factory.informerFor<DaemonSet>(builtin.daemonSets);
     this.owners = new OwnerMapping(this.sets.store, DS_KIND, (ds) => selectorOrUndefined(ds.spec.selector));
     this.histories = factory.informerFor<ControllerRevision>(builtin.controllerRevisions);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.nodes = factory.informerFor<Node>(builtin.nodes);
-    this.sets.addEventHandler({
-      onAdd: (ds) => this.enqueue(ds),
-      onUpdate: (old, cur) => {
-        // a new object under the old name: the old one is gone
-        if (old.metadata.uid !== cur.metadata.uid) this.deleteDaemonset(old);
-        this.enqueue(cur);
-      },
-      onDelete: (ds) => this.deleteDaemonset(ds),
-    });
+    this.sets.addEventHandler(this.ownKindHandlers((ds) => this.deleteDaemonset(ds)));
     this.histories.addEventHandler({ onAdd: (h) => this.addHistory(h), onUpdate: (o, c) => this.updateHistory(o, c), onDelete: (h) => this.deleteOwned(h) });
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
     this.nodes.addEventHandler({ onAdd: (n) => this.addNode(n), onUpdate: (o, c) => this.updateNode(o, c) });
@@ -94,10 +83,6 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   override async stop(): Promise<void> {
     clearInterval(this.gcTimer);
     await super.stop();
-  }
-
-  now(): number {
-    return this.clock();
   }
 
   node(name: string): Node | undefined {
@@ -131,10 +116,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
 
   private updateHistory(old: ControllerRevision, cur: ControllerRevision): void {
     if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    const { former, controller, adopters } = this.owners.updated(old, cur);
-    if (former) this.enqueue(former);
-    if (controller) this.enqueue(controller);
-    for (const ds of adopters) this.enqueue(ds);
+    this.enqueueOwners(this.owners.updated(old, cur));
   }
 
   /** deleteHistory, and deletePod's enqueue part. */
@@ -147,26 +129,20 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const { controller: ds, adopters } = this.owners.added(pod);
-    if (ds) {
-      this.expectations.creationObserved(objectKey(ds));
-      this.enqueue(ds);
-    }
-    for (const ds of adopters) this.enqueue(ds);
+    const owners = this.owners.added(pod);
+    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
+    this.enqueueOwners(owners);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (curPod.metadata.resourceVersion === oldPod.metadata.resourceVersion) return;
     // graceful deletion: replace the pod now, not when the kubelet is done with it
     if (curPod.metadata.deletionTimestamp) return this.deletePod(curPod);
-    const { former, controller: ds, adopters } = this.owners.updated(oldPod, curPod);
-    if (former) this.enqueue(former);
-    if (ds) {
-      this.enqueue(ds);
-      const minReady = ds.spec.minReadySeconds ?? 0;
-      if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
-    }
-    for (const ds of adopters) this.enqueue(ds);
+    const owners = this.owners.updated(oldPod, curPod);
+    this.enqueueOwners(owners);
+    const ds = owners.controller;
+    const minReady = ds?.spec.minReadySeconds ?? 0;
+    if (ds && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {
@@ -192,15 +168,10 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
 
   /** getDaemonPods: the pods the DaemonSet owns after adopting matching orphans and releasing others. */
   async getDaemonPods(ds: DaemonSet): Promise<Pod[]> {
-    const manager = new ControllerRefManager<Pod>({
-      owner: ds, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
-      selector: labelSelectorAsSelector(ds.spec.selector),
-      canAdopt: canAdoptFresh(this.client, builtin.daemonSets, ds),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(this.pods.store.byNamespace(ds.metadata.namespace ?? ''));
-    if (error) throw error;
-    return claimed;
+    return claimDependents(this.client, {
+      owner: ds, ownerResource: builtin.daemonSets, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
+      selector: labelSelectorAsSelector(ds.spec.selector), dependents: builtin.pods,
+    }, this.pods.store.byNamespace(ds.metadata.namespace ?? ''));
   }
 
   /** getNodesToDaemonPods: the claimed pods by the node they target (finished and deleted ones skipped unless asked). */

@@ -9,7 +9,7 @@ import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
 import type { Node } from '../../api/core.js';
 import { computeHash } from '../deployment/hash.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { type ControllerRevision, revisionDataBytes } from '../history/controller-history.js';
 import { goJsonMarshal } from '../history/go-json.js';
 import { goShape } from '../history/go-shape.js';
@@ -181,15 +181,10 @@ export function match(ds: DaemonSet, history: ControllerRevision, patch = getPat
 
 /** controlledHistories: the revisions the DaemonSet controls, adopting matching orphans and releasing others. */
 async function controlledHistories(dsc: DaemonSetsControl, ds: DaemonSet): Promise<ControllerRevision[]> {
-  const manager = new ControllerRefManager<ControllerRevision>({
-    owner: ds, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
-    selector: labelSelectorAsSelector(ds.spec.selector),
-    canAdopt: canAdoptFresh(dsc.client, builtin.daemonSets, ds),
-    patch: (r, patch) => dsc.client.patch<ControllerRevision>(builtin.controllerRevisions, r.metadata.name ?? '', patch, 'strategic', { namespace: r.metadata.namespace }),
-  });
-  const { claimed, error } = await manager.claim(dsc.cachedRevisions(ds.metadata.namespace ?? ''));
-  if (error) throw error;
-  return claimed;
+  return claimDependents(dsc.client, {
+    owner: ds, ownerResource: builtin.daemonSets, ownerApiVersion: DS_API_VERSION, ownerKind: DS_KIND,
+    selector: labelSelectorAsSelector(ds.spec.selector), dependents: builtin.controllerRevisions,
+  }, dsc.cachedRevisions(ds.metadata.namespace ?? ''));
 }
 
 const maxRevision = (histories: ControllerRevision[]) => histories.reduce((m, h) => Math.max(m, h.revision ?? 0), 0);

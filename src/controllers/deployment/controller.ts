@@ -9,7 +9,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { RS_KIND, type Pod, type ReplicaSet } from '../replicaset/types.js';
-import { canAdoptFresh, ControllerRefManager } from '../common/controller-ref-manager.js';
+import { claimDependents } from '../common/controller-ref-manager.js';
 import type { DeploymentSyncContext } from './context.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
 import { rollback } from './rollback.js';
@@ -42,24 +42,23 @@ export class DeploymentController extends QueueController {
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DeploymentControllerOptions = {}) {
     super(client, DEPLOYMENT_CONTROLLER_NAME, 'deployment', {
       workers: opts.workers,
+      now: opts.now,
       onError: opts.onError ?? ((key, err) => warnSyncError(err, `${DEPLOYMENT_CONTROLLER_NAME}: error syncing deployment ${key}, requeuing: ${errorText(err)}`)),
     });
     this.deployments = factory.informerFor<Deployment>(builtin.deployments);
     this.replicaSets = factory.informerFor<ReplicaSet>(builtin.replicaSets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.owners = new OwnerMapping(this.deployments.store, DEPLOYMENT_KIND, trySelector);
-    const now = opts.now ?? Date.now;
     this.ctx = {
       client,
       event: (d, type, reason, message) => this.recorder.event(d, type, reason, message, { kind: DEPLOYMENT_KIND, apiVersion: DEPLOYMENT_API_VERSION }),
       cachedReplicaSet: (ns, name) => this.replicaSets.store.getByName(ns, name),
       enqueueAfter: (d, ms) => this.queue.addAfter(objectKey(d), ms),
       enqueueRateLimited: (d) => this.queue.addRateLimited(objectKey(d)),
-      now,
+      now: this.now,
     };
 
-    const enqueue = (d: Deployment) => this.enqueue(d);
-    this.deployments.addEventHandler({ onAdd: enqueue, onUpdate: (_o, cur) => enqueue(cur), onDelete: enqueue });
+    this.deployments.addEventHandler(this.enqueueHandlers({ onDelete: true }));
     this.replicaSets.addEventHandler({ onAdd: (rs) => this.addReplicaSet(rs), onUpdate: (o, c) => this.updateReplicaSet(o, c), onDelete: (rs) => this.deleteReplicaSet(rs) });
     this.pods.addEventHandler({ onDelete: (p) => this.deletePod(p) });
   }
@@ -76,17 +75,12 @@ export class DeploymentController extends QueueController {
 
   private addReplicaSet(rs: ReplicaSet): void {
     if (rs.metadata.deletionTimestamp) return this.deleteReplicaSet(rs);
-    const { controller, adopters } = this.owners.added(rs);
-    if (controller) this.enqueue(controller);
-    for (const d of adopters) this.enqueue(d);
+    this.enqueueOwners(this.owners.added(rs));
   }
 
   private updateReplicaSet(oldRS: ReplicaSet, curRS: ReplicaSet): void {
     if (oldRS.metadata.resourceVersion === curRS.metadata.resourceVersion) return;
-    const { former, controller, adopters } = this.owners.updated(oldRS, curRS);
-    if (former) this.enqueue(former);
-    if (controller) this.enqueue(controller);
-    for (const d of adopters) this.enqueue(d);
+    this.enqueueOwners(this.owners.updated(oldRS, curRS));
   }
 
   private deleteReplicaSet(rs: ReplicaSet): void {
@@ -153,16 +147,9 @@ export class DeploymentController extends QueueController {
   /** ClaimReplicaSets: adopt matching orphans, release owned ones that stopped matching. */
   private async getReplicaSetsForDeployment(d: Deployment, selector: Selector): Promise<ReplicaSet[]> {
     const all = this.replicaSets.store.byNamespace(d.metadata.namespace ?? '');
-    const manager = new ControllerRefManager<ReplicaSet>({
-      owner: d,
-      ownerApiVersion: DEPLOYMENT_API_VERSION,
-      ownerKind: DEPLOYMENT_KIND,
-      selector,
-      canAdopt: canAdoptFresh(this.client, builtin.deployments, d),
-      patch: (rs, patch) => this.client.patch<ReplicaSet>(builtin.replicaSets, rs.metadata.name ?? '', patch, 'strategic', { namespace: rs.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(all);
-    if (error) throw error;
+    const claimed = await claimDependents(this.client, {
+      owner: d, ownerResource: builtin.deployments, ownerApiVersion: DEPLOYMENT_API_VERSION, ownerKind: DEPLOYMENT_KIND, selector, dependents: builtin.replicaSets,
+    }, all);
     return claimed.map((rs) => structuredClone(rs));
   }
 

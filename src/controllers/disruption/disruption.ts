@@ -58,7 +58,6 @@ interface Scaled extends KubeObject {
 }
 
 export interface DisruptionControllerOptions extends QueueControllerOptions {
-  now?: () => number;
 }
 
 
@@ -106,20 +105,18 @@ export class DisruptionController extends QueueController {
   private readonly rss: SharedInformer<Scaled>;
   private readonly deployments: SharedInformer<Scaled>;
   private readonly statefulSets: SharedInformer<Scaled>;
-  private readonly now: () => number;
   /** kind → resource, learnt from discovery for controllers without a lister (getScaleController). */
   private readonly scaleResources = new Map<string, ResourceDescriptor>();
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: DisruptionControllerOptions = {}) {
     super(client, DISRUPTION_CONTROLLER, 'disruption', { ...opts, eventSource: 'controllermanager' });
-    this.now = opts.now ?? Date.now;
     this.pdbs = factory.informerFor<PodDisruptionBudget>(builtin.podDisruptionBudgets);
     this.pods = factory.informerFor<Pod>(builtin.pods);
     this.rcs = factory.informerFor<Scaled>(builtin.replicationControllers);
     this.rss = factory.informerFor<Scaled>(builtin.replicaSets);
     this.deployments = factory.informerFor<Scaled>(builtin.deployments);
     this.statefulSets = factory.informerFor<Scaled>(builtin.statefulSets);
-    this.pdbs.addEventHandler({ onAdd: (p) => this.enqueue(p), onUpdate: (_o, p) => this.enqueue(p), onDelete: (p) => this.enqueue(p) });
+    this.pdbs.addEventHandler(this.enqueueHandlers({ onDelete: true }));
     const podChanged = (pod: Pod) => {
       const pdb = this.getPdbForPod(pod);
       if (pdb) this.enqueue(pdb);

@@ -4,7 +4,7 @@
 // their canonical form. Field facts come from the shared type model and the generated Go zero-value table.
 import { keepZeroFields } from '../../apimachinery/protobuf/go-facts.generated.js';
 import { tryParseQuantity } from '../../apimachinery/quantity.js';
-import { builtinModel, type FieldDef, type TypeModel, type TypeRef } from '../../apimachinery/schema/index.js';
+import { builtinModel, isGoZeroScalar, type FieldDef, type TypeModel, type TypeRef } from '../../apimachinery/schema/index.js';
 import { isJsonObject as isPlainObject } from '../../apimachinery/json.js';
 
 type Json = unknown;
@@ -42,23 +42,9 @@ function shapeField(model: TypeModel, field: FieldDef, v: Json, keepZero: boolea
     return undefined;
   }
   if (pointer) return shapeValue(model, t, v);
-  if (isZeroScalar(t, v) && !keepZero) return undefined;
+  if (isGoZeroScalar(t, v) && !keepZero) return undefined;
   if ((t.kind === 'array' && Array.isArray(v) && v.length === 0) || (t.kind === 'map' && isPlainObject(v) && Object.keys(v).length === 0)) return undefined;
   return shapeValue(model, t, v);
-}
-
-function isZeroScalar(t: TypeRef, v: Json): boolean {
-  switch (t.kind) {
-    case 'string':
-      return v === '';
-    case 'integer':
-    case 'number':
-      return v === 0;
-    case 'boolean':
-      return v === false;
-    default:
-      return false;
-  }
 }
 
 function shapeValue(model: TypeModel, t: TypeRef, v: Json): Json {

@@ -13,7 +13,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { objectKey, splitObjectKey } from '../../client/store.js';
 import { ItemExponentialRateLimiter, WorkQueue } from '../../client/workqueue.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, sameControllerRef, sameLabels, selectorOrUndefined } from '../common/owners.js';
 import { ControllerExpectations } from '../replicaset/expectations.js';
@@ -52,8 +52,6 @@ export const MAX_UNCOUNTED_PODS = 500;
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
 export interface JobControllerOptions extends QueueControllerOptions {
-  /** Clock (epoch ms) for start times, deadlines and back-off. */
-  now?: () => number;
   syncBatchPeriodMs?: number;
   podFailureBackoffMs?: number;
   maxPodFailureBackoffMs?: number;
@@ -145,7 +143,6 @@ export class JobController extends QueueController {
   private readonly pods: SharedInformer<Pod>;
   private readonly podControl: PodControl;
   private readonly backoffStore = new BackoffStore();
-  private readonly now: () => number;
   private readonly batchMs: number;
   private readonly backoffMs: number;
   private readonly maxBackoffMs: number;
@@ -153,7 +150,6 @@ export class JobController extends QueueController {
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: JobControllerOptions = {}) {
     // DefaultJobApiBackOff 1 s … MaxJobApiBackOff 1 min
     super(client, JOB_CONTROLLER, 'job', { ...opts, rateLimiter: new ItemExponentialRateLimiter<string>(1000, 60_000) });
-    this.now = opts.now ?? Date.now;
     this.batchMs = opts.syncBatchPeriodMs ?? SYNC_JOB_BATCH_PERIOD_MS;
     this.backoffMs = opts.podFailureBackoffMs ?? DEFAULT_POD_FAILURE_BACKOFF_MS;
     this.maxBackoffMs = opts.maxPodFailureBackoffMs ?? MAX_POD_FAILURE_BACKOFF_MS;
@@ -310,17 +306,10 @@ export class JobController extends QueueController {
   private async getPodsForJob(job: Job): Promise<Pod[]> {
     const selector = labelSelectorAsSelector(job.spec.selector);
     const all = this.pods.store.byNamespace(job.metadata.namespace ?? '');
-    const manager = new ControllerRefManager<Pod>({
-      owner: job,
-      ownerApiVersion: JOB_API_VERSION,
-      ownerKind: JOB_KIND,
-      selector,
+    const claimed = await claimDependents(this.client, {
+      owner: job, ownerResource: builtin.jobs, ownerApiVersion: JOB_API_VERSION, ownerKind: JOB_KIND, selector, dependents: builtin.pods,
       adoptFinalizers: [JOB_TRACKING_FINALIZER],
-      canAdopt: canAdoptFresh(this.client, builtin.jobs, job),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(all);
-    if (error) throw error;
+    }, all);
     // adopted pods count as tracked in the remaining calculations
     return claimed.map((p) => {
       const adopted = !p.metadata.ownerReferences?.some((r) => r.uid === job.metadata.uid);

@@ -63,17 +63,15 @@ export class NodeLifecycleController extends QueueController {
   private readonly pods: SharedInformer<Pod>;
   private readonly leases: SharedInformer<KubeObject>;
   private readonly gracePeriodMs: number;
-  private readonly now: () => number;
   /** When a node was first seen (a node never heard from gets the grace period from then). */
   private readonly firstSeen = new Map<string, number>();
 
   constructor(client: KubeClient, informers: SharedInformerFactory, opts: NodeLifecycleOptions = {}) {
-    super(client, 'node-lifecycle-controller', 'noexec_taint_node', { workers: 1, eventSource: 'node-controller' });
+    super(client, 'node-lifecycle-controller', 'noexec_taint_node', { workers: 1, eventSource: 'node-controller', now: opts.now });
     this.nodes = informers.informerFor<Node>(builtin.nodes);
     this.pods = informers.informerFor<Pod>(builtin.pods);
     this.leases = informers.informerFor(builtin.leases, { namespace: 'kube-node-lease' });
     this.gracePeriodMs = opts.gracePeriodMs ?? 50_000;
-    this.now = opts.now ?? Date.now;
     this.every(opts.monitorPeriodMs ?? 5_000, () => this.monitor(), (e) => console.warn(`node-lifecycle-controller: ${errorText(e)}`));
     // tainteviction's handleNodeUpdate and handlePodUpdate: only a node with NoExecute taints has pods to look at
     const nodeChanged = (node: Node) => {

@@ -8,7 +8,7 @@ import { controllerRef } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
-import { canAdoptFresh, ControllerRefManager, newControllerRef } from '../common/controller-ref-manager.js';
+import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { ControllerExpectations } from './expectations.js';
 import { isNamespaceTerminating } from '../common/errors.js';
 import { PodControl, slowStartBatch } from './pod-control.js';
@@ -65,12 +65,12 @@ export class ReplicaSetController extends QueueController {
   private readonly owners: OwnerMapping<ReplicaSet>;
   private readonly podControl: PodControl;
   private readonly burst: number;
-  private readonly now: () => number;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: ReplicaSetControllerOptions = {}) {
     const kind = opts.kind ?? REPLICA_SET_KIND;
     super(client, kind.controllerName, kind.queueName, {
       workers: opts.workers,
+      now: opts.now,
       onError: opts.onError ?? ((key, err) => warnSyncError(err, `${kind.controllerName}: error syncing ${kind.kind} ${key}, requeuing: ${errorText(err)}`)),
     });
     this.kind = kind;
@@ -83,19 +83,10 @@ export class ReplicaSetController extends QueueController {
       // another controller on this factory already indexes pods by owner
     }
     this.burst = opts.burstReplicas ?? BURST_REPLICAS;
-    this.now = opts.now ?? Date.now;
     this.expectations = new ControllerExpectations(this.now);
     this.podControl = new PodControl(client, this.recorder, { kind: this.kind.kind, apiVersion: this.kind.apiVersion });
 
-    this.sets.addEventHandler({
-      onAdd: (rs) => this.enqueue(rs),
-      onUpdate: (old, cur) => {
-        // a new object under the old name: the old one is gone
-        if (old.metadata.uid !== cur.metadata.uid) this.deleteReplicaSet(old);
-        this.enqueue(cur);
-      },
-      onDelete: (rs) => this.deleteReplicaSet(rs),
-    });
+    this.sets.addEventHandler(this.ownKindHandlers((rs) => this.deleteReplicaSet(rs)));
     this.pods.addEventHandler({ onAdd: (p) => this.addPod(p), onUpdate: (o, c) => this.updatePod(o, c), onDelete: (p) => this.deletePod(p) });
   }
 
@@ -114,12 +105,9 @@ export class ReplicaSetController extends QueueController {
   private addPod(pod: Pod): void {
     // seen on a restart while already going away: not a creation
     if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const { controller: rs, adopters } = this.owners.added(pod);
-    if (rs) {
-      this.expectations.creationObserved(objectKey(rs));
-      this.enqueue(rs);
-    }
-    for (const rs of adopters) this.enqueue(rs);
+    const owners = this.owners.added(pod);
+    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
+    this.enqueueOwners(owners);
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
@@ -130,15 +118,12 @@ export class ReplicaSetController extends QueueController {
       if (!sameLabels(oldPod, curPod)) this.deletePod(oldPod);
       return;
     }
-    const { former, controller: rs, adopters } = this.owners.updated(oldPod, curPod);
-    if (former) this.enqueue(former);
-    if (rs) {
-      this.enqueue(rs);
-      // becoming ready starts the minReadySeconds clock: look again when it has run out
-      const minReady = rs.spec.minReadySeconds ?? 0;
-      if (!isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.queue.addAfter(objectKey(rs), minReady * 1000 + 1000);
-    }
-    for (const rs of adopters) this.enqueue(rs);
+    const owners = this.owners.updated(oldPod, curPod);
+    this.enqueueOwners(owners);
+    // becoming ready starts the minReadySeconds clock: look again when it has run out
+    const rs = owners.controller;
+    const minReady = rs?.spec.minReadySeconds ?? 0;
+    if (rs && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(rs, minReady * 1000 + 1000);
   }
 
   private deletePod(pod: Pod): void {
@@ -187,17 +172,9 @@ export class ReplicaSetController extends QueueController {
 
   /** Adopts matching orphans, releases owned pods that stopped matching; returns the pods this ReplicaSet keeps. */
   private async claimPods(rs: ReplicaSet, selector: Selector, pods: Pod[]): Promise<Pod[]> {
-    const manager = new ControllerRefManager<Pod>({
-      owner: rs,
-      ownerApiVersion: this.kind.apiVersion,
-      ownerKind: this.kind.kind,
-      selector,
-      canAdopt: canAdoptFresh(this.client, this.kind.resource, rs),
-      patch: (pod, patch) => this.client.patch<Pod>(builtin.pods, pod.metadata.name ?? '', patch, 'strategic', { namespace: pod.metadata.namespace }),
-    });
-    const { claimed, error } = await manager.claim(pods);
-    if (error) throw error;
-    return claimed;
+    return claimDependents(this.client, {
+      owner: rs, ownerResource: this.kind.resource, ownerApiVersion: this.kind.apiVersion, ownerKind: this.kind.kind, selector, dependents: builtin.pods,
+    }, pods);
   }
 
   /** Creates or deletes pods so that the active ones number spec.replicas, at most `burst` per sync. */

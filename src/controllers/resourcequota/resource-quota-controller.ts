@@ -23,7 +23,6 @@ export interface ResourceQuota extends KubeObject {
 }
 
 export interface ResourceQuotaControllerOptions extends QueueControllerOptions {
-  now?: () => number;
   resyncPeriodMs?: number;
 }
 
@@ -44,7 +43,6 @@ const sameHard = (a: Record<string, string> | undefined, b: Record<string, strin
 export class ResourceQuotaController extends QueueController {
   private readonly quotas: SharedInformer<ResourceQuota>;
   private readonly informers = new Map<Evaluator, SharedInformer<KubeObject>>();
-  private readonly now: () => number;
   private readonly resyncPeriodMs: number;
   /** API group → preferred version, for counting kinds nobody watches. */
   private readonly groupVersions = new Map<string, string>();
@@ -52,7 +50,6 @@ export class ResourceQuotaController extends QueueController {
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: ResourceQuotaControllerOptions = {}) {
     super(client, RESOURCE_QUOTA_CONTROLLER, 'resourcequota_primary', opts);
-    this.now = opts.now ?? Date.now;
     this.resyncPeriodMs = opts.resyncPeriodMs ?? QUOTA_RESYNC_PERIOD_MS;
     this.quotas = factory.informerFor<ResourceQuota>(builtin.resourceQuotas);
     this.quotas.addEventHandler({

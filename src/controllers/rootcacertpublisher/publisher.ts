@@ -33,10 +33,7 @@ export class RootCACertPublisher extends QueueController {
       onDelete: (cm) => { if (ours(cm)) this.queue.add(cm.metadata.namespace ?? ''); },
       onUpdate: (_old, cm) => { if (ours(cm)) this.queue.add(cm.metadata.namespace ?? ''); },
     });
-    this.namespaces.addEventHandler({
-      onAdd: (ns) => this.queue.add(ns.metadata.name ?? ''),
-      onUpdate: (_old, ns) => this.queue.add(ns.metadata.name ?? ''),
-    });
+    this.namespaces.addEventHandler(this.enqueueHandlers());
   }
 
   protected caches() {

@@ -30,10 +30,7 @@ export class ServiceAccountsController extends QueueController {
         if (SERVICE_ACCOUNTS_TO_ENSURE.includes(sa.metadata.name ?? '')) this.queue.add(sa.metadata.namespace ?? '');
       },
     });
-    this.namespaces.addEventHandler({
-      onAdd: (ns) => this.queue.add(ns.metadata.name ?? ''),
-      onUpdate: (_old, ns) => this.queue.add(ns.metadata.name ?? ''),
-    });
+    this.namespaces.addEventHandler(this.enqueueHandlers());
   }
 
   protected caches() {

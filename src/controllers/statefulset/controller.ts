@@ -12,7 +12,7 @@ import { objectKey, splitObjectKey } from '../../client/store.js';
 import type { ControllerRevision } from '../history/controller-history.js';
 import { ClientHistory, ClientPodObjectManager, ClientStatusUpdater, recorderAdapter } from './adapters.js';
 import { syncStatefulSet } from './control.js';
-import { canAdoptFresh, ControllerRefManager, type ControllerRefManagerOptions } from '../common/controller-ref-manager.js';
+import { canAdoptFresh, ControllerRefManager, strategicPatcher, type ControllerRefManagerOptions } from '../common/controller-ref-manager.js';
 import type { FeatureGates, PersistentVolumeClaim, Pod, StatefulSet, SyncDeps } from './types.js';
 import { getControllerUid, isMemberOf, isPodReady, podMatchesSelector, rememberPodFacts, SET_API_VERSION, SET_KIND } from './utils.js';
 import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
@@ -208,7 +208,7 @@ export class StatefulSetController extends QueueController {
       ownerKind: SET_KIND,
       selector,
       canAdopt,
-      patch: (obj, patch) => this.client.patch<T>(res, obj.metadata.name ?? '', patch, 'strategic', { namespace: obj.metadata.namespace }),
+      patch: strategicPatcher<T>(this.client, res),
     });
   }
 }

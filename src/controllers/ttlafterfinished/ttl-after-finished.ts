@@ -13,7 +13,6 @@ import { isJobFinished, JOB_COMPLETE, JOB_FAILED, type Job } from '../job/types.
 export const TTL_AFTER_FINISHED_CONTROLLER = 'ttl-after-finished-controller';
 
 export interface TTLAfterFinishedOptions extends QueueControllerOptions {
-  now?: () => number;
 }
 
 /** needsCleanup: a finished Job with a TTL. */
@@ -40,11 +39,9 @@ export function timeLeft(job: Job, nowMs: number): number {
 
 export class TTLAfterFinishedController extends QueueController {
   private readonly jobs: SharedInformer<Job>;
-  private readonly now: () => number;
 
   constructor(client: KubeClient, factory: SharedInformerFactory, opts: TTLAfterFinishedOptions = {}) {
     super(client, TTL_AFTER_FINISHED_CONTROLLER, 'ttl_jobs_to_delete', opts);
-    this.now = opts.now ?? Date.now;
     this.jobs = factory.informerFor<Job>(builtin.jobs);
     const consider = (job: Job) => {
       if (!job.metadata.deletionTimestamp && needsCleanup(job)) this.enqueue(job);

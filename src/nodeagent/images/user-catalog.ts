@@ -59,10 +59,10 @@ export function parseUserCatalog(text: string, file: string): UserCatalog {
   });
   listAt(data, 'mirrors', errs).forEach((raw, i) => {
     const p = `mirrors[${i}]`;
-    if (!isObj(raw)) return void errs.push(invalid(p, raw, 'must be a mapping with registry and upstream'));
-    unknownFields(raw, p, ['registry', 'upstream'], errs);
-    const registry = str(raw, 'registry', p, errs, true);
-    const upstream = str(raw, 'upstream', p, errs, true);
+    const m = mappingOf(raw, p, ['registry', 'upstream'], errs, 'must be a mapping with registry and upstream');
+    if (!m) return;
+    const registry = str(m, 'registry', p, errs, true);
+    const upstream = str(m, 'upstream', p, errs, true);
     for (const [k, v] of [['registry', registry], ['upstream', upstream]] as const) {
       if (v !== undefined && !/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9._-]+)*$/.test(v)) {
         errs.push(invalid(`${p}.${k}`, v, 'must be a registry host with an optional path, e.g. mirror.example.com:5000/library'));
@@ -74,12 +74,9 @@ export function parseUserCatalog(text: string, file: string): UserCatalog {
   return out;
 }
 
-function parseEntry(raw: unknown, p: string, baseDir: string, errs: FieldError[]): ImageEntry | undefined {
-  if (!isObj(raw)) {
-    errs.push(invalid(p, raw, 'must be a mapping'));
-    return undefined;
-  }
-  unknownFields(raw, p, ['name', 'match', 'description', 'notes', 'config', 'requires', 'layer'], errs);
+function parseEntry(value: unknown, p: string, baseDir: string, errs: FieldError[]): ImageEntry | undefined {
+  const raw = mappingOf(value, p, ['name', 'match', 'description', 'notes', 'config', 'requires', 'layer'], errs);
+  if (!raw) return undefined;
   const name = str(raw, 'name', p, errs, true);
   if (name !== undefined && !ENTRY_NAME.test(name)) {
     errs.push(invalid(`${p}.name`, name, 'must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character'));
@@ -90,13 +87,13 @@ function parseEntry(raw: unknown, p: string, baseDir: string, errs: FieldError[]
   else if (Array.isArray(raw.match) && !raw.match.length) errs.push(required(`${p}.match`, 'at least one repository'));
   rules.forEach((r, j) => {
     const rp = `${p}.match[${j}]`;
-    if (!isObj(r)) return void errs.push(invalid(rp, r, 'must be a mapping with repository and tags'));
-    unknownFields(r, rp, ['repository', 'tags'], errs);
-    const repository = str(r, 'repository', rp, errs, true);
+    const rule = mappingOf(r, rp, ['repository', 'tags'], errs, 'must be a mapping with repository and tags');
+    if (!rule) return;
+    const repository = str(rule, 'repository', rp, errs, true);
     if (repository !== undefined && !isRepositoryName(repository)) {
       errs.push(invalid(`${rp}.repository`, repository, 'must be a repository name without tag or digest, e.g. redis or quay.io/coreos/etcd'));
     }
-    const tags = strList(r, 'tags', rp, errs);
+    const tags = strList(rule, 'tags', rp, errs);
     tags?.forEach((t, k) => {
       if (!TAG_PATTERN.test(t)) errs.push(invalid(`${rp}.tags[${k}]`, t, 'must be a tag, or a pattern with * and ?'));
     });
@@ -108,10 +105,10 @@ function parseEntry(raw: unknown, p: string, baseDir: string, errs: FieldError[]
   const requires: Requirement[] = [];
   listAt(raw, 'requires', errs, p).forEach((r, j) => {
     const rp = `${p}.requires[${j}]`;
-    if (!isObj(r)) return void errs.push(invalid(rp, r, 'must be a mapping with path and package'));
-    unknownFields(r, rp, ['path', 'package'], errs);
-    const path = str(r, 'path', rp, errs, true);
-    const pkg = str(r, 'package', rp, errs, true);
+    const req = mappingOf(r, rp, ['path', 'package'], errs, 'must be a mapping with path and package');
+    if (!req) return;
+    const path = str(req, 'path', rp, errs, true);
+    const pkg = str(req, 'package', rp, errs, true);
     if (path !== undefined && !isAbsolute(path)) errs.push(invalid(`${rp}.path`, path, 'must be an absolute path'));
     if (pkg !== undefined && !DEBIAN_PACKAGE.test(pkg)) errs.push(invalid(`${rp}.package`, pkg, 'must be a Debian package name'));
     if (path && pkg) requires.push({ path, package: pkg });
@@ -128,13 +125,10 @@ function parseEntry(raw: unknown, p: string, baseDir: string, errs: FieldError[]
   };
 }
 
-function parseConfig(raw: unknown, p: string, errs: FieldError[]): ImageConfig {
-  if (raw === undefined || raw === null) return {};
-  if (!isObj(raw)) {
-    errs.push(invalid(p, raw, 'must be a mapping'));
-    return {};
-  }
-  unknownFields(raw, p, ['entrypoint', 'cmd', 'env', 'workingDir', 'user', 'stopSignal', 'exposedPorts', 'volumes'], errs);
+function parseConfig(value: unknown, p: string, errs: FieldError[]): ImageConfig {
+  if (value === undefined || value === null) return {};
+  const raw = mappingOf(value, p, ['entrypoint', 'cmd', 'env', 'workingDir', 'user', 'stopSignal', 'exposedPorts', 'volumes'], errs);
+  if (!raw) return {};
   const c: ImageConfig = {};
   const entrypoint = strList(raw, 'entrypoint', p, errs);
   if (entrypoint) c.entrypoint = entrypoint;
@@ -177,12 +171,9 @@ function parseConfig(raw: unknown, p: string, errs: FieldError[]): ImageConfig {
   return c;
 }
 
-function parseLayerItem(raw: unknown, p: string, baseDir: string, errs: FieldError[]): LayerItem | undefined {
-  if (!isObj(raw)) {
-    errs.push(invalid(p, raw, 'must be a mapping with path and one of content, source, symlink, directory'));
-    return undefined;
-  }
-  unknownFields(raw, p, ['path', 'content', 'source', 'symlink', 'directory', 'mode', 'owner'], errs);
+function parseLayerItem(value: unknown, p: string, baseDir: string, errs: FieldError[]): LayerItem | undefined {
+  const raw = mappingOf(value, p, ['path', 'content', 'source', 'symlink', 'directory', 'mode', 'owner'], errs, 'must be a mapping with path and one of content, source, symlink, directory');
+  if (!raw) return undefined;
   const path = str(raw, 'path', p, errs, true);
   if (path !== undefined && (!posix.isAbsolute(path) || posix.normalize(path) !== path || path === '/')) {
     errs.push(invalid(`${p}.path`, path, 'must be an absolute, normalised path below /'));
@@ -227,6 +218,16 @@ function parseLayerItem(raw: unknown, p: string, baseDir: string, errs: FieldErr
 
 function isObj(v: unknown): v is Obj {
   return isJsonObject(v);
+}
+
+/** `raw` as a mapping with only the `known` fields (others are reported); undefined, reported as `invalid`, when it is not a mapping. */
+function mappingOf(raw: unknown, p: string, known: string[], errs: FieldError[], invalidText = 'must be a mapping'): Obj | undefined {
+  if (!isObj(raw)) {
+    errs.push(invalid(p, raw, invalidText));
+    return undefined;
+  }
+  unknownFields(raw, p, known, errs);
+  return raw;
 }
 
 function unknownFields(o: Obj, p: string, known: string[], errs: FieldError[]): void {

@@ -3,7 +3,7 @@
 // with its type checks, a claim's bound PersistentVolume directory, and configMap/secret contents written into the
 // pod's directory by the kubelet's atomic writer (kept up to date while the pod runs). Failures read as the kubelet's
 // FailedMount events.
-import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { join, normalize } from 'node:path';
 import { run, runQuiet } from '../../networking/command.js';
 import { AtomicWriter } from '../kubelet/atomic-writer.js';
@@ -184,6 +184,17 @@ export class PodVolumes {
   }
 }
 
+/** What each hostPath type requires of the path (pkg/volume/hostpath: checkType), and how an *OrCreate type makes it. */
+const HOST_PATH_TYPES: Record<string, { is: (st: Stats) => boolean; what: string; file: boolean; create?: (path: string) => void }> = {
+  DirectoryOrCreate: { is: (st) => st.isDirectory(), what: 'a directory', file: false, create: (path) => mkdirSync(path, { recursive: true, mode: 0o755 }) },
+  Directory: { is: (st) => st.isDirectory(), what: 'a directory', file: false },
+  FileOrCreate: { is: (st) => st.isFile(), what: 'a file', file: true, create: (path) => writeFileSync(path, '', { mode: 0o644 }) },
+  File: { is: (st) => st.isFile(), what: 'a file', file: true },
+  Socket: { is: (st) => st.isSocket(), what: 'a socket file', file: true },
+  CharDevice: { is: (st) => st.isCharacterDevice(), what: 'a character device', file: true },
+  BlockDevice: { is: (st) => st.isBlockDevice(), what: 'a block device', file: true },
+};
+
 /** hostPath with its type (pkg/volume/hostpath: checkType). */
 function hostPathVolume(path: string, type: string): { path: string; file: boolean } {
   const stat = () => {
@@ -194,42 +205,19 @@ function hostPathVolume(path: string, type: string): { path: string; file: boole
     }
   };
   let st = stat();
-  switch (type) {
-    case 'DirectoryOrCreate':
-      if (!st) {
-        mkdirSync(path, { recursive: true, mode: 0o755 });
-        st = stat();
-      }
-      if (!st?.isDirectory()) throw new Error(`hostPath type check failed: ${path} is not a directory`);
+  const rule = Object.hasOwn(HOST_PATH_TYPES, type) ? HOST_PATH_TYPES[type] : undefined;
+  if (!rule) {
+    if (!st) {
+      // No type: nothing is checked, and a missing path is created as a directory (the kubelet's behaviour).
+      mkdirSync(path, { recursive: true, mode: 0o755 });
       return { path, file: false };
-    case 'Directory':
-      if (!st?.isDirectory()) throw new Error(`hostPath type check failed: ${path} is not a directory`);
-      return { path, file: false };
-    case 'FileOrCreate':
-      if (!st) {
-        writeFileSync(path, '', { mode: 0o644 });
-        st = stat();
-      }
-      if (!st?.isFile()) throw new Error(`hostPath type check failed: ${path} is not a file`);
-      return { path, file: true };
-    case 'File':
-      if (!st?.isFile()) throw new Error(`hostPath type check failed: ${path} is not a file`);
-      return { path, file: true };
-    case 'Socket':
-      if (!st?.isSocket()) throw new Error(`hostPath type check failed: ${path} is not a socket file`);
-      return { path, file: true };
-    case 'CharDevice':
-      if (!st?.isCharacterDevice()) throw new Error(`hostPath type check failed: ${path} is not a character device`);
-      return { path, file: true };
-    case 'BlockDevice':
-      if (!st?.isBlockDevice()) throw new Error(`hostPath type check failed: ${path} is not a block device`);
-      return { path, file: true };
-    default:
-      if (!st) {
-        // No type: nothing is checked, and a missing path is created as a directory (the kubelet's behaviour).
-        mkdirSync(path, { recursive: true, mode: 0o755 });
-        return { path, file: false };
-      }
-      return { path, file: !st.isDirectory() };
+    }
+    return { path, file: !st.isDirectory() };
   }
+  if (!st && rule.create) {
+    rule.create(path);
+    st = stat();
+  }
+  if (!st || !rule.is(st)) throw new Error(`hostPath type check failed: ${path} is not ${rule.what}`);
+  return { path, file: rule.file };
 }

@@ -5,7 +5,7 @@ import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { builtinResource } from '../resource-def.js';
 import { nonNegative } from './shared.js';
 
 export function validateControllerRevision(obj: KubeObject): FieldError[] {
@@ -26,19 +26,11 @@ export const controllerRevisionStrategy: Strategy = {
   validateUpdate: validateControllerRevisionUpdate,
 };
 
-export const controllerRevisionResource: ResourceDef = {
+export const controllerRevisionResource: ResourceDef = builtinResource({
   group: 'apps',
-  version: 'v1',
   kind: 'ControllerRevision',
-  listKind: 'ControllerRevisionList',
   resource: 'controllerrevisions',
-  singular: 'controllerrevision',
   namespaced: true,
-  shortNames: [],
-  categories: [],
-  verbs: DEFAULT_VERBS,
-  subresources: {},
-  tracksGeneration: false,
   strategy: controllerRevisionStrategy,
-  schemaName: 'io.k8s.api.apps.v1.ControllerRevision',
-};
+  schemaPackage: 'apps.v1',
+});

@@ -8,9 +8,9 @@ import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { appsWorkloadResource } from './workload-def.js';
 import {
-  ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
+  defaultNil, defaultRollingStrategy, ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
   nonNegative, Obj, selectorHasNoTerms, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate } from './status.js';
@@ -19,14 +19,8 @@ export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.gen
 
 export function setDefaultsDaemonSet(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
-  const strategy = ensureObj(spec, 'updateStrategy');
-  if (!strategy.type) strategy.type = 'RollingUpdate';
-  if (strategy.type === 'RollingUpdate') {
-    const ru = ensureObj(strategy, 'rollingUpdate');
-    if (ru.maxUnavailable === undefined || ru.maxUnavailable === null) ru.maxUnavailable = 1;
-    if (ru.maxSurge === undefined || ru.maxSurge === null) ru.maxSurge = 0;
-  }
-  if (spec.revisionHistoryLimit === undefined || spec.revisionHistoryLimit === null) spec.revisionHistoryLimit = 10;
+  defaultRollingStrategy(spec, 'updateStrategy', { maxUnavailable: 1, maxSurge: 0 });
+  defaultNil(spec, { revisionHistoryLimit: 10 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }
 
@@ -137,19 +131,4 @@ export const daemonSetStrategy: Strategy = {
   validateStatusUpdate: validateDaemonSetStatusUpdate,
 };
 
-export const daemonSetResource: ResourceDef = {
-  group: 'apps',
-  version: 'v1',
-  kind: 'DaemonSet',
-  listKind: 'DaemonSetList',
-  resource: 'daemonsets',
-  singular: 'daemonset',
-  namespaced: true,
-  shortNames: ['ds'],
-  categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: { status: true },
-  tracksGeneration: true,
-  strategy: daemonSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.DaemonSet',
-};
+export const daemonSetResource: ResourceDef = appsWorkloadResource({ kind: 'DaemonSet', resource: 'daemonsets', shortName: 'ds', strategy: daemonSetStrategy, scale: false });

@@ -1,30 +1,22 @@
 // apps/v1 Deployment: SetDefaults_Deployment, ValidateDeployment* and pkg/registry/apps/deployment/strategy.go.
 import { FieldError, forbidden, invalid, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
-import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
-import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
+import { validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
-import { validateSelectorAndTemplate, validateSelectorImmutable } from './replicaset.js';
+import { appsWorkloadResource } from './workload-def.js';
+import { replicatedWorkloadValidation, validateSelectorAndTemplate } from './replicaset.js';
 import {
-  ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
-  semanticEqual, specOf, statusOf, str, validatePositiveIntOrPercent,
+  defaultNil, defaultRollingStrategy, ensureObj, fp, goIntOrString, goPtr, GoValueFieldError, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj, nonNegative, Obj,
+  semanticEqual, statusOf, str, validatePositiveIntOrPercent,
 } from './shared.js';
 import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
 
 export function setDefaultsDeployment(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
-  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
-  const strategy = ensureObj(spec, 'strategy');
-  if (!strategy.type) strategy.type = 'RollingUpdate';
-  if (strategy.type === 'RollingUpdate') {
-    const ru = ensureObj(strategy, 'rollingUpdate');
-    if (ru.maxUnavailable === undefined || ru.maxUnavailable === null) ru.maxUnavailable = '25%';
-    if (ru.maxSurge === undefined || ru.maxSurge === null) ru.maxSurge = '25%';
-  }
-  if (spec.revisionHistoryLimit === undefined || spec.revisionHistoryLimit === null) spec.revisionHistoryLimit = 10;
-  if (spec.progressDeadlineSeconds === undefined || spec.progressDeadlineSeconds === null) spec.progressDeadlineSeconds = 600;
+  defaultNil(spec, { replicas: 1 });
+  defaultRollingStrategy(spec, 'strategy', { maxUnavailable: '25%', maxSurge: '25%' });
+  defaultNil(spec, { revisionHistoryLimit: 10, progressDeadlineSeconds: 600 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }
 
@@ -71,17 +63,6 @@ export function validateDeploymentSpec(spec: Obj): FieldError[] {
   return errs;
 }
 
-export const validateDeployment = (obj: KubeObject): FieldError[] => [
-  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
-  ...validateDeploymentSpec(specOf(obj)),
-];
-
-export const validateDeploymentUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
-  ...validateDeploymentSpec(specOf(obj)),
-  ...validateSelectorImmutable(obj, old),
-];
-
 export function validateDeploymentStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
   const s = statusOf(obj);
@@ -106,27 +87,7 @@ export const deploymentStrategy: Strategy = {
       obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
     }
   },
-  validate: validateDeployment,
-  validateUpdate: validateDeploymentUpdate,
-  validateStatusUpdate: validateDeploymentStatusUpdate,
+  ...replicatedWorkloadValidation(validateDeploymentSpec, validateDeploymentStatusUpdate),
 };
 
-export const deploymentResource: ResourceDef = {
-  group: 'apps',
-  version: 'v1',
-  kind: 'Deployment',
-  listKind: 'DeploymentList',
-  resource: 'deployments',
-  singular: 'deployment',
-  namespaced: true,
-  shortNames: ['deploy'],
-  categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
-  tracksGeneration: true,
-  strategy: deploymentStrategy,
-  schemaName: 'io.k8s.api.apps.v1.Deployment',
-};
+export const deploymentResource: ResourceDef = appsWorkloadResource({ kind: 'Deployment', resource: 'deployments', shortName: 'deploy', strategy: deploymentStrategy, scale: true });

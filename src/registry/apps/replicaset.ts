@@ -9,9 +9,9 @@ import type { Selector } from '../../apimachinery/labels.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import { validatePodTemplateSpec } from '../core/pod-validation.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { appsWorkloadResource } from './workload-def.js';
 import { validateReplicaStatus } from './status.js';
-import { ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, specOf, statusOf, str, toSelector, validateRequiredSelector } from './shared.js';
+import { defaultNil, ensureObj, fp, goLabelSelector, goStringMap, invalidGo, isObj, nonNegative, Obj, specOf, statusOf, str, toSelector, validateRequiredSelector } from './shared.js';
 
 /** ValidatePodTemplateSpecForReplicaSet: selector must match, full pod template validation, restartPolicy Always. */
 export function validatePodTemplateForReplicaSet(template: unknown, selector: Selector, path: FieldPath): FieldError[] {
@@ -55,7 +55,7 @@ export function validateSelectorImmutable(obj: KubeObject, old: KubeObject): Fie
 
 export function setDefaultsReplicaSet(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
-  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
+  defaultNil(spec, { replicas: 1 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
 }
 
@@ -68,16 +68,24 @@ function validateReplicaSetSpec(spec: Obj): FieldError[] {
   ];
 }
 
-export const validateReplicaSet = (obj: KubeObject): FieldError[] => [
-  ...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain),
-  ...validateReplicaSetSpec(specOf(obj)),
-];
-
-export const validateReplicaSetUpdate = (obj: KubeObject, old: KubeObject): FieldError[] => [
-  ...validateCoreMetaUpdate(obj.metadata, old.metadata),
-  ...validateReplicaSetSpec(specOf(obj)),
-  ...validateSelectorImmutable(obj, old),
-];
+/**
+ * ValidateReplicaSet / ValidateDeployment and their Update forms: object meta (a DNS subdomain name) and the spec;
+ * an update also freezes the selector. The status update rules are each kind's own.
+ */
+export function replicatedWorkloadValidation(
+  validateSpec: (spec: Obj) => FieldError[],
+  validateStatusUpdate: (obj: KubeObject, old: KubeObject) => FieldError[],
+): Required<Pick<Strategy, 'validate' | 'validateUpdate' | 'validateStatusUpdate'>> {
+  return {
+    validateStatusUpdate,
+    validate: (obj) => [...validateCoreMeta(obj.metadata, true, nameIsDNSSubdomain), ...validateSpec(specOf(obj))],
+    validateUpdate: (obj, old) => [
+      ...validateCoreMetaUpdate(obj.metadata, old.metadata),
+      ...validateSpec(specOf(obj)),
+      ...validateSelectorImmutable(obj, old),
+    ],
+  };
+}
 
 export function validateReplicaSetStatusUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   const errs = validateCoreMetaUpdate(obj.metadata, old.metadata);
@@ -94,27 +102,7 @@ export const replicaSetStrategy: Strategy = {
   prepareForCreate(obj) {
     obj.status = { replicas: 0 };
   },
-  validate: validateReplicaSet,
-  validateUpdate: validateReplicaSetUpdate,
-  validateStatusUpdate: validateReplicaSetStatusUpdate,
+  ...replicatedWorkloadValidation(validateReplicaSetSpec, validateReplicaSetStatusUpdate),
 };
 
-export const replicaSetResource: ResourceDef = {
-  group: 'apps',
-  version: 'v1',
-  kind: 'ReplicaSet',
-  listKind: 'ReplicaSetList',
-  resource: 'replicasets',
-  singular: 'replicaset',
-  namespaced: true,
-  shortNames: ['rs'],
-  categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
-  tracksGeneration: true,
-  strategy: replicaSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.ReplicaSet',
-};
+export const replicaSetResource: ResourceDef = appsWorkloadResource({ kind: 'ReplicaSet', resource: 'replicasets', shortName: 'rs', strategy: replicaSetStrategy, scale: true });

@@ -20,6 +20,21 @@ export function ensureObj(parent: Obj, key: string): Obj {
   return parent[key] as Obj;
 }
 
+/** Go's `if x.Field == nil { x.Field = &value }` for each of `defaults`, in order: absent or null fields get the value. */
+export function defaultNil(obj: Obj, defaults: Obj): void {
+  for (const [key, value] of Object.entries(defaults)) if (obj[key] === undefined || obj[key] === null) obj[key] = value;
+}
+
+/**
+ * SetDefaults of a rolling-update strategy block (Deployment's `strategy`, DaemonSet's `updateStrategy`): the type
+ * defaults to RollingUpdate, and a RollingUpdate strategy gets the kind's maxUnavailable and maxSurge when unset.
+ */
+export function defaultRollingStrategy(spec: Obj, field: string, rolling: { maxUnavailable: number | string; maxSurge: number | string }): void {
+  const strategy = ensureObj(spec, field);
+  if (!strategy.type) strategy.type = 'RollingUpdate';
+  if (strategy.type === 'RollingUpdate') defaultNil(ensureObj(strategy, 'rollingUpdate'), rolling);
+}
+
 /** `obj.spec` as an object (an empty one when absent, without writing it back). */
 export const specOf = (obj: KubeObject): Obj => (isObj(obj.spec) ? obj.spec : {});
 export const statusOf = (obj: KubeObject): Obj => (isObj(obj.status) ? obj.status : {});

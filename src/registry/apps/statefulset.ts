@@ -7,9 +7,9 @@ import { validateAnnotations, validateLabels } from '../../apimachinery/validati
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { setDefaultsPodTemplateSpec } from '../core/pod-defaults.js';
 import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+import { appsWorkloadResource } from './workload-def.js';
 import {
-  ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
+  defaultNil, ensureObj, fp, goIntOrString, goLabelSelector, goPtr, goStringMap, intOrPercentValue, invalidGo, isNotMoreThan100Percent, isObj,
   nonNegative, Obj, semanticEqual, specOf, statusOf, str, toSelector, validatePositiveIntOrPercent, validateRequiredSelector,
 } from './shared.js';
 import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js';
@@ -17,7 +17,7 @@ import { validateCollisionCountUpdate, validateReplicaStatus } from './status.js
 /** SetDefaults_PersistentVolumeClaim + SetDefaults_PersistentVolumeClaimSpec, as applied to volumeClaimTemplates. */
 export function setDefaultsClaimTemplate(pvc: Obj): void {
   const spec = ensureObj(pvc, 'spec');
-  if (spec.volumeMode === undefined || spec.volumeMode === null) spec.volumeMode = 'Filesystem';
+  defaultNil(spec, { volumeMode: 'Filesystem' });
   const status = ensureObj(pvc, 'status');
   if (!status.phase) status.phase = 'Pending';
 }
@@ -37,8 +37,7 @@ export function setDefaultsStatefulSet(obj: KubeObject): void {
   const retention = ensureObj(spec, 'persistentVolumeClaimRetentionPolicy');
   if (!retention.whenDeleted) retention.whenDeleted = 'Retain';
   if (!retention.whenScaled) retention.whenScaled = 'Retain';
-  if (spec.replicas === undefined || spec.replicas === null) spec.replicas = 1;
-  if (spec.revisionHistoryLimit === undefined || spec.revisionHistoryLimit === null) spec.revisionHistoryLimit = 10;
+  defaultNil(spec, { replicas: 1, revisionHistoryLimit: 10 });
   setDefaultsPodTemplateSpec(ensureObj(spec, 'template'));
   if (Array.isArray(spec.volumeClaimTemplates)) for (const pvc of spec.volumeClaimTemplates) if (isObj(pvc)) setDefaultsClaimTemplate(pvc);
 }
@@ -169,22 +168,4 @@ export const statefulSetStrategy: Strategy = {
   validateStatusUpdate: validateStatefulSetStatusUpdate,
 };
 
-export const statefulSetResource: ResourceDef = {
-  group: 'apps',
-  version: 'v1',
-  kind: 'StatefulSet',
-  listKind: 'StatefulSetList',
-  resource: 'statefulsets',
-  singular: 'statefulset',
-  namespaced: true,
-  shortNames: ['sts'],
-  categories: ['all'],
-  verbs: DEFAULT_VERBS,
-  subresources: {
-    status: true,
-    scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', selectorFromSpec: true },
-  },
-  tracksGeneration: true,
-  strategy: statefulSetStrategy,
-  schemaName: 'io.k8s.api.apps.v1.StatefulSet',
-};
+export const statefulSetResource: ResourceDef = appsWorkloadResource({ kind: 'StatefulSet', resource: 'statefulsets', shortName: 'sts', strategy: statefulSetStrategy, scale: true });

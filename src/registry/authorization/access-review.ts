@@ -123,25 +123,21 @@ function selectorOutcome(
   return undefined;
 }
 
-function parsesAsFieldSelector(raw: string): boolean {
-  try {
-    parseFieldSelector(raw);
-    return true;
-  } catch (e) {
-    if (e instanceof FieldSelectorError) return false;
-    throw e;
-  }
+/** Whether `parse` accepts a raw selector: its own parse error means no; any other error propagates. */
+function parsesWith(parse: (raw: string) => unknown, parseError: abstract new (...args: never[]) => Error): (raw: string) => boolean {
+  return (raw) => {
+    try {
+      parse(raw);
+      return true;
+    } catch (e) {
+      if (e instanceof parseError) return false;
+      throw e;
+    }
+  };
 }
 
-function parsesAsLabelSelector(raw: string): boolean {
-  try {
-    parseSelector(raw);
-    return true;
-  } catch (e) {
-    if (e instanceof SelectorError) return false;
-    throw e;
-  }
-}
+const parsesAsFieldSelector = parsesWith(parseFieldSelector, FieldSelectorError);
+const parsesAsLabelSelector = parsesWith(parseSelector, SelectorError);
 
 /** Field selectors take In/NotIn with exactly one value. */
 function fieldRequirementUsable(r: { operator?: string; values?: string[] }): boolean {

@@ -95,14 +95,20 @@ function validateObjectSource(src: Obj, path: FieldPath): FieldError[] {
 
 function validateExternalSource(src: Obj, path: FieldPath): FieldError[] {
   const errs = [...validateMetricIdentifier(src.metric, path.child('metric')), ...validateMetricTarget(src.target, path.child('target'))];
+  return [...errs, ...eitherTarget(src, path, { field: 'averageValue', other: 'value', what: 'a target value for metric', otherWhat: 'a per-pod target' })];
+}
+
+/**
+ * A target that sets exactly one of two fields: `required` at `field` when neither is set, `forbidden` at `other`
+ * when both are ("must set either <what> or <otherWhat>", "may not set both <what> and <otherWhat>").
+ */
+function eitherTarget(src: Obj, path: FieldPath, f: { field: string; other: string; what: string; otherWhat: string }): FieldError[] {
   const t = targetOf(src);
-  if (!isSet(t.value) && !isSet(t.averageValue)) {
-    errs.push(required(path.child('target').child('averageValue').toString(), 'must set either a target value for metric or a per-pod target'));
-  }
-  if (isSet(t.value) && isSet(t.averageValue)) {
-    errs.push(forbidden(path.child('target').child('value').toString(), 'may not set both a target value for metric and a per-pod target'));
-  }
-  return errs;
+  const target = path.child('target');
+  const [a, b] = [isSet(t[f.field]), isSet(t[f.other])];
+  if (!a && !b) return [required(target.child(f.field).toString(), `must set either ${f.what} or ${f.otherWhat}`)];
+  if (a && b) return [forbidden(target.child(f.other).toString(), `may not set both ${f.what} and ${f.otherWhat}`)];
+  return [];
 }
 
 function validatePodsSource(src: Obj, path: FieldPath): FieldError[] {
@@ -113,15 +119,10 @@ function validatePodsSource(src: Obj, path: FieldPath): FieldError[] {
 
 /** Resource and ContainerResource sources: a utilization or a raw average value, not both. */
 function validateResourceTarget(src: Obj, path: FieldPath): FieldError[] {
-  const errs = validateMetricTarget(src.target, path.child('target'));
-  const t = targetOf(src);
-  if (!isSet(t.averageUtilization) && !isSet(t.averageValue)) {
-    errs.push(required(path.child('target').child('averageUtilization').toString(), 'must set either a target raw value or a target utilization'));
-  }
-  if (isSet(t.averageUtilization) && isSet(t.averageValue)) {
-    errs.push(forbidden(path.child('target').child('averageValue').toString(), 'may not set both a target raw value and a target utilization'));
-  }
-  return errs;
+  return [
+    ...validateMetricTarget(src.target, path.child('target')),
+    ...eitherTarget(src, path, { field: 'averageUtilization', other: 'averageValue', what: 'a target raw value', otherWhat: 'a target utilization' }),
+  ];
 }
 
 function validateResourceSource(src: Obj, path: FieldPath): FieldError[] {

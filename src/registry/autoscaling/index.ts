@@ -3,7 +3,7 @@
 // not here: objects are stored, validated, defaulted and printed.
 import type { KubeObject } from '../../apimachinery/types.js';
 import { ensureObj, type Obj } from '../apps/shared.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { horizontalPodAutoscalerPrinter } from '../../printers/autoscaling.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { hpaFromV1, hpaToV1 } from './hpa-conversion.js';

@@ -3,7 +3,7 @@ import { FieldError, FieldPath, invalid, notSupported, required } from '../../ap
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { ensureObj, fp, goLabelSelector, invalidGo, isObj, nonNegative, Obj, specOf, str } from '../apps/shared.js';
+import { defaultNil, ensureObj, fp, goLabelSelector, invalidGo, isObj, nonNegative, Obj, specOf, str } from '../apps/shared.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { DEFAULT_VERBS } from '../types.js';
 import { cronScheduleError, isValidTimeZone } from './cron.js';
@@ -16,9 +16,7 @@ const MAX_CRONJOB_NAME_LENGTH = 52;
 export function setDefaultsCronJob(obj: KubeObject): void {
   const spec = ensureObj(obj, 'spec');
   if (!spec.concurrencyPolicy) spec.concurrencyPolicy = 'Allow';
-  if (spec.suspend === undefined || spec.suspend === null) spec.suspend = false;
-  if (spec.successfulJobsHistoryLimit === undefined || spec.successfulJobsHistoryLimit === null) spec.successfulJobsHistoryLimit = 3;
-  if (spec.failedJobsHistoryLimit === undefined || spec.failedJobsHistoryLimit === null) spec.failedJobsHistoryLimit = 1;
+  defaultNil(spec, { suspend: false, successfulJobsHistoryLimit: 3, failedJobsHistoryLimit: 1 });
   // SetDefaults_Job applies to Job objects only; the embedded template gets just the pod defaults (Jobs created
   // from it are defaulted when the controller creates them).
   setDefaultsPodTemplateSpec(ensureObj(ensureObj(ensureObj(spec, 'jobTemplate'), 'spec'), 'template'));

@@ -5,7 +5,7 @@
 import { FieldError, FieldPath, forbidden, invalid, notSupported, required } from '../../apimachinery/field-errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { isQualifiedName, validatePathSegmentName } from '../../apimachinery/validation/names.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { isObj, Obj, specOf, statusOf, str } from '../apps/shared.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { deepClone } from '../object-meta.js';

@@ -3,7 +3,7 @@ import { FieldError, forbidden, invalid } from '../../apimachinery/field-errors.
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { specOf } from '../apps/shared.js';
 import type { ResourceDef } from '../types.js';
 

@@ -1,6 +1,7 @@
 // Builds core/v1 ResourceDefs with the fields every core kind shares.
 import type { KubeObject } from '../../apimachinery/types.js';
-import { DEFAULT_VERBS, ResourceDef, Strategy } from '../types.js';
+import type { ResourceDef, Strategy } from '../types.js';
+import { builtinResource } from '../resource-def.js';
 import { isObj, Obj } from './helpers.js';
 
 export interface CoreDefInput {
@@ -15,23 +16,8 @@ export interface CoreDefInput {
 }
 
 export function coreDef(d: CoreDefInput): ResourceDef {
-  return {
-    group: '',
-    version: 'v1',
-    kind: d.kind,
-    listKind: `${d.kind}List`,
-    resource: d.resource,
-    singular: d.kind.toLowerCase(),
-    namespaced: d.namespaced,
-    shortNames: d.shortNames ?? [],
-    categories: d.categories ?? [],
-    verbs: d.verbs ?? DEFAULT_VERBS,
-    subresources: d.subresources ?? {},
-    // No core/v1 kind bumps metadata.generation in 1.33 (pods only with an alpha gate).
-    tracksGeneration: false,
-    strategy: d.strategy,
-    schemaName: `io.k8s.api.core.v1.${d.kind}`,
-  };
+  // No core/v1 kind bumps metadata.generation in 1.33 (pods only with an alpha gate).
+  return builtinResource({ ...d, group: '', schemaPackage: 'core.v1', tracksGeneration: false });
 }
 
 /** The object as a loose JSON record. */

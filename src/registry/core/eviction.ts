@@ -5,12 +5,14 @@
 // deleted with the Eviction's DeleteOptions. Refusals are 429s with a DisruptionBudget cause, as upstream words them.
 import { ApiError, errBadRequest, errForbidden, isConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
+import type { PodCondition } from '../../api/core.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import type { DeleteOptions, GenericStore, RequestContext } from '../generic-store.js';
 import type { ResourceRegistry } from '../registry.js';
 import type { ResourceDef } from '../types.js';
 import { systemRequestContext } from '../system-context.js';
 import { rfc3339 } from '../../apimachinery/time.js';
+import { updatePodCondition } from './pod-conditions.js';
 
 /** EvictionsRetry: conflicts are retried this often. */
 const EVICTIONS_RETRY = 20;
@@ -24,7 +26,7 @@ interface Eviction extends KubeObject {
 }
 
 interface PodLike extends KubeObject {
-  status?: { phase?: string; conditions?: { type: string; status: string; lastProbeTime?: string | null; lastTransitionTime?: string; reason?: string; message?: string }[] };
+  status?: { phase?: string; conditions?: PodCondition[] };
 }
 
 interface Pdb extends KubeObject {
@@ -212,14 +214,8 @@ export class EvictionREST {
         }
         const pod = latest as PodLike;
         const status = (pod.status ??= {});
-        const conds = status.conditions ?? [];
-        const now = rfc3339(this.now());
         const cond = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
-        const i = conds.findIndex((c) => c.type === 'DisruptionTarget');
-        // UpdatePodCondition: the transition time moves only when the status does
-        if (i < 0) conds.push({ ...cond, lastProbeTime: null, lastTransitionTime: now });
-        else conds[i] = { ...conds[i], ...cond, lastTransitionTime: conds[i].status !== 'True' ? now : conds[i].lastTransitionTime };
-        status.conditions = conds;
+        status.conditions = updatePodCondition(status.conditions ?? [], cond, rfc3339(this.now()));
         return pod;
       });
       // our own write moved the version the caller pinned

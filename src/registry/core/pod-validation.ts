@@ -530,11 +530,15 @@ function validateLifecycle(lc: Obj, gracePeriod: number | undefined, path: Field
   return errs;
 }
 
+/** A user or group id of a (pod) security context, checked when set. */
+function validateIdField(sc: Obj, key: string, check: (id: number) => string[], path: FieldPath): FieldError[] {
+  const id = sc[key];
+  return typeof id === 'number' ? check(id).map((m) => invalid(p(path.child(key)), id, m)) : [];
+}
+
 function validateSecurityContext(sc: unknown, path: FieldPath): FieldError[] {
   if (!isObj(sc)) return [];
-  const errs: FieldError[] = [];
-  if (typeof sc.runAsUser === 'number') errs.push(...isValidUserID(sc.runAsUser).map((m) => invalid(p(path.child('runAsUser')), sc.runAsUser, m)));
-  if (typeof sc.runAsGroup === 'number') errs.push(...isValidGroupID(sc.runAsGroup).map((m) => invalid(p(path.child('runAsGroup')), sc.runAsGroup, m)));
+  const errs = [...validateIdField(sc, 'runAsUser', isValidUserID, path), ...validateIdField(sc, 'runAsGroup', isValidGroupID, path)];
   if (hasValue(sc.procMount) && !['Default', 'Unmasked'].includes(sc.procMount)) errs.push(notSupported(p(path.child('procMount')), sc.procMount, ['Default', 'Unmasked']));
   errs.push(...validateSeccompProfile(sc.seccompProfile, path.child('seccompProfile')));
   if (sc.allowPrivilegeEscalation === false) {
@@ -862,10 +866,11 @@ function validateTopologySpreadConstraints(list: Obj[], path: FieldPath): FieldE
 
 function validatePodSecurityContext(sc: unknown, path: FieldPath): FieldError[] {
   if (!isObj(sc)) return [];
-  const errs: FieldError[] = [];
-  if (typeof sc.fsGroup === 'number') errs.push(...isValidGroupID(sc.fsGroup).map((m) => invalid(p(path.child('fsGroup')), sc.fsGroup, m)));
-  if (typeof sc.runAsUser === 'number') errs.push(...isValidUserID(sc.runAsUser).map((m) => invalid(p(path.child('runAsUser')), sc.runAsUser, m)));
-  if (typeof sc.runAsGroup === 'number') errs.push(...isValidGroupID(sc.runAsGroup).map((m) => invalid(p(path.child('runAsGroup')), sc.runAsGroup, m)));
+  const errs = [
+    ...validateIdField(sc, 'fsGroup', isValidGroupID, path),
+    ...validateIdField(sc, 'runAsUser', isValidUserID, path),
+    ...validateIdField(sc, 'runAsGroup', isValidGroupID, path),
+  ];
   arr<number>(sc.supplementalGroups).forEach((g, i) => errs.push(...isValidGroupID(g).map((m) => invalid(p(path.child('supplementalGroups').index(i)), g, m))));
   if (hasValue(sc.fsGroupChangePolicy) && !['Always', 'OnRootMismatch'].includes(sc.fsGroupChangePolicy)) {
     errs.push(notSupported(p(path.child('fsGroupChangePolicy')), sc.fsGroupChangePolicy, ['Always', 'OnRootMismatch']));

@@ -5,7 +5,7 @@ import { isDNS1123Label, isDNS1123Subdomain, nameIsDNSSubdomain } from '../../ap
 import { parseIPSloppy, isIPv4 } from '../../apimachinery/validation/ip.js';
 import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { isObj, Obj, str } from '../apps/shared.js';
 import type { ResourceDef } from '../types.js';
 

@@ -6,7 +6,7 @@ import { FieldError, invalid, required } from '../../apimachinery/field-errors.j
 import type { KubeObject } from '../../apimachinery/types.js';
 import { isDNS1123Subdomain, isQualifiedName, nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { isObj, semanticEqual, str } from '../apps/shared.js';
 import type { ResourceDef } from '../types.js';
 

@@ -5,7 +5,7 @@ import { FieldError, invalid, notSupported, required } from '../../apimachinery/
 import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import type { ResourceDef } from '../types.js';
 import type { FlowSchemaSpec, PriorityLevelConfigurationSpec } from '../../flowcontrol/types.js';
 

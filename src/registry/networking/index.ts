@@ -5,7 +5,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { isDNS1035Label, isDNS1123Subdomain, isQualifiedName, isValidPortName, isWildcardDNS1123Subdomain, nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateImmutableField, validateLabelSelector } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { ensureObj, isObj, Obj, specOf, str } from '../apps/shared.js';
 import type { ResourceDef } from '../types.js';
 

@@ -4,7 +4,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateLabelSelector } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { fp, isNotMoreThan100Percent, nonNegative, specOf, statusOf, validatePositiveIntOrPercent } from '../apps/shared.js';
 import type { ResourceDef } from '../types.js';
 

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { validatePathSegmentName, validateServiceAccountName } from '../../apimachinery/validation/names.js';
 import { validateLabelSelector } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import { invalidGo, isObj, Obj, str } from '../apps/shared.js';
 import type { ResourceDef, Strategy } from '../types.js';
 import { goStringSlice } from '../../apimachinery/go-syntax.js';

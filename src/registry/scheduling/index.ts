@@ -4,7 +4,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import { nameIsDNSSubdomain } from '../../apimachinery/validation/names.js';
 import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import type { ResourceDef } from '../types.js';
 
 export const HIGHEST_USER_DEFINABLE_PRIORITY = 1000000000;

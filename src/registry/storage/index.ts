@@ -5,7 +5,7 @@ import { isQualifiedName, nameIsDNSSubdomain } from '../../apimachinery/validati
 import { validateImmutableField } from '../../apimachinery/validation/objectmeta.js';
 import { validateCoreMeta, validateCoreMetaUpdate } from '../core/def.js';
 import { isObj, semanticEqual, str } from '../apps/shared.js';
-import { builtinResource } from '../apps/resource-def.js';
+import { builtinResource } from '../resource-def.js';
 import type { ResourceDef } from '../types.js';
 
 const MAX_PROVISIONER_PARAMETER_SIZE = 256 * 1024;

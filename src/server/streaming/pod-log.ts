@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import { ApiError, errBadRequest, errInternal, errInvalid, isApiError } from '../../apimachinery/errors.js';
 import { FieldError, forbidden, invalid, notSupported } from '../../apimachinery/field-errors.js';
 import type { ContainerLogOptions, KubeletApi, PodRef } from '../../component/kubelet-api.js';
+import { drained } from '../codec.js';
 import type { ServerContext } from '../context.js';
 import type { RequestInfo } from '../../apimachinery/request-info.js';
 import { boolParam, getPod, intParam, localKubelet, podRef, validateContainer } from './pod-target.js';
@@ -55,13 +56,7 @@ export async function serveContainerLog(kubelet: KubeletApi, ref: PodRef, contai
       commit();
       if (!chunk.length) return cb();
       if (res.write(chunk)) return cb();
-      const go = () => {
-        res.off('drain', go);
-        res.off('close', go);
-        cb();
-      };
-      res.on('drain', go);
-      res.on('close', go);
+      void drained(res).then(() => cb());
     },
   });
   out.on('error', () => {});

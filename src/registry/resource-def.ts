@@ -1,8 +1,9 @@
-// A compact constructor for the ResourceDefs of the built-in kinds, so each group file states only what differs.
-import type { ResourceDef, Strategy } from '../types.js';
-import { DEFAULT_VERBS } from '../types.js';
+// A compact constructor for the ResourceDefs of the built-in v1 kinds (core and the named groups), so each kind's
+// file states only what differs from the common shape.
+import type { ResourceDef, Strategy } from './types.js';
+import { DEFAULT_VERBS } from './types.js';
 
-export function builtinResource(d: {
+export interface BuiltinResourceInput {
   group: string;
   kind: string;
   resource: string;
@@ -10,10 +11,15 @@ export function builtinResource(d: {
   strategy: Strategy;
   shortNames?: string[];
   categories?: string[];
+  verbs?: string[];
+  /** Shorthand for `subresources: { status: true }`. */
   status?: boolean;
+  subresources?: ResourceDef['subresources'];
   tracksGeneration?: boolean;
   schemaPackage: string; // e.g. `storage.v1` → io.k8s.api.storage.v1.<Kind>
-}): ResourceDef {
+}
+
+export function builtinResource(d: BuiltinResourceInput): ResourceDef {
   return {
     group: d.group,
     version: 'v1',
@@ -24,8 +30,8 @@ export function builtinResource(d: {
     namespaced: d.namespaced,
     shortNames: d.shortNames ?? [],
     categories: d.categories ?? [],
-    verbs: DEFAULT_VERBS,
-    subresources: d.status ? { status: true } : {},
+    verbs: d.verbs ?? DEFAULT_VERBS,
+    subresources: d.subresources ?? (d.status ? { status: true } : {}),
     tracksGeneration: d.tracksGeneration ?? false,
     strategy: d.strategy,
     schemaName: `io.k8s.api.${d.schemaPackage}.${d.kind}`,
