@@ -23,6 +23,8 @@ import { EventRecorder } from '../../client/events.js';
 import type { EventHandlers } from '../../client/informer.js';
 import { objectKey } from '../../client/store.js';
 import { WorkQueue, type RateLimiter } from '../../client/workqueue.js';
+import type { ControllerExpectations } from './expectations.js';
+import type { OwnerMapping } from './owners.js';
 import { warnSyncError } from './sync-errors.js';
 
 export interface QueueControllerOptions {
@@ -142,6 +144,32 @@ export abstract class QueueController {
     if (owners.former) this.enqueue(owners.former);
     if (owners.controller) this.enqueue(owners.controller);
     for (const owner of owners.adopters) this.enqueue(owner);
+  }
+
+  /**
+   * addPod of the controllers that count the pods they create (replica_set.go, daemon_controller.go): a pod seen
+   * while already going away (a restart's list) is a deletion, not a creation; otherwise its controller's expected
+   * creation is observed and the owners it concerns are queued.
+   */
+  protected observePodAdded<O extends KubeObject>(pod: KubeObject, owners: OwnerMapping<O>, expectations: ControllerExpectations, deleted: (pod: KubeObject) => void): void {
+    if (pod.metadata.deletionTimestamp) return deleted(pod);
+    const concerned = owners.added(pod);
+    if (concerned.controller) expectations.creationObserved(objectKey(concerned.controller));
+    this.enqueueOwners(concerned);
+  }
+
+  /**
+   * The rest of those controllers' updatePod: queue the owners the change concerns; a pod that just became ready
+   * starts its controller's minReadySeconds clock, so that controller looks again when it has run out.
+   */
+  protected observePodUpdated<O extends KubeObject & { spec?: { minReadySeconds?: number } }>(
+    oldPod: KubeObject, curPod: KubeObject, owners: OwnerMapping<O>, ready: (pod: KubeObject) => boolean,
+  ): void {
+    const concerned = owners.updated(oldPod, curPod);
+    this.enqueueOwners(concerned);
+    const owner = concerned.controller;
+    const minReady = owner?.spec?.minReadySeconds ?? 0;
+    if (owner && !ready(oldPod) && ready(curPod) && minReady > 0) this.enqueueAfter(owner, minReady * 1000 + 1000);
   }
 
   /**

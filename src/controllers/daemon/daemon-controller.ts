@@ -17,7 +17,7 @@ import { claimDependents, newControllerRef } from '../common/controller-ref-mana
 import { aggregate, isNamespaceTerminating } from '../common/errors.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, selectorOrUndefined } from '../common/owners.js';
-import { ControllerExpectations } from '../replicaset/expectations.js';
+import { ControllerExpectations } from '../common/expectations.js';
 import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { isPodAvailable, isPodReady } from '../replicaset/pod-ranking.js';
 import type { Pod } from '../statefulset/types.js';
@@ -127,22 +127,14 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
   }
 
   private addPod(pod: Pod): void {
-    // seen on a restart while already going away: not a creation
-    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const owners = this.owners.added(pod);
-    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
-    this.enqueueOwners(owners);
+    this.observePodAdded(pod, this.owners, this.expectations, (p) => this.deletePod(p as Pod));
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
     if (curPod.metadata.resourceVersion === oldPod.metadata.resourceVersion) return;
     // graceful deletion: replace the pod now, not when the kubelet is done with it
     if (curPod.metadata.deletionTimestamp) return this.deletePod(curPod);
-    const owners = this.owners.updated(oldPod, curPod);
-    this.enqueueOwners(owners);
-    const ds = owners.controller;
-    const minReady = ds?.spec.minReadySeconds ?? 0;
-    if (ds && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(ds, minReady * 1000 + 1000);
+    this.observePodUpdated(oldPod, curPod, this.owners, (p) => isPodReady(p as Pod));
   }
 
   private deletePod(pod: Pod): void {

@@ -16,7 +16,7 @@ import { ItemExponentialRateLimiter, WorkQueue } from '../../client/workqueue.js
 import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { OwnerMapping, sameControllerRef, sameLabels, selectorOrUndefined } from '../common/owners.js';
-import { ControllerExpectations } from '../replicaset/expectations.js';
+import { ControllerExpectations } from '../common/expectations.js';
 import { isNamespaceTerminating } from '../common/errors.js';
 import { PodControl, slowStartBatch } from '../replicaset/pod-control.js';
 import { activePodsBefore, isPodReady } from '../replicaset/pod-ranking.js';

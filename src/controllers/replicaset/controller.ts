@@ -9,7 +9,7 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { CONTROLLER_UID_INDEX, indexByControllerUid, objectKey, splitObjectKey } from '../../client/store.js';
 import { claimDependents, newControllerRef } from '../common/controller-ref-manager.js';
-import { ControllerExpectations } from './expectations.js';
+import { ControllerExpectations } from '../common/expectations.js';
 import { isNamespaceTerminating } from '../common/errors.js';
 import { PodControl, slowStartBatch } from './pod-control.js';
 import { getPodsToDelete, isPodActive, isPodReady } from './pod-ranking.js';
@@ -103,11 +103,7 @@ export class ReplicaSetController extends QueueController {
   }
 
   private addPod(pod: Pod): void {
-    // seen on a restart while already going away: not a creation
-    if (pod.metadata.deletionTimestamp) return this.deletePod(pod);
-    const owners = this.owners.added(pod);
-    if (owners.controller) this.expectations.creationObserved(objectKey(owners.controller));
-    this.enqueueOwners(owners);
+    this.observePodAdded(pod, this.owners, this.expectations, (p) => this.deletePod(p as Pod));
   }
 
   private updatePod(oldPod: Pod, curPod: Pod): void {
@@ -118,12 +114,7 @@ export class ReplicaSetController extends QueueController {
       if (!sameLabels(oldPod, curPod)) this.deletePod(oldPod);
       return;
     }
-    const owners = this.owners.updated(oldPod, curPod);
-    this.enqueueOwners(owners);
-    // becoming ready starts the minReadySeconds clock: look again when it has run out
-    const rs = owners.controller;
-    const minReady = rs?.spec.minReadySeconds ?? 0;
-    if (rs && !isPodReady(oldPod) && isPodReady(curPod) && minReady > 0) this.enqueueAfter(rs, minReady * 1000 + 1000);
+    this.observePodUpdated(oldPod, curPod, this.owners, (p) => isPodReady(p as Pod));
   }
 
   private deletePod(pod: Pod): void {

@@ -9,7 +9,7 @@ import {
   setNewReplicaSetAnnotations,
 } from '../../../src/controllers/deployment/util.js';
 import { scaledValueFromIntOrPercent } from '../../../src/controllers/deployment/intstr.js';
-import { ControllerExpectations, EXPECTATIONS_TIMEOUT_MS } from '../../../src/controllers/replicaset/expectations.js';
+import { ControllerExpectations, EXPECTATIONS_TIMEOUT_MS } from '../../../src/controllers/common/expectations.js';
 import { slowStartBatch } from '../../../src/controllers/replicaset/pod-control.js';
 import { getPodsToDelete } from '../../../src/controllers/replicaset/pod-ranking.js';
 import type { Pod, ReplicaSet } from '../../../src/controllers/replicaset/types.js';
