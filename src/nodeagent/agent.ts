@@ -262,7 +262,7 @@ export async function startNodeAgent(client: KubeClient, opts: NodeAgentOptions 
       const graceSeconds = pod.metadata.deletionGracePeriodSeconds;
       const graceMs = graceSeconds !== undefined ? graceSeconds * 1000 : Math.max(0, Date.parse(pod.metadata.deletionTimestamp!) - Date.now());
       for (const c of pod.status?.containerStatuses ?? []) {
-        if (c.state.running) n.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.containers{${c.name}}`, kind: 'Pod', apiVersion: 'v1' });
+        if (c.state?.running) n.events.event(pod, 'Normal', 'Killing', `Stopping container ${c.name}`, { fieldPath: `spec.containers{${c.name}}`, kind: 'Pod', apiVersion: 'v1' });
       }
       runtime.killPod(t.uid, graceMs).then(() => queue.add(keyOf(pod)), (e) => onError(e, `stop pod ${keyOf(pod)}`));
     }

@@ -17,12 +17,12 @@ export function containerEvents(pod: Pod, before: PodStatus | undefined, after: 
       const p = prev.find((x) => x.name === s.name);
       const fieldPath = `spec.${field}{${s.name}}`;
       const image = specs.find((c) => c.name === s.name)?.image ?? s.image;
-      if (s.containerID && s.containerID !== p?.containerID && (s.state.running || s.state.terminated)) {
+      if (s.containerID && s.containerID !== p?.containerID && (s.state?.running || s.state?.terminated)) {
         out.push({ type: 'Normal', reason: 'Pulled', message: `Container image ${JSON.stringify(image)} already present on machine`, fieldPath });
         out.push({ type: 'Normal', reason: 'Created', message: `Created container: ${s.name}`, fieldPath });
         out.push({ type: 'Normal', reason: 'Started', message: `Started container ${s.name}`, fieldPath });
       }
-      if (s.state.waiting?.reason === 'CrashLoopBackOff' && p?.state.waiting?.reason !== 'CrashLoopBackOff') {
+      if (s.state?.waiting?.reason === 'CrashLoopBackOff' && p?.state?.waiting?.reason !== 'CrashLoopBackOff') {
         const podRef = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
         out.push({ type: 'Warning', reason: 'BackOff', message: `Back-off restarting failed container ${s.name} in pod ${podRef}`, fieldPath });
       }

@@ -93,18 +93,18 @@ export function podPhase(pod: Pod, initStatuses: ContainerStatus[], statuses: Co
     if (isSidecar(c)) continue;
     const s = byName(initStatuses, c.name);
     if (!s) { pendingInit++; continue; }
-    if (s.state.running) pendingInit++;
-    else if (s.state.terminated) { if (s.state.terminated.exitCode !== 0) failedInit++; }
-    else if (s.state.waiting && s.lastState.terminated) { if (s.lastState.terminated.exitCode !== 0) failedInit++; }
+    if (s.state?.running) pendingInit++;
+    else if (s.state?.terminated) { if (s.state?.terminated.exitCode !== 0) failedInit++; }
+    else if (s.state?.waiting && s.lastState?.terminated) { if (s.lastState?.terminated.exitCode !== 0) failedInit++; }
     else pendingInit++;
   }
   let unknown = 0, running = 0, waiting = 0, stopped = 0, succeeded = 0;
   for (const c of spec.containers ?? []) {
     const s = byName(statuses, c.name);
     if (!s) { unknown++; continue; }
-    if (s.state.running) running++;
-    else if (s.state.terminated) { stopped++; if (s.state.terminated.exitCode === 0) succeeded++; }
-    else if (s.state.waiting) { if (s.lastState.terminated) stopped++; else waiting++; }
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) { stopped++; if (s.state?.terminated.exitCode === 0) succeeded++; }
+    else if (s.state?.waiting) { if (s.lastState?.terminated) stopped++; else waiting++; }
     else unknown++;
   }
   const restartPolicy = spec.restartPolicy ?? 'Always';
@@ -135,7 +135,7 @@ function initializedCondition(pod: Pod, initStatuses: ContainerStatus[], statuse
   }
   if (phase === 'Succeeded' && unknown.length === 0) return { type: 'Initialized', status: 'True', reason: 'PodCompleted' };
   // Once any app container has started, the pod was initialized (sidecars may be restarting).
-  if (statuses.some((s) => s.started || s.state.running || s.state.terminated || s.lastState.terminated)) return { type: 'Initialized', status: 'True' };
+  if (statuses.some((s) => s.started || s.state?.running || s.state?.terminated || s.lastState?.terminated)) return { type: 'Initialized', status: 'True' };
   const messages: string[] = [];
   if (unknown.length) messages.push(`containers with unknown status: ${goList(unknown)}`);
   if (incomplete.length) messages.push(`containers with incomplete status: ${goList(incomplete)}`);

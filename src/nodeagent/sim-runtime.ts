@@ -276,7 +276,7 @@ export class SimRuntime implements Runtime {
   /** `signal`: the container was stopped (killPod) rather than exiting by itself. */
   private terminate(sp: SimPod, c: RuntimeContainer, exitCode: number, signal?: string): void {
     const at = rfc3339(this.now());
-    const terminated = terminatedState({ exitCode, startedAt: c.state.running?.startedAt, finishedAt: at, containerID: c.containerID });
+    const terminated = terminatedState({ exitCode, startedAt: c.state.running?.startedAt ?? undefined, finishedAt: at, containerID: c.containerID });
     c.state = { terminated };
     c.ready = false;
     c.started = false;
@@ -299,8 +299,8 @@ export class SimRuntime implements Runtime {
     if (!ours) return false;
     const fromStatus = (s: ContainerStatus): RuntimeContainer => ({
       name: s.name, image: s.image, imageID: s.imageID, containerID: s.containerID,
-      state: structuredClone(s.state), lastState: structuredClone(s.lastState ?? {}),
-      restartCount: s.restartCount, ready: s.ready, started: s.started ?? !!s.state.running,
+      state: structuredClone(s.state ?? {}), lastState: structuredClone(s.lastState ?? {}),
+      restartCount: s.restartCount, ready: s.ready, started: s.started ?? !!s.state?.running,
     });
     sp.state.sandboxReady = true;
     sp.state.podIP = podIP;

@@ -1,45 +1,15 @@
 // The Pod row: READY, the aggregated STATUS reason, RESTARTS with "(… ago)" and the wide columns, computed the way
 // printPod in pkg/printers/internalversion does.
-import type { KubeObject } from '../apimachinery/types.js';
+import type { Pod } from '../api/generated/core-v1.js';
 import type { Printer } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { age, column, nameColumn, ageColumn, wide } from './helpers.js';
 
-interface ContainerState {
-  waiting?: { reason?: string };
-  running?: { startedAt?: string };
-  terminated?: { exitCode?: number; signal?: number; reason?: string; finishedAt?: string };
-}
-
-interface ContainerStatus {
-  name: string;
-  ready?: boolean;
-  started?: boolean;
-  restartCount?: number;
-  state?: ContainerState;
-  lastState?: ContainerState;
-}
-
-interface PodLike extends KubeObject {
-  spec?: {
-    containers?: { name: string }[];
-    initContainers?: { name: string; restartPolicy?: string }[];
-    nodeName?: string;
-    readinessGates?: { conditionType: string }[];
-  };
-  status?: {
-    phase?: string;
-    reason?: string;
-    conditions?: { type: string; status: string; reason?: string }[];
-    initContainerStatuses?: ContainerStatus[];
-    containerStatuses?: ContainerStatus[];
-    podIPs?: { ip: string }[];
-    nominatedNodeName?: string;
-  };
-}
+/** Printers read what the API server returned: the wire type, spec optional. */
+type PodLike = Pod;
 
 // Latest of two RFC 3339 timestamps ('' = zero time).
-const later = (a: string, b: string | undefined): string => (b && (a === '' || Date.parse(b) > Date.parse(a)) ? b : a);
+const later = (a: string, b: string | null | undefined): string => (b && (a === '' || Date.parse(b) > Date.parse(a)) ? b : a);
 
 const isTerminalPhase = (phase: string | undefined) => phase === 'Failed' || phase === 'Succeeded';
 
@@ -51,15 +21,14 @@ export interface PodSummary {
 
 /** READY, STATUS and RESTARTS of a pod at time `now`. */
 export function summarizePod(pod: PodLike, now: Date): PodSummary {
-  const spec = pod.spec ?? {};
   const status = pod.status ?? {};
   const conditions = status.conditions ?? [];
-  const initContainers = spec.initContainers ?? [];
+  const initContainers = pod.spec?.initContainers ?? [];
   const restartableInit = new Set(initContainers.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
 
   let restarts = 0;
   let restartableInitRestarts = 0;
-  const totalContainers = (spec.containers ?? []).length + restartableInit.size;
+  const totalContainers = (pod.spec?.containers ?? []).length + restartableInit.size;
   let readyContainers = 0;
   let lastRestart = '';
   let lastRestartableInitRestart = '';

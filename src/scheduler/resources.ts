@@ -1,7 +1,7 @@
 // Resource arithmetic the way the scheduler does it: a pod's effective requests (app containers summed, init
 // containers as a maximum, sidecars alongside, plus overhead) and a node's allocatable, in integer units.
 import { tryParseQuantity } from '../apimachinery/quantity.js';
-import type { ContainerSpec, Node, Pod } from '../api/core.js';
+import type { ContainerSpec, Node, Pod, ResourceList } from '../api/core.js';
 
 /** cpu in millicores, everything else in base units. */
 export type ResourceAmounts = Map<string, bigint>;
@@ -10,7 +10,7 @@ export type ResourceAmounts = Map<string, bigint>;
 export const DEFAULT_MILLI_CPU_REQUEST = 100n;
 export const DEFAULT_MEMORY_REQUEST = 200n * 1024n * 1024n;
 
-export function amountsOf(list: Record<string, string> | undefined): ResourceAmounts {
+export function amountsOf(list: ResourceList | undefined): ResourceAmounts {
   const out: ResourceAmounts = new Map();
   for (const [name, v] of Object.entries(list ?? {})) {
     const q = tryParseQuantity(v);

@@ -1,6 +1,7 @@
 // ObjectMeta, label and label-selector validation (apimachinery pkg/api/validation/objectmeta.go and
 // pkg/apis/meta/v1/validation). Paths and messages follow upstream.
 import { FieldError, FieldPath, forbidden, invalid, required, tooLong } from '../field-errors.js';
+import type { LabelSelector, LabelSelectorRequirement } from '../labels.js';
 import type { ObjectMeta, OwnerReference } from '../types.js';
 import { parseApiVersion } from '../types.js';
 import { isQualifiedName, isValidLabelValue, validateNamespaceName, ValidateNameFunc } from './names.js';
@@ -170,16 +171,7 @@ export function validateObjectMetaUpdate(newMeta: ObjectMeta, oldMeta: ObjectMet
   return errs;
 }
 
-export interface LabelSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: LabelSelectorRequirement[];
-}
+export type { LabelSelector, LabelSelectorRequirement } from '../labels.js';
 
 export interface LabelSelectorValidationOptions {
   allowInvalidLabelValueInSelector?: boolean;

@@ -335,7 +335,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
       const nodeName = nodesNeedingDaemonPods[next++];
       const podTemplate = structuredClone(template);
       // pinned by node affinity, so the scheduler binds it there (and accounts for its resources)
-      const spec = (podTemplate.spec ??= {});
+      const spec = (podTemplate.spec ??= { containers: [] });
       spec.affinity = replaceDaemonSetPodNodeNameNodeAffinity(spec.affinity as Record<string, unknown> | undefined, nodeName);
       try {
         await this.podControl.createPod(podTemplate, ds, ref);

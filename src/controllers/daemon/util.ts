@@ -40,7 +40,7 @@ export interface DaemonSet extends KubeObject {
 }
 
 /** Tolerations added to every daemon pod (AddOrUpdateDaemonPodTolerations): node problems never evict or block it. */
-export function addOrUpdateDaemonPodTolerations(spec: Record<string, unknown>): void {
+export function addOrUpdateDaemonPodTolerations(spec: { hostNetwork?: unknown; tolerations?: unknown }): void {
   const add: Toleration[] = [
     { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute' },
     { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute' },
@@ -63,7 +63,7 @@ export function addOrUpdateDaemonPodTolerations(spec: Record<string, unknown>): 
 /** CreatePodTemplate: the template with the daemon tolerations and the generation and hash labels. */
 export function createPodTemplate(template: PodTemplateSpec, generation: number | undefined, hash: string): PodTemplateSpec {
   const t: PodTemplateSpec = structuredClone(template);
-  addOrUpdateDaemonPodTolerations((t.spec ??= {}) as Record<string, unknown>);
+  addOrUpdateDaemonPodTolerations((t.spec ??= { containers: [] }));
   const meta = (t.metadata ??= {});
   const labels = (meta.labels = { ...(meta.labels ?? {}) });
   if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = String(generation);

@@ -1,35 +1,8 @@
-// The slices of core/v1 Pod and discovery.k8s.io/v1 EndpointSlice the endpoint controllers and the DNS server read.
+// The slice of discovery.k8s.io/v1 EndpointSlice the endpoint controllers and the DNS server read; Pod is src/api's.
 import type { KubeObject } from '../../apimachinery/types.js';
 export type { Service, ServicePort, ServiceSpec } from '../../registry/core-service-alloc/allocator.js';
 
-export interface ContainerPort {
-  name?: string;
-  containerPort: number;
-  protocol?: string;
-}
-
-export interface PodContainer {
-  name: string;
-  ports?: ContainerPort[];
-  restartPolicy?: string;
-}
-
-export interface Pod extends KubeObject {
-  spec?: {
-    nodeName?: string;
-    hostname?: string;
-    subdomain?: string;
-    restartPolicy?: string;
-    containers?: PodContainer[];
-    initContainers?: PodContainer[];
-  };
-  status?: {
-    phase?: string;
-    podIP?: string;
-    podIPs?: { ip: string }[];
-    conditions?: { type: string; status: string }[];
-  };
-}
+export type { ContainerPort, Pod } from '../../api/generated/core-v1.js';
 
 export interface ObjectReference {
   kind: string;

@@ -247,9 +247,8 @@ export function newIndexFailureCounts(job: Job, replaced: Pod | undefined): { fa
 
 /** addCompletionIndexEnvVariables: JOB_COMPLETION_INDEX from the pod's completion-index label, in every container. */
 export function addCompletionIndexEnvVariables(template: PodTemplateSpec): void {
-  const spec = template.spec ?? {};
   for (const key of ['initContainers', 'containers'] as const) {
-    const containers = spec[key] as { env?: { name: string }[] }[] | undefined;
+    const containers = template.spec?.[key] as { env?: { name: string }[] }[] | undefined;
     for (const c of containers ?? []) {
       if (c.env?.some((v) => v.name === COMPLETION_INDEX_ENV_NAME)) continue;
       (c.env ??= []).push({ name: COMPLETION_INDEX_ENV_NAME, valueFrom: { fieldRef: { fieldPath: `metadata.labels['${JOB_COMPLETION_INDEX_ANNOTATION}']` } } } as { name: string });
@@ -262,7 +261,7 @@ export function setCompletionIndex(template: PodTemplateSpec, jobName: string, i
   const meta = (template.metadata ??= {});
   meta.annotations = { ...(meta.annotations ?? {}), [JOB_COMPLETION_INDEX_ANNOTATION]: String(index) };
   meta.labels = { ...(meta.labels ?? {}), [JOB_COMPLETION_INDEX_ANNOTATION]: String(index) };
-  (template.spec ??= {}).hostname = `${jobName}-${index}`;
+  (template.spec ??= { containers: [] }).hostname = `${jobName}-${index}`;
 }
 
 /** podGenerateNameWithIndex: `<job>-<index>-`, the job name cut so the whole stays a valid generated name. */

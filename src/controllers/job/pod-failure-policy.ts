@@ -19,7 +19,7 @@ export function getPodFailureMatch(policy: NonNullable<JobSpec['podFailurePolicy
     let matched: string | undefined;
     if (rule.onExitCodes) {
       const cs = matchOnExitCodes(pod, rule.onExitCodes);
-      if (cs) matched = `Container ${cs.name} for pod ${pod.metadata.namespace}/${pod.metadata.name} failed with exit code ${cs.state.terminated!.exitCode} matching ${rule.action} rule at index ${index}`;
+      if (cs) matched = `Container ${cs.name} for pod ${pod.metadata.namespace}/${pod.metadata.name} failed with exit code ${cs.state?.terminated?.exitCode} matching ${rule.action} rule at index ${index}`;
     } else if (rule.onPodConditions) {
       const cond = (pod.status?.conditions ?? []).find((c) => rule.onPodConditions!.some((p) => p.type === c.type && p.status === c.status));
       if (cond) matched = `Pod ${pod.metadata.namespace}/${pod.metadata.name} has condition ${cond.type} matching ${rule.action} rule at index ${index}`;

@@ -16,7 +16,8 @@ import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import type { ReconcileResult } from '../../client/controller.js';
-import type { Taint, Toleration } from '../../api/core.js';
+import type { Node, NodeCondition, Taint, Toleration } from '../../api/core.js';
+import type { Pod } from '../../api/generated/core-v1.js';
 import { toleratesTaint } from '../../scheduler/filters.js';
 import { rfc3339 } from '../../apimachinery/time.js';
 import { errorText, QueueController } from '../common/queue-controller.js';
@@ -26,16 +27,6 @@ export const NOT_READY_TAINT = 'node.kubernetes.io/not-ready';
 const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'];
 /** setTimeout's longest delay: a longer tolerationSeconds is looked at again then (the monitor pass requeues anyway). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-interface Condition { type: string; status: string; lastHeartbeatTime?: string; lastTransitionTime?: string; reason?: string; message?: string }
-interface Node extends KubeObject {
-  spec?: { taints?: Taint[]; unschedulable?: boolean };
-  status?: { conditions?: Condition[] };
-}
-interface Pod extends KubeObject {
-  spec?: { nodeName?: string; tolerations?: Toleration[] };
-  status?: { conditions?: Condition[] };
-}
 
 export interface NodeLifecycleOptions {
   /** --node-monitor-period; default 5 s. */
@@ -115,7 +106,7 @@ export class NodeLifecycleController extends QueueController {
     for (const type of KUBELET_CONDITIONS) {
       const i = conditions.findIndex((c) => c.type === type);
       const prev = conditions[i];
-      const next: Condition = {
+      const next: NodeCondition = {
         type, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.',
         lastHeartbeatTime: prev?.lastHeartbeatTime ?? stamp, lastTransitionTime: stamp,
       };

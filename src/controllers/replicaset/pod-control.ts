@@ -36,7 +36,7 @@ export function podFromTemplate(template: PodTemplateSpec, owner: KubeObject, co
       namespace: owner.metadata.namespace,
       ownerReferences: [controllerRef],
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: structuredClone(template.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };

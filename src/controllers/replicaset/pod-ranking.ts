@@ -52,7 +52,7 @@ interface ContainerStatusLike { name?: string; restartCount?: number }
 
 /** Highest restart count of regular containers and of restartable init (sidecar) containers. */
 function maxContainerRestarts(pod: Pod): { regular: number; sidecar: number } {
-  const statuses = (k: string) => (Array.isArray(pod.status?.[k]) ? (pod.status![k] as ContainerStatusLike[]) : []);
+  const statuses = (k: 'containerStatuses' | 'initContainerStatuses') => (Array.isArray(pod.status?.[k]) ? (pod.status![k] as ContainerStatusLike[]) : []);
   const regular = Math.max(0, ...statuses('containerStatuses').map((s) => s.restartCount ?? 0));
   const initContainers = Array.isArray(pod.spec?.initContainers) ? (pod.spec!.initContainers as { name?: string; restartPolicy?: string }[]) : [];
   const sidecars = new Set(initContainers.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));

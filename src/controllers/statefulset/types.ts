@@ -1,47 +1,12 @@
-// The slices of apps/v1 StatefulSet, core/v1 Pod and PersistentVolumeClaim the controller reads, plus the
-// transport-facing interfaces the integrator implements. Objects stay plain JSON (wire form).
+// The slice of apps/v1 StatefulSet the controller reads (Pod, PersistentVolumeClaim and the rest are src/api's
+// generated types), plus the transport-facing interfaces the integrator implements. Objects stay plain JSON (wire form).
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
+import type { LabelSelector } from '../../apimachinery/labels.js';
+import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from '../../api/generated/core-v1.js';
 
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-export interface PodTemplateSpec {
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[]; [k: string]: unknown };
-  spec?: PodSpec;
-}
-
-export interface Volume {
-  name: string;
-  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  [source: string]: unknown;
-}
-
-export interface PodSpec {
-  volumes?: Volume[];
-  hostname?: string;
-  subdomain?: string;
-  [field: string]: unknown;
-}
-
-export interface PodCondition {
-  type: string;
-  status: string;
-  lastTransitionTime?: string;
-  [field: string]: unknown;
-}
-
-export interface Pod extends KubeObject {
-  spec?: PodSpec;
-  status?: { phase?: string; conditions?: PodCondition[]; [field: string]: unknown };
-}
-
-export interface PersistentVolumeClaim extends KubeObject {
-  spec?: Record<string, unknown>;
-  status?: Record<string, unknown>;
-}
+export type { LabelSelector } from '../../apimachinery/labels.js';
+export type { PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodTemplateSpec, Volume } from '../../api/generated/core-v1.js';
 
 export type RetentionPolicyType = 'Retain' | 'Delete';
 

@@ -104,7 +104,7 @@ function readyStatusOf(pod: Pod): string | undefined {
 
 function readySinceOf(pod: Pod): string | undefined {
   const facts = rememberedFacts.get(pod);
-  return facts ? facts.readySince : getPodReadyCondition(pod)?.lastTransitionTime;
+  return facts ? facts.readySince : (getPodReadyCondition(pod)?.lastTransitionTime ?? undefined);
 }
 
 // Strings every pod of a set repeats (parent name, namespace, revision, controller uid) are kept as one shared copy:
@@ -134,7 +134,7 @@ function readPodFacts(pod: Pod): PodFacts {
     podNameLabelMatches: metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === metadata.name,
     phase: status?.phase,
     readyStatus: ready?.status,
-    readySince: ready?.lastTransitionTime,
+    readySince: ready?.lastTransitionTime ?? undefined,
     terminating: !!metadata.deletionTimestamp,
     revision: shared(metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? ''),
     controllerUid: shared(metadata.ownerReferences?.find((r) => r.controller === true)?.uid),
@@ -361,7 +361,7 @@ export function updateStorage(set: StatefulSet, pod: Pod): void {
   const volumes: Volume[] = [];
   for (const [name, claim] of claims) volumes.push({ name, persistentVolumeClaim: { claimName: claim.metadata.name ?? '' } });
   for (const v of pod.spec?.volumes ?? []) if (!claims.has(v.name)) volumes.push(v);
-  pod.spec ??= {};
+  pod.spec ??= { containers: [] };
   if (volumes.length > 0) pod.spec.volumes = volumes;
 }
 
@@ -378,7 +378,7 @@ export function updateIdentity(set: StatefulSet, pod: Pod): void {
 /** updateIdentity plus hostname/subdomain, which are immutable and so only set at creation. */
 export function initIdentity(set: StatefulSet, pod: Pod): void {
   updateIdentity(set, pod);
-  pod.spec ??= {};
+  pod.spec ??= { containers: [] };
   pod.spec.hostname = pod.metadata.name;
   if (set.spec.serviceName) pod.spec.subdomain = set.spec.serviceName;
 }
@@ -442,7 +442,7 @@ export function newStatefulSetPod(set: StatefulSet, ordinal: number): Pod {
       generateName: `${set.metadata.name}-`,
       ownerReferences: [newControllerRef(set, SET_API_VERSION, SET_KIND)],
     },
-    spec: structuredClone(template.spec ?? {}),
+    spec: structuredClone(template.spec ?? { containers: [] }),
   };
   if (meta.labels) pod.metadata.labels = { ...meta.labels };
   if (meta.annotations) pod.metadata.annotations = { ...meta.annotations };

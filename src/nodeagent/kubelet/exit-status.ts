@@ -134,8 +134,8 @@ export function terminatedState(t: TerminatedInput): ContainerStateTerminated {
 export function trimTerminationMessages(pod: Pod, status: PodStatus): PodStatus {
   const count = pod.spec.containers.length + (pod.spec.initContainers?.length ?? 0);
   const limit = count > 0 ? Math.trunc(MAX_POD_TERMINATION_MESSAGE_LOG_LENGTH / count) : MAX_POD_TERMINATION_MESSAGE_LOG_LENGTH;
-  const trimState = (s: ContainerState): ContainerState => {
-    const msg = s.terminated?.message;
+  const trimState = (s: ContainerState | undefined): ContainerState | undefined => {
+    const msg = s?.terminated?.message;
     if (!msg || Buffer.byteLength(msg) <= limit) return s;
     return { ...s, terminated: { ...s.terminated!, message: Buffer.from(msg).subarray(0, limit).toString() } };
   };

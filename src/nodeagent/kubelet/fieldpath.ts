@@ -3,7 +3,7 @@
 // resources (pkg/api/v1/resource/helpers.go ExtractContainerResourceValue, MergeContainerResourceLimits).
 import { Quantity, tryParseQuantity } from '../../apimachinery/quantity.js';
 import { isQualifiedName } from '../../apimachinery/validation/names.js';
-import type { ContainerSpec, ObjectFieldSelector, Pod, ResourceFieldSelector } from '../../api/core.js';
+import type { ContainerSpec, ObjectFieldSelector, Pod, ResourceFieldSelector, ResourceList } from '../../api/core.js';
 
 /** SplitMaybeSubscriptedPath: `metadata.labels['key']` → path and subscript. */
 export function splitMaybeSubscriptedPath(fieldPath: string): { path: string; subscript: string } | undefined {
@@ -152,7 +152,7 @@ export function divideQuantityCeil(q: Quantity | undefined, divisor: Quantity): 
 
 const DOWNWARD_API_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
-const quantityOf = (list: Record<string, string> | undefined, name: string) => tryParseQuantity(list?.[name]) ?? undefined;
+const quantityOf = (list: ResourceList | undefined, name: string) => tryParseQuantity(list?.[name]) ?? undefined;
 
 /** ExtractContainerResourceValue for a known container: limits/requests of cpu, memory, ephemeral-storage, hugepages. */
 export function extractContainerResourceValue(fs: ResourceFieldSelector, container: ContainerSpec): string {
@@ -167,8 +167,8 @@ export function extractContainerResourceValue(fs: ResourceFieldSelector, contain
 }
 
 /** MergeContainerResourceLimits: a copy whose missing or zero cpu/memory/ephemeral-storage limits are the node's allocatable. */
-export function mergeContainerResourceLimits(container: ContainerSpec, allocatable: Record<string, string>): ContainerSpec {
-  const limits: Record<string, string> = { ...(container.resources?.limits ?? {}) };
+export function mergeContainerResourceLimits(container: ContainerSpec, allocatable: ResourceList): ContainerSpec {
+  const limits: ResourceList = { ...(container.resources?.limits ?? {}) };
   for (const name of ['cpu', 'memory', 'ephemeral-storage']) {
     const q = tryParseQuantity(limits[name]);
     if ((!q || q.isZero()) && allocatable[name] !== undefined) limits[name] = allocatable[name];
@@ -188,7 +188,7 @@ export function findContainerInPod(pod: Pod, name: string): ContainerSpec {
  * container, else `container`; limits not set default to the node's allocatable — for app containers only, as
  * upstream defaults `container` and the pod's app containers.
  */
-export function envResourceFieldRefValue(fs: ResourceFieldSelector, pod: Pod, container: ContainerSpec, allocatable: Record<string, string>): string {
+export function envResourceFieldRefValue(fs: ResourceFieldSelector, pod: Pod, container: ContainerSpec, allocatable: ResourceList): string {
   if (!fs.containerName) return extractContainerResourceValue(fs, mergeContainerResourceLimits(container, allocatable));
   const target = findContainerInPod(pod, fs.containerName);
   const defaulted = pod.spec.containers.includes(target) ? mergeContainerResourceLimits(target, allocatable) : target;
@@ -196,7 +196,7 @@ export function envResourceFieldRefValue(fs: ResourceFieldSelector, pod: Pod, co
 }
 
 /** A downwardAPI volume item's resourceFieldRef (ExtractResourceValueByContainerNameAndNodeAllocatable). */
-export function volumeResourceFieldRefValue(fs: ResourceFieldSelector, pod: Pod, allocatable: Record<string, string>): string {
+export function volumeResourceFieldRefValue(fs: ResourceFieldSelector, pod: Pod, allocatable: ResourceList): string {
   const target = findContainerInPod(pod, fs.containerName ?? '');
   return extractContainerResourceValue(fs, mergeContainerResourceLimits(target, allocatable));
 }

@@ -90,14 +90,14 @@ export class PodWorker {
       // the restart counted and the lost run kept as lastState, as the kubelet reports after a reboot.
       const prev = previous.find((s) => s.name === spec.name);
       if (prev?.containerID?.startsWith(`${RUNTIME_SCHEME}://`)) {
-        status.restartCount = prev.restartCount + (prev.state.running || prev.state.terminated ? 1 : 0);
-        status.lastState = prev.state.running
-          ? { terminated: { exitCode: 255, reason: 'Unknown', startedAt: prev.state.running.startedAt, finishedAt: rfc3339(new Date()), containerID: prev.containerID } }
-          : prev.state.terminated ? { terminated: { ...prev.state.terminated } } : structuredClone(prev.lastState ?? {});
+        status.restartCount = prev.restartCount + (prev.state?.running || prev.state?.terminated ? 1 : 0);
+        status.lastState = prev.state?.running
+          ? { terminated: { exitCode: 255, reason: 'Unknown', startedAt: prev.state?.running.startedAt, finishedAt: rfc3339(new Date()), containerID: prev.containerID } }
+          : prev.state?.terminated ? { terminated: { ...prev.state?.terminated } } : structuredClone(prev.lastState ?? {});
         // An app container of a restartPolicy: Never pod that Berth's stop cut short runs again (not upstream's
         // reboot: there the pod would turn Failed and lose its members, e.g. etcd-operator's); waiting with that
         // lost run as lastState would read as stopped, and the pod as Failed for good, before it started again.
-        if (kind === 'app' && prev.state.running && pod.spec.restartPolicy === 'Never') status.lastState = {};
+        if (kind === 'app' && prev.state?.running && pod.spec.restartPolicy === 'Never') status.lastState = {};
       }
       this.slots.set(`${kind}/${spec.name}`, { spec, kind, status });
       (kind === 'init' ? this.state.initContainers : this.state.containers).push(status);

@@ -50,7 +50,7 @@ export class PodVolumes {
       mkdirSync(path, { recursive: true });
       chmodSync(path, 0o777);
       if (v.emptyDir.medium === 'Memory') {
-        const size = v.emptyDir.sizeLimit ? `,size=${v.emptyDir.sizeLimit.replace(/i$/, '')}` : '';
+        const size = v.emptyDir.sizeLimit ? `,size=${String(v.emptyDir.sizeLimit).replace(/i$/, '')}` : '';
         await run('mount', ['-t', 'tmpfs', '-o', `mode=0777${size}`, 'tmpfs', path]);
         return { path, file: false, readOnly: false, tmpfs: true };
       }

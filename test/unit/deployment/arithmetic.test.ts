@@ -113,11 +113,11 @@ test('revision annotations: a rollback raises the revision and keeps the old one
 
 const pod = (name: string, opts: { node?: string; phase?: string; ready?: boolean; readySince?: string; created?: string; restarts?: number; cost?: string }): Pod => ({
   metadata: { name, uid: name, creationTimestamp: opts.created ?? '2024-01-01T00:00:00Z', ...(opts.cost ? { annotations: { 'controller.kubernetes.io/pod-deletion-cost': opts.cost } } : {}) },
-  spec: { nodeName: opts.node ?? 'n1' },
+  spec: { nodeName: opts.node ?? 'n1', containers: [] },
   status: {
     phase: opts.phase ?? 'Running',
     conditions: [{ type: 'Ready', status: opts.ready === false ? 'False' : 'True', lastTransitionTime: opts.readySince ?? '2024-01-01T00:00:00Z' }],
-    containerStatuses: [{ name: 'c', restartCount: opts.restarts ?? 0 }],
+    containerStatuses: [{ name: 'c', restartCount: opts.restarts ?? 0, ready: opts.ready !== false, image: 'img', imageID: '' }],
   },
 });
 

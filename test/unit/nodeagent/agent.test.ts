@@ -67,12 +67,12 @@ test('runs init containers first, then the app containers to Running and Ready w
     spec: { initContainers: [{ name: 'setup', image: 'busybox' }, { name: 'migrate', image: 'busybox:1.36' }], containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'log', image: 'ghcr.io/acme/log:v2' }] },
   }));
   // While the first init container runs, the pod is Pending and not initialized.
-  const initializing = await until('web', (p) => !!p.status?.initContainerStatuses?.[0]?.state.running, 'first init container running');
+  const initializing = await until('web', (p) => !!p.status?.initContainerStatuses?.[0]?.state?.running, 'first init container running');
   assert.equal(initializing.status?.phase, 'Pending');
   assert.equal(cond(initializing, 'Initialized')?.status, 'False');
   assert.equal(cond(initializing, 'Initialized')?.reason, 'ContainersNotInitialized');
   assert.equal(cond(initializing, 'Initialized')?.message, 'containers with incomplete status: [setup migrate]');
-  assert.equal(initializing.status?.containerStatuses?.[0].state.waiting?.reason, 'PodInitializing');
+  assert.equal(initializing.status?.containerStatuses?.[0].state?.waiting?.reason, 'PodInitializing');
 
   const p = await until('web', (x) => x.status?.phase === 'Running' && ready(x), 'Running and Ready');
   const st = p.status!;
@@ -83,20 +83,20 @@ test('runs init containers first, then the app containers to Running and Ready w
   assert.ok(st.startTime);
   assert.equal(st.qosClass, 'BestEffort');
   for (const init of st.initContainerStatuses!) {
-    assert.equal(init.state.terminated?.reason, 'Completed');
-    assert.equal(init.state.terminated?.exitCode, 0);
+    assert.equal(init.state?.terminated?.reason, 'Completed');
+    assert.equal(init.state?.terminated?.exitCode, 0);
     assert.equal(init.ready, true);
   }
   // Each init container finished before the next one (and the app containers) started.
   const [setup, migrate] = st.initContainerStatuses!;
-  assert.ok(setup.state.terminated!.finishedAt! <= migrate.state.terminated!.startedAt!);
+  assert.ok(setup.state!.terminated!.finishedAt! <= migrate.state!.terminated!.startedAt!);
   assert.deepEqual(st.containerStatuses!.map((c) => c.name), ['log', 'web']);
   for (const c of st.containerStatuses!) {
     assert.equal(c.ready, true);
     assert.equal(c.started, true);
     assert.equal(c.restartCount, 0);
-    assert.ok(c.state.running?.startedAt);
-    assert.ok(c.state.running!.startedAt! >= migrate.state.terminated!.finishedAt!);
+    assert.ok(c.state?.running?.startedAt);
+    assert.ok(c.state!.running!.startedAt! >= migrate.state!.terminated!.finishedAt!);
     assert.match(c.containerID!, /^berth-sim:\/\/[0-9a-f]{64}$/);
   }
   const web = st.containerStatuses!.find((c) => c.name === 'web')!;
@@ -163,8 +163,8 @@ test('exit-code with restartPolicy Never fails the pod', async () => {
   await env.client.create(builtin.pods, pod('job-like', { nodeName: 'berth-node-3', annotations: { 'sim.berth.dev/exit-code': '3' }, spec: { restartPolicy: 'Never' } }));
   const p = await until('job-like', (x) => x.status?.phase === 'Failed', 'Failed');
   const c = p.status!.containerStatuses![0];
-  assert.equal(c.state.terminated?.exitCode, 3);
-  assert.equal(c.state.terminated?.reason, 'Error');
+  assert.equal(c.state?.terminated?.exitCode, 3);
+  assert.equal(c.state?.terminated?.reason, 'Error');
   assert.equal(c.restartCount, 0);
   assert.equal(cond(p, 'Ready')?.reason, 'PodFailed');
   assert.equal(cond(p, 'ContainersReady')?.reason, 'PodFailed');
@@ -172,27 +172,27 @@ test('exit-code with restartPolicy Never fails the pod', async () => {
 
   await env.client.create(builtin.pods, pod('job-ok', { nodeName: 'berth-node-3', annotations: { 'sim.berth.dev/exit-code': '0' }, spec: { restartPolicy: 'OnFailure' } }));
   const ok = await until('job-ok', (x) => x.status?.phase === 'Succeeded', 'Succeeded');
-  assert.equal(ok.status!.containerStatuses![0].state.terminated?.reason, 'Completed');
+  assert.equal(ok.status!.containerStatuses![0].state?.terminated?.reason, 'Completed');
   assert.equal(cond(ok, 'Ready')?.reason, 'PodCompleted');
 });
 
 test('a failing init container fails a restartPolicy Never pod before any app container starts', async () => {
   await env.client.create(builtin.pods, pod('bad-init', { nodeName: 'berth-node-3', annotations: { 'sim.berth.dev/init-exit-code': '2' }, spec: { restartPolicy: 'Never', initContainers: [{ name: 'setup', image: 'busybox' }] } }));
   const p = await until('bad-init', (x) => x.status?.phase === 'Failed', 'Failed');
-  assert.equal(p.status!.initContainerStatuses![0].state.terminated?.exitCode, 2);
-  assert.equal(p.status!.containerStatuses![0].state.waiting?.reason, 'PodInitializing');
+  assert.equal(p.status!.initContainerStatuses![0].state?.terminated?.exitCode, 2);
+  assert.equal(p.status!.containerStatuses![0].state?.waiting?.reason, 'PodInitializing');
   assert.equal(p.status!.containerStatuses![0].containerID, undefined);
 });
 
 test('exit-code with restartPolicy Always restarts into CrashLoopBackOff', async () => {
   await env.client.create(builtin.pods, pod('crasher', { nodeName: 'berth-node-1', annotations: { 'sim.berth.dev/crash-loop': 'true', 'sim.berth.dev/run-ms': '50' } }));
-  const p = await until('crasher', (x) => x.status?.containerStatuses?.[0].state.waiting?.reason === 'CrashLoopBackOff', 'CrashLoopBackOff', 10_000);
+  const p = await until('crasher', (x) => x.status?.containerStatuses?.[0].state?.waiting?.reason === 'CrashLoopBackOff', 'CrashLoopBackOff', 10_000);
   const c = p.status!.containerStatuses![0];
   assert.equal(p.status?.phase, 'Running');
   assert.ok(c.restartCount >= 1);
-  assert.equal(c.lastState.terminated?.exitCode, 1);
-  assert.equal(c.lastState.terminated?.reason, 'Error');
-  assert.match(c.state.waiting!.message!, new RegExp(`^back-off \\d+ms restarting failed container=app pod=crasher_default\\(${p.metadata.uid}\\)$`));
+  assert.equal(c.lastState?.terminated?.exitCode, 1);
+  assert.equal(c.lastState?.terminated?.reason, 'Error');
+  assert.match(c.state!.waiting!.message!, new RegExp(`^back-off \\d+ms restarting failed container=app pod=crasher_default\\(${p.metadata.uid}\\)$`));
   const later = await until('crasher', (x) => (x.status?.containerStatuses?.[0].restartCount ?? 0) > c.restartCount, 'another restart', 10_000);
   assert.ok(later.status!.containerStatuses![0].restartCount > c.restartCount);
 });

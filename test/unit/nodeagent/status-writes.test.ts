@@ -60,7 +60,7 @@ test('start delay 0: one status write takes the pod from Pending to Running and 
   assert.equal(seen.length, 2, `versions seen: ${seen.map((p) => p.status?.phase).join(', ')}`);
   const running = seen[1];
   assert.ok(ready(running));
-  assert.ok(running.status?.containerStatuses?.[0].state.running?.startedAt);
+  assert.ok(running.status?.containerStatuses?.[0].state?.running?.startedAt);
   assert.match(running.status!.podIP!, /^10\.244\.0\.\d+$/);
   assert.deepEqual((await containerEvents('quick')).sort(), [
     'Created spec.containers{app} Created container: app',
@@ -71,7 +71,7 @@ test('start delay 0: one status write takes the pod from Pending to Running and 
 
 test('a real start delay: watchers see ContainerCreating before Running', async () => {
   const seen = await watchUntilReady(pod('steady', { nodeName: 'slow-1' }));
-  const creating = seen.find((p) => p.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ContainerCreating');
+  const creating = seen.find((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'ContainerCreating');
   assert.ok(creating, `versions seen: ${seen.map((p) => p.status?.phase).join(', ')}`);
   assert.equal(creating.status?.phase, 'Pending');
   assert.ok(ready(seen[seen.length - 1]));

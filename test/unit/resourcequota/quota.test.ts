@@ -102,9 +102,9 @@ test('LimitRange defaults requests and limits and says so in an annotation', asy
   assert.deepEqual((lr.spec as { limits: Record<string, unknown>[] }).limits[0].defaultRequest, { cpu: '100m', memory: '256Mi' });
 
   const created = await env.client.create<Pod>(builtin.pods, pod(ns, 'web', { limits: { memory: '128Mi' } }));
-  const c = (created.spec as { containers: { resources: Record<string, Record<string, string>> }[] }).containers[0];
-  assert.deepEqual(c.resources.limits, { cpu: '500m', memory: '128Mi' });
-  assert.deepEqual(c.resources.requests, { cpu: '100m', memory: '128Mi' });
+  const c = created.spec!.containers[0];
+  assert.deepEqual(c.resources?.limits, { cpu: '500m', memory: '128Mi' });
+  assert.deepEqual(c.resources?.requests, { cpu: '100m', memory: '128Mi' });
   assert.equal(created.metadata.annotations?.['kubernetes.io/limit-ranger'], 'LimitRanger plugin set: cpu request for container c; cpu limit for container c');
 });
 

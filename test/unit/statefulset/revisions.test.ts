@@ -60,7 +60,7 @@ describe('revision hashing', () => {
     assert.ok(!patch.includes('"args"') && !patch.includes('workingDir') && !patch.includes('stdin'));
     assert.ok(patch.includes('"value":"a\\u003cb\\u003e\\u0026"'));
     const withLimits = structuredClone(set);
-    (withLimits.spec.template.spec!.containers as Record<string, unknown>[])[0].resources = { limits: { cpu: '0.5' } };
+    withLimits.spec.template.spec!.containers[0].resources = { limits: { cpu: '0.5' } };
     assert.ok(getPatch(withLimits).includes('"resources":{"limits":{"cpu":"500m"}}'));
     assert.equal(goJsonMarshal({ b: 1, a: [1e21, 0.5], $p: null }), '{"$p":null,"a":[1e+21,0.5],"b":1}');
   });

@@ -83,8 +83,8 @@ test('per-pod trimming: 12 KiB split over the containers, for state and lastStat
     state: { terminated: { exitCode: 1, message: msg } }, lastState: { terminated: { exitCode: 1, message: msg } },
   });
   const out = trimTerminationMessages(pod, { containerStatuses: [status('a', 'x'.repeat(5000)), status('b', 'short')], initContainerStatuses: [status('i', 'y'.repeat(4096))] });
-  assert.equal(out.containerStatuses![0].state.terminated!.message!.length, 4096);
-  assert.equal(out.containerStatuses![0].lastState.terminated!.message!.length, 4096);
-  assert.equal(out.containerStatuses![1].state.terminated!.message, 'short');
-  assert.equal(out.initContainerStatuses![0].state.terminated!.message!.length, 4096);
+  assert.equal(out.containerStatuses![0].state!.terminated!.message!.length, 4096);
+  assert.equal(out.containerStatuses![0].lastState!.terminated!.message!.length, 4096);
+  assert.equal(out.containerStatuses![1].state!.terminated!.message, 'short');
+  assert.equal(out.initContainerStatuses![0].state!.terminated!.message!.length, 4096);
 });
