@@ -1,24 +1,15 @@
 // The flowcontrol.apiserver.k8s.io/v1 shapes the priority and fairness filter reads (k8s.io/api/flowcontrol/v1).
 import type { KubeObject } from '../apimachinery/types.js';
+import type { NonResourcePolicyRule } from '../api/generated/flowcontrol-v1.js';
+import type { ResourcePolicyRule } from '../api/generated/flowcontrol-v1.js';
+export type { ResourcePolicyRule };
+export type { NonResourcePolicyRule };
 
 export interface Subject {
   kind: 'User' | 'Group' | 'ServiceAccount';
   user?: { name: string };
   group?: { name: string };
   serviceAccount?: { namespace: string; name: string };
-}
-
-export interface ResourcePolicyRule {
-  verbs: string[];
-  apiGroups: string[];
-  resources: string[];
-  clusterScope?: boolean;
-  namespaces?: string[];
-}
-
-export interface NonResourcePolicyRule {
-  verbs: string[];
-  nonResourceURLs: string[];
 }
 
 export interface PolicyRulesWithSubjects {

@@ -4,15 +4,10 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer, TableColumn } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { nameColumn, nameOf } from './helpers.js';
+import type { CustomResourceColumnDefinition } from '../api/generated/apiextensions-v1.js';
 
-export interface PrinterColumnDefinition {
-  name: string;
-  type: string;
-  format?: string;
-  description?: string;
-  priority?: number;
-  jsonPath: string;
-}
+/** A CRD version's additionalPrinterColumns entry. */
+export type PrinterColumnDefinition = CustomResourceColumnDefinition;
 
 type Step = { field: string } | { index: number } | { all: true } | { filter: { path: string[]; value: string } };
 

@@ -2,16 +2,9 @@
 // error reporting. Built once by compileSchema; validation, defaulting, pruning and CEL all walk this tree.
 import { compileRe2, type Re2Pattern } from '../../apimachinery/re2.js';
 import { isJsonObject } from '../../apimachinery/json.js';
+import type { ValidationRule } from '../../api/generated/apiextensions-v1.js';
+export type { ValidationRule };
 export type JSONSchemaProps = Record<string, unknown>;
-
-export interface ValidationRule {
-  rule: string;
-  message?: string;
-  messageExpression?: string;
-  reason?: string;
-  fieldPath?: string;
-  optionalOldSelf?: boolean;
-}
 
 export interface SchemaNode {
   raw: JSONSchemaProps;

@@ -1,15 +1,9 @@
+import type { PolicyRule } from '../../api/generated/rbac-v1.js';
+export type { PolicyRule };
 // Policy rules as upstream's RBAC reads them: whether a rule allows a request (plugin/pkg/auth/authorizer/rbac/rbac.go
 // RuleAllows with pkg/apis/rbac/v1/evaluation_helpers.go), whether one set of rules covers another
 // (pkg/registry/rbac/validation/policy_comparator.go, for privilege-escalation prevention), and a rule's compact text
 // (pkg/apis/rbac/v1/helpers.go CompactString) as escalation errors print it.
-
-export interface PolicyRule {
-  verbs: string[];
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  nonResourceURLs?: string[];
-}
 
 /** What an authorizer is asked (upstream's authorizer.Attributes). */
 export interface RequestAttributes {

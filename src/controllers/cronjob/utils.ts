@@ -6,6 +6,8 @@ import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { formatRFC3339In } from '../../apimachinery/zoned-time.js';
 import { newControllerRef } from '../common/controller-ref-manager.js';
 import { JOB_API_VERSION, type Job, type JobSpec } from '../job/types.js';
+import type { ObjectReference } from '../../api/generated/core-v1.js';
+export type { ObjectReference };
 
 export const CRONJOB_API_VERSION = 'batch/v1';
 export const CRONJOB_KIND = 'CronJob';
@@ -13,15 +15,6 @@ export const CRONJOB_KIND = 'CronJob';
 export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 /** nextScheduleDelta: requeues land this much after the scheduled time (clock skew). */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
-
-export interface ObjectReference {
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  apiVersion?: string;
-  resourceVersion?: string;
-}
 
 export interface CronJob extends KubeObject {
   spec: {

@@ -1,6 +1,8 @@
 // The slices of apps/v1 Deployment the controller reads and writes (wire form).
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { LabelSelector, PodTemplateSpec } from '../replicaset/types.js';
+import type { DeploymentCondition, DeploymentStatus } from '../../api/generated/apps-v1.js';
+export type { DeploymentCondition, DeploymentStatus };
 
 export const DEPLOYMENT_API_VERSION = 'apps/v1';
 export const DEPLOYMENT_KIND = 'Deployment';
@@ -23,27 +25,6 @@ export interface DeploymentSpec {
   revisionHistoryLimit?: number;
   paused?: boolean;
   progressDeadlineSeconds?: number;
-}
-
-export interface DeploymentCondition {
-  type: string;
-  status: string;
-  lastUpdateTime?: string;
-  lastTransitionTime?: string;
-  reason?: string;
-  message?: string;
-}
-
-export interface DeploymentStatus {
-  observedGeneration?: number;
-  replicas?: number;
-  updatedReplicas?: number;
-  readyReplicas?: number;
-  availableReplicas?: number;
-  unavailableReplicas?: number;
-  terminatingReplicas?: number;
-  conditions?: DeploymentCondition[];
-  collisionCount?: number;
 }
 
 export interface Deployment extends KubeObject {

@@ -3,6 +3,10 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { ContainerStatus } from '../../api/core.js';
 import type { LabelSelector, Pod, PodTemplateSpec } from '../statefulset/types.js';
+import type { JobCondition } from '../../api/generated/batch-v1.js';
+import type { JobStatus } from '../../api/generated/batch-v1.js';
+export type { JobStatus };
+export type { JobCondition };
 
 export const JOB_API_VERSION = 'batch/v1';
 export const JOB_KIND = 'Job';
@@ -30,15 +34,6 @@ export const JOB_REASON_FAILED_INDEXES = 'FailedIndexes';
 export const JOB_REASON_SUCCESS_POLICY = 'SuccessPolicy';
 export const JOB_REASON_COMPLETIONS_REACHED = 'CompletionsReached';
 
-export interface JobCondition {
-  type: string;
-  status: string;
-  lastProbeTime?: string | null;
-  lastTransitionTime?: string | null;
-  reason?: string;
-  message?: string;
-}
-
 export interface PodFailurePolicyRule {
   action: 'Count' | 'FailIndex' | 'FailJob' | 'Ignore' | string;
   onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn' | string; values: number[] } | null;
@@ -62,20 +57,6 @@ export interface JobSpec {
   suspend?: boolean;
   podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed' | string;
   managedBy?: string | null;
-}
-
-export interface JobStatus {
-  conditions?: JobCondition[];
-  startTime?: string | null;
-  completionTime?: string | null;
-  active?: number;
-  succeeded?: number;
-  failed?: number;
-  terminating?: number | null;
-  completedIndexes?: string;
-  failedIndexes?: string | null;
-  uncountedTerminatedPods?: { succeeded?: string[]; failed?: string[] } | null;
-  ready?: number | null;
 }
 
 export interface Job extends KubeObject {

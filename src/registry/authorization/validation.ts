@@ -4,21 +4,11 @@
 import { FieldError, FieldPath, forbidden, invalid, required } from '../../apimachinery/field-errors.js';
 import { validateLabelSelectorRequirement } from '../../apimachinery/validation/objectmeta.js';
 import { goNonResourceAttributes, goObjectMeta, invalidGoValue } from './go-values.js';
+import type { ResourceAttributes } from '../../api/generated/authorization-v1.js';
+export type { ResourceAttributes };
 
 export interface SelectorRequirement { key?: string; operator?: string; values?: string[] }
 export interface SelectorAttributes { rawSelector?: string; requirements?: SelectorRequirement[] }
-
-export interface ResourceAttributes {
-  namespace?: string;
-  verb?: string;
-  group?: string;
-  version?: string;
-  resource?: string;
-  subresource?: string;
-  name?: string;
-  fieldSelector?: SelectorAttributes | null;
-  labelSelector?: SelectorAttributes | null;
-}
 
 export interface NonResourceAttributes { path?: string; verb?: string }
 
