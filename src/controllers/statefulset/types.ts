@@ -2,6 +2,7 @@
 // transport-facing interfaces the integrator implements. Objects stay plain JSON (wire form).
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
+import type { StatefulSetCaches } from './caches.js';
 
 export interface LabelSelector {
   matchLabels?: Record<string, string>;
@@ -115,6 +116,8 @@ export interface SyncDeps {
   features?: FeatureGates;
   /** Clock for minReadySeconds; defaults to the wall clock. */
   now?: () => Date;
+  /** The controller's memory between syncs (caches.ts); without it every pod and template is read afresh. */
+  caches?: StatefulSetCaches;
 }
 
 export interface SyncResult {
