@@ -12,7 +12,7 @@ import { applyRevision, newRevision, nextRevision } from './revisions.js';
 import { completeRollingUpdate, inconsistentStatus, toApiStatus, updateStatus } from './status.js';
 import type { Pod, StatefulSet, StatefulSetStatus, StatusUpdater, SyncDeps, SyncResult } from './types.js';
 import {
-  allowsBurst, getEndOrdinal, getOrdinal, getPodRevision, getReplicas, getStartOrdinal,
+  allowsBurst, descendingOrdinal, getEndOrdinal, getOrdinal, getPodRevision, getReplicas, getStartOrdinal,
   getStatefulSetMaxUnavailable, identityMatches, isCreated, isFailed, isHealthy, isPending, isRunningAndAvailable,
   isRunningAndReady, isSucceeded, isTerminating, newVersionedStatefulSetPod, storageMatches,
 } from './utils.js';
@@ -238,7 +238,7 @@ export async function updateStatefulSet(
   for (let ord = start; ord <= end; ord++) {
     if (!replicas[ord - start]) replicas[ord - start] = newVersionedStatefulSetPod(currentSet, updateSet, currentRevision.metadata.name ?? '', updateRevision.metadata.name ?? '', ord);
   }
-  condemned.sort((a, b) => getOrdinal(b, caches) - getOrdinal(a, caches)); // descendingOrdinal
+  condemned.sort(descendingOrdinal(caches));
 
   // the first unhealthy pod: lowest unhealthy replica, else the lowest unhealthy condemned pod
   let firstUnhealthyPod: Pod | undefined = replicas.find((p) => !isHealthy(p, caches));

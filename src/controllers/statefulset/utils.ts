@@ -397,8 +397,9 @@ export function newVersionedStatefulSetPod(
   return pod;
 }
 
-export const ascendingOrdinal = (a: Pod, b: Pod): number => getOrdinal(a) - getOrdinal(b);
-export const descendingOrdinal = (a: Pod, b: Pod): number => getOrdinal(b) - getOrdinal(a);
+/** Comparators by ordinal (upstream's ascendingOrdinal/descendingOrdinal sort types). */
+export const ascendingOrdinal = (caches?: StatefulSetCaches) => (a: Pod, b: Pod): number => getOrdinal(a, caches) - getOrdinal(b, caches);
+export const descendingOrdinal = (caches?: StatefulSetCaches) => (a: Pod, b: Pod): number => getOrdinal(b, caches) - getOrdinal(a, caches);
 
 /**
  * maxUnavailable resolved against the replica count: integers as is, percentages rounded down, at least 1;
