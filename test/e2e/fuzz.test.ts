@@ -4,20 +4,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
 import { Cluster, rawRequest, startCluster, kubectlOk } from './harness.js';
+import { seededRandom } from '../support/seeded-random.js';
 
 const SEED = Number(process.env.BERTH_FUZZ_SEED ?? 20261122);
 const ROUNDS = Number(process.env.BERTH_FUZZ_ROUNDS ?? 6);
-
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID: Record<string, unknown> = {
   configmaps: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fz' }, data: { a: 'b' } },
@@ -62,7 +52,7 @@ before(async () => {
 after(async () => { agent?.destroy(); await c?.stop(); c?.cleanup(); });
 
 test('random and mutated bodies never produce a 5xx or corrupt state', async () => {
-  const rand = prng(SEED);
+  const rand = seededRandom(SEED);
   const anchorBefore = (await rawRequest(c, 'GET', '/api/v1/namespaces/fuzz/configmaps/anchor')).body;
   // Every served resource, from discovery.
   const endpoints: { base: string; resource: string; namespaced: boolean; verbs: string[] }[] = [];

@@ -7,9 +7,10 @@ import type { ControllerRevision, History } from '../history/controller-history.
 import { createControllerRevision, equalRevision, findEqualRevisions, sortControllerRevisions } from '../history/controller-history.js';
 import { aggregate } from '../common/errors.js';
 import { StatefulPodControl } from './pod-control.js';
+import type { StatefulSetCaches } from './caches.js';
 import { applyRevision, newRevision, nextRevision } from './revisions.js';
 import { completeRollingUpdate, inconsistentStatus, toApiStatus, updateStatus } from './status.js';
-import type { Pod, StatefulSet, StatefulSetStatus, SyncDeps, SyncResult } from './types.js';
+import type { Pod, StatefulSet, StatefulSetStatus, StatusUpdater, SyncDeps, SyncResult } from './types.js';
 import {
   allowsBurst, descendingOrdinal, getEndOrdinal, getOrdinal, getPodRevision, getReplicas, getStartOrdinal,
   getStatefulSetMaxUnavailable, identityMatches, isCreated, isFailed, isHealthy, isPending, isRunningAndAvailable,
@@ -74,10 +75,11 @@ export async function getStatefulSetRevisions(
   set: StatefulSet,
   revisions: ControllerRevision[],
   history: History,
+  caches?: StatefulSetCaches,
 ): Promise<{ currentRevision: ControllerRevision; updateRevision: ControllerRevision; collisionCount: number }> {
   const revisionCount = revisions.length;
   let collisionCount = set.status?.collisionCount ?? 0;
-  let updateRevision = newRevision(set, nextRevision(revisions), collisionCount);
+  let updateRevision = newRevision(set, nextRevision(revisions), collisionCount, caches);
   const equalRevisions = findEqualRevisions(revisions, updateRevision);
   const equalCount = equalRevisions.length;
   if (equalCount > 0 && equalRevision(revisions[revisionCount - 1], equalRevisions[equalCount - 1])) {
@@ -104,6 +106,7 @@ export async function truncateHistory(
   current: ControllerRevision | undefined,
   update: ControllerRevision | undefined,
   history: History,
+  caches?: StatefulSetCaches,
 ): Promise<void> {
   const limit = set.spec.revisionHistoryLimit ?? 10;
   const live = new Set<string>();
@@ -111,13 +114,14 @@ export async function truncateHistory(
   if (update) live.add(update.metadata.name ?? '');
   // the pods can only protect more revisions; when even without them nothing is over the limit, skip reading them
   if (limit < 0 || revisions.filter((r) => !live.has(r.metadata.name ?? '')).length <= limit) return;
-  for (const pod of pods) live.add(getPodRevision(pod));
+  for (const pod of pods) live.add(getPodRevision(pod, caches));
   const old = revisions.filter((r) => !live.has(r.metadata.name ?? ''));
   if (old.length <= limit) return;
   for (const r of old.slice(0, old.length - limit)) await history.deleteControllerRevision(r);
 }
 
-interface SyncContext {
+/** What processReplica and processCondemned read besides the pod (upstream passes them as arguments). */
+export interface SyncContext {
   set: StatefulSet;
   updateSet: StatefulSet;
   podControl: StatefulPodControl;
@@ -126,42 +130,46 @@ interface SyncContext {
   now: Date;
   /** Without volumeClaimTemplates there are no claims to create or to check against the retention policy. */
   hasClaimTemplates: boolean;
+  /** The controller's caches, when it passed them (SyncDeps.caches). */
+  caches?: StatefulSetCaches;
 }
 
 /**
  * A replica that needs nothing this sync: it exists and has not terminated, (in monotonic mode) is Running, Ready
  * and available, has its identity and storage, and has no claims whose ownership could need fixing. processReplica
- * would come to the same conclusion, but through awaits; a burst sync visits every replica, and most are like this.
+ * would come to the same conclusion (it writes nothing and returns false), but through awaits; a burst sync visits
+ * every replica, and most are like this. test/unit/statefulset/settled-replica.test.ts checks the two agree.
  */
-function replicaIsSettled(ctx: SyncContext, pod: Pod): boolean {
-  if (ctx.hasClaimTemplates || !isCreated(pod) || isFailed(pod) || isSucceeded(pod)) return false;
-  if (ctx.monotonic && (isTerminating(pod) || !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now) || !isRunningAndReady(pod))) return false;
-  return identityMatches(ctx.set, pod) && storageMatches(ctx.set, pod);
+export function replicaIsSettled(ctx: SyncContext, pod: Pod): boolean {
+  const { caches } = ctx;
+  if (ctx.hasClaimTemplates || !isCreated(pod, caches) || isFailed(pod, caches) || isSucceeded(pod, caches)) return false;
+  if (ctx.monotonic && (isTerminating(pod, caches) || !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now, caches) || !isRunningAndReady(pod, caches))) return false;
+  return identityMatches(ctx.set, pod, caches) && storageMatches(ctx.set, pod, caches);
 }
 
-/** One replica slot, lowest ordinal first. Returns true when monotonic progress must stop here. */
-function processReplica(ctx: SyncContext, replicas: Pod[], i: number): boolean | Promise<boolean> {
-  return replicaIsSettled(ctx, replicas[i]) ? false : reconcileReplica(ctx, replicas[i]);
-}
-
-async function reconcileReplica(ctx: SyncContext, pod: Pod): Promise<boolean> {
-  const { set, updateSet, podControl, monotonic } = ctx;
+/**
+ * processReplica: one replica slot, lowest ordinal first. Returns true when monotonic progress must stop here.
+ * Deletes terminal pods, creates missing ones (and their claims), waits in monotonic mode for the pod to be Running,
+ * Ready and available, and restores identity, storage and claim ownership.
+ */
+export async function processReplica(ctx: SyncContext, pod: Pod): Promise<boolean> {
+  const { set, updateSet, podControl, monotonic, caches } = ctx;
   // terminal pods are replaced whatever their exit code (evictions and node reboots end up here too)
-  if (isFailed(pod) || isSucceeded(pod)) {
-    if (!isTerminating(pod)) await podControl.deleteStatefulPod(set, pod);
+  if (isFailed(pod, caches) || isSucceeded(pod, caches)) {
+    if (!isTerminating(pod, caches)) await podControl.deleteStatefulPod(set, pod);
     // the replacement is created by a later sync, once the old object is gone
     return true;
   }
-  if (!isCreated(pod)) {
+  if (!isCreated(pod, caches)) {
     if (await podControl.podClaimIsStale(set, pod)) return true;
     await podControl.createStatefulPod(set, pod);
     if (monotonic) return true;
   }
-  if (isPending(pod) && ctx.hasClaimTemplates) await podControl.createMissingPersistentVolumeClaims(set, pod);
-  if (monotonic && isTerminating(pod)) return true;
+  if (isPending(pod, caches) && ctx.hasClaimTemplates) await podControl.createMissingPersistentVolumeClaims(set, pod);
+  if (monotonic && isTerminating(pod, caches)) return true;
   // successors are only created once every predecessor is Running+Ready (and available for minReadySeconds)
-  if (monotonic && !isRunningAndReady(pod)) return true;
-  if (monotonic && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
+  if (monotonic && !isRunningAndReady(pod, caches)) return true;
+  if (monotonic && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now, caches)) return true;
   let retentionMatch = true;
   if (ctx.hasClaimTemplates) {
     try {
@@ -170,19 +178,19 @@ async function reconcileReplica(ctx: SyncContext, pod: Pod): Promise<boolean> {
       retentionMatch = true; // expected while the pod is being updated; the update below settles it
     }
   }
-  if (identityMatches(set, pod) && storageMatches(set, pod) && retentionMatch) return false;
+  if (identityMatches(set, pod, caches) && storageMatches(set, pod, caches) && retentionMatch) return false;
   await podControl.updateStatefulPod(updateSet, pod);
   return false;
 }
 
-/** One condemned pod, highest ordinal first. Monotonic mode deletes at most one per sync. */
+/** processCondemned: one condemned pod, highest ordinal first. Monotonic mode deletes at most one per sync. */
 function processCondemned(ctx: SyncContext, firstUnhealthyPod: Pod | undefined, condemned: Pod[], i: number): boolean | Promise<boolean> {
-  const { set, podControl, monotonic } = ctx;
+  const { set, podControl, monotonic, caches } = ctx;
   const pod = condemned[i];
-  if (isTerminating(pod)) return monotonic; // wait for the previous deletion to finish
+  if (isTerminating(pod, caches)) return monotonic; // wait for the previous deletion to finish
   // an unhealthy pod blocks scale-down, unless it is the first unhealthy one (removing it can only help)
-  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndReady(pod)) return true;
-  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now)) return true;
+  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndReady(pod, caches)) return true;
+  if (monotonic && pod !== firstUnhealthyPod && !isRunningAndAvailable(pod, ctx.minReadySeconds, ctx.now, caches)) return true;
   return podControl.deleteStatefulPod(set, pod).then(() => true);
 }
 
@@ -203,6 +211,7 @@ export async function updateStatefulSet(
   const currentSet = applyRevision(set, currentRevision);
   const updateSet = applyRevision(set, updateRevision);
   const minReadySeconds = set.spec.minReadySeconds ?? 0;
+  const { caches } = deps;
 
   const status: StatefulSetStatus = {
     observedGeneration: set.metadata.generation,
@@ -212,7 +221,7 @@ export async function updateStatefulSet(
     updateRevision: updateRevision.metadata.name,
     collisionCount,
   };
-  const recount = (...lists: Pod[][]) => updateStatus(status, minReadySeconds, currentRevision, updateRevision, now, ...lists);
+  const recount = (...lists: Pod[][]) => updateStatus(status, minReadySeconds, currentRevision, updateRevision, now, caches, ...lists);
 
   // split pods into replica slots [start, end] and condemned pods (valid ordinal outside the range)
   const start = getStartOrdinal(set);
@@ -220,7 +229,7 @@ export async function updateStatefulSet(
   const replicas: Pod[] = new Array<Pod>(getReplicas(set));
   const condemned: Pod[] = [];
   for (const pod of pods) {
-    const ordinal = getOrdinal(pod);
+    const ordinal = getOrdinal(pod, caches);
     if (ordinal >= start && ordinal <= end) replicas[ordinal - start] = pod;
     else if (ordinal >= 0) condemned.push(pod);
     // pods whose name carries no ordinal are ignored
@@ -229,11 +238,11 @@ export async function updateStatefulSet(
   for (let ord = start; ord <= end; ord++) {
     if (!replicas[ord - start]) replicas[ord - start] = newVersionedStatefulSetPod(currentSet, updateSet, currentRevision.metadata.name ?? '', updateRevision.metadata.name ?? '', ord);
   }
-  condemned.sort(descendingOrdinal);
+  condemned.sort(descendingOrdinal(caches));
 
   // the first unhealthy pod: lowest unhealthy replica, else the lowest unhealthy condemned pod
-  let firstUnhealthyPod: Pod | undefined = replicas.find((p) => !isHealthy(p));
-  for (let i = condemned.length - 1; i >= 0 && !firstUnhealthyPod; i--) if (!isHealthy(condemned[i])) firstUnhealthyPod = condemned[i];
+  let firstUnhealthyPod: Pod | undefined = replicas.find((p) => !isHealthy(p, caches));
+  for (let i = condemned.length - 1; i >= 0 && !firstUnhealthyPod; i--) if (!isHealthy(condemned[i], caches)) firstUnhealthyPod = condemned[i];
 
   // a set being deleted only gets its status refreshed. (Upstream counts `pods` up front for this case; every other
   // path recounts over replicas and condemned pods before it returns, so only this one needs that count.)
@@ -243,14 +252,16 @@ export async function updateStatefulSet(
   }
 
   const hasClaimTemplates = (set.spec.volumeClaimTemplates?.length ?? 0) > 0;
-  const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now, hasClaimTemplates };
+  const ctx: SyncContext = { set, updateSet, podControl, monotonic: !allowsBurst(set), minReadySeconds, now, hasClaimTemplates, caches };
+  // processReplicaFn: most replicas of a large set need nothing, and are passed over without an await
+  const processReplicaFn = (i: number) => (replicaIsSettled(ctx, replicas[i]) ? false : processReplica(ctx, replicas[i]));
   const finish = (error?: unknown) => {
     recount(replicas, condemned);
     return { status, error };
   };
 
   try {
-    if (await runForAll(replicas.length, (i) => processReplica(ctx, replicas, i), ctx.monotonic)) return finish();
+    if (await runForAll(replicas.length, processReplicaFn, ctx.monotonic)) return finish();
 
     // claims of condemned pods get the owner refs their retention policy asks for before the pods go
     const fixPodClaim = async (i: number) => {
@@ -270,13 +281,13 @@ export async function updateStatefulSet(
   // OnDelete: pods pick up the update revision only when someone deletes them
   if (set.spec.updateStrategy?.type === 'OnDelete') return { status };
 
-  if (deps.features?.maxUnavailableStatefulSet) return rollWithMaxUnavailable(set, replicas, updateRevision, status, podControl);
+  if (deps.features?.maxUnavailableStatefulSet) return updateStatefulSetAfterInvariantEstablished(set, replicas, updateRevision, status, podControl, caches);
 
   // RollingUpdate: delete the highest outdated pod at or above the partition; wait while updated pods are unhealthy
   const updateMin = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
   for (let target = replicas.length - 1; target >= updateMin; target--) {
     const pod = replicas[target];
-    if (getPodRevision(pod) !== updateRevision.metadata.name && !isTerminating(pod)) {
+    if (getPodRevision(pod, caches) !== updateRevision.metadata.name && !isTerminating(pod, caches)) {
       try {
         await podControl.deleteStatefulPod(set, pod);
       } catch (e) {
@@ -285,18 +296,22 @@ export async function updateStatefulSet(
       status.currentReplicas = (status.currentReplicas ?? 0) - 1;
       return { status };
     }
-    if (!isHealthy(pod)) return { status };
+    if (!isHealthy(pod, caches)) return { status };
   }
   return { status };
 }
 
-/** MaxUnavailableStatefulSet: delete up to maxUnavailable − unhealthy outdated pods per sync, highest first. */
-async function rollWithMaxUnavailable(
+/**
+ * updateStatefulSetAfterInvariantEstablished (MaxUnavailableStatefulSet): delete up to maxUnavailable − unhealthy
+ * outdated pods per sync, highest first.
+ */
+async function updateStatefulSetAfterInvariantEstablished(
   set: StatefulSet,
   replicas: Pod[],
   updateRevision: ControllerRevision,
   status: StatefulSetStatus,
   podControl: StatefulPodControl,
+  caches: StatefulSetCaches | undefined,
 ): Promise<{ status: StatefulSetStatus; error?: unknown }> {
   const rollingUpdate = set.spec.updateStrategy?.rollingUpdate;
   const updateMin = rollingUpdate?.partition ?? 0;
@@ -308,13 +323,13 @@ async function rollWithMaxUnavailable(
       return { status, error: e };
     }
   }
-  const unavailable = replicas.filter((p) => !isHealthy(p)).length;
+  const unavailable = replicas.filter((p) => !isHealthy(p, caches)).length;
   if (unavailable >= maxUnavailable) return { status };
   const podsToDelete = maxUnavailable - unavailable;
   let deleted = 0;
   for (let target = replicas.length - 1; target >= updateMin && deleted < podsToDelete; target--) {
     const pod = replicas[target];
-    if (getPodRevision(pod) === updateRevision.metadata.name || isTerminating(pod)) continue;
+    if (getPodRevision(pod, caches) === updateRevision.metadata.name || isTerminating(pod, caches)) continue;
     try {
       await podControl.deleteStatefulPod(set, pod);
     } catch (e) {
@@ -327,50 +342,78 @@ async function rollWithMaxUnavailable(
 }
 
 /**
- * One reconcile of `set` (upstream UpdateStatefulSet + the sync's minReadySeconds requeue). `pods` are the pods
- * the set owns (claimed: controller ref to the set, selector match, named `<set>-<n>`); `revisions` are its
- * ControllerRevisions (owned or adopted). Writes pods, claims, revisions and status through `deps`; throws when any
- * step failed (after status and history were still brought up to date where possible). `set`, `pods` and
- * `revisions` are only read (they may be the informer cache's own objects); what is written is built from copies.
+ * updateStatefulSetStatus: completes a finished rolling update in `status`, then writes it unless the set already
+ * carries it.
  */
-export async function syncStatefulSet(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps): Promise<SyncResult> {
-  const sorted = sortControllerRevisions([...revisions]);
-  const now = deps.now?.() ?? new Date();
-  const podControl = new StatefulPodControl(deps.objects, deps.recorder);
-  const errors: unknown[] = [];
+export async function updateStatefulSetStatus(set: StatefulSet, status: StatefulSetStatus, statusUpdater: StatusUpdater): Promise<void> {
+  completeRollingUpdate(set, status);
+  if (!inconsistentStatus(set, status)) return;
+  await statusUpdater.updateStatefulSetStatus(set, toApiStatus(status));
+}
 
-  let current: ControllerRevision | undefined;
-  let update: ControllerRevision | undefined;
-  let status: StatefulSetStatus | undefined;
+interface PerformUpdateResult {
+  currentRevision?: ControllerRevision;
+  updateRevision?: ControllerRevision;
+  status?: StatefulSetStatus;
+  /** Every error of the step, the status write's included. */
+  errors: unknown[];
+}
+
+/**
+ * performUpdate: picks the current and update revisions, drives the pods (updateStatefulSet) and writes the status,
+ * even when driving the pods failed part way.
+ */
+export async function performUpdate(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps, now: Date): Promise<PerformUpdateResult> {
+  const result: PerformUpdateResult = { errors: [] };
   try {
-    const revs = await getStatefulSetRevisions(set, sorted, deps.history);
-    current = revs.currentRevision;
-    update = revs.updateRevision;
-    const result = await updateStatefulSet(set, current, update, revs.collisionCount, pods, deps, podControl, now);
-    status = result.status;
-    if (result.error !== undefined) errors.push(result.error);
-    // status is written even when the update step failed part way
-    completeRollingUpdate(set, status);
-    if (inconsistentStatus(set, status)) {
-      try {
-        await deps.statusUpdater.updateStatefulSetStatus(set, toApiStatus(status));
-      } catch (e) {
-        errors.push(e);
-      }
+    const revs = await getStatefulSetRevisions(set, revisions, deps.history, deps.caches);
+    result.currentRevision = revs.currentRevision;
+    result.updateRevision = revs.updateRevision;
+    const podControl = new StatefulPodControl(deps.objects, deps.recorder);
+    const updated = await updateStatefulSet(set, revs.currentRevision, revs.updateRevision, revs.collisionCount, pods, deps, podControl, now);
+    result.status = updated.status;
+    if (updated.error !== undefined) result.errors.push(updated.error);
+    try {
+      await updateStatefulSetStatus(set, updated.status, deps.statusUpdater);
+    } catch (e) {
+      result.errors.push(e);
     }
   } catch (e) {
-    errors.push(e);
+    result.errors.push(e);
   }
+  return result;
+}
+
+/**
+ * UpdateStatefulSet (StatefulSetControlInterface's, upstream's one exported step of stateful_set_control.go; the
+ * capital tells it from updateStatefulSet as upstream's does): sorts the revisions, runs performUpdate, then trims
+ * the history whatever happened. Throws the aggregate of every error.
+ */
+export async function UpdateStatefulSet(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps, now: Date): Promise<SyncResult> {
+  const sorted = sortControllerRevisions([...revisions]);
+  const { currentRevision: current, updateRevision: update, status, errors } = await performUpdate(set, pods, sorted, deps, now);
   try {
-    await truncateHistory(set, pods, sorted, current, update, deps.history);
+    await truncateHistory(set, pods, sorted, current, update, deps.history, deps.caches);
   } catch (e) {
     errors.push(e);
   }
   const error = aggregate(errors.map((e) => (e instanceof Error ? e : new Error(String(e)))));
   if (error || !status || !current || !update) throw error ?? new Error('statefulset sync produced no status');
+  return { status: toApiStatus(status), currentRevision: current, updateRevision: update };
+}
 
-  const result: SyncResult = { status: toApiStatus(status), currentRevision: current, updateRevision: update };
+/**
+ * syncStatefulSet (stateful_set.go): one reconcile of `set` through UpdateStatefulSet, plus the minReadySeconds
+ * requeue. `pods` are the pods the set owns (claimed: controller ref to the set, selector match, named `<set>-<n>`);
+ * `revisions` are its ControllerRevisions (owned or adopted; upstream's UpdateStatefulSet lists them itself). Writes
+ * pods, claims, revisions and status through `deps`; throws when any step failed (after status and history were
+ * still brought up to date where possible). `set`, `pods` and `revisions` are only read (they may be the informer
+ * cache's own objects); what is written is built from copies.
+ */
+export async function syncStatefulSet(set: StatefulSet, pods: Pod[], revisions: ControllerRevision[], deps: SyncDeps): Promise<SyncResult> {
+  const now = deps.now?.() ?? new Date();
+  const result = await UpdateStatefulSet(set, pods, revisions, deps, now);
   const minReadySeconds = set.spec.minReadySeconds ?? 0;
-  if (minReadySeconds > 0 && status.availableReplicas !== getReplicas(set)) result.requeueAfter = minReadySeconds;
+  if (minReadySeconds > 0 && result.status.availableReplicas !== getReplicas(set)) result.requeueAfter = minReadySeconds;
   return result;
 }

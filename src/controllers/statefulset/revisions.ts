@@ -4,6 +4,7 @@ import type { ControllerRevision } from '../history/controller-history.js';
 import { newControllerRevision } from '../history/controller-history.js';
 import { goJsonMarshal } from '../history/go-json.js';
 import { goShape } from '../history/go-shape.js';
+import type { StatefulSetCaches, TemplatePatch } from './caches.js';
 import type { PodTemplateSpec, StatefulSet } from './types.js';
 import { SET_API_VERSION, SET_KIND } from './utils.js';
 import { deepFreeze } from '../../apimachinery/json.js';
@@ -21,40 +22,29 @@ export function getPatchObject(set: StatefulSet): { spec: { template: Record<str
   return { spec: { template } };
 }
 
-type RevisionData = ReturnType<typeof getPatchObject>;
-
-// Shaping and marshalling the template is the costly part of every sync's "has the template changed?" check, so the
-// outcome is remembered per template content (a handful of templates per set over its life).
-const patchCache = new Map<string, { patch: string; data: RevisionData }>();
-const PATCH_CACHE_SIZE = 256;
-
-/** getPatch's bytes and the same payload as a deep-frozen object, shared by every caller asking for that template. */
-function templatePatch(set: StatefulSet): { patch: string; data: RevisionData } {
-  const key = JSON.stringify(set.spec.template ?? {});
-  let entry = patchCache.get(key);
-  if (entry === undefined) {
+/** getPatch's bytes and the same payload as a deep-frozen object; with caches, shared by every caller asking for that template. */
+function templatePatch(set: StatefulSet, caches?: StatefulSetCaches): TemplatePatch {
+  const compute = (): TemplatePatch => {
     const patch = goJsonMarshal(getPatchObject(set));
     // data in upstream's byte order (sorted keys): the server keeps key order, and `kubectl rollout undo` compares
     // these bytes with its own marshalling of the set to report "skipped rollback (current template already matches …)"
-    entry = { patch, data: deepFreeze(JSON.parse(patch) as RevisionData) };
-    if (patchCache.size >= PATCH_CACHE_SIZE) patchCache.delete(patchCache.keys().next().value!);
-    patchCache.set(key, entry);
-  }
-  return entry;
+    return { patch, data: deepFreeze(JSON.parse(patch) as TemplatePatch['data']) };
+  };
+  return caches ? caches.templatePatch(set.spec.template, compute) : compute();
 }
 
 /** The exact bytes upstream stores in the revision's data and hashes. */
-export function getPatch(set: StatefulSet): string {
-  return templatePatch(set).patch;
+export function getPatch(set: StatefulSet, caches?: StatefulSetCaches): string {
+  return templatePatch(set, caches).patch;
 }
 
 /**
  * A revision of set's current template numbered `revision`: template labels plus the hash label, the set's
  * annotations (so kubernetes.io/change-cause shows in `kubectl rollout history`), a controller ref to the set.
- * Its data is shared and frozen: copy the revision before changing it.
+ * Its data is frozen (and shared, with caches): copy the revision before changing it.
  */
-export function newRevision(set: StatefulSet, revision: number, collisionCount?: number): ControllerRevision {
-  const { data } = templatePatch(set);
+export function newRevision(set: StatefulSet, revision: number, collisionCount?: number, caches?: StatefulSetCaches): ControllerRevision {
+  const { data } = templatePatch(set, caches);
   const cr = newControllerRevision(set, SET_API_VERSION, SET_KIND, set.spec.template?.metadata?.labels, data, revision, collisionCount);
   cr.metadata.annotations = { ...(set.metadata.annotations ?? {}) };
   return cr;

@@ -1,6 +1,7 @@
 // Status arithmetic of the StatefulSet controller (stateful_set_control.go computeReplicaStatus/updateStatus,
 // stateful_set_utils.go inconsistentStatus/completeRollingUpdate).
 import type { ControllerRevision } from '../history/controller-history.js';
+import type { StatefulSetCaches } from './caches.js';
 import type { Pod, StatefulSet, StatefulSetStatus } from './types.js';
 import { getPodRevision, getReplicas, isCreated, isRunningAndAvailable, isRunningAndReady, isTerminating } from './utils.js';
 
@@ -22,19 +23,20 @@ export function computeReplicaStatus(
   currentRevision: ControllerRevision,
   updateRevision: ControllerRevision,
   now: Date,
+  caches?: StatefulSetCaches,
 ): ReplicaStatus {
   const s: ReplicaStatus = { replicas: 0, readyReplicas: 0, availableReplicas: 0, currentReplicas: 0, updatedReplicas: 0 };
   const current = currentRevision.metadata.name;
   const update = updateRevision.metadata.name;
   for (const pod of pods) {
-    if (!isCreated(pod)) continue; // a placeholder for a pod still to be created counts nowhere
+    if (!isCreated(pod, caches)) continue; // a placeholder for a pod still to be created counts nowhere
     s.replicas++;
-    if (isRunningAndReady(pod)) {
+    if (isRunningAndReady(pod, caches)) {
       s.readyReplicas++;
-      if (isRunningAndAvailable(pod, minReadySeconds, now)) s.availableReplicas++;
+      if (isRunningAndAvailable(pod, minReadySeconds, now, caches)) s.availableReplicas++;
     }
-    if (!isTerminating(pod)) {
-      const revision = getPodRevision(pod);
+    if (!isTerminating(pod, caches)) {
+      const revision = getPodRevision(pod, caches);
       if (revision === current) s.currentReplicas++;
       if (revision === update) s.updatedReplicas++;
     }
@@ -49,6 +51,7 @@ export function updateStatus(
   currentRevision: ControllerRevision,
   updateRevision: ControllerRevision,
   now: Date,
+  caches: StatefulSetCaches | undefined,
   ...podLists: Pod[][]
 ): void {
   status.replicas = 0;
@@ -57,7 +60,7 @@ export function updateStatus(
   status.currentReplicas = 0;
   status.updatedReplicas = 0;
   for (const list of podLists) {
-    const s = computeReplicaStatus(list, minReadySeconds, currentRevision, updateRevision, now);
+    const s = computeReplicaStatus(list, minReadySeconds, currentRevision, updateRevision, now, caches);
     status.replicas += s.replicas;
     status.readyReplicas += s.readyReplicas;
     status.availableReplicas += s.availableReplicas;

@@ -4,6 +4,7 @@ import type { KubeObject } from '../../apimachinery/types.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
 import type { LabelSelector } from '../../apimachinery/labels.js';
 import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from '../../api/generated/core-v1.js';
+import type { StatefulSetCaches } from './caches.js';
 
 export type { LabelSelector } from '../../apimachinery/labels.js';
 export type { PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodTemplateSpec, Volume } from '../../api/generated/core-v1.js';
@@ -80,6 +81,8 @@ export interface SyncDeps {
   features?: FeatureGates;
   /** Clock for minReadySeconds; defaults to the wall clock. */
   now?: () => Date;
+  /** The controller's memory between syncs (caches.ts); without it every pod and template is read afresh. */
+  caches?: StatefulSetCaches;
 }
 
 export interface SyncResult {

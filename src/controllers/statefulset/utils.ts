@@ -3,6 +3,7 @@
 import type { Selector } from '../../apimachinery/labels.js';
 import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
 import { newControllerRef } from '../common/controller-ref-manager.js';
+import type { StatefulSetCaches } from './caches.js';
 import type { PersistentVolumeClaim, Pod, PodCondition, StatefulSet, Volume } from './types.js';
 
 /** Pod label naming the ControllerRevision the pod was built from. */
@@ -22,28 +23,22 @@ export interface ParentAndOrdinal {
   readonly ordinal: number;
 }
 
-// Every sync asks this of every pod, several times over. The answer is remembered per pod object, next to the name it
-// came from in case a caller renames a pod in place (pods under construction are).
-const parentAndOrdinalCache = new WeakMap<object, { name: string; split: ParentAndOrdinal }>();
-
 const NOT_A_SET_POD: ParentAndOrdinal = Object.freeze({ parent: '', ordinal: -1 });
+
+// The predicates below read the pod as upstream's do. Those the sync asks of every pod take the controller's
+// StatefulSetCaches as an optional last argument: with it, informer pods are answered from the facts remembered when
+// they arrived (caches.ts). The answers are the same either way.
 
 /**
  * Parent set name and ordinal from a pod name; ('', -1) when the name does not look like `<set>-<n>`. Upstream
  * matches `^(.*)-([0-9]+)$`: the greedy prefix means the split is at the last '-', whose suffix must be all digits.
  */
-export function getParentNameAndOrdinal(pod: Pick<Pod, 'metadata'>): ParentAndOrdinal {
-  const remembered = rememberedFacts.get(pod);
-  if (remembered !== undefined) return remembered.split;
-  const name = pod.metadata.name ?? '';
-  const cached = parentAndOrdinalCache.get(pod);
-  if (cached !== undefined && cached.name === name) return cached.split;
-  const split = splitPodName(name);
-  parentAndOrdinalCache.set(pod, { name, split });
-  return split;
+export function getParentNameAndOrdinal(pod: Pick<Pod, 'metadata'>, caches?: StatefulSetCaches): ParentAndOrdinal {
+  return caches ? caches.parentAndOrdinal(pod) : splitPodName(pod.metadata.name ?? '');
 }
 
-function splitPodName(name: string): ParentAndOrdinal {
+/** The split of getParentNameAndOrdinal, frozen (callers may share it). */
+export function splitPodName(name: string): ParentAndOrdinal {
   const dash = name.lastIndexOf('-');
   if (dash < 0 || dash === name.length - 1) return NOT_A_SET_POD;
   for (let i = dash + 1; i < name.length; i++) {
@@ -55,110 +50,18 @@ function splitPodName(name: string): ParentAndOrdinal {
   return Object.freeze({ parent: name.slice(0, dash), ordinal: n <= MAX_INT32 ? n : -1 });
 }
 
-export const getParentName = (pod: Pick<Pod, 'metadata'>): string => getParentNameAndOrdinal(pod).parent;
-export const getOrdinal = (pod: Pick<Pod, 'metadata'>): number => getParentNameAndOrdinal(pod).ordinal;
-
-// ---- what a sync reads of a pod, remembered for informer objects ----
-
-/** The fields of a pod that the predicates below read, worked out in one pass. */
-interface PodFacts {
-  readonly split: ParentAndOrdinal;
-  /** The name is exactly getPodName(parent, ordinal): no leading zeros in the ordinal. */
-  readonly canonicalName: boolean;
-  readonly namespace: string;
-  /** The pod-name label carries the pod's name. */
-  readonly podNameLabelMatches: boolean;
-  readonly phase: string | undefined;
-  /** Status and lastTransitionTime of the first Ready condition. */
-  readonly readyStatus: string | undefined;
-  readonly readySince: string | undefined;
-  readonly terminating: boolean;
-  readonly revision: string;
-  /** The uid of the controller reference; undefined without one. */
-  readonly controllerUid: string | undefined;
-  readonly labels: Record<string, string> | undefined;
-  /** The last selector matched against the labels, and its answer (a set keeps its selector object, see controller.ts). */
-  matchedSelector?: Selector;
-  selectorMatched?: boolean;
-}
-
-// Every sync reads these of every pod of its set, and a burst runs about one sync per pod event: reading them from
-// the pod objects each time was most of the controller's CPU, spent waiting on memory. Informer cache objects are
-// replaced, never mutated, on updates (client/store.ts), so the controller has their facts worked out once per object
-// (rememberPodFacts). Other pods — built or copied by the algorithm, changed while it works — are read directly.
-const rememberedFacts = new WeakMap<object, PodFacts>();
-
-function podFacts(pod: Pod): PodFacts {
-  return rememberedFacts.get(pod) ?? readPodFacts(pod);
-}
-
-function phaseOf(pod: Pod): string | undefined {
-  const facts = rememberedFacts.get(pod);
-  return facts ? facts.phase : pod.status?.phase;
-}
-
-function readyStatusOf(pod: Pod): string | undefined {
-  const facts = rememberedFacts.get(pod);
-  return facts ? facts.readyStatus : getPodReadyCondition(pod)?.status;
-}
-
-function readySinceOf(pod: Pod): string | undefined {
-  const facts = rememberedFacts.get(pod);
-  return facts ? facts.readySince : (getPodReadyCondition(pod)?.lastTransitionTime ?? undefined);
-}
-
-// Strings every pod of a set repeats (parent name, namespace, revision, controller uid) are kept as one shared copy:
-// comparing a pod's copy with the set's would otherwise read each pod's own string from memory on every sync.
-const sharedStrings = new Map<string, string>();
-const SHARED_STRINGS_LIMIT = 4096;
-
-function shared<S extends string | undefined>(s: S): S {
-  if (s === undefined) return s;
-  const known = sharedStrings.get(s);
-  if (known !== undefined) return known as S;
-  if (sharedStrings.size >= SHARED_STRINGS_LIMIT) sharedStrings.clear();
-  sharedStrings.set(s, s);
-  return s;
-}
-
-function readPodFacts(pod: Pod): PodFacts {
-  const { metadata, status } = pod;
-  const name = metadata.name ?? '';
-  const { parent, ordinal } = splitPodName(name);
-  const split: ParentAndOrdinal = Object.freeze({ parent: shared(parent), ordinal });
-  const ready = getPodReadyCondition(pod);
-  return {
-    split,
-    canonicalName: split.ordinal >= 0 && name.length === split.parent.length + 1 + String(split.ordinal).length,
-    namespace: shared(metadata.namespace ?? ''),
-    podNameLabelMatches: metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === metadata.name,
-    phase: status?.phase,
-    readyStatus: ready?.status,
-    readySince: ready?.lastTransitionTime ?? undefined,
-    terminating: !!metadata.deletionTimestamp,
-    revision: shared(metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? ''),
-    controllerUid: shared(metadata.ownerReferences?.find((r) => r.controller === true)?.uid),
-    labels: metadata.labels,
-  };
-}
-
-/**
- * Remembers what the sync reads of `pod`. Only for objects nobody changes any more: the informer cache's (the
- * controller's pod event handlers call this for every object they are handed).
- */
-export function rememberPodFacts(pod: Pod): void {
-  rememberedFacts.set(pod, readPodFacts(pod));
-}
+export const getParentName = (pod: Pick<Pod, 'metadata'>, caches?: StatefulSetCaches): string => getParentNameAndOrdinal(pod, caches).parent;
+export const getOrdinal = (pod: Pick<Pod, 'metadata'>, caches?: StatefulSetCaches): number => getParentNameAndOrdinal(pod, caches).ordinal;
 
 /** The uid of the pod's controller reference, undefined when it has none. */
-export function getControllerUid(pod: Pod): string | undefined {
-  const facts = rememberedFacts.get(pod);
+export function getControllerUid(pod: Pod, caches?: StatefulSetCaches): string | undefined {
+  const facts = caches?.factsOf(pod);
   return facts ? facts.controllerUid : pod.metadata.ownerReferences?.find((r) => r.controller === true)?.uid;
 }
 
 /** selector.matches(pod's labels). */
-export function podMatchesSelector(pod: Pod, selector: Selector): boolean {
-  const facts = rememberedFacts.get(pod);
+export function podMatchesSelector(pod: Pod, selector: Selector, caches?: StatefulSetCaches): boolean {
+  const facts = caches?.factsOf(pod);
   if (!facts) return selector.matches(pod.metadata.labels);
   if (facts.matchedSelector !== selector) {
     facts.selectorMatched = selector.matches(facts.labels);
@@ -181,8 +84,8 @@ export function getEndOrdinal(set: StatefulSet): number {
   return getStartOrdinal(set) + getReplicas(set) - 1;
 }
 
-export function podInOrdinalRange(pod: Pick<Pod, 'metadata'>, set: StatefulSet): boolean {
-  const ordinal = getOrdinal(pod);
+export function podInOrdinalRange(pod: Pick<Pod, 'metadata'>, set: StatefulSet, caches?: StatefulSetCaches): boolean {
+  const ordinal = getOrdinal(pod, caches);
   return ordinal >= getStartOrdinal(set) && ordinal <= getEndOrdinal(set);
 }
 
@@ -195,25 +98,36 @@ export function getPersistentVolumeClaimName(set: StatefulSet, claim: Persistent
   return `${claim.metadata.name}-${set.metadata.name}-${ordinal}`;
 }
 
-export function isMemberOf(set: StatefulSet, pod: Pick<Pod, 'metadata'>): boolean {
-  return getParentName(pod) === set.metadata.name;
+export function isMemberOf(set: StatefulSet, pod: Pick<Pod, 'metadata'>, caches?: StatefulSetCaches): boolean {
+  return getParentName(pod, caches) === set.metadata.name;
 }
 
 /** The pod's name, namespace and pod-name label fit the set. */
-export function identityMatches(set: StatefulSet, pod: Pod): boolean {
-  const facts = podFacts(pod);
-  // a canonical name is `<parent>-<ordinal>`, so with the parent being the set it is getPodName(set, ordinal)
+export function identityMatches(set: StatefulSet, pod: Pod, caches?: StatefulSetCaches): boolean {
+  const facts = caches?.factsOf(pod);
+  if (facts) {
+    // a canonical name is `<parent>-<ordinal>`, so with the parent being the set it is getPodName(set, ordinal)
+    return (
+      facts.canonicalName &&
+      set.metadata.name === facts.split.parent &&
+      facts.namespace === (set.metadata.namespace ?? '') &&
+      facts.podNameLabelMatches
+    );
+  }
+  const { parent, ordinal } = getParentNameAndOrdinal(pod, caches);
+  const name = pod.metadata.name;
   return (
-    facts.canonicalName &&
-    set.metadata.name === facts.split.parent &&
-    facts.namespace === (set.metadata.namespace ?? '') &&
-    facts.podNameLabelMatches
+    ordinal >= 0 &&
+    set.metadata.name === parent &&
+    name === getPodName(set, ordinal) &&
+    (pod.metadata.namespace ?? '') === (set.metadata.namespace ?? '') &&
+    pod.metadata.labels?.[STATEFULSET_POD_NAME_LABEL] === name
   );
 }
 
 /** Every volumeClaimTemplate is mounted as a volume of the same name pointing at the pod's claim. */
-export function storageMatches(set: StatefulSet, pod: Pod): boolean {
-  const ordinal = getOrdinal(pod);
+export function storageMatches(set: StatefulSet, pod: Pod, caches?: StatefulSetCaches): boolean {
+  const ordinal = getOrdinal(pod, caches);
   if (ordinal < 0) return false;
   const templates = set.spec.volumeClaimTemplates;
   if (!templates?.length) return true;
@@ -393,29 +307,36 @@ export function getPodReadyCondition(pod: Pod): PodCondition | undefined {
   return undefined;
 }
 
-export function isPodReady(pod: Pod): boolean {
-  return readyStatusOf(pod) === 'True';
+export function isPodReady(pod: Pod, caches?: StatefulSetCaches): boolean {
+  const facts = caches?.factsOf(pod);
+  return (facts ? facts.readyStatus : getPodReadyCondition(pod)?.status) === 'True';
 }
 
-export function isRunningAndReady(pod: Pod): boolean {
-  return phaseOf(pod) === 'Running' && isPodReady(pod);
+const phaseOf = (pod: Pod, caches: StatefulSetCaches | undefined): string | undefined => {
+  const facts = caches?.factsOf(pod);
+  return facts ? facts.phase : pod.status?.phase;
+};
+
+export function isRunningAndReady(pod: Pod, caches?: StatefulSetCaches): boolean {
+  return phaseOf(pod, caches) === 'Running' && isPodReady(pod, caches);
 }
 
 /** podutil.IsPodAvailable: Ready, and Ready for strictly more than minReadySeconds. */
-export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: Date): boolean {
-  if (!isPodReady(pod)) return false;
+export function isRunningAndAvailable(pod: Pod, minReadySeconds: number, now: Date, caches?: StatefulSetCaches): boolean {
+  if (!isPodReady(pod, caches)) return false;
   if (!minReadySeconds) return true;
-  const since = Date.parse(readySinceOf(pod) ?? '');
+  const facts = caches?.factsOf(pod);
+  const since = Date.parse((facts ? facts.readySince : getPodReadyCondition(pod)?.lastTransitionTime) ?? '');
   return !Number.isNaN(since) && since + minReadySeconds * 1000 < now.getTime();
 }
 
 /** Created means the API server has given it a phase; placeholders for missing pods have none. */
-export const isCreated = (pod: Pod): boolean => !!phaseOf(pod);
-export const isPending = (pod: Pod): boolean => phaseOf(pod) === 'Pending';
-export const isFailed = (pod: Pod): boolean => phaseOf(pod) === 'Failed';
-export const isSucceeded = (pod: Pod): boolean => phaseOf(pod) === 'Succeeded';
-export const isTerminating = (pod: Pod): boolean => rememberedFacts.get(pod)?.terminating ?? !!pod.metadata.deletionTimestamp;
-export const isHealthy = (pod: Pod): boolean => isRunningAndReady(pod) && !isTerminating(pod);
+export const isCreated = (pod: Pod, caches?: StatefulSetCaches): boolean => !!phaseOf(pod, caches);
+export const isPending = (pod: Pod, caches?: StatefulSetCaches): boolean => phaseOf(pod, caches) === 'Pending';
+export const isFailed = (pod: Pod, caches?: StatefulSetCaches): boolean => phaseOf(pod, caches) === 'Failed';
+export const isSucceeded = (pod: Pod, caches?: StatefulSetCaches): boolean => phaseOf(pod, caches) === 'Succeeded';
+export const isTerminating = (pod: Pod, caches?: StatefulSetCaches): boolean => caches?.factsOf(pod)?.terminating ?? !!pod.metadata.deletionTimestamp;
+export const isHealthy = (pod: Pod, caches?: StatefulSetCaches): boolean => isRunningAndReady(pod, caches) && !isTerminating(pod, caches);
 
 /** Parallel pod management lets creations and deletions burst. */
 export function allowsBurst(set: StatefulSet): boolean {
@@ -427,8 +348,8 @@ export function setPodRevision(pod: Pod, revision: string): void {
   pod.metadata.labels[STATEFULSET_REVISION_LABEL] = revision;
 }
 
-export function getPodRevision(pod: Pod): string {
-  return rememberedFacts.get(pod)?.revision ?? pod.metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? '';
+export function getPodRevision(pod: Pod, caches?: StatefulSetCaches): string {
+  return caches?.factsOf(pod)?.revision ?? pod.metadata.labels?.[STATEFULSET_REVISION_LABEL] ?? '';
 }
 
 /** controller.GetPodFromTemplate + identity + storage: the pod for `ordinal`, with a controller ref to the set. */
@@ -476,8 +397,9 @@ export function newVersionedStatefulSetPod(
   return pod;
 }
 
-export const ascendingOrdinal = (a: Pod, b: Pod): number => getOrdinal(a) - getOrdinal(b);
-export const descendingOrdinal = (a: Pod, b: Pod): number => getOrdinal(b) - getOrdinal(a);
+/** Comparators by ordinal (upstream's ascendingOrdinal/descendingOrdinal sort types). */
+export const ascendingOrdinal = (caches?: StatefulSetCaches) => (a: Pod, b: Pod): number => getOrdinal(a, caches) - getOrdinal(b, caches);
+export const descendingOrdinal = (caches?: StatefulSetCaches) => (a: Pod, b: Pod): number => getOrdinal(b, caches) - getOrdinal(a, caches);
 
 /**
  * maxUnavailable resolved against the replica count: integers as is, percentages rounded down, at least 1;

@@ -10,8 +10,9 @@ import { labelSelectorAsSelector } from '../../../src/apimachinery/labels.js';
 import { ControllerRefManager } from '../../../src/controllers/common/controller-ref-manager.js';
 import {
   getControllerUid, getOrdinal, getParentNameAndOrdinal, getPodRevision, identityMatches, isCreated, isFailed, isHealthy, isPending,
-  isPodReady, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, podMatchesSelector, rememberPodFacts,
+  isPodReady, isRunningAndAvailable, isRunningAndReady, isSucceeded, isTerminating, newStatefulSetPod, podMatchesSelector,
 } from '../../../src/controllers/statefulset/utils.js';
+import { StatefulSetCaches } from '../../../src/controllers/statefulset/caches.js';
 import { FakeCluster, newSet } from './fake-cluster.js';
 
 describe('pod name split', () => {
@@ -26,10 +27,11 @@ describe('pod name split', () => {
   });
 
   it('follows a pod renamed in place instead of answering from memory', () => {
+    const caches = new StatefulSetCaches();
     const pod = { metadata: { name: 'web-1' } };
-    assert.equal(getParentNameAndOrdinal(pod).ordinal, 1);
+    assert.equal(getParentNameAndOrdinal(pod, caches).ordinal, 1);
     pod.metadata.name = 'db-4';
-    assert.deepEqual({ ...getParentNameAndOrdinal(pod) }, { parent: 'db', ordinal: 4 });
+    assert.deepEqual({ ...getParentNameAndOrdinal(pod, caches) }, { parent: 'db', ordinal: 4 });
   });
 
   it('a non-canonical ordinal does not match the identity of that ordinal', () => {
@@ -71,10 +73,14 @@ describe('slowStartBatch', () => {
 describe('revision data', () => {
   it('newRevision shares one frozen payload per template, equal to a fresh marshal', () => {
     const set = newSet();
-    const a = newRevision(set, 1, 0);
-    const b = newRevision(structuredClone(set), 2, 0);
+    const caches = new StatefulSetCaches();
+    const a = newRevision(set, 1, 0, caches);
+    const b = newRevision(structuredClone(set), 2, 0, caches);
     assert.equal(a.data, b.data);
     assert.ok(Object.isFrozen(a.data));
+    assert.notEqual(newRevision(set, 1, 0, new StatefulSetCaches()).data, a.data, 'another controller\'s caches share nothing');
+    assert.deepEqual(newRevision(set, 1, 0).data, a.data);
+    assert.equal(getPatch(set, caches), getPatch(set));
     assert.equal(revisionDataBytes(a).toString(), goJsonMarshal(structuredClone(a.data)));
     assert.equal(revisionDataBytes(a).toString(), getPatch(set));
     const changed = structuredClone(set);
@@ -126,24 +132,24 @@ describe('remembered pod facts', () => {
     ['another controller', (p) => (p.metadata.ownerReferences = [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: 'rs-uid', controller: true }])],
     ['not a set pod name', (p) => (p.metadata.name = 'web-abc')],
   ];
-  const answers = (p: Pod) => ({
-    split: { ...getParentNameAndOrdinal(p) },
-    ordinal: getOrdinal(p),
-    identity: identityMatches(set, p),
-    created: isCreated(p),
-    pending: isPending(p),
-    failed: isFailed(p),
-    succeeded: isSucceeded(p),
-    terminating: isTerminating(p),
-    ready: isPodReady(p),
-    runningAndReady: isRunningAndReady(p),
-    healthy: isHealthy(p),
-    available0: isRunningAndAvailable(p, 0, now),
-    available10: isRunningAndAvailable(p, 10, now),
-    available60: isRunningAndAvailable(p, 60, now),
-    revision: getPodRevision(p),
-    controllerUid: getControllerUid(p),
-    selected: podMatchesSelector(p, labelSelectorAsSelector(set.spec.selector)),
+  const answers = (p: Pod, c?: StatefulSetCaches) => ({
+    split: { ...getParentNameAndOrdinal(p, c) },
+    ordinal: getOrdinal(p, c),
+    identity: identityMatches(set, p, c),
+    created: isCreated(p, c),
+    pending: isPending(p, c),
+    failed: isFailed(p, c),
+    succeeded: isSucceeded(p, c),
+    terminating: isTerminating(p, c),
+    ready: isPodReady(p, c),
+    runningAndReady: isRunningAndReady(p, c),
+    healthy: isHealthy(p, c),
+    available0: isRunningAndAvailable(p, 0, now, c),
+    available10: isRunningAndAvailable(p, 10, now, c),
+    available60: isRunningAndAvailable(p, 60, now, c),
+    revision: getPodRevision(p, c),
+    controllerUid: getControllerUid(p, c),
+    selected: podMatchesSelector(p, labelSelectorAsSelector(set.spec.selector), c),
   });
 
   for (const [name, change] of variants) {
@@ -151,17 +157,21 @@ describe('remembered pod facts', () => {
       const direct = structuredClone(base);
       change(direct);
       const remembered = structuredClone(direct);
-      rememberPodFacts(remembered);
-      assert.deepEqual(answers(remembered), answers(direct));
+      const caches = new StatefulSetCaches();
+      caches.rememberPodFacts(remembered);
+      assert.deepEqual(answers(remembered, caches), answers(direct));
+      // a pod the caches were never told about is read directly
+      assert.deepEqual(answers(direct, caches), answers(direct));
     });
   }
 
   it('the selector answer follows the selector asked about', () => {
     const pod = structuredClone(base);
-    rememberPodFacts(pod);
-    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'nginx' } })), true);
-    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'other' } })), false);
-    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] })), true);
+    const caches = new StatefulSetCaches();
+    caches.rememberPodFacts(pod);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'nginx' } }), caches), true);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchLabels: { app: 'other' } }), caches), false);
+    assert.equal(podMatchesSelector(pod, labelSelectorAsSelector({ matchExpressions: [{ key: 'app', operator: 'Exists' }] }), caches), true);
   });
 
   it('claiming with remembered facts keeps, ignores, releases and adopts the same pods', async () => {
@@ -178,7 +188,8 @@ describe('remembered pod facts', () => {
     ];
     const claimWith = async (remember: boolean) => {
       const objs = pods.map((p) => structuredClone(p));
-      if (remember) for (const p of objs) rememberPodFacts(p);
+      const caches = new StatefulSetCaches();
+      if (remember) for (const p of objs) caches.rememberPodFacts(p);
       const selector = labelSelectorAsSelector(set.spec.selector);
       const patched: string[] = [];
       const manager = new ControllerRefManager<Pod>({
@@ -191,9 +202,9 @@ describe('remembered pod facts', () => {
           patched.push(`${obj.metadata.name} ${JSON.stringify(patch)}`);
           return obj;
         },
-        ...(remember ? { controllerUidOf: getControllerUid, selectorMatches: (p: Pod) => podMatchesSelector(p, selector) } : {}),
+        ...(remember ? { controllerUidOf: (p: Pod) => getControllerUid(p, caches), selectorMatches: (p: Pod) => podMatchesSelector(p, selector, caches) } : {}),
       });
-      const { claimed, error } = await manager.claim(objs, (p) => getParentNameAndOrdinal(p).parent === set.metadata.name);
+      const { claimed, error } = await manager.claim(objs, (p) => getParentNameAndOrdinal(p, remember ? caches : undefined).parent === set.metadata.name);
       return { claimed: claimed.map((p) => p.metadata.name), patched, error };
     };
     const direct = await claimWith(false);
