@@ -40,6 +40,8 @@ async function memberPodObjects(lab: Lab): Promise<MemberPod[]> {
   return pods.items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
+/** `kubectl rollout status` found the rollout done at once: its only line says so. */
+const rolledOut = (r: { output: string }) => r.output.trim() === 'deployment "etcd-operator" successfully rolled out';
 const isReady = (p: MemberPod) => !!p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 const etcdRestarts = (p: MemberPod) => p.status?.containerStatuses?.find((c) => c.name === 'etcd')?.restartCount ?? -1;
 const claimOf = (p: MemberPod) => p.spec.volumes?.find((v) => v.name === 'etcd-data')?.persistentVolumeClaim?.claimName;
@@ -83,9 +85,9 @@ const lab: LabDefinition = {
       'clusterrolebinding.rbac.authorization.k8s.io/etcd-operator created',
     ], 'apply rbac.yaml');
     same((await lab.sh('kubectl apply -f deployment.yaml')).lines(), ['deployment.apps/etcd-operator created'], 'apply deployment.yaml');
-    await lab.sh('kubectl rollout status deployment/etcd-operator --timeout=180s', {
-      until: (r) => r.output.includes('successfully rolled out'), timeoutMs: 240_000,
-    });
+    // kubectl prints "Waiting for deployment … rollout to finish" lines while the pod starts; the transcript keeps the
+    // run that found the rollout done, as the README shows it.
+    await lab.sh('kubectl rollout status deployment/etcd-operator --timeout=180s', { until: rolledOut, timeoutMs: 240_000 });
     await lab.sh('kubectl wait --for=condition=Established crd/etcdclusters.etcd.database.coreos.com --timeout=60s', {
       until: (r) => r.output.includes('condition met'), timeoutMs: 120_000,
     });
@@ -191,7 +193,7 @@ const lab: LabDefinition = {
         const all = await lab.quiet(`kubectl get pods -o wide ${MEMBERS}; kubectl get events --field-selector involvedObject.name=${CLUSTER} -o custom-columns=REASON:.reason,MESSAGE:.message | tail -5`);
         throw new LabError(`members: ${state.join(', ') || 'none'}\n${all}`);
       }, 300_000);
-      await lab.sh('kubectl rollout status deployment/etcd-operator --timeout=180s', { until: (r) => r.output.includes('successfully rolled out'), timeoutMs: 240_000 });
+      await lab.sh('kubectl rollout status deployment/etcd-operator --timeout=180s', { until: rolledOut, timeoutMs: 240_000 });
     }
     const kept = await settled(lab, 3);
     same(kept, again, 'the same three members after the restart');
