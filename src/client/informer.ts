@@ -12,6 +12,7 @@ import { ApiError } from '../apimachinery/errors.js';
 import { deepFreeze } from '../apimachinery/json.js';
 import { apiVersionOf, KubeList, KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
+import { onAbort } from './abort.js';
 import { backoffDelay, sleep } from './http.js';
 import { IndexFunc, ObjectCache, objectKey, ReplaceDiff } from './store.js';
 import { ResourceDescriptor, resourceLabel } from './resources.js';
@@ -124,15 +125,16 @@ export class SharedInformer<T extends KubeObject = KubeObject> {
     if (this.synced) return Promise.resolve(true);
     if (this.stopped || signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
-      const done = (ok: boolean) => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve(ok);
-      };
-      const onAbort = () => {
+      // One signal often waits on many informers (a controller's caches, the GC's monitors): onAbort keeps one real
+      // listener per signal, where an addEventListener each would pass Node's 10-listener warning.
+      const unsubscribe = signal ? onAbort(signal, () => {
         this.syncWaiters = this.syncWaiters.filter((w) => w !== done);
         resolve(false);
+      }) : () => {};
+      const done = (ok: boolean) => {
+        unsubscribe();
+        resolve(ok);
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
       this.syncWaiters.push(done);
     });
   }
