@@ -46,6 +46,8 @@ export interface EtcdOperatorOptions {
   onStep?: (cluster: string, step: Step) => void;
   /** Simulated steps kept in status (default 20). */
   maxSimulatedSteps?: number;
+  /** What the operator learnt from etcd and why it deleted pods (etcd-operator logs the same). */
+  log?: (line: string) => void;
 }
 
 /** What runs in a cluster's member pods: learnt from their containers' IDs once one has started. */
@@ -199,9 +201,12 @@ class ClusterPass {
     const running = pods.filter((p) => p.phase === 'Running');
     const pending = pods.some((p) => p.phase === 'Pending');
     if (!state.members && running.length > 0 && !pending) {
-      const listed = await this.membership.memberList(state.uid, this.endpoints(cluster, spec, running));
+      const endpoints = this.endpoints(cluster, spec, running);
+      const listed = await this.membership.memberList(state.uid, endpoints);
       state.members = new Map(listed.map((m) => [m.name, { ...this.member(cluster, spec, m.name), id: m.id }]));
-      this.noteSimulated(status, `MemberList: ${listed.map((m) => m.name).sort().join(', ')}`);
+      const names = listed.map((m) => m.name).sort().join(', ');
+      this.log(cluster, `MemberList (${state.runtime ?? 'runtime not known yet'}) through ${endpoints.join(',')}: ${names}`);
+      this.noteSimulated(status, `MemberList: ${names}`);
     }
 
     const real = state.runtime === 'real';
@@ -212,7 +217,10 @@ class ClusterPass {
     // Leadership may have ended while we read: a former leader must not act.
     if (!this.canAct()) return;
 
-    for (const name of plan.deletePods) await this.deletePod(cluster, name);
+    for (const name of plan.deletePods) {
+      this.log(cluster, `removing unexpected pod ${name}: it runs but is not a member (members: ${[...(state.members?.keys() ?? [])].sort().join(', ')})`);
+      await this.deletePod(cluster, name);
+    }
     await this.execute(cluster, spec, status, plan.step, pods);
     if (stepping) state.lastStepAt = Date.now();
 
@@ -260,13 +268,14 @@ class ClusterPass {
 
   private async execute(cluster: EtcdCluster, spec: Spec, status: EtcdClusterStatus, step: Step, pods: MemberPodView[]): Promise<void> {
     const state = this.state;
+    // Waiting decides nothing, and leaves the membership unknown until MemberList answers (etcd-operator's
+    // `c.members == nil` on restore): an empty membership here made the next pass delete every running pod.
+    if (step.kind === 'wait') return;
     const members = state.members ?? new Map<string, Member>();
     state.members = members;
     // Running members other than `except` (a member being removed is asked through the others).
     const endpoints = (except?: string) => this.endpoints(cluster, spec, pods.filter((p) => p.phase === 'Running' && members.has(p.name) && p.name !== except));
     switch (step.kind) {
-      case 'wait':
-        return;
       case 'addMember': {
         setScalingUp(status, members.size, spec.size);
         const m = this.member(cluster, spec, uniqueMemberName(cluster.metadata.name!));
@@ -387,6 +396,10 @@ class ClusterPass {
    * Whether the members are real etcd processes, from the first member container that started: Berth's simulated
    * runtime gives its containers IDs of the scheme `berth-sim` (SIM_RUNTIME_SCHEME in nodeagent/sim-runtime.ts).
    */
+  private log(cluster: EtcdCluster, line: string): void {
+    this.opts.log?.(`${cluster.metadata.namespace}/${cluster.metadata.name}: ${line}`);
+  }
+
   private learnRuntime(pods: MemberPodView[], status: EtcdClusterStatus): void {
     const state = this.state;
     if (!state.runtime) {

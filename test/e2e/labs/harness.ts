@@ -87,8 +87,11 @@ async function restartedContainers(cluster: RealCluster): Promise<string> {
     for (const p of pods.items) {
       for (const c of [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]) {
         if (!c.restartCount) continue;
-        const log = await kubectl(cluster, ['logs', '-n', p.metadata.namespace, p.metadata.name, '-c', c.name, '--previous', '--tail=20']);
-        out.push(`${p.metadata.namespace}/${p.metadata.name} ${c.name}: ${c.restartCount} restart(s), last run ${JSON.stringify(c.lastState?.terminated ?? {})}\n${(log.stdout || log.stderr).trimEnd()}`);
+        const logs = async (...flags: string[]) => {
+          const r = await kubectl(cluster, ['logs', '-n', p.metadata.namespace, p.metadata.name, '-c', c.name, '--tail=20', ...flags]);
+          return (r.stdout || r.stderr).trimEnd();
+        };
+        out.push(`${p.metadata.namespace}/${p.metadata.name} ${c.name}: ${c.restartCount} restart(s), last run ${JSON.stringify(c.lastState?.terminated ?? {})}\n${await logs('--previous')}\n-- this run:\n${await logs()}`);
       }
     }
     return out.length ? `\nrestarted containers:\n${out.join('\n')}` : '';

@@ -149,3 +149,43 @@ test('a pending member holds the next step; an invalid pod policy fails the clus
     await op.stop();
   }
 });
+
+test('an operator that starts while the member pods are Pending (Berth restarting them) waits, asks MemberList, and deletes none', async () => {
+  let op = startOperator();
+  await op.start();
+  try {
+    await client.create(etcdClusters, { apiVersion: 'etcd.database.coreos.com/v1beta2', kind: 'EtcdCluster', metadata: { name: 'reboot', namespace: 'default' }, spec: { size: 3 } });
+    await waitFor(async () => cond(await getCluster('reboot'), 'Available')?.status === 'True', 'Available');
+    const members = (await livePods('reboot')).map((p) => p.metadata.name!).sort();
+    assert.equal(members.length, 3);
+    await op.stop();
+
+    // As the node agent reports pods it starts again after a restart: Pending, the container waiting, no ID yet.
+    holdPending = (p) => p.metadata.labels?.etcd_cluster === 'reboot';
+    for (const p of await livePods('reboot')) {
+      const containerStatuses = [{ name: 'etcd', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }];
+      await client.updateStatus(builtin.pods, { ...p, status: { phase: 'Pending', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses } });
+    }
+    steps.length = 0;
+    // A fresh process: its MemberList is answered from the running members (the simulated API's stand-in for etcd).
+    const restarted = new SimulatedEtcdMembership();
+    op = startOperator(restarted);
+    await op.start();
+    await new Promise((r) => setTimeout(r, 800)); // several resync passes while every member is Pending
+    assert.deepEqual(steps.filter((s) => s.startsWith('default/reboot')), []);
+
+    // The members run again: the operator learns the membership and keeps every pod.
+    holdPending = () => false;
+    for (const p of await livePods('reboot')) {
+      const containerStatuses = [{ name: 'etcd', ready: true, restartCount: 1, containerID: `berth-sim://${p.metadata.uid}`, state: { running: {} } }];
+      await client.updateStatus(builtin.pods, { ...p, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses } });
+    }
+    await waitFor(() => restarted.calls.some((x) => x.op === 'MemberList'), 'MemberList');
+    await new Promise((r) => setTimeout(r, 800));
+    assert.deepEqual((await livePods('reboot')).map((p) => p.metadata.name!).sort(), members, steps.join('\n'));
+    assert.deepEqual(steps.filter((s) => s.startsWith('default/reboot') && !s.endsWith('settled')), []);
+  } finally {
+    holdPending = () => false;
+    await op.stop();
+  }
+});
