@@ -2,6 +2,14 @@
 // admissionregistration and flowcontrol kinds (pkg/printers/internalversion columns and cells).
 import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from './types.js';
+import type { CertificateSigningRequest } from '../api/generated/certificates-v1.js';
+import type { EndpointSlice } from '../api/generated/discovery-v1.js';
+import type { FlowSchema, PriorityLevelConfiguration } from '../api/generated/flowcontrol-v1.js';
+import type { Ingress } from '../api/generated/networking-v1.js';
+import type { PodDisruptionBudget } from '../api/generated/policy-v1.js';
+import type { RoleBinding } from '../api/generated/rbac-v1.js';
+import type { PriorityClass } from '../api/generated/scheduling-v1.js';
+import type { StorageClass } from '../api/generated/storage-v1.js';
 import { formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
 import { humanDuration } from '../apimachinery/duration.js';
 import {
@@ -21,9 +29,8 @@ export function isDefaultStorageClass(obj: KubeObject): boolean {
   return a[DEFAULT_CLASS_ANNOTATION] === 'true' || a[BETA_DEFAULT_CLASS_ANNOTATION] === 'true';
 }
 
-type StorageClassLike = Obj<{ provisioner?: string; reclaimPolicy?: string; volumeBindingMode?: string; allowVolumeExpansion?: boolean }>;
 
-export const storageClassPrinter = printerOf<StorageClassLike>([
+export const storageClassPrinter = printerOf<StorageClass>([
   { column: nameColumn(), cell: (sc) => nameOf(sc) + (isDefaultStorageClass(sc) ? ' (default)' : '') },
   printed('Provisioner', 'string', 'Volume plugin that provisions volumes.', (sc) => sc.provisioner ?? ''),
   printed('ReclaimPolicy', 'string', 'Reclaim policy of provisioned volumes.', (sc) => sc.reclaimPolicy ?? 'Delete'),
@@ -87,11 +94,6 @@ export const csiStorageCapacityPrinter: Printer = {
 
 // ---- discovery.k8s.io ----
 
-interface EndpointSliceLike {
-  addressType?: string;
-  ports?: { name?: string | null; port?: number | null }[] | null;
-  endpoints?: { addresses?: string[] }[] | null;
-}
 
 // Both columns show the first three entries, then `+ N more...`, or `<unset>` when empty.
 function firstThree(items: string[]): string {
@@ -99,13 +101,13 @@ function firstThree(items: string[]): string {
   return listWithMore(items.slice(0, max), items.length > max, items.length, max);
 }
 
-const slicePorts = (ports: EndpointSliceLike['ports']): string =>
+const slicePorts = (ports: EndpointSlice['ports']): string =>
   firstThree((ports ?? []).map((p) => (p.port != null ? String(p.port) : p.name != null ? p.name : '*')));
 
-const sliceEndpoints = (endpoints: EndpointSliceLike['endpoints']): string =>
+const sliceEndpoints = (endpoints: EndpointSlice['endpoints']): string =>
   firstThree((endpoints ?? []).flatMap((e) => e.addresses ?? []));
 
-export const endpointSlicePrinter = printerOf<Obj<EndpointSliceLike>>([
+export const endpointSlicePrinter = printerOf<EndpointSlice>([
   NAME,
   printed('AddressType', 'string', 'Type of the addresses.', (s) => s.addressType ?? ''),
   printed('Ports', 'string', 'Ports of the slice.', (s) => slicePorts(s.ports)),
@@ -122,13 +124,9 @@ export const leasePrinter: Printer = {
 
 // ---- rbac.authorization.k8s.io ----
 
-interface BindingLike {
-  roleRef?: { kind?: string; name?: string };
-  subjects?: { kind: string; name: string; namespace?: string }[] | null;
-}
 
 /** rbac.SubjectsStrings: users, groups and `namespace/name` service accounts. */
-function subjectsStrings(subjects: BindingLike['subjects']): [string, string, string] {
+function subjectsStrings(subjects: RoleBinding['subjects']): [string, string, string] {
   const users: string[] = [];
   const groups: string[] = [];
   const sas: string[] = [];
@@ -141,7 +139,7 @@ function subjectsStrings(subjects: BindingLike['subjects']): [string, string, st
 }
 
 function bindingPrinter(scope: 'roleBinding' | 'clusterRoleBinding'): Printer {
-  return printerOf<Obj<BindingLike>>([
+  return printerOf<RoleBinding>([
     NAME,
     printed('Role', 'string', 'Role the binding grants.', (b) => `${b.roleRef?.kind ?? ''}/${b.roleRef?.name ?? ''}`),
     AGE,
@@ -156,10 +154,9 @@ export const clusterRoleBindingPrinter = bindingPrinter('clusterRoleBinding');
 
 // ---- policy ----
 
-type PDBLike = Obj<{ spec?: { minAvailable?: number | string | null; maxUnavailable?: number | string | null }; status?: { disruptionsAllowed?: number } }>;
 const budget = (v: number | string | null | undefined) => (v === undefined || v === null ? 'N/A' : intOrString(v));
 
-export const podDisruptionBudgetPrinter = printerOf<PDBLike>([
+export const podDisruptionBudgetPrinter = printerOf<PodDisruptionBudget>([
   NAME,
   printed('Min Available', 'string', 'Pods that must stay available.', (pdb) => budget(pdb.spec?.minAvailable)),
   printed('Max Unavailable', 'string', 'Pods that may be unavailable.', (pdb) => budget(pdb.spec?.maxUnavailable)),
@@ -169,10 +166,6 @@ export const podDisruptionBudgetPrinter = printerOf<PDBLike>([
 
 // ---- networking.k8s.io ----
 
-interface IngressLike {
-  spec?: { ingressClassName?: string | null; rules?: { host?: string }[] | null; tls?: unknown[] | null };
-  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-}
 
 /** formatHosts: up to three hosts, `*` when none is set. */
 function ingressHosts(rules: { host?: string }[] | null | undefined): string {
@@ -189,7 +182,7 @@ function ingressHosts(rules: { host?: string }[] | null | undefined): string {
   return more ? `${joined} + ${all.length - max} more...` : joined;
 }
 
-export const ingressPrinter = printerOf<Obj<IngressLike>>([
+export const ingressPrinter = printerOf<Ingress>([
   NAME,
   printed('Class', 'string', 'IngressClass handling the ingress.', (ing) => ing.spec?.ingressClassName ?? '<none>'),
   printed('Hosts', 'string', 'Hosts the rules match.', (ing) => ingressHosts(ing.spec?.rules)),
@@ -233,9 +226,8 @@ export const ipAddressPrinter: Printer = {
 
 // ---- scheduling.k8s.io, node.k8s.io ----
 
-type PriorityClassLike = Obj<{ value?: number; globalDefault?: boolean; preemptionPolicy?: string }>;
 
-export const priorityClassPrinter = printerOf<PriorityClassLike>([
+export const priorityClassPrinter = printerOf<PriorityClass>([
   NAME,
   printed('Value', 'integer', 'Priority value.', (pc) => pc.value ?? 0),
   printed('Global-Default', 'boolean', 'Whether this is the default priority.', (pc) => pc.globalDefault ?? false),
@@ -250,12 +242,8 @@ export const runtimeClassPrinter: Printer = {
 
 // ---- certificates.k8s.io ----
 
-interface CSRLike {
-  spec?: { signerName?: string; username?: string; expirationSeconds?: number | null };
-  status?: { conditions?: { type: string }[]; certificate?: string };
-}
 
-function csrCondition(csr: Obj<CSRLike>): string {
+function csrCondition(csr: CertificateSigningRequest): string {
   const types = new Set((csr.status?.conditions ?? []).map((c) => c.type));
   let s = types.has('Denied') ? 'Denied' : types.has('Approved') ? 'Approved' : 'Pending';
   if (types.has('Failed')) s += ',Failed';
@@ -263,7 +251,7 @@ function csrCondition(csr: Obj<CSRLike>): string {
   return s;
 }
 
-export const certificateSigningRequestPrinter = printerOf<Obj<CSRLike>>([
+export const certificateSigningRequestPrinter = printerOf<CertificateSigningRequest>([
   NAME,
   AGE,
   printed('SignerName', 'string', 'Signer asked to sign.', (csr) => csr.spec?.signerName || '<none>'),
@@ -315,9 +303,8 @@ export const validatingAdmissionPolicyBindingPrinter: Printer = {
 
 // ---- flowcontrol.apiserver.k8s.io ----
 
-type FlowSchemaLike = Obj<{ spec?: { priorityLevelConfiguration?: { name?: string }; matchingPrecedence?: number; distinguisherMethod?: { type?: string } | null }; status?: { conditions?: { type: string; status: string }[] } }>;
 
-export const flowSchemaPrinter = printerOf<FlowSchemaLike>([
+export const flowSchemaPrinter = printerOf<FlowSchema>([
   NAME,
   printed('PriorityLevel', 'string', 'Priority level requests are assigned to.', (fs) => fs.spec?.priorityLevelConfiguration?.name ?? ''),
   printed('MatchingPrecedence', 'string', 'Lower values match first.', (fs) => fs.spec?.matchingPrecedence ?? 0),
@@ -326,18 +313,13 @@ export const flowSchemaPrinter = printerOf<FlowSchemaLike>([
   printed('MissingPL', 'string', 'Whether the priority level reference is dangling.', (fs) => fs.status?.conditions?.find((c) => c.type === 'Dangling')?.status ?? '?'),
 ]);
 
-interface PriorityLevelSpec {
-  type?: string;
-  limited?: { nominalConcurrencyShares?: number; limitResponse?: { queuing?: { queues?: number; handSize?: number; queueLengthLimit?: number } | null } } | null;
-}
-type PriorityLevelLike = Obj<{ spec?: PriorityLevelSpec }>;
 /** A queuing setting of a Limited level, `<none>` for Exempt levels and rejecting ones. */
-const queuing = (key: 'queues' | 'handSize' | 'queueLengthLimit') => (pl: PriorityLevelLike) => {
+const queuing = (key: 'queues' | 'handSize' | 'queueLengthLimit') => (pl: PriorityLevelConfiguration) => {
   const q = pl.spec?.limited?.limitResponse?.queuing;
   return q ? q[key] ?? 0 : '<none>';
 };
 
-export const priorityLevelConfigurationPrinter = printerOf<PriorityLevelLike>([
+export const priorityLevelConfigurationPrinter = printerOf<PriorityLevelConfiguration>([
   NAME,
   printed('Type', 'string', 'Limited or Exempt.', (pl) => pl.spec?.type ?? ''),
   printed('NominalConcurrencyShares', 'string', 'Share of the server concurrency.', ({ spec }) => (spec?.limited ? spec.limited.nominalConcurrencyShares ?? 0 : '<none>')),

@@ -1,11 +1,13 @@
 // Printers for core/v1 kinds other than Pod, following pkg/printers/internalversion's columns and cell rules.
 import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from './types.js';
+import type { Event as EventsV1Event } from '../api/generated/events-v1.js';
+import type { Endpoints, Event, Node, NodeSystemInfo, PersistentVolume, PersistentVolumeClaim, PodTemplate, ReplicationController, Service } from '../api/generated/core-v1.js';
 import { formatLabels } from '../apimachinery/labels.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import {
   AGE, age, ageColumn, column, containerCells, joinHostPort, loadBalancerIngress, NAME, nameColumn, nameOf, printed, printedWide, printerOf,
-  quantityString, sortedSet, wide, byteOrder, type PodTemplateSpecLike,
+  quantityString, sortedSet, wide, byteOrder,
 } from './helpers.js';
 import { replicaCountPrinter } from './workloads.js';
 
@@ -18,19 +20,8 @@ export const namespacePrinter: Printer = {
 
 // ---- Service ----
 
-interface ServiceLike {
-  spec?: {
-    type?: string;
-    clusterIPs?: string[];
-    externalIPs?: string[];
-    externalName?: string;
-    ports?: { port: number; nodePort?: number; protocol?: string }[];
-    selector?: Record<string, string>;
-  };
-  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
-}
 
-function serviceExternalIP(svc: Obj<ServiceLike>): string {
+function serviceExternalIP(svc: Service): string {
   const spec = svc.spec ?? {};
   const external = spec.externalIPs ?? [];
   switch (spec.type) {
@@ -56,7 +47,7 @@ export function servicePorts(ports: { port: number; nodePort?: number; protocol?
     .join(',');
 }
 
-export const servicePrinter = printerOf<Obj<ServiceLike>>([
+export const servicePrinter = printerOf<Service>([
   NAME,
   printed('Type', 'string', 'How the service is exposed.', (svc) => svc.spec?.type ?? ''),
   printed('Cluster-IP', 'string', 'Virtual IP of the service.', (svc) => svc.spec?.clusterIPs?.[0] ?? '<none>'),
@@ -68,12 +59,9 @@ export const servicePrinter = printerOf<Obj<ServiceLike>>([
 
 // ---- Endpoints ----
 
-interface EndpointsLike {
-  subsets?: { addresses?: { ip: string }[]; ports?: { name?: string; port: number }[] }[];
-}
 
 /** formatEndpoints: up to three `ip:port` entries, then `+ N more...`; `<none>` without subsets. */
-export function formatEndpoints(ep: EndpointsLike): string {
+export function formatEndpoints(ep: Endpoints): string {
   const subsets = ep.subsets ?? [];
   if (subsets.length === 0) return '<none>';
   const max = 3;
@@ -108,7 +96,7 @@ export function formatEndpoints(ep: EndpointsLike): string {
 
 export const endpointsPrinter: Printer = {
   columns: [nameColumn(), column('Endpoints', 'string', 'Ready addresses and ports.'), ageColumn()],
-  cells: (obj, now) => [nameOf(obj), formatEndpoints(obj as Obj<EndpointsLike>), age(obj, now)],
+  cells: (obj, now) => [nameOf(obj), formatEndpoints(obj as Endpoints), age(obj, now)],
 };
 
 // ---- ConfigMap, Secret, ServiceAccount ----
@@ -145,18 +133,6 @@ export function accessModesString(modes: string[] | undefined): string {
   return out.join(',');
 }
 
-interface PVLike {
-  spec?: {
-    capacity?: Record<string, string>;
-    accessModes?: string[];
-    persistentVolumeReclaimPolicy?: string;
-    claimRef?: { namespace?: string; name?: string };
-    storageClassName?: string;
-    volumeAttributesClassName?: string;
-    volumeMode?: string;
-  };
-  status?: { phase?: string; reason?: string };
-}
 
 /** The beta annotation wins over spec.storageClassName (GetPersistentVolume[Claim]Class). */
 function storageClassOf(obj: KubeObject, specClass: string | undefined): string {
@@ -165,7 +141,7 @@ function storageClassOf(obj: KubeObject, specClass: string | undefined): string 
   return specClass ?? '';
 }
 
-type PV = Obj<PVLike>;
+type PV = PersistentVolume;
 
 export const persistentVolumePrinter = printerOf<PV>([
   NAME,
@@ -181,12 +157,8 @@ export const persistentVolumePrinter = printerOf<PV>([
   printedWide('VolumeMode', 'string', 'Filesystem or Block.', (pv) => pv.spec?.volumeMode ?? '<unset>'),
 ]);
 
-interface PVCLike {
-  spec?: { volumeName?: string; storageClassName?: string; volumeAttributesClassName?: string; volumeMode?: string };
-  status?: { phase?: string; accessModes?: string[]; capacity?: Record<string, string> };
-}
 
-type PVC = Obj<PVCLike>;
+type PVC = PersistentVolumeClaim;
 /** Capacity and access modes show only once the claim is bound to a volume. */
 const ifBound = (pvc: PVC, cell: string): string => (pvc.spec?.volumeName ? cell : '');
 
@@ -204,14 +176,6 @@ export const persistentVolumeClaimPrinter = printerOf<PVC>([
 
 // ---- Node ----
 
-interface NodeLike {
-  spec?: { unschedulable?: boolean };
-  status?: {
-    conditions?: { type: string; status: string }[];
-    addresses?: { type: string; address: string }[];
-    nodeInfo?: { kubeletVersion?: string; osImage?: string; kernelVersion?: string; containerRuntimeVersion?: string };
-  };
-}
 
 const NODE_ROLE_PREFIX = 'node-role.kubernetes.io/';
 const NODE_ROLE_LABEL = 'kubernetes.io/role';
@@ -230,8 +194,6 @@ export function nodeRoles(labels: Record<string, string> | undefined): string[] 
   return sortedSet(roles);
 }
 
-type Node = Obj<NodeLike>;
-
 /** Only the Ready condition shows; the last entry of a given type wins, as with upstream's map. */
 function nodeStatus(node: Node): string {
   const status: string[] = [];
@@ -243,7 +205,7 @@ function nodeStatus(node: Node): string {
 }
 
 const nodeAddress = (type: string) => (node: Node) => node.status?.addresses?.find((a) => a.type === type)?.address ?? '<none>';
-const nodeInfo = (node: Node) => node.status?.nodeInfo ?? {};
+const nodeInfo = (node: Node): Partial<NodeSystemInfo> => node.status?.nodeInfo ?? {};
 
 export const nodePrinter = printerOf<Node>([
   NAME,
@@ -260,23 +222,8 @@ export const nodePrinter = printerOf<Node>([
 
 // ---- Event (core/v1; events.k8s.io/v1 is mapped onto the same shape) ----
 
-export interface CoreEventLike {
-  metadata: { name?: string };
-  involvedObject?: { kind?: string; name?: string; fieldPath?: string };
-  reason?: string;
-  message?: string;
-  source?: { component?: string; host?: string };
-  firstTimestamp?: string | null;
-  lastTimestamp?: string | null;
-  count?: number;
-  type?: string;
-  eventTime?: string | null;
-  series?: { count?: number; lastObservedTime?: string };
-  reportingComponent?: string;
-  reportingInstance?: string;
-}
 
-function eventCells(ev: CoreEventLike, now: Date): unknown[] {
+function eventCells(ev: Event, now: Date): unknown[] {
   const first = ev.firstTimestamp ? timestampSince(ev.firstTimestamp, now) : timestampSince(ev.eventTime, now);
   let last = ev.lastTimestamp ? timestampSince(ev.lastTimestamp, now) : first;
   let count = ev.count ?? 0;
@@ -320,33 +267,19 @@ const eventColumns = () => [
 
 export const eventPrinter: Printer = {
   columns: eventColumns(),
-  cells: (obj, now) => eventCells(obj as unknown as CoreEventLike, now),
+  cells: (obj, now) => eventCells(obj as Event, now),
 };
 
-interface EventsV1Like extends KubeObject {
-  regarding?: CoreEventLike['involvedObject'];
-  note?: string;
-  reason?: string;
-  type?: string;
-  eventTime?: string | null;
-  series?: { count?: number; lastObservedTime?: string };
-  reportingController?: string;
-  reportingInstance?: string;
-  deprecatedSource?: { component?: string; host?: string };
-  deprecatedFirstTimestamp?: string | null;
-  deprecatedLastTimestamp?: string | null;
-  deprecatedCount?: number;
-}
 
 /** events.k8s.io/v1 Event: converted to the core shape first, as the server prints the internal type. */
 export const eventsV1Printer: Printer = {
   columns: eventColumns(),
   cells(obj, now) {
-    const ev = obj as EventsV1Like;
+    const ev = obj as EventsV1Event;
     return eventCells(
       {
         metadata: ev.metadata,
-        involvedObject: ev.regarding,
+        involvedObject: ev.regarding ?? {},
         reason: ev.reason,
         message: ev.note,
         source: ev.deprecatedSource,
@@ -366,14 +299,11 @@ export const eventsV1Printer: Printer = {
 
 // ---- ReplicationController, PodTemplate, ResourceQuota ----
 
-type ReplicationControllerLike = Obj<{ spec?: { replicas?: number; selector?: Record<string, string>; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>;
+export const replicationControllerPrinter = replicaCountPrinter<ReplicationController>('Label selector of the controller.', (rc) => formatLabels(rc.spec?.selector));
 
-export const replicationControllerPrinter = replicaCountPrinter<ReplicationControllerLike>('Label selector of the controller.', (rc) => formatLabels(rc.spec?.selector));
+const templateContainers = (t: PodTemplate) => containerCells(t.template?.spec?.containers);
 
-type PodTemplateLike = Obj<{ template?: PodTemplateSpecLike }>;
-const templateContainers = (t: PodTemplateLike) => containerCells(t.template?.spec?.containers);
-
-export const podTemplatePrinter = printerOf<PodTemplateLike>([
+export const podTemplatePrinter = printerOf<PodTemplate>([
   NAME,
   printed('Containers', 'string', 'Names of each container in the template.', (t) => templateContainers(t)[0]),
   printed('Images', 'string', 'Images referenced by each container in the template.', (t) => templateContainers(t)[1]),

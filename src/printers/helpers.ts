@@ -1,6 +1,7 @@
 // Building blocks shared by the built-in printers: column definitions, AGE cells, container layout and the small
 // formatting rules pkg/printers/internalversion applies everywhere.
 import type { KubeObject } from '../apimachinery/types.js';
+import type { Container, PodTemplateSpec } from '../api/generated/core-v1.js';
 import type { Printer, TableColumn } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { tryParseQuantity } from '../apimachinery/quantity.js';
@@ -44,18 +45,10 @@ export const AGE: PrintedColumn<KubeObject> = { column: ageColumn(), cell: age }
 /** `a/b`-style `<ready>/<total>` cells. */
 export const ratio = (a: number | undefined, b: number | undefined): string => `${a ?? 0}/${b ?? 0}`;
 
-export interface ContainerLike {
-  name?: string;
-  image?: string;
-}
 
-export interface PodTemplateSpecLike {
-  metadata?: { labels?: Record<string, string> };
-  spec?: { containers?: ContainerLike[]; nodeSelector?: Record<string, string> };
-}
 
 /** The wide Containers and Images columns of a workload's pod template (layoutContainerCells). */
-export function templateColumns<T>(template: (obj: T) => PodTemplateSpecLike | undefined): PrintedColumn<T>[] {
+export function templateColumns<T>(template: (obj: T) => PodTemplateSpec | undefined): PrintedColumn<T>[] {
   return [
     printedWide('Containers', 'string', 'Names of each container in the template.', (o) => containerCells(template(o)?.spec?.containers)[0]),
     printedWide('Images', 'string', 'Images referenced by each container in the template.', (o) => containerCells(template(o)?.spec?.containers)[1]),
@@ -63,7 +56,7 @@ export function templateColumns<T>(template: (obj: T) => PodTemplateSpecLike | u
 }
 
 /** layoutContainerCells: comma-joined container names and images. */
-export function containerCells(containers: ContainerLike[] | undefined): [string, string] {
+export function containerCells(containers: Container[] | undefined): [string, string] {
   const list = containers ?? [];
   return [list.map((c) => c.name ?? '').join(','), list.map((c) => c.image ?? '').join(',')];
 }

@@ -5,9 +5,6 @@ import type { Printer } from './types.js';
 import { timestampSince } from '../apimachinery/duration.js';
 import { age, column, nameColumn, ageColumn, wide } from './helpers.js';
 
-/** Printers read what the API server returned: the wire type, spec optional. */
-type PodLike = Pod;
-
 // Latest of two RFC 3339 timestamps ('' = zero time).
 const later = (a: string, b: string | null | undefined): string => (b && (a === '' || Date.parse(b) > Date.parse(a)) ? b : a);
 
@@ -20,7 +17,7 @@ export interface PodSummary {
 }
 
 /** READY, STATUS and RESTARTS of a pod at time `now`. */
-export function summarizePod(pod: PodLike, now: Date): PodSummary {
+export function summarizePod(pod: Pod, now: Date): PodSummary {
   const status = pod.status ?? {};
   const conditions = status.conditions ?? [];
   const initContainers = pod.spec?.initContainers ?? [];
@@ -101,7 +98,7 @@ export function summarizePod(pod: PodLike, now: Date): PodSummary {
   return { ready: `${readyContainers}/${totalContainers}`, status: reason, restarts: restartsText };
 }
 
-function readinessGates(pod: PodLike): string {
+function readinessGates(pod: Pod): string {
   const gates = pod.spec?.readinessGates ?? [];
   if (gates.length === 0) return '<none>';
   const conditions = pod.status?.conditions ?? [];
@@ -122,7 +119,7 @@ export const podPrinter: Printer = {
     wide('Readiness Gates', 'string', 'Readiness gates that are true out of all gates.'),
   ],
   cells(obj, now) {
-    const pod = obj as PodLike;
+    const pod = obj as Pod;
     const s = summarizePod(pod, now);
     return [
       pod.metadata.name ?? '',

@@ -1,36 +1,22 @@
 // Printers for apps/v1 and batch/v1 workloads (pkg/printers/internalversion columns and cells).
 import type { KubeObject } from '../apimachinery/types.js';
 import type { Printer } from './types.js';
-import { formatLabels, formatLabelSelector, labelSelectorAsSelector, type LabelSelector } from '../apimachinery/labels.js';
+import { formatLabels, formatLabelSelector, labelSelectorAsSelector } from '../apimachinery/labels.js';
 import { humanDuration, timestampSince } from '../apimachinery/duration.js';
 import { parseApiVersion } from '../apimachinery/types.js';
 import {
   AGE, age, boolPtr, column, controllerOf, NAME, nameColumn, nameOf, printed, printedWide, printerOf, ratio, templateColumns, ageColumn,
-  type PodTemplateSpecLike,
 } from './helpers.js';
+import type { PodTemplateSpec } from '../api/generated/core-v1.js';
+import type { DaemonSet, Deployment, ReplicaSet, StatefulSet } from '../api/generated/apps-v1.js';
+import type { CronJob, Job } from '../api/generated/batch-v1.js';
 
-type Obj<T> = KubeObject & T;
 
 const selectorColumn = <T>(description: string, cell: (obj: T) => string) => printedWide('Selector', 'string', description, cell);
 
-interface WorkloadLike {
-  spec?: { replicas?: number; selector?: LabelSelector; template?: PodTemplateSpecLike };
-  status?: {
-    replicas?: number;
-    readyReplicas?: number;
-    updatedReplicas?: number;
-    availableReplicas?: number;
-    desiredNumberScheduled?: number;
-    currentNumberScheduled?: number;
-    numberReady?: number;
-    updatedNumberScheduled?: number;
-    numberAvailable?: number;
-  };
-}
-type Workload = Obj<WorkloadLike>;
-const workloadTemplate = (w: Workload) => w.spec?.template;
+const workloadTemplate = (w: { spec?: { template?: PodTemplateSpec } }) => w.spec?.template;
 
-export const statefulSetPrinter = printerOf<Workload>([
+export const statefulSetPrinter = printerOf<StatefulSet>([
   NAME,
   printed('Ready', 'string', 'Ready pods out of desired.', (sts) => ratio(sts.status?.readyReplicas, sts.spec?.replicas)),
   AGE,
@@ -38,7 +24,7 @@ export const statefulSetPrinter = printerOf<Workload>([
 ]);
 
 /** Unlike FormatLabelSelector, a nil selector prints empty here and a bad one prints <invalid>. */
-function deploymentSelector(d: Workload): string {
+function deploymentSelector(d: Deployment): string {
   try {
     return labelSelectorAsSelector(d.spec?.selector).toString();
   } catch {
@@ -46,7 +32,7 @@ function deploymentSelector(d: Workload): string {
   }
 }
 
-export const deploymentPrinter = printerOf<Workload>([
+export const deploymentPrinter = printerOf<Deployment>([
   NAME,
   printed('Ready', 'string', 'Ready pods out of desired.', (d) => ratio(d.status?.readyReplicas, d.spec?.replicas)),
   printed('Up-to-date', 'string', 'Pods running the latest template.', (d) => d.status?.updatedReplicas ?? 0),
@@ -60,7 +46,7 @@ export const deploymentPrinter = printerOf<Workload>([
  * The columns of ReplicaSets and ReplicationControllers (printReplicaSet, printReplicationController): desired,
  * current and ready replicas, then the template's containers and the selector as `selector` prints it.
  */
-export function replicaCountPrinter<T extends KubeObject & { spec?: { replicas?: number; template?: PodTemplateSpecLike }; status?: { replicas?: number; readyReplicas?: number } }>(
+export function replicaCountPrinter<T extends KubeObject & { spec?: { replicas?: number; template?: PodTemplateSpec }; status?: { replicas?: number; readyReplicas?: number } }>(
   selectorDescription: string,
   selector: (obj: T) => string,
 ) {
@@ -75,9 +61,9 @@ export function replicaCountPrinter<T extends KubeObject & { spec?: { replicas?:
   ]);
 }
 
-export const replicaSetPrinter = replicaCountPrinter<Workload>('Label selector of the workload.', (rs) => formatLabelSelector(rs.spec?.selector));
+export const replicaSetPrinter = replicaCountPrinter<ReplicaSet>('Label selector of the workload.', (rs) => formatLabelSelector(rs.spec?.selector));
 
-export const daemonSetPrinter = printerOf<Workload>([
+export const daemonSetPrinter = printerOf<DaemonSet>([
   NAME,
   printed('Desired', 'integer', 'Nodes that should run the daemon pod.', (ds) => ds.status?.desiredNumberScheduled ?? 0),
   printed('Current', 'integer', 'Nodes running the daemon pod.', (ds) => ds.status?.currentNumberScheduled ?? 0),
@@ -107,15 +93,11 @@ export const controllerRevisionPrinter: Printer = {
 
 // ---- batch ----
 
-interface JobLike {
-  spec?: { completions?: number | null; parallelism?: number | null; selector?: LabelSelector; template?: PodTemplateSpecLike };
-  status?: { succeeded?: number; startTime?: string; completionTime?: string; conditions?: { type: string; status: string }[] };
-}
 
 // hasJobCondition: the first condition of the type decides.
-const jobCondition = (job: Obj<JobLike>, type: string) => job.status?.conditions?.find((c) => c.type === type)?.status === 'True';
+const jobCondition = (job: Job, type: string) => job.status?.conditions?.find((c) => c.type === type)?.status === 'True';
 
-function jobStatus(job: Obj<JobLike>): string {
+function jobStatus(job: Job): string {
   if (jobCondition(job, 'Complete')) return 'Complete';
   if (jobCondition(job, 'Failed')) return 'Failed';
   if (job.metadata.deletionTimestamp) return 'Terminating';
@@ -124,7 +106,7 @@ function jobStatus(job: Obj<JobLike>): string {
   return 'Running';
 }
 
-function jobCompletions(job: Obj<JobLike>): string {
+function jobCompletions(job: Job): string {
   const succeeded = job.status?.succeeded ?? 0;
   const completions = job.spec?.completions;
   if (completions !== undefined && completions !== null) return `${succeeded}/${completions}`;
@@ -132,15 +114,13 @@ function jobCompletions(job: Obj<JobLike>): string {
   return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
 }
 
-function jobDuration(job: Obj<JobLike>, now: Date): string {
+function jobDuration(job: Job, now: Date): string {
   const start = job.status?.startTime;
   if (!start) return '';
   const end = job.status?.completionTime;
   if (!end) return timestampSince(start, now);
   return humanDuration(Date.parse(end) - Date.parse(start));
 }
-
-type Job = Obj<JobLike>;
 
 export const jobPrinter = printerOf<Job>([
   NAME,
@@ -152,12 +132,6 @@ export const jobPrinter = printerOf<Job>([
   selectorColumn('Label selector of the workload.', (job) => formatLabelSelector(job.spec?.selector)),
 ]);
 
-interface CronJobLike {
-  spec?: { schedule?: string; timeZone?: string | null; suspend?: boolean | null; jobTemplate?: JobLike };
-  status?: { active?: unknown[]; lastScheduleTime?: string | null };
-}
-
-type CronJob = Obj<CronJobLike>;
 
 export const cronJobPrinter = printerOf<CronJob>([
   NAME,
