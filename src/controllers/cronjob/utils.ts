@@ -2,10 +2,11 @@
 // that has passed (with a rough count of how many were missed), when to look again, and the Job a scheduled time
 // produces (named `<cronjob>-<minutes since the epoch>`, so a time is never run twice).
 import { GO_ZERO_TIME, type Schedule } from '../../apimachinery/cron.js';
-import type { KubeObject, OwnerReference } from '../../apimachinery/types.js';
+import type { OwnerReference } from '../../apimachinery/types.js';
 import { formatRFC3339In } from '../../apimachinery/zoned-time.js';
 import { newControllerRef } from '../common/controller-ref-manager.js';
 import { JOB_API_VERSION, type Job, type JobSpec } from '../job/types.js';
+import type * as batch from '../../api/generated/batch-v1.js';
 import type { ObjectReference } from '../../api/generated/core-v1.js';
 export type { ObjectReference };
 
@@ -16,22 +17,9 @@ export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronj
 /** nextScheduleDelta: requeues land this much after the scheduled time (clock skew). */
 export const NEXT_SCHEDULE_DELTA_MS = 100;
 
-export interface CronJob extends KubeObject {
-  spec: {
-    schedule: string;
-    timeZone?: string | null;
-    startingDeadlineSeconds?: number | null;
-    concurrencyPolicy?: 'Allow' | 'Forbid' | 'Replace' | string;
-    suspend?: boolean | null;
-    jobTemplate: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec: JobSpec };
-    successfulJobsHistoryLimit?: number | null;
-    failedJobsHistoryLimit?: number | null;
-  };
-  status?: {
-    active?: ObjectReference[];
-    lastScheduleTime?: string | null;
-    lastSuccessfulTime?: string | null;
-  };
+/** batch/v1 CronJob with `spec` and its job template's `spec` required, as validation makes every CronJob have them. */
+export interface CronJob extends batch.CronJob {
+  spec: batch.CronJobSpec & { jobTemplate: { spec: JobSpec } };
 }
 
 export type MissedSchedules = 'none' | 'few' | 'many';

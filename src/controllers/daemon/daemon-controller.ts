@@ -26,6 +26,10 @@ import {
   allowsSurge, Backoff, byCreationTimestampAndPhase, createPodTemplate, DAEMONSET_UNIQUE_LABEL, type DaemonSet, DS_API_VERSION, DS_KIND,
   getTargetNodeName, getTemplateGeneration, isPodUpdated, nodeShouldRunDaemonPod, replaceDaemonSetPodNodeNameNodeAffinity,
 } from './util.js';
+import type { DaemonSetStatus } from '../../api/generated/apps-v1.js';
+
+/** The status counters a sync computes (updateDaemonSetStatus). */
+type DaemonSetCounters = Required<Pick<DaemonSetStatus, 'desiredNumberScheduled' | 'currentNumberScheduled' | 'numberMisscheduled' | 'numberReady' | 'updatedNumberScheduled' | 'numberAvailable' | 'numberUnavailable'>>;
 
 export const DAEMONSET_CONTROLLER = 'daemonset-controller';
 /** BurstReplicas: most pods created or deleted per sync. */
@@ -393,7 +397,7 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
       }
       if (isPodUpdated(pod, hash, generation)) updated++;
     }
-    const next = {
+    const next: DaemonSetCounters = {
       desiredNumberScheduled: desired, currentNumberScheduled: current, numberMisscheduled: misscheduled, numberReady: ready,
       updatedNumberScheduled: updated, numberAvailable: availableCount, numberUnavailable: desired - availableCount,
     };
@@ -403,13 +407,13 @@ export class DaemonSetsController extends QueueController implements DaemonSetsC
     if (minReady > 0 && ready !== availableCount) return { requeueAfter: minReady * 1000 };
   }
 
-  private async storeDaemonSetStatus(ds: DaemonSet, next: Record<string, number>, updateObservedGen: boolean): Promise<void> {
-    const st = ds.status ?? {};
-    const unchanged = Object.entries(next).every(([k, v]) => ((st as Record<string, number | undefined>)[k] ?? 0) === v);
+  private async storeDaemonSetStatus(ds: DaemonSet, next: DaemonSetCounters, updateObservedGen: boolean): Promise<void> {
+    const st: Partial<DaemonSetStatus> = ds.status ?? {};
+    const unchanged = (Object.keys(next) as (keyof DaemonSetCounters)[]).every((k) => (st[k] ?? 0) === next[k]);
     if (unchanged && (st.observedGeneration ?? 0) >= (ds.metadata.generation ?? 0)) return;
     let toUpdate: DaemonSet = ds;
     for (let i = 0; ; i++) {
-      const status: NonNullable<DaemonSet['status']> = { ...(toUpdate.status ?? {}), ...next };
+      const status: DaemonSetStatus = { ...toUpdate.status, ...next };
       if (updateObservedGen) status.observedGeneration = ds.metadata.generation;
       // omitempty counters: Go never writes these as zero
       for (const k of ['observedGeneration', 'updatedNumberScheduled', 'numberAvailable', 'numberUnavailable'] as const) if (!status[k]) delete status[k];

@@ -265,7 +265,7 @@ async function snapshot(dsc: DaemonSetsControl, ds: DaemonSet, revision: number,
     if ((currDS.status?.collisionCount ?? undefined) !== (ds.status?.collisionCount ?? undefined)) {
       throw new Error(`found a stale collision count (${ds.status?.collisionCount ?? 0}, expected ${currDS.status?.collisionCount ?? 0}) of DaemonSet ${JSON.stringify(ds.metadata.name)} while processing; will retry until it is updated`);
     }
-    currDS.status = { ...(currDS.status ?? {}), collisionCount: (currDS.status?.collisionCount ?? 0) + 1 };
+    currDS.status = { currentNumberScheduled: 0, numberMisscheduled: 0, desiredNumberScheduled: 0, numberReady: 0, ...currDS.status, collisionCount: (currDS.status?.collisionCount ?? 0) + 1 };
     await dsc.client.updateStatus(builtin.daemonSets, currDS);
     throw outer;
   }

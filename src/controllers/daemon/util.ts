@@ -2,11 +2,11 @@
 // tolerations every daemon pod gets, the pod template with the generation and revision-hash labels, the node
 // affinity that pins a pod to its node, which node a pod targets, whether it is up to date, surge and
 // unavailability budgets, and whether a node should run the daemon pod at all (NodeShouldRunDaemonPod).
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { Node, Pod as TypedPod, Taint, Toleration } from '../../api/core.js';
 import { matchesNodeSelectorAndAffinity, toleratesTaint } from '../../scheduler/filters.js';
 import { scaledValueFromIntOrPercent } from '../deployment/intstr.js';
-import type { LabelSelector, Pod, PodTemplateSpec } from '../statefulset/types.js';
+import type { Pod, PodTemplateSpec } from '../statefulset/types.js';
+import type * as apps from '../../api/generated/apps-v1.js';
 
 export const DS_API_VERSION = 'apps/v1';
 export const DS_KIND = 'DaemonSet';
@@ -17,26 +17,9 @@ export const TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 /** The apps/v1 home of the internal spec.templateGeneration. */
 export const TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
 
-export interface DaemonSet extends KubeObject {
-  spec: {
-    selector?: LabelSelector;
-    template: PodTemplateSpec;
-    updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete' | string; rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string } };
-    minReadySeconds?: number;
-    revisionHistoryLimit?: number;
-  };
-  status?: {
-    currentNumberScheduled?: number;
-    numberMisscheduled?: number;
-    desiredNumberScheduled?: number;
-    numberReady?: number;
-    observedGeneration?: number;
-    updatedNumberScheduled?: number;
-    numberAvailable?: number;
-    numberUnavailable?: number;
-    collisionCount?: number;
-    conditions?: unknown[];
-  };
+/** apps/v1 DaemonSet with `spec` required: the API server validates that every DaemonSet has one. */
+export interface DaemonSet extends apps.DaemonSet {
+  spec: apps.DaemonSetSpec;
 }
 
 /** Tolerations added to every daemon pod (AddOrUpdateDaemonPodTolerations): node problems never evict or block it. */

@@ -1,12 +1,10 @@
 // The slices of batch/v1 Job the Job, CronJob and TTL-after-finished controllers read and write (wire form), the
 // well-known names of k8s.io/api/batch/v1, and pkg/controller/job/util: when a Job is finished.
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { ContainerStatus } from '../../api/core.js';
-import type { LabelSelector, Pod, PodTemplateSpec } from '../statefulset/types.js';
-import type { JobCondition } from '../../api/generated/batch-v1.js';
-import type { JobStatus } from '../../api/generated/batch-v1.js';
-export type { JobStatus };
-export type { JobCondition };
+import type { Pod } from '../statefulset/types.js';
+import type * as batch from '../../api/generated/batch-v1.js';
+import type { JobSpec } from '../../api/generated/batch-v1.js';
+export type { JobCondition, JobSpec, JobStatus, PodFailurePolicyRule } from '../../api/generated/batch-v1.js';
 
 export const JOB_API_VERSION = 'batch/v1';
 export const JOB_KIND = 'Job';
@@ -34,34 +32,9 @@ export const JOB_REASON_FAILED_INDEXES = 'FailedIndexes';
 export const JOB_REASON_SUCCESS_POLICY = 'SuccessPolicy';
 export const JOB_REASON_COMPLETIONS_REACHED = 'CompletionsReached';
 
-export interface PodFailurePolicyRule {
-  action: 'Count' | 'FailIndex' | 'FailJob' | 'Ignore' | string;
-  onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn' | string; values: number[] } | null;
-  onPodConditions?: { type: string; status: string }[] | null;
-}
-
-export interface JobSpec {
-  parallelism?: number;
-  completions?: number | null;
-  activeDeadlineSeconds?: number | null;
-  podFailurePolicy?: { rules: PodFailurePolicyRule[] } | null;
-  successPolicy?: { rules: { succeededIndexes?: string; succeededCount?: number }[] } | null;
-  backoffLimit?: number;
-  backoffLimitPerIndex?: number | null;
-  maxFailedIndexes?: number | null;
-  selector?: LabelSelector;
-  manualSelector?: boolean;
-  template: PodTemplateSpec;
-  ttlSecondsAfterFinished?: number | null;
-  completionMode?: 'NonIndexed' | 'Indexed' | string;
-  suspend?: boolean;
-  podReplacementPolicy?: 'Failed' | 'TerminatingOrFailed' | string;
-  managedBy?: string | null;
-}
-
-export interface Job extends KubeObject {
+/** batch/v1 Job with `spec` required: the API server validates that every Job has one. */
+export interface Job extends batch.Job {
   spec: JobSpec;
-  status?: JobStatus;
 }
 
 /** FinishedCondition: the type of the first Complete or Failed condition that is True. */

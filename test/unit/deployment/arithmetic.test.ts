@@ -16,7 +16,7 @@ import type { Pod, ReplicaSet } from '../../../src/controllers/replicaset/types.
 
 const deployment = (replicas: number, surge: number | string = '25%', unavailable: number | string = '25%', type = 'RollingUpdate'): Deployment => ({
   metadata: { name: 'web', namespace: 'default' },
-  spec: { replicas, template: {}, strategy: { type, rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } } },
+  spec: { replicas, selector: {}, template: {}, strategy: { type, rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } } },
 });
 
 const rs = (name: string, replicas: number, extra: Partial<ReplicaSet['status']> = {}, annotations: Record<string, string> = {}, created = '2024-01-01T00:00:00Z'): ReplicaSet => ({
