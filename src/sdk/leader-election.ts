@@ -6,12 +6,13 @@
 //    shorter than leaseDuration: it stops acting before anyone else may take over;
 //  - on shutdown the leader releases the Lease (empty holder, 1 s duration) so a standby takes over at once.
 import { isNotFound, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
-import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from '../client/client.js';
 import { sleep } from '../client/http.js';
 import { builtin, resourcePath } from '../client/resources.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import type { LeaseSpec, Lease } from '../api/generated/coordination-v1.js';
+export type { LeaseSpec, Lease } from '../api/generated/coordination-v1.js';
 
 export interface LeaderElectionOptions {
   /** Lease name. */
@@ -31,18 +32,6 @@ export interface LeaderCallbacks {
   onStoppedLeading?(): void;
   /** The observed holder changed (including to ourselves). */
   onNewLeader?(identity: string): void;
-}
-
-export interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  acquireTime?: string;
-  renewTime?: string;
-  leaseTransitions?: number;
-}
-
-export interface Lease extends KubeObject {
-  spec?: LeaseSpec;
 }
 
 /** client-go's JitterFactor for the candidate poll. */

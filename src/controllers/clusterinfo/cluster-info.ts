@@ -3,9 +3,9 @@
 // it has credentials. Written at start, and rewritten when the address or CA changed since (a new port).
 import { stringify } from 'yaml';
 import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
+import type { ConfigMap } from '../../api/core.js';
 
 export const CLUSTER_INFO_NAMESPACE = 'kube-public';
 export const CLUSTER_INFO_NAME = 'cluster-info';
@@ -22,10 +22,6 @@ export function clusterInfoKubeconfig(server: string, caPem: string): string {
     preferences: {},
     users: null,
   }, { lineWidth: 0, indentSeq: false });
-}
-
-interface ConfigMap extends KubeObject {
-  data?: Record<string, string>;
 }
 
 export async function ensureClusterInfo(client: KubeClient, opts: { server: string; caPem: string }): Promise<void> {

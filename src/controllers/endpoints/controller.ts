@@ -1,7 +1,6 @@
 // The v1 Endpoints controller (pkg/controller/endpoint): one Endpoints object per Service with a selector, named
 // like it, listing its pods. Deleted with the Service. An API client on the client toolkit.
 import { isNotFound } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
@@ -9,13 +8,11 @@ import { splitObjectKey } from '../../client/store.js';
 import { podsForService, WriteExpectations, wireServiceAndPodEvents } from '../endpointslice/service-pods.js';
 import type { Pod, Service } from '../endpointslice/types.js';
 import { canonical } from '../endpointslice/utils.js';
-import { desiredSubsets, EndpointSubset, endpointsLabels } from './subsets.js';
+import { desiredSubsets, endpointsLabels } from './subsets.js';
 import { errorText, QueueController } from '../common/queue-controller.js';
 import { warnSyncError } from '../common/sync-errors.js';
-
-export interface Endpoints extends KubeObject {
-  subsets?: EndpointSubset[];
-}
+import type { Endpoints } from '../../api/generated/core-v1.js';
+export type { Endpoints } from '../../api/generated/core-v1.js';
 
 export interface EndpointsControllerOptions {
   workers?: number;

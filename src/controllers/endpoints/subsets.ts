@@ -2,31 +2,14 @@
 // ready pods under `addresses`, others under `notReadyAddresses`, grouped into subsets by identical port sets.
 import { LABEL_HEADLESS, Pod, Service } from '../endpointslice/types.js';
 import { canonical, findPort, isPodReady, podAddresses, shouldPodBeInEndpoints, shouldSetHostname } from '../endpointslice/utils.js';
+import type { EndpointAddress, EndpointPort, EndpointSubset } from '../../api/generated/core-v1.js';
+export type { EndpointAddress, EndpointSubset } from '../../api/generated/core-v1.js';
 
-export interface EndpointAddress {
-  ip: string;
-  hostname?: string;
-  nodeName?: string;
-  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
-}
-
-export interface EndpointsPort {
-  name?: string;
-  port: number;
-  protocol: string;
-  appProtocol?: string;
-}
-
-export interface EndpointSubset {
-  addresses?: EndpointAddress[];
-  notReadyAddresses?: EndpointAddress[];
-  ports?: EndpointsPort[];
-}
 
 interface Entry {
   addr: EndpointAddress;
   ready: boolean;
-  port?: EndpointsPort;
+  port?: EndpointPort;
 }
 
 export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
@@ -50,7 +33,7 @@ export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
     for (const sp of ports) {
       const port = findPort(pod, sp);
       if (port === undefined) continue;
-      const p: EndpointsPort = { name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP' };
+      const p: EndpointPort = { name: sp.name ?? '', port, protocol: sp.protocol ?? 'TCP' };
       if (sp.appProtocol) p.appProtocol = sp.appProtocol;
       entries.push({ addr, ready, port: p });
     }
@@ -60,7 +43,7 @@ export function desiredSubsets(svc: Service, pods: Pod[]): EndpointSubset[] {
 
 /** Groups addresses that serve exactly the same ports; sorted so equal content gives equal objects. */
 function repackSubsets(entries: Entry[]): EndpointSubset[] {
-  const perAddress = new Map<string, { addr: EndpointAddress; ready: boolean; ports: Map<string, EndpointsPort> }>();
+  const perAddress = new Map<string, { addr: EndpointAddress; ready: boolean; ports: Map<string, EndpointPort> }>();
   for (const e of entries) {
     const key = `${e.ready ? 'r' : 'n'}|${e.addr.ip}|${e.addr.targetRef?.uid ?? ''}`;
     let a = perAddress.get(key);
@@ -84,7 +67,7 @@ function repackSubsets(entries: Entry[]): EndpointSubset[] {
   return subsets;
 }
 
-const comparePorts = (a: EndpointsPort, b: EndpointsPort) => ((a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : a.port - b.port);
+const comparePorts = (a: EndpointPort, b: EndpointPort) => ((a.name ?? '') < (b.name ?? '') ? -1 : (a.name ?? '') > (b.name ?? '') ? 1 : a.port - b.port);
 const compareAddresses = (a: EndpointAddress, b: EndpointAddress) => (a.ip < b.ip ? -1 : a.ip > b.ip ? 1 : (a.targetRef?.uid ?? '') < (b.targetRef?.uid ?? '') ? -1 : 1);
 
 /** Labels of a controller-written Endpoints: the Service's, plus the headless marker when it has no ClusterIP. */

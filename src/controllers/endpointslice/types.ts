@@ -1,43 +1,8 @@
 // The slice of discovery.k8s.io/v1 EndpointSlice the endpoint controllers and the DNS server read; Pod is src/api's.
-import type { KubeObject } from '../../apimachinery/types.js';
+export type { EndpointConditions, Endpoint, EndpointPort, EndpointSlice } from '../../api/generated/discovery-v1.js';
 export type { Service, ServicePort, ServiceSpec } from '../../registry/core-service-alloc/allocator.js';
 
-export type { ContainerPort, Pod } from '../../api/generated/core-v1.js';
-
-export interface ObjectReference {
-  kind: string;
-  namespace?: string;
-  name: string;
-  uid?: string;
-}
-
-export interface EndpointConditions {
-  ready?: boolean;
-  serving?: boolean;
-  terminating?: boolean;
-}
-
-export interface Endpoint {
-  addresses: string[];
-  conditions?: EndpointConditions;
-  hostname?: string;
-  targetRef?: ObjectReference;
-  nodeName?: string;
-  zone?: string;
-}
-
-export interface EndpointPort {
-  name?: string;
-  port?: number;
-  protocol?: string;
-  appProtocol?: string;
-}
-
-export interface EndpointSlice extends KubeObject {
-  addressType: string;
-  endpoints: Endpoint[] | null;
-  ports?: EndpointPort[] | null;
-}
+export type { ContainerPort, ObjectReference, Pod } from '../../api/generated/core-v1.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';

@@ -4,15 +4,12 @@ import { isAlreadyExists } from '../../apimachinery/errors.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import { newControllerRef } from '../common/controller-ref-manager.js';
 import { goJsonMarshal } from './go-json.js';
+import type { ControllerRevision } from '../../api/generated/apps-v1.js';
+// A revision's `data`, for StatefulSets, is a strategic merge patch `{"spec":{"template":{…,"$patch":"replace"}}}`.
+export type { ControllerRevision } from '../../api/generated/apps-v1.js';
 
 /** Label holding the (safe-encoded) hash of a revision's data. */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller.kubernetes.io/hash';
-
-export interface ControllerRevision extends KubeObject {
-  /** The revision's payload; for StatefulSets a strategic merge patch `{"spec":{"template":{…,"$patch":"replace"}}}`. */
-  data?: unknown;
-  revision: number;
-}
 
 /**
  * The API operations the history logic needs. Implementations talk to the API server (or a fake in tests);

@@ -9,15 +9,12 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { isNamespaceTerminating } from '../common/errors.js';
+import type { ConfigMap } from '../../api/core.js';
 
 export const ROOT_CA_CONFIG_MAP = 'kube-root-ca.crt';
 export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
 export const DESCRIPTION = 'Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as the '
   + 'internal service IP or kubernetes.default.svc. No other usage is guaranteed across distributions of Kubernetes clusters.';
-
-interface ConfigMap extends KubeObject {
-  data?: Record<string, string>;
-}
 
 export class RootCACertPublisher extends QueueController {
   private readonly configMaps: SharedInformer<ConfigMap>;
