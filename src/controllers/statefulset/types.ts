@@ -1,46 +1,21 @@
 // The slice of apps/v1 StatefulSet the controller reads (Pod, PersistentVolumeClaim and the rest are src/api's
 // generated types), plus the transport-facing interfaces the integrator implements. Objects stay plain JSON (wire form).
+import type * as apps from '../../api/generated/apps-v1.js';
+import type { StatefulSetSpec, StatefulSetStatus } from '../../api/generated/apps-v1.js';
 import type { KubeObject } from '../../apimachinery/types.js';
 import type { ControllerRevision, History } from '../history/controller-history.js';
-import type { LabelSelector } from '../../apimachinery/labels.js';
-import type { PersistentVolumeClaim, Pod, PodTemplateSpec } from '../../api/generated/core-v1.js';
+import type { PersistentVolumeClaim, Pod } from '../../api/generated/core-v1.js';
 import type { StatefulSetCaches } from './caches.js';
 
 export type { LabelSelector } from '../../apimachinery/labels.js';
+export type { StatefulSetSpec, StatefulSetStatus } from '../../api/generated/apps-v1.js';
 export type { PersistentVolumeClaim, Pod, PodCondition, PodSpec, PodTemplateSpec, Volume } from '../../api/generated/core-v1.js';
 
 export type RetentionPolicyType = 'Retain' | 'Delete';
 
-export interface StatefulSetSpec {
-  replicas?: number;
-  selector?: LabelSelector;
-  template: PodTemplateSpec;
-  volumeClaimTemplates?: PersistentVolumeClaim[];
-  serviceName?: string;
-  podManagementPolicy?: 'OrderedReady' | 'Parallel';
-  updateStrategy?: { type?: 'RollingUpdate' | 'OnDelete'; rollingUpdate?: { partition?: number; maxUnavailable?: number | string } };
-  revisionHistoryLimit?: number;
-  minReadySeconds?: number;
-  persistentVolumeClaimRetentionPolicy?: { whenDeleted?: RetentionPolicyType; whenScaled?: RetentionPolicyType };
-  ordinals?: { start?: number };
-}
-
-export interface StatefulSetStatus {
-  observedGeneration?: number;
-  replicas: number;
-  readyReplicas?: number;
-  currentReplicas?: number;
-  updatedReplicas?: number;
-  currentRevision?: string;
-  updateRevision?: string;
-  collisionCount?: number;
-  conditions?: unknown[];
-  availableReplicas: number;
-}
-
-export interface StatefulSet extends KubeObject {
+/** apps/v1 StatefulSet with `spec` required: the API server validates that every StatefulSet has one. */
+export interface StatefulSet extends apps.StatefulSet {
   spec: StatefulSetSpec;
-  status?: StatefulSetStatus;
 }
 
 /**

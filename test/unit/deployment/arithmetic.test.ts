@@ -21,7 +21,7 @@ const deployment = (replicas: number, surge: number | string = '25%', unavailabl
 
 const rs = (name: string, replicas: number, extra: Partial<ReplicaSet['status']> = {}, annotations: Record<string, string> = {}, created = '2024-01-01T00:00:00Z'): ReplicaSet => ({
   metadata: { name, namespace: 'default', uid: name, annotations, creationTimestamp: created },
-  spec: { replicas },
+  spec: { replicas, selector: {} },
   status: { replicas, ...extra },
 });
 

@@ -37,7 +37,7 @@ const informerOf = <T extends KubeObject>(objs: T[]) => {
 };
 
 test('status is written through the status subresource and retried on conflict against a fresh read', async () => {
-  const set: StatefulSet = { metadata: { name: 'web', namespace: 'ns', resourceVersion: '1' }, spec: { template: {} } };
+  const set: StatefulSet = { metadata: { name: 'web', namespace: 'ns', resourceVersion: '1' }, spec: { selector: {}, template: {} } };
   let conflicts = 2;
   const state = { server: { web: { ...set, metadata: { ...set.metadata, resourceVersion: '7' } } } as Record<string, KubeObject>, calls: [] as string[],
     fail: (call: string) => (call.startsWith('status') && conflicts-- > 0 ? conflict() : undefined) };
