@@ -1,6 +1,7 @@
 // Small rules shared by the binder, the provisioner, the protection controllers and the scheduler hook, after
 // upstream's component-helpers/storage/volume and pkg/volume/util.
 import { tryParseQuantity } from '../apimachinery/quantity.js';
+import type { ResourceList } from '../api/core.js';
 import {
   ANN_BETA_DEFAULT_CLASS, ANN_BETA_STORAGE_CLASS, ANN_DEFAULT_CLASS, BINDING_WAIT_FOR_FIRST_CONSUMER,
   PersistentVolume, PersistentVolumeClaim, StorageClass, VolumePod,
@@ -26,7 +27,7 @@ export function containsAllModes(have: readonly string[], requested: readonly st
 }
 
 /** Bytes of a `storage` quantity; undefined when absent or unparsable. */
-export function storageBytes(resources: Record<string, string> | undefined): bigint | undefined {
+export function storageBytes(resources: ResourceList | undefined): bigint | undefined {
   const q = tryParseQuantity(resources?.storage);
   return q ? q.value() : undefined;
 }

@@ -1,78 +1,22 @@
 // The slices of PersistentVolume, PersistentVolumeClaim, StorageClass and Pod the volume controllers read, and the
 // annotation/finalizer names they share with upstream (component-helpers/storage/volume).
-import type { LabelSelector } from '../apimachinery/labels.js';
-import type { KubeObject } from '../apimachinery/types.js';
+import type * as core from '../api/generated/core-v1.js';
+import type { Pod } from '../api/core.js';
+export type { NodeSelectorRequirement, NodeSelectorTerm, ObjectReference as ClaimRef, Volume as PodVolume } from '../api/generated/core-v1.js';
+export type { StorageClass } from '../api/generated/storage-v1.js';
 
-export interface ClaimRef {
-  kind?: string;
-  apiVersion?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  resourceVersion?: string;
+/** core/v1 PersistentVolume with `spec` required: the API server validates that every volume has one. */
+export interface PersistentVolume extends core.PersistentVolume {
+  spec: core.PersistentVolumeSpec;
 }
 
-export interface NodeSelectorRequirement { key: string; operator: string; values?: string[] }
-export interface NodeSelectorTerm { matchExpressions?: NodeSelectorRequirement[]; matchFields?: NodeSelectorRequirement[] }
-
-export interface PersistentVolume extends KubeObject {
-  spec: {
-    capacity?: Record<string, string>;
-    accessModes?: string[];
-    claimRef?: ClaimRef | null;
-    persistentVolumeReclaimPolicy?: string;
-    storageClassName?: string;
-    volumeMode?: string;
-    nodeAffinity?: { required?: { nodeSelectorTerms?: NodeSelectorTerm[] } };
-    hostPath?: { path: string; type?: string };
-    local?: { path: string };
-    nfs?: { server: string; path: string };
-    mountOptions?: string[];
-    [k: string]: unknown;
-  };
-  status?: { phase?: string; message?: string; reason?: string; lastPhaseTransitionTime?: string };
+/** core/v1 PersistentVolumeClaim with `spec` required: the API server validates that every claim has one. */
+export interface PersistentVolumeClaim extends core.PersistentVolumeClaim {
+  spec: core.PersistentVolumeClaimSpec;
 }
 
-export interface PersistentVolumeClaim extends KubeObject {
-  spec: {
-    accessModes?: string[];
-    selector?: LabelSelector | null;
-    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-    volumeName?: string;
-    storageClassName?: string | null;
-    volumeMode?: string;
-    dataSource?: unknown;
-    [k: string]: unknown;
-  };
-  status?: {
-    phase?: string;
-    accessModes?: string[];
-    capacity?: Record<string, string>;
-    conditions?: unknown[];
-    allocatedResources?: Record<string, string>;
-    [k: string]: unknown;
-  };
-}
-
-export interface StorageClass extends KubeObject {
-  provisioner: string;
-  parameters?: Record<string, string>;
-  reclaimPolicy?: string;
-  volumeBindingMode?: string;
-  allowVolumeExpansion?: boolean;
-  mountOptions?: string[];
-}
-
-export interface PodVolume {
-  name: string;
-  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
-  ephemeral?: unknown;
-}
-
-export interface VolumePod extends KubeObject {
-  spec: { nodeName?: string; volumes?: PodVolume[]; [k: string]: unknown };
-  status?: { phase?: string; [k: string]: unknown };
-}
+/** The pods the volume controllers look at (which claims they use, on which node). */
+export type VolumePod = Pod;
 
 export const ANN_BIND_COMPLETED = 'pv.kubernetes.io/bind-completed';
 export const ANN_BOUND_BY_CONTROLLER = 'pv.kubernetes.io/bound-by-controller';

@@ -127,7 +127,7 @@ describe('PreBind: waiting for the PV binder', () => {
     const binding: VolumeDecision = { ok: true, node: 'n1', bindings: [{ claim: c, volume: pv }], provisions: [] };
     lookup.volumes.upsert(pv);
     const cleared = waitForVolumeBindings(lookup, binding, 5000);
-    lookup.volumes.upsert({ ...pv, spec: { ...pv.spec, claimRef: null } });
+    lookup.volumes.upsert({ ...pv, spec: { ...pv.spec, claimRef: undefined } });
     lookup.put(c);
     await assert.rejects(cleared, { message: 'binding volumes: pv "pv-c" claimRef was cleared' });
   });

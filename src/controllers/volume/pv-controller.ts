@@ -435,7 +435,7 @@ export class PersistentVolumeController extends QueueController {
   private async unbindVolume(volume: PersistentVolume): Promise<void> {
     const clone = structuredClone(volume);
     if (clone.metadata.annotations?.[ANN_BOUND_BY_CONTROLLER] !== undefined) {
-      clone.spec.claimRef = null;
+      delete clone.spec.claimRef;
       delete clone.metadata.annotations[ANN_BOUND_BY_CONTROLLER];
     } else if (clone.spec.claimRef) {
       clone.spec.claimRef = { ...clone.spec.claimRef, uid: '' };

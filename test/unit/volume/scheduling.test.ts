@@ -9,7 +9,7 @@ const claim = (name: string, cls: string | undefined, volumeName?: string): Pers
   spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, storageClassName: cls, volumeName },
 });
 const sc = (name: string, mode: string, provisioner = 'berth.dev/local'): StorageClass => ({ metadata: { name }, provisioner, volumeBindingMode: mode });
-const pod = (...claims: string[]): VolumePod => ({ metadata: { name: 'p', namespace: 'ns' }, spec: { volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })) } });
+const pod = (...claims: string[]): VolumePod => ({ metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [], volumes: claims.map((c) => ({ name: c, persistentVolumeClaim: { claimName: c } })) } });
 const onNode = (name: string, node: string, extra: Partial<PersistentVolume['spec']> = {}): PersistentVolume => ({
   metadata: { name },
   spec: { capacity: { storage: '5Gi' }, accessModes: ['ReadWriteOnce'], nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [node] }] }] } }, ...extra },
