@@ -16,9 +16,11 @@ import { WorkQueue } from '../../client/workqueue.js';
 import { scaledValueFromIntOrPercent } from '../deployment/intstr.js';
 import { errorText, QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 import { isPodReady } from '../replicaset/pod-ranking.js';
-import type { LabelSelector, Pod } from '../statefulset/types.js';
+import type { Pod } from '../statefulset/types.js';
 import { warnSyncError } from '../common/sync-errors.js';
 import { rfc3339 } from '../../apimachinery/time.js';
+import type * as policy from '../../api/generated/policy-v1.js';
+import type { Condition } from '../../api/generated/meta-v1.js';
 
 export const DISRUPTION_CONTROLLER = 'disruption-controller';
 /** DeletionTimeout: how long an eviction recorded in disruptedPods waits for the pod's deletion to be seen. */
@@ -31,26 +33,10 @@ export const SUFFICIENT_PODS_REASON = 'SufficientPods';
 export const INSUFFICIENT_PODS_REASON = 'InsufficientPods';
 export const SYNC_FAILED_REASON = 'SyncFailed';
 
-export interface PdbCondition {
-  type: string;
-  status: string;
-  observedGeneration?: number;
-  lastTransitionTime: string;
-  reason: string;
-  message: string;
-}
 
-export interface PodDisruptionBudget extends KubeObject {
-  spec: { minAvailable?: number | string; maxUnavailable?: number | string; selector?: LabelSelector; unhealthyPodEvictionPolicy?: string };
-  status?: {
-    observedGeneration?: number;
-    disruptedPods?: Record<string, string>;
-    disruptionsAllowed: number;
-    currentHealthy: number;
-    desiredHealthy: number;
-    expectedPods: number;
-    conditions?: PdbCondition[];
-  };
+/** policy/v1 PodDisruptionBudget with `spec` required (the API server defaults it). */
+export interface PodDisruptionBudget extends policy.PodDisruptionBudget {
+  spec: policy.PodDisruptionBudgetSpec;
 }
 
 interface Scaled extends KubeObject {
@@ -62,7 +48,7 @@ export interface DisruptionControllerOptions extends QueueControllerOptions {
 
 
 /** apimeta.SetStatusCondition: the transition time moves only when the status does. */
-function setStatusCondition(conditions: PdbCondition[], c: Omit<PdbCondition, 'lastTransitionTime'>, nowMs: number): PdbCondition[] {
+function setStatusCondition(conditions: Condition[], c: Omit<Condition, 'lastTransitionTime'>, nowMs: number): Condition[] {
   const existing = conditions.find((x) => x.type === c.type);
   if (!existing) return [...conditions, { ...c, lastTransitionTime: rfc3339(nowMs) }];
   return conditions.map((x) => (x.type !== c.type ? x : { ...x, ...c, lastTransitionTime: x.status !== c.status ? rfc3339(nowMs) : x.lastTransitionTime }));
@@ -296,7 +282,7 @@ export class DisruptionController extends QueueController {
     for (const pod of pods) {
       if (pod.metadata.deletionTimestamp) continue;
       const at = recorded[pod.metadata.name ?? ''];
-      if (at === undefined) continue;
+      if (at === undefined || at === null) continue;
       const expectedDeletion = Date.parse(at) + DELETION_TIMEOUT_MS;
       if (expectedDeletion < now) {
         this.recorder.event(pod, 'Warning', 'NotDeleted', `Pod was expected by PDB ${pdb.metadata.namespace}/${pdb.metadata.namespace} to be deleted but it wasn't`, { kind: 'Pod', apiVersion: 'v1' });

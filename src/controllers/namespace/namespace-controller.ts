@@ -3,7 +3,6 @@
 // and is looked at again until nothing is left; then `kubernetes` is removed from spec.finalizers through
 // PUT namespaces/<name>/finalize, and the server completes the deletion. Progress shows in status.conditions.
 import { ApiError, isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { KubeClient } from '../../client/client.js';
 import type { ReconcileResult } from '../../client/controller.js';
 import type { HandlerRegistration, SharedInformer, SharedInformerFactory } from '../../client/informer.js';
@@ -13,24 +12,11 @@ import { MetadataClient } from '../garbagecollector/metadata-client.js';
 import { KUBE_VERSION } from '../../apimachinery/version.js';
 import { warnSyncError } from '../common/sync-errors.js';
 import { QueueController } from '../common/queue-controller.js';
+import type { Namespace, NamespaceCondition } from '../../api/generated/core-v1.js';
 
 export const NAMESPACE_FINALIZER = 'kubernetes';
 /** Upstream waits at least a second (estimate/2 + 1 s) before looking at a namespace with content left. */
 const CONTENT_REMAINING_REQUEUE_MS = 1000;
-
-
-interface Namespace extends KubeObject {
-  spec?: { finalizers?: string[] };
-  status?: { phase?: string; conditions?: NamespaceCondition[] };
-}
-
-interface NamespaceCondition {
-  type: string;
-  status: 'True' | 'False';
-  lastTransitionTime?: string;
-  reason: string;
-  message: string;
-}
 
 export interface NamespaceControllerOptions {
   userAgent?: string;

@@ -2,17 +2,13 @@
 // cluster CIDR is cut into subnets of --node-cidr-mask-size (24) bits; podCIDRs nodes already carry are marked used
 // at start and as nodes appear (nodes that `berth up` registers bring their own), a node without one gets the next
 // free subnet after the last one handed out, and a deleted node's subnet is free again.
-import type { KubeObject } from '../../apimachinery/types.js';
 import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import type { KubeClient } from '../../client/client.js';
 import { cidrsOverlap, formatCidr, parseCidr, type Cidr } from '../../networking/ipv4.js';
 import { QueueController, type Syncable } from '../common/queue-controller.js';
-
-interface Node extends KubeObject {
-  spec?: { podCIDR?: string; podCIDRs?: string[] };
-}
+import type { Node } from '../../api/core.js';
 
 /** cidrset.CidrSet: which of the cluster range's node subnets are taken. */
 export class CidrSet {

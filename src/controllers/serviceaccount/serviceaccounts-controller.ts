@@ -8,13 +8,10 @@ import type { SharedInformer, SharedInformerFactory } from '../../client/informe
 import { builtin } from '../../client/resources.js';
 import { isNamespaceTerminating } from '../common/errors.js';
 import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import type { Namespace } from '../../api/generated/core-v1.js';
 
 /** DefaultServiceAccountsControllerOptions: the accounts every namespace gets. */
 export const SERVICE_ACCOUNTS_TO_ENSURE = ['default'];
-
-interface Namespace extends KubeObject {
-  status?: { phase?: string };
-}
 
 export class ServiceAccountsController extends QueueController {
   private readonly serviceAccounts: SharedInformer<KubeObject>;
