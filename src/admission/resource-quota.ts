@@ -4,19 +4,15 @@
 // compare-and-swap (so concurrent creates cannot both take the last unit). A quota the controller has not counted yet
 // refuses with `status unknown for quota`. Dry runs are checked but not charged.
 import { errForbidden, isAlreadyExistsOrConflict } from '../apimachinery/errors.js';
-import type { KubeObject } from '../apimachinery/types.js';
 import type { GenericStore, } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
-import { evaluatorFor, type QuotaSpecLike } from '../quota/evaluators.js';
+import { evaluatorFor } from '../quota/evaluators.js';
 import { add, fromWire, isZero, lessThanOrEqual, mask, prettyPrint, resourceNames, subtractNonNegative, toWire } from '../quota/resources.js';
 import { WatchedNamespaceCache } from './watched-namespace-cache.js';
 import { systemRequestContext } from '../registry/system-context.js';
+import type { ResourceQuota } from '../api/generated/core-v1.js';
 
-interface ResourceQuota extends KubeObject {
-  spec?: QuotaSpecLike & { hard?: Record<string, string> };
-  status?: { hard?: Record<string, string>; used?: Record<string, string> };
-}
 
 /** How often a quota write that lost a race is re-evaluated on fresh quotas. */
 const MAX_ATTEMPTS = 5;

@@ -5,18 +5,9 @@
 import { Quantity } from '../apimachinery/quantity.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { add, count, fromWire, type ResourceList } from './resources.js';
+import type { ResourceQuotaSpec, ScopedResourceSelectorRequirement } from '../api/generated/core-v1.js';
 
 /** The quota's scopes and scope selector, as requirements (getScopeSelectorsFromQuota). */
-export interface ScopeRequirement {
-  scopeName: string;
-  operator: string;
-  values?: string[];
-}
-
-export interface QuotaSpecLike {
-  scopes?: string[];
-  scopeSelector?: { matchExpressions?: ScopeRequirement[] };
-}
 
 export interface Evaluator {
   /** group/resource of the objects it charges. */
@@ -29,14 +20,14 @@ export interface Evaluator {
   /** Usage of one object. */
   usage(obj: KubeObject, nowMs: number): ResourceList;
   /** Whether the object falls under the quota's scopes (objects of kinds without scopes always do). */
-  matchesScopes(spec: QuotaSpecLike, obj: KubeObject): boolean;
+  matchesScopes(spec: ResourceQuotaSpec, obj: KubeObject): boolean;
   /** Constraints: an error text when the object fails what `required` resources demand of it. */
   constraints(required: string[], obj: KubeObject): string | undefined;
 }
 
 const STORAGE_CLASS_SUFFIX = '.storageclass.storage.k8s.io/';
 
-export function scopeRequirements(spec: QuotaSpecLike): ScopeRequirement[] {
+export function scopeRequirements(spec: ResourceQuotaSpec): ScopedResourceSelectorRequirement[] {
   return [
     ...(spec.scopes ?? []).map((s) => ({ scopeName: s, operator: 'Exists' })),
     ...(spec.scopeSelector?.matchExpressions ?? []),
@@ -131,7 +122,7 @@ function quotaV1Pod(pod: PodLike, nowMs: number): boolean {
 const isTerminating = (pod: PodLike) => pod.spec?.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds !== null && pod.spec.activeDeadlineSeconds >= 0;
 const isBestEffort = (pod: PodLike) => pod.status?.qosClass === 'BestEffort';
 
-function podMatchesScope(req: ScopeRequirement, pod: PodLike): boolean {
+function podMatchesScope(req: ScopedResourceSelectorRequirement, pod: PodLike): boolean {
   switch (req.scopeName) {
     case 'Terminating': return isTerminating(pod);
     case 'NotTerminating': return !isTerminating(pod);

@@ -9,18 +9,16 @@ import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin, type ResourceDescriptor } from '../../client/resources.js';
 import { splitObjectKey } from '../../client/store.js';
-import { claimEvaluator, type Evaluator, evaluatorFor, parseCountName, podEvaluator, type QuotaSpecLike, serviceEvaluator } from '../../quota/evaluators.js';
+import { claimEvaluator, type Evaluator, evaluatorFor, parseCountName, podEvaluator, serviceEvaluator } from '../../quota/evaluators.js';
 import { add, count, equals, fromWire, mask, type ResourceList, toWire } from '../../quota/resources.js';
 import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+import type { ResourceQuota, ResourceQuotaSpec, ResourceQuotaStatus } from '../../api/generated/core-v1.js';
+export type { ResourceQuota } from '../../api/generated/core-v1.js';
 
 export const RESOURCE_QUOTA_CONTROLLER = 'resourcequota-controller';
 /** The full recount period (--resource-quota-sync-period). */
 export const QUOTA_RESYNC_PERIOD_MS = 5 * 60_000;
 
-export interface ResourceQuota extends KubeObject {
-  spec?: QuotaSpecLike & { hard?: Record<string, string> };
-  status?: { hard?: Record<string, string>; used?: Record<string, string> };
-}
 
 export interface ResourceQuotaControllerOptions extends QueueControllerOptions {
   resyncPeriodMs?: number;
@@ -38,7 +36,7 @@ const WATCHED: { res: ResourceDescriptor; evaluator: Evaluator }[] = [
 ];
 
 /** quota.Equals on the wire form: same names, equal quantities (key order and spelling do not matter). */
-const sameHard = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) => equals(fromWire(a), fromWire(b));
+const sameHard = (a: ResourceQuotaStatus['hard'], b: ResourceQuotaStatus['hard']) => equals(fromWire(a), fromWire(b));
 
 export class ResourceQuotaController extends QueueController {
   private readonly quotas: SharedInformer<ResourceQuota>;
@@ -120,7 +118,7 @@ export class ResourceQuotaController extends QueueController {
   }
 
   /** CalculateUsage: for every evaluator the hard names concern, the sum over the namespace's objects in scope. */
-  private async calculateUsage(namespace: string, spec: QuotaSpecLike, hardNames: string[]): Promise<ResourceList> {
+  private async calculateUsage(namespace: string, spec: ResourceQuotaSpec, hardNames: string[]): Promise<ResourceList> {
     let total: ResourceList = new Map();
     const handled = new Set<string>();
     for (const [evaluator, informer] of this.informers) {
