@@ -12,7 +12,7 @@ import { gatewayOf, hostAddressOnPodNetwork } from '../networking/host-network.j
 import { instanceNames } from '../networking/instance.js';
 import { parseCidr } from '../networking/ipv4.js';
 import { nodeSubnets } from '../nodeagent/ipam.js';
-import type { Service } from '../registry/core-service-alloc/allocator.js';
+import type { Service } from '../api/generated/core-v1.js';
 import type { Component, ComponentContext, RunningComponent } from '../component/contract.js';
 import { RunningForwarder, startTcpForwarder } from './apiserver-endpoint.js';
 import { ConntrackCleaner } from './conntrack.js';

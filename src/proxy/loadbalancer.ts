@@ -8,7 +8,7 @@ import type { KubeClient } from '../client/client.js';
 import type { SharedInformer } from '../client/informer.js';
 import { builtin } from '../client/resources.js';
 import { objectKey } from '../client/store.js';
-import type { LoadBalancerIngress, Service } from '../registry/core-service-alloc/allocator.js';
+import type { LoadBalancerIngress, Service } from '../api/generated/core-v1.js';
 import type { ProxyEvent } from './proxier.js';
 
 export interface LoadBalancerOptions {

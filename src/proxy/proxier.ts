@@ -10,7 +10,7 @@ import { LABEL_SERVICE_NAME } from '../controllers/endpointslice/types.js';
 import type { SharedInformer } from '../client/informer.js';
 import { objectKey } from '../client/store.js';
 import { Cidr, cidrContains, parseIPv4 } from '../networking/ipv4.js';
-import type { Service } from '../registry/core-service-alloc/allocator.js';
+import type { Service } from '../api/generated/core-v1.js';
 import type { ConntrackCleaner, UdpPortState } from './conntrack.js';
 import { endpointsForPort, EndpointInfo } from './endpoints.js';
 import type { NftTable } from './nft.js';

@@ -3,7 +3,7 @@
 // from status, session affinity with its timeout, and the two traffic policies. Headless and ExternalName Services
 // have no rules (DNS answers for them); IPv4 only.
 import { parseIPv4 } from '../networking/ipv4.js';
-import type { Service } from '../registry/core-service-alloc/allocator.js';
+import type { Service } from '../api/generated/core-v1.js';
 
 export type Protocol = 'TCP' | 'UDP';
 

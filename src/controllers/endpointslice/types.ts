@@ -1,8 +1,7 @@
-// The slice of discovery.k8s.io/v1 EndpointSlice the endpoint controllers and the DNS server read; Pod is src/api's.
+// The API types the endpoint controllers and the DNS server read (generated, src/api), and the well-known names of
+// discovery.k8s.io/v1 EndpointSlices.
 export type { EndpointConditions, Endpoint, EndpointPort, EndpointSlice } from '../../api/generated/discovery-v1.js';
-export type { Service, ServicePort, ServiceSpec } from '../../registry/core-service-alloc/allocator.js';
-
-export type { ContainerPort, ObjectReference, Pod } from '../../api/generated/core-v1.js';
+export type { ContainerPort, ObjectReference, Pod, Service, ServicePort, ServiceSpec } from '../../api/generated/core-v1.js';
 
 export const LABEL_SERVICE_NAME = 'kubernetes.io/service-name';
 export const LABEL_MANAGED_BY = 'endpointslice.kubernetes.io/managed-by';

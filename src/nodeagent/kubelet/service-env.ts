@@ -1,7 +1,7 @@
 // Docker-link style service environment variables, as kubernetes pkg/kubelet/envvars/envvars.go (FromServices)
 // builds them and kubelet_pods.go getServiceEnvVarMap picks the services: the pod's namespace when
 // enableServiceLinks is on, and the master service `kubernetes` in `default` always.
-import type { Service } from '../../registry/core-service-alloc/allocator.js';
+import type { Service } from '../../api/generated/core-v1.js';
 import { joinHostPort } from './go-net.js';
 
 export type { Service };

@@ -8,56 +8,9 @@
 // and a create that fails after admission gives its value back when the pending entry lapses.
 import { errInternal, errInvalid } from '../../apimachinery/errors.js';
 import { FieldError, invalid } from '../../apimachinery/field-errors.js';
-import type { KubeObject } from '../../apimachinery/types.js';
 import { AllocationError, ERR_FULL, ERR_IP_ALLOCATED, ERR_PORT_ALLOCATED, formatIPv4, NodePortRange, parseIPv4, ServiceIPRange } from './ranges.js';
-
-export interface ServicePort {
-  name?: string;
-  protocol?: string;
-  port?: number;
-  targetPort?: number | string;
-  nodePort?: number;
-  appProtocol?: string;
-}
-
-export interface ServiceSpec {
-  type?: string;
-  clusterIP?: string;
-  clusterIPs?: string[];
-  ipFamilies?: string[];
-  ipFamilyPolicy?: string;
-  selector?: Record<string, string>;
-  ports?: ServicePort[];
-  allocateLoadBalancerNodePorts?: boolean;
-  externalTrafficPolicy?: string;
-  healthCheckNodePort?: number;
-  publishNotReadyAddresses?: boolean;
-  externalName?: string;
-  externalIPs?: string[];
-  sessionAffinity?: string;
-  sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
-  internalTrafficPolicy?: string;
-  loadBalancerClass?: string;
-  loadBalancerIP?: string;
-  loadBalancerSourceRanges?: string[];
-}
-
-export interface LoadBalancerIngress {
-  ip?: string;
-  hostname?: string;
-  ipMode?: string;
-  ports?: { port: number; protocol: string; error?: string }[];
-}
-
-export interface ServiceStatus {
-  loadBalancer?: { ingress?: LoadBalancerIngress[] };
-  conditions?: { type: string; status: string; reason?: string; message?: string; lastTransitionTime?: string }[];
-}
-
-export interface Service extends KubeObject {
-  spec?: ServiceSpec;
-  status?: ServiceStatus;
-}
+import type { ServiceSpec, Service } from '../../api/generated/core-v1.js';
+export type { ServicePort, ServiceSpec, LoadBalancerIngress, ServiceStatus, Service } from '../../api/generated/core-v1.js';
 
 export interface ServiceAllocatorOptions {
   /** Default 10.96.0.0/12. */
