@@ -5,7 +5,6 @@
 // deleted with the Eviction's DeleteOptions. Refusals are 429s with a DisruptionBudget cause, as upstream words them.
 import { ApiError, errBadRequest, errForbidden, isConflict } from '../../apimachinery/errors.js';
 import { labelSelectorAsSelector } from '../../apimachinery/labels.js';
-import type { PodCondition } from '../../api/core.js';
 import type { KubeObject, Status } from '../../apimachinery/types.js';
 import type { DeleteOptions, GenericStore, RequestContext } from '../generic-store.js';
 import type { ResourceRegistry } from '../registry.js';
@@ -13,6 +12,8 @@ import type { ResourceDef } from '../types.js';
 import { systemRequestContext } from '../system-context.js';
 import { rfc3339 } from '../../apimachinery/time.js';
 import { updatePodCondition } from './pod-conditions.js';
+import type { Pod } from '../../api/generated/core-v1.js';
+import type { PodDisruptionBudget } from '../../api/generated/policy-v1.js';
 
 /** EvictionsRetry: conflicts are retried this often. */
 const EVICTIONS_RETRY = 20;
@@ -25,23 +26,14 @@ interface Eviction extends KubeObject {
   deleteOptions?: DeleteOptions & { kind?: string; apiVersion?: string };
 }
 
-interface PodLike extends KubeObject {
-  status?: { phase?: string; conditions?: PodCondition[] };
-}
-
-interface Pdb extends KubeObject {
-  spec?: { selector?: Parameters<typeof labelSelectorAsSelector>[0]; unhealthyPodEvictionPolicy?: string };
-  status?: { observedGeneration?: number; disruptionsAllowed?: number; currentHealthy?: number; desiredHealthy?: number; expectedPods?: number; disruptedPods?: Record<string, string>; conditions?: { type: string; status: string; reason: string; message: string; observedGeneration?: number; lastTransitionTime: string }[] };
-}
-
 export interface EvictionDeps {
   objects: GenericStore;
   registry: ResourceRegistry;
   now?: () => Date;
 }
 
-const isReady = (p: PodLike) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
-const terminal = (p: PodLike) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+const isReady = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const terminal = (p: Pod) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 /** The 429 when the budget still needs its controller's attention (retry after 10 s). */
 function tooManyRequests(pdbName: string): ApiError {
@@ -63,10 +55,10 @@ function propagateDryRun(eviction: Eviction, dryRun: string[]): DeleteOptions {
 }
 
 /** canIgnorePDB: a pod not running yet, finished or already terminating disrupts nothing more. */
-const canIgnorePDB = (pod: PodLike) => terminal(pod) || pod.status?.phase === 'Pending' || !!pod.metadata.deletionTimestamp;
+const canIgnorePDB = (pod: Pod) => terminal(pod) || pod.status?.phase === 'Pending' || !!pod.metadata.deletionTimestamp;
 
 /** shouldEnforceResourceVersion: a running pod must not have become ready since it was read. */
-const shouldEnforceResourceVersion = (pod: PodLike) => !terminal(pod) && !pod.metadata.deletionTimestamp;
+const shouldEnforceResourceVersion = (pod: Pod) => !terminal(pod) && !pod.metadata.deletionTimestamp;
 
 export class EvictionREST {
   private readonly pods: ResourceDef;
@@ -94,10 +86,10 @@ export class EvictionREST {
     const isDryRun = original.dryRun?.includes('All') ?? false;
     const rvUnset = !original.preconditions?.resourceVersion;
 
-    let pod: PodLike | undefined;
+    let pod: Pod | undefined;
     // pods the budget does not concern are deleted straight away (conflicts retried unless the caller pinned a version)
     for (let attempt = 0; ; attempt++) {
-      pod = (await this.deps.objects.get(this.pods, namespace, name)) as PodLike;
+      pod = (await this.deps.objects.get(this.pods, namespace, name)) as Pod;
       if (!canIgnorePDB(pod)) break;
       const options: DeleteOptions = { ...original };
       if (shouldEnforceResourceVersion(pod) && rvUnset) options.preconditions = { ...(options.preconditions ?? {}), resourceVersion: pod.metadata.resourceVersion };
@@ -133,7 +125,7 @@ export class EvictionREST {
           } catch (e) {
             if (!isConflict(e)) throw e;
             if (attempt >= EVICTIONS_RETRY) throw new ApiError(504, 'Timeout', `couldn't update PodDisruptionBudget "${pdbName}" due to conflicts`, { retryAfterSeconds: 10 });
-            pdb = (await this.deps.objects.get(this.pdbs, namespace, pdbName)) as Pdb;
+            pdb = (await this.deps.objects.get(this.pdbs, namespace, pdbName)) as PodDisruptionBudget;
           }
         }
       }
@@ -152,9 +144,9 @@ export class EvictionREST {
   }
 
   /** getPodDisruptionBudgets (policy/v1: an empty selector matches every pod). */
-  private async podDisruptionBudgets(pod: PodLike): Promise<Pdb[]> {
+  private async podDisruptionBudgets(pod: Pod): Promise<PodDisruptionBudget[]> {
     const { items } = await this.deps.objects.list(this.pdbs, pod.metadata.namespace ?? '');
-    return (items as Pdb[]).filter((pdb) => {
+    return (items as PodDisruptionBudget[]).filter((pdb) => {
       try {
         return labelSelectorAsSelector(pdb.spec?.selector).matches(pod.metadata.labels ?? {});
       } catch {
@@ -164,9 +156,10 @@ export class EvictionREST {
   }
 
   /** checkAndDecrement: consumes one allowed disruption (a status write, unless dry run) or refuses with 429. */
-  private async checkAndDecrement(podName: string, pdbIn: Pdb, dryRun: boolean): Promise<void> {
-    const pdb: Pdb = structuredClone(pdbIn);
-    const status = (pdb.status ??= {});
+  private async checkAndDecrement(podName: string, pdbIn: PodDisruptionBudget, dryRun: boolean): Promise<void> {
+    const pdb: PodDisruptionBudget = structuredClone(pdbIn);
+    // Go's zero status when the controller has not written one (observedGeneration 0 then refuses below)
+    const status = (pdb.status ??= { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
     const name = pdb.metadata.name ?? '';
     const gr = { group: 'policy', resource: 'poddisruptionbudget' };
     if ((status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) throw tooManyRequests(name);
@@ -212,7 +205,7 @@ export class EvictionREST {
         if (pre?.resourceVersion && pre.resourceVersion !== latest.metadata.resourceVersion) {
           throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on Pod "${name}": the ResourceVersion in the precondition (${pre.resourceVersion}) does not match the ResourceVersion in record (${latest.metadata.resourceVersion}). The object might have been modified`, { name, kind: 'Pod' });
         }
-        const pod = latest as PodLike;
+        const pod = latest as Pod;
         const status = (pod.status ??= {});
         const cond = { type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' };
         status.conditions = updatePodCondition(status.conditions ?? [], cond, rfc3339(this.now()));
