@@ -9,30 +9,11 @@ import type { GenericStore } from '../registry/generic-store.js';
 import type { ResourceRegistry } from '../registry/registry.js';
 import type { AdmissionAttributes, AdmissionPlugin } from '../registry/types.js';
 import { fromWire, type ResourceList } from '../quota/resources.js';
-import { podResources, type PodLike } from '../quota/evaluators.js';
+import { podResources } from '../quota/evaluators.js';
 import { WatchedNamespaceCache } from './watched-namespace-cache.js';
+import type { Container, LimitRange, LimitRangeItem, Pod } from '../api/generated/core-v1.js';
 
 export const LIMIT_RANGER_ANNOTATION = 'kubernetes.io/limit-ranger';
-
-interface LimitRangeItem {
-  type?: string;
-  max?: Record<string, string>;
-  min?: Record<string, string>;
-  default?: Record<string, string>;
-  defaultRequest?: Record<string, string>;
-  maxLimitRequestRatio?: Record<string, string>;
-}
-
-interface LimitRange extends KubeObject {
-  spec?: { limits?: LimitRangeItem[] };
-}
-
-interface Container {
-  name?: string;
-  restartPolicy?: string;
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-}
-
 
 const MAX_MILLI_VALUE = 9223372036854775n; // math.MaxInt64 / 1000
 
@@ -103,7 +84,7 @@ function mergeContainerResources(c: Container, defaults: { requests: Record<stri
 }
 
 /** PodMutateLimitFunc: the defaults of every Container item. */
-function defaultPod(pod: PodLike, limitRange: LimitRange): void {
+function defaultPod(pod: Pod, limitRange: LimitRange): void {
   const defaults = { requests: {} as Record<string, string>, limits: {} as Record<string, string> };
   for (const item of limitRange.spec?.limits ?? []) {
     if (item.type !== 'Container') continue;
@@ -117,7 +98,7 @@ function defaultPod(pod: PodLike, limitRange: LimitRange): void {
 }
 
 /** PodValidateLimitFunc: every violation of the Container and Pod items. */
-function validatePod(pod: PodLike, limitRange: LimitRange): string[] {
+function validatePod(pod: Pod, limitRange: LimitRange): string[] {
   const errs: string[] = [];
   const check = (type: string, item: LimitRangeItem, requests: ResourceList, limits: ResourceList) => {
     for (const [k, v] of fromWire(item.min)) { const e = minConstraint(type, k, v, requests, limits); if (e) errs.push(e); }
@@ -161,13 +142,13 @@ export function limitRanger(objects: GenericStore, registry: ResourceRegistry): 
     name: 'LimitRanger',
     async admit(a) {
       if (!supports(a) || a.def.resource !== 'pods') return;
-      for (const lr of await cache.list(a.namespace)) defaultPod(a.object as PodLike, lr);
+      for (const lr of await cache.list(a.namespace)) defaultPod(a.object as Pod, lr);
     },
     async validate(a) {
       if (!supports(a)) return;
       const errs: string[] = [];
       for (const lr of await cache.list(a.namespace)) {
-        errs.push(...(a.def.resource === 'pods' ? validatePod(a.object as PodLike, lr) : validateClaim(a.object!, lr)));
+        errs.push(...(a.def.resource === 'pods' ? validatePod(a.object as Pod, lr) : validateClaim(a.object!, lr)));
       }
       if (errs.length) throw errForbidden({ group: '', resource: a.def.resource }, a.name || a.object!.metadata.name || '', aggregate(errs));
     },

@@ -5,7 +5,7 @@
 import { Quantity } from '../apimachinery/quantity.js';
 import type { KubeObject } from '../apimachinery/types.js';
 import { add, count, fromWire, type ResourceList } from './resources.js';
-import type { ResourceQuotaSpec, ScopedResourceSelectorRequirement } from '../api/generated/core-v1.js';
+import type { PersistentVolumeClaim, Pod, ResourceQuotaSpec, ScopedResourceSelectorRequirement, Service } from '../api/generated/core-v1.js';
 
 /** The quota's scopes and scope selector, as requirements (getScopeSelectorsFromQuota). */
 
@@ -36,17 +36,6 @@ export function scopeRequirements(spec: ResourceQuotaSpec): ScopedResourceSelect
 
 // ---- pods ------------------------------------------------------------------------------------------------------
 
-interface ContainerLike {
-  name?: string;
-  restartPolicy?: string;
-  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-}
-
-export interface PodLike extends KubeObject {
-  spec?: { containers?: ContainerLike[]; initContainers?: ContainerLike[]; overhead?: Record<string, string>; activeDeadlineSeconds?: number | null; priorityClassName?: string; affinity?: Record<string, unknown> };
-  status?: { phase?: string; qosClass?: string };
-}
-
 const POD_COMPUTE = ['cpu', 'memory', 'ephemeral-storage', 'requests.cpu', 'requests.memory', 'requests.ephemeral-storage', 'limits.cpu', 'limits.memory', 'limits.ephemeral-storage'];
 /** The resources a pod must state when a quota restricts them (validationSet). */
 const POD_VALIDATION_SET = new Set(['cpu', 'memory', 'requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory']);
@@ -66,7 +55,7 @@ function maxInto(into: ResourceList, other: ResourceList): void {
 }
 
 /** resourcehelper.PodRequests / PodLimits: app containers summed, init containers at their peak, sidecars alongside, plus overhead. */
-export function podResources(pod: PodLike, which: 'requests' | 'limits'): ResourceList {
+export function podResources(pod: Pod, which: 'requests' | 'limits'): ResourceList {
   let total: ResourceList = new Map();
   for (const c of pod.spec?.containers ?? []) total = add(total, fromWire(c.resources?.[which]));
   let sidecars: ResourceList = new Map();
@@ -111,7 +100,7 @@ function podComputeUsage(requests: ResourceList, limits: ResourceList): Resource
 }
 
 /** QuotaV1Pod: finished pods, and pods past their deletion grace period, are not charged compute resources. */
-function quotaV1Pod(pod: PodLike, nowMs: number): boolean {
+function quotaV1Pod(pod: Pod, nowMs: number): boolean {
   if (pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded') return false;
   const del = pod.metadata.deletionTimestamp;
   const grace = pod.metadata.deletionGracePeriodSeconds;
@@ -119,10 +108,10 @@ function quotaV1Pod(pod: PodLike, nowMs: number): boolean {
   return true;
 }
 
-const isTerminating = (pod: PodLike) => pod.spec?.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds !== null && pod.spec.activeDeadlineSeconds >= 0;
-const isBestEffort = (pod: PodLike) => pod.status?.qosClass === 'BestEffort';
+const isTerminating = (pod: Pod) => pod.spec?.activeDeadlineSeconds !== undefined && pod.spec.activeDeadlineSeconds !== null && pod.spec.activeDeadlineSeconds >= 0;
+const isBestEffort = (pod: Pod) => pod.status?.qosClass === 'BestEffort';
 
-function podMatchesScope(req: ScopedResourceSelectorRequirement, pod: PodLike): boolean {
+function podMatchesScope(req: ScopedResourceSelectorRequirement, pod: Pod): boolean {
   switch (req.scopeName) {
     case 'Terminating': return isTerminating(pod);
     case 'NotTerminating': return !isTerminating(pod);
@@ -149,15 +138,15 @@ export const podEvaluator: Evaluator = {
   group: '', resource: 'pods', chargesUpdates: false,
   matchingResources: (names) => names.filter(isPodResource),
   usage(obj, nowMs) {
-    const pod = obj as PodLike;
+    const pod = obj as Pod;
     // count/pods tracks every pod in storage; the rest only live ones
     const out: ResourceList = new Map([['count/pods', count(1)]]);
     if (!quotaV1Pod(pod, nowMs)) return out;
     return add(out, podComputeUsage(podResources(pod, 'requests'), podResources(pod, 'limits')));
   },
-  matchesScopes: (spec, obj) => scopeRequirements(spec).every((r) => podMatchesScope(r, obj as PodLike)),
+  matchesScopes: (spec, obj) => scopeRequirements(spec).every((r) => podMatchesScope(r, obj as Pod)),
   constraints(required, obj) {
-    const pod = obj as PodLike;
+    const pod = obj as Pod;
     const want = required.filter((r) => POD_VALIDATION_SET.has(r));
     if (want.length === 0) return undefined;
     const missing = new Map<string, Set<string>>();
@@ -177,17 +166,13 @@ export const podEvaluator: Evaluator = {
 
 // ---- services ----------------------------------------------------------------------------------------------------
 
-interface ServiceLike extends KubeObject {
-  spec?: { type?: string; ports?: { nodePort?: number }[]; allocateLoadBalancerNodePorts?: boolean };
-}
-
 const SERVICE_RESOURCES = ['services', 'count/services', 'services.nodeports', 'services.loadbalancers'];
 
 export const serviceEvaluator: Evaluator = {
   group: '', resource: 'services', chargesUpdates: true,
   matchingResources: (names) => names.filter((n) => SERVICE_RESOURCES.includes(n)),
   usage(obj) {
-    const svc = obj as ServiceLike;
+    const svc = obj as Service;
     const out: ResourceList = new Map([['services', count(1)], ['count/services', count(1)]]);
     const ports = svc.spec?.ports ?? [];
     if (svc.spec?.type === 'NodePort') out.set('services.nodeports', count(ports.length));
@@ -205,11 +190,7 @@ export const serviceEvaluator: Evaluator = {
 
 // ---- persistent volume claims ----------------------------------------------------------------------------------
 
-interface ClaimLike extends KubeObject {
-  spec?: { storageClassName?: string | null; resources?: { requests?: Record<string, string> } };
-}
-
-function claimClass(claim: ClaimLike): string {
+function claimClass(claim: PersistentVolumeClaim): string {
   const beta = claim.metadata.annotations?.['volume.beta.kubernetes.io/storage-class'];
   return beta ?? claim.spec?.storageClassName ?? '';
 }
@@ -219,7 +200,7 @@ export const claimEvaluator: Evaluator = {
   matchingResources: (names) => names.filter((n) => ['persistentvolumeclaims', 'count/persistentvolumeclaims', 'requests.storage'].includes(n)
     || n.endsWith(`${STORAGE_CLASS_SUFFIX}persistentvolumeclaims`) || n.endsWith(`${STORAGE_CLASS_SUFFIX}requests.storage`)),
   usage(obj) {
-    const claim = obj as ClaimLike;
+    const claim = obj as PersistentVolumeClaim;
     const out: ResourceList = new Map([['persistentvolumeclaims', count(1)], ['count/persistentvolumeclaims', count(1)]]);
     const cls = claimClass(claim);
     if (cls) out.set(`${cls}${STORAGE_CLASS_SUFFIX}persistentvolumeclaims`, count(1));
