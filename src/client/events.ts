@@ -9,6 +9,8 @@ import type { KubeObject } from '../apimachinery/types.js';
 import type { KubeClient } from './client.js';
 import { builtin } from './resources.js';
 import { rfc3339 } from '../apimachinery/time.js';
+import type { ObjectReference } from '../api/generated/core-v1.js';
+export type { ObjectReference } from '../api/generated/core-v1.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -47,16 +49,6 @@ interface Seen {
   namespace: string;
   count: number;
   firstTimestamp: string;
-}
-
-export interface ObjectReference {
-  apiVersion?: string;
-  kind?: string;
-  namespace?: string;
-  name?: string;
-  uid?: string;
-  resourceVersion?: string;
-  fieldPath?: string;
 }
 
 export class EventRecorder {

@@ -4,6 +4,7 @@
 import type { KubeObject } from '../../apimachinery/types.js';
 import { prefixFor } from '../../storage/helpers.js';
 import type { Store, StoreEvent, Watcher } from '../../storage/interface.js';
+import type { Pod, PodSpec } from '../../api/generated/core-v1.js';
 
 export interface PodRefs {
   namespace: string;
@@ -14,26 +15,9 @@ export interface PodRefs {
   claims: Set<string>;
 }
 
-interface Projection { secret?: { name?: string }; configMap?: { name?: string } }
-interface VolumeLike {
-  secret?: { secretName?: string };
-  configMap?: { name?: string };
-  persistentVolumeClaim?: { claimName?: string };
-  projected?: { sources?: Projection[] };
-  csi?: { nodePublishSecretRef?: { name?: string } };
-  ephemeral?: unknown;
-  name?: string;
-}
-interface EnvVar { valueFrom?: { secretKeyRef?: { name?: string }; configMapKeyRef?: { name?: string } } }
-interface EnvFrom { secretRef?: { name?: string }; configMapRef?: { name?: string } }
-interface ContainerLike { env?: EnvVar[]; envFrom?: EnvFrom[] }
-
 /** The objects a pod references (graph_populator's AddPod edges). */
 export function podRefs(pod: KubeObject): PodRefs {
-  const spec = (pod.spec ?? {}) as {
-    nodeName?: string; serviceAccountName?: string; volumes?: VolumeLike[]; imagePullSecrets?: { name?: string }[];
-    containers?: ContainerLike[]; initContainers?: ContainerLike[]; ephemeralContainers?: ContainerLike[];
-  };
+  const spec: Partial<PodSpec> = (pod as Pod).spec ?? {};
   const refs: PodRefs = {
     namespace: pod.metadata.namespace ?? '', nodeName: spec.nodeName ?? '', serviceAccount: spec.serviceAccountName ?? '',
     secrets: new Set(), configMaps: new Set(), claims: new Set(),

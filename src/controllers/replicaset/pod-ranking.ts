@@ -48,11 +48,9 @@ export function deletionCost(pod: Pod): number {
   return n >= -2147483648 && n <= 2147483647 ? n : 0;
 }
 
-interface ContainerStatusLike { name?: string; restartCount?: number }
-
 /** Highest restart count of regular containers and of restartable init (sidecar) containers. */
 function maxContainerRestarts(pod: Pod): { regular: number; sidecar: number } {
-  const statuses = (k: 'containerStatuses' | 'initContainerStatuses') => (Array.isArray(pod.status?.[k]) ? (pod.status![k] as ContainerStatusLike[]) : []);
+  const statuses = (k: 'containerStatuses' | 'initContainerStatuses') => (pod.status?.[k] ?? []);
   const regular = Math.max(0, ...statuses('containerStatuses').map((s) => s.restartCount ?? 0));
   const initContainers = Array.isArray(pod.spec?.initContainers) ? (pod.spec!.initContainers as { name?: string; restartPolicy?: string }[]) : [];
   const sidecars = new Set(initContainers.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
