@@ -2,6 +2,7 @@
 // `berth token create` (kubeadm token create: a bootstrap token Secret in kube-system that joining nodes present).
 
 import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,6 +12,7 @@ import { KubeClient } from '../client/client.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { builtin } from '../client/resources.js';
 import { formatCidr, parseCidr, parseIPv4 } from '../networking/ipv4.js';
+import { parsePin, publicKeyPin } from '../pki/pubkey-pin.js';
 import { goDurationMs } from './etcd-flags.js';
 import { SHUTDOWN_DEADLINE_MS, SHUTDOWN_DEADLINE_WITH_PODS_MS, stopOnSignals } from './signals.js';
 
@@ -48,7 +50,9 @@ function defaultNodeIP(): string | undefined {
 interface JoinFlags {
   server: string;
   token: string;
-  certificateAuthority: string;
+  certificateAuthority?: string;
+  discoveryTokenCaCertHash?: string[];
+  discoveryTimeout: number;
   dataDir: string;
   nodeName?: string;
   nodeIp?: string;
@@ -67,7 +71,15 @@ export function registerNodeCommands(program: Command): void {
     .description('join this machine to a cluster as a node: TLS bootstrap with a bootstrap token, then run its pods')
     .requiredOption('--server <url>', 'the API server (https://host:port)')
     .requiredOption('--token <token>', 'a bootstrap token (berth token create)')
-    .requiredOption('--certificate-authority <file>', 'the cluster CA certificate (the control plane\'s <data-dir>/pki/ca.crt)')
+    .option('--certificate-authority <file>', 'the cluster CA certificate (the control plane\'s <data-dir>/pki/ca.crt)')
+    .option('--discovery-token-ca-cert-hash <sha256:hex>', 'instead of --certificate-authority: discover the CA through kube-public/cluster-info, signed with the token, and trust it if its public key has this hash (repeatable)', (v: string, all: string[] = []) => {
+      try {
+        return [...all, parsePin(v)];
+      } catch (e) {
+        throw new InvalidArgumentError((e as Error).message);
+      }
+    })
+    .option('--discovery-timeout <duration>', 'how long token discovery waits for cluster-info to be signed with the token', goDurationMs('--discovery-timeout'), 5 * 60_000)
     .option('--data-dir <dir>', 'this node\'s state: kubelet.conf with its client certificate, pods, logs', '.berth-node')
     .option('--node-name <name>', 'the Node\'s name (default: the host name)')
     .option('--node-ip <address>', 'this machine\'s address other nodes reach (default: its first non-loopback IPv4 address)')
@@ -94,8 +106,11 @@ export function registerNodeCommands(program: Command): void {
         if (why) runtime = 'sim';
         process.stdout.write(why ? `runtime: sim (${why})\n` : 'runtime: process\n');
       }
+      if (!flags.certificateAuthority === !flags.discoveryTokenCaCertHash) throw new Error('give either --certificate-authority or --discovery-token-ca-cert-hash');
+      const caPem = flags.certificateAuthority ? readCa(flags.certificateAuthority)
+        : await (await import('../nodeagent/token-discovery.js')).discoverClusterCA({ server: flags.server, token: flags.token, pins: flags.discoveryTokenCaCertHash!, userAgent: 'berth-node-join', timeoutMs: flags.discoveryTimeout });
       const joined = await joinNode({
-        server: flags.server, caPem: readCa(flags.certificateAuthority), token: flags.token, dataDir: resolve(flags.dataDir),
+        server: flags.server, caPem, token: flags.token, dataDir: resolve(flags.dataDir),
         nodeName: flags.nodeName, nodeIP, kubeletAddress: flags.kubeletAddress, kubeletPort: flags.kubeletPort, runtime, clusterCidr: flags.clusterCidr, serviceCidr: flags.serviceCidr, simStartDelayMs: flags.simStartDelay,
         startKubeletServer, log: (line) => process.stdout.write(`${line}\n`),
       });
@@ -122,7 +137,8 @@ export function registerNodeCommands(program: Command): void {
         const token = `${id}.${secret}`;
         if (flags.printJoinCommand) {
           const server = loadKubeconfig({ path }).server;
-          process.stdout.write(`berth node join --server ${server} --token ${token} --certificate-authority ${join(dataDir, 'pki', 'ca.crt')}\n`);
+          const pin = publicKeyPin(readFileSync(join(dataDir, 'pki', 'ca.crt'), 'utf8'));
+          process.stdout.write(`berth node join --server ${server} --token ${token} --discovery-token-ca-cert-hash ${pin}\n`);
         } else process.stdout.write(`${token}\n`);
       } finally {
         await client.close();

@@ -36,6 +36,8 @@ export const builtin = {
   leases: d('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
   endpointSlices: d('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   storageClasses: d('storage.k8s.io', 'v1', 'storageclasses', 'StorageClass', false),
+  roles: d('rbac.authorization.k8s.io', 'v1', 'roles', 'Role', true),
+  roleBindings: d('rbac.authorization.k8s.io', 'v1', 'rolebindings', 'RoleBinding', true),
   podDisruptionBudgets: d('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true),
   horizontalPodAutoscalers: d('autoscaling', 'v2', 'horizontalpodautoscalers', 'HorizontalPodAutoscaler', true),
   jobs: d('batch', 'v1', 'jobs', 'Job', true),

@@ -19,6 +19,7 @@ import { NodeIpamController } from './nodeipam/range-allocator.js';
 import { NodeLifecycleController } from './nodelifecycle/node-lifecycle.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { RootCACertPublisher } from './rootcacertpublisher/publisher.js';
+import { BootstrapSigner } from './bootstrap/bootstrap-signer.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
@@ -65,7 +66,7 @@ export interface ControllerManagerOptions {
 export const CONTROLLER_NAMES = [
   'statefulset', 'job', 'cronjob', 'ttl-after-finished', 'replicationcontroller', 'daemonset', 'disruption', 'resourcequota',
   'serviceaccount', 'root-ca-certificate-publisher', 'deployment', 'replicaset', 'endpoint', 'endpointslice', 'csrapproving',
-  'csrsigning', 'nodeipam', 'node-lifecycle', 'persistentvolume-binder', 'persistentvolume-protection',
+  'csrsigning', 'nodeipam', 'node-lifecycle', 'persistentvolume-binder', 'persistentvolume-protection', 'bootstrapsigner',
 ] as const;
 
 /** What every controller here offers its manager. */
@@ -88,6 +89,7 @@ export interface ControllerManager {
   resourceQuotas?: ResourceQuotaController;
   serviceAccounts?: ServiceAccountsController;
   rootCACertPublisher?: RootCACertPublisher;
+  bootstrapSigner?: BootstrapSigner;
   deployments?: DeploymentController;
   replicaSets?: ReplicaSetController;
   endpoints?: EndpointsController;
@@ -155,6 +157,8 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
       : start('nodeipam', () => new NodeIpamController(as('node-controller'), informers, { clusterCidr: opts.clusterCidr! })),
     nodeLifecycle: start('node-lifecycle', () => new NodeLifecycleController(as('node-controller'), informers, opts.nodeMonitor ?? {})),
     persistentVolumes: start('persistentvolume-binder', () => new PersistentVolumeController(as('persistent-volume-binder'), informers)),
+    // off by default upstream; kubeadm turns it on (--controllers=*,bootstrapsigner,tokencleaner), as Berth does
+    bootstrapSigner: start('bootstrapsigner', () => new BootstrapSigner(as('bootstrap-signer'), informers, { onError: report('bootstrap-signer') })),
     storageProtection: start('persistentvolume-protection', () => new StorageProtectionController({ claims: as('pvc-protection-controller'), volumes: as('pv-protection-controller') }, informers)),
   };
   informers.start();

@@ -6,12 +6,15 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
 import { parseCidr, parseIPv4, cidrContains } from '../../src/networking/ipv4.js';
 import { createCsr } from '../../src/pki/csr.js';
+import { publicKeyPin } from '../../src/pki/pubkey-pin.js';
+import { detachedSignatureIsValid } from '../../src/authentication/bootstrap-jws.js';
 import { startBerthCommand, type BerthProcess } from '../support/berth-process.js';
 import { eventually, kubectl, kubectlOk } from './harness.js';
 
@@ -24,8 +27,13 @@ const procs: BerthProcess[] = [];
 const nodes = new Map<string, BerthProcess>();
 const cluster = () => ({ kubeconfig, home: join(dir, 'home') });
 
-const joinArgs = (name: string, ip: string, withToken = token) => ['node', 'join', '--server', server, '--token', withToken,
-  '--certificate-authority', join(shared, 'pki', 'ca.crt'), '--data-dir', join(dir, name), '--node-name', name, '--node-ip', ip,
+/** The CA pin `berth token create --print-join-command` printed. */
+let caHash: string;
+/** How a node learns the CA: the file, or token discovery with a pin (`--discovery-token-ca-cert-hash`). */
+type CaSource = { file: string } | { hash: string };
+const caArgs = (ca: CaSource) => ('file' in ca ? ['--certificate-authority', ca.file] : ['--discovery-token-ca-cert-hash', ca.hash]);
+const joinArgs = (name: string, ip: string, withToken = token, ca: CaSource = { file: join(shared, 'pki', 'ca.crt') }) => ['node', 'join', '--server', server, '--token', withToken,
+  ...caArgs(ca), '--data-dir', join(dir, name), '--node-name', name, '--node-ip', ip,
   '--runtime', 'sim', '--sim-start-delay', '50', '--kubelet-address', '127.0.0.1', '--kubelet-port', '0']; // several agents on one host: any free loopback port
 
 before(async () => {
@@ -40,10 +48,14 @@ before(async () => {
   // a short grace period so that the test of a lost machine fits (upstream: 50 s; the agents renew their Leases every 10 s)
   procs.push(await startBerthCommand(['controller-manager', ...common, '--cluster-cidr', '10.244.0.0/16', '--node-monitor-grace-period', '20s', '--node-monitor-period', '1s'], /running/));
   procs.push(await startBerthCommand(['scheduler', ...common], /running/));
-  token = (await startTokenCreate()).trim();
-  for (const [name, ip] of [['machine-a', '192.0.2.11'], ['machine-b', '192.0.2.12']] as const) {
-    nodes.set(name, await startBerthCommand(joinArgs(name, ip), /joined/, { timeoutMs: 60_000 }));
-  }
+  const joinCommand = (await startTokenCreate(['--print-join-command'], /^berth node join .*$/m)).trim();
+  const printed = /^berth node join --server (\S+) --token ([a-z0-9]{6}\.[a-z0-9]{16}) --discovery-token-ca-cert-hash (sha256:[0-9a-f]{64})$/.exec(joinCommand);
+  assert.ok(printed, joinCommand);
+  [, , token, caHash] = printed as unknown as [string, string, string, string];
+  assert.equal(printed[1], server);
+  // machine-a is given the CA file; machine-b discovers the CA as kubeadm join does, with the printed hash
+  nodes.set('machine-a', await startBerthCommand(joinArgs('machine-a', '192.0.2.11'), /joined/, { timeoutMs: 60_000 }));
+  nodes.set('machine-b', await startBerthCommand(joinArgs('machine-b', '192.0.2.12', token, { hash: caHash }), /joined/, { timeoutMs: 60_000 }));
 });
 
 after(async () => {
@@ -51,8 +63,8 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-async function startTokenCreate(): Promise<string> {
-  const p = await startBerthCommand(['token', 'create', '--data-dir', shared, '--kubeconfig', kubeconfig], /^[a-z0-9]{6}\.[a-z0-9]{16}$/m);
+async function startTokenCreate(extra: string[] = [], printed = /^[a-z0-9]{6}\.[a-z0-9]{16}$/m): Promise<string> {
+  const p = await startBerthCommand(['token', 'create', '--data-dir', shared, '--kubeconfig', kubeconfig, ...extra], printed);
   await p.stop();
   return p.out();
 }
@@ -147,6 +159,36 @@ test('a joined node restarts on its issued certificate; a wrong token cannot joi
   assert.equal((await kubectlOk(cluster(), ['get', 'csr', '-o', 'name'])).split('\n').length, before);
   await assert.rejects(startBerthCommand(joinArgs('machine-c', '192.0.2.13', 'abcdef.0123456789abcdef'), /joined/, { timeoutMs: 30_000 }), /Unauthorized/);
   assert.equal((await kubectl(cluster(), ['get', 'node', 'machine-c'])).code, 1);
+});
+
+test('token discovery: cluster-info is signed for each token by the bootstrap signer and readable anonymously; a wrong pin or token is refused', async () => {
+  const [id, secret] = token.split('.') as [string, string];
+  const cm = JSON.parse(await kubectlOk(cluster(), ['get', 'configmap', 'cluster-info', '-n', 'kube-public', '-o', 'json']));
+  assert.ok(detachedSignatureIsValid(cm.data[`jws-kubeconfig-${id}`], cm.data.kubeconfig, id, secret), JSON.stringify(cm.data));
+  assert.equal(publicKeyPin(readFileSync(join(shared, 'pki', 'ca.crt'), 'utf8')), caHash);
+  // kubeadm's Role and RoleBinding: system:anonymous may get cluster-info, and nothing else
+  const anonymous = (path: string) => new Promise<number>((resolve, reject) => {
+    https.get(`${server}${path}`, { rejectUnauthorized: false }, (res) => { res.resume(); resolve(res.statusCode ?? 0); }).on('error', reject);
+  });
+  assert.equal(await anonymous('/api/v1/namespaces/kube-public/configmaps/cluster-info'), 200);
+  assert.equal(await anonymous('/api/v1/namespaces/kube-public/configmaps'), 403);
+  assert.equal(await anonymous('/api/v1/namespaces/kube-system/configmaps/cluster-info'), 403);
+  // a second token is signed too; deleting it removes its signature
+  const second = (await startTokenCreate()).trim();
+  const secondId = second.split('.')[0]!;
+  const signatures = async () => Object.keys(JSON.parse(await kubectlOk(cluster(), ['get', 'configmap', 'cluster-info', '-n', 'kube-public', '-o', 'json'])).data).filter((k) => k.startsWith('jws-kubeconfig-')).sort();
+  const same = (a: string[], b: string[]) => JSON.stringify(a) === JSON.stringify(b.sort());
+  await eventually(async () => same(await signatures(), [`jws-kubeconfig-${id}`, `jws-kubeconfig-${secondId}`]));
+  await kubectlOk(cluster(), ['delete', 'secret', `bootstrap-token-${secondId}`, '-n', 'kube-system']);
+  await eventually(async () => same(await signatures(), [`jws-kubeconfig-${id}`]));
+  // the wrong pin: the node does not trust what it discovered, and never sends a CSR
+  const wrongPin = `sha256:${'0'.repeat(64)}`;
+  await assert.rejects(startBerthCommand(joinArgs('machine-d', '192.0.2.14', token, { hash: wrongPin }), /joined/, { timeoutMs: 30_000 }),
+    new RegExp(`cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${caHash}" are pinned`));
+  // a token the cluster does not know has no signature to check
+  await assert.rejects(startBerthCommand([...joinArgs('machine-d', '192.0.2.14', 'zzzzzz.0123456789abcdef', { hash: caHash }), '--discovery-timeout', '2s'], /joined/, { timeoutMs: 30_000 }),
+    /token id "zzzzzz" is invalid for this cluster or it has expired/);
+  assert.equal((await kubectl(cluster(), ['get', 'node', 'machine-d'])).code, 1);
 });
 
 test('CSRs that are not kubelet client requests wait for a person: kubectl certificate approve and deny', async () => {

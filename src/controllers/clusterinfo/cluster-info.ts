@@ -1,8 +1,9 @@
 // kube-public/cluster-info, as kubeadm's bootstraptoken/clusterinfo phase writes it: a kubeconfig with only the
 // cluster (the CA and the API server's address, no name, no users) that a joining node or client can read before
-// it has credentials. Written at start, and rewritten when the address or CA changed since (a new port).
+// it has credentials. Written at start, and rewritten when the address or CA changed since (a new port). As kubeadm,
+// the Role and RoleBinding `kubeadm:bootstrap-signer-clusterinfo` let system:anonymous get it (and nothing else).
 import { stringify } from 'yaml';
-import { isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
+import { isAlreadyExists, isNotFound, isAlreadyExistsOrConflict } from '../../apimachinery/errors.js';
 import type { KubeClient } from '../../client/client.js';
 import { builtin } from '../../client/resources.js';
 import type { ConfigMap } from '../../api/core.js';
@@ -24,7 +25,30 @@ export function clusterInfoKubeconfig(server: string, caPem: string): string {
   }, { lineWidth: 0, indentSeq: false });
 }
 
+export const CLUSTER_INFO_RBAC_NAME = 'kubeadm:bootstrap-signer-clusterinfo';
+
+/** CreateClusterInfoRBACRules: anonymous users may get cluster-info; left as they are once they exist. */
+async function ensureClusterInfoAccess(client: KubeClient): Promise<void> {
+  const metadata = { name: CLUSTER_INFO_RBAC_NAME, namespace: CLUSTER_INFO_NAMESPACE };
+  const objects: [typeof builtin.roles, Record<string, unknown>][] = [
+    [builtin.roles, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['configmaps'], resourceNames: [CLUSTER_INFO_NAME] }] }],
+    [builtin.roleBindings, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata,
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: CLUSTER_INFO_RBAC_NAME },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:anonymous' }],
+    }],
+  ];
+  for (const [resource, obj] of objects) {
+    try {
+      await client.create(resource, obj as never, { namespace: CLUSTER_INFO_NAMESPACE });
+    } catch (e) {
+      if (!isAlreadyExists(e)) throw e;
+    }
+  }
+}
+
 export async function ensureClusterInfo(client: KubeClient, opts: { server: string; caPem: string }): Promise<void> {
+  await ensureClusterInfoAccess(client);
   const kubeconfig = clusterInfoKubeconfig(opts.server, opts.caPem);
   for (;;) {
     let cm: ConfigMap | undefined;
