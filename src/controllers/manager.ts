@@ -20,6 +20,7 @@ import { NodeLifecycleController } from './nodelifecycle/node-lifecycle.js';
 import { ResourceQuotaController } from './resourcequota/resource-quota-controller.js';
 import { RootCACertPublisher } from './rootcacertpublisher/publisher.js';
 import { BootstrapSigner } from './bootstrap/bootstrap-signer.js';
+import { TokenCleaner } from './bootstrap/token-cleaner.js';
 import { ServiceAccountsController } from './serviceaccount/serviceaccounts-controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { newReplicationManager } from './replication/replication-controller.js';
@@ -67,6 +68,7 @@ export const CONTROLLER_NAMES = [
   'statefulset', 'job', 'cronjob', 'ttl-after-finished', 'replicationcontroller', 'daemonset', 'disruption', 'resourcequota',
   'serviceaccount', 'root-ca-certificate-publisher', 'deployment', 'replicaset', 'endpoint', 'endpointslice', 'csrapproving',
   'csrsigning', 'nodeipam', 'node-lifecycle', 'persistentvolume-binder', 'persistentvolume-protection', 'bootstrapsigner',
+  'tokencleaner',
 ] as const;
 
 /** What every controller here offers its manager. */
@@ -90,6 +92,7 @@ export interface ControllerManager {
   serviceAccounts?: ServiceAccountsController;
   rootCACertPublisher?: RootCACertPublisher;
   bootstrapSigner?: BootstrapSigner;
+  tokenCleaner?: TokenCleaner;
   deployments?: DeploymentController;
   replicaSets?: ReplicaSetController;
   endpoints?: EndpointsController;
@@ -157,8 +160,9 @@ export async function startControllerManager(opts: ControllerManagerOptions): Pr
       : start('nodeipam', () => new NodeIpamController(as('node-controller'), informers, { clusterCidr: opts.clusterCidr! })),
     nodeLifecycle: start('node-lifecycle', () => new NodeLifecycleController(as('node-controller'), informers, opts.nodeMonitor ?? {})),
     persistentVolumes: start('persistentvolume-binder', () => new PersistentVolumeController(as('persistent-volume-binder'), informers)),
-    // off by default upstream; kubeadm turns it on (--controllers=*,bootstrapsigner,tokencleaner), as Berth does
+    // these two are off by default upstream; kubeadm turns them on (--controllers=*,bootstrapsigner,tokencleaner), as Berth does
     bootstrapSigner: start('bootstrapsigner', () => new BootstrapSigner(as('bootstrap-signer'), informers, { onError: report('bootstrap-signer') })),
+    tokenCleaner: start('tokencleaner', () => new TokenCleaner(as('token-cleaner'), informers, { onError: report('token-cleaner'), now: opts.now })),
     storageProtection: start('persistentvolume-protection', () => new StorageProtectionController({ claims: as('pvc-protection-controller'), volumes: as('pv-protection-controller') }, informers)),
   };
   informers.start();

@@ -1,0 +1,56 @@
+// The token cleaner (pkg/controller/bootstrap/tokencleaner.go): a bootstrap token Secret whose `expiration` has
+// passed is deleted (with its UID as precondition), one that has not is looked at again when it expires.
+import { isNotFound } from '../../apimachinery/errors.js';
+import type { KubeClient } from '../../client/client.js';
+import type { ReconcileResult } from '../../client/controller.js';
+import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
+import { builtin } from '../../client/resources.js';
+import type { Secret } from '../../api/core.js';
+import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../../authentication/bootstrap-token.js';
+import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
+
+const NAMESPACE = 'kube-system';
+/** setTimeout's longest delay; a later expiry is looked at again then. */
+const MAX_DELAY_MS = 2 ** 31 - 1;
+
+/** The Secret's `expiration` (RFC 3339) as epoch ms; undefined when it has none or it does not parse. */
+export function tokenExpiration(secret: Secret): number | undefined {
+  const raw = secret.data?.expiration;
+  if (typeof raw !== 'string') return undefined;
+  const at = Date.parse(Buffer.from(raw, 'base64').toString('utf8'));
+  return Number.isNaN(at) ? undefined : at;
+}
+
+export class TokenCleaner extends QueueController {
+  private readonly secrets: SharedInformer<Secret>;
+
+  constructor(client: KubeClient, factory: SharedInformerFactory, opts: QueueControllerOptions = {}) {
+    super(client, 'token-cleaner', 'token_cleaner', { workers: 1, ...opts });
+    this.secrets = factory.informerFor<Secret>(builtin.secrets, { namespace: NAMESPACE });
+    const changed = (s: Secret) => {
+      if (s.type === BOOTSTRAP_TOKEN_SECRET_TYPE) this.enqueue(s);
+    };
+    this.secrets.addEventHandler({ onAdd: changed, onUpdate: (_o, s) => changed(s) });
+  }
+
+  protected caches() {
+    return [this.secrets];
+  }
+
+  /** evalSecret. */
+  protected async sync(key: string): Promise<ReconcileResult> {
+    const [namespace, name] = key.split('/') as [string, string];
+    const secret = this.secrets.store.getByName(namespace, name);
+    if (!secret || secret.type !== BOOTSTRAP_TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) return;
+    const expiresAt = tokenExpiration(secret);
+    if (expiresAt === undefined) return;
+    const left = expiresAt - this.now();
+    if (left > 0) return { requeueAfter: Math.min(left, MAX_DELAY_MS) };
+    try {
+      await this.client.delete(builtin.secrets, name, { namespace, preconditions: { uid: secret.metadata.uid } });
+    } catch (e) {
+      if (!isNotFound(e)) throw e;
+    }
+    return undefined;
+  }
+}
