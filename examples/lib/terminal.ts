@@ -32,6 +32,8 @@ export class TerminalTimeout extends Error {
 // Wide enough that kubectl's tables and mysql's result grids never wrap.
 const COLUMNS = 250;
 const ROWS = 50;
+/** How long the screen stays still after a prompt before the next line is typed. */
+const PROMPT_SETTLE_MS = 150;
 
 export function runInTerminal(command: string, opts: TerminalOptions): Promise<TerminalRun> {
   const term = pty.spawn('/bin/bash', ['-c', command], {
@@ -47,13 +49,21 @@ export function runInTerminal(command: string, opts: TerminalOptions): Promise<T
       term.kill('SIGKILL');
       reject(new TerminalTimeout(command, raw, opts.timeoutMs));
     }, opts.timeoutMs);
+    // A line is typed once the prompt has shown and the screen stayed still for a moment, as a person types: a
+    // line typed the instant the prompt appeared could reach the terminal before the program's line editor took
+    // it over, and the terminal's own echo then put it on a line of its own.
+    let typing: NodeJS.Timeout | undefined;
+    const promptShows = () => !!opts.input && typed < opts.input.lines.length && opts.input.prompt.test(screenText(raw.slice(since)));
+    const typeNext = () => {
+      typing = undefined;
+      if (!promptShows()) return;
+      since = raw.length;
+      term.write(`${opts.input!.lines[typed++]}\r`);
+    };
     term.onData((d) => {
       raw += d;
-      const input = opts.input;
-      if (input && typed < input.lines.length && input.prompt.test(screenText(raw.slice(since)))) {
-        since = raw.length;
-        term.write(`${input.lines[typed++]}\r`);
-      }
+      if (typing) clearTimeout(typing);
+      typing = promptShows() ? setTimeout(typeNext, PROMPT_SETTLE_MS) : undefined;
       if (!interrupted && opts.interruptWhen?.(screenText(raw))) {
         interrupted = true;
         term.write('\x03');
@@ -61,6 +71,7 @@ export function runInTerminal(command: string, opts: TerminalOptions): Promise<T
     });
     term.onExit(({ exitCode }) => {
       clearTimeout(timer);
+      if (typing) clearTimeout(typing);
       // node-pty may deliver the last output after the exit event.
       setImmediate(() => resolve({ output: screenText(raw), exitCode, interrupted }));
     });
