@@ -13,6 +13,24 @@ const TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
 
 export type SecretGetter = (namespace: string, name: string) => Promise<KubeObject | undefined>;
 
+/** A field of a bootstrap token Secret (base64 in `data` on the wire); '' when it has none. */
+export function tokenField(secret: KubeObject, key: string): string {
+  const v = (secret.data as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '';
+}
+
+/** The token's `expiration` as epoch ms: undefined without one, NaN when it does not parse. */
+export function tokenExpiration(secret: KubeObject): number | undefined {
+  const expiration = tokenField(secret, 'expiration');
+  return expiration ? Date.parse(expiration) : undefined;
+}
+
+/** Whether the token may no longer be used: an expiration that has passed, or one that does not parse. */
+export function isTokenExpired(secret: KubeObject, now: number): boolean {
+  const at = tokenExpiration(secret);
+  return at !== undefined && !(at > now);
+}
+
 export function bootstrapTokenAuthenticator(getSecret: SecretGetter) {
   return async (token: string): Promise<UserInfo | undefined> => {
     const m = TOKEN.exec(token);
@@ -20,14 +38,12 @@ export function bootstrapTokenAuthenticator(getSecret: SecretGetter) {
     const [, id, secretPart] = m;
     const secret = await getSecret('kube-system', `bootstrap-token-${id}`);
     if (!secret || secret.type !== BOOTSTRAP_TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) return undefined;
-    const data = (secret.data ?? {}) as Record<string, string>;
-    const field = (k: string) => (typeof data[k] === 'string' ? Buffer.from(data[k]!, 'base64').toString('utf8') : '');
+    const field = (k: string) => tokenField(secret, k);
     if (field('token-id') !== id) return undefined;
     const stored = Buffer.from(field('token-secret'));
     const presented = Buffer.from(secretPart!);
     if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return undefined;
-    const expiration = field('expiration');
-    if (expiration && !(Date.parse(expiration) > Date.now())) return undefined;
+    if (isTokenExpired(secret, Date.now())) return undefined;
     if (field('usage-bootstrap-authentication') !== 'true') return undefined;
     const extra = field('auth-extra-groups').split(',').map((g) => g.trim()).filter(Boolean);
     if (extra.some((g) => !g.startsWith(`${BOOTSTRAP_GROUP}:`))) return undefined;

@@ -7,7 +7,7 @@ import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import type { ConfigMap, Secret } from '../../api/core.js';
-import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../../authentication/bootstrap-token.js';
+import { BOOTSTRAP_TOKEN_SECRET_TYPE, isTokenExpired, tokenExpiration, tokenField } from '../../authentication/bootstrap-token.js';
 import { computeDetachedSignature, JWS_KEY_PREFIX } from '../../authentication/bootstrap-jws.js';
 import { CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE, KUBECONFIG_KEY } from '../clusterinfo/cluster-info.js';
 import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
@@ -19,15 +19,9 @@ const TOKEN_SECRET = /^[a-z0-9]{16}$/;
 /** validateSecretForSigning: the token id and secret of a Secret that may sign, or undefined. */
 export function signingToken(secret: Secret, now: number): { id: string; secret: string } | undefined {
   if (secret.type !== BOOTSTRAP_TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) return undefined;
-  const field = (k: string) => {
-    const v = secret.data?.[k];
-    return typeof v === 'string' ? Buffer.from(v, 'base64').toString('utf8') : '';
-  };
-  const id = field('token-id'), tokenSecret = field('token-secret');
+  const id = tokenField(secret, 'token-id'), tokenSecret = tokenField(secret, 'token-secret');
   if (!TOKEN_ID.test(id) || !TOKEN_SECRET.test(tokenSecret) || secret.metadata.name !== `${TOKEN_SECRET_PREFIX}${id}`) return undefined;
-  const expiration = field('expiration');
-  if (expiration && !(Date.parse(expiration) > now)) return undefined;
-  if (field('usage-bootstrap-signing') !== 'true') return undefined;
+  if (isTokenExpired(secret, now) || tokenField(secret, 'usage-bootstrap-signing') !== 'true') return undefined;
   return { id, secret: tokenSecret };
 }
 
@@ -62,8 +56,8 @@ export class BootstrapSigner extends QueueController {
       const token = signingToken(s, now);
       if (!token) continue;
       data[`${JWS_KEY_PREFIX}${token.id}`] = computeDetachedSignature(content, token.id, token.secret);
-      const expiration = Date.parse(Buffer.from(String(s.data?.expiration ?? ''), 'base64').toString('utf8'));
-      if (expiration > now) nextExpiry = Math.min(nextExpiry, expiration);
+      const expiration = tokenExpiration(s);
+      if (expiration !== undefined) nextExpiry = Math.min(nextExpiry, expiration);
     }
     const same = JSON.stringify(Object.entries(data).sort()) === JSON.stringify(Object.entries(cm.data ?? {}).sort());
     if (!same) await this.client.update(builtin.configMaps, { ...cm, data });

@@ -6,20 +6,12 @@ import type { ReconcileResult } from '../../client/controller.js';
 import type { SharedInformer, SharedInformerFactory } from '../../client/informer.js';
 import { builtin } from '../../client/resources.js';
 import type { Secret } from '../../api/core.js';
-import { BOOTSTRAP_TOKEN_SECRET_TYPE } from '../../authentication/bootstrap-token.js';
+import { BOOTSTRAP_TOKEN_SECRET_TYPE, tokenExpiration } from '../../authentication/bootstrap-token.js';
 import { QueueController, type QueueControllerOptions } from '../common/queue-controller.js';
 
 const NAMESPACE = 'kube-system';
 /** setTimeout's longest delay; a later expiry is looked at again then. */
 const MAX_DELAY_MS = 2 ** 31 - 1;
-
-/** The Secret's `expiration` (RFC 3339) as epoch ms; undefined when it has none or it does not parse. */
-export function tokenExpiration(secret: Secret): number | undefined {
-  const raw = secret.data?.expiration;
-  if (typeof raw !== 'string') return undefined;
-  const at = Date.parse(Buffer.from(raw, 'base64').toString('utf8'));
-  return Number.isNaN(at) ? undefined : at;
-}
 
 export class TokenCleaner extends QueueController {
   private readonly secrets: SharedInformer<Secret>;
@@ -43,7 +35,8 @@ export class TokenCleaner extends QueueController {
     const secret = this.secrets.store.getByName(namespace, name);
     if (!secret || secret.type !== BOOTSTRAP_TOKEN_SECRET_TYPE || secret.metadata.deletionTimestamp) return;
     const expiresAt = tokenExpiration(secret);
-    if (expiresAt === undefined) return;
+    // upstream logs an expiration that does not parse and leaves the Secret alone
+    if (expiresAt === undefined || Number.isNaN(expiresAt)) return;
     const left = expiresAt - this.now();
     if (left > 0) return { requeueAfter: Math.min(left, MAX_DELAY_MS) };
     try {
